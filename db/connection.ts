@@ -1,0 +1,48 @@
+/**
+ * Opens the embedded SQLite database for the app, scripts and tests alike, and migrates it.
+ * SQLite is tuned for a small web server: WAL (readers never block the writer), foreign keys on,
+ * and a busy timeout so a second writer waits instead of failing.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import SQLite from "better-sqlite3";
+import { Kysely, Migrator, SqliteDialect } from "kysely";
+import { migrationProvider } from "./migrations";
+import type { DB } from "./schema";
+
+export const DEFAULT_DATABASE_PATH = "./data/zhucun.db";
+
+/** Accepts a plain path or a `file:` URL (`file:./data/x.db`, `file:///abs/x.db`). */
+export function databasePathFromUrl(url: string | undefined): string {
+  const value = url?.trim() || DEFAULT_DATABASE_PATH;
+  if (value === ":memory:") return value;
+  if (value.startsWith("file://")) return fileURLToPath(value);
+  if (value.startsWith("file:")) return value.slice("file:".length).split("?")[0]!;
+  if (/^[a-z]+:\/\//i.test(value)) {
+    throw new Error(`DATABASE_URL "${value}" is not a SQLite file path or file: URL`);
+  }
+  return value;
+}
+
+export function openDatabase(filePath: string): Kysely<DB> {
+  if (filePath !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(filePath)), { recursive: true });
+  const sqlite = new SQLite(filePath);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("busy_timeout = 5000");
+  sqlite.pragma("synchronous = NORMAL");
+  return new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+}
+
+export async function migrateToLatest(db: Kysely<DB>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === "Error");
+  if (error || failed) {
+    throw new Error(`Migration ${failed?.migrationName ?? ""} failed: ${String(error)}`, {
+      cause: error,
+    });
+  }
+  return (results ?? []).map((r) => r.migrationName);
+}

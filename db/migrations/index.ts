@@ -1,0 +1,15 @@
+/**
+ * The static migration registry. The bundler, tsx scripts and Vitest all see the same list, which a
+ * folder scan (FileMigrationProvider) cannot guarantee once the server is bundled.
+ * Add new migrations at the end; names are UTC timestamps so they sort in order.
+ */
+import type { Migration, MigrationProvider } from "kysely";
+import * as m20261126090000 from "./20261126090000_foundation";
+
+export const migrations: Record<string, Migration> = {
+  "20261126090000_foundation": m20261126090000,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

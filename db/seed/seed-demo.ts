@@ -1,0 +1,109 @@
+/**
+ * Writes the demo data set and the demo accounts in one transaction. Idempotent: every row has a
+ * stable id and existing rows are left as they are, so a second run changes nothing.
+ */
+import type { Kysely } from "kysely";
+import type { DB, UserRole } from "../schema";
+import { stableId } from "../ids";
+import { buildDemoData, type DemoData } from "./demo-data";
+import { county, townshipFacts, villageLists1997 } from "../../app/data/shangyi.server";
+import { isInsidePolygon } from "../../app/utils/geo";
+import { placeNamePinyin } from "../../app/utils/pinyin.server";
+import { hashPassword } from "../../app/utils/password.server";
+
+/** The one demo password, stated in the README. Demo accounts exist only in demo databases. */
+export const DEMO_PASSWORD = "zhucun-demo";
+
+export function demoData(): DemoData {
+  return buildDemoData({
+    townships: townshipFacts,
+    boundary: county.boundary,
+    villageLists1997,
+    isInside: isInsidePolygon,
+    toPinyin: placeNamePinyin,
+  });
+}
+
+interface DemoAccount {
+  username: string;
+  displayName: string;
+  role: UserRole;
+  township?: string;
+  village?: string;
+}
+
+export const DEMO_ACCOUNTS: DemoAccount[] = [
+  { username: "county", displayName: "县扶贫办管理员", role: "county_admin" },
+  { username: "viewer", displayName: "县委组织部查看员", role: "county_viewer" },
+  { username: "daqinggou", displayName: "大青沟镇领导", role: "township_leader", township: "大青沟镇" },
+  { username: "xiaosuangou", displayName: "小蒜沟镇领导", role: "township_leader", township: "小蒜沟镇" },
+  { username: "weijia", displayName: "", role: "team_member", village: "魏家村" },
+  { username: "xianaling", displayName: "", role: "team_member", village: "下纳岭村" },
+];
+
+export async function seedDemo(db: Kysely<DB>, options: { password?: string } = {}) {
+  const data = demoData();
+  const passwordHash = await hashPassword(options.password ?? DEMO_PASSWORD);
+
+  const users = DEMO_ACCOUNTS.map((account) => {
+    let townshipId: string | null = null;
+    let cadreId: string | null = null;
+    let displayName = account.displayName;
+    if (account.township) {
+      townshipId = data.townships.find((t) => t.name_zh === account.township)!.id;
+    }
+    if (account.village) {
+      // A team member's account belongs to the cadre who leads that village's team.
+      const village = data.villages.find((v) => v.name_zh === account.village)!;
+      const team = data.teams.find((t) => t.village_id === village.id)!;
+      const membership = data.memberships.find((m) => m.team_id === team.id)!;
+      cadreId = membership.cadre_id;
+      displayName = data.cadres.find((c) => c.id === cadreId)!.name_zh;
+    }
+    return {
+      id: stableId("user", account.username),
+      username: account.username,
+      password_hash: passwordHash,
+      display_name: displayName,
+      role: account.role,
+      township_id: townshipId,
+      cadre_id: cadreId,
+      locale: null,
+      deactivated_at: null,
+    };
+  });
+
+  await db.transaction().execute(async (trx) => {
+    const insert = async <T extends keyof DB>(table: T, rows: readonly object[]) => {
+      // SQLite limits bound parameters per statement; 50 rows of up to ~20 columns stays well under.
+      for (let i = 0; i < rows.length; i += 50) {
+        await trx
+          .insertInto(table)
+          .values(rows.slice(i, i + 50) as never)
+          .onConflict((oc) => oc.doNothing())
+          .execute();
+      }
+    };
+    await insert("townships", data.townships);
+    await insert("villages", data.villages);
+    await insert("sending_units", data.sendingUnits);
+    await insert("teams", data.teams);
+    await insert("cadres", data.cadres);
+    await insert("team_memberships", data.memberships);
+    await insert("users", users);
+  });
+  return data;
+}
+
+/** True when the database holds no places and no accounts: the only state the demo may be written into. */
+export async function isEmptyDatabase(db: Kysely<DB>): Promise<boolean> {
+  const { townships } = await db
+    .selectFrom("townships")
+    .select((eb) => eb.fn.countAll<number>().as("townships"))
+    .executeTakeFirstOrThrow();
+  const { users } = await db
+    .selectFrom("users")
+    .select((eb) => eb.fn.countAll<number>().as("users"))
+    .executeTakeFirstOrThrow();
+  return Number(townships) === 0 && Number(users) === 0;
+}
