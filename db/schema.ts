@@ -59,6 +59,7 @@ export interface VillageTable {
   id: string;
   /** 12-digit village code; demo villages carry demo codes until the county imports its own. */
   code: string;
+  code_source: NameSource;
   township_id: string;
   name_zh: string;
   name_pinyin: string;

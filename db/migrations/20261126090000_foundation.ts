@@ -26,6 +26,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable("villages")
     .addColumn("id", "text", (c) => c.primaryKey())
     .addColumn("code", "text", (c) => c.notNull().unique())
+    .addColumn("code_source", "text", (c) => c.notNull().modifyEnd(oneOf("code_source", nameSources)))
     .addColumn("township_id", "text", (c) => c.notNull().references("townships.id"))
     .addColumn("name_zh", "text", (c) => c.notNull())
     .addColumn("name_pinyin", "text", (c) => c.notNull())

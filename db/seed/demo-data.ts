@@ -183,6 +183,7 @@ export interface DemoData {
   villages: {
     id: string;
     code: string;
+    code_source: "demo";
     township_id: string;
     name_zh: string;
     name_pinyin: string;
@@ -365,6 +366,7 @@ export function buildDemoData(input: DemoInput): DemoData {
     villages.push({
       id,
       code,
+      code_source: "demo",
       township_id: township.id,
       name_zh: plan.name,
       name_pinyin: input.toPinyin(plan.name),

@@ -1,0 +1,23 @@
+/**
+ * The app's database handle: one connection per process, migrated before the first request.
+ * Kept on globalThis in development so `remix dev` rebuilds do not open a new connection each time.
+ */
+import type { Kysely } from "kysely";
+import { databasePathFromUrl, migrateToLatest, openDatabase } from "../db/connection";
+import type { DB } from "../db/schema";
+
+declare global {
+  // eslint-disable-next-line no-var
+  var __zhucunDb: { db: Kysely<DB>; ready: Promise<unknown> } | undefined;
+}
+
+function create() {
+  const db = openDatabase(databasePathFromUrl(process.env.DATABASE_URL));
+  return { db, ready: migrateToLatest(db) };
+}
+
+const handle = (globalThis.__zhucunDb ??= create());
+await handle.ready;
+
+export const db = handle.db;
+export type Database = Kysely<DB>;

@@ -1,0 +1,72 @@
+import type { TownshipKind } from "../../db/schema";
+import { db } from "~/db.server";
+import { townshipAccess, type Viewer } from "~/permissions";
+import { listVisibleVillages } from "~/models/village.server";
+
+export interface TownshipRow {
+  id: string;
+  code: string;
+  name: string;
+  namePinyin: string;
+  kind: TownshipKind;
+  villages: number;
+  exited: number;
+  /** Null where the viewer sees only public summaries. */
+  poorPeople: number | null;
+}
+
+const EXITED = new Set(["exited", "consolidating"]);
+
+/** Townships the viewer may open, with counts over the villages the viewer may see. */
+export async function listTownships(viewer: Viewer): Promise<TownshipRow[]> {
+  const [townships, villages] = await Promise.all([
+    db.selectFrom("townships").select(["id", "code", "name_zh", "name_pinyin", "kind"]).orderBy("code").execute(),
+    listVisibleVillages(viewer),
+  ]);
+  return townships
+    .filter((t) => townshipAccess(viewer, { townshipId: t.id }) !== null)
+    .map((t) => {
+      const mine = villages.filter((v) => v.townshipId === t.id);
+      const full = mine.every((v) => v.access === "full");
+      return {
+        id: t.id,
+        code: t.code,
+        name: t.name_zh,
+        namePinyin: t.name_pinyin,
+        kind: t.kind,
+        villages: mine.length,
+        exited: mine.filter((v) => EXITED.has(v.exitStatus)).length,
+        poorPeople: full ? mine.reduce((sum, v) => sum + (v.access === "full" ? v.poorPeople : 0), 0) : null,
+      };
+    });
+}
+
+export async function getTownship(viewer: Viewer, townshipId: string) {
+  const township = await db
+    .selectFrom("townships")
+    .select(["id", "code", "name_zh", "name_pinyin", "kind", "lat", "lon"])
+    .where("id", "=", townshipId)
+    .executeTakeFirst();
+  if (!township) return null;
+  const access = townshipAccess(viewer, { townshipId: township.id });
+  if (!access) return null;
+  const villages = await listVisibleVillages(viewer, { townshipId: township.id });
+  return {
+    access,
+    id: township.id,
+    code: township.code,
+    name: township.name_zh,
+    namePinyin: township.name_pinyin,
+    kind: township.kind,
+    villages,
+    exited: villages.filter((v) => EXITED.has(v.exitStatus)).length,
+  };
+}
+
+/** Township choices for filters: those the viewer may see. */
+export async function listTownshipOptions(viewer: Viewer) {
+  const rows = await db.selectFrom("townships").select(["id", "name_zh", "code"]).orderBy("code").execute();
+  return rows
+    .filter((t) => townshipAccess(viewer, { townshipId: t.id }) !== null)
+    .map((t) => ({ id: t.id, name: t.name_zh }));
+}

@@ -1,0 +1,59 @@
+import { db } from "~/db.server";
+import type { Locale } from "~/i18n";
+import type { Viewer } from "~/permissions";
+import { dummyPasswordHash, verifyPassword } from "~/utils/password.server";
+import { today } from "~/utils/dates";
+
+/**
+ * Checks a username and password. Returns the user id, or null without saying whether the account
+ * exists: an unknown name is verified against a dummy hash so both failures take the same time.
+ */
+export async function verifyLogin(username: string, password: string): Promise<string | null> {
+  const user = await db
+    .selectFrom("users")
+    .select(["id", "password_hash"])
+    .where("username", "=", username.trim().toLowerCase())
+    .where("deactivated_at", "is", null)
+    .executeTakeFirst();
+  const ok = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), password);
+  return user && ok ? user.id : null;
+}
+
+/** The signed-in person with their jurisdiction, or null if the account is gone or deactivated. */
+export async function getViewer(userId: string): Promise<(Viewer & { locale: Locale | null }) | null> {
+  const user = await db
+    .selectFrom("users")
+    .select(["id", "username", "display_name", "role", "township_id", "cadre_id", "locale"])
+    .where("id", "=", userId)
+    .where("deactivated_at", "is", null)
+    .executeTakeFirst();
+  if (!user) return null;
+
+  let villageIds: string[] = [];
+  if (user.role === "team_member" && user.cadre_id) {
+    const on = today();
+    const rows = await db
+      .selectFrom("team_memberships as m")
+      .innerJoin("teams as t", "t.id", "m.team_id")
+      .select("t.village_id")
+      .where("m.cadre_id", "=", user.cadre_id)
+      .where("m.started_on", "<=", on)
+      .where((eb) => eb.or([eb("m.ended_on", "is", null), eb("m.ended_on", ">=", on)]))
+      .where((eb) => eb.or([eb("t.ended_on", "is", null), eb("t.ended_on", ">=", on)]))
+      .execute();
+    villageIds = [...new Set(rows.map((r) => r.village_id))];
+  }
+  return {
+    id: user.id,
+    username: user.username,
+    displayName: user.display_name,
+    role: user.role,
+    townshipId: user.township_id,
+    villageIds,
+    locale: user.locale,
+  };
+}
+
+export async function setUserLocale(userId: string, locale: Locale): Promise<void> {
+  await db.updateTable("users").set({ locale }).where("id", "=", userId).execute();
+}

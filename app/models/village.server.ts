@@ -1,0 +1,172 @@
+/**
+ * Villages as the screens need them. Every function takes the viewer and returns only what that
+ * viewer may see: full records in their jurisdiction, public summaries elsewhere, nothing else.
+ */
+import type { ExitStatus, NameSource, PositionSource, UnitLevel, VillageType } from "../../db/schema";
+import { db } from "~/db.server";
+import { villageAccess, villageListScope, type Viewer } from "~/permissions";
+import { today } from "~/utils/dates";
+import { filterVillages, type VillageFilters } from "~/utils/village-list";
+
+export interface VillageSummary {
+  access: "summary";
+  id: string;
+  nameZh: string;
+  namePinyin: string;
+  nameSource: NameSource;
+  townshipId: string;
+  townshipName: string;
+  townshipCode: string;
+  exitStatus: ExitStatus;
+  exitYear: number | null;
+  lat: number;
+  lon: number;
+  positionSource: PositionSource;
+  team: {
+    id: string;
+    level: UnitLevel;
+    sendingUnit: string;
+    sendingUnitSource: NameSource;
+    cadreCount: number;
+  } | null;
+}
+
+export interface VillageFull extends Omit<VillageSummary, "access"> {
+  access: "full";
+  code: string;
+  codeSource: NameSource;
+  type: VillageType;
+  nameNote: string | null;
+  townshipSource: NameSource;
+  agriculturalPopulation: number;
+  households: number;
+  poorHouseholds: number;
+  poorPeople: number;
+  /** Remaining poor people ÷ agricultural population (0–1). */
+  incidence: number;
+}
+
+export type VillageItem = VillageSummary | VillageFull;
+
+/** Villages with their active team (if any) and its size, narrowed to the viewer's jurisdiction. */
+function selectVillages(viewer: Viewer, where: { villageId?: string; townshipId?: string } = {}) {
+  const on = today();
+  const scope = villageListScope(viewer);
+  return db
+    .selectFrom("villages")
+    .innerJoin("townships", "townships.id", "villages.township_id")
+    .leftJoin("teams", (join) =>
+      join
+        .onRef("teams.village_id", "=", "villages.id")
+        .on((eb) => eb.or([eb("teams.ended_on", "is", null), eb("teams.ended_on", ">=", on)])),
+    )
+    .leftJoin("sending_units", "sending_units.id", "teams.sending_unit_id")
+    .select((eb) => [
+      "villages.id",
+      "villages.code",
+      "villages.code_source",
+      "villages.name_zh",
+      "villages.name_pinyin",
+      "villages.name_source",
+      "villages.township_source",
+      "villages.source_note",
+      "villages.township_id",
+      "villages.exit_status",
+      "villages.exit_year",
+      "villages.lat",
+      "villages.lon",
+      "villages.position_source",
+      "villages.village_type",
+      "villages.agricultural_population",
+      "villages.households",
+      "villages.poor_households",
+      "villages.poor_people",
+      "townships.name_zh as township_name",
+      "townships.code as township_code",
+      "teams.id as team_id",
+      "teams.level as team_level",
+      "sending_units.name_zh as sending_unit_name",
+      "sending_units.name_source as sending_unit_source",
+      eb
+        .selectFrom("team_memberships as m")
+        .select((m) => m.fn.countAll<number>().as("n"))
+        .whereRef("m.team_id", "=", "teams.id")
+        .where("m.started_on", "<=", on)
+        .where((m) => m.or([m("m.ended_on", "is", null), m("m.ended_on", ">=", on)]))
+        .as("cadre_count"),
+    ])
+    .$if(Boolean(scope.townshipId), (q) => q.where("villages.township_id", "=", scope.townshipId!))
+    .$if(Boolean(where.villageId), (q) => q.where("villages.id", "=", where.villageId!))
+    .$if(Boolean(where.townshipId), (q) => q.where("villages.township_id", "=", where.townshipId!));
+}
+
+type VillageRow = Awaited<ReturnType<ReturnType<typeof selectVillages>["execute"]>>[number];
+
+function toItem(row: VillageRow, access: "full" | "summary"): VillageItem {
+  const summary: VillageSummary = {
+    access: "summary",
+    id: row.id,
+    nameZh: row.name_zh,
+    namePinyin: row.name_pinyin,
+    nameSource: row.name_source,
+    townshipId: row.township_id,
+    townshipName: row.township_name,
+    townshipCode: row.township_code,
+    exitStatus: row.exit_status,
+    exitYear: row.exit_year,
+    lat: row.lat,
+    lon: row.lon,
+    positionSource: row.position_source,
+    team:
+      row.team_id && row.team_level && row.sending_unit_name && row.sending_unit_source
+        ? {
+            id: row.team_id,
+            level: row.team_level,
+            sendingUnit: row.sending_unit_name,
+            sendingUnitSource: row.sending_unit_source,
+            cadreCount: Number(row.cadre_count ?? 0),
+          }
+        : null,
+  };
+  if (access === "summary") return summary;
+  return {
+    ...summary,
+    access: "full",
+    code: row.code,
+    codeSource: row.code_source,
+    type: row.village_type,
+    nameNote: row.source_note,
+    townshipSource: row.township_source,
+    agriculturalPopulation: row.agricultural_population,
+    households: row.households,
+    poorHouseholds: row.poor_households,
+    poorPeople: row.poor_people,
+    incidence: row.agricultural_population > 0 ? row.poor_people / row.agricultural_population : 0,
+  };
+}
+
+/** Every village the viewer may see, each at the access level the permissions module grants. */
+export async function listVisibleVillages(viewer: Viewer, where: { townshipId?: string } = {}) {
+  const rows = await selectVillages(viewer, where).execute();
+  return rows.flatMap((row) => {
+    const access = villageAccess(viewer, { townshipId: row.township_id, villageId: row.id });
+    return access ? [toItem(row, access)] : [];
+  });
+}
+
+export async function listVillages(viewer: Viewer, filters: VillageFilters) {
+  return filterVillages(await listVisibleVillages(viewer), filters);
+}
+
+/** One village for its page, or null when it does not exist or lies outside the viewer's jurisdiction. */
+export async function getVillage(viewer: Viewer, villageId: string): Promise<VillageItem | null> {
+  const row = await selectVillages(viewer, { villageId }).executeTakeFirst();
+  if (!row) return null;
+  const access = villageAccess(viewer, { townshipId: row.township_id, villageId: row.id });
+  return access ? toItem(row, access) : null;
+}
+
+/** Whether every listed village is visible in full (so type filters and figures may be offered). */
+export function seesFullList(viewer: Viewer): boolean {
+  return viewer.role !== "team_member";
+}

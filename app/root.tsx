@@ -1,0 +1,69 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import {
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import { useEffect, type ReactNode } from "react";
+import { getOptionalViewer } from "~/auth.server";
+import { ErrorPage } from "~/components/error-page";
+import { DEFAULT_LOCALE, makeTranslator } from "~/i18n";
+import { resolveLocale } from "~/i18n/locale.server";
+import { hasDemoData } from "~/models/demo.server";
+import styles from "~/styles/app.css";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: styles },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => {
+  const t = makeTranslator(data?.locale ?? DEFAULT_LOCALE);
+  return [{ title: t("app.name") }, { name: "description", content: t("app.tagline") }];
+};
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const viewer = await getOptionalViewer(request);
+  const locale = await resolveLocale(request, viewer?.locale);
+  return {
+    locale,
+    demo: await hasDemoData(),
+    viewer: viewer
+      ? { username: viewer.username, displayName: viewer.displayName, role: viewer.role }
+      : null,
+  };
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const data = useRouteLoaderData<typeof loader>("root");
+  return (
+    <html lang={data?.locale ?? DEFAULT_LOCALE}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        {children}
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  // Marks the page as interactive; end-to-end tests wait for it before typing or dragging.
+  useEffect(() => {
+    document.documentElement.dataset.hydrated = "true";
+  }, []);
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage standalone />;
+}

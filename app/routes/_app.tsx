@@ -1,0 +1,105 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, NavLink, Outlet, useLocation, useRouteLoaderData } from "@remix-run/react";
+import { requireViewer } from "~/auth.server";
+import { ErrorPage } from "~/components/error-page";
+import { useLocale, useT } from "~/i18n";
+import type { loader as rootLoader } from "~/root";
+
+/** Every page behind sign-in shares this layout; the loader turns anonymous visitors to /login. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireViewer(request);
+  return null;
+}
+
+function LanguageSwitch() {
+  const t = useT();
+  const locale = useLocale();
+  const location = useLocation();
+  return (
+    <Form method="post" action="/locale" className="language-switch" reloadDocument={false}>
+      <input type="hidden" name="locale" value={locale === "zh-CN" ? "en" : "zh-CN"} />
+      <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
+      <button type="submit" className="button-link" aria-label={t("locale.switchLabel")} lang={locale === "zh-CN" ? "en" : "zh-CN"}>
+        {t("locale.switchTo")}
+      </button>
+    </Form>
+  );
+}
+
+function Header() {
+  const t = useT();
+  const root = useRouteLoaderData<typeof rootLoader>("root");
+  const viewer = root?.viewer;
+  return (
+    <header className="site-header">
+      <Link to="/" className="brand">
+        <img src="/favicon.svg" alt="" width={28} height={28} />
+        <span>{t("app.name")}</span>
+      </Link>
+      <nav aria-label={t("nav.main")} className="main-nav">
+        <NavLink to="/villages">{t("nav.villages")}</NavLink>
+        <NavLink to="/townships">{t("nav.townships")}</NavLink>
+      </nav>
+      <div className="header-tools">
+        <LanguageSwitch />
+        {viewer ? (
+          <details className="user-menu">
+            <summary>
+              <span className="visually-hidden">{t("nav.account")}: </span>
+              {viewer.displayName}
+            </summary>
+            <div className="user-menu-panel">
+              <p>
+                {t("nav.signedInAs", { name: viewer.username })}
+                <br />
+                <span className="muted">{t(`role.${viewer.role}`)}</span>
+              </p>
+              <Form method="post" action="/logout">
+                <button type="submit" className="button">
+                  {t("nav.signOut")}
+                </button>
+              </Form>
+            </div>
+          </details>
+        ) : null}
+      </div>
+    </header>
+  );
+}
+
+function Shell({ children }: { children: React.ReactNode }) {
+  const t = useT();
+  const demo = useRouteLoaderData<typeof rootLoader>("root")?.demo;
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        {t("app.skipToContent")}
+      </a>
+      <Header />
+      {demo ? (
+        <p className="demo-banner" role="note">
+          {t("demo.banner")}
+        </p>
+      ) : null}
+      <main id="main" className="page">
+        {children}
+      </main>
+    </>
+  );
+}
+
+export default function AppLayout() {
+  return (
+    <Shell>
+      <Outlet />
+    </Shell>
+  );
+}
+
+export function ErrorBoundary() {
+  return (
+    <Shell>
+      <ErrorPage />
+    </Shell>
+  );
+}

@@ -1,0 +1,36 @@
+/**
+ * Run at every start: migrates the database, and loads the Shangyi demo data only into a new,
+ * empty database (no townships, no accounts). It says what it did; it never touches real data.
+ *   --no-seed    migrate only
+ */
+import path from "node:path";
+import { databasePathFromUrl, migrateToLatest, openDatabase } from "../db/connection";
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, isEmptyDatabase, seedDemo } from "../db/seed/seed-demo";
+
+const file = databasePathFromUrl(process.env.DATABASE_URL);
+const db = openDatabase(file);
+try {
+  const applied = await migrateToLatest(db);
+  const where = file === ":memory:" ? file : path.resolve(file);
+  console.log(
+    applied.length
+      ? `[zhucun] ${where}: applied ${applied.length} migration(s): ${applied.join(", ")}`
+      : `[zhucun] ${where}: schema is up to date`,
+  );
+  if (process.argv.includes("--no-seed")) {
+    // migrate only
+  } else if (await isEmptyDatabase(db)) {
+    const data = await seedDemo(db);
+    console.log(
+      `[zhucun] New empty database: loaded the Shangyi demo data (${data.townships.length} townships, ` +
+        `${data.villages.length} villages, ${data.teams.length} teams, ${data.cadres.length} cadres).`,
+    );
+    console.log(
+      `[zhucun] Demo accounts: ${DEMO_ACCOUNTS.map((a) => a.username).join(", ")} — password "${DEMO_PASSWORD}".`,
+    );
+  } else {
+    console.log("[zhucun] Database already has data: no demo data loaded.");
+  }
+} finally {
+  await db.destroy();
+}
