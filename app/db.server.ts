@@ -7,7 +7,6 @@ import { databasePathFromUrl, migrateToLatest, openDatabase } from "../db/connec
 import type { DB } from "../db/schema";
 
 declare global {
-  // eslint-disable-next-line no-var
   var __zhucunDb: { db: Kysely<DB>; ready: Promise<unknown> } | undefined;
 }
 

@@ -9,7 +9,8 @@
 import type { UserRole } from "../db/schema";
 
 export type Action = "read" | "update" | "manage";
-export type Entity = "village" | "village-summary" | "team" | "team-summary" | "township" | "household" | "account";
+export type Entity =
+  "village" | "village-summary" | "team" | "team-summary" | "township" | "household" | "account";
 export type Access = "any" | "township" | "own";
 export type Permission = `${Action}:${Entity}`;
 type ScopedPermission = `${Permission}:${Access}`;
@@ -75,7 +76,9 @@ function covers(viewer: Viewer, access: Access, target: Target): boolean {
 export function can(viewer: Viewer, permission: Permission, target: Target): boolean {
   return ROLE_PERMISSIONS[viewer.role].some((scoped) => {
     const i = scoped.lastIndexOf(":");
-    return scoped.slice(0, i) === permission && covers(viewer, scoped.slice(i + 1) as Access, target);
+    return (
+      scoped.slice(0, i) === permission && covers(viewer, scoped.slice(i + 1) as Access, target)
+    );
   });
 }
 

@@ -26,7 +26,8 @@ export function databasePathFromUrl(url: string | undefined): string {
 }
 
 export function openDatabase(filePath: string): Kysely<DB> {
-  if (filePath !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(filePath)), { recursive: true });
+  if (filePath !== ":memory:")
+    fs.mkdirSync(path.dirname(path.resolve(filePath)), { recursive: true });
   const sqlite = new SQLite(filePath);
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("foreign_keys = ON");

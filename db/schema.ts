@@ -29,13 +29,28 @@ export type NameSource = (typeof NAME_SOURCES)[number];
 export const UNIT_LEVELS = ["province", "city", "county"] as const;
 export type UnitLevel = (typeof UNIT_LEVELS)[number];
 
-export const SPECIALTIES = ["party_government", "economic", "professional", "political_legal"] as const;
+export const SPECIALTIES = [
+  "party_government",
+  "economic",
+  "professional",
+  "political_legal",
+] as const;
 export type Specialty = (typeof SPECIALTIES)[number];
 
-export const MEMBERSHIP_ROLES = ["leader_first_secretary", "leader", "first_secretary", "member"] as const;
+export const MEMBERSHIP_ROLES = [
+  "leader_first_secretary",
+  "leader",
+  "first_secretary",
+  "member",
+] as const;
 export type MembershipRole = (typeof MEMBERSHIP_ROLES)[number];
 
-export const USER_ROLES = ["county_admin", "county_viewer", "township_leader", "team_member"] as const;
+export const USER_ROLES = [
+  "county_admin",
+  "county_viewer",
+  "township_leader",
+  "team_member",
+] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 
 export const LOCALES = ["zh-CN", "en"] as const;

@@ -44,7 +44,11 @@ if (password.length < 10) {
 const db = openDatabase(databasePathFromUrl(process.env.DATABASE_URL));
 try {
   await migrateToLatest(db);
-  const exists = await db.selectFrom("users").select("id").where("username", "=", username).executeTakeFirst();
+  const exists = await db
+    .selectFrom("users")
+    .select("id")
+    .where("username", "=", username)
+    .executeTakeFirst();
   if (exists) {
     console.error(`User "${username}" already exists.`);
     process.exitCode = 1;

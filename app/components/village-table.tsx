@@ -68,7 +68,9 @@ export function VillageTable({
                   <td className="num">
                     {v.access === "full" ? `${v.poorHouseholds} / ${v.poorPeople}` : "—"}
                   </td>
-                  <td className={`num${v.access === "full" && v.incidence >= 0.02 ? " over-threshold" : ""}`}>
+                  <td
+                    className={`num${v.access === "full" && v.incidence >= 0.02 ? " over-threshold" : ""}`}
+                  >
                     {v.access === "full" ? formatPercent(locale, v.incidence) : "—"}
                   </td>
                 </>

@@ -16,7 +16,8 @@ export const en: Catalogue = {
   "locale.current": "English",
 
   "demo.badge": "Demo",
-  "demo.badgeTitle": "Demo data: the name or position is invented and will be replaced by the county's import",
+  "demo.badgeTitle":
+    "Demo data: the name or position is invented and will be replaced by the county's import",
   "demo.banner":
     "Demo data: village names, people's names and sending units marked “Demo”, and every position, are invented to show what Zhucun does; names verified from the county report or village lists say so.",
 
@@ -32,7 +33,8 @@ export const en: Catalogue = {
   "login.submit": "Sign in",
   "login.submitting": "Signing in…",
   "login.failed": "Wrong username or password.",
-  "login.demoHint": "Demo accounts: county, viewer, daqinggou, xiaosuangou, weijia, xianaling; the password is in the README.",
+  "login.demoHint":
+    "Demo accounts: county, viewer, daqinggou, xiaosuangou, weijia, xianaling; the password is in the README.",
   "form.required": "This field is required.",
   "form.tooLong": "This is too long.",
   "form.invalid": "The form is not valid; please check it and try again.",
@@ -62,11 +64,15 @@ export const en: Catalogue = {
   "positionSource.imported": "imported",
   "positionSource.demo": "demo position",
 
-  "source.weijia": "Named in the county's 2016 report (green pig-farming project); not verified in a public list.",
-  "source.xianaling": "In the 1997 village list of 小蒜沟镇 (下纳岭); new-village plan drawn by Tsinghua University.",
-  "source.beichaonian": "The 1997 list spells it 北槽碾, the report 北朝碾: probably a homophone variant, to be confirmed by the county.",
+  "source.weijia":
+    "Named in the county's 2016 report (green pig-farming project); not verified in a public list.",
+  "source.xianaling":
+    "In the 1997 village list of 小蒜沟镇 (下纳岭); new-village plan drawn by Tsinghua University.",
+  "source.beichaonian":
+    "The 1997 list spells it 北槽碾, the report 北朝碾: probably a homophone variant, to be confirmed by the county.",
   "source.chengjia": "Named in the county's 2016 report (三会一课); not verified in a public list.",
-  "source.dajing": "Named in the county's 2016 report (dispute mediation); its township is unknown, so the one shown is demo data.",
+  "source.dajing":
+    "Named in the county's 2016 report (dispute mediation); its township is unknown, so the one shown is demo data.",
   "source.list1997": "In the 1997 village list; its poor-village status is demo data.",
 
   "villages.title": "Villages",
@@ -111,7 +117,8 @@ export const en: Catalogue = {
   "village.poorHouseholds": "Poor households",
   "village.poorPeople": "Poor people",
   "village.incidence": "Poverty incidence",
-  "village.incidenceHint": "Remaining poor people ÷ agricultural population; a village may exit below 2%.",
+  "village.incidenceHint":
+    "Remaining poor people ÷ agricultural population; a village may exit below 2%.",
   "village.position": "Position",
   "village.positionValue": "{lat}° N, {lon}° E (WGS-84, {source})",
   "village.figures": "Population and poverty",
@@ -160,7 +167,8 @@ export const en: Catalogue = {
   "error.forbidden.title": "Not allowed",
   "error.forbidden.body": "Your account may not do this.",
   "error.generic.title": "Something went wrong",
-  "error.generic.body": "Zhucun ran into a problem. Please try again later; if it persists, contact the county office.",
+  "error.generic.body":
+    "Zhucun ran into a problem. Please try again later; if it persists, contact the county office.",
   "error.backHome": "Back to the start page",
 
   "common.yes": "Yes",

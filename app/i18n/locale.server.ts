@@ -21,7 +21,10 @@ export function localeFromAcceptLanguage(header: string | null): Locale | null {
 }
 
 /** Explicit choice (cookie) → the account's saved language → the browser's Accept-Language → Chinese. */
-export async function resolveLocale(request: Request, accountLocale?: string | null): Promise<Locale> {
+export async function resolveLocale(
+  request: Request,
+  accountLocale?: string | null,
+): Promise<Locale> {
   const chosen: unknown = await localeCookie.parse(request.headers.get("Cookie"));
   if (isLocale(chosen)) return chosen;
   if (isLocale(accountLocale)) return accountLocale;

@@ -34,7 +34,8 @@ export const zhCN = {
   "login.submit": "登录",
   "login.submitting": "正在登录…",
   "login.failed": "用户名或密码不正确。",
-  "login.demoHint": "演示账号：county、viewer、daqinggou、xiaosuangou、weijia、xianaling，密码见 README。",
+  "login.demoHint":
+    "演示账号：county、viewer、daqinggou、xiaosuangou、weijia、xianaling，密码见 README。",
   "form.required": "请填写此项。",
   "form.tooLong": "内容过长。",
   "form.invalid": "提交的内容无效，请检查后重试。",

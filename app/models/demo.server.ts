@@ -9,6 +9,11 @@ export async function hasDemoData(): Promise<boolean> {
     .limit(1)
     .executeTakeFirst();
   if (row) return true;
-  const cadre = await db.selectFrom("cadres").select("id").where("name_source", "=", "demo").limit(1).executeTakeFirst();
+  const cadre = await db
+    .selectFrom("cadres")
+    .select("id")
+    .where("name_source", "=", "demo")
+    .limit(1)
+    .executeTakeFirst();
   return Boolean(cadre);
 }

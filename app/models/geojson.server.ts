@@ -6,7 +6,10 @@ import { listVisibleVillages } from "~/models/village.server";
  * The villages the viewer may see as GeoJSON (RFC 7946: WGS-84, [lon, lat]). Public summaries carry
  * only public properties; village type and figures stay within the viewer's jurisdiction.
  */
-export async function villagesGeoJSON(viewer: Viewer, origin: string): Promise<FeatureCollection<Point>> {
+export async function villagesGeoJSON(
+  viewer: Viewer,
+  origin: string,
+): Promise<FeatureCollection<Point>> {
   const villages = await listVisibleVillages(viewer);
   return {
     type: "FeatureCollection",

@@ -1,4 +1,10 @@
-import type { MembershipRole, NameSource, Specialty, UnitLevel, VillageType } from "../../db/schema";
+import type {
+  MembershipRole,
+  NameSource,
+  Specialty,
+  UnitLevel,
+  VillageType,
+} from "../../db/schema";
 import { db } from "~/db.server";
 import { teamAccess, type Viewer } from "~/permissions";
 import { today } from "~/utils/dates";

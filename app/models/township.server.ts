@@ -20,7 +20,11 @@ const EXITED = new Set(["exited", "consolidating"]);
 /** Townships the viewer may open, with counts over the villages the viewer may see. */
 export async function listTownships(viewer: Viewer): Promise<TownshipRow[]> {
   const [townships, villages] = await Promise.all([
-    db.selectFrom("townships").select(["id", "code", "name_zh", "name_pinyin", "kind"]).orderBy("code").execute(),
+    db
+      .selectFrom("townships")
+      .select(["id", "code", "name_zh", "name_pinyin", "kind"])
+      .orderBy("code")
+      .execute(),
     listVisibleVillages(viewer),
   ]);
   return townships
@@ -36,7 +40,9 @@ export async function listTownships(viewer: Viewer): Promise<TownshipRow[]> {
         kind: t.kind,
         villages: mine.length,
         exited: mine.filter((v) => EXITED.has(v.exitStatus)).length,
-        poorPeople: full ? mine.reduce((sum, v) => sum + (v.access === "full" ? v.poorPeople : 0), 0) : null,
+        poorPeople: full
+          ? mine.reduce((sum, v) => sum + (v.access === "full" ? v.poorPeople : 0), 0)
+          : null,
       };
     });
 }
@@ -65,7 +71,11 @@ export async function getTownship(viewer: Viewer, townshipId: string) {
 
 /** Township choices for filters: those the viewer may see. */
 export async function listTownshipOptions(viewer: Viewer) {
-  const rows = await db.selectFrom("townships").select(["id", "name_zh", "code"]).orderBy("code").execute();
+  const rows = await db
+    .selectFrom("townships")
+    .select(["id", "name_zh", "code"])
+    .orderBy("code")
+    .execute();
   return rows
     .filter((t) => townshipAccess(viewer, { townshipId: t.id }) !== null)
     .map((t) => ({ id: t.id, name: t.name_zh }));

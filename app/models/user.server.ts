@@ -20,7 +20,9 @@ export async function verifyLogin(username: string, password: string): Promise<s
 }
 
 /** The signed-in person with their jurisdiction, or null if the account is gone or deactivated. */
-export async function getViewer(userId: string): Promise<(Viewer & { locale: Locale | null }) | null> {
+export async function getViewer(
+  userId: string,
+): Promise<(Viewer & { locale: Locale | null }) | null> {
   const user = await db
     .selectFrom("users")
     .select(["id", "username", "display_name", "role", "township_id", "cadre_id", "locale"])

@@ -2,7 +2,13 @@
  * Villages as the screens need them. Every function takes the viewer and returns only what that
  * viewer may see: full records in their jurisdiction, public summaries elsewhere, nothing else.
  */
-import type { ExitStatus, NameSource, PositionSource, UnitLevel, VillageType } from "../../db/schema";
+import type {
+  ExitStatus,
+  NameSource,
+  PositionSource,
+  UnitLevel,
+  VillageType,
+} from "../../db/schema";
 import { db } from "~/db.server";
 import { villageAccess, villageListScope, type Viewer } from "~/permissions";
 import { today } from "~/utils/dates";

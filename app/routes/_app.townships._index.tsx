@@ -22,7 +22,12 @@ export default function Townships() {
         <h1>{t("townships.title")}</h1>
         <p className="muted">{t("townships.intro")}</p>
       </div>
-      <div className="table-wrap" role="region" aria-label={t("townships.tableCaption")} tabIndex={0}>
+      <div
+        className="table-wrap"
+        role="region"
+        aria-label={t("townships.tableCaption")}
+        tabIndex={0}
+      >
         <table className="data-table">
           <caption className="visually-hidden">{t("townships.tableCaption")}</caption>
           <thead>
@@ -52,7 +57,8 @@ export default function Townships() {
                 <td>{tw.code}</td>
                 <td className="num">{tw.villages}</td>
                 <td className="num">
-                  <progress max={tw.villages || 1} value={tw.exited} aria-hidden="true" /> {tw.exited}
+                  <progress max={tw.villages || 1} value={tw.exited} aria-hidden="true" />{" "}
+                  {tw.exited}
                 </td>
                 {showPoor ? <td className="num">{tw.poorPeople ?? "—"}</td> : null}
               </tr>

@@ -19,7 +19,12 @@ function LanguageSwitch() {
     <Form method="post" action="/locale" className="language-switch" reloadDocument={false}>
       <input type="hidden" name="locale" value={locale === "zh-CN" ? "en" : "zh-CN"} />
       <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
-      <button type="submit" className="button-link" aria-label={t("locale.switchLabel")} lang={locale === "zh-CN" ? "en" : "zh-CN"}>
+      <button
+        type="submit"
+        className="button-link"
+        aria-label={t("locale.switchLabel")}
+        lang={locale === "zh-CN" ? "en" : "zh-CN"}
+      >
         {t("locale.switchTo")}
       </button>
     </Form>

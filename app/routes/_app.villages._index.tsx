@@ -109,13 +109,13 @@ export default function Villages() {
         <div className="field">
           <label htmlFor="f-sort">{t("villages.sort")}</label>
           <select id="f-sort" name="sort" defaultValue={data.sort}>
-            {VILLAGE_SORTS.filter((s) => data.seesFullList || (s !== "incidence" && s !== "poor_people")).map(
-              (s) => (
-                <option key={s} value={s}>
-                  {t(`villages.sort.${s === "poor_people" ? "poorPeople" : s}`)}
-                </option>
-              ),
-            )}
+            {VILLAGE_SORTS.filter(
+              (s) => data.seesFullList || (s !== "incidence" && s !== "poor_people"),
+            ).map((s) => (
+              <option key={s} value={s}>
+                {t(`villages.sort.${s === "poor_people" ? "poorPeople" : s}`)}
+              </option>
+            ))}
           </select>
         </div>
         <div className="filter-actions">

@@ -98,7 +98,10 @@ export default function Login() {
           </div>
           <div className="field">
             <label htmlFor={fields.password.id}>{t("login.password")}</label>
-            <input {...getInputProps(fields.password, { type: "password" })} autoComplete="current-password" />
+            <input
+              {...getInputProps(fields.password, { type: "password" })}
+              autoComplete="current-password"
+            />
             <FieldErrors id={fields.password.errorId} errors={fields.password.errors} />
           </div>
           <button type="submit" className="button button-primary" disabled={submitting}>

@@ -7,6 +7,9 @@ export const LoginSchema = z.object({
     .trim()
     .min(1, "form.required")
     .max(64, "form.tooLong"),
-  password: z.string({ required_error: "form.required" }).min(1, "form.required").max(256, "form.tooLong"),
+  password: z
+    .string({ required_error: "form.required" })
+    .min(1, "form.required")
+    .max(256, "form.tooLong"),
   redirectTo: z.string().optional(),
 });

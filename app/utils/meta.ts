@@ -1,5 +1,11 @@
 import type { MetaArgs } from "@remix-run/node";
-import { DEFAULT_LOCALE, isLocale, makeTranslator, type MessageKey, type MessageParams } from "~/i18n";
+import {
+  DEFAULT_LOCALE,
+  isLocale,
+  makeTranslator,
+  type MessageKey,
+  type MessageParams,
+} from "~/i18n";
 
 /** "<page> · 驻村工作台" in the active locale (meta runs outside React, so it reads the root data). */
 export function pageTitle(args: MetaArgs, key: MessageKey, params?: MessageParams) {

@@ -51,7 +51,10 @@ function matches(v: ListableVillage, f: VillageFilters, skip?: "status" | "type"
   return matchesQuery(v, f.q ?? "");
 }
 
-function countBy<K extends string>(items: ListableVillage[], key: (v: ListableVillage) => K | undefined) {
+function countBy<K extends string>(
+  items: ListableVillage[],
+  key: (v: ListableVillage) => K | undefined,
+) {
   const counts: Partial<Record<K, number>> = {};
   for (const item of items) {
     const k = key(item);

@@ -26,11 +26,15 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable("villages")
     .addColumn("id", "text", (c) => c.primaryKey())
     .addColumn("code", "text", (c) => c.notNull().unique())
-    .addColumn("code_source", "text", (c) => c.notNull().modifyEnd(oneOf("code_source", nameSources)))
+    .addColumn("code_source", "text", (c) =>
+      c.notNull().modifyEnd(oneOf("code_source", nameSources)),
+    )
     .addColumn("township_id", "text", (c) => c.notNull().references("townships.id"))
     .addColumn("name_zh", "text", (c) => c.notNull())
     .addColumn("name_pinyin", "text", (c) => c.notNull())
-    .addColumn("name_source", "text", (c) => c.notNull().modifyEnd(oneOf("name_source", nameSources)))
+    .addColumn("name_source", "text", (c) =>
+      c.notNull().modifyEnd(oneOf("name_source", nameSources)),
+    )
     .addColumn("township_source", "text", (c) =>
       c.notNull().modifyEnd(oneOf("township_source", nameSources)),
     )
@@ -43,7 +47,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("village_type", "text", (c) =>
       c.notNull().modifyEnd(oneOf("village_type", ["difficult", "weak", "industry", "disorderly"])),
     )
-    .addColumn("agricultural_population", "integer", (c) => c.notNull().check(sql`agricultural_population >= 0`))
+    .addColumn("agricultural_population", "integer", (c) =>
+      c.notNull().check(sql`agricultural_population >= 0`),
+    )
     .addColumn("households", "integer", (c) => c.notNull().check(sql`households >= 0`))
     .addColumn("poor_households", "integer", (c) => c.notNull().check(sql`poor_households >= 0`))
     .addColumn("poor_people", "integer", (c) => c.notNull().check(sql`poor_people >= 0`))
@@ -56,7 +62,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("created_at", "text", (c) => c.notNull().defaultTo(sql`CURRENT_TIMESTAMP`))
     .addColumn("updated_at", "text", (c) => c.notNull())
     .execute();
-  await db.schema.createIndex("villages_township_idx").on("villages").column("township_id").execute();
+  await db.schema
+    .createIndex("villages_township_idx")
+    .on("villages")
+    .column("township_id")
+    .execute();
 
   const levels = ["province", "city", "county"];
   await db.schema
@@ -64,7 +74,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("id", "text", (c) => c.primaryKey())
     .addColumn("name_zh", "text", (c) => c.notNull().unique())
     .addColumn("level", "text", (c) => c.notNull().modifyEnd(oneOf("level", levels)))
-    .addColumn("name_source", "text", (c) => c.notNull().modifyEnd(oneOf("name_source", nameSources)))
+    .addColumn("name_source", "text", (c) =>
+      c.notNull().modifyEnd(oneOf("name_source", nameSources)),
+    )
     .addColumn("created_at", "text", (c) => c.notNull().defaultTo(sql`CURRENT_TIMESTAMP`))
     .execute();
 
@@ -93,7 +105,9 @@ export async function up(db: Kysely<any>): Promise<void> {
         ),
     )
     .addColumn("phone", "text")
-    .addColumn("name_source", "text", (c) => c.notNull().modifyEnd(oneOf("name_source", nameSources)))
+    .addColumn("name_source", "text", (c) =>
+      c.notNull().modifyEnd(oneOf("name_source", nameSources)),
+    )
     .addColumn("created_at", "text", (c) => c.notNull().defaultTo(sql`CURRENT_TIMESTAMP`))
     .execute();
 
@@ -105,7 +119,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("role", "text", (c) =>
       c
         .notNull()
-        .modifyEnd(oneOf("role", ["leader_first_secretary", "leader", "first_secretary", "member"])),
+        .modifyEnd(
+          oneOf("role", ["leader_first_secretary", "leader", "first_secretary", "member"]),
+        ),
     )
     .addColumn("started_on", "text", (c) => c.notNull())
     .addColumn("ended_on", "text")

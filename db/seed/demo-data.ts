@@ -160,7 +160,12 @@ const SPECIALTY_FOR_TYPE: Record<VillageType, Specialty> = {
   industry: "professional",
   disorderly: "political_legal",
 };
-const SPECIALTIES: Specialty[] = ["party_government", "economic", "professional", "political_legal"];
+const SPECIALTIES: Specialty[] = [
+  "party_government",
+  "economic",
+  "professional",
+  "political_legal",
+];
 
 const TEAM_COUNTS: Record<UnitLevel, number> = { province: 4, city: 18, county: 67 };
 /** Arrival dates from the 2016 programme calendar; county teams' date is not given (demo). */
@@ -349,10 +354,10 @@ export function buildDemoData(input: DemoInput): DemoData {
       ]);
     const population = random.int(320, 2200);
     const households = Math.round(population / (2.4 + random.next() * 0.6));
-    const poorShare =
-      status === "not_exited" ? 0.03 + random.next() * 0.2 : random.next() * 0.018;
+    const poorShare = status === "not_exited" ? 0.03 + random.next() * 0.2 : random.next() * 0.018;
     const poorPeople = Math.floor(population * poorShare);
-    const poorHouseholds = poorPeople === 0 ? 0 : Math.max(1, Math.round(poorPeople / (1.8 + random.next())));
+    const poorHouseholds =
+      poorPeople === 0 ? 0 : Math.max(1, Math.round(poorPeople / (1.8 + random.next())));
     const exitYear =
       status === "exited"
         ? random.pick([2017, 2018, 2019])

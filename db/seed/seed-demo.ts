@@ -35,8 +35,18 @@ interface DemoAccount {
 export const DEMO_ACCOUNTS: DemoAccount[] = [
   { username: "county", displayName: "县扶贫办管理员", role: "county_admin" },
   { username: "viewer", displayName: "县委组织部查看员", role: "county_viewer" },
-  { username: "daqinggou", displayName: "大青沟镇领导", role: "township_leader", township: "大青沟镇" },
-  { username: "xiaosuangou", displayName: "小蒜沟镇领导", role: "township_leader", township: "小蒜沟镇" },
+  {
+    username: "daqinggou",
+    displayName: "大青沟镇领导",
+    role: "township_leader",
+    township: "大青沟镇",
+  },
+  {
+    username: "xiaosuangou",
+    displayName: "小蒜沟镇领导",
+    role: "township_leader",
+    township: "小蒜沟镇",
+  },
   { username: "weijia", displayName: "", role: "team_member", village: "魏家村" },
   { username: "xianaling", displayName: "", role: "team_member", village: "下纳岭村" },
 ];

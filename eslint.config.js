@@ -1,0 +1,108 @@
+// ESLint flat config: TypeScript, React, hooks, accessibility, and the server-only boundary.
+import js from "@eslint/js";
+import jsxA11y from "eslint-plugin-jsx-a11y";
+import react from "eslint-plugin-react";
+import reactHooks from "eslint-plugin-react-hooks";
+import globals from "globals";
+import tseslint from "typescript-eslint";
+
+/**
+ * With the classic compiler a `.server` import in browser code becomes an empty module at run time,
+ * not a build error. These patterns keep database, session and secret code out of anything that
+ * can reach the browser: components, schemas, utils, i18n and the permissions module.
+ */
+const serverOnly = {
+  patterns: [
+    {
+      group: ["*.server", "*.server.ts", "**/*.server", "~/*.server", "~/**/*.server"],
+      // Types are erased at build time, so sharing a model's return type is safe.
+      allowTypeImports: true,
+      message:
+        "Server-only module: import it from a route's loader/action or another *.server.ts file.",
+    },
+    {
+      group: [
+        "kysely",
+        "better-sqlite3",
+        "@node-rs/argon2",
+        "node:*",
+        "**/db/connection",
+        "**/db/seed/*",
+      ],
+      message: "Database and Node APIs belong in *.server.ts modules only.",
+    },
+  ],
+};
+
+export default tseslint.config(
+  {
+    ignores: [
+      "build/**",
+      "public/build/**",
+      "node_modules/**",
+      "data/**",
+      "test-results/**",
+      "playwright-report/**",
+      ".cache/**",
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ["**/*.{ts,tsx,js}"],
+    languageOptions: { globals: { ...globals.browser, ...globals.node } },
+    rules: {
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_" },
+      ],
+      "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
+    },
+  },
+  {
+    files: ["app/**/*.tsx"],
+    ...react.configs.flat.recommended,
+    ...react.configs.flat["jsx-runtime"],
+    settings: { react: { version: "detect" } },
+  },
+  {
+    files: ["app/**/*.tsx"],
+    plugins: { "react-hooks": reactHooks, "jsx-a11y": jsxA11y },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      ...jsxA11y.flatConfigs.recommended.rules,
+      "react/prop-types": "off",
+      // Scrollable table regions must be focusable so keyboard users can scroll them (axe: scrollable-region-focusable).
+      "jsx-a11y/no-noninteractive-tabindex": ["error", { roles: ["region"], tags: [] }],
+    },
+  },
+  {
+    // Browser-reachable code: components, schemas, pure utils, i18n, permissions.
+    files: [
+      "app/components/**",
+      "app/schemas/**",
+      "app/utils/**",
+      "app/i18n/**",
+      "app/permissions.ts",
+    ],
+    ignores: ["**/*.server.ts", "**/*.server.tsx"],
+    rules: { "@typescript-eslint/no-restricted-imports": ["error", serverOnly] },
+  },
+  {
+    files: ["db/migrations/**"],
+    rules: {
+      "@typescript-eslint/no-explicit-any": "off",
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["~/*", "../*", "!./*"],
+              message: "Migrations are frozen: import nothing from the app.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+);

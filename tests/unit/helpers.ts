@@ -1,0 +1,24 @@
+import { db } from "~/db.server";
+import { getViewer } from "~/models/user.server";
+import type { Viewer } from "~/permissions";
+import { seedDemo } from "../../db/seed/seed-demo";
+
+let seeded: Awaited<ReturnType<typeof seedDemo>> | undefined;
+
+/** Seeds the demo data once per test file (the seed is idempotent) and returns what it built. */
+export async function seedOnce() {
+  seeded ??= await seedDemo(db);
+  return seeded;
+}
+
+/** The viewer of a demo account, exactly as a signed-in request would see it. */
+export async function viewerFor(username: string): Promise<Viewer> {
+  const user = await db
+    .selectFrom("users")
+    .select("id")
+    .where("username", "=", username)
+    .executeTakeFirstOrThrow();
+  const viewer = await getViewer(user.id);
+  if (!viewer) throw new Error(`No viewer for ${username}`);
+  return viewer;
+}

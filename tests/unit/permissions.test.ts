@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import {
+  can,
+  townshipAccess,
+  villageAccess,
+  villageListScope,
+  type Permission,
+  type Viewer,
+} from "~/permissions";
+
+const DAQINGGOU = "tw-daqinggou";
+const XIAOSUANGOU = "tw-xiaosuangou";
+const WEIJIA = { townshipId: DAQINGGOU, villageId: "v-weijia" };
+const NEIGHBOUR = { townshipId: DAQINGGOU, villageId: "v-neighbour" }; // same township, other team
+const XIANALING = { townshipId: XIAOSUANGOU, villageId: "v-xianaling" };
+
+const base = {
+  id: "u",
+  username: "u",
+  displayName: "u",
+  townshipId: null,
+  villageIds: [],
+} as const;
+const viewers: Record<string, Viewer> = {
+  county: { ...base, role: "county_admin" },
+  viewer: { ...base, role: "county_viewer" },
+  daqinggou: { ...base, role: "township_leader", townshipId: DAQINGGOU },
+  weijia: { ...base, role: "team_member", villageIds: ["v-weijia"] },
+};
+
+type Row = [viewer: string, permission: Permission, target: typeof WEIJIA, allowed: boolean];
+const matrix: Row[] = [
+  // county admin: everything, everywhere
+  ["county", "read:village", XIANALING, true],
+  ["county", "update:village", XIANALING, true],
+  ["county", "read:household", WEIJIA, true],
+  ["county", "manage:account", WEIJIA, true],
+  // county viewer: reads everything, changes nothing
+  ["viewer", "read:village", XIANALING, true],
+  ["viewer", "read:household", XIANALING, true],
+  ["viewer", "update:village", WEIJIA, false],
+  ["viewer", "manage:account", WEIJIA, false],
+  // township leader: reads their township only
+  ["daqinggou", "read:village", WEIJIA, true],
+  ["daqinggou", "read:village", NEIGHBOUR, true],
+  ["daqinggou", "read:household", WEIJIA, true],
+  ["daqinggou", "read:team", WEIJIA, true],
+  ["daqinggou", "read:village", XIANALING, false],
+  ["daqinggou", "read:village-summary", XIANALING, false],
+  ["daqinggou", "read:household", XIANALING, false],
+  ["daqinggou", "update:village", WEIJIA, false],
+  // team member: edits their own village; elsewhere only the public summary, never households
+  ["weijia", "read:village", WEIJIA, true],
+  ["weijia", "update:village", WEIJIA, true],
+  ["weijia", "read:household", WEIJIA, true],
+  ["weijia", "update:household", WEIJIA, true],
+  ["weijia", "read:village", NEIGHBOUR, false],
+  ["weijia", "read:village-summary", NEIGHBOUR, true],
+  ["weijia", "read:household", NEIGHBOUR, false],
+  ["weijia", "update:village", NEIGHBOUR, false],
+  ["weijia", "read:household", XIANALING, false],
+  ["weijia", "read:team", XIANALING, false],
+  ["weijia", "read:team-summary", XIANALING, true],
+  ["weijia", "manage:account", WEIJIA, false],
+];
+
+describe("permission matrix", () => {
+  it.each(matrix)("%s → %s on %o is %s", (who, permission, target, allowed) => {
+    expect(can(viewers[who]!, permission, target)).toBe(allowed);
+  });
+
+  it("grades village access as full, summary or none", () => {
+    expect(villageAccess(viewers.county!, XIANALING)).toBe("full");
+    expect(villageAccess(viewers.daqinggou!, WEIJIA)).toBe("full");
+    expect(villageAccess(viewers.daqinggou!, XIANALING)).toBeNull();
+    expect(villageAccess(viewers.weijia!, WEIJIA)).toBe("full");
+    expect(villageAccess(viewers.weijia!, XIANALING)).toBe("summary");
+  });
+
+  it("grades township pages the same way", () => {
+    expect(townshipAccess(viewers.viewer!, { townshipId: XIAOSUANGOU })).toBe("full");
+    expect(townshipAccess(viewers.daqinggou!, { townshipId: DAQINGGOU })).toBe("full");
+    expect(townshipAccess(viewers.daqinggou!, { townshipId: XIAOSUANGOU })).toBeNull();
+    expect(townshipAccess(viewers.weijia!, { townshipId: XIAOSUANGOU })).toBe("summary");
+  });
+
+  it("never lets a township leader without a township see any township", () => {
+    const broken: Viewer = { ...base, role: "township_leader", townshipId: null };
+    expect(can(broken, "read:village", WEIJIA)).toBe(false);
+    expect(villageListScope(broken).townshipId).toBeDefined();
+  });
+});

@@ -1,0 +1,137 @@
+import { sql } from "kysely";
+import { describe, expect, it } from "vitest";
+import { db } from "~/db.server";
+import type { DB } from "../../db/schema";
+import { migrations } from "../../db/migrations";
+import { migrateToLatest, openDatabase } from "../../db/connection";
+
+/**
+ * Every column of the DB interface, spelled out. The type makes this list exhaustive (a column
+ * missing here, or one the interface lacks, is a compile error); the test checks it against the
+ * tables the migrations really build. Together they keep db/schema.ts and the migrations in step.
+ */
+const COLUMNS: { [T in keyof DB]: Record<keyof DB[T], true> } = {
+  townships: {
+    id: true,
+    code: true,
+    name_zh: true,
+    name_pinyin: true,
+    kind: true,
+    lat: true,
+    lon: true,
+    created_at: true,
+  },
+  villages: {
+    id: true,
+    code: true,
+    code_source: true,
+    township_id: true,
+    name_zh: true,
+    name_pinyin: true,
+    name_source: true,
+    township_source: true,
+    source_note: true,
+    lat: true,
+    lon: true,
+    position_source: true,
+    village_type: true,
+    agricultural_population: true,
+    households: true,
+    poor_households: true,
+    poor_people: true,
+    exit_status: true,
+    exit_year: true,
+    created_at: true,
+    updated_at: true,
+  },
+  sending_units: { id: true, name_zh: true, level: true, name_source: true, created_at: true },
+  teams: {
+    id: true,
+    village_id: true,
+    sending_unit_id: true,
+    level: true,
+    started_on: true,
+    ended_on: true,
+    created_at: true,
+  },
+  cadres: {
+    id: true,
+    name_zh: true,
+    sending_unit_id: true,
+    specialty: true,
+    phone: true,
+    name_source: true,
+    created_at: true,
+  },
+  team_memberships: {
+    id: true,
+    team_id: true,
+    cadre_id: true,
+    role: true,
+    started_on: true,
+    ended_on: true,
+    created_at: true,
+  },
+  users: {
+    id: true,
+    username: true,
+    password_hash: true,
+    display_name: true,
+    role: true,
+    township_id: true,
+    cadre_id: true,
+    locale: true,
+    deactivated_at: true,
+    created_at: true,
+  },
+};
+
+describe("database schema", () => {
+  it("matches the DB interface table for table, column for column", async () => {
+    const tables = await db.introspection.getTables();
+    const actual = Object.fromEntries(
+      tables.map((t) => [t.name, t.columns.map((c) => c.name).sort()]),
+    );
+    const expected = Object.fromEntries(
+      Object.entries(COLUMNS).map(([table, cols]) => [table, Object.keys(cols).sort()]),
+    );
+    expect(actual).toEqual(expected);
+  });
+
+  it("runs with foreign keys on, WAL and a busy timeout", async () => {
+    const fk = await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(db);
+    const journal = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(db);
+    const timeout = await sql<{ timeout: number }>`pragma busy_timeout`.execute(db);
+    expect(fk.rows[0]?.foreign_keys).toBe(1);
+    expect(journal.rows[0]?.journal_mode).toBe("wal");
+    expect(timeout.rows[0]?.timeout).toBeGreaterThanOrEqual(1000);
+  });
+
+  it("rejects values outside a status union (CHECK constraints mirror the types)", async () => {
+    await expect(
+      sql`insert into townships (id, code, name_zh, name_pinyin, kind) values ('x', '1', 'x', 'x', 'city')`.execute(
+        db,
+      ),
+    ).rejects.toThrow(/CHECK constraint/);
+  });
+
+  it("migrates down and up again from the static registry", async () => {
+    const scratch = openDatabase(":memory:");
+    await migrateToLatest(scratch);
+    for (const name of Object.keys(migrations).reverse()) {
+      await migrations[name]!.down!(scratch);
+    }
+    expect((await scratch.introspection.getTables()).length).toBe(0);
+    for (const name of Object.keys(migrations)) await migrations[name]!.up(scratch);
+    expect((await scratch.introspection.getTables()).map((t) => t.name).sort()).toEqual(
+      Object.keys(COLUMNS).sort(),
+    );
+    await scratch.destroy();
+  });
+
+  it("names migrations by UTC timestamp so they sort in the order they were written", () => {
+    const names = Object.keys(migrations);
+    expect(names.every((n) => /^\d{14}_[a-z0-9_]+$/.test(n))).toBe(true);
+    expect([...names].sort()).toEqual(names);
+  });
+});
