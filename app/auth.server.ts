@@ -4,6 +4,8 @@
  */
 import { redirect } from "@remix-run/node";
 import { getViewer } from "~/models/user.server";
+import type { Locale } from "~/i18n";
+import { chosenLocale, localeCookie } from "~/i18n/locale.server";
 import { sessionStorage } from "~/session.server";
 
 export async function getOptionalViewer(request: Request) {
@@ -24,13 +26,22 @@ export async function requireViewer(request: Request) {
   return viewer;
 }
 
-/** Signs in and redirects, rotating the session so no pre-login cookie carries over. */
-export async function createUserSession(request: Request, userId: string, redirectTo: string) {
+/**
+ * Signs in and redirects, with a fresh session so no pre-login cookie carries over. An account's
+ * preferred language (set by an admin) applies when this browser has not chosen one itself.
+ */
+export async function createUserSession(
+  request: Request,
+  user: { id: string; locale: Locale | null },
+  redirectTo: string,
+) {
   const session = await sessionStorage.getSession();
-  session.set("userId", userId);
-  return redirect(safeRedirect(redirectTo), {
-    headers: { "Set-Cookie": await sessionStorage.commitSession(session) },
-  });
+  session.set("userId", user.id);
+  const headers = new Headers({ "Set-Cookie": await sessionStorage.commitSession(session) });
+  if (user.locale && !(await chosenLocale(request))) {
+    headers.append("Set-Cookie", await localeCookie.serialize(user.locale));
+  }
+  return redirect(safeRedirect(redirectTo), { headers });
 }
 
 export async function logout(request: Request) {

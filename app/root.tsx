@@ -27,7 +27,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await getOptionalViewer(request);
-  const locale = await resolveLocale(request, viewer?.locale);
+  const locale = await resolveLocale(request);
   return {
     locale,
     demo: await hasDemoData(),

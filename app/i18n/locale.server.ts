@@ -2,7 +2,7 @@ import { createCookie } from "@remix-run/node";
 import { parseAcceptLanguage } from "intl-parse-accept-language";
 import { DEFAULT_LOCALE, isLocale, type Locale } from "./index";
 
-/** The visitor's explicit choice, remembered for a year (it is not personal data). */
+/** This browser's explicit choice, remembered for a year (it is not personal data). */
 export const localeCookie = createCookie("zhucun_locale", {
   path: "/",
   sameSite: "lax",
@@ -20,13 +20,16 @@ export function localeFromAcceptLanguage(header: string | null): Locale | null {
   return null;
 }
 
-/** Explicit choice (cookie) → the account's saved language → the browser's Accept-Language → Chinese. */
-export async function resolveLocale(
-  request: Request,
-  accountLocale?: string | null,
-): Promise<Locale> {
+export async function chosenLocale(request: Request): Promise<Locale | null> {
   const chosen: unknown = await localeCookie.parse(request.headers.get("Cookie"));
-  if (isLocale(chosen)) return chosen;
-  if (isLocale(accountLocale)) return accountLocale;
-  return localeFromAcceptLanguage(request.headers.get("Accept-Language")) ?? DEFAULT_LOCALE;
+  return isLocale(chosen) ? chosen : null;
+}
+
+/** This browser's explicit choice (cookie) → its Accept-Language → Chinese. */
+export async function resolveLocale(request: Request): Promise<Locale> {
+  return (
+    (await chosenLocale(request)) ??
+    localeFromAcceptLanguage(request.headers.get("Accept-Language")) ??
+    DEFAULT_LOCALE
+  );
 }

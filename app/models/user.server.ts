@@ -8,24 +8,25 @@ import { today } from "~/utils/dates";
  * Checks a username and password. Returns the user id, or null without saying whether the account
  * exists: an unknown name is verified against a dummy hash so both failures take the same time.
  */
-export async function verifyLogin(username: string, password: string): Promise<string | null> {
+export async function verifyLogin(
+  username: string,
+  password: string,
+): Promise<{ id: string; locale: Locale | null } | null> {
   const user = await db
     .selectFrom("users")
-    .select(["id", "password_hash"])
+    .select(["id", "password_hash", "locale"])
     .where("username", "=", username.trim().toLowerCase())
     .where("deactivated_at", "is", null)
     .executeTakeFirst();
   const ok = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), password);
-  return user && ok ? user.id : null;
+  return user && ok ? { id: user.id, locale: user.locale } : null;
 }
 
 /** The signed-in person with their jurisdiction, or null if the account is gone or deactivated. */
-export async function getViewer(
-  userId: string,
-): Promise<(Viewer & { locale: Locale | null }) | null> {
+export async function getViewer(userId: string): Promise<Viewer | null> {
   const user = await db
     .selectFrom("users")
-    .select(["id", "username", "display_name", "role", "township_id", "cadre_id", "locale"])
+    .select(["id", "username", "display_name", "role", "township_id", "cadre_id"])
     .where("id", "=", userId)
     .where("deactivated_at", "is", null)
     .executeTakeFirst();
@@ -52,10 +53,5 @@ export async function getViewer(
     role: user.role,
     townshipId: user.township_id,
     villageIds,
-    locale: user.locale,
   };
-}
-
-export async function setUserLocale(userId: string, locale: Locale): Promise<void> {
-  await db.updateTable("users").set({ locale }).where("id", "=", userId).execute();
 }

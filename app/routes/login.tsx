@@ -21,6 +21,7 @@ import { useLocale, useT } from "~/i18n";
 import { verifyLogin } from "~/models/user.server";
 import type { loader as rootLoader } from "~/root";
 import { LoginSchema } from "~/schemas/login";
+import { useEffect, useRef } from "react";
 import type { z } from "zod";
 import { pageTitle } from "~/utils/meta";
 
@@ -38,14 +39,14 @@ export async function action({ request }: ActionFunctionArgs) {
     return data(submission.reply({ hideFields: ["password"] }), { status: 400 });
   }
   const { username, password, redirectTo } = submission.value;
-  const userId = await verifyLogin(username, password);
-  if (!userId) {
+  const user = await verifyLogin(username, password);
+  if (!user) {
     // One message for an unknown user and a wrong password alike.
     return data(submission.reply({ formErrors: ["login.failed"], hideFields: ["password"] }), {
       status: 400,
     });
   }
-  return createUserSession(request, userId, safeRedirect(redirectTo));
+  return createUserSession(request, user, safeRedirect(redirectTo));
 }
 
 export default function Login() {
@@ -63,6 +64,11 @@ export default function Login() {
     shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: LoginSchema }),
   });
+  // A refused sign-in clears the password, with JavaScript as without (the server never echoes it).
+  const passwordRef = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (lastResult && passwordRef.current) passwordRef.current.value = "";
+  }, [lastResult]);
   const submitting = navigation.state === "submitting" && navigation.formAction === "/login";
 
   return (
@@ -99,6 +105,7 @@ export default function Login() {
           <div className="field">
             <label htmlFor={fields.password.id}>{t("login.password")}</label>
             <input
+              ref={passwordRef}
               {...getInputProps(fields.password, { type: "password" })}
               autoComplete="current-password"
             />

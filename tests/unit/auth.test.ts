@@ -9,8 +9,11 @@ import { seedOnce } from "./helpers";
 describe("sign-in", () => {
   it("accepts the right password and refuses a wrong one or an unknown user alike", async () => {
     await seedOnce();
-    expect(await verifyLogin("county", DEMO_PASSWORD)).toEqual(expect.any(String));
-    expect(await verifyLogin(" County ", DEMO_PASSWORD)).toEqual(expect.any(String));
+    expect(await verifyLogin("county", DEMO_PASSWORD)).toEqual({
+      id: expect.any(String),
+      locale: null,
+    });
+    expect(await verifyLogin(" County ", DEMO_PASSWORD)).toMatchObject({ id: expect.any(String) });
     expect(await verifyLogin("county", "wrong")).toBeNull();
     expect(await verifyLogin("nobody", DEMO_PASSWORD)).toBeNull();
   });
@@ -28,8 +31,8 @@ describe("sign-in", () => {
 
   it("refuses a deactivated account and drops its session", async () => {
     await seedOnce();
-    const id = await verifyLogin("xianaling", DEMO_PASSWORD);
-    expect(id).not.toBeNull();
+    const id = (await verifyLogin("xianaling", DEMO_PASSWORD))?.id;
+    expect(id).toEqual(expect.any(String));
     await db
       .updateTable("users")
       .set({ deactivated_at: "2026-01-01T00:00:00Z" })
@@ -42,7 +45,7 @@ describe("sign-in", () => {
 
   it("derives a team member's village from their active membership", async () => {
     await seedOnce();
-    const id = await verifyLogin("weijia", DEMO_PASSWORD);
+    const id = (await verifyLogin("weijia", DEMO_PASSWORD))?.id;
     const viewer = await getViewer(id!);
     const village = await db
       .selectFrom("villages")

@@ -1,0 +1,63 @@
+import fs from "node:fs";
+import { defineConfig, devices } from "@playwright/test";
+
+const PORT = Number(process.env.E2E_PORT ?? 3210);
+const baseURL = `http://localhost:${PORT}`;
+
+/** Debian's Chromium (browsers cannot be downloaded here), CHROMIUM_PATH, or Playwright's own. */
+const executablePath =
+  process.env.CHROMIUM_PATH ??
+  (fs.existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
+
+const launchOptions = {
+  executablePath,
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+};
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  outputDir: "test-results",
+  fullyParallel: true,
+  workers: 2,
+  retries: 0,
+  forbidOnly: Boolean(process.env.CI),
+  reporter: process.env.CI ? [["list"]] : [["list"]],
+  use: {
+    baseURL,
+    locale: "zh-CN",
+    // Traces cost about a second a test; CI prints its failures instead.
+    trace: process.env.CI ? "off" : "retain-on-failure",
+    launchOptions,
+  },
+  projects: [
+    { name: "setup", testMatch: /auth\.setup\.ts/, use: { launchOptions } },
+    {
+      name: "desktop",
+      dependencies: ["setup"],
+      use: { ...devices["Desktop Chrome"], launchOptions },
+    },
+    {
+      // A 360 px phone: the tests tagged @phone run here too.
+      name: "phone",
+      grep: /@phone/,
+      dependencies: ["setup"],
+      use: { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, launchOptions },
+    },
+  ],
+  webServer: {
+    // The production build on a fresh database with the demo data, as `npm start` runs it.
+    command: "node tests/e2e/server.mjs",
+    url: `${baseURL}/login`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    env: { PORT: String(PORT), E2E_DATABASE: "tests/.artifacts/db/e2e.db", NODE_ENV: "production" },
+  },
+});

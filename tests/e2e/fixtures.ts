@@ -1,0 +1,70 @@
+import AxeBuilder from "@axe-core/playwright";
+import { test as base, expect, type Page } from "@playwright/test";
+
+export const DEMO_PASSWORD = "zhucun-demo";
+export type DemoUser = "county" | "viewer" | "daqinggou" | "xiaosuangou" | "weijia" | "xianaling";
+
+/** Where auth.setup.ts keeps each role's signed-in browser state. */
+export function storageStateFor(user: DemoUser) {
+  return `tests/.artifacts/auth/${user}.json`;
+}
+
+/** Use inside a describe: every test in it starts signed in as this demo role. */
+export function signedInAs(user: DemoUser) {
+  return { storageState: storageStateFor(user) };
+}
+
+/** Signs in through the real form, as a person would (with or without JavaScript). */
+export async function signIn(page: Page, username: DemoUser, password = DEMO_PASSWORD) {
+  await page.goto("/login");
+  if (javaScriptOn.get(page) !== false) await waitForHydration(page);
+  await page.getByLabel(/用户名|Username/).fill(username);
+  await page.getByLabel(/密码|Password/).fill(password);
+  await page.getByRole("button", { name: /^(登录|Sign in)$/ }).click();
+  await expect(page).not.toHaveURL(/\/login/);
+}
+
+/** Whether a page runs scripts (set by the auto fixture from the test's javaScriptEnabled option). */
+const javaScriptOn = new WeakMap<Page, boolean>();
+
+export async function waitForHydration(page: Page) {
+  await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
+}
+
+/** No serious accessibility violation on the page as it stands (WCAG 2.x A/AA rules). */
+export async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"])
+    .analyze();
+  expect(
+    results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
+  ).toEqual([]);
+}
+
+/**
+ * Every test fails on a console error or an uncaught page error: hydration mismatches and broken
+ * requests show up there first. Chromium's own network line for a 4xx answer is not an app error:
+ * refused forms answer 400 and unknown pages 404 by design, and the tests assert those statuses.
+ */
+export const test = base.extend<{ consoleErrors: string[] }>({
+  consoleErrors: [
+    async ({ page, javaScriptEnabled }, use) => {
+      javaScriptOn.set(page, javaScriptEnabled);
+      const errors: string[] = [];
+      page.on("console", (msg) => {
+        if (msg.type() !== "error") return;
+        if (
+          /^Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text())
+        )
+          return;
+        errors.push(msg.text());
+      });
+      page.on("pageerror", (err) => errors.push(String(err)));
+      await use(errors);
+      expect(errors, "console errors during the test").toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+export { expect };
