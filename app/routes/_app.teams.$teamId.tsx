@@ -1,14 +1,16 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
+import { namedPageTitle, pageTitle } from "~/utils/meta";
 import { DemoBadge, LevelBadge } from "~/components/badges";
 import { TeamMembersTable } from "~/components/team-members";
 import { formatDate, useLocale, useT } from "~/i18n";
 import { getTeam } from "~/models/team.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `${data.team.village.name} · 驻村工作台 Zhucun` : "驻村工作台 Zhucun" },
-];
+export const meta: MetaFunction<typeof loader> = (args) =>
+  args.data
+    ? pageTitle(args, "team.title", { village: args.data.team.village.name })
+    : namedPageTitle(args, undefined);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);

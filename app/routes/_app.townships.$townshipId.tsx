@@ -1,13 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
+import { namedPageTitle } from "~/utils/meta";
 import { VillageTable } from "~/components/village-table";
 import { useT } from "~/i18n";
 import { getTownship } from "~/models/township.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `${data.township.name} · 驻村工作台 Zhucun` : "驻村工作台 Zhucun" },
-];
+export const meta: MetaFunction<typeof loader> = (args) =>
+  namedPageTitle(args, args.data?.township.name);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);

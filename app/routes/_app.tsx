@@ -35,6 +35,8 @@ function Header() {
   const t = useT();
   const root = useRouteLoaderData<typeof rootLoader>("root");
   const viewer = root?.viewer;
+  // Re-keyed on navigation so the open menu closes when the person moves to another page.
+  const { pathname } = useLocation();
   return (
     <header className="site-header">
       <Link to="/" className="brand">
@@ -48,7 +50,7 @@ function Header() {
       <div className="header-tools">
         <LanguageSwitch />
         {viewer ? (
-          <details className="user-menu">
+          <details className="user-menu" key={pathname}>
             <summary>
               <span className="visually-hidden">{t("nav.account")}: </span>
               {viewer.displayName}

@@ -1,15 +1,15 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
+import { namedPageTitle } from "~/utils/meta";
 import { DemoBadge, ExitStatusBadge, LevelBadge } from "~/components/badges";
 import { TeamMembersTable } from "~/components/team-members";
 import { formatDate, formatPercent, isMessageKey, useLocale, useT } from "~/i18n";
 import { listActiveMembers } from "~/models/team.server";
 import { getVillage } from "~/models/village.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `${data.village.nameZh} · 驻村工作台 Zhucun` : "驻村工作台 Zhucun" },
-];
+export const meta: MetaFunction<typeof loader> = (args) =>
+  namedPageTitle(args, args.data?.village.nameZh);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);

@@ -7,9 +7,19 @@ import {
   type MessageParams,
 } from "~/i18n";
 
+function rootTranslator(args: MetaArgs) {
+  const root = args.matches.find((m) => m.id === "root")?.data as { locale?: unknown } | undefined;
+  return makeTranslator(isLocale(root?.locale) ? root.locale : DEFAULT_LOCALE);
+}
+
 /** "<page> · 驻村工作台" in the active locale (meta runs outside React, so it reads the root data). */
 export function pageTitle(args: MetaArgs, key: MessageKey, params?: MessageParams) {
-  const root = args.matches.find((m) => m.id === "root")?.data as { locale?: unknown } | undefined;
-  const t = makeTranslator(isLocale(root?.locale) ? root.locale : DEFAULT_LOCALE);
+  const t = rootTranslator(args);
   return [{ title: `${t(key, params)} · ${t("app.name")}` }];
+}
+
+/** The same for a page named by its data (a village's or township's name); falls back to the app name. */
+export function namedPageTitle(args: MetaArgs, name: string | undefined) {
+  const t = rootTranslator(args);
+  return [{ title: name ? `${name} · ${t("app.name")}` : t("app.name") }];
 }

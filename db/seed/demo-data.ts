@@ -354,7 +354,8 @@ export function buildDemoData(input: DemoInput): DemoData {
       ]);
     const population = random.int(320, 2200);
     const households = Math.round(population / (2.4 + random.next() * 0.6));
-    const poorShare = status === "not_exited" ? 0.03 + random.next() * 0.2 : random.next() * 0.018;
+    const poorShare =
+      status === "not_exited" ? 0.03 + random.next() * 0.2 : 0.003 + random.next() * 0.015;
     const poorPeople = Math.floor(population * poorShare);
     const poorHouseholds =
       poorPeople === 0 ? 0 : Math.max(1, Math.round(poorPeople / (1.8 + random.next())));
