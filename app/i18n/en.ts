@@ -149,7 +149,7 @@ export const en: Catalogue = {
   "team.summaryNotice": "This is not your team: only its public summary is shown.",
 
   "townships.title": "Townships",
-  "townships.intro": "Shangyi's 14 townships and the exit progress of their poor villages.",
+  "townships.intro": "The townships you may see and the exit progress of their poor villages.",
   "townships.col.name": "Township",
   "townships.col.code": "Code",
   "townships.col.villages": "Poor villages",

@@ -145,7 +145,7 @@ export const zhCN = {
   "team.summaryNotice": "这不是你所在的工作队，只显示公开概况。",
 
   "townships.title": "乡镇",
-  "townships.intro": "尚义县 14 个乡镇及其贫困村出列进度。",
+  "townships.intro": "你可查看的乡镇及其贫困村出列进度。",
   "townships.col.name": "乡镇",
   "townships.col.code": "区划代码",
   "townships.col.villages": "贫困村",

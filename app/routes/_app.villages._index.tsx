@@ -152,6 +152,7 @@ export default function Villages() {
           villages={data.villages}
           caption={t("villages.tableCaption")}
           ownVillageIds={data.ownVillageIds}
+          showTownship={data.townships.length > 1}
         />
       ) : (
         <p className="empty">{t("villages.none")}</p>
