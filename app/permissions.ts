@@ -10,7 +10,15 @@ import type { UserRole } from "../db/schema";
 
 export type Action = "read" | "update" | "manage";
 export type Entity =
-  "village" | "village-summary" | "team" | "team-summary" | "township" | "household" | "account";
+  | "village-position"
+  | "geodata"
+  | "village"
+  | "village-summary"
+  | "team"
+  | "team-summary"
+  | "township"
+  | "household"
+  | "account";
 export type Access = "any" | "township" | "own";
 export type Permission = `${Action}:${Entity}`;
 type ScopedPermission = `${Permission}:${Access}`;
@@ -25,6 +33,8 @@ export const ROLE_PERMISSIONS: Record<UserRole, readonly ScopedPermission[]> = {
     "read:household:any",
     "update:household:any",
     "manage:account:any",
+    "update:village-position:any",
+    "manage:geodata:any",
   ],
   county_viewer: ["read:village:any", "read:team:any", "read:township:any", "read:household:any"],
   township_leader: [

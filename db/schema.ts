@@ -151,6 +151,33 @@ export interface UserTable {
   created_at: CreatedAt;
 }
 
+export const POSITION_CHANGE_METHODS = ["drag", "typed", "import"] as const;
+export type PositionChangeMethod = (typeof POSITION_CHANGE_METHODS)[number];
+
+/** Every correction of a village's position: who, when, from where to where. */
+export interface VillagePositionChangeTable {
+  id: string;
+  village_id: string;
+  lat: number;
+  lon: number;
+  previous_lat: number;
+  previous_lon: number;
+  previous_source: PositionSource;
+  source: "surveyed" | "imported";
+  method: PositionChangeMethod;
+  changed_by: string;
+  changed_at: string;
+}
+
+/** A township's boundary, imported by the county (never invented): a GeoJSON Polygon or MultiPolygon. */
+export interface TownshipBoundaryTable {
+  township_id: string;
+  geometry: string;
+  source_name: string;
+  imported_by: string;
+  imported_at: string;
+}
+
 export interface DB {
   townships: TownshipTable;
   villages: VillageTable;
@@ -159,6 +186,8 @@ export interface DB {
   cadres: CadreTable;
   team_memberships: TeamMembershipTable;
   users: UserTable;
+  village_position_changes: VillagePositionChangeTable;
+  township_boundaries: TownshipBoundaryTable;
 }
 
 export type Township = Selectable<TownshipTable>;

@@ -64,3 +64,13 @@ export function formatDate(locale: Locale, isoDate: string): string {
     new Date(Date.UTC(y, m - 1, d)),
   );
 }
+
+export function formatDateTime(locale: Locale, isoInstant: string): string {
+  const date = new Date(isoInstant);
+  if (Number.isNaN(date.getTime())) return isoInstant;
+  return new Intl.DateTimeFormat(locale, {
+    dateStyle: "medium",
+    timeStyle: "short",
+    timeZone: "Asia/Shanghai",
+  }).format(date);
+}

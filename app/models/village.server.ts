@@ -28,6 +28,7 @@ export interface VillageSummary {
   lat: number;
   lon: number;
   positionSource: PositionSource;
+  teamLevel?: UnitLevel;
   team: {
     id: string;
     level: UnitLevel;
@@ -123,6 +124,7 @@ function toItem(row: VillageRow, access: "full" | "summary"): VillageItem {
     lat: row.lat,
     lon: row.lon,
     positionSource: row.position_source,
+    teamLevel: row.team_level ?? undefined,
     team:
       row.team_id && row.team_level && row.sending_unit_name && row.sending_unit_source
         ? {

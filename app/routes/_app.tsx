@@ -44,6 +44,7 @@ function Header() {
         <span>{t("app.name")}</span>
       </Link>
       <nav aria-label={t("nav.main")} className="main-nav">
+        <NavLink to="/map">{t("nav.map")}</NavLink>
         <NavLink to="/villages">{t("nav.villages")}</NavLink>
         <NavLink to="/townships">{t("nav.townships")}</NavLink>
       </nav>

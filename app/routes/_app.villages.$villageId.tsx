@@ -1,10 +1,21 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
-import { notFound, requireViewer } from "~/auth.server";
+import { parseWithZod } from "@conform-to/zod";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { notFound, requireViewer, safeRedirect } from "~/auth.server";
+import { PositionForm, type PositionActionData } from "~/components/position-form";
+import { can } from "~/permissions";
+import { moveVillage, positionHistory, villageVersion } from "~/models/position.server";
+import { PositionSchema } from "~/schemas/position";
 import { namedPageTitle } from "~/utils/meta";
 import { DemoBadge, ExitStatusBadge, LevelBadge } from "~/components/badges";
 import { TeamMembersTable } from "~/components/team-members";
-import { formatDate, formatPercent, isMessageKey, useLocale, useT } from "~/i18n";
+import { formatDate, formatDateTime, formatPercent, isMessageKey, useLocale, useT } from "~/i18n";
 import { listActiveMembers } from "~/models/team.server";
 import { getVillage } from "~/models/village.server";
 
@@ -19,13 +30,55 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     village.access === "full" && village.team
       ? ((await listActiveMembers([village.team.id])).get(village.team.id) ?? [])
       : [];
-  return { village, members, own: viewer.villageIds.includes(village.id) };
+  const canMove = can(viewer, "update:village-position", {
+    townshipId: village.townshipId,
+    villageId: village.id,
+  });
+  const [history, version] = canMove
+    ? await Promise.all([positionHistory(village.id), villageVersion(village.id)])
+    : [[], null];
+  return {
+    village,
+    members,
+    own: viewer.villageIds.includes(village.id),
+    canMove,
+    history,
+    version,
+  };
+}
+
+/** The village page's writes, by intent. Today: correcting the position (county admin). */
+export async function action({ request, params }: ActionFunctionArgs) {
+  const viewer = await requireViewer(request);
+  const formData = await request.formData();
+  if (formData.get("intent") !== "move") throw new Response("Unknown intent", { status: 400 });
+
+  const submission = parseWithZod(formData, { schema: PositionSchema });
+  if (submission.status !== "success") return data(submission.reply(), { status: 400 });
+  const { lat, lon, method, version } = submission.value;
+  const result = await moveVillage(viewer, {
+    villageId: params.villageId ?? "",
+    lat,
+    lon,
+    method,
+    expectedVersion: version,
+  });
+  if (!result.ok && result.reason === "not-found") notFound();
+  if (!result.ok)
+    return data(submission.reply({ formErrors: ["position.stale"] }), { status: 409 });
+
+  const redirectTo = formData.get("redirectTo");
+  if (typeof redirectTo === "string") return redirect(safeRedirect(redirectTo));
+  const reply: PositionActionData = { ...submission.reply(), saved: true, version: result.version };
+  return reply;
 }
 
 export default function VillagePage() {
   const t = useT();
   const locale = useLocale();
-  const { village, members, own } = useLoaderData<typeof loader>();
+  const { village, members, own, canMove, history, version } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
   const full = village.access === "full" ? village : null;
 
   return (
@@ -98,6 +151,43 @@ export default function VillagePage() {
           ) : null}
         </dl>
       </section>
+
+      {canMove && version ? (
+        <section aria-labelledby="position" className="card">
+          <h2 id="position">{t("position.title")}</h2>
+          {searchParams.get("saved") === "position" ? (
+            <p role="status" className="saved">
+              {t("position.saved")}
+            </p>
+          ) : null}
+          <PositionForm
+            key={version}
+            villageId={village.id}
+            lat={village.lat}
+            lon={village.lon}
+            version={version}
+            lastResult={actionData as PositionActionData | undefined}
+            redirectTo={`/villages/${village.id}?saved=position`}
+          />
+          {history.length > 0 ? (
+            <>
+              <h3>{t("position.history")}</h3>
+              <ul className="history">
+                {history.map((h) => (
+                  <li key={h.id}>
+                    {h.lat.toFixed(5)}, {h.lon.toFixed(5)} —{" "}
+                    {t("position.historyRow", {
+                      when: formatDateTime(locale, h.changedAt),
+                      who: h.changedBy,
+                      method: t(`position.method.${h.method}`),
+                    })}
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : null}
+        </section>
+      ) : null}
 
       {full ? (
         <section aria-labelledby="figures" className="card">

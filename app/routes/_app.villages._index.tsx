@@ -1,13 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useSearchParams, useSubmit } from "@remix-run/react";
-import { EXIT_STATUSES, VILLAGE_TYPES } from "../../db/schema";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { EXIT_STATUSES } from "../../db/schema";
 import { requireViewer } from "~/auth.server";
+import { VillageFilterForm } from "~/components/village-filters";
 import { VillageTable } from "~/components/village-table";
 import { useT } from "~/i18n";
 import { listTownshipOptions } from "~/models/township.server";
 import { listVillages, seesFullList } from "~/models/village.server";
 import { parseVillageFilters } from "~/schemas/village-filters";
-import { VILLAGE_SORTS } from "~/utils/village-list";
 import { pageTitle } from "~/utils/meta";
 
 export const meta: MetaFunction = (args) => pageTitle(args, "villages.title");
@@ -33,7 +33,6 @@ export default function Villages() {
   const t = useT();
   const data = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
-  const submit = useSubmit();
   const { filters } = data;
   const filtered = data.villages.length !== data.total;
 
@@ -53,78 +52,13 @@ export default function Villages() {
         <p className="muted">{t("villages.intro")}</p>
       </div>
 
-      <Form
-        method="get"
-        className="filters"
-        aria-label={t("villages.filters")}
-        onChange={(e) => submit(e.currentTarget, { replace: true, preventScrollReset: true })}
-      >
-        {data.townships.length > 1 ? (
-          <div className="field">
-            <label htmlFor="f-township">{t("villages.filter.township")}</label>
-            <select id="f-township" name="township" defaultValue={filters.townshipId ?? ""}>
-              <option value="">{t("villages.filter.all")}</option>
-              {data.townships.map((tw) => (
-                <option key={tw.id} value={tw.id}>
-                  {tw.name}
-                </option>
-              ))}
-            </select>
-          </div>
-        ) : null}
-        {data.seesFullList ? (
-          <div className="field">
-            <label htmlFor="f-type">{t("villages.filter.type")}</label>
-            <select id="f-type" name="type" defaultValue={filters.type ?? ""}>
-              <option value="">{t("villages.filter.all")}</option>
-              {VILLAGE_TYPES.map((type) => (
-                <option key={type} value={type}>
-                  {t(`villageType.${type}`)} ({data.byType[type] ?? 0})
-                </option>
-              ))}
-            </select>
-          </div>
-        ) : null}
-        <div className="field">
-          <label htmlFor="f-status">{t("villages.filter.status")}</label>
-          <select id="f-status" name="status" defaultValue={filters.status ?? ""}>
-            <option value="">{t("villages.filter.all")}</option>
-            {EXIT_STATUSES.map((status) => (
-              <option key={status} value={status}>
-                {t(`exitStatus.${status}`)} ({data.byStatus[status] ?? 0})
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-q">{t("villages.filter.search")}</label>
-          <input
-            id="f-q"
-            name="q"
-            type="search"
-            defaultValue={filters.q ?? ""}
-            placeholder={t("villages.filter.searchPlaceholder")}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="f-sort">{t("villages.sort")}</label>
-          <select id="f-sort" name="sort" defaultValue={data.sort}>
-            {VILLAGE_SORTS.filter(
-              (s) => data.seesFullList || (s !== "incidence" && s !== "poor_people"),
-            ).map((s) => (
-              <option key={s} value={s}>
-                {t(`villages.sort.${s === "poor_people" ? "poorPeople" : s}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="filter-actions">
-          <button type="submit" className="button">
-            {t("villages.filter.apply")}
-          </button>
-          {params.toString() ? <Link to=".">{t("villages.filter.reset")}</Link> : null}
-        </div>
-      </Form>
+      <VillageFilterForm
+        filters={filters}
+        townships={data.townships}
+        seesTypes={data.seesFullList}
+        byStatus={data.byStatus}
+        byType={data.byType}
+      />
 
       <nav className="facets" aria-label={t("villages.byStatus")}>
         {EXIT_STATUSES.map((status) => (

@@ -2,7 +2,7 @@
  * Filtering, facet counts and sorting of a village list: pure, so it is unit-tested without a
  * database and shared by every list of villages.
  */
-import type { ExitStatus, VillageType } from "../../db/schema";
+import type { ExitStatus, UnitLevel, VillageType } from "../../db/schema";
 
 export const VILLAGE_SORTS = ["township", "name", "incidence", "poor_people"] as const;
 export type VillageSort = (typeof VILLAGE_SORTS)[number];
@@ -11,6 +11,7 @@ export interface VillageFilters {
   townshipId?: string;
   type?: VillageType;
   status?: ExitStatus;
+  level?: UnitLevel;
   q?: string;
   sort?: VillageSort;
 }
@@ -21,6 +22,8 @@ export interface ListableVillage {
   townshipId: string;
   townshipCode: string;
   exitStatus: ExitStatus;
+  /** The level of the village's active team (province / city / county), if it has one. */
+  teamLevel?: UnitLevel;
   /** Absent on public summaries: such rows never match a type filter and sort last by figures. */
   type?: VillageType;
   incidence?: number;
@@ -48,6 +51,7 @@ function matches(v: ListableVillage, f: VillageFilters, skip?: "status" | "type"
   if (f.townshipId && v.townshipId !== f.townshipId) return false;
   if (skip !== "status" && f.status && v.exitStatus !== f.status) return false;
   if (skip !== "type" && f.type && v.type !== f.type) return false;
+  if (f.level && v.teamLevel !== f.level) return false;
   return matchesQuery(v, f.q ?? "");
 }
 

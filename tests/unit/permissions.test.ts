@@ -35,6 +35,12 @@ const matrix: Row[] = [
   ["county", "update:village", XIANALING, true],
   ["county", "read:household", WEIJIA, true],
   ["county", "manage:account", WEIJIA, true],
+  ["county", "update:village-position", XIANALING, true],
+  ["county", "manage:geodata", XIANALING, true],
+  ["viewer", "update:village-position", XIANALING, false],
+  ["daqinggou", "update:village-position", WEIJIA, false],
+  ["weijia", "update:village-position", WEIJIA, false],
+  ["weijia", "manage:geodata", WEIJIA, false],
   // county viewer: reads everything, changes nothing
   ["viewer", "read:village", XIANALING, true],
   ["viewer", "read:household", XIANALING, true],

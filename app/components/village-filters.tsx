@@ -1,0 +1,126 @@
+import { Form, Link, useSearchParams, useSubmit } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { EXIT_STATUSES, UNIT_LEVELS, VILLAGE_TYPES } from "../../db/schema";
+import { useT } from "~/i18n";
+import { VILLAGE_SORTS, type VillageFilters } from "~/utils/village-list";
+
+/**
+ * The village filters of the list and the map: a GET form, so filters live in the URL (shareable,
+ * back button works) and apply without JavaScript; with JavaScript they apply as you choose.
+ */
+export function VillageFilterForm({
+  filters,
+  townships,
+  seesTypes,
+  byStatus,
+  byType,
+  showSort = true,
+  hidden,
+}: {
+  filters: VillageFilters;
+  townships: { id: string; name: string }[];
+  seesTypes: boolean;
+  byStatus?: Partial<Record<string, number>>;
+  byType?: Partial<Record<string, number>>;
+  showSort?: boolean;
+  hidden?: ReactNode;
+}) {
+  const t = useT();
+  const submit = useSubmit();
+  const [params] = useSearchParams();
+  const count = (n: number | undefined) => (n === undefined ? "" : ` (${n})`);
+  return (
+    <Form
+      method="get"
+      className="filters"
+      aria-label={t("villages.filters")}
+      onChange={(e) => submit(e.currentTarget, { replace: true, preventScrollReset: true })}
+    >
+      {hidden}
+      {townships.length > 1 ? (
+        <div className="field">
+          <label htmlFor="f-township">{t("villages.filter.township")}</label>
+          <select id="f-township" name="township" defaultValue={filters.townshipId ?? ""}>
+            <option value="">{t("villages.filter.all")}</option>
+            {townships.map((tw) => (
+              <option key={tw.id} value={tw.id}>
+                {tw.name}
+              </option>
+            ))}
+          </select>
+        </div>
+      ) : null}
+      {seesTypes ? (
+        <div className="field">
+          <label htmlFor="f-type">{t("villages.filter.type")}</label>
+          <select id="f-type" name="type" defaultValue={filters.type ?? ""}>
+            <option value="">{t("villages.filter.all")}</option>
+            {VILLAGE_TYPES.map((type) => (
+              <option key={type} value={type}>
+                {t(`villageType.${type}`)}
+                {count(byType?.[type] ?? (byType ? 0 : undefined))}
+              </option>
+            ))}
+          </select>
+        </div>
+      ) : null}
+      <div className="field">
+        <label htmlFor="f-status">{t("villages.filter.status")}</label>
+        <select id="f-status" name="status" defaultValue={filters.status ?? ""}>
+          <option value="">{t("villages.filter.all")}</option>
+          {EXIT_STATUSES.map((status) => (
+            <option key={status} value={status}>
+              {t(`exitStatus.${status}`)}
+              {count(byStatus?.[status] ?? (byStatus ? 0 : undefined))}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="f-level">{t("map.filter.level")}</label>
+        <select id="f-level" name="level" defaultValue={filters.level ?? ""}>
+          <option value="">{t("villages.filter.all")}</option>
+          {UNIT_LEVELS.map((level) => (
+            <option key={level} value={level}>
+              {t(`level.${level}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="f-q">{t("villages.filter.search")}</label>
+        <input
+          id="f-q"
+          name="q"
+          type="search"
+          defaultValue={filters.q ?? ""}
+          placeholder={t("villages.filter.searchPlaceholder")}
+        />
+      </div>
+      {showSort ? (
+        <div className="field">
+          <label htmlFor="f-sort">{t("villages.sort")}</label>
+          <select id="f-sort" name="sort" defaultValue={filters.sort ?? "township"}>
+            {VILLAGE_SORTS.filter(
+              (s) => seesTypes || (s !== "incidence" && s !== "poor_people"),
+            ).map((s) => (
+              <option key={s} value={s}>
+                {t(`villages.sort.${s === "poor_people" ? "poorPeople" : s}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+      ) : null}
+      <div className="filter-actions">
+        <button type="submit" className="button">
+          {t("villages.filter.apply")}
+        </button>
+        {[...params.keys()].some((k) => k !== "view") ? (
+          <Link to={params.get("view") ? `?view=${params.get("view")}` : "."}>
+            {t("villages.filter.reset")}
+          </Link>
+        ) : null}
+      </div>
+    </Form>
+  );
+}

@@ -1,0 +1,307 @@
+/**
+ * The Leaflet map (browser only; loaded lazily after hydration by the map route). Villages are
+ * clustered with supercluster so a province's 8,000 points stay smooth; every marker and cluster is
+ * a keyboard-focusable button with a spoken name.
+ */
+import L from "leaflet";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { GeoJSON, MapContainer, Marker, TileLayer, useMap, useMapEvents } from "react-leaflet";
+import type Supercluster from "supercluster";
+import type { Translate } from "~/i18n";
+import {
+  clusterCounts,
+  createVillageIndex,
+  type ClusterProps,
+  type PointProps,
+} from "~/utils/clusters";
+import type { MapVillage } from "~/utils/map-data";
+import {
+  clusterLabel,
+  clusterSvg,
+  exitShareFill,
+  markerSvg,
+  type StatusCounts,
+} from "~/utils/map-style";
+
+export interface TileConfig {
+  url: string;
+  attribution: string;
+  maxZoom: number;
+  subdomains?: string;
+}
+
+export interface TownshipShapeProps {
+  id: string;
+  name: string;
+  villages: number;
+  exited: number;
+  geometry: GeoJSON.Polygon | GeoJSON.MultiPolygon | null;
+}
+
+export interface VillageMapProps {
+  villages: MapVillage[];
+  outline: GeoJSON.Polygon;
+  bbox: { west: number; south: number; east: number; north: number };
+  tiles: TileConfig[];
+  view: "villages" | "townships";
+  townships: TownshipShapeProps[];
+  focus: { townshipId?: string; villageId?: string };
+  selectedId: string | null;
+  onSelect: (id: string) => void;
+  onSelectTownship: (id: string) => void;
+  /** The village whose marker may be dragged (county admin correcting a position), and where to. */
+  drag: { id: string; lat: number; lon: number } | null;
+  onDrag: (lat: number, lon: number) => void;
+  onTilesFailed: () => void;
+  t: Translate;
+}
+
+/** A transparent 1×1 PNG: a failed tile shows the plain background, never a broken-image icon. */
+const BLANK_TILE =
+  "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
+
+const escapeHtml = (s: string) =>
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
+  );
+
+function villageIcon(v: MapVillage, selected: boolean, label: string) {
+  const size = v.own ? 30 : 22;
+  return L.divIcon({
+    className: `village-marker${selected ? " is-selected" : ""}${v.own ? " is-own" : ""}`,
+    html: `${markerSvg(v.exitStatus, v.own)}<span class="visually-hidden">${escapeHtml(label)}</span>`,
+    iconSize: [size, size],
+    iconAnchor: [size / 2, size / 2],
+  });
+}
+
+function clusterIcon(counts: StatusCounts, label: string) {
+  const total = Object.values(counts).reduce((a, b) => a + (b ?? 0), 0);
+  const size = total >= 1000 ? 52 : total >= 100 ? 46 : 40;
+  return L.divIcon({
+    className: "cluster-marker",
+    html: `${clusterSvg(counts)}<span class="visually-hidden">${escapeHtml(label)}</span>`,
+    iconSize: [size, size],
+    iconAnchor: [size / 2, size / 2],
+  });
+}
+
+/** Enter or Space on a focused marker acts like a click (Leaflet only does this for popups). */
+function onActivateKey(action: () => void) {
+  return (e: L.LeafletKeyboardEvent) => {
+    const key = e.originalEvent.key;
+    if (key === "Enter" || key === " ") {
+      e.originalEvent.preventDefault();
+      action();
+    }
+  };
+}
+
+function Clusters({
+  villages,
+  selectedId,
+  onSelect,
+  drag,
+  onDrag,
+  t,
+}: Pick<VillageMapProps, "villages" | "selectedId" | "onSelect" | "drag" | "onDrag" | "t">) {
+  const map = useMap();
+  const [view, setView] = useState(() => ({ bounds: map.getBounds(), zoom: map.getZoom() }));
+  useMapEvents({ moveend: () => setView({ bounds: map.getBounds(), zoom: map.getZoom() }) });
+
+  const index = useMemo(() => createVillageIndex(villages), [villages]);
+
+  const b = view.bounds;
+  const features = index.getClusters(
+    [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()],
+    Math.round(view.zoom),
+  );
+
+  return (
+    <>
+      {features.map((f) => {
+        const [lon, lat] = f.geometry.coordinates as [number, number];
+        if ("cluster" in f.properties && f.properties.cluster) {
+          const id = f.properties.cluster_id;
+          const counts = clusterCounts(
+            f.properties as Supercluster.ClusterProperties & ClusterProps,
+          );
+          const label = clusterLabel(t, counts);
+          const zoomIn = () =>
+            map.flyTo([lat, lon], Math.min(index.getClusterExpansionZoom(id), 16));
+          return (
+            <Marker
+              key={`c${id}`}
+              position={[lat, lon]}
+              icon={clusterIcon(counts, label)}
+              title={label}
+              eventHandlers={{ click: zoomIn, keypress: onActivateKey(zoomIn) }}
+            />
+          );
+        }
+        const v = villages[(f.properties as PointProps).index]!;
+        const selected = v.id === selectedId;
+        const dragging = drag?.id === v.id;
+        const label = `${v.nameZh}，${t(`exitStatus.${v.exitStatus}`)}`;
+        return (
+          <Marker
+            key={v.id}
+            position={dragging ? [drag.lat, drag.lon] : [lat, lon]}
+            icon={villageIcon(v, selected, label)}
+            title={v.nameZh}
+            zIndexOffset={selected ? 1000 : v.own ? 500 : 0}
+            draggable={dragging}
+            eventHandlers={{
+              click: () => onSelect(v.id),
+              keypress: onActivateKey(() => onSelect(v.id)),
+              dragend: (e) => {
+                const p = (e.target as L.Marker).getLatLng();
+                onDrag(Math.round(p.lat * 1e5) / 1e5, Math.round(p.lng * 1e5) / 1e5);
+              },
+            }}
+          />
+        );
+      })}
+    </>
+  );
+}
+
+function TownshipMarkers({
+  villages,
+  townships,
+  onSelectTownship,
+  t,
+}: Pick<VillageMapProps, "villages" | "townships" | "onSelectTownship" | "t">) {
+  return (
+    <>
+      {townships.map((tw) => {
+        const mine = villages.filter((v) => v.townshipId === tw.id);
+        if (mine.length === 0) return null;
+        const lat = mine.reduce((s, v) => s + v.lat, 0) / mine.length;
+        const lon = mine.reduce((s, v) => s + v.lon, 0) / mine.length;
+        const counts: StatusCounts = {};
+        for (const v of mine) counts[v.exitStatus] = (counts[v.exitStatus] ?? 0) + 1;
+        const exited = (counts.exited ?? 0) + (counts.consolidating ?? 0);
+        const label = t("map.townshipLabel", { name: tw.name, count: mine.length, exited });
+        const open = () => onSelectTownship(tw.id);
+        return (
+          <Marker
+            key={tw.id}
+            position={[lat, lon]}
+            icon={L.divIcon({
+              className: "township-marker",
+              html: `${clusterSvg(counts)}<span class="township-name">${escapeHtml(tw.name)}</span><span class="visually-hidden">${escapeHtml(label)}</span>`,
+              iconSize: [96, 64],
+              iconAnchor: [48, 20],
+            })}
+            title={label}
+            eventHandlers={{ click: open, keypress: onActivateKey(open) }}
+          />
+        );
+      })}
+    </>
+  );
+}
+
+/** Fits the map to the viewer's focus once: a township, a village, or the whole county. */
+function InitialView({
+  villages,
+  focus,
+  bbox,
+}: Pick<VillageMapProps, "villages" | "focus" | "bbox">) {
+  const map = useMap();
+  const done = useRef(false);
+  useEffect(() => {
+    if (done.current || villages.length === 0) return;
+    done.current = true;
+    const own = focus.villageId ? villages.find((v) => v.id === focus.villageId) : undefined;
+    if (own) {
+      map.setView([own.lat, own.lon], 12);
+      return;
+    }
+    const inTownship = focus.townshipId
+      ? villages.filter((v) => v.townshipId === focus.townshipId)
+      : [];
+    if (inTownship.length > 0) {
+      map.fitBounds(L.latLngBounds(inTownship.map((v) => [v.lat, v.lon])).pad(0.3));
+      return;
+    }
+    map.fitBounds([
+      [bbox.south, bbox.west],
+      [bbox.north, bbox.east],
+    ]);
+  }, [map, villages, focus, bbox]);
+  return null;
+}
+
+export default function VillageMap(props: VillageMapProps) {
+  const { outline, bbox, tiles, view, townships, t } = props;
+  const center: [number, number] = [(bbox.south + bbox.north) / 2, (bbox.west + bbox.east) / 2];
+  const shaded = townships.filter((tw) => tw.geometry);
+  return (
+    <MapContainer
+      center={center}
+      zoom={9}
+      zoomSnap={0.25}
+      className="leaflet-map"
+      scrollWheelZoom={false}
+      keyboard
+    >
+      {tiles.map((tile) => (
+        <TileLayer
+          key={tile.url}
+          url={tile.url}
+          attribution={tile.attribution}
+          maxZoom={tile.maxZoom}
+          subdomains={tile.subdomains ?? "abc"}
+          errorTileUrl={BLANK_TILE}
+          eventHandlers={{ tileerror: props.onTilesFailed }}
+        />
+      ))}
+      {view === "townships"
+        ? shaded.map((tw) => (
+            <GeoJSON
+              key={`${tw.id}-${tw.exited}-${tw.villages}`}
+              data={tw.geometry!}
+              style={{
+                color: "#5c5752",
+                weight: 1,
+                fillColor: exitShareFill(tw.villages ? tw.exited / tw.villages : 0),
+                fillOpacity: 0.6,
+              }}
+            />
+          ))
+        : null}
+      <GeoJSON
+        data={outline}
+        interactive={false}
+        style={{
+          color: "#b3261e",
+          weight: 2.5,
+          fill: view !== "townships" || shaded.length === 0,
+          fillColor: "#fffdf8",
+          fillOpacity: 0.35,
+        }}
+      />
+      <InitialView villages={props.villages} focus={props.focus} bbox={bbox} />
+      {view === "townships" ? (
+        <TownshipMarkers
+          villages={props.villages}
+          townships={townships}
+          onSelectTownship={props.onSelectTownship}
+          t={t}
+        />
+      ) : (
+        <Clusters
+          villages={props.villages}
+          selectedId={props.selectedId}
+          onSelect={props.onSelect}
+          drag={props.drag}
+          onDrag={props.onDrag}
+          t={t}
+        />
+      )}
+    </MapContainer>
+  );
+}

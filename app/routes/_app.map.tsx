@@ -1,0 +1,331 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useFetcher, useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
+import leafletStyles from "leaflet/dist/leaflet.css";
+import { lazy, Suspense, useEffect, useMemo, useRef, useState } from "react";
+import { ClientOnly } from "remix-utils/client-only";
+import { requireViewer } from "~/auth.server";
+import { DemoBadge, ExitStatusBadge, LevelBadge } from "~/components/badges";
+import { PositionForm, type PositionActionData } from "~/components/position-form";
+import { VillageFilterForm } from "~/components/village-filters";
+import { VillageTable } from "~/components/village-table";
+import { useT } from "~/i18n";
+import { canEditPositions, countyOutline, mapFocus, townshipShapes } from "~/models/map.server";
+import { listTownshipOptions } from "~/models/township.server";
+import { listVillages, seesFullList } from "~/models/village.server";
+import { parseVillageFilters } from "~/schemas/village-filters";
+import { decodeMapData, type MapDataWire } from "~/utils/map-data";
+import { STATUS_ORDER, markerSvg } from "~/utils/map-style";
+import { pageTitle } from "~/utils/meta";
+import { tileLayers } from "~/utils/tiles.server";
+import { filterVillages } from "~/utils/village-list";
+
+const VillageMap = lazy(() => import("~/components/village-map.client"));
+
+/** The accessible table under the map shows at most this many rows (a province has thousands). */
+const TABLE_LIMIT = 200;
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: leafletStyles }];
+export const meta: MetaFunction = (args) => pageTitle(args, "map.title");
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request);
+  const params = new URL(request.url).searchParams;
+  const filters = parseVillageFilters(params);
+  const view: "villages" | "townships" =
+    params.get("view") === "townships" ? "townships" : "villages";
+  const full = seesFullList(viewer);
+  const [list, townships, shapes] = await Promise.all([
+    listVillages(viewer, full ? filters : { ...filters, type: undefined }),
+    listTownshipOptions(viewer),
+    townshipShapes(viewer),
+  ]);
+  return {
+    filters: full ? filters : { ...filters, type: undefined },
+    view,
+    seesTypes: full,
+    townships,
+    shapes,
+    table: list.villages.slice(0, TABLE_LIMIT),
+    shown: list.villages.length,
+    total: list.total,
+    outline: countyOutline(),
+    tiles: tileLayers(),
+    focus: mapFocus(viewer),
+    canEdit: canEditPositions(viewer),
+    ownVillageIds: viewer.villageIds,
+  };
+}
+
+function Legend() {
+  const t = useT();
+  return (
+    <section className="map-legend" aria-labelledby="legend-title">
+      <h2 id="legend-title">{t("map.legend")}</h2>
+      <ul>
+        {STATUS_ORDER.map((status) => (
+          <li key={status}>
+            <span
+              className="legend-symbol"
+              dangerouslySetInnerHTML={{ __html: markerSvg(status) }}
+            />
+            {t(`exitStatus.${status}`)}
+          </li>
+        ))}
+        <li>
+          <span
+            className="legend-symbol"
+            dangerouslySetInnerHTML={{ __html: markerSvg("exited", true) }}
+          />
+          {t("map.legendOwn")}
+        </li>
+        <li>
+          <span className="legend-symbol legend-cluster" aria-hidden="true">
+            12
+          </span>
+          {t("map.legendCluster")}
+        </li>
+      </ul>
+    </section>
+  );
+}
+
+export default function MapPage() {
+  const t = useT();
+  const data = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const mapFetcher = useFetcher<MapDataWire>();
+  const positionFetcher = useFetcher<PositionActionData>();
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [drag, setDrag] = useState<{ id: string; lat: number; lon: number } | null>(null);
+  const [tilesFailed, setTilesFailed] = useState(false);
+  const panelHeading = useRef<HTMLHeadingElement>(null);
+
+  // Map data comes after hydration, from its own compact endpoint; it is refreshed after any save.
+  useEffect(() => {
+    if (mapFetcher.state === "idle" && !mapFetcher.data) mapFetcher.load("/map/villages.json");
+  }, [mapFetcher]);
+
+  const all = useMemo(
+    () => (mapFetcher.data ? decodeMapData(mapFetcher.data) : []),
+    [mapFetcher.data],
+  );
+  const shown = useMemo(() => filterVillages(all, data.filters).villages, [all, data.filters]);
+  const selected = selectedId ? all.find((v) => v.id === selectedId) : undefined;
+
+  const select = (id: string) => {
+    setSelectedId(id);
+    setDrag(null);
+    requestAnimationFrame(() => panelHeading.current?.focus());
+  };
+
+  const viewLink = (view: "villages" | "townships") => {
+    const next = new URLSearchParams(params);
+    if (view === "villages") next.delete("view");
+    else next.set("view", view);
+    return `?${next.toString()}`;
+  };
+
+  return (
+    <>
+      <div className="page-head page-head-row">
+        <div>
+          <h1>{t("map.title")}</h1>
+          <p className="muted">{t("map.intro")}</p>
+        </div>
+        {data.canEdit ? (
+          <Link to="/map/import" className="button">
+            {t("map.import")}
+          </Link>
+        ) : null}
+      </div>
+
+      <VillageFilterForm
+        filters={data.filters}
+        townships={data.townships}
+        seesTypes={data.seesTypes}
+        showSort={false}
+        hidden={
+          data.view === "townships" ? <input type="hidden" name="view" value="townships" /> : null
+        }
+      />
+
+      <nav className="view-switch" aria-label={t("map.title")}>
+        <Link
+          to={viewLink("villages")}
+          aria-current={data.view === "villages" ? "page" : undefined}
+          preventScrollReset
+        >
+          {t("map.viewVillages")}
+        </Link>
+        <Link
+          to={viewLink("townships")}
+          aria-current={data.view === "townships" ? "page" : undefined}
+          preventScrollReset
+        >
+          {t("map.viewTownships")}
+        </Link>
+      </nav>
+      {data.view === "townships" && !data.shapes.some((s) => s.geometry) ? (
+        <p className="muted small">{t("map.noBoundaries")}</p>
+      ) : null}
+
+      <div className="map-layout">
+        <div className="map-frame">
+          <ClientOnly
+            fallback={
+              <div className="map-fallback">
+                <span className="map-loading">{t("map.loading")}</span>
+                <noscript>{t("map.noScript")}</noscript>
+              </div>
+            }
+          >
+            {() => (
+              <Suspense fallback={<div className="map-fallback">{t("map.loading")}</div>}>
+                {mapFetcher.data ? (
+                  <VillageMap
+                    villages={shown}
+                    outline={data.outline.boundary}
+                    bbox={data.outline.bbox}
+                    tiles={data.tiles}
+                    view={data.view}
+                    townships={data.shapes}
+                    focus={data.focus}
+                    selectedId={selectedId}
+                    onSelect={select}
+                    onSelectTownship={(id) => navigate(`?township=${id}`)}
+                    drag={drag}
+                    onDrag={(lat, lon) => selectedId && setDrag({ id: selectedId, lat, lon })}
+                    onTilesFailed={() => setTilesFailed(true)}
+                    t={t}
+                  />
+                ) : (
+                  <div className="map-fallback">{t("map.loading")}</div>
+                )}
+              </Suspense>
+            )}
+          </ClientOnly>
+          {tilesFailed ? (
+            <p className="map-notice" role="status">
+              {t("map.tilesFailed")}
+            </p>
+          ) : null}
+        </div>
+
+        <aside className="map-side">
+          {selected ? (
+            <section className="card map-panel" aria-labelledby="panel-title">
+              <div className="panel-head">
+                <h2 id="panel-title" ref={panelHeading} tabIndex={-1}>
+                  {selected.nameZh}
+                </h2>
+                <button type="button" className="button-close" onClick={() => setSelectedId(null)}>
+                  {t("map.panel.close")}
+                </button>
+              </div>
+              <p className="pinyin">{selected.namePinyin}</p>
+              <dl className="facts">
+                <div>
+                  <dt>{t("village.township")}</dt>
+                  <dd>{selected.townshipName}</dd>
+                </div>
+                {selected.type ? (
+                  <div>
+                    <dt>{t("village.type")}</dt>
+                    <dd>{t(`villageType.${selected.type}`)}</dd>
+                  </div>
+                ) : null}
+                <div>
+                  <dt>{t("map.panel.progress")}</dt>
+                  <dd>
+                    <ExitStatusBadge status={selected.exitStatus} />
+                  </dd>
+                </div>
+                <div>
+                  <dt>{t("village.team")}</dt>
+                  <dd>
+                    {selected.teamLevel ? (
+                      <>
+                        <LevelBadge level={selected.teamLevel} /> {selected.sendingUnit}
+                      </>
+                    ) : (
+                      t("map.panel.teamNone")
+                    )}
+                  </dd>
+                </div>
+                <div>
+                  <dt>{t("village.position")}</dt>
+                  <dd>
+                    {selected.lat.toFixed(4)}, {selected.lon.toFixed(4)}{" "}
+                    <DemoBadge source={selected.demoPosition ? "demo" : "surveyed"} />
+                  </dd>
+                </div>
+              </dl>
+              <p>
+                <Link to={`/villages/${selected.id}`}>{t("map.panel.open")}</Link>
+              </p>
+              {data.canEdit && selected.version ? (
+                <details
+                  className="position-edit"
+                  onToggle={(e) => !e.currentTarget.open && setDrag(null)}
+                >
+                  <summary>{t("position.title")}</summary>
+                  <PositionForm
+                    key={`${selected.id}-${selected.version}`}
+                    villageId={selected.id}
+                    lat={drag?.id === selected.id ? drag.lat : selected.lat}
+                    lon={drag?.id === selected.id ? drag.lon : selected.lon}
+                    version={selected.version}
+                    method={drag?.id === selected.id ? "drag" : "typed"}
+                    fetcher={positionFetcher}
+                  >
+                    <button
+                      type="button"
+                      className="button"
+                      aria-pressed={drag?.id === selected.id}
+                      onClick={() =>
+                        setDrag(
+                          drag?.id === selected.id
+                            ? null
+                            : { id: selected.id, lat: selected.lat, lon: selected.lon },
+                        )
+                      }
+                    >
+                      {t("position.drag")}
+                    </button>
+                  </PositionForm>
+                  {drag?.id === selected.id ? (
+                    <p className="muted small">{t("position.dragHint")}</p>
+                  ) : null}
+                </details>
+              ) : null}
+            </section>
+          ) : null}
+          <Legend />
+        </aside>
+      </div>
+
+      <h2 className="table-title">{t("map.tableCaption")}</h2>
+      <p className="result-count" role="status">
+        {data.shown !== data.total
+          ? t("villages.countFiltered", { shown: data.shown, total: data.total })
+          : t("villages.count", { count: data.total })}
+        {data.shown > data.table.length ? (
+          <span className="muted">
+            {" "}
+            · {t("map.tableLimited", { shown: data.table.length, total: data.shown })}
+          </span>
+        ) : null}
+      </p>
+      {data.table.length > 0 ? (
+        <VillageTable
+          villages={data.table}
+          caption={t("map.tableCaption")}
+          ownVillageIds={data.ownVillageIds}
+        />
+      ) : (
+        <p className="empty">{t("villages.none")}</p>
+      )}
+    </>
+  );
+}

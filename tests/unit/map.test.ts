@@ -1,0 +1,173 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { EXIT_STATUSES } from "../../db/schema";
+import raw from "../../db/seed-data/shangyi.json";
+import { makeTranslator } from "~/i18n";
+import { mapData } from "~/models/map.server";
+import { moveVillage, positionHistory, villageVersion } from "~/models/position.server";
+import { db } from "~/db.server";
+import { PositionSchema } from "~/schemas/position";
+import { clusterCounts, createVillageIndex } from "~/utils/clusters";
+import { COUNTY_BBOX } from "~/utils/county-area";
+import { decodeMapData } from "~/utils/map-data";
+import {
+  clusterLabel,
+  clusterSvg,
+  exitShareFill,
+  markerSvg,
+  STATUS_ORDER,
+  STATUS_STYLE,
+} from "~/utils/map-style";
+import { seedOnce, viewerFor } from "./helpers";
+
+const zh = makeTranslator("zh-CN");
+const en = makeTranslator("en");
+
+describe("status → colour, shape and legend", () => {
+  it("gives every status its own colour and its own shape, and the legend lists them all", () => {
+    expect([...STATUS_ORDER].sort()).toEqual([...EXIT_STATUSES].sort());
+    expect(new Set(EXIT_STATUSES.map((s) => STATUS_STYLE[s].color)).size).toBe(4);
+    expect(new Set(EXIT_STATUSES.map((s) => STATUS_STYLE[s].shape)).size).toBe(4);
+    for (const status of EXIT_STATUSES) {
+      const svg = markerSvg(status);
+      expect(svg).toContain(STATUS_STYLE[status].color);
+      expect(svg).toContain('aria-hidden="true"');
+    }
+    // Shapes differ in the drawing itself, not only in colour.
+    expect(markerSvg("exited")).not.toEqual(
+      markerSvg("not_exited").replaceAll(STATUS_STYLE.not_exited.color, STATUS_STYLE.exited.color),
+    );
+    expect(markerSvg("consolidating")).toContain("<path");
+    expect(markerSvg("exited", true)).toContain('stroke="#b3261e"'); // the viewer's own village stands out
+  });
+
+  it("shades townships from pale (none exited) to green (all exited)", () => {
+    expect(exitShareFill(0)).toBe("#f3e9d2");
+    expect(exitShareFill(1)).toBe("#1e6b34");
+    expect(exitShareFill(2)).toBe("#1e6b34");
+  });
+});
+
+describe("clusters", () => {
+  const villages = [
+    { lat: 41.1, lon: 114.1, exitStatus: "exited" as const },
+    { lat: 41.1001, lon: 114.1001, exitStatus: "not_exited" as const },
+    { lat: 41.1002, lon: 114.1002, exitStatus: "exited" as const },
+    { lat: 40.8, lon: 114.3, exitStatus: "consolidating" as const },
+  ];
+
+  it("summarise the statuses inside each cluster and name them for screen readers", () => {
+    const index = createVillageIndex(villages);
+    const features = index.getClusters([113, 40, 115, 42], 8);
+    const cluster = features.find((f) => "cluster" in f.properties && f.properties.cluster)!;
+    const counts = clusterCounts(cluster.properties as never);
+    expect(counts).toEqual({ exited: 2, not_exited: 1 });
+    expect(clusterLabel(zh, counts)).toBe("3 个村，2 个已出列");
+    expect(clusterLabel(en, { exited: 1, consolidating: 2, not_exited: 9 })).toBe(
+      "12 villages, 3 exited",
+    );
+    expect(clusterSvg(counts)).toContain(">3</text>");
+    // The lone village far away stays a single point.
+    expect(
+      features.filter((f) => !("cluster" in f.properties && f.properties.cluster)),
+    ).toHaveLength(1);
+  });
+
+  it("split apart when zoomed in far enough", () => {
+    const index = createVillageIndex(villages);
+    expect(index.getClusters([113, 40, 115, 42], 16)).toHaveLength(4);
+  });
+});
+
+describe("the county area", () => {
+  it("matches the bounding box in the data file", () => {
+    expect(COUNTY_BBOX).toEqual({
+      west: raw.county.bbox_wgs84.west,
+      south: raw.county.bbox_wgs84.south,
+      east: raw.county.bbox_wgs84.east,
+      north: raw.county.bbox_wgs84.north,
+    });
+  });
+
+  it("rejects positions outside it, and non-numbers, with translation keys", () => {
+    const base = { intent: "move", method: "typed", version: "v" };
+    expect(PositionSchema.safeParse({ ...base, lat: 41.1, lon: 114.1 }).success).toBe(true);
+    const outside = PositionSchema.safeParse({ ...base, lat: 39.9, lon: 116.4 }); // Beijing
+    expect(outside.success).toBe(false);
+    expect(outside.error?.issues.map((i) => i.message)).toContain("position.outside");
+    const text = PositionSchema.safeParse({ ...base, lat: "abc", lon: 114.1 });
+    expect(text.error?.issues.map((i) => i.message)).toContain("position.notNumber");
+  });
+});
+
+describe("map data and position corrections", () => {
+  beforeAll(seedOnce);
+
+  it("sends the county 89 villages compactly and decodes them back", async () => {
+    const wire = await mapData(await viewerFor("county"));
+    expect(wire.v.id).toHaveLength(89);
+    expect(wire.townships).toHaveLength(14);
+    const villages = decodeMapData(wire);
+    const weijia = villages.find((v) => v.nameZh === "魏家村")!;
+    expect(weijia).toMatchObject({
+      townshipName: "大青沟镇",
+      teamLevel: "province",
+      sendingUnit: "省公安厅",
+      type: "industry",
+    });
+    expect(weijia.version).toEqual(expect.any(String)); // the county may correct positions
+    expect(JSON.stringify(wire).length).toBeLessThan(15_000);
+  });
+
+  it("sends a township leader only their township, a team member types of their own village only", async () => {
+    expect((await mapData(await viewerFor("daqinggou"))).v.id).toHaveLength(7);
+    const member = decodeMapData(await mapData(await viewerFor("weijia")));
+    expect(member.filter((v) => v.type !== undefined).map((v) => v.nameZh)).toEqual(["魏家村"]);
+    expect(member.filter((v) => v.own).map((v) => v.nameZh)).toEqual(["魏家村"]);
+    expect(member.every((v) => v.version === undefined)).toBe(true);
+  });
+
+  it("lets the county correct a position, recording who and when, and refuses stale or unauthorised edits", async () => {
+    const county = await viewerFor("county");
+    const village = await db
+      .selectFrom("villages")
+      .select(["id", "lat", "lon"])
+      .where("name_zh", "=", "程家村")
+      .executeTakeFirstOrThrow();
+    const version = (await villageVersion(village.id))!;
+
+    const refused = await moveVillage(await viewerFor("viewer"), {
+      villageId: village.id,
+      lat: 41.3,
+      lon: 114,
+      method: "typed",
+      expectedVersion: version,
+    });
+    expect(refused).toEqual({ ok: false, reason: "not-found" });
+
+    const moved = await moveVillage(county, {
+      villageId: village.id,
+      lat: 41.30001,
+      lon: 114.00002,
+      method: "drag",
+      expectedVersion: version,
+    });
+    expect(moved.ok).toBe(true);
+    const after = await db
+      .selectFrom("villages")
+      .select(["lat", "lon", "position_source"])
+      .where("id", "=", village.id)
+      .executeTakeFirstOrThrow();
+    expect(after).toEqual({ lat: 41.30001, lon: 114.00002, position_source: "surveyed" });
+    const [change] = await positionHistory(village.id);
+    expect(change).toMatchObject({ lat: 41.30001, method: "drag", changedBy: "县扶贫办管理员" });
+
+    const stale = await moveVillage(county, {
+      villageId: village.id,
+      lat: 41.2,
+      lon: 114,
+      method: "typed",
+      expectedVersion: version,
+    });
+    expect(stale).toEqual({ ok: false, reason: "stale" });
+  });
+});
