@@ -40,9 +40,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
   return (
-    <html lang={data?.locale ?? DEFAULT_LOCALE}>
+    // `js` is added before first paint by the inline script, so CSS can show what only works
+    // with JavaScript (or only without it); React never renders that class, hence the suppression.
+    <html lang={data?.locale ?? DEFAULT_LOCALE} suppressHydrationWarning>
       <head>
         <meta charSet="utf-8" />
+        <script
+          dangerouslySetInnerHTML={{ __html: "document.documentElement.classList.add('js')" }}
+        />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <Meta />
         <Links />

@@ -175,8 +175,8 @@ export default function MapPage() {
           <ClientOnly
             fallback={
               <div className="map-fallback">
-                <span className="map-loading">{t("map.loading")}</span>
-                <noscript>{t("map.noScript")}</noscript>
+                <span className="js-only">{t("map.loading")}</span>
+                <span className="no-js-only">{t("map.noScript")}</span>
               </div>
             }
           >

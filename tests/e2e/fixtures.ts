@@ -43,20 +43,39 @@ export async function expectAccessible(page: Page) {
 
 /**
  * Every test fails on a console error or an uncaught page error: hydration mismatches and broken
- * requests show up there first. Chromium's own network line for a 4xx answer is not an app error:
- * refused forms answer 400 and unknown pages 404 by design, and the tests assert those statuses.
+ * requests show up there first.
  */
-export const test = base.extend<{ consoleErrors: string[] }>({
+/** A 1×1 PNG: map tiles are answered locally, since tests must never need a tile server. */
+const TILE = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=",
+  "base64",
+);
+
+/** Network lines Chromium logs as errors that are expected by design, not app errors. */
+const EXPECTED_NETWORK_ERRORS = [
+  // Refused forms answer 400, unknown pages 404; the tests assert those statuses themselves.
+  /^Failed to load resource: the server responded with a status of 4\d\d/,
+  // What an ad blocker or a closed network does to map tiles: the map must cope, not the test.
+  /^Failed to load resource: net::ERR_BLOCKED_BY_CLIENT/,
+];
+
+export const test = base.extend<{ consoleErrors: string[]; tiles: "served" | "blocked" }>({
+  tiles: ["served", { option: true }],
+  page: async ({ page, tiles }, use) => {
+    await page.route(/tile\.openstreetmap\.org|tianditu\.gov\.cn/, (route) =>
+      tiles === "served"
+        ? route.fulfill({ status: 200, contentType: "image/png", body: TILE })
+        : route.abort("blockedbyclient"),
+    );
+    await use(page);
+  },
   consoleErrors: [
     async ({ page, javaScriptEnabled }, use) => {
       javaScriptOn.set(page, javaScriptEnabled);
       const errors: string[] = [];
       page.on("console", (msg) => {
         if (msg.type() !== "error") return;
-        if (
-          /^Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text())
-        )
-          return;
+        if (EXPECTED_NETWORK_ERRORS.some((pattern) => pattern.test(msg.text()))) return;
         errors.push(msg.text());
       });
       page.on("pageerror", (err) => errors.push(String(err)));

@@ -1,0 +1,169 @@
+import type { Page } from "@playwright/test";
+import { expect, expectAccessible, signedInAs, test, waitForHydration } from "./fixtures";
+
+/** How many villages the markers on screen stand for: one per village marker, N per cluster. */
+async function villagesOnMap(page: Page): Promise<number> {
+  await expect(page.locator(".leaflet-marker-icon").first()).toBeVisible();
+  return page.locator(".leaflet-marker-icon").evaluateAll((icons) =>
+    icons.reduce((sum, icon) => {
+      if (!icon.classList.contains("cluster-marker")) return sum + 1;
+      const label = icon.querySelector(".visually-hidden")?.textContent ?? "";
+      return sum + Number(/^(\d+)/.exec(label)?.[1] ?? NaN);
+    }, 0),
+  );
+}
+
+const tableRows = (page: Page) => page.locator("table.data-table tbody tr");
+
+async function openMap(page: Page, query = "") {
+  await page.goto(`/map${query}`);
+  await waitForHydration(page);
+  await expect(page.locator(".leaflet-marker-icon").first()).toBeVisible();
+}
+
+test.describe("as the county admin", () => {
+  test.use(signedInAs("county"));
+
+  test("every village is on the map, as named, keyboard-focusable markers and clusters @phone", async ({
+    page,
+  }) => {
+    await openMap(page);
+    await expect.poll(() => villagesOnMap(page)).toBe(89);
+    await expect(tableRows(page)).toHaveCount(89);
+    // Clusters say how many villages they hold and how many have exited.
+    const cluster = page.locator(".cluster-marker").first();
+    await expect(cluster).toHaveAttribute("role", "button");
+    await expect(cluster).toHaveAccessibleName(/^\d+ 个村，\d+ 个已出列$/);
+    // A single village marker is named by the village.
+    await openMap(page, "?q=魏家村");
+    await expect(page.getByRole("button", { name: /^魏家村，/ })).toBeVisible();
+    await expectAccessible(page);
+  });
+
+  test("filters change the markers, the table and the URL", async ({ page }) => {
+    await openMap(page);
+    await page.getByLabel("出列状态").selectOption("exited");
+    await expect(page).toHaveURL(/status=exited/);
+    const rows = tableRows(page);
+    await expect(rows.first()).toBeVisible();
+    const count = await rows.count();
+    expect(count).toBeGreaterThan(0);
+    expect(count).toBeLessThan(89);
+    await expect(page.locator("tbody .status-exited")).toHaveCount(count);
+    await expect.poll(() => villagesOnMap(page)).toBe(count);
+
+    // Team level: the 4 province-level teams' villages, on the map and in the table alike.
+    await page.getByLabel("出列状态").selectOption("");
+    await page.getByLabel("派出层级").selectOption("province");
+    await expect(page).toHaveURL(/level=province/);
+    await expect(tableRows(page)).toHaveCount(4);
+    await expect.poll(() => villagesOnMap(page)).toBe(4);
+
+    await page.goBack();
+    await expect(page).not.toHaveURL(/level=province/);
+  });
+
+  test("Enter on a focused marker opens its panel", async ({ page }) => {
+    await openMap(page, "?q=魏家村");
+    const marker = page.getByRole("button", { name: /^魏家村，/ });
+    await marker.focus();
+    await page.keyboard.press("Enter");
+    const panel = page.getByRole("region", { name: "魏家村" }).or(page.locator(".map-panel"));
+    await expect(panel.getByRole("heading", { name: "魏家村" })).toBeVisible();
+    await expect(panel).toContainText("大青沟镇");
+    await expect(panel).toContainText("省公安厅");
+    await expect(panel).toContainText("达到出列条件");
+    await panel.getByRole("link", { name: "打开村页面" }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toContainText("魏家村");
+  });
+
+  test("a corrected position is saved as surveyed, recorded, and still there after a reload", async ({
+    page,
+  }) => {
+    await openMap(page, "?q=程家村");
+    await page.getByRole("button", { name: /^程家村，/ }).click();
+    await page.locator(".map-panel summary", { hasText: "修正位置" }).click();
+    await page.getByLabel("纬度（WGS-84）").fill("39.9");
+    await page.getByRole("button", { name: "保存位置" }).click();
+    await expect(page.getByText(/位置不在尚义县范围内/)).toBeVisible();
+
+    await page.getByLabel("纬度（WGS-84）").fill("41.35123");
+    await page.getByLabel("经度（WGS-84）").fill("113.99876");
+    await page.getByRole("button", { name: "保存位置" }).click();
+    await expect(page.getByText("位置已保存，来源改为实测。")).toBeVisible();
+
+    await page.reload();
+    await waitForHydration(page);
+    await page.getByRole("button", { name: /^程家村，/ }).click();
+    await expect(page.locator(".map-panel")).toContainText("41.3512, 113.9988");
+    await page.locator(".map-panel").getByRole("link", { name: "打开村页面" }).click();
+    await expect(page.getByText(/北纬 41\.3512，东经 113\.9988（WGS-84，实测）/)).toBeVisible();
+    await expect(page.getByRole("heading", { name: "位置修正记录" })).toBeVisible();
+    await expect(page.getByText(/由 县扶贫办管理员 修正（输入坐标）/)).toBeVisible();
+  });
+
+  test("an import with a bad row is rejected with the row named, and nothing is written", async ({
+    page,
+  }) => {
+    await page.goto("/map/import");
+    await waitForHydration(page);
+    await page.getByLabel(/文件/).setInputFiles({
+      name: "positions.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from("code,lat,lon\n130725101201,41.33,114.24\n000000000000,41.3,114.2\n"),
+    });
+    await page.getByRole("button", { name: "预览" }).click();
+    await expect(page.getByRole("alert")).toContainText("文件有错误，未写入任何数据。");
+    await expect(page.getByRole("alert")).toContainText("第 3 行：找不到村「000000000000」。");
+    await expect(page.getByRole("button", { name: "确认导入" })).toHaveCount(0);
+    await expectAccessible(page);
+  });
+});
+
+test.describe("as 大青沟镇's township leader", () => {
+  test.use(signedInAs("daqinggou"));
+
+  test("only the township's villages, and no editing @phone", async ({ page }) => {
+    await openMap(page);
+    await expect.poll(() => villagesOnMap(page)).toBe(7);
+    await expect(tableRows(page)).toHaveCount(7);
+    await expect(page.getByRole("link", { name: "导入边界和位置" })).toHaveCount(0);
+    const data = await (await page.request.get("/map/villages.json")).json();
+    expect(data.v.id).toHaveLength(7);
+    expect(data.v.version).toBeUndefined();
+    expect((await page.request.get("/map/import")).status()).toBe(404);
+  });
+});
+
+test.describe("with map tiles blocked", () => {
+  test.use({ ...signedInAs("viewer"), tiles: "blocked" });
+
+  test("the map still shows the outline and villages on a plain background", async ({ page }) => {
+    await openMap(page);
+    await expect(page.getByText("底图无法加载，仅显示县界和村点。")).toBeVisible();
+    await expect.poll(() => villagesOnMap(page)).toBe(89);
+    await expect(
+      page.locator("path.leaflet-interactive, svg.leaflet-zoom-animated path").first(),
+    ).toBeVisible();
+    // Failed tiles become transparent images, never broken-image icons.
+    const broken = await page
+      .locator("img.leaflet-tile")
+      .evaluateAll(
+        (imgs) => imgs.filter((img) => !(img as HTMLImageElement).src.startsWith("data:")).length,
+      );
+    expect(broken).toBe(0);
+  });
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ ...signedInAs("viewer"), javaScriptEnabled: false });
+
+  test("the same villages are listed in the table and filters work", async ({ page }) => {
+    await page.goto("/map?status=not_exited");
+    await expect(page.getByText("地图需要 JavaScript；下表列出了同样的村。")).toBeVisible();
+    await expect(page.getByText("地图加载中…")).toBeHidden();
+    const statuses = await page.locator("tbody .status").allTextContents();
+    expect(statuses.length).toBeGreaterThan(0);
+    expect(statuses.every((s) => s.includes("未出列"))).toBe(true);
+  });
+});
