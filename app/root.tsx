@@ -1,5 +1,6 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import {
+  type ShouldRevalidateFunction,
   Links,
   Meta,
   Outlet,
@@ -11,6 +12,7 @@ import { useEffect, type ReactNode } from "react";
 import { getOptionalViewer } from "~/auth.server";
 import { ErrorPage } from "~/components/error-page";
 import { DEFAULT_LOCALE, makeTranslator } from "~/i18n";
+import { messagesFor } from "~/i18n/catalogues.server";
 import { resolveLocale } from "~/i18n/locale.server";
 import { hasDemoData } from "~/models/demo.server";
 import styles from "~/styles/app.css";
@@ -21,7 +23,7 @@ export const links: LinksFunction = () => [
 ];
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
-  const t = makeTranslator(data?.locale ?? DEFAULT_LOCALE);
+  const t = makeTranslator(data?.locale ?? DEFAULT_LOCALE, data?.messages ?? {});
   return [{ title: t("app.name") }, { name: "description", content: t("app.tagline") }];
 };
 
@@ -30,12 +32,22 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const locale = await resolveLocale(request);
   return {
     locale,
+    messages: messagesFor(locale),
     demo: await hasDemoData(),
     viewer: viewer
       ? { username: viewer.username, displayName: viewer.displayName, role: viewer.role }
       : null,
   };
 }
+
+/**
+ * The root data (language, catalogue, who is signed in) changes only through a form post (sign in
+ * or out, language switch), so GET navigations such as filter changes do not fetch it again.
+ */
+export const shouldRevalidate: ShouldRevalidateFunction = ({
+  formMethod,
+  defaultShouldRevalidate,
+}) => (formMethod !== undefined && formMethod !== "GET" ? defaultShouldRevalidate : false);
 
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");

@@ -4,7 +4,7 @@ import { Form, type useFetcher } from "@remix-run/react";
 import { useEffect, type ReactNode } from "react";
 import type { z } from "zod";
 import { FieldErrors } from "~/components/field-errors";
-import { isMessageKey, useT } from "~/i18n";
+import { useT } from "~/i18n";
 import { PositionSchema } from "~/schemas/position";
 import { ALLOWED_AREA_PARAMS } from "~/utils/county-area";
 
@@ -56,11 +56,7 @@ export function PositionForm({
   const FormComponent = fetcher ? fetcher.Form : Form;
   const message = (errors?: string[]) =>
     errors?.map((e) =>
-      e === "position.outside"
-        ? t("position.outside", ALLOWED_AREA_PARAMS)
-        : isMessageKey(e)
-          ? t(e)
-          : e,
+      e === "position.outside" ? t("position.outside", ALLOWED_AREA_PARAMS) : t.has(e) ? t(e) : e,
     );
 
   return (

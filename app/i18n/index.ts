@@ -1,31 +1,28 @@
 /**
  * Translation without a runtime library: two typed catalogues and a formatter (see
- * docs/decisions/003-i18n.md). Shared by server and client; the active locale comes from the root loader.
+ * docs/decisions/003-i18n.md). The catalogues themselves are server-side (catalogues.server.ts);
+ * the root loader sends the browser only the active one, and useT() reads it from there.
  */
 import { useRouteLoaderData } from "@remix-run/react";
-import { en } from "./en";
-import { zhCN, type Catalogue, type MessageKey } from "./zh-CN";
+import type { Catalogue, MessageKey } from "./zh-CN";
 
-export type { MessageKey } from "./zh-CN";
+export type { Catalogue, MessageKey } from "./zh-CN";
 export const LOCALES = ["zh-CN", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = "zh-CN";
 
-const catalogues: Record<Locale, Catalogue> = { "zh-CN": zhCN, en };
-
 export type MessageParams = Record<string, string | number>;
-export type Translate = (key: MessageKey, params?: MessageParams) => string;
+export interface Translate {
+  (key: MessageKey, params?: MessageParams): string;
+  /** Whether a string (e.g. a validation message from a schema) is a catalogue key. */
+  has(value: unknown): value is MessageKey;
+}
 
 export function isLocale(value: unknown): value is Locale {
   return typeof value === "string" && (LOCALES as readonly string[]).includes(value);
 }
 
-export function isMessageKey(value: unknown): value is MessageKey {
-  return typeof value === "string" && Object.hasOwn(zhCN, value);
-}
-
-export function translate(locale: Locale, key: MessageKey, params?: MessageParams): string {
-  const template = catalogues[locale][key] ?? zhCN[key] ?? key;
+export function formatMessage(locale: Locale, template: string, params?: MessageParams): string {
   if (!params) return template;
   const numberFormat = new Intl.NumberFormat(locale);
   return template.replace(/\{(\w+)\}/g, (match, name: string) => {
@@ -35,18 +32,34 @@ export function translate(locale: Locale, key: MessageKey, params?: MessageParam
   });
 }
 
-export function makeTranslator(locale: Locale): Translate {
-  return (key, params) => translate(locale, key, params);
+export function makeTranslator(locale: Locale, messages: Partial<Catalogue>): Translate {
+  const t = ((key: MessageKey, params?: MessageParams) =>
+    formatMessage(locale, messages[key] ?? key, params)) as Translate;
+  t.has = (value: unknown): value is MessageKey =>
+    typeof value === "string" && Object.hasOwn(messages, value);
+  return t;
+}
+
+interface RootI18n {
+  locale?: Locale;
+  messages?: Catalogue;
 }
 
 /** The active locale, from the root loader (server and client render agree). */
 export function useLocale(): Locale {
-  const data = useRouteLoaderData<{ locale?: Locale }>("root");
+  const data = useRouteLoaderData<RootI18n>("root");
   return data?.locale ?? DEFAULT_LOCALE;
 }
 
+/** The translator for the active locale. Without root data (the root loader failed) keys echo back. */
 export function useT(): Translate {
-  return makeTranslator(useLocale());
+  const data = useRouteLoaderData<RootI18n>("root");
+  return makeTranslator(data?.locale ?? DEFAULT_LOCALE, data?.messages ?? {});
+}
+
+/** Whether translations are available (false only when the root loader itself failed). */
+export function useHasMessages(): boolean {
+  return Boolean(useRouteLoaderData<RootI18n>("root")?.messages);
 }
 
 export function formatPercent(locale: Locale, ratio: number): string {

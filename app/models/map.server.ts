@@ -5,22 +5,59 @@
 import { EXIT_STATUSES, UNIT_LEVELS, VILLAGE_TYPES } from "../../db/schema";
 import { county } from "~/data/shangyi.server";
 import { db } from "~/db.server";
-import { hasAnywhere, townshipAccess, type Viewer } from "~/permissions";
+import {
+  hasAnywhere,
+  townshipAccess,
+  villageAccess,
+  villageListScope,
+  type Viewer,
+} from "~/permissions";
+import { today } from "~/utils/dates";
 import { listVisibleVillages } from "~/models/village.server";
 import type { MapDataWire } from "~/utils/map-data";
 
 const EXITED = new Set(["exited", "consolidating"]);
 const round5 = (n: number) => Math.round(n * 1e5) / 1e5;
 
+/**
+ * One lean query (only the columns the map draws), then one pass into columns. Jurisdiction is the
+ * same as everywhere: SQL narrows a township leader's rows, villageAccess decides each row.
+ */
 export async function mapData(viewer: Viewer): Promise<MapDataWire> {
-  const [villages, versions] = await Promise.all([
-    listVisibleVillages(viewer),
-    hasAnywhere(viewer, "update:village-position")
-      ? db.selectFrom("villages").select(["id", "updated_at"]).execute()
-      : Promise.resolve(null),
-  ]);
+  const on = today();
+  const scope = villageListScope(viewer);
+  const withVersions = hasAnywhere(viewer, "update:village-position");
+  const rows = await db
+    .selectFrom("villages as v")
+    .innerJoin("townships as t", "t.id", "v.township_id")
+    .leftJoin("teams as tm", (join) =>
+      join
+        .onRef("tm.village_id", "=", "v.id")
+        .on((eb) => eb.or([eb("tm.ended_on", "is", null), eb("tm.ended_on", ">=", on)])),
+    )
+    .leftJoin("sending_units as u", "u.id", "tm.sending_unit_id")
+    .select([
+      "v.id",
+      "v.name_zh",
+      "v.name_pinyin",
+      "v.lat",
+      "v.lon",
+      "v.exit_status",
+      "v.village_type",
+      "v.position_source",
+      "v.updated_at",
+      "v.township_id",
+      "t.name_zh as township_name",
+      "t.code as township_code",
+      "tm.level as team_level",
+      "u.name_zh as unit_name",
+    ])
+    .$if(Boolean(scope.townshipId), (q) => q.where("v.township_id", "=", scope.townshipId!))
+    .execute(); // unordered: the map has no order, and sorting 8,000 rows costs a fifth of the time
+
   const townshipIndex = new Map<string, number>();
   const unitIndex = new Map<string, number>();
+  const own = new Set(viewer.villageIds);
   const wire: MapDataWire = {
     townships: [],
     units: [],
@@ -39,38 +76,50 @@ export async function mapData(viewer: Viewer): Promise<MapDataWire> {
       demo: [],
     },
   };
-  const versionById = versions ? new Map(versions.map((r) => [r.id, r.updated_at])) : null;
-  if (versionById) wire.v.version = [];
-  for (const v of villages) {
-    let t = townshipIndex.get(v.townshipId);
+  if (withVersions) wire.v.version = [];
+  const seen = new Set<string>();
+  for (const r of rows) {
+    if (seen.has(r.id)) continue; // a village with two active teams is drawn once
+    seen.add(r.id);
+    const access = villageAccess(viewer, { townshipId: r.township_id, villageId: r.id });
+    if (!access) continue;
+    let t = townshipIndex.get(r.township_id);
     if (t === undefined) {
-      t = wire.townships.push({ id: v.townshipId, name: v.townshipName, code: v.townshipCode }) - 1;
-      townshipIndex.set(v.townshipId, t);
+      t =
+        wire.townships.push({ id: r.township_id, name: r.township_name, code: r.township_code }) -
+        1;
+      townshipIndex.set(r.township_id, t);
     }
     let u = -1;
-    if (v.team) {
-      u = unitIndex.get(v.team.sendingUnit) ?? -1;
+    if (r.unit_name) {
+      u = unitIndex.get(r.unit_name) ?? -1;
       if (u < 0) {
-        u = wire.units.push(v.team.sendingUnit) - 1;
-        unitIndex.set(v.team.sendingUnit, u);
+        u = wire.units.push(r.unit_name) - 1;
+        unitIndex.set(r.unit_name, u);
       }
     }
-    wire.v.id.push(v.id);
-    wire.v.name.push(v.nameZh);
-    wire.v.pinyin.push(v.namePinyin);
-    wire.v.lat.push(round5(v.lat));
-    wire.v.lon.push(round5(v.lon));
-    wire.v.status.push(EXIT_STATUSES.indexOf(v.exitStatus));
-    wire.v.type.push(v.access === "full" ? VILLAGE_TYPES.indexOf(v.type) : -1);
-    wire.v.level.push(v.team ? UNIT_LEVELS.indexOf(v.team.level) : -1);
+    wire.v.id.push(r.id);
+    wire.v.name.push(r.name_zh);
+    wire.v.pinyin.push(r.name_pinyin);
+    wire.v.lat.push(round5(r.lat));
+    wire.v.lon.push(round5(r.lon));
+    wire.v.status.push(STATUS_INDEX[r.exit_status]);
+    wire.v.type.push(access === "full" ? TYPE_INDEX[r.village_type] : -1);
+    wire.v.level.push(r.team_level ? LEVEL_INDEX[r.team_level] : -1);
     wire.v.township.push(t);
     wire.v.unit.push(u);
-    wire.v.own.push(viewer.villageIds.includes(v.id) ? 1 : 0);
-    wire.v.demo.push(v.positionSource === "demo" ? 1 : 0);
-    wire.v.version?.push(versionById?.get(v.id) ?? "");
+    wire.v.own.push(own.has(r.id) ? 1 : 0);
+    wire.v.demo.push(r.position_source === "demo" ? 1 : 0);
+    wire.v.version?.push(r.updated_at);
   }
   return wire;
 }
+
+const indexOf = <T extends string>(values: readonly T[]) =>
+  Object.fromEntries(values.map((v, i) => [v, i])) as Record<T, number>;
+const STATUS_INDEX = indexOf(EXIT_STATUSES);
+const TYPE_INDEX = indexOf(VILLAGE_TYPES);
+const LEVEL_INDEX = indexOf(UNIT_LEVELS);
 
 export interface TownshipShape {
   id: string;

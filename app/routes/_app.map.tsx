@@ -5,7 +5,7 @@ import { lazy, Suspense, useEffect, useMemo, useRef, useState } from "react";
 import { ClientOnly } from "remix-utils/client-only";
 import { requireViewer } from "~/auth.server";
 import { DemoBadge, ExitStatusBadge, LevelBadge } from "~/components/badges";
-import { PositionForm, type PositionActionData } from "~/components/position-form";
+import type { PositionActionData } from "~/components/position-form";
 import { VillageFilterForm } from "~/components/village-filters";
 import { VillageTable } from "~/components/village-table";
 import { useT } from "~/i18n";
@@ -20,6 +20,10 @@ import { tileLayers } from "~/utils/tiles.server";
 import { filterVillages } from "~/utils/village-list";
 
 const VillageMap = lazy(() => import("~/components/village-map.client"));
+/** Only county admins correct positions: the form (with Conform and Zod) loads when they open it. */
+const PositionForm = lazy(() =>
+  import("~/components/position-form").then((m) => ({ default: m.PositionForm })),
+);
 
 /** The accessible table under the map shows at most this many rows (a province has thousands). */
 const TABLE_LIMIT = 200;
@@ -270,30 +274,32 @@ export default function MapPage() {
                   onToggle={(e) => !e.currentTarget.open && setDrag(null)}
                 >
                   <summary>{t("position.title")}</summary>
-                  <PositionForm
-                    key={`${selected.id}-${selected.version}`}
-                    villageId={selected.id}
-                    lat={drag?.id === selected.id ? drag.lat : selected.lat}
-                    lon={drag?.id === selected.id ? drag.lon : selected.lon}
-                    version={selected.version}
-                    method={drag?.id === selected.id ? "drag" : "typed"}
-                    fetcher={positionFetcher}
-                  >
-                    <button
-                      type="button"
-                      className="button"
-                      aria-pressed={drag?.id === selected.id}
-                      onClick={() =>
-                        setDrag(
-                          drag?.id === selected.id
-                            ? null
-                            : { id: selected.id, lat: selected.lat, lon: selected.lon },
-                        )
-                      }
+                  <Suspense fallback={<p className="muted">{t("map.loading")}</p>}>
+                    <PositionForm
+                      key={`${selected.id}-${selected.version}`}
+                      villageId={selected.id}
+                      lat={drag?.id === selected.id ? drag.lat : selected.lat}
+                      lon={drag?.id === selected.id ? drag.lon : selected.lon}
+                      version={selected.version}
+                      method={drag?.id === selected.id ? "drag" : "typed"}
+                      fetcher={positionFetcher}
                     >
-                      {t("position.drag")}
-                    </button>
-                  </PositionForm>
+                      <button
+                        type="button"
+                        className="button"
+                        aria-pressed={drag?.id === selected.id}
+                        onClick={() =>
+                          setDrag(
+                            drag?.id === selected.id
+                              ? null
+                              : { id: selected.id, lat: selected.lat, lon: selected.lon },
+                          )
+                        }
+                      >
+                        {t("position.drag")}
+                      </button>
+                    </PositionForm>
+                  </Suspense>
                   {drag?.id === selected.id ? (
                     <p className="muted small">{t("position.dragHint")}</p>
                   ) : null}

@@ -15,7 +15,7 @@ import { PositionSchema } from "~/schemas/position";
 import { namedPageTitle } from "~/utils/meta";
 import { DemoBadge, ExitStatusBadge, LevelBadge } from "~/components/badges";
 import { TeamMembersTable } from "~/components/team-members";
-import { formatDate, formatDateTime, formatPercent, isMessageKey, useLocale, useT } from "~/i18n";
+import { formatDate, formatDateTime, formatPercent, useLocale, useT } from "~/i18n";
 import { listActiveMembers } from "~/models/team.server";
 import { getVillage } from "~/models/village.server";
 
@@ -146,7 +146,7 @@ export default function VillagePage() {
           {full?.nameNote ? (
             <div>
               <dt>{t("village.source")}</dt>
-              <dd>{isMessageKey(full.nameNote) ? t(full.nameNote) : full.nameNote}</dd>
+              <dd>{t.has(full.nameNote) ? t(full.nameNote) : full.nameNote}</dd>
             </div>
           ) : null}
         </dl>

@@ -5,11 +5,16 @@ import {
   makeTranslator,
   type MessageKey,
   type MessageParams,
+  type Catalogue,
 } from "~/i18n";
 
 function rootTranslator(args: MetaArgs) {
-  const root = args.matches.find((m) => m.id === "root")?.data as { locale?: unknown } | undefined;
-  return makeTranslator(isLocale(root?.locale) ? root.locale : DEFAULT_LOCALE);
+  const root = args.matches.find((m) => m.id === "root")?.data as
+    { locale?: unknown; messages?: Catalogue } | undefined;
+  return makeTranslator(
+    isLocale(root?.locale) ? root.locale : DEFAULT_LOCALE,
+    root?.messages ?? {},
+  );
 }
 
 /** "<page> · 驻村工作台" in the active locale (meta runs outside React, so it reads the root data). */

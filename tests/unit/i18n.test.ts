@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { en } from "~/i18n/en";
 import { zhCN } from "~/i18n/zh-CN";
-import { formatPercent, translate } from "~/i18n";
+import { formatPercent } from "~/i18n";
+import { translate } from "~/i18n/catalogues.server";
 import { localeFromAcceptLanguage, resolveLocale, localeCookie } from "~/i18n/locale.server";
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { EXIT_STATUSES } from "../../db/schema";
 import raw from "../../db/seed-data/shangyi.json";
-import { makeTranslator } from "~/i18n";
+import { serverTranslator } from "~/i18n/catalogues.server";
 import { mapData } from "~/models/map.server";
 import { moveVillage, positionHistory, villageVersion } from "~/models/position.server";
 import { db } from "~/db.server";
@@ -19,8 +19,8 @@ import {
 } from "~/utils/map-style";
 import { seedOnce, viewerFor } from "./helpers";
 
-const zh = makeTranslator("zh-CN");
-const en = makeTranslator("en");
+const zh = serverTranslator("zh-CN");
+const en = serverTranslator("en");
 
 describe("status → colour, shape and legend", () => {
   it("gives every status its own colour and its own shape, and the legend lists them all", () => {

@@ -1,0 +1,121 @@
+/**
+ * npm run bench — speed and size targets, measured on this machine (not in timed tests):
+ *  - map data loader: median server-side time and gzip size, for 89 villages (the demo) and
+ *    8,000 (province-scale synthetic data); targets for 8,000: ≤ 50 ms median, ≤ 300 KB gzip;
+ *  - /map first-load JavaScript (gzip) before the lazy Leaflet chunk; target ≤ 100 KiB.
+ * Needs a production build (`npm run build`). Exits 1 if a target is missed.
+ */
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+import { migrateToLatest, openDatabase } from "../db/connection";
+import { seedDemo } from "../db/seed/seed-demo";
+import { writeProvinceData } from "./province-data";
+
+const KB = 1000;
+const KiB = 1024;
+const failures: string[] = [];
+const row = (label: string, value: string, target?: string, ok = true) => {
+  console.log(
+    `${ok ? "  " : "✗ "}${label.padEnd(44)} ${value.padStart(14)}${target ? `   (target ${target})` : ""}`,
+  );
+  if (!ok) failures.push(label);
+};
+
+async function makeDatabase(kind: "demo" | "province"): Promise<string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `zhucun-bench-${kind}-`));
+  const file = path.join(dir, "bench.db");
+  const db = openDatabase(file);
+  await migrateToLatest(db);
+  if (kind === "demo") await seedDemo(db);
+  else await writeProvinceData(db, 8000);
+  await db.destroy();
+  return file;
+}
+
+function measureMapData(file: string) {
+  const out = execFileSync("npx", ["tsx", "scripts/bench-map.ts"], {
+    env: { ...process.env, DATABASE_URL: file, NODE_ENV: "production" },
+    encoding: "utf8",
+  });
+  return JSON.parse(out.trim().split("\n").pop()!) as {
+    villages: number;
+    medianMs: number;
+    p90Ms: number;
+    bytes: number;
+    gzipBytes: number;
+    rssMiB: number;
+  };
+}
+
+console.log(`Zhucun bench — ${os.cpus().length} cores, Node ${process.version}\n`);
+console.log("Map data loader (/map/villages.json), county admin:");
+for (const kind of ["demo", "province"] as const) {
+  const result = measureMapData(await makeDatabase(kind));
+  const big = kind === "province";
+  row(
+    `${result.villages} villages: median time`,
+    `${result.medianMs.toFixed(1)} ms`,
+    big ? "≤ 50 ms" : undefined,
+    !big || result.medianMs <= 50,
+  );
+  row(`${result.villages} villages: p90 time`, `${result.p90Ms.toFixed(1)} ms`);
+  row(`${result.villages} villages: response`, `${(result.bytes / KB).toFixed(1)} KB`);
+  row(
+    `${result.villages} villages: response gzip`,
+    `${(result.gzipBytes / KB).toFixed(1)} KB`,
+    big ? "≤ 300 KB" : undefined,
+    !big || result.gzipBytes <= 300 * KB,
+  );
+  row(`${result.villages} villages: process RSS`, `${result.rssMiB.toFixed(0)} MiB`);
+}
+
+// First-load JS of /map: the entry, root, the layout and the map route with their static imports.
+const manifestFile = fs.readdirSync("public/build").find((f) => /^manifest-.*\.js$/.test(f));
+if (!manifestFile) {
+  console.error("No build found: run `npm run build` first.");
+  process.exit(2);
+}
+const manifestSource = fs.readFileSync(path.join("public/build", manifestFile), "utf8");
+const manifest = JSON.parse(
+  manifestSource.replace(/^window\.__remixManifest=/, "").replace(/;$/, ""),
+) as {
+  entry: { module: string; imports?: string[] };
+  routes: Record<string, { module: string; imports?: string[] }>;
+};
+const files = new Set<string>([manifest.entry.module, ...(manifest.entry.imports ?? [])]);
+for (const id of ["root", "routes/_app", "routes/_app.map"]) {
+  const route = manifest.routes[id]!;
+  files.add(route.module);
+  for (const f of route.imports ?? []) files.add(f);
+}
+const gz = (url: string) => gzipSync(fs.readFileSync(path.join("public", url))).length;
+const firstLoad = [...files].reduce((sum, f) => sum + gz(f), 0);
+const lazy = fs
+  .readdirSync("public/build/_shared")
+  .map((f) => `/build/_shared/${f}`)
+  .filter(
+    (f) =>
+      f.endsWith(".js") &&
+      !files.has(f) &&
+      fs.readFileSync(path.join("public", f), "utf8").includes("leaflet-container"),
+  );
+console.log("\n/map JavaScript (gzip):");
+row(
+  "first load (entry, root, layout, map route)",
+  `${(firstLoad / KiB).toFixed(1)} KiB`,
+  "≤ 100 KiB",
+  firstLoad <= 100 * KiB,
+);
+row(
+  "lazy map chunk (Leaflet, clusters)",
+  `${(lazy.reduce((s, f) => s + gz(f), 0) / KiB).toFixed(1)} KiB`,
+);
+
+if (failures.length) {
+  console.log(`\n${failures.length} target(s) missed: ${failures.join("; ")}`);
+  process.exit(1);
+}
+console.log("\nAll targets met.");
