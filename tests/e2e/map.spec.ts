@@ -102,6 +102,33 @@ test.describe("as the county admin", () => {
     await expect(page.getByText(/由 县扶贫办管理员 修正（输入坐标）/)).toBeVisible();
   });
 
+  test("dragging a marker fills the form, and saving records a drag", async ({ page }) => {
+    await openMap(page, "?q=北朝碾");
+    const marker = page.getByRole("button", { name: /^北朝碾村，/ });
+    await marker.click();
+    await page.locator(".map-panel summary", { hasText: "修正位置" }).click();
+    const lat = page.getByLabel("纬度（WGS-84）");
+    const before = await lat.inputValue();
+    await page.getByRole("button", { name: "拖动标记修正位置" }).click();
+    await expect(page.getByRole("button", { name: "拖动标记修正位置" })).toHaveAttribute(
+      "aria-pressed",
+      "true",
+    );
+
+    const box = (await marker.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 30, box.y + box.height / 2 - 40, { steps: 8 });
+    await page.mouse.up();
+    await expect(lat).not.toHaveValue(before);
+    expect(Number(await lat.inputValue())).toBeGreaterThan(Number(before));
+
+    await page.getByRole("button", { name: "保存位置" }).click();
+    await expect(page.getByText("位置已保存，来源改为实测。")).toBeVisible();
+    await page.locator(".map-panel").getByRole("link", { name: "打开村页面" }).click();
+    await expect(page.getByText(/由 县扶贫办管理员 修正（拖动标记）/)).toBeVisible();
+  });
+
   test("an import with a bad row is rejected with the row named, and nothing is written", async ({
     page,
   }) => {
