@@ -10,6 +10,7 @@ import type { Insertable, Kysely } from "kysely";
 import { EXIT_STATUSES, UNIT_LEVELS, VILLAGE_TYPES, SPECIALTIES, type DB } from "../db/schema";
 import { migrateToLatest, openDatabase } from "../db/connection";
 import { stableId } from "../db/ids";
+import { insertInBatches } from "../db/seed/insert";
 import { seededRandom } from "../db/seed/random";
 
 /** Roughly Hebei province (WGS-84). */
@@ -104,20 +105,12 @@ export async function writeProvinceData(db: Kysely<DB>, villageCount: number, to
     }
   }
   await db.transaction().execute(async (trx) => {
-    const insert = async <T extends keyof DB>(table: T, rows: readonly object[]) => {
-      for (let i = 0; i < rows.length; i += 40) {
-        await trx
-          .insertInto(table)
-          .values(rows.slice(i, i + 40) as never)
-          .execute();
-      }
-    };
-    await insert("townships", townships);
-    await insert("villages", villages);
-    await insert("sending_units", units);
-    await insert("teams", teams);
-    await insert("cadres", cadres);
-    await insert("team_memberships", memberships);
+    await insertInBatches(trx, "townships", townships);
+    await insertInBatches(trx, "villages", villages);
+    await insertInBatches(trx, "sending_units", units);
+    await insertInBatches(trx, "teams", teams);
+    await insertInBatches(trx, "cadres", cadres);
+    await insertInBatches(trx, "team_memberships", memberships);
   });
   return { townships: townships.length, villages: villages.length, cadres: cadres.length };
 }

@@ -217,20 +217,26 @@ function InitialView({
     done.current = true;
     const own = focus.villageId ? villages.find((v) => v.id === focus.villageId) : undefined;
     if (own) {
-      map.setView([own.lat, own.lon], 12);
+      map.setView([own.lat, own.lon], 12, { animate: false });
       return;
     }
     const inTownship = focus.townshipId
       ? villages.filter((v) => v.townshipId === focus.townshipId)
       : [];
     if (inTownship.length > 0) {
-      map.fitBounds(L.latLngBounds(inTownship.map((v) => [v.lat, v.lon])).pad(0.3));
+      map.fitBounds(L.latLngBounds(inTownship.map((v) => [v.lat, v.lon])).pad(0.3), {
+        animate: false,
+      });
       return;
     }
-    map.fitBounds([
-      [bbox.south, bbox.west],
-      [bbox.north, bbox.east],
-    ]);
+    map.fitBounds(
+      [
+        [bbox.south, bbox.west],
+        [bbox.north, bbox.east],
+      ],
+      { animate: false },
+    );
+    // Not animated: leaving the page during a zoom animation makes Leaflet read removed panes.
   }, [map, villages, focus, bbox]);
   return null;
 }

@@ -2,6 +2,7 @@ import { Link } from "@remix-run/react";
 import type { VillageItem } from "~/models/village.server";
 import { formatPercent, useLocale, useT } from "~/i18n";
 import { DemoBadge, ExitStatusBadge, LevelBadge } from "~/components/badges";
+import { TableRegion } from "~/components/table-region";
 
 /** The accessible table of villages used by the village list and township pages. */
 export function VillageTable({
@@ -19,76 +20,73 @@ export function VillageTable({
   const locale = useLocale();
   const anyFull = villages.some((v) => v.access === "full");
   return (
-    <div className="table-wrap" role="region" aria-label={caption} tabIndex={0}>
-      <table className="data-table">
-        <caption className="visually-hidden">{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t("villages.col.name")}</th>
-            {showTownship ? <th scope="col">{t("villages.col.township")}</th> : null}
-            {anyFull ? <th scope="col">{t("villages.col.type")}</th> : null}
-            <th scope="col">{t("villages.col.status")}</th>
+    <TableRegion label={caption}>
+      <thead>
+        <tr>
+          <th scope="col">{t("villages.col.name")}</th>
+          {showTownship ? <th scope="col">{t("villages.col.township")}</th> : null}
+          {anyFull ? <th scope="col">{t("villages.col.type")}</th> : null}
+          <th scope="col">{t("villages.col.status")}</th>
+          {anyFull ? (
+            <>
+              <th scope="col" className="num">
+                {t("villages.col.poor")}
+              </th>
+              <th scope="col" className="num">
+                {t("villages.col.incidence")}
+              </th>
+            </>
+          ) : null}
+          <th scope="col">{t("villages.col.team")}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {villages.map((v) => (
+          <tr key={v.id} className={ownVillageIds.includes(v.id) ? "row-own" : undefined}>
+            <th scope="row">
+              <Link to={`/villages/${v.id}`} lang="zh-CN">
+                {v.nameZh}
+              </Link>{" "}
+              <DemoBadge source={v.nameSource} />
+              {ownVillageIds.includes(v.id) ? (
+                <span className="badge badge-own">{t("villages.mine")}</span>
+              ) : null}
+              {locale === "en" ? <span className="pinyin">{v.namePinyin}</span> : null}
+            </th>
+            {showTownship ? (
+              <td>
+                <Link to={`/townships/${v.townshipId}`}>{v.townshipName}</Link>
+              </td>
+            ) : null}
+            {anyFull ? <td>{v.access === "full" ? t(`villageType.${v.type}`) : "—"}</td> : null}
+            <td>
+              <ExitStatusBadge status={v.exitStatus} />
+            </td>
             {anyFull ? (
               <>
-                <th scope="col" className="num">
-                  {t("villages.col.poor")}
-                </th>
-                <th scope="col" className="num">
-                  {t("villages.col.incidence")}
-                </th>
+                <td className="num">
+                  {v.access === "full" ? `${v.poorHouseholds} / ${v.poorPeople}` : "—"}
+                </td>
+                <td
+                  className={`num${v.access === "full" && v.incidence >= 0.02 ? " over-threshold" : ""}`}
+                >
+                  {v.access === "full" ? formatPercent(locale, v.incidence) : "—"}
+                </td>
               </>
             ) : null}
-            <th scope="col">{t("villages.col.team")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {villages.map((v) => (
-            <tr key={v.id} className={ownVillageIds.includes(v.id) ? "row-own" : undefined}>
-              <th scope="row">
-                <Link to={`/villages/${v.id}`} lang="zh-CN">
-                  {v.nameZh}
-                </Link>{" "}
-                <DemoBadge source={v.nameSource} />
-                {ownVillageIds.includes(v.id) ? (
-                  <span className="badge badge-own">{t("villages.mine")}</span>
-                ) : null}
-                {locale === "en" ? <span className="pinyin">{v.namePinyin}</span> : null}
-              </th>
-              {showTownship ? (
-                <td>
-                  <Link to={`/townships/${v.townshipId}`}>{v.townshipName}</Link>
-                </td>
-              ) : null}
-              {anyFull ? <td>{v.access === "full" ? t(`villageType.${v.type}`) : "—"}</td> : null}
-              <td>
-                <ExitStatusBadge status={v.exitStatus} />
-              </td>
-              {anyFull ? (
+            <td>
+              {v.team ? (
                 <>
-                  <td className="num">
-                    {v.access === "full" ? `${v.poorHouseholds} / ${v.poorPeople}` : "—"}
-                  </td>
-                  <td
-                    className={`num${v.access === "full" && v.incidence >= 0.02 ? " over-threshold" : ""}`}
-                  >
-                    {v.access === "full" ? formatPercent(locale, v.incidence) : "—"}
-                  </td>
+                  <LevelBadge level={v.team.level} /> {v.team.sendingUnit}{" "}
+                  <DemoBadge source={v.team.sendingUnitSource} />
                 </>
-              ) : null}
-              <td>
-                {v.team ? (
-                  <>
-                    <LevelBadge level={v.team.level} /> {v.team.sendingUnit}{" "}
-                    <DemoBadge source={v.team.sendingUnitSource} />
-                  </>
-                ) : (
-                  "—"
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+              ) : (
+                "—"
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </TableRegion>
   );
 }

@@ -11,6 +11,7 @@ import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
 import { FieldErrors } from "~/components/field-errors";
 import { useT } from "~/i18n";
+import { TableRegion } from "~/components/table-region";
 import {
   commitImport,
   loadPlaceIndex,
@@ -199,26 +200,24 @@ export default function ImportPage() {
             </Form>
           ) : null}
           {result.rows.length > 0 ? (
-            <div className="table-wrap" role="region" aria-label={result.fileName} tabIndex={0}>
-              <table className="data-table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t("import.col.row")}</th>
-                    <th scope="col">{t("import.col.target")}</th>
-                    <th scope="col">{t("import.col.result")}</th>
+            <TableRegion label={result.fileName}>
+              <thead>
+                <tr>
+                  <th scope="col">{t("import.col.row")}</th>
+                  <th scope="col">{t("import.col.target")}</th>
+                  <th scope="col">{t("import.col.result")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {result.rows.slice(0, 500).map((r) => (
+                  <tr key={r.row}>
+                    <td>{r.row}</td>
+                    <th scope="row">{r.label}</th>
+                    <td>{t(`import.result.${r.result}`)}</td>
                   </tr>
-                </thead>
-                <tbody>
-                  {result.rows.slice(0, 500).map((r) => (
-                    <tr key={r.row}>
-                      <td>{r.row}</td>
-                      <th scope="row">{r.label}</th>
-                      <td>{t(`import.result.${r.result}`)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+                ))}
+              </tbody>
+            </TableRegion>
           ) : null}
         </section>
       ) : null}

@@ -4,6 +4,7 @@ import { requireViewer } from "~/auth.server";
 import { useT } from "~/i18n";
 import { listTownships } from "~/models/township.server";
 import { pageTitle } from "~/utils/meta";
+import { TableRegion } from "~/components/table-region";
 
 export const meta: MetaFunction = (args) => pageTitle(args, "townships.title");
 
@@ -22,50 +23,41 @@ export default function Townships() {
         <h1>{t("townships.title")}</h1>
         <p className="muted">{t("townships.intro")}</p>
       </div>
-      <div
-        className="table-wrap"
-        role="region"
-        aria-label={t("townships.tableCaption")}
-        tabIndex={0}
-      >
-        <table className="data-table">
-          <caption className="visually-hidden">{t("townships.tableCaption")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("townships.col.name")}</th>
-              <th scope="col">{t("townships.col.code")}</th>
+      <TableRegion label={t("townships.tableCaption")}>
+        <thead>
+          <tr>
+            <th scope="col">{t("townships.col.name")}</th>
+            <th scope="col">{t("townships.col.code")}</th>
+            <th scope="col" className="num">
+              {t("townships.col.villages")}
+            </th>
+            <th scope="col" className="num">
+              {t("townships.col.exited")}
+            </th>
+            {showPoor ? (
               <th scope="col" className="num">
-                {t("townships.col.villages")}
+                {t("townships.col.poorPeople")}
               </th>
-              <th scope="col" className="num">
-                {t("townships.col.exited")}
+            ) : null}
+          </tr>
+        </thead>
+        <tbody>
+          {townships.map((tw) => (
+            <tr key={tw.id}>
+              <th scope="row">
+                <Link to={`/townships/${tw.id}`}>{tw.name}</Link>
+                <span className="pinyin">{tw.namePinyin}</span>
               </th>
-              {showPoor ? (
-                <th scope="col" className="num">
-                  {t("townships.col.poorPeople")}
-                </th>
-              ) : null}
+              <td>{tw.code}</td>
+              <td className="num">{tw.villages}</td>
+              <td className="num">
+                <progress max={tw.villages || 1} value={tw.exited} aria-hidden="true" /> {tw.exited}
+              </td>
+              {showPoor ? <td className="num">{tw.poorPeople ?? "—"}</td> : null}
             </tr>
-          </thead>
-          <tbody>
-            {townships.map((tw) => (
-              <tr key={tw.id}>
-                <th scope="row">
-                  <Link to={`/townships/${tw.id}`}>{tw.name}</Link>
-                  <span className="pinyin">{tw.namePinyin}</span>
-                </th>
-                <td>{tw.code}</td>
-                <td className="num">{tw.villages}</td>
-                <td className="num">
-                  <progress max={tw.villages || 1} value={tw.exited} aria-hidden="true" />{" "}
-                  {tw.exited}
-                </td>
-                {showPoor ? <td className="num">{tw.poorPeople ?? "—"}</td> : null}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+          ))}
+        </tbody>
+      </TableRegion>
     </>
   );
 }

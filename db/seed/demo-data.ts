@@ -8,7 +8,9 @@
  * units — is invented and carries name_source / position_source "demo", which the UI shows.
  */
 import type { Polygon } from "geojson";
+import type { Insertable } from "kysely";
 import type {
+  DB,
   ExitStatus,
   MembershipRole,
   NameSource,
@@ -175,63 +177,16 @@ const TEAM_START: Record<UnitLevel, string> = {
   county: "2016-02-23",
 };
 
+/** Rows as they are inserted: the schema's own Insertable types, so the seed cannot drift from it. */
+type Row<T extends keyof DB> = Required<Omit<Insertable<DB[T]>, "created_at">>;
+
 export interface DemoData {
-  townships: {
-    id: string;
-    code: string;
-    name_zh: string;
-    name_pinyin: string;
-    kind: "town" | "township";
-    lat: number | null;
-    lon: number | null;
-  }[];
-  villages: {
-    id: string;
-    code: string;
-    code_source: "demo";
-    township_id: string;
-    name_zh: string;
-    name_pinyin: string;
-    name_source: NameSource;
-    township_source: NameSource;
-    source_note: string | null;
-    lat: number;
-    lon: number;
-    position_source: "demo";
-    village_type: VillageType;
-    agricultural_population: number;
-    households: number;
-    poor_households: number;
-    poor_people: number;
-    exit_status: ExitStatus;
-    exit_year: number | null;
-    updated_at: string;
-  }[];
-  sendingUnits: { id: string; name_zh: string; level: UnitLevel; name_source: NameSource }[];
-  teams: {
-    id: string;
-    village_id: string;
-    sending_unit_id: string;
-    level: UnitLevel;
-    started_on: string;
-    ended_on: null;
-  }[];
-  cadres: {
-    id: string;
-    name_zh: string;
-    sending_unit_id: string;
-    specialty: Specialty;
-    phone: null;
-    name_source: NameSource;
-  }[];
-  memberships: {
-    id: string;
-    team_id: string;
-    cadre_id: string;
-    role: MembershipRole;
-    started_on: string;
-    ended_on: null;
-  }[];
+  townships: Row<"townships">[];
+  villages: (Row<"villages"> & { position_source: "demo"; code_source: "demo" })[];
+  sendingUnits: Row<"sending_units">[];
+  teams: Row<"teams">[];
+  cadres: Row<"cadres">[];
+  memberships: Row<"team_memberships">[];
 }
 
 const SEED_TIMESTAMP = "2016-03-01T00:00:00.000Z";

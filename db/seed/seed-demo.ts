@@ -6,6 +6,7 @@ import type { Kysely } from "kysely";
 import type { DB, UserRole } from "../schema";
 import { stableId } from "../ids";
 import { buildDemoData, type DemoData } from "./demo-data";
+import { insertInBatches } from "./insert";
 import { county, townshipFacts, villageLists1997 } from "../../app/data/shangyi.server";
 import { isInsidePolygon } from "../../app/utils/geo";
 import { placeNamePinyin } from "../../app/utils/pinyin.server";
@@ -84,16 +85,8 @@ export async function seedDemo(db: Kysely<DB>, options: { password?: string } = 
   });
 
   await db.transaction().execute(async (trx) => {
-    const insert = async <T extends keyof DB>(table: T, rows: readonly object[]) => {
-      // SQLite limits bound parameters per statement; 50 rows of up to ~20 columns stays well under.
-      for (let i = 0; i < rows.length; i += 50) {
-        await trx
-          .insertInto(table)
-          .values(rows.slice(i, i + 50) as never)
-          .onConflict((oc) => oc.doNothing())
-          .execute();
-      }
-    };
+    const insert = (table: keyof DB, rows: readonly object[]) =>
+      insertInBatches(trx, table, rows, { ignoreExisting: true });
     await insert("townships", data.townships);
     await insert("villages", data.villages);
     await insert("sending_units", data.sendingUnits);

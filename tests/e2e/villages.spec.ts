@@ -54,6 +54,7 @@ test.describe("as the county admin", () => {
   });
 
   test("the village and township lists are accessible", async ({ page }) => {
+    test.slow(); // axe walks two long tables
     await page.goto("/villages?township=none-such");
     await page.goto("/villages");
     await expectAccessible(page);
