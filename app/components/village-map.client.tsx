@@ -110,7 +110,16 @@ function Clusters({
   const [view, setView] = useState(() => ({ bounds: map.getBounds(), zoom: map.getZoom() }));
   useMapEvents({ moveend: () => setView({ bounds: map.getBounds(), zoom: map.getZoom() }) });
 
-  const index = useMemo(() => createVillageIndex(villages), [villages]);
+  // The viewer's own village, and one being dragged, are never hidden inside a cluster.
+  const pinnedKey = [...villages.filter((v) => v.own).map((v) => v.id), drag?.id ?? ""].join(",");
+  const { clustered, pinned } = useMemo(() => {
+    const ids = new Set(pinnedKey.split(",").filter(Boolean));
+    return {
+      clustered: villages.filter((v) => !ids.has(v.id)),
+      pinned: villages.filter((v) => ids.has(v.id)),
+    };
+  }, [villages, pinnedKey]);
+  const index = useMemo(() => createVillageIndex(clustered), [clustered]);
 
   const b = view.bounds;
   const features = index.getClusters(
@@ -118,51 +127,52 @@ function Clusters({
     Math.round(view.zoom),
   );
 
+  const villageMarker = (v: MapVillage) => {
+    const selected = v.id === selectedId;
+    const dragging = drag?.id === v.id;
+    const label = `${v.nameZh}，${t(`exitStatus.${v.exitStatus}`)}`;
+    return (
+      <Marker
+        key={v.id}
+        position={dragging ? [drag.lat, drag.lon] : [v.lat, v.lon]}
+        icon={villageIcon(v, selected, label)}
+        title={v.nameZh}
+        zIndexOffset={selected ? 1000 : v.own ? 500 : 0}
+        draggable={dragging}
+        eventHandlers={{
+          click: () => onSelect(v.id),
+          keypress: onActivateKey(() => onSelect(v.id)),
+          dragend: (e) => {
+            const p = (e.target as L.Marker).getLatLng();
+            onDrag(Math.round(p.lat * 1e5) / 1e5, Math.round(p.lng * 1e5) / 1e5);
+          },
+        }}
+      />
+    );
+  };
+
   return (
     <>
       {features.map((f) => {
-        const [lon, lat] = f.geometry.coordinates as [number, number];
-        if ("cluster" in f.properties && f.properties.cluster) {
-          const id = f.properties.cluster_id;
-          const counts = clusterCounts(
-            f.properties as Supercluster.ClusterProperties & ClusterProps,
-          );
-          const label = clusterLabel(t, counts);
-          const zoomIn = () =>
-            map.flyTo([lat, lon], Math.min(index.getClusterExpansionZoom(id), 16));
-          return (
-            <Marker
-              key={`c${id}`}
-              position={[lat, lon]}
-              icon={clusterIcon(counts, label)}
-              title={label}
-              eventHandlers={{ click: zoomIn, keypress: onActivateKey(zoomIn) }}
-            />
-          );
+        if (!("cluster" in f.properties && f.properties.cluster)) {
+          return villageMarker(clustered[(f.properties as PointProps).index]!);
         }
-        const v = villages[(f.properties as PointProps).index]!;
-        const selected = v.id === selectedId;
-        const dragging = drag?.id === v.id;
-        const label = `${v.nameZh}，${t(`exitStatus.${v.exitStatus}`)}`;
+        const [lon, lat] = f.geometry.coordinates as [number, number];
+        const id = f.properties.cluster_id;
+        const counts = clusterCounts(f.properties as Supercluster.ClusterProperties & ClusterProps);
+        const label = clusterLabel(t, counts);
+        const zoomIn = () => map.flyTo([lat, lon], Math.min(index.getClusterExpansionZoom(id), 16));
         return (
           <Marker
-            key={v.id}
-            position={dragging ? [drag.lat, drag.lon] : [lat, lon]}
-            icon={villageIcon(v, selected, label)}
-            title={v.nameZh}
-            zIndexOffset={selected ? 1000 : v.own ? 500 : 0}
-            draggable={dragging}
-            eventHandlers={{
-              click: () => onSelect(v.id),
-              keypress: onActivateKey(() => onSelect(v.id)),
-              dragend: (e) => {
-                const p = (e.target as L.Marker).getLatLng();
-                onDrag(Math.round(p.lat * 1e5) / 1e5, Math.round(p.lng * 1e5) / 1e5);
-              },
-            }}
+            key={`c${id}`}
+            position={[lat, lon]}
+            icon={clusterIcon(counts, label)}
+            title={label}
+            eventHandlers={{ click: zoomIn, keypress: onActivateKey(zoomIn) }}
           />
         );
       })}
+      {pinned.map(villageMarker)}
     </>
   );
 }

@@ -162,6 +162,23 @@ test.describe("as 大青沟镇's township leader", () => {
   });
 });
 
+test.describe("as 魏家村's team member", () => {
+  test.use(signedInAs("weijia"));
+
+  test("the map opens on their own village, which stands out and is never clustered away", async ({
+    page,
+  }) => {
+    await openMap(page);
+    const own = page.locator(".village-marker.is-own");
+    await expect(own).toHaveCount(1);
+    await expect(own).toBeInViewport();
+    await expect(own).toHaveAccessibleName(/^魏家村，/);
+    // Zoomed all the way out, it is still its own marker.
+    for (let i = 0; i < 4; i++) await page.getByRole("button", { name: "Zoom out" }).click();
+    await expect(page.locator(".village-marker.is-own")).toHaveCount(1);
+  });
+});
+
 test.describe("with map tiles blocked", () => {
   test.use({ ...signedInAs("viewer"), tiles: "blocked" });
 
