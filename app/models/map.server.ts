@@ -5,6 +5,7 @@
 import { EXIT_STATUSES, UNIT_LEVELS, VILLAGE_TYPES } from "../../db/schema";
 import { county } from "~/data/shangyi.server";
 import { db } from "~/db.server";
+import { activeOn } from "~/models/periods.server";
 import {
   hasAnywhere,
   townshipAccess,
@@ -31,9 +32,7 @@ export async function mapData(viewer: Viewer): Promise<MapDataWire> {
     .selectFrom("villages as v")
     .innerJoin("townships as t", "t.id", "v.township_id")
     .leftJoin("teams as tm", (join) =>
-      join
-        .onRef("tm.village_id", "=", "v.id")
-        .on((eb) => eb.or([eb("tm.ended_on", "is", null), eb("tm.ended_on", ">=", on)])),
+      join.onRef("tm.village_id", "=", "v.id").on(activeOn("tm", on)),
     )
     .leftJoin("sending_units as u", "u.id", "tm.sending_unit_id")
     .select([

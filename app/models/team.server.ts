@@ -6,6 +6,7 @@ import type {
   VillageType,
 } from "../../db/schema";
 import { db } from "~/db.server";
+import { activeOn } from "~/models/periods.server";
 import { teamAccess, type Viewer } from "~/permissions";
 import { today } from "~/utils/dates";
 
@@ -57,8 +58,7 @@ export async function listActiveMembers(teamIds: string[]): Promise<Map<string, 
       "u.name_zh as unit_name",
     ])
     .where("m.team_id", "in", teamIds)
-    .where("m.started_on", "<=", on)
-    .where((eb) => eb.or([eb("m.ended_on", "is", null), eb("m.ended_on", ">=", on)]))
+    .where(activeOn("m", on))
     .execute();
   for (const r of rows) {
     result.get(r.team_id)?.push({

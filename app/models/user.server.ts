@@ -1,4 +1,5 @@
 import { db } from "~/db.server";
+import { activeOn } from "~/models/periods.server";
 import type { Locale } from "~/i18n";
 import type { Viewer } from "~/permissions";
 import { dummyPasswordHash, verifyPassword } from "~/utils/password.server";
@@ -40,9 +41,8 @@ export async function getViewer(userId: string): Promise<Viewer | null> {
       .innerJoin("teams as t", "t.id", "m.team_id")
       .select("t.village_id")
       .where("m.cadre_id", "=", user.cadre_id)
-      .where("m.started_on", "<=", on)
-      .where((eb) => eb.or([eb("m.ended_on", "is", null), eb("m.ended_on", ">=", on)]))
-      .where((eb) => eb.or([eb("t.ended_on", "is", null), eb("t.ended_on", ">=", on)]))
+      .where(activeOn("m", on))
+      .where(activeOn("t", on))
       .execute();
     villageIds = [...new Set(rows.map((r) => r.village_id))];
   }

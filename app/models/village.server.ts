@@ -10,6 +10,7 @@ import type {
   VillageType,
 } from "../../db/schema";
 import { db } from "~/db.server";
+import { activeOn } from "~/models/periods.server";
 import { villageAccess, villageListScope, type Viewer } from "~/permissions";
 import { today } from "~/utils/dates";
 import { filterVillages, type VillageFilters } from "~/utils/village-list";
@@ -63,9 +64,7 @@ function selectVillages(viewer: Viewer, where: { villageId?: string; townshipId?
     .selectFrom("villages")
     .innerJoin("townships", "townships.id", "villages.township_id")
     .leftJoin("teams", (join) =>
-      join
-        .onRef("teams.village_id", "=", "villages.id")
-        .on((eb) => eb.or([eb("teams.ended_on", "is", null), eb("teams.ended_on", ">=", on)])),
+      join.onRef("teams.village_id", "=", "villages.id").on(activeOn("teams", on)),
     )
     .leftJoin("sending_units", "sending_units.id", "teams.sending_unit_id")
     .select((eb) => [
@@ -98,8 +97,7 @@ function selectVillages(viewer: Viewer, where: { villageId?: string; townshipId?
         .selectFrom("team_memberships as m")
         .select((m) => m.fn.countAll<number>().as("n"))
         .whereRef("m.team_id", "=", "teams.id")
-        .where("m.started_on", "<=", on)
-        .where((m) => m.or([m("m.ended_on", "is", null), m("m.ended_on", ">=", on)]))
+        .where(activeOn("m", on))
         .as("cadre_count"),
     ])
     .$if(Boolean(scope.townshipId), (q) => q.where("villages.township_id", "=", scope.townshipId!))

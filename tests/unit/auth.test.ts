@@ -90,3 +90,27 @@ describe("redirects and settings", () => {
     expect(() => databasePathFromUrl("postgres://x/y")).toThrow(/not a SQLite/);
   });
 });
+
+describe("active periods", () => {
+  it("do not count a team membership that has not started yet", async () => {
+    await seedOnce();
+    const id = (await verifyLogin("weijia", DEMO_PASSWORD))?.id;
+    const user = await db
+      .selectFrom("users")
+      .select("cadre_id")
+      .where("id", "=", id!)
+      .executeTakeFirstOrThrow();
+    await db
+      .updateTable("team_memberships")
+      .set({ started_on: "2999-01-01" })
+      .where("cadre_id", "=", user.cadre_id!)
+      .execute();
+    expect((await getViewer(id!))?.villageIds).toEqual([]);
+    await db
+      .updateTable("team_memberships")
+      .set({ started_on: "2016-02-25" })
+      .where("cadre_id", "=", user.cadre_id!)
+      .execute();
+    expect((await getViewer(id!))?.villageIds).toHaveLength(1);
+  });
+});
