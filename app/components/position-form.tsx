@@ -83,7 +83,7 @@ export function PositionForm({
         </div>
       </div>
       <div id={form.errorId} role="alert">
-        <FieldErrors errors={message(form.errors)} />
+        <FieldErrors errors={message([...(form.errors ?? []), ...(fields.version.errors ?? [])])} />
       </div>
       {result?.saved ? (
         <p role="status" className="saved">

@@ -53,6 +53,13 @@ type ActionResult =
 /** Preview (intent=preview, a file upload) and confirm (intent=commit, the same content back). */
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireImporter(request);
+  // Only the page's own multipart forms are accepted; anything else is a bad request, not a crash.
+  if (!request.headers.get("Content-Type")?.startsWith("multipart/form-data")) {
+    return data<ActionResult>(
+      { step: "error", errors: [{ key: "import.error.noFile" }] },
+      { status: 400 },
+    );
+  }
   let form: FormData;
   try {
     form = await unstable_parseMultipartFormData(

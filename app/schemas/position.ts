@@ -14,7 +14,7 @@ export const PositionSchema = z
     lon: coordinate.min(-180, "position.outside").max(180, "position.outside"),
     method: z.enum(["drag", "typed"]).default("typed"),
     /** The village's updated_at when the form was shown: a concurrent change is refused, not overwritten. */
-    version: z.string().min(1),
+    version: z.string({ required_error: "form.invalid" }).min(1, "form.invalid"),
   })
   .superRefine((value, ctx) => {
     if (!isInAllowedArea(value.lat, value.lon)) {

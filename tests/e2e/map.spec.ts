@@ -144,6 +144,9 @@ test.describe("as the county admin", () => {
     await expect(page.getByRole("alert")).toContainText("第 3 行：找不到村「000000000000」。");
     await expect(page.getByRole("button", { name: "确认导入" })).toHaveCount(0);
     await expectAccessible(page);
+    // A post that is not the page's own upload form is a 400, not a crash.
+    const stray = await page.request.post("/map/import", { form: { intent: "preview" } });
+    expect(stray.status()).toBe(400);
   });
 });
 

@@ -94,6 +94,8 @@ describe("the county area", () => {
     const outside = PositionSchema.safeParse({ ...base, lat: 39.9, lon: 116.4 }); // Beijing
     expect(outside.success).toBe(false);
     expect(outside.error?.issues.map((i) => i.message)).toContain("position.outside");
+    const noVersion = PositionSchema.safeParse({ intent: "move", lat: 41.1, lon: 114.1 });
+    expect(noVersion.error?.issues.map((i) => i.message)).toEqual(["form.invalid"]);
     const text = PositionSchema.safeParse({ ...base, lat: "abc", lon: 114.1 });
     expect(text.error?.issues.map((i) => i.message)).toContain("position.notNumber");
   });
