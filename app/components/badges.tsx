@@ -1,5 +1,6 @@
 import type { ExitStatus, NameSource, UnitLevel } from "../../db/schema";
 import { useT } from "~/i18n";
+import { STATUS_STYLE } from "~/utils/map-style";
 
 /** Marks invented names and positions visibly, as the county asked, until its own data replaces them. */
 export function DemoBadge({ source }: { source: NameSource | "demo" | string }) {
@@ -12,19 +13,13 @@ export function DemoBadge({ source }: { source: NameSource | "demo" | string }) 
   );
 }
 
-/** Exit status with a colour and a distinct symbol, so it never relies on colour alone. */
-const STATUS_SYMBOL: Record<ExitStatus, string> = {
-  not_exited: "○",
-  exit_ready: "◐",
-  exited: "●",
-  consolidating: "◆",
-};
+/** Exit status with a colour and a distinct symbol (shared with the map), never colour alone. */
 
 export function ExitStatusBadge({ status }: { status: ExitStatus }) {
   const t = useT();
   return (
     <span className={`badge status status-${status}`}>
-      <span aria-hidden="true">{STATUS_SYMBOL[status]} </span>
+      <span aria-hidden="true">{STATUS_STYLE[status].symbol} </span>
       {t(`exitStatus.${status}`)}
     </span>
   );

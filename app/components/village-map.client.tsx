@@ -8,6 +8,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { GeoJSON, MapContainer, Marker, TileLayer, useMap, useMapEvents } from "react-leaflet";
 import type Supercluster from "supercluster";
 import type { Translate } from "~/i18n";
+import type { TownshipShape } from "~/models/map.server";
 import {
   clusterCounts,
   createVillageIndex,
@@ -30,13 +31,11 @@ export interface TileConfig {
   subdomains?: string;
 }
 
-export interface TownshipShapeProps {
-  id: string;
-  name: string;
-  villages: number;
-  exited: number;
-  geometry: GeoJSON.Polygon | GeoJSON.MultiPolygon | null;
-}
+/** What the map draws of a township (the model's TownshipShape, minus what it does not need). */
+export type TownshipShapeProps = Pick<
+  TownshipShape,
+  "id" | "name" | "villages" | "exited" | "geometry"
+>;
 
 export interface VillageMapProps {
   villages: MapVillage[];

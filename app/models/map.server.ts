@@ -6,18 +6,12 @@ import { EXIT_STATUSES, UNIT_LEVELS, VILLAGE_TYPES } from "../../db/schema";
 import { county } from "~/data/shangyi.server";
 import { db } from "~/db.server";
 import { activeOn } from "~/models/periods.server";
-import {
-  hasAnywhere,
-  townshipAccess,
-  villageAccess,
-  villageListScope,
-  type Viewer,
-} from "~/permissions";
+import { hasAnywhere, villageAccess, villageListScope, type Viewer } from "~/permissions";
 import { today } from "~/utils/dates";
-import { listVisibleVillages } from "~/models/village.server";
+import { summariseTownships, type TownshipRow } from "~/models/township.server";
+import type { VillageItem } from "~/models/village.server";
 import type { MapDataWire } from "~/utils/map-data";
 
-const EXITED = new Set(["exited", "consolidating"]);
 const round5 = (n: number) => Math.round(n * 1e5) / 1e5;
 
 /**
@@ -120,40 +114,29 @@ const STATUS_INDEX = indexOf(EXIT_STATUSES);
 const TYPE_INDEX = indexOf(VILLAGE_TYPES);
 const LEVEL_INDEX = indexOf(UNIT_LEVELS);
 
-export interface TownshipShape {
-  id: string;
-  name: string;
-  villages: number;
-  exited: number;
+export interface TownshipShape extends TownshipRow {
   /** Imported boundary (GeoJSON geometry), or null: boundaries are never invented. */
   geometry: GeoJSON.Polygon | GeoJSON.MultiPolygon | null;
 }
 
-/** Townships the viewer may see, with imported boundaries where the county has loaded them. */
-export async function townshipShapes(viewer: Viewer): Promise<TownshipShape[]> {
-  const [townships, boundaries, villages] = await Promise.all([
-    db.selectFrom("townships").select(["id", "name_zh"]).orderBy("code").execute(),
+/** Townships the viewer may see, with counts over `villages` and any boundary the county imported. */
+export async function townshipShapes(
+  viewer: Viewer,
+  villages: VillageItem[],
+): Promise<TownshipShape[]> {
+  const [summaries, boundaries] = await Promise.all([
+    summariseTownships(viewer, villages),
     db.selectFrom("township_boundaries").select(["township_id", "geometry"]).execute(),
-    listVisibleVillages(viewer),
   ]);
   const geometry = new Map(boundaries.map((b) => [b.township_id, b.geometry]));
-  return townships
-    .filter((t) => townshipAccess(viewer, { townshipId: t.id }) !== null)
-    .map((t) => {
-      const mine = villages.filter((v) => v.townshipId === t.id);
-      const raw = geometry.get(t.id);
-      return {
-        id: t.id,
-        name: t.name_zh,
-        villages: mine.length,
-        exited: mine.filter((v) => EXITED.has(v.exitStatus)).length,
-        geometry: raw ? (JSON.parse(raw) as TownshipShape["geometry"]) : null,
-      };
-    });
+  return summaries.map((t) => {
+    const raw = geometry.get(t.id);
+    return { ...t, geometry: raw ? (JSON.parse(raw) as TownshipShape["geometry"]) : null };
+  });
 }
 
 export function countyOutline() {
-  return { boundary: county.boundary, bbox: county.bbox, seat: county.seat };
+  return { boundary: county.boundary, bbox: county.bbox };
 }
 
 /** Where the map opens: a township leader on their township, a team member on their village. */

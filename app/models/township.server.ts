@@ -1,7 +1,8 @@
 import type { TownshipKind } from "../../db/schema";
 import { db } from "~/db.server";
 import { townshipAccess, type Viewer } from "~/permissions";
-import { listVisibleVillages } from "~/models/village.server";
+import { listVisibleVillages, type VillageItem } from "~/models/village.server";
+import { hasExited } from "~/utils/village-list";
 
 export interface TownshipRow {
   id: string;
@@ -15,18 +16,19 @@ export interface TownshipRow {
   poorPeople: number | null;
 }
 
-const EXITED = new Set(["exited", "consolidating"]);
-
-/** Townships the viewer may open, with counts over the villages the viewer may see. */
-export async function listTownships(viewer: Viewer): Promise<TownshipRow[]> {
-  const [townships, villages] = await Promise.all([
-    db
-      .selectFrom("townships")
-      .select(["id", "code", "name_zh", "name_pinyin", "kind"])
-      .orderBy("code")
-      .execute(),
-    listVisibleVillages(viewer),
-  ]);
+/**
+ * Townships the viewer may open, with counts over the given villages (those the viewer may see).
+ * Callers that already hold the villages pass them in, so nothing is loaded twice.
+ */
+export async function summariseTownships(
+  viewer: Viewer,
+  villages: VillageItem[],
+): Promise<TownshipRow[]> {
+  const townships = await db
+    .selectFrom("townships")
+    .select(["id", "code", "name_zh", "name_pinyin", "kind"])
+    .orderBy("code")
+    .execute();
   return townships
     .filter((t) => townshipAccess(viewer, { townshipId: t.id }) !== null)
     .map((t) => {
@@ -39,12 +41,16 @@ export async function listTownships(viewer: Viewer): Promise<TownshipRow[]> {
         namePinyin: t.name_pinyin,
         kind: t.kind,
         villages: mine.length,
-        exited: mine.filter((v) => EXITED.has(v.exitStatus)).length,
+        exited: mine.filter((v) => hasExited(v.exitStatus)).length,
         poorPeople: full
           ? mine.reduce((sum, v) => sum + (v.access === "full" ? v.poorPeople : 0), 0)
           : null,
       };
     });
+}
+
+export async function listTownships(viewer: Viewer): Promise<TownshipRow[]> {
+  return summariseTownships(viewer, await listVisibleVillages(viewer));
 }
 
 export async function getTownship(viewer: Viewer, townshipId: string) {
@@ -65,7 +71,7 @@ export async function getTownship(viewer: Viewer, townshipId: string) {
     namePinyin: township.name_pinyin,
     kind: township.kind,
     villages,
-    exited: villages.filter((v) => EXITED.has(v.exitStatus)).length,
+    exited: villages.filter((v) => hasExited(v.exitStatus)).length,
   };
 }
 

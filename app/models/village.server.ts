@@ -160,8 +160,16 @@ export async function listVisibleVillages(viewer: Viewer, where: { townshipId?: 
   });
 }
 
+/**
+ * The filters a viewer may use: the village type is not public, so for someone who sees only
+ * summaries elsewhere it is dropped rather than letting it reveal types by elimination.
+ */
+export function filtersFor(viewer: Viewer, filters: VillageFilters): VillageFilters {
+  return seesFullList(viewer) ? filters : { ...filters, type: undefined };
+}
+
 export async function listVillages(viewer: Viewer, filters: VillageFilters) {
-  return filterVillages(await listVisibleVillages(viewer), filters);
+  return filterVillages(await listVisibleVillages(viewer), filtersFor(viewer, filters));
 }
 
 /** One village for its page, or null when it does not exist or lies outside the viewer's jurisdiction. */

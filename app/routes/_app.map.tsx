@@ -10,8 +10,7 @@ import { VillageFilterForm } from "~/components/village-filters";
 import { VillageTable } from "~/components/village-table";
 import { useT } from "~/i18n";
 import { canEditPositions, countyOutline, mapFocus, townshipShapes } from "~/models/map.server";
-import { listTownshipOptions } from "~/models/township.server";
-import { listVillages, seesFullList } from "~/models/village.server";
+import { filtersFor, listVisibleVillages, seesFullList } from "~/models/village.server";
 import { parseVillageFilters } from "~/schemas/village-filters";
 import { decodeMapData, type MapDataWire } from "~/utils/map-data";
 import { STATUS_ORDER, markerSvg } from "~/utils/map-style";
@@ -34,20 +33,18 @@ export const meta: MetaFunction = (args) => pageTitle(args, "map.title");
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const params = new URL(request.url).searchParams;
-  const filters = parseVillageFilters(params);
+  const filters = filtersFor(viewer, parseVillageFilters(params));
   const view: "villages" | "townships" =
     params.get("view") === "townships" ? "townships" : "villages";
-  const full = seesFullList(viewer);
-  const [list, townships, shapes] = await Promise.all([
-    listVillages(viewer, full ? filters : { ...filters, type: undefined }),
-    listTownshipOptions(viewer),
-    townshipShapes(viewer),
-  ]);
+  // Load the visible villages once: the table and the township summaries both come from them.
+  const visible = await listVisibleVillages(viewer);
+  const list = filterVillages(visible, filters);
+  const shapes = await townshipShapes(viewer, visible);
   return {
-    filters: full ? filters : { ...filters, type: undefined },
+    filters,
     view,
-    seesTypes: full,
-    townships,
+    seesTypes: seesFullList(viewer),
+    townships: shapes.map(({ id, name }) => ({ id, name })),
     shapes,
     table: list.villages.slice(0, TABLE_LIMIT),
     shown: list.villages.length,

@@ -6,7 +6,7 @@ import { VillageFilterForm } from "~/components/village-filters";
 import { VillageTable } from "~/components/village-table";
 import { useT } from "~/i18n";
 import { listTownshipOptions } from "~/models/township.server";
-import { listVillages, seesFullList } from "~/models/village.server";
+import { filtersFor, listVillages, seesFullList } from "~/models/village.server";
 import { parseVillageFilters } from "~/schemas/village-filters";
 import { pageTitle } from "~/utils/meta";
 
@@ -14,10 +14,10 @@ export const meta: MetaFunction = (args) => pageTitle(args, "villages.title");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
-  const filters = parseVillageFilters(new URL(request.url).searchParams);
+  const filters = filtersFor(viewer, parseVillageFilters(new URL(request.url).searchParams));
   const full = seesFullList(viewer);
   const [list, townships] = await Promise.all([
-    listVillages(viewer, full ? filters : { ...filters, type: undefined }),
+    listVillages(viewer, filters),
     listTownshipOptions(viewer),
   ]);
   return {

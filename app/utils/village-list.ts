@@ -30,6 +30,11 @@ export interface ListableVillage {
   poorPeople?: number;
 }
 
+/** A village counts as exited once it has exited, including while it consolidates. */
+export function hasExited(status: ExitStatus): boolean {
+  return status === "exited" || status === "consolidating";
+}
+
 /** "Wèijiā Cūn" → "weijiacun": lets people search by pinyin without tones or spaces. */
 export function plainPinyin(value: string): string {
   return value
