@@ -13,7 +13,6 @@ export const en: Catalogue = {
   "nav.account": "Account",
   "locale.switchTo": "中文",
   "locale.switchLabel": "Switch language to Chinese",
-  "locale.current": "English",
 
   "demo.badge": "Demo",
   "demo.badgeTitle":
@@ -104,13 +103,11 @@ export const en: Catalogue = {
   "villages.summaryOnly": "Other villages show their public summary only.",
   "villages.mine": "Your village",
   "villages.byStatus": "By exit status",
-  "villages.byType": "By village type",
   "villages.tableCaption": "Villages",
 
   "village.township": "Township",
   "village.code": "Village code",
   "village.type": "Village type",
-  "village.exitStatus": "Exit status",
   "village.exitYear": "Exit year",
   "village.population": "Agricultural population",
   "village.households": "Households",
@@ -135,8 +132,6 @@ export const en: Catalogue = {
   "team.village": "Village",
   "team.since": "In the village since",
   "team.members": "Members",
-  "team.leader": "Team leader",
-  "team.firstSecretary": "First secretary",
   "team.memberCount": "{count} members",
   "team.col.name": "Name",
   "team.col.role": "Role",
@@ -196,7 +191,6 @@ export const en: Catalogue = {
   "map.tableCaption": "Villages on the map",
   "map.tableLimited":
     "The table shows the first {shown} of {total} villages; narrow it down with the filters.",
-  "map.focusVillage": "Show on the map",
   "map.import": "Import boundaries and positions",
   "position.title": "Correct the position",
   "position.lat": "Latitude (WGS-84)",
@@ -249,9 +243,4 @@ export const en: Catalogue = {
   "import.error.geometry": "Row {row}: the geometry should be a {expected}.",
   "import.error.missingKey":
     "Row {row}: a village code, or a village name and township, is missing.",
-
-  "common.yes": "Yes",
-  "common.no": "No",
-  "common.none": "None",
-  "common.percent": "{value}%",
 };

@@ -15,7 +15,6 @@ export const zhCN = {
   "nav.account": "账户",
   "locale.switchTo": "English",
   "locale.switchLabel": "切换语言到英文",
-  "locale.current": "中文",
 
   "demo.badge": "演示",
   "demo.badgeTitle": "演示数据：名称或位置为虚构，县里导入真实数据后替换",
@@ -101,13 +100,11 @@ export const zhCN = {
   "villages.summaryOnly": "其他村仅显示公开概况。",
   "villages.mine": "本村",
   "villages.byStatus": "按出列状态",
-  "villages.byType": "按村类型",
   "villages.tableCaption": "村庄列表",
 
   "village.township": "所属乡镇",
   "village.code": "村代码",
   "village.type": "村类型",
-  "village.exitStatus": "出列状态",
   "village.exitYear": "出列年份",
   "village.population": "农业人口",
   "village.households": "户数",
@@ -131,8 +128,6 @@ export const zhCN = {
   "team.village": "帮扶村",
   "team.since": "进驻日期",
   "team.members": "队员",
-  "team.leader": "工作队长",
-  "team.firstSecretary": "第一书记",
   "team.memberCount": "{count} 名队员",
   "team.col.name": "姓名",
   "team.col.role": "职务",
@@ -188,7 +183,6 @@ export const zhCN = {
   "map.filter.level": "派出层级",
   "map.tableCaption": "地图上的村",
   "map.tableLimited": "表格显示前 {shown} 个，共 {total} 个村；请用筛选缩小范围。",
-  "map.focusVillage": "在地图上显示",
   "map.import": "导入边界和位置",
   "position.title": "修正位置",
   "position.lat": "纬度（WGS-84）",
@@ -237,11 +231,6 @@ export const zhCN = {
   "import.error.outside": "第 {row} 行：坐标 {lat}, {lon} 不在尚义县范围内。",
   "import.error.geometry": "第 {row} 行：几何类型应为 {expected}。",
   "import.error.missingKey": "第 {row} 行：缺少村代码，或村名与乡镇。",
-
-  "common.yes": "是",
-  "common.no": "否",
-  "common.none": "无",
-  "common.percent": "{value}%",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

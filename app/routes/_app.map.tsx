@@ -85,6 +85,12 @@ function Legend() {
           </span>
           {t("map.legendCluster")}
         </li>
+        <li>
+          <span className="legend-symbol" aria-hidden="true">
+            <span className="legend-outline" />
+          </span>
+          {t("map.outline")}
+        </li>
       </ul>
     </section>
   );
