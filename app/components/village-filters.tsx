@@ -1,4 +1,5 @@
-import { Form, Link, useSearchParams, useSubmit } from "@remix-run/react";
+import { Form, Link, useSearchParams } from "@remix-run/react";
+import { useDebounceSubmit } from "remix-utils/use-debounce-submit";
 import type { ReactNode } from "react";
 import { EXIT_STATUSES, UNIT_LEVELS, VILLAGE_TYPES } from "../../db/schema";
 import { useT } from "~/i18n";
@@ -26,7 +27,7 @@ export function VillageFilterForm({
   hidden?: ReactNode;
 }) {
   const t = useT();
-  const submit = useSubmit();
+  const submit = useDebounceSubmit();
   const [params] = useSearchParams();
   const count = (n: number | undefined) => (n === undefined ? "" : ` (${n})`);
   return (
@@ -34,7 +35,11 @@ export function VillageFilterForm({
       method="get"
       className="filters"
       aria-label={t("villages.filters")}
-      onChange={(e) => submit(e.currentTarget, { replace: true, preventScrollReset: true })}
+      onChange={(e) =>
+        // Debounced: typing a name or changing two filters in a row makes one request, not one per
+        // keystroke (weak signal), and never leaves a half-read response to be aborted.
+        submit(e.currentTarget, { replace: true, preventScrollReset: true, debounceTimeout: 350 })
+      }
     >
       {hidden}
       {townships.length > 1 ? (
