@@ -178,6 +178,207 @@ export interface TownshipBoundaryTable {
   imported_at: string;
 }
 
+/** The official village-exit indicators (shared/data/shangyi.json exit_standards.village), plus the team's own. */
+export const INDICATOR_KINDS = [
+  "poverty_incidence",
+  "hardened_road",
+  "drinking_water",
+  "reliable_power",
+  "broadband",
+  "clinic_doctor",
+  "culture_room",
+  "collective_income",
+  "industry",
+  "custom",
+] as const;
+export type IndicatorKind = (typeof INDICATOR_KINDS)[number];
+
+/** How an indicator's current value meets its threshold: below it, at least it, or yes (1) / no (0). */
+export const INDICATOR_COMPARISONS = ["below", "at_least", "yes"] as const;
+export type IndicatorComparison = (typeof INDICATOR_COMPARISONS)[number];
+
+export const MILESTONE_STATUSES = ["planned", "in_progress", "done", "dropped"] as const;
+export type MilestoneStatus = (typeof MILESTONE_STATUSES)[number];
+
+/** 两不愁三保障 check results; education is often not applicable (no school-age children). */
+export const GUARANTEE_RESULTS = ["met", "unmet", "not_applicable"] as const;
+export type GuaranteeResult = (typeof GUARANTEE_RESULTS)[number];
+export const GUARANTEES = ["food", "education", "medical", "housing", "water"] as const;
+export type Guarantee = (typeof GUARANTEES)[number];
+
+export const HOUSEHOLD_STATUSES = ["poor", "exiting", "exited", "monitored"] as const;
+export type HouseholdStatus = (typeof HOUSEHOLD_STATUSES)[number];
+
+/** The household exit procedure in order (2016 意见), plus a withdrawal that ends a round. */
+export const EXIT_STEPS = [
+  "appraisal",
+  "verification",
+  "confirmation",
+  "notice",
+  "announcement",
+] as const;
+export type ExitStep = (typeof EXIT_STEPS)[number];
+export type ExitStepRecord = ExitStep | "withdrawn";
+
+/** Official poverty-cause categories (shangyi.json poverty_cause_categories), as stable keys. */
+export const POVERTY_CAUSES = [
+  "illness",
+  "disability",
+  "education",
+  "disaster",
+  "land",
+  "water",
+  "skills",
+  "labour",
+  "capital",
+  "transport",
+  "motivation",
+  "other",
+] as const;
+export type PovertyCause = (typeof POVERTY_CAUSES)[number];
+
+/** Official help-measure categories (shangyi.json help_measure_categories), as stable keys. */
+export const HELP_MEASURES = [
+  "industry",
+  "employment",
+  "public_jobs",
+  "relocation",
+  "ecology",
+  "education",
+  "health",
+  "safety_net",
+  "housing",
+  "finance",
+  "asset_income",
+  "ecommerce",
+  "tourism",
+  "infrastructure",
+] as const;
+export type HelpMeasure = (typeof HELP_MEASURES)[number];
+
+export const ACTIVITY_ACTIONS = ["create", "update", "step", "import"] as const;
+export type ActivityAction = (typeof ACTIVITY_ACTIONS)[number];
+
+export interface ExitPlanTable {
+  village_id: string;
+  start_year: number;
+  attack_end_year: number;
+  end_year: number;
+  target_exit_year: number;
+  narrative: string;
+  version: ColumnType<number, number | undefined, number>;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+export interface PlanIndicatorTable {
+  id: string;
+  village_id: string;
+  kind: IndicatorKind;
+  /** Only for custom indicators; official ones are named by the catalogue. */
+  name: string | null;
+  unit: string | null;
+  comparison: IndicatorComparison;
+  threshold: number | null;
+  baseline: number | null;
+  target: number | null;
+  /** Null for poverty incidence, which is always computed from the roster. */
+  current_value: number | null;
+  measured_on: string | null;
+  evidence: string | null;
+  position: number;
+  version: ColumnType<number, number | undefined, number>;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+export interface PlanMilestoneTable {
+  id: string;
+  village_id: string;
+  title: string;
+  due_on: string;
+  owner_cadre_id: string | null;
+  status: MilestoneStatus;
+  done_on: string | null;
+  evidence: string | null;
+  version: ColumnType<number, number | undefined, number>;
+  created_at: string;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+export interface PlanOpinionTable {
+  id: string;
+  village_id: string;
+  gathered_on: string;
+  source: string;
+  content: string;
+  recorded_by: string | null;
+  created_at: string;
+}
+
+export interface HouseholdTable {
+  id: string;
+  village_id: string;
+  /** The household's number in the village roster (unique per village). */
+  code: string;
+  head_name: string;
+  name_source: NameSource;
+  members: number;
+  main_cause: PovertyCause;
+  /** JSON array of PovertyCause. */
+  other_causes: string;
+  /** JSON array of HelpMeasure. */
+  help_measures: string;
+  paired_cadre_id: string | null;
+  identified_year: number;
+  food: GuaranteeResult;
+  education: GuaranteeResult;
+  medical: GuaranteeResult;
+  housing: GuaranteeResult;
+  water: GuaranteeResult;
+  status: HouseholdStatus;
+  exit_year: number | null;
+  /** Which exit-workflow round is current (0: never started). */
+  exit_round: ColumnType<number, number | undefined, number>;
+  version: ColumnType<number, number | undefined, number>;
+  created_at: string;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+export interface HouseholdIncomeTable {
+  household_id: string;
+  year: number;
+  per_capita_income: number;
+}
+
+export interface HouseholdExitStepTable {
+  id: string;
+  household_id: string;
+  round: number;
+  step: ExitStepRecord;
+  done_on: string;
+  note: string | null;
+  recorded_by: string | null;
+  recorded_at: string;
+}
+
+/** Every change to a village's plan and roster: who, when, what (field → [before, after]). */
+export interface ActivityLogTable {
+  id: string;
+  village_id: string;
+  entity: "plan" | "indicator" | "milestone" | "opinion" | "household";
+  entity_id: string;
+  /** What the entry is about, as the reader should see it (an indicator kind, a title, a head of household). */
+  label: string;
+  action: ActivityAction;
+  /** JSON: Record<field, [before, after]>, or for steps { step, note }. */
+  changes: string;
+  actor_id: string | null;
+  at: string;
+}
+
 export interface DB {
   townships: TownshipTable;
   villages: VillageTable;
@@ -188,6 +389,14 @@ export interface DB {
   users: UserTable;
   village_position_changes: VillagePositionChangeTable;
   township_boundaries: TownshipBoundaryTable;
+  exit_plans: ExitPlanTable;
+  plan_indicators: PlanIndicatorTable;
+  plan_milestones: PlanMilestoneTable;
+  plan_opinions: PlanOpinionTable;
+  households: HouseholdTable;
+  household_incomes: HouseholdIncomeTable;
+  household_exit_steps: HouseholdExitStepTable;
+  activity_log: ActivityLogTable;
 }
 
 export type Township = Selectable<TownshipTable>;

@@ -1,4 +1,4 @@
-import { useT } from "~/i18n";
+import { translateMessage, useT } from "~/i18n";
 
 /** Renders validation messages (translation keys from the form schemas) for one field or the form. */
 export function FieldErrors({ id, errors }: { id?: string; errors?: string[] }) {
@@ -7,7 +7,7 @@ export function FieldErrors({ id, errors }: { id?: string; errors?: string[] }) 
   return (
     <ul id={id} className="field-errors">
       {errors.map((e) => (
-        <li key={e}>{t.has(e) ? t(e) : e}</li>
+        <li key={e}>{translateMessage(t, e)}</li>
       ))}
     </ul>
   );

@@ -62,7 +62,7 @@ export function PositionForm({
   return (
     <FormComponent
       method="post"
-      action={`/villages/${villageId}`}
+      action={`/villages/${villageId}?index`}
       {...getFormProps(form)}
       className="position-form"
     >

@@ -62,6 +62,32 @@ export function useHasMessages(): boolean {
   return Boolean(useRouteLoaderData<RootI18n>("root")?.messages);
 }
 
+/**
+ * A validation message with parameters ("key|{json}"), so Conform's string errors can carry e.g.
+ * "2019 income ¥2,500 is below the line ¥2,995". Plain keys pass through unchanged.
+ */
+export function messageWithParams(key: string, params?: MessageParams): string {
+  return params && Object.keys(params).length ? `${key}|${JSON.stringify(params)}` : key;
+}
+
+/** Translates a message from a schema or model: a key, a key with parameters, or plain text. */
+export function translateMessage(t: Translate, message: string): string {
+  const bar = message.indexOf("|");
+  const key = bar === -1 ? message : message.slice(0, bar);
+  if (!t.has(key)) return message;
+  if (bar === -1) return t(key);
+  try {
+    const params = JSON.parse(message.slice(bar + 1)) as MessageParams;
+    // Parameters that are themselves keys (a step, a guarantee) are translated too.
+    const translated = Object.fromEntries(
+      Object.entries(params).map(([k, v]) => [k, typeof v === "string" && t.has(v) ? t(v) : v]),
+    );
+    return t(key, translated);
+  } catch {
+    return t(key);
+  }
+}
+
 export function formatPercent(locale: Locale, ratio: number): string {
   return new Intl.NumberFormat(locale, {
     style: "percent",
@@ -86,4 +112,18 @@ export function formatDateTime(locale: Locale, isoInstant: string): string {
     timeStyle: "short",
     timeZone: "Asia/Shanghai",
   }).format(date);
+}
+
+export function formatNumber(locale: Locale, value: number, maximumFractionDigits = 2): string {
+  return new Intl.NumberFormat(locale, { maximumFractionDigits }).format(value);
+}
+
+/** Yuan amounts: "¥3,218" in both languages (Chinese readers expect the symbol too). */
+export function formatYuan(locale: Locale, value: number): string {
+  return new Intl.NumberFormat(locale, {
+    style: "currency",
+    currency: "CNY",
+    currencyDisplay: "narrowSymbol",
+    maximumFractionDigits: 0,
+  }).format(value);
 }

@@ -28,3 +28,11 @@ export function namedPageTitle(args: MetaArgs, name: string | undefined) {
   const t = rootTranslator(args);
   return [{ title: name ? `${name} · ${t("app.name")}` : t("app.name") }];
 }
+
+/** "<tab> · <village> · 驻村工作台" for the tabs under a village page. */
+export function villageTabTitle(args: MetaArgs, key: MessageKey) {
+  const t = rootTranslator(args);
+  const parent = args.matches.find((m) => m.id === "routes/_app.villages.$villageId")?.data as
+    { village?: { nameZh?: string } } | undefined;
+  return [{ title: [t(key), parent?.village?.nameZh, t("app.name")].filter(Boolean).join(" · ") }];
+}

@@ -7,7 +7,13 @@ import type { DB, UserRole } from "../schema";
 import { stableId } from "../ids";
 import { buildDemoData, type DemoData } from "./demo-data";
 import { insertInBatches } from "./insert";
-import { county, townshipFacts, villageLists1997 } from "../../app/data/shangyi.server";
+import { buildPlanData } from "./demo-plans";
+import {
+  county,
+  povertyLines,
+  townshipFacts,
+  villageLists1997,
+} from "../../app/data/shangyi.server";
 import { isInsidePolygon } from "../../app/utils/geo";
 import { placeNamePinyin } from "../../app/utils/pinyin.server";
 import { hashPassword } from "../../app/utils/password.server";
@@ -94,6 +100,14 @@ export async function seedDemo(db: Kysely<DB>, options: { password?: string } = 
     await insert("cadres", data.cadres);
     await insert("team_memberships", data.memberships);
     await insert("users", users);
+    const plans = buildPlanData(data, povertyLines);
+    await insert("exit_plans", plans.plans);
+    await insert("plan_indicators", plans.indicators);
+    await insert("plan_milestones", plans.milestones);
+    await insert("plan_opinions", plans.opinions);
+    await insert("households", plans.households);
+    await insert("household_incomes", plans.incomes);
+    await insert("household_exit_steps", plans.steps);
   });
   return data;
 }

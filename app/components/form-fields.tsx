@@ -1,0 +1,129 @@
+/**
+ * Labelled fields for Conform forms: label, control, hint and translated errors wired together
+ * (aria-invalid, aria-describedby), so every form reads the same to a screen reader.
+ */
+import {
+  getInputProps,
+  getSelectProps,
+  getTextareaProps,
+  type FieldMetadata,
+} from "@conform-to/react";
+import type { ReactNode } from "react";
+import { FieldErrors } from "~/components/field-errors";
+
+type Field = FieldMetadata<unknown>;
+
+interface Common {
+  field: Field;
+  label: ReactNode;
+  hint?: ReactNode;
+  className?: string;
+}
+
+export function InputField({
+  field,
+  label,
+  hint,
+  className,
+  type = "text",
+  inputMode,
+  ...rest
+}: Common & {
+  type?: "text" | "date" | "number";
+  inputMode?: "decimal" | "numeric" | "text";
+  autoComplete?: string;
+  placeholder?: string;
+}) {
+  return (
+    <div className={`field ${className ?? ""}`}>
+      <label htmlFor={field.id}>{label}</label>
+      <input
+        {...getInputProps(field, { type, ariaDescribedBy: hint ? `${field.id}-hint` : undefined })}
+        key={field.key}
+        inputMode={inputMode}
+        {...rest}
+      />
+      {hint ? (
+        <span id={`${field.id}-hint`} className="hint">
+          {hint}
+        </span>
+      ) : null}
+      <FieldErrors id={field.errorId} errors={field.errors} />
+    </div>
+  );
+}
+
+export function SelectField({
+  field,
+  label,
+  hint,
+  className,
+  options,
+  empty,
+}: Common & { options: { value: string; label: string }[]; empty?: string }) {
+  return (
+    <div className={`field ${className ?? ""}`}>
+      <label htmlFor={field.id}>{label}</label>
+      <select {...getSelectProps(field)} key={field.key}>
+        {empty !== undefined ? <option value="">{empty}</option> : null}
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+      {hint ? <span className="hint">{hint}</span> : null}
+      <FieldErrors id={field.errorId} errors={field.errors} />
+    </div>
+  );
+}
+
+export function TextareaField({
+  field,
+  label,
+  hint,
+  className,
+  rows = 3,
+}: Common & { rows?: number }) {
+  return (
+    <div className={`field ${className ?? ""}`}>
+      <label htmlFor={field.id}>{label}</label>
+      <textarea {...getTextareaProps(field)} key={field.key} rows={rows} />
+      {hint ? <span className="hint">{hint}</span> : null}
+      <FieldErrors id={field.errorId} errors={field.errors} />
+    </div>
+  );
+}
+
+/** A group of checkboxes for a multi-value field (e.g. help measures). */
+export function CheckboxGroup({
+  field,
+  label,
+  options,
+}: {
+  field: Field;
+  label: ReactNode;
+  options: { value: string; label: string }[];
+}) {
+  const initial = field.initialValue;
+  const selected = new Set(
+    Array.isArray(initial) ? (initial as string[]) : initial ? [String(initial)] : [],
+  );
+  return (
+    <fieldset className="field checkbox-group" key={field.key}>
+      <legend>{label}</legend>
+      {options.map((o) => (
+        <label key={o.value} className="checkbox">
+          <input
+            type="checkbox"
+            name={field.name}
+            value={o.value}
+            defaultChecked={selected.has(o.value)}
+          />{" "}
+          {o.label}
+        </label>
+      ))}
+      <FieldErrors id={field.errorId} errors={field.errors} />
+    </fieldset>
+  );
+}

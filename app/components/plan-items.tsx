@@ -1,0 +1,650 @@
+/**
+ * The Plan tab's pieces: indicators, milestones, opinions and the readiness checklist. Each edit
+ * form is a plain Remix <Form> (works without JavaScript), folded in a <details> on the item it
+ * changes, and carries the version it was shown with.
+ */
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod";
+import { Form, useNavigation } from "@remix-run/react";
+import type { z } from "zod";
+import { ConflictNotice, useFormReply } from "~/components/form-reply";
+import { FieldErrors } from "~/components/field-errors";
+import { InputField, SelectField, TextareaField } from "~/components/form-fields";
+import {
+  formatDate,
+  formatNumber,
+  formatPercent,
+  formatYuan,
+  translateMessage,
+  useLocale,
+  useT,
+  type Locale,
+  type Translate,
+} from "~/i18n";
+import type { IndicatorView, MilestoneView } from "~/models/plan.server";
+import {
+  IndicatorSchema,
+  MilestoneSchema,
+  NewIndicatorSchema,
+  NewMilestoneSchema,
+  OpinionSchema,
+  PlanSchema,
+} from "~/schemas/plan";
+import { MILESTONE_STATUSES, INDICATOR_COMPARISONS } from "../../db/schema";
+import type { ReadinessItem } from "~/utils/exit-rules";
+import { messageWithParams } from "~/i18n";
+
+type Indicator = Omit<IndicatorView, "kind"> & { kind: string };
+type Milestone = MilestoneView;
+
+export function indicatorName(t: Translate, indicator: { kind: string; name: string | null }) {
+  if (indicator.kind === "custom") return indicator.name ?? "";
+  const key = `indicator.kind.${indicator.kind}`;
+  return t.has(key) ? t(key) : indicator.kind;
+}
+
+export function formatIndicatorValue(
+  t: Translate,
+  locale: Locale,
+  indicator: { comparison: string; unit: string | null },
+  value: number | null,
+) {
+  if (value === null || value === undefined) return "—";
+  if (indicator.comparison === "yes") return value >= 1 ? t("common.yes") : t("common.no");
+  if (indicator.unit === "ratio") return formatPercent(locale, value);
+  if (indicator.unit === "yuan_per_year")
+    return t("unit.yuanPerYear", { value: formatYuan(locale, value) });
+  return indicator.unit
+    ? `${formatNumber(locale, value)} ${indicator.unit}`
+    : formatNumber(locale, value);
+}
+
+function MetBadge({ met }: { met: boolean | null }) {
+  const t = useT();
+  if (met === null)
+    return <span className="badge badge-unknown">? {t("indicator.notMeasured")}</span>;
+  return met ? (
+    <span className="badge badge-met">✓ {t("indicator.met")}</span>
+  ) : (
+    <span className="badge badge-unmet">✗ {t("indicator.notMet")}</span>
+  );
+}
+
+/** Form values as typed: ratios appear as percentages. */
+function displayNumber(indicator: { unit: string | null }, value: number | null) {
+  if (value === null) return undefined;
+  return indicator.unit === "ratio" ? String(Math.round(value * 100000) / 1000) : String(value);
+}
+
+function SaveButton({ formId, label }: { formId: string; label?: string }) {
+  const t = useT();
+  const navigation = useNavigation();
+  const busy = navigation.state === "submitting" && navigation.formData?.get("formId") === formId;
+  return (
+    <button type="submit" className="button button-primary" disabled={busy}>
+      {busy ? t("form.saving") : (label ?? t("form.save"))}
+    </button>
+  );
+}
+
+export function ReadinessChecklist({ items }: { items: ReadinessItem[] }) {
+  const t = useT();
+  const blocking = items.filter((i) => i.blocking);
+  const open = items.filter((i) => !i.blocking);
+  const text = (item: ReadinessItem) => {
+    const params = { ...item.params };
+    if (typeof params.kind === "string" && params.kind !== "custom") {
+      params.name = t(`indicator.kind.${params.kind}` as "indicator.kind.hardened_road");
+    }
+    return translateMessage(t, messageWithParams(item.key, params));
+  };
+  return (
+    <section
+      aria-labelledby="readiness"
+      className={`card readiness ${blocking.length ? "not-ready" : "ready"}`}
+    >
+      <h2 id="readiness">{t("readiness.title")}</h2>
+      {blocking.length === 0 ? (
+        <p className="ready-line">✓ {t("readiness.ready")}</p>
+      ) : (
+        <>
+          <p>{t("readiness.blockedBy", { count: blocking.length })}</p>
+          <ul className="checklist">
+            {blocking.map((item, i) => (
+              <li key={i} className="blocking">
+                ✗ {text(item)}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {open.length ? (
+        <>
+          <h3>{t("readiness.alsoOpen")}</h3>
+          <ul className="checklist">
+            {open.map((item, i) => (
+              <li key={i}>• {text(item)}</li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+export function PlanSummaryForm({
+  plan,
+  canEdit,
+}: {
+  plan: {
+    startYear: number;
+    attackEndYear: number;
+    endYear: number;
+    targetExitYear: number;
+    narrative: string;
+    version: number;
+  };
+  canEdit: boolean;
+}) {
+  const t = useT();
+  const formId = "plan";
+  const reply = useFormReply(formId);
+  const [form, fields] = useForm<z.input<typeof PlanSchema>>({
+    id: formId,
+    lastResult: reply?.result,
+    defaultValue: {
+      startYear: String(plan.startYear),
+      attackEndYear: String(plan.attackEndYear),
+      endYear: String(plan.endYear),
+      targetExitYear: String(plan.targetExitYear),
+      narrative: plan.narrative,
+    },
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: PlanSchema }),
+  });
+  if (!canEdit) return null;
+  return (
+    <details className="edit" open={Boolean(reply)}>
+      <summary>{t("plan.edit")}</summary>
+      <Form method="post" preventScrollReset {...getFormProps(form)} className="form-grid">
+        <input type="hidden" name="intent" value="plan" />
+        <input type="hidden" name="formId" value={formId} />
+        <input type="hidden" name="version" value={reply?.conflict?.version ?? plan.version} />
+        {reply?.conflict ? (
+          <ConflictNotice
+            conflict={reply.conflict}
+            describe={(field, value) =>
+              field === "narrative"
+                ? { label: t("plan.narrative"), value: String(value ?? "") }
+                : field === "target_exit_year"
+                  ? { label: t("plan.targetExitYear"), value: String(value) }
+                  : null
+            }
+          />
+        ) : null}
+        <InputField
+          field={fields.targetExitYear}
+          label={t("plan.targetExitYear")}
+          inputMode="numeric"
+        />
+        <InputField field={fields.startYear} label={t("plan.startYear")} inputMode="numeric" />
+        <InputField
+          field={fields.attackEndYear}
+          label={t("plan.attackEndYear")}
+          inputMode="numeric"
+        />
+        <InputField field={fields.endYear} label={t("plan.endYear")} inputMode="numeric" />
+        <TextareaField
+          field={fields.narrative}
+          label={t("plan.narrative")}
+          className="wide"
+          rows={4}
+        />
+        <div id={form.errorId} className="wide">
+          <FieldErrors errors={form.errors} />
+        </div>
+        <div className="wide">
+          <SaveButton formId={formId} />
+        </div>
+      </Form>
+    </details>
+  );
+}
+
+export function IndicatorItem({ indicator, canEdit }: { indicator: Indicator; canEdit: boolean }) {
+  const t = useT();
+  const locale = useLocale();
+  const formId = `indicator-${indicator.id}`;
+  const reply = useFormReply(formId);
+  const yesNo = indicator.comparison === "yes";
+  const [form, fields] = useForm<z.input<typeof IndicatorSchema>>({
+    id: formId,
+    lastResult: reply?.result,
+    defaultValue: {
+      baseline: displayNumber(indicator, indicator.baseline),
+      target: displayNumber(indicator, indicator.target),
+      current: indicator.computed ? undefined : displayNumber(indicator, indicator.current),
+      threshold: yesNo ? undefined : displayNumber(indicator, indicator.threshold),
+      measuredOn: indicator.computed ? undefined : (indicator.measuredOn ?? undefined),
+      evidence: indicator.evidence ?? undefined,
+    },
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: IndicatorSchema }),
+  });
+  const name = indicatorName(t, indicator);
+  const value = (v: number | null) => formatIndicatorValue(t, locale, indicator, v);
+  const unitHint =
+    indicator.unit === "ratio"
+      ? t("indicator.percentHint")
+      : indicator.unit === "yuan_per_year"
+        ? t("indicator.yuanHint")
+        : undefined;
+  const yesNoOptions = [
+    { value: "1", label: t("common.yes") },
+    { value: "0", label: t("common.no") },
+  ];
+  return (
+    <li className={`indicator ${indicator.met === false ? "is-unmet" : ""}`} id={formId}>
+      <div className="indicator-head">
+        <h3>{name}</h3>
+        <MetBadge met={indicator.met} />
+      </div>
+      <dl className="indicator-values">
+        <div>
+          <dt>{t("indicator.current")}</dt>
+          <dd>
+            {value(indicator.current)}
+            {indicator.computed ? (
+              <span className="muted small"> {t("indicator.computed")}</span>
+            ) : null}
+          </dd>
+        </div>
+        <div>
+          <dt>{t("indicator.threshold")}</dt>
+          <dd>{thresholdText(t, locale, indicator)}</dd>
+        </div>
+        <div>
+          <dt>{t("indicator.baseline")}</dt>
+          <dd>{value(indicator.baseline)}</dd>
+        </div>
+        <div>
+          <dt>{t("indicator.target")}</dt>
+          <dd>{value(indicator.target)}</dd>
+        </div>
+        {indicator.measuredOn && !indicator.computed ? (
+          <div>
+            <dt>{t("indicator.measuredOn")}</dt>
+            <dd>{formatDate(locale, indicator.measuredOn)}</dd>
+          </div>
+        ) : null}
+      </dl>
+      {indicator.evidence ? (
+        <p className="evidence">
+          <span className="muted">{t("indicator.evidence")}：</span>
+          {indicator.evidence}
+        </p>
+      ) : null}
+      {canEdit ? (
+        <details className="edit" open={Boolean(reply)}>
+          <summary>
+            {t("form.edit")}
+            <span className="visually-hidden"> {name}</span>
+          </summary>
+          <Form method="post" preventScrollReset {...getFormProps(form)} className="form-grid">
+            <input type="hidden" name="intent" value="indicator" />
+            <input type="hidden" name="formId" value={formId} />
+            <input type="hidden" name="id" value={indicator.id} />
+            <input
+              type="hidden"
+              name="version"
+              value={reply?.conflict?.version ?? indicator.version}
+            />
+            {reply?.conflict ? (
+              <ConflictNotice
+                conflict={reply.conflict}
+                describe={(field, v) => {
+                  const label = {
+                    baseline: t("indicator.baseline"),
+                    target: t("indicator.target"),
+                    current_value: t("indicator.current"),
+                    evidence: t("indicator.evidence"),
+                  }[field];
+                  if (!label) return null;
+                  return {
+                    label,
+                    value:
+                      field === "evidence" ? String(v ?? "—") : value((v as number | null) ?? null),
+                  };
+                }}
+              />
+            ) : null}
+            {indicator.computed ? null : yesNo ? (
+              <SelectField
+                field={fields.current}
+                label={t("indicator.current")}
+                options={yesNoOptions}
+                empty={t("indicator.unknown")}
+              />
+            ) : (
+              <InputField
+                field={fields.current}
+                label={t("indicator.current")}
+                inputMode="decimal"
+                hint={unitHint}
+              />
+            )}
+            {yesNo ? (
+              <>
+                <SelectField
+                  field={fields.baseline}
+                  label={t("indicator.baseline")}
+                  options={yesNoOptions}
+                  empty={t("indicator.unknown")}
+                />
+                <SelectField
+                  field={fields.target}
+                  label={t("indicator.target")}
+                  options={yesNoOptions}
+                  empty={t("indicator.unknown")}
+                />
+              </>
+            ) : (
+              <>
+                <InputField
+                  field={fields.baseline}
+                  label={t("indicator.baseline")}
+                  inputMode="decimal"
+                  hint={unitHint}
+                />
+                <InputField
+                  field={fields.target}
+                  label={t("indicator.target")}
+                  inputMode="decimal"
+                  hint={unitHint}
+                />
+                {indicator.kind === "collective_income" || indicator.kind === "custom" ? (
+                  <InputField
+                    field={fields.threshold}
+                    label={t("indicator.threshold")}
+                    inputMode="decimal"
+                    hint={unitHint}
+                  />
+                ) : null}
+              </>
+            )}
+            {indicator.computed ? null : (
+              <InputField field={fields.measuredOn} label={t("indicator.measuredOn")} type="date" />
+            )}
+            <TextareaField
+              field={fields.evidence}
+              label={t("indicator.evidence")}
+              className="wide"
+            />
+            <div id={form.errorId} className="wide">
+              <FieldErrors errors={form.errors} />
+            </div>
+            <div className="wide">
+              <SaveButton formId={formId} />
+            </div>
+          </Form>
+        </details>
+      ) : null}
+    </li>
+  );
+}
+
+function thresholdText(t: Translate, locale: Locale, indicator: Indicator) {
+  if (indicator.comparison === "yes") return t("indicator.mustBeYes");
+  const v = formatIndicatorValue(t, locale, indicator, indicator.threshold);
+  return indicator.comparison === "below"
+    ? t("indicator.below", { value: v })
+    : t("indicator.atLeast", { value: v });
+}
+
+export function NewIndicatorForm() {
+  const t = useT();
+  const formId = "add-indicator";
+  const reply = useFormReply(formId);
+  const [form, fields] = useForm<z.input<typeof NewIndicatorSchema>>({
+    id: formId,
+    lastResult: reply?.result,
+    defaultValue: { comparison: "at_least" },
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: NewIndicatorSchema }),
+  });
+  return (
+    <details className="edit" open={Boolean(reply)}>
+      <summary>{t("indicator.add")}</summary>
+      <Form method="post" preventScrollReset {...getFormProps(form)} className="form-grid">
+        <input type="hidden" name="intent" value="add-indicator" />
+        <input type="hidden" name="formId" value={formId} />
+        <InputField field={fields.name} label={t("indicator.name")} className="wide" />
+        <SelectField
+          field={fields.comparison}
+          label={t("indicator.comparison")}
+          options={INDICATOR_COMPARISONS.map((c) => ({
+            value: c,
+            label: t(`indicator.comparison.${c}`),
+          }))}
+        />
+        <InputField field={fields.unit} label={t("indicator.unit")} />
+        <InputField field={fields.threshold} label={t("indicator.threshold")} inputMode="decimal" />
+        <InputField field={fields.baseline} label={t("indicator.baseline")} inputMode="decimal" />
+        <InputField field={fields.target} label={t("indicator.target")} inputMode="decimal" />
+        <InputField field={fields.current} label={t("indicator.current")} inputMode="decimal" />
+        <InputField field={fields.measuredOn} label={t("indicator.measuredOn")} type="date" />
+        <TextareaField field={fields.evidence} label={t("indicator.evidence")} className="wide" />
+        <div id={form.errorId} className="wide">
+          <FieldErrors errors={form.errors} />
+        </div>
+        <div className="wide">
+          <SaveButton formId={formId} label={t("indicator.addSubmit")} />
+        </div>
+      </Form>
+    </details>
+  );
+}
+
+function MilestoneFields({
+  fields,
+  owners,
+}: {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- both milestone forms share these fields
+  fields: any;
+  owners: { id: string; name: string }[];
+}) {
+  const t = useT();
+  return (
+    <>
+      <InputField field={fields.title} label={t("milestone.title")} className="wide" />
+      <InputField field={fields.dueOn} label={t("milestone.dueOn")} type="date" />
+      <SelectField
+        field={fields.ownerId}
+        label={t("milestone.owner")}
+        options={owners.map((o) => ({ value: o.id, label: o.name }))}
+        empty={t("milestone.noOwner")}
+      />
+      <SelectField
+        field={fields.status}
+        label={t("milestone.status")}
+        options={MILESTONE_STATUSES.map((s) => ({ value: s, label: t(`milestone.status.${s}`) }))}
+      />
+      <InputField
+        field={fields.doneOn}
+        label={t("milestone.doneOn")}
+        type="date"
+        hint={t("milestone.doneOnHint")}
+      />
+      <TextareaField field={fields.evidence} label={t("milestone.evidence")} className="wide" />
+    </>
+  );
+}
+
+export function MilestoneItem({
+  milestone,
+  owners,
+  canEdit,
+}: {
+  milestone: Milestone;
+  owners: { id: string; name: string }[];
+  canEdit: boolean;
+}) {
+  const t = useT();
+  const locale = useLocale();
+  const formId = `milestone-${milestone.id}`;
+  const reply = useFormReply(formId);
+  const [form, fields] = useForm<z.input<typeof MilestoneSchema>>({
+    id: formId,
+    lastResult: reply?.result,
+    defaultValue: {
+      title: milestone.title,
+      dueOn: milestone.dueOn,
+      ownerId: milestone.ownerId ?? "",
+      status: milestone.status,
+      doneOn: milestone.doneOn ?? undefined,
+      evidence: milestone.evidence ?? undefined,
+    },
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: MilestoneSchema }),
+  });
+  return (
+    <li
+      className={`milestone status-${milestone.status} ${milestone.overdue ? "is-overdue" : ""}`}
+      id={formId}
+    >
+      <div className="indicator-head">
+        <h3>{milestone.title}</h3>
+        <span className={`badge milestone-badge milestone-${milestone.status}`}>
+          {t(`milestone.status.${milestone.status}`)}
+        </span>
+        {milestone.overdue ? (
+          <span className="badge badge-overdue">! {t("milestone.overdue")}</span>
+        ) : null}
+      </div>
+      <p className="small">
+        {t("milestone.dueLine", { date: formatDate(locale, milestone.dueOn) })}
+        {milestone.ownerName ? ` · ${t("milestone.ownerLine", { name: milestone.ownerName })}` : ""}
+        {milestone.doneOn
+          ? ` · ${t("milestone.doneLine", { date: formatDate(locale, milestone.doneOn) })}`
+          : ""}
+      </p>
+      {milestone.evidence ? (
+        <p className="evidence">
+          <span className="muted">{t("milestone.evidence")}：</span>
+          {milestone.evidence}
+        </p>
+      ) : null}
+      {canEdit ? (
+        <details className="edit" open={Boolean(reply)}>
+          <summary>
+            {t("form.edit")}
+            <span className="visually-hidden"> {milestone.title}</span>
+          </summary>
+          <Form method="post" preventScrollReset {...getFormProps(form)} className="form-grid">
+            <input type="hidden" name="intent" value="milestone" />
+            <input type="hidden" name="formId" value={formId} />
+            <input type="hidden" name="id" value={milestone.id} />
+            <input
+              type="hidden"
+              name="version"
+              value={reply?.conflict?.version ?? milestone.version}
+            />
+            {reply?.conflict ? (
+              <ConflictNotice
+                conflict={reply.conflict}
+                describe={(field, v) => {
+                  if (field === "title") return { label: t("milestone.title"), value: String(v) };
+                  if (field === "status")
+                    return {
+                      label: t("milestone.status"),
+                      value: t(`milestone.status.${v as Milestone["status"]}`),
+                    };
+                  if (field === "due_on") return { label: t("milestone.dueOn"), value: String(v) };
+                  if (field === "evidence")
+                    return { label: t("milestone.evidence"), value: String(v ?? "—") };
+                  return null;
+                }}
+              />
+            ) : null}
+            <MilestoneFields fields={fields} owners={owners} />
+            <div id={form.errorId} className="wide">
+              <FieldErrors errors={form.errors} />
+            </div>
+            <div className="wide">
+              <SaveButton formId={formId} />
+            </div>
+          </Form>
+        </details>
+      ) : null}
+    </li>
+  );
+}
+
+export function NewMilestoneForm({ owners }: { owners: { id: string; name: string }[] }) {
+  const t = useT();
+  const formId = "add-milestone";
+  const reply = useFormReply(formId);
+  const [form, fields] = useForm<z.input<typeof NewMilestoneSchema>>({
+    id: formId,
+    lastResult: reply?.result,
+    defaultValue: { status: "planned" },
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: NewMilestoneSchema }),
+  });
+  return (
+    <details className="edit" open={Boolean(reply)}>
+      <summary>{t("milestone.add")}</summary>
+      <Form method="post" preventScrollReset {...getFormProps(form)} className="form-grid">
+        <input type="hidden" name="intent" value="add-milestone" />
+        <input type="hidden" name="formId" value={formId} />
+        <MilestoneFields fields={fields} owners={owners} />
+        <div id={form.errorId} className="wide">
+          <FieldErrors errors={form.errors} />
+        </div>
+        <div className="wide">
+          <SaveButton formId={formId} label={t("milestone.addSubmit")} />
+        </div>
+      </Form>
+    </details>
+  );
+}
+
+export function OpinionForm() {
+  const t = useT();
+  const formId = "opinion";
+  const reply = useFormReply(formId);
+  const [form, fields] = useForm<z.input<typeof OpinionSchema>>({
+    id: formId,
+    lastResult: reply?.result,
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: OpinionSchema }),
+  });
+  return (
+    <details className="edit" open={Boolean(reply)}>
+      <summary>{t("opinion.add")}</summary>
+      <Form method="post" preventScrollReset {...getFormProps(form)} className="form-grid">
+        <input type="hidden" name="intent" value="opinion" />
+        <input type="hidden" name="formId" value={formId} />
+        <InputField field={fields.gatheredOn} label={t("opinion.gatheredOn")} type="date" />
+        <InputField
+          field={fields.source}
+          label={t("opinion.source")}
+          hint={t("opinion.sourceHint")}
+        />
+        <TextareaField field={fields.content} label={t("opinion.content")} className="wide" />
+        <div id={form.errorId} className="wide">
+          <FieldErrors errors={form.errors} />
+        </div>
+        <div className="wide">
+          <SaveButton formId={formId} label={t("opinion.addSubmit")} />
+        </div>
+      </Form>
+    </details>
+  );
+}

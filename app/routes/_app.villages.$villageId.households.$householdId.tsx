@@ -1,0 +1,314 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import type { z } from "zod";
+import { notFound, requireViewer } from "~/auth.server";
+import { DemoBadge } from "~/components/badges";
+import { FieldErrors } from "~/components/field-errors";
+import { InputField, TextareaField } from "~/components/form-fields";
+import { ConflictNotice, useFormReply } from "~/components/form-reply";
+import {
+  formatDate,
+  formatDateTime,
+  formatYuan,
+  messageWithParams,
+  translateMessage,
+  useLocale,
+  useT,
+} from "~/i18n";
+import { getHousehold, recordExitStep } from "~/models/household.server";
+import { ExitStepSchema } from "~/schemas/household";
+import { today } from "~/utils/dates";
+import { formReply, invalidReply } from "~/utils/form-reply.server";
+import { EXIT_STEPS, GUARANTEES } from "../../db/schema";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${data.household.headName} · ${data.village.nameZh}` : "" },
+];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request);
+  const result = await getHousehold(viewer, params.villageId ?? "", params.householdId ?? "");
+  if (!result.ok) notFound();
+  return { ...result, today: today() };
+}
+
+/** Records an exit-workflow step (the roster record itself is edited on …/edit). */
+export async function action({ request, params }: ActionFunctionArgs) {
+  const viewer = await requireViewer(request);
+  const villageId = params.villageId ?? "";
+  const householdId = params.householdId ?? "";
+  const formData = await request.formData();
+  if (formData.get("intent") !== "step") return new Response("Unknown intent", { status: 400 });
+  const submission = parseWithZod(formData, { schema: ExitStepSchema });
+  if (submission.status !== "success") return invalidReply("step", submission);
+  const result = await recordExitStep(viewer, villageId, householdId, submission.value);
+  return formReply(
+    "step",
+    submission,
+    result,
+    `/villages/${villageId}/households/${householdId}?saved=step#workflow`,
+  );
+}
+
+export default function HouseholdPage() {
+  const t = useT();
+  const locale = useLocale();
+  const data = useLoaderData<typeof loader>();
+  const { household, steps, round, next, blockers, canEdit, noticeEndsOn, noticeDays } = data;
+  const [searchParams] = useSearchParams();
+  const currentSteps = steps.filter((s) => s.round === round);
+  const earlierSteps = steps.filter((s) => s.round !== round);
+
+  return (
+    <div className="stack-lg">
+      <p>
+        <Link to={`/villages/${household.villageId}/households`}>
+          ← {t("household.backToList")}
+        </Link>
+      </p>
+      {searchParams.get("saved") ? (
+        <p role="status" className="saved">
+          {t("form.savedMessage")}
+        </p>
+      ) : null}
+      <section className="card" aria-labelledby="hh-title">
+        <div className="page-head-row">
+          <h2 id="hh-title">
+            {household.headName} <DemoBadge source={household.nameSource} />{" "}
+            <span className={`hh-status hh-${household.status}`}>
+              {t(`householdStatus.${household.status}`)}
+            </span>
+          </h2>
+          {canEdit ? (
+            <Link to="edit" className="button">
+              {t("household.edit")}
+            </Link>
+          ) : null}
+        </div>
+        <dl className="facts">
+          <div>
+            <dt>{t("household.code")}</dt>
+            <dd>{household.code}</dd>
+          </div>
+          <div>
+            <dt>{t("household.members")}</dt>
+            <dd>{t("village.people", { count: household.members })}</dd>
+          </div>
+          <div>
+            <dt>{t("household.identifiedYear")}</dt>
+            <dd>{household.identifiedYear}</dd>
+          </div>
+          {household.exitYear ? (
+            <div>
+              <dt>{t("household.exitYear")}</dt>
+              <dd>{household.exitYear}</dd>
+            </div>
+          ) : null}
+          <div>
+            <dt>{t("household.mainCause")}</dt>
+            <dd>{t(`cause.${household.mainCause}`)}</dd>
+          </div>
+          <div>
+            <dt>{t("household.otherCauses")}</dt>
+            <dd>{household.otherCauses.map((c) => t(`cause.${c}`)).join("、") || "—"}</dd>
+          </div>
+          <div>
+            <dt>{t("household.helpMeasures")}</dt>
+            <dd>{household.helpMeasures.map((m) => t(`measure.${m}`)).join("、") || "—"}</dd>
+          </div>
+          <div>
+            <dt>{t("household.pairedCadre")}</dt>
+            <dd>{household.pairedCadre ?? "—"}</dd>
+          </div>
+        </dl>
+      </section>
+
+      <section className="card" aria-labelledby="hh-guarantees">
+        <h2 id="hh-guarantees">{t("household.guarantees")}</h2>
+        <ul className="guarantee-list">
+          {GUARANTEES.map((g) => (
+            <li key={g} className={`guarantee-${household.guarantees[g]}`}>
+              {household.guarantees[g] === "met"
+                ? "✓"
+                : household.guarantees[g] === "unmet"
+                  ? "✗"
+                  : "–"}{" "}
+              {t(`guarantee.${g}`)}: {t(`guaranteeResult.${household.guarantees[g]}`)}
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      <section className="card" aria-labelledby="hh-incomes">
+        <h2 id="hh-incomes">{t("household.incomes")}</h2>
+        {household.incomes.length === 0 ? (
+          <p className="muted">{t("household.noIncomes")}</p>
+        ) : (
+          <table className="data-table compact">
+            <thead>
+              <tr>
+                <th scope="col">{t("household.year")}</th>
+                <th scope="col">{t("household.perCapita")}</th>
+                <th scope="col">{t("household.line")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {household.incomes.map((i) => (
+                <tr key={i.year}>
+                  <th scope="row">{i.year}</th>
+                  <td
+                    className={`num ${i.line !== null && i.value < i.line ? "over-threshold" : ""}`}
+                  >
+                    {formatYuan(locale, i.value)}
+                    {i.line !== null && i.value < i.line ? ` ✗ ${t("household.belowLine")}` : ""}
+                  </td>
+                  <td className="num">{i.line !== null ? formatYuan(locale, i.line) : "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        <p className="muted small">{t("household.lineSource")}</p>
+      </section>
+
+      <section className="card" aria-labelledby="workflow-title" id="workflow">
+        <h2 id="workflow-title">{t("exit.title")}</h2>
+        <ol className="workflow">
+          {EXIT_STEPS.map((step) => {
+            const done = currentSteps.find((s) => s.step === step);
+            const isNext = next === step;
+            return (
+              <li
+                key={step}
+                className={done ? "done" : isNext ? "next" : "todo"}
+                aria-current={isNext ? "step" : undefined}
+              >
+                <strong>
+                  {done ? "✓" : isNext ? "→" : "○"} {t(`exit.step.${step}`)}
+                </strong>
+                {done ? (
+                  <p className="small">
+                    {t("exit.doneLine", {
+                      date: formatDate(locale, done.doneOn),
+                      who: done.by ?? "—",
+                      when: formatDateTime(locale, done.recordedAt),
+                    })}
+                    {done.note ? ` — ${done.note}` : ""}
+                  </p>
+                ) : null}
+                {step === "notice" && done && noticeEndsOn ? (
+                  <p className="small muted">
+                    {t("exit.noticeRuns", {
+                      days: noticeDays,
+                      date: formatDate(locale, noticeEndsOn),
+                    })}
+                  </p>
+                ) : null}
+              </li>
+            );
+          })}
+        </ol>
+        {household.status === "exited" || household.status === "monitored" ? (
+          <p className="ready-line">
+            ✓ {t("exit.completed", { year: String(household.exitYear ?? "") })}
+          </p>
+        ) : null}
+        {blockers.length ? (
+          <div className="blockers" role="note">
+            <p>
+              <strong>{t("exit.blockedTitle")}</strong>
+            </p>
+            <ul className="checklist">
+              {blockers.map((b, i) => (
+                <li key={i} className="blocking">
+                  ✗ {translateMessage(t, messageWithParams(b.key, b.params))}
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
+        {canEdit && next && blockers.length === 0 ? (
+          <StepForm step={next} version={household.version} today={data.today} />
+        ) : null}
+        {canEdit && household.status === "exiting" ? (
+          <WithdrawForm version={household.version} today={data.today} />
+        ) : null}
+        {earlierSteps.length ? (
+          <details>
+            <summary>{t("exit.earlierRounds")}</summary>
+            <ul className="history">
+              {earlierSteps.map((s) => (
+                <li key={s.id}>
+                  {t("exit.roundLine", { round: s.round })} · {t(`exit.step.${s.step}`)} ·{" "}
+                  {formatDate(locale, s.doneOn)} · {s.by ?? "—"}
+                  {s.note ? ` — ${s.note}` : ""}
+                </li>
+              ))}
+            </ul>
+          </details>
+        ) : null}
+      </section>
+    </div>
+  );
+}
+
+function StepForm({ step, version, today }: { step: string; version: number; today: string }) {
+  const t = useT();
+  const navigation = useNavigation();
+  const reply = useFormReply("step");
+  const [form, fields] = useForm<z.input<typeof ExitStepSchema>>({
+    id: `step-${step}`,
+    lastResult: reply?.result,
+    defaultValue: { doneOn: today },
+    shouldValidate: "onBlur",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: ExitStepSchema }),
+  });
+  const busy = navigation.state === "submitting";
+  return (
+    <Form method="post" preventScrollReset {...getFormProps(form)} className="form-grid step-form">
+      <input type="hidden" name="intent" value="step" />
+      <input type="hidden" name="formId" value="step" />
+      <input type="hidden" name="step" value={step} />
+      <input type="hidden" name="version" value={reply?.conflict?.version ?? version} />
+      <h3 className="wide">{t("exit.record", { step: t(`exit.step.${step as "appraisal"}`) })}</h3>
+      {reply?.conflict ? <ConflictNotice conflict={reply.conflict} describe={() => null} /> : null}
+      <InputField field={fields.doneOn} label={t("exit.doneOn")} type="date" />
+      <TextareaField field={fields.note} label={t("exit.note")} className="wide" rows={2} />
+      <div id={form.errorId} className="wide" role="alert">
+        <FieldErrors errors={[...(form.errors ?? []), ...(fields.step.errors ?? [])]} />
+      </div>
+      <div className="wide">
+        <button type="submit" className="button button-primary" disabled={busy}>
+          {t("exit.recordSubmit", { step: t(`exit.step.${step as "appraisal"}`) })}
+        </button>
+      </div>
+    </Form>
+  );
+}
+
+function WithdrawForm({ version, today }: { version: number; today: string }) {
+  const t = useT();
+  return (
+    <details className="edit">
+      <summary>{t("exit.withdraw")}</summary>
+      <Form method="post" preventScrollReset className="form-grid">
+        <input type="hidden" name="intent" value="step" />
+        <input type="hidden" name="formId" value="withdraw" />
+        <input type="hidden" name="step" value="withdrawn" />
+        <input type="hidden" name="version" value={version} />
+        <input type="hidden" name="doneOn" value={today} />
+        <div className="field wide">
+          <label htmlFor="withdraw-note">{t("exit.withdrawReason")}</label>
+          <textarea id="withdraw-note" name="note" rows={2} required maxLength={500} />
+        </div>
+        <div className="wide">
+          <button type="submit" className="button">
+            {t("exit.withdrawSubmit")}
+          </button>
+        </div>
+      </Form>
+    </details>
+  );
+}

@@ -1,0 +1,164 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
+import { notFound, requireViewer } from "~/auth.server";
+import { DemoBadge } from "~/components/badges";
+import { TableRegion } from "~/components/table-region";
+import { formatYuan, useLocale, useT } from "~/i18n";
+import { listHouseholds } from "~/models/household.server";
+import { HOUSEHOLD_STATUSES, POVERTY_CAUSES } from "../../db/schema";
+import { villageTabTitle } from "~/utils/meta";
+
+export const meta: MetaFunction = (args) => villageTabTitle(args, "village.tab.households");
+
+const optional = <T extends z.ZodTypeAny>(schema: T) =>
+  z.preprocess((v) => (v === "" || v === null ? undefined : v), schema.optional()).catch(undefined);
+const FiltersSchema = z.object({
+  status: optional(z.enum(HOUSEHOLD_STATUSES)),
+  cause: optional(z.enum(POVERTY_CAUSES)),
+  q: optional(z.string().trim().max(30)),
+});
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request);
+  const url = new URL(request.url);
+  const filters = FiltersSchema.parse({
+    status: url.searchParams.get("status"),
+    cause: url.searchParams.get("cause"),
+    q: url.searchParams.get("q"),
+  });
+  const result = await listHouseholds(viewer, params.villageId ?? "", filters);
+  if (!result.ok) notFound();
+  return { ...result, filters, villageId: params.villageId ?? "" };
+}
+
+export default function HouseholdsTab() {
+  const t = useT();
+  const locale = useLocale();
+  const { households, total, canEdit, filters, villageId } = useLoaderData<typeof loader>();
+  const [searchParams] = useSearchParams();
+  const filtered = households.length !== total;
+  return (
+    <div className="stack-lg">
+      {searchParams.get("imported") ? (
+        <p role="status" className="saved">
+          {t("import.households.done", { count: Number(searchParams.get("imported")) })}
+        </p>
+      ) : null}
+      <div className="page-head-row">
+        <h2>{t("household.title")}</h2>
+        <div className="actions">
+          {canEdit ? (
+            <>
+              <Link to="new" className="button button-primary">
+                {t("household.add")}
+              </Link>
+              <Link to="import" className="button">
+                {t("household.import")}
+              </Link>
+            </>
+          ) : null}
+          <Link to={`/villages/${villageId}/households.xlsx`} reloadDocument className="button">
+            {t("household.export")}
+          </Link>
+        </div>
+      </div>
+      <Form method="get" className="filters" role="search" aria-label={t("household.filters")}>
+        <div className="field">
+          <label htmlFor="hh-q">{t("household.search")}</label>
+          <input id="hh-q" type="search" name="q" defaultValue={filters.q ?? ""} />
+        </div>
+        <div className="field">
+          <label htmlFor="hh-status">{t("household.status")}</label>
+          <select id="hh-status" name="status" defaultValue={filters.status ?? ""}>
+            <option value="">{t("villages.filter.all")}</option>
+            {HOUSEHOLD_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {t(`householdStatus.${s}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="hh-cause">{t("household.mainCause")}</label>
+          <select id="hh-cause" name="cause" defaultValue={filters.cause ?? ""}>
+            <option value="">{t("villages.filter.all")}</option>
+            {POVERTY_CAUSES.map((c) => (
+              <option key={c} value={c}>
+                {t(`cause.${c}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="filter-actions">
+          <button type="submit" className="button">
+            {t("villages.filter.apply")}
+          </button>
+        </div>
+      </Form>
+      <p aria-live="polite" className="muted">
+        {filtered
+          ? t("household.countFiltered", { shown: households.length, total })
+          : t("household.count", { total })}
+      </p>
+      {households.length === 0 ? (
+        <p className="empty">{total === 0 ? t("household.noneYet") : t("household.noMatch")}</p>
+      ) : (
+        <TableRegion label={t("household.title")}>
+          <thead>
+            <tr>
+              <th scope="col">{t("household.code")}</th>
+              <th scope="col">{t("household.head")}</th>
+              <th scope="col">{t("household.members")}</th>
+              <th scope="col">{t("household.mainCause")}</th>
+              <th scope="col">{t("household.status")}</th>
+              <th scope="col">{t("household.latestIncome")}</th>
+              <th scope="col">{t("household.guarantees")}</th>
+              <th scope="col">{t("household.pairedCadre")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {households.map((h) => (
+              <tr key={h.id}>
+                <td>{h.code}</td>
+                <th scope="row">
+                  <Link to={h.id}>{h.headName}</Link> <DemoBadge source={h.nameSource} />
+                </th>
+                <td className="num">{h.members}</td>
+                <td>{t(`cause.${h.mainCause}`)}</td>
+                <td>
+                  <span className={`hh-status hh-${h.status}`}>
+                    {t(`householdStatus.${h.status}`)}
+                  </span>
+                  {h.exitYear ? <span className="muted small"> {h.exitYear}</span> : null}
+                </td>
+                <td className="num">
+                  {h.latestIncome ? (
+                    <span
+                      className={
+                        h.latestIncome.line !== null && h.latestIncome.value < h.latestIncome.line
+                          ? "over-threshold"
+                          : ""
+                      }
+                    >
+                      {formatYuan(locale, h.latestIncome.value)}{" "}
+                      <span className="muted small">({h.latestIncome.year})</span>
+                    </span>
+                  ) : (
+                    "—"
+                  )}
+                </td>
+                <td>
+                  {h.unmetGuarantees.length === 0
+                    ? t("household.allGuaranteesMet")
+                    : h.unmetGuarantees.map((g) => t(`guarantee.${g}`)).join("、")}
+                </td>
+                <td>{h.pairedCadre ?? "—"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </TableRegion>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,341 @@
+import {
+  data,
+  MaxPartSizeExceededError,
+  redirect,
+  unstable_createMemoryUploadHandler,
+  unstable_parseMultipartFormData,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { notFound, requireViewer } from "~/auth.server";
+import { db } from "~/db.server";
+import { translateMessage, messageWithParams, useT, type MessageKey } from "~/i18n";
+import { authorizeVillage } from "~/models/access.server";
+import {
+  ROSTER_COLUMNS,
+  columnKey,
+  commitImport,
+  guessMapping,
+  mappingFromForm,
+  previewImport,
+  type ImportPreview,
+  type Mapping,
+} from "~/models/household-import.server";
+import { villageTabTitle } from "~/utils/meta";
+import { MAX_SPREADSHEET_BYTES, readSpreadsheet, type Table } from "~/utils/spreadsheet.server";
+
+export const meta: MetaFunction = (args) => villageTabTitle(args, "import.households.title");
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request);
+  const villageId = params.villageId ?? "";
+  const auth = await authorizeVillage(db, viewer, villageId, "update:household");
+  if (!auth.ok) notFound();
+  return { villageId, maxMb: MAX_SPREADSHEET_BYTES / 1024 / 1024 };
+}
+
+type ActionData =
+  | { step: "error"; error: string }
+  | {
+      step: "preview" | "rejected";
+      fileName: string;
+      table: string;
+      headers: string[];
+      mapping: Mapping;
+      preview: ImportPreview;
+    };
+
+/** upload (a file) → preview (mapping changed) → commit; every step re-reads and re-checks everything. */
+export async function action({ request, params }: ActionFunctionArgs) {
+  const viewer = await requireViewer(request);
+  const villageId = params.villageId ?? "";
+  const auth = await authorizeVillage(db, viewer, villageId, "update:household");
+  if (!auth.ok && auth.reason === "not-found") notFound();
+  if (!auth.ok)
+    return data<ActionData>({ step: "error", error: "form.forbidden" }, { status: 403 });
+
+  if (!request.headers.get("Content-Type")?.startsWith("multipart/form-data")) {
+    return data<ActionData>({ step: "error", error: "spreadsheet.noFile" }, { status: 400 });
+  }
+  let form: FormData;
+  try {
+    form = await unstable_parseMultipartFormData(
+      request,
+      // Room for the parsed table sent back with the preview; the file itself is capped below.
+      unstable_createMemoryUploadHandler({ maxPartSize: MAX_SPREADSHEET_BYTES * 2 }),
+    );
+  } catch (e) {
+    if (e instanceof MaxPartSizeExceededError) {
+      return data<ActionData>(
+        {
+          step: "error",
+          error: messageWithParams("spreadsheet.tooLarge", {
+            mb: MAX_SPREADSHEET_BYTES / 1024 / 1024,
+          }),
+        },
+        { status: 413 },
+      );
+    }
+    throw e;
+  }
+
+  const intent = form.get("intent");
+  let table: Table;
+  let fileName: string;
+  let mapping: Mapping;
+  if (intent === "upload") {
+    const file = form.get("file");
+    if (!(file instanceof File) || file.size === 0) {
+      return data<ActionData>({ step: "error", error: "spreadsheet.noFile" }, { status: 400 });
+    }
+    const read = await readSpreadsheet(file.name, new Uint8Array(await file.arrayBuffer()));
+    if (!read.ok) {
+      return data<ActionData>(
+        { step: "error", error: messageWithParams(read.error, read.params) },
+        { status: 400 },
+      );
+    }
+    table = read.table;
+    fileName = file.name;
+    mapping = guessMapping(table.headers);
+  } else if (intent === "preview" || intent === "commit") {
+    const parsed = parseTable(form.get("table"));
+    if (!parsed)
+      return data<ActionData>({ step: "error", error: "spreadsheet.noFile" }, { status: 400 });
+    table = parsed;
+    fileName = String(form.get("fileName") ?? "").slice(0, 200);
+    mapping = mappingFromForm(form, table.headers.length);
+  } else {
+    return data<ActionData>({ step: "error", error: "form.invalid" }, { status: 400 });
+  }
+
+  if (intent === "commit") {
+    const result = await commitImport(viewer, villageId, table, mapping, fileName);
+    if (!result.ok && result.reason === "not-found") notFound();
+    if (!result.ok && result.reason === "forbidden") {
+      return data<ActionData>({ step: "error", error: "form.forbidden" }, { status: 403 });
+    }
+    if (result.ok) {
+      return redirect(
+        `/villages/${villageId}/households?imported=${result.counts.new + result.counts.update}`,
+      );
+    }
+    if (result.ok || result.reason !== "rejected") throw new Error("unreachable");
+    const { ok: _ok, reason: _reason, ...preview } = result;
+    return data<ActionData>(
+      {
+        step: "rejected",
+        fileName,
+        table: JSON.stringify(table),
+        headers: table.headers,
+        mapping,
+        preview,
+      },
+      { status: 422 },
+    );
+  }
+  const preview = await previewImport(viewer, villageId, table, mapping);
+  if (!preview.ok) notFound();
+  const { ok: _ok, ...rest } = preview;
+  return data<ActionData>({
+    step: "preview",
+    fileName,
+    table: JSON.stringify(table),
+    headers: table.headers,
+    mapping,
+    preview: rest,
+  });
+}
+
+function parseTable(value: FormDataEntryValue | null): Table | null {
+  if (typeof value !== "string") return null;
+  try {
+    const t = JSON.parse(value) as Table;
+    const isStrings = (a: unknown): a is string[] =>
+      Array.isArray(a) && a.every((c) => typeof c === "string");
+    if (!isStrings(t.headers) || !Array.isArray(t.rows) || !t.rows.every(isStrings)) return null;
+    return { sheet: String(t.sheet ?? ""), headers: t.headers, rows: t.rows };
+  } catch {
+    return null;
+  }
+}
+
+const SHOWN_ROWS = 200;
+
+export default function ImportHouseholds() {
+  const t = useT();
+  const { villageId, maxMb } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const busy = navigation.state === "submitting";
+
+  return (
+    <div className="stack-lg">
+      <p>
+        <Link to={`/villages/${villageId}/households`}>← {t("household.backToList")}</Link>
+      </p>
+      <h2>{t("import.households.title")}</h2>
+      <section className="card stack">
+        <p>{t("import.households.intro", { mb: maxMb })}</p>
+        <p>
+          <a href={`/villages/${villageId}/households.xlsx?template=1`} download>
+            {t("import.households.template")}
+          </a>
+        </p>
+        <Form method="post" encType="multipart/form-data" className="stack">
+          <input type="hidden" name="intent" value="upload" />
+          <div className="field">
+            <label htmlFor="roster-file">{t("import.households.file")}</label>
+            <input id="roster-file" type="file" name="file" accept=".xlsx,.csv" required />
+          </div>
+          <button type="submit" className="button button-primary" disabled={busy}>
+            {t("import.households.upload")}
+          </button>
+        </Form>
+      </section>
+
+      {result?.step === "error" ? (
+        <p role="alert" className="error-box">
+          {translateMessage(t, result.error)}
+        </p>
+      ) : null}
+
+      {result && result.step !== "error" ? (
+        <section className="card stack" aria-labelledby="preview-title">
+          <h3 id="preview-title">{t("import.households.preview", { file: result.fileName })}</h3>
+          {result.step === "rejected" ? (
+            <p role="alert" className="error-box">
+              {t("import.households.rejected", { count: result.preview.counts.error })}
+            </p>
+          ) : null}
+          <p role="status">
+            {t("import.households.counts", {
+              total: result.preview.rows.length,
+              created: result.preview.counts.new,
+              updated: result.preview.counts.update,
+              unchanged: result.preview.counts.unchanged,
+              errors: result.preview.counts.error,
+            })}
+          </p>
+          {result.preview.missingColumns.length ? (
+            <p role="alert" className="error-box">
+              {t("import.households.missing", {
+                columns: result.preview.missingColumns.map((c) => t(columnKey(c))).join("、"),
+              })}
+            </p>
+          ) : null}
+          <Form method="post" encType="multipart/form-data" className="stack">
+            <input type="hidden" name="table" value={result.table} />
+            <input type="hidden" name="fileName" value={result.fileName} />
+            <details open={result.preview.missingColumns.length > 0}>
+              <summary>{t("import.households.mapping")}</summary>
+              <div className="form-grid">
+                {ROSTER_COLUMNS.map((column) => (
+                  <div className="field" key={column}>
+                    <label htmlFor={`map-${column}`}>{t(columnKey(column))}</label>
+                    <select
+                      id={`map-${column}`}
+                      name={`map.${column}`}
+                      defaultValue={result.mapping[column] ?? ""}
+                    >
+                      <option value="">{t("import.households.notInFile")}</option>
+                      {result.headers.map((h, i) => (
+                        <option key={i} value={i}>
+                          {h || t("import.households.column", { n: i + 1 })}
+                        </option>
+                      ))}
+                    </select>
+                  </div>
+                ))}
+              </div>
+              <p className="muted small">
+                {result.preview.incomeYears.length
+                  ? t("import.households.incomeColumns", {
+                      years: result.preview.incomeYears.join("、"),
+                    })
+                  : t("import.households.noIncomeColumns")}
+              </p>
+              <button type="submit" name="intent" value="preview" className="button">
+                {t("import.households.remap")}
+              </button>
+            </details>
+            <RowsTable rows={result.preview.rows} />
+            <button
+              type="submit"
+              name="intent"
+              value="commit"
+              className="button button-primary"
+              disabled={
+                busy || result.preview.counts.error > 0 || result.preview.missingColumns.length > 0
+              }
+            >
+              {t("import.households.commit", {
+                count: result.preview.counts.new + result.preview.counts.update,
+              })}
+            </button>
+          </Form>
+        </section>
+      ) : null}
+    </div>
+  );
+}
+
+function RowsTable({ rows }: { rows: ImportPreview["rows"] }) {
+  const t = useT();
+  // Error rows first, so the reason is the first thing read.
+  const ordered = [
+    ...rows.filter((r) => r.action === "error"),
+    ...rows.filter((r) => r.action !== "error"),
+  ];
+  const shown = ordered.slice(0, SHOWN_ROWS);
+  return (
+    <div className="table-wrap" role="region" aria-label={t("import.households.rows")} tabIndex={0}>
+      <table className="data-table">
+        <caption className="visually-hidden">{t("import.households.rows")}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t("import.households.row")}</th>
+            <th scope="col">{t("household.code")}</th>
+            <th scope="col">{t("household.head")}</th>
+            <th scope="col">{t("import.households.result")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {shown.map((r) => (
+            <tr key={r.row} className={r.action === "error" ? "row-error" : undefined}>
+              <th scope="row">{r.row}</th>
+              <td>{r.code}</td>
+              <td>{r.headName}</td>
+              <td>
+                <span className={`import-${r.action}`}>{t(`import.action.${r.action}`)}</span>
+                {r.issues.length ? (
+                  <ul className="field-errors">
+                    {r.issues.map((issue, i) => (
+                      <li key={i}>
+                        {t("import.households.issue", {
+                          row: r.row,
+                          column: issue.column,
+                          message: translateMessage(
+                            t,
+                            messageWithParams(issue.message as MessageKey, issue.params),
+                          ),
+                        })}
+                      </li>
+                    ))}
+                  </ul>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {rows.length > SHOWN_ROWS ? (
+        <p className="muted small">
+          {t("import.households.moreRows", { shown: SHOWN_ROWS, total: rows.length })}
+        </p>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,220 @@
+import { parseWithZod } from "@conform-to/zod";
+import {
+  data,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { notFound, requireViewer } from "~/auth.server";
+import {
+  IndicatorItem,
+  MilestoneItem,
+  NewIndicatorForm,
+  NewMilestoneForm,
+  OpinionForm,
+  PlanSummaryForm,
+  ReadinessChecklist,
+} from "~/components/plan-items";
+import { formatDate, formatDateTime, formatPercent, useLocale, useT } from "~/i18n";
+import {
+  addIndicator,
+  addMilestone,
+  addOpinion,
+  getPlanPage,
+  updateIndicator,
+  updateMilestone,
+  updatePlan,
+} from "~/models/plan.server";
+import { PLAN_SCHEMAS, type PlanIntent } from "~/schemas/plan";
+import { formReply, invalidReply } from "~/utils/form-reply.server";
+import { villageTabTitle } from "~/utils/meta";
+
+export const meta: MetaFunction = (args) => villageTabTitle(args, "village.tab.plan");
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request);
+  const page = await getPlanPage(viewer, params.villageId ?? "");
+  if (!page.ok) notFound();
+  return { ...page, villageId: params.villageId ?? "" };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const viewer = await requireViewer(request);
+  const villageId = params.villageId ?? "";
+  const formData = await request.formData();
+  const intent = String(formData.get("intent"));
+  if (!Object.hasOwn(PLAN_SCHEMAS, intent)) throw data("Unknown intent", { status: 400 });
+  const formId = String(formData.get("formId") ?? intent).slice(0, 80);
+  const schema = PLAN_SCHEMAS[intent as PlanIntent];
+  const submission = parseWithZod(formData, { schema });
+  if (submission.status !== "success") return invalidReply(formId, submission);
+
+  const back = (anchor: string) => `/villages/${villageId}/plan?saved=${anchor}#${anchor}`;
+  const value = submission.value;
+  switch (value.intent) {
+    case "plan":
+      return formReply(
+        formId,
+        submission,
+        await updatePlan(viewer, villageId, value),
+        back("plan"),
+      );
+    case "indicator":
+      return formReply(
+        formId,
+        submission,
+        await updateIndicator(viewer, villageId, value),
+        back(formId),
+      );
+    case "add-indicator": {
+      const result = await addIndicator(viewer, villageId, value);
+      return formReply(
+        formId,
+        submission,
+        result,
+        back(result.ok ? `indicator-${result.value}` : "indicators"),
+      );
+    }
+    case "milestone":
+      return formReply(
+        formId,
+        submission,
+        await updateMilestone(viewer, villageId, value),
+        back(formId),
+      );
+    case "add-milestone": {
+      const result = await addMilestone(viewer, villageId, value);
+      return formReply(
+        formId,
+        submission,
+        result,
+        back(result.ok ? `milestone-${result.value}` : "milestones"),
+      );
+    }
+    case "opinion":
+      return formReply(
+        formId,
+        submission,
+        await addOpinion(viewer, villageId, value),
+        back("opinions"),
+      );
+  }
+}
+
+export default function PlanTab() {
+  const t = useT();
+  const locale = useLocale();
+  const { villageId, plan, figures, indicators, milestones, opinions, readiness, owners, canEdit } =
+    useLoaderData<typeof loader>();
+  const [searchParams] = useSearchParams();
+  const saved = searchParams.get("saved");
+  const officialCount = indicators.filter((i) => i.kind !== "custom").length;
+
+  return (
+    <div className="stack-lg plan">
+      {saved ? (
+        <p role="status" className="saved">
+          {t("form.savedMessage")}
+        </p>
+      ) : null}
+      {!canEdit ? <p className="notice">{t("plan.readOnly")}</p> : null}
+
+      <ReadinessChecklist items={readiness} />
+
+      <section aria-labelledby="plan" className="card" id="plan">
+        <h2>
+          <span id="plan-title">{t("plan.title")}</span>
+        </h2>
+        <dl className="facts">
+          <div>
+            <dt>{t("plan.targetExitYear")}</dt>
+            <dd className="big">{plan.targetExitYear}</dd>
+          </div>
+          <div>
+            <dt>{t("plan.programme")}</dt>
+            <dd>
+              {t("plan.programmeValue", {
+                // Years are labels, not quantities: no digit grouping.
+                start: String(plan.startYear),
+                attackEnd: String(plan.attackEndYear),
+                consolidateStart: String(plan.attackEndYear + 1),
+                end: String(plan.endYear),
+              })}
+            </dd>
+          </div>
+          {figures ? (
+            <div>
+              <dt>{t("village.incidence")}</dt>
+              <dd className={figures.incidence >= 0.02 ? "over-threshold" : "under-threshold"}>
+                {formatPercent(locale, figures.incidence)}{" "}
+                <span className="muted small">
+                  {t("plan.incidenceFrom", {
+                    people: figures.poorPeople,
+                    households: figures.poorHouseholds,
+                    population: figures.agriculturalPopulation,
+                  })}
+                </span>
+              </dd>
+            </div>
+          ) : null}
+        </dl>
+        {plan.narrative ? <p className="narrative">{plan.narrative}</p> : null}
+        {plan.updatedAt && plan.updatedBy ? (
+          <p className="muted small">
+            {t("common.lastChange", {
+              who: plan.updatedBy ?? "—",
+              when: formatDateTime(locale, plan.updatedAt),
+            })}
+          </p>
+        ) : null}
+        <PlanSummaryForm plan={plan} canEdit={canEdit} />
+      </section>
+
+      <section aria-labelledby="indicators-title" className="card" id="indicators">
+        <h2 id="indicators-title">{t("indicator.title")}</h2>
+        <p className="muted small">{t("indicator.intro", { count: officialCount })}</p>
+        <ul className="indicator-list">
+          {indicators.map((indicator) => (
+            <IndicatorItem key={indicator.id} indicator={indicator} canEdit={canEdit} />
+          ))}
+        </ul>
+        {canEdit ? <NewIndicatorForm /> : null}
+      </section>
+
+      <section aria-labelledby="milestones-title" className="card" id="milestones">
+        <h2 id="milestones-title">{t("milestone.heading")}</h2>
+        {milestones.length === 0 ? <p className="muted">{t("milestone.none")}</p> : null}
+        <ul className="indicator-list">
+          {milestones.map((m) => (
+            <MilestoneItem key={m.id} milestone={m} owners={owners} canEdit={canEdit} />
+          ))}
+        </ul>
+        {canEdit ? <NewMilestoneForm owners={owners} /> : null}
+      </section>
+
+      <section aria-labelledby="opinions-title" className="card" id="opinions">
+        <h2 id="opinions-title">{t("opinion.title")}</h2>
+        {opinions.length === 0 ? <p className="muted">{t("opinion.none")}</p> : null}
+        <ul className="opinions">
+          {opinions.map((o) => (
+            <li key={o.id}>
+              <p className="small muted">
+                {formatDate(locale, o.gatheredOn)} · {o.source}
+                {o.by ? ` · ${t("opinion.recordedBy", { name: o.by })}` : ""}
+              </p>
+              <p>{o.content}</p>
+            </li>
+          ))}
+        </ul>
+        {canEdit ? <OpinionForm /> : null}
+      </section>
+
+      <p>
+        <Link to={`/villages/${villageId}/plan.xlsx`} reloadDocument className="button">
+          {t("plan.export")}
+        </Link>
+      </p>
+    </div>
+  );
+}

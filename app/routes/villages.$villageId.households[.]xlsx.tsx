@@ -1,0 +1,36 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { notFound, requireViewer } from "~/auth.server";
+import { translate } from "~/i18n/catalogues.server";
+import { resolveLocale } from "~/i18n/locale.server";
+import { rosterSheet } from "~/models/household-import.server";
+import { today } from "~/utils/dates";
+import { writeWorkbook, xlsxResponse } from "~/utils/spreadsheet.server";
+
+/** The household roster as .xlsx, in the columns the import reads; `?template=1` gives the headers only. */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request);
+  const locale = await resolveLocale(request);
+  const sheet = await rosterSheet(viewer, params.villageId ?? "", locale);
+  if (!sheet.ok) notFound();
+  const template = new URL(request.url).searchParams.has("template");
+  const name = translate(locale, "roster.sheetName");
+  const buffer = await writeWorkbook(
+    [
+      {
+        name,
+        columns: template
+          ? [
+              ...sheet.columns.filter((c) => !/\d{4}/.test(c.header)),
+              { header: translate(locale, "roster.col.income", { year: "2019" }) },
+            ]
+          : sheet.columns,
+        rows: template ? [] : sheet.rows,
+      },
+    ],
+    { creator: translate(locale, "app.name") },
+  );
+  const file = template
+    ? `${translate(locale, "roster.templateName")}.xlsx`
+    : `${sheet.village.nameZh}-${name}-${today()}.xlsx`;
+  return xlsxResponse(buffer, file);
+}

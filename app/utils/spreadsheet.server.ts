@@ -1,0 +1,137 @@
+/**
+ * Reading and writing spreadsheets (ExcelJS for .xlsx, Papa Parse for CSV), server-side only.
+ * Everything read becomes plain text cells; everything written is protected against formula
+ * injection (a cell that starts with = + - @ or a control character is written as text with a
+ * leading apostrophe, OWASP "CSV injection").
+ */
+import ExcelJS from "exceljs";
+import Papa from "papaparse";
+
+export const MAX_SPREADSHEET_BYTES = 2 * 1024 * 1024;
+export const MAX_SPREADSHEET_ROWS = 5000;
+
+export interface Table {
+  sheet: string;
+  headers: string[];
+  rows: string[][];
+}
+
+export type ReadResult =
+  | { ok: true; table: Table }
+  | { ok: false; error: string; params?: Record<string, string | number> };
+
+/** Reads the first sheet of an .xlsx file, or a CSV (UTF-8, with or without BOM). */
+export async function readSpreadsheet(fileName: string, bytes: Uint8Array): Promise<ReadResult> {
+  if (bytes.byteLength === 0) return { ok: false, error: "spreadsheet.empty" };
+  if (bytes.byteLength > MAX_SPREADSHEET_BYTES) {
+    return {
+      ok: false,
+      error: "spreadsheet.tooLarge",
+      params: { mb: MAX_SPREADSHEET_BYTES / 1024 / 1024 },
+    };
+  }
+  const lower = fileName.toLowerCase();
+  let grid: string[][];
+  let sheet = "";
+  if (lower.endsWith(".xlsx")) {
+    // An .xlsx is a zip archive: it starts with "PK".
+    if (bytes[0] !== 0x50 || bytes[1] !== 0x4b)
+      return { ok: false, error: "spreadsheet.unreadable" };
+    try {
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load(Buffer.from(bytes) as unknown as ExcelJS.Buffer);
+      const worksheet = workbook.worksheets[0];
+      if (!worksheet) return { ok: false, error: "spreadsheet.empty" };
+      sheet = worksheet.name;
+      grid = [];
+      worksheet.eachRow({ includeEmpty: true }, (row, rowNumber) => {
+        const cells: string[] = [];
+        row.eachCell({ includeEmpty: true }, (cell, col) => {
+          cells[col - 1] = cellText(cell.value);
+        });
+        grid[rowNumber - 1] = Array.from(cells, (c) => c ?? "");
+      });
+      grid = Array.from(grid, (r) => r ?? []);
+    } catch {
+      return { ok: false, error: "spreadsheet.unreadable" };
+    }
+  } else if (lower.endsWith(".csv")) {
+    const text = new TextDecoder("utf-8", { fatal: false }).decode(bytes).replace(/^\uFEFF/, "");
+    const parsed = Papa.parse<string[]>(text, { skipEmptyLines: "greedy" });
+    grid = parsed.data.map((r) => r.map((c) => String(c ?? "")));
+    sheet = fileName;
+  } else {
+    return { ok: false, error: "spreadsheet.wrongType" };
+  }
+  const nonEmpty = grid.filter((r) => r.some((c) => c.trim() !== ""));
+  if (nonEmpty.length < 2) return { ok: false, error: "spreadsheet.noRows" };
+  const [headers, ...rows] = nonEmpty;
+  if (rows.length > MAX_SPREADSHEET_ROWS) {
+    return { ok: false, error: "spreadsheet.tooManyRows", params: { max: MAX_SPREADSHEET_ROWS } };
+  }
+  const width = headers!.length;
+  return {
+    ok: true,
+    table: {
+      sheet,
+      headers: headers!.map((h) => h.trim()),
+      rows: rows.map((r) => Array.from({ length: width }, (_, i) => (r[i] ?? "").trim())),
+    },
+  };
+}
+
+function cellText(value: ExcelJS.CellValue): string {
+  if (value === null || value === undefined) return "";
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (typeof value === "object") {
+    if ("result" in value) return cellText(value.result as ExcelJS.CellValue);
+    if ("richText" in value) return value.richText.map((r) => r.text).join("");
+    if ("text" in value) return String(value.text);
+    if ("error" in value) return "";
+    return "";
+  }
+  return String(value);
+}
+
+/** Text that a spreadsheet program would run as a formula is written as plain text instead. */
+export function safeCell(value: string | number | null | undefined): string | number | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "number") return value;
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+export interface SheetSpec {
+  name: string;
+  columns: { header: string; width?: number }[];
+  rows: (string | number | null | undefined)[][];
+}
+
+/** An .xlsx workbook: bold frozen header row, every text cell passed through safeCell. */
+export async function writeWorkbook(
+  sheets: SheetSpec[],
+  meta: { creator: string },
+): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = meta.creator;
+  workbook.created = new Date();
+  for (const spec of sheets) {
+    const worksheet = workbook.addWorksheet(spec.name.slice(0, 31), {
+      views: [{ state: "frozen", ySplit: 1 }],
+    });
+    worksheet.columns = spec.columns.map((c) => ({ header: c.header, width: c.width ?? 14 }));
+    worksheet.getRow(1).font = { bold: true };
+    for (const row of spec.rows) worksheet.addRow(row.map(safeCell));
+  }
+  const buffer = await workbook.xlsx.writeBuffer();
+  return Buffer.from(buffer);
+}
+
+export function xlsxResponse(buffer: Buffer, fileName: string) {
+  return new Response(new Uint8Array(buffer), {
+    headers: {
+      "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      "Content-Disposition": `attachment; filename="export.xlsx"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+      "Cache-Control": "private, no-store",
+    },
+  });
+}
