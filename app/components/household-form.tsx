@@ -28,7 +28,7 @@ export function HouseholdForm({
   const reply = useFormReply(formId);
   const incomeByYear = new Map(household?.incomes.map((i) => [i.year, i.value]));
   const [form, fields] = useForm<z.input<typeof HouseholdSchema>>({
-    id: formId,
+    id: `${formId}-form`,
     lastResult: reply?.result,
     defaultValue: {
       code: household?.code,

@@ -150,7 +150,7 @@ export function PlanSummaryForm({
   const formId = "plan";
   const reply = useFormReply(formId);
   const [form, fields] = useForm<z.input<typeof PlanSchema>>({
-    id: formId,
+    id: `${formId}-form`,
     lastResult: reply?.result,
     defaultValue: {
       startYear: String(plan.startYear),
@@ -219,7 +219,7 @@ export function IndicatorItem({ indicator, canEdit }: { indicator: Indicator; ca
   const reply = useFormReply(formId);
   const yesNo = indicator.comparison === "yes";
   const [form, fields] = useForm<z.input<typeof IndicatorSchema>>({
-    id: formId,
+    id: `${formId}-form`,
     lastResult: reply?.result,
     defaultValue: {
       baseline: displayNumber(indicator, indicator.baseline),
@@ -408,7 +408,7 @@ export function NewIndicatorForm() {
   const formId = "add-indicator";
   const reply = useFormReply(formId);
   const [form, fields] = useForm<z.input<typeof NewIndicatorSchema>>({
-    id: formId,
+    id: `${formId}-form`,
     lastResult: reply?.result,
     defaultValue: { comparison: "at_least" },
     shouldValidate: "onBlur",
@@ -497,7 +497,7 @@ export function MilestoneItem({
   const formId = `milestone-${milestone.id}`;
   const reply = useFormReply(formId);
   const [form, fields] = useForm<z.input<typeof MilestoneSchema>>({
-    id: formId,
+    id: `${formId}-form`,
     lastResult: reply?.result,
     defaultValue: {
       title: milestone.title,
@@ -589,7 +589,7 @@ export function NewMilestoneForm({ owners }: { owners: { id: string; name: strin
   const formId = "add-milestone";
   const reply = useFormReply(formId);
   const [form, fields] = useForm<z.input<typeof NewMilestoneSchema>>({
-    id: formId,
+    id: `${formId}-form`,
     lastResult: reply?.result,
     defaultValue: { status: "planned" },
     shouldValidate: "onBlur",
@@ -619,7 +619,7 @@ export function OpinionForm() {
   const formId = "opinion";
   const reply = useFormReply(formId);
   const [form, fields] = useForm<z.input<typeof OpinionSchema>>({
-    id: formId,
+    id: `${formId}-form`,
     lastResult: reply?.result,
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",

@@ -231,7 +231,7 @@ export const zhCN = {
   "import.error.outside": "第 {row} 行：坐标 {lat}, {lon} 不在尚义县范围内。",
   "import.error.geometry": "第 {row} 行：几何类型应为 {expected}。",
   "import.error.missingKey": "第 {row} 行：缺少村代码，或村名与乡镇。",
-  "nav.breadcrumb": "位置",
+  "nav.breadcrumb": "当前位置",
   "village.tabs": "村庄栏目",
   "village.tab.overview": "概况",
   "village.tab.plan": "退出规划",

@@ -25,32 +25,12 @@ import { teamCadres } from "~/models/plan.server";
 import type { Viewer } from "~/permissions";
 import type { Table } from "~/utils/spreadsheet.server";
 import { MAX_INCOME } from "~/schemas/household";
-
-export const ROSTER_COLUMNS = [
-  "code",
-  "headName",
-  "members",
-  "mainCause",
-  "otherCauses",
-  "helpMeasures",
-  "pairedCadre",
-  "identifiedYear",
-  "status",
-  "exitYear",
-  ...GUARANTEES,
-] as const;
-export type RosterColumn = (typeof ROSTER_COLUMNS)[number];
-const REQUIRED: readonly RosterColumn[] = [
-  "code",
-  "headName",
-  "members",
-  "mainCause",
-  "identifiedYear",
-];
-
-export function columnKey(column: RosterColumn): MessageKey {
-  return `roster.col.${column}` as MessageKey;
-}
+import {
+  REQUIRED_COLUMNS as REQUIRED,
+  ROSTER_COLUMNS,
+  columnKey,
+  type RosterColumn,
+} from "~/utils/roster-columns";
 
 const normalise = (s: string) => s.toLowerCase().replace(/[\s_\-（）()：:*]/g, "");
 

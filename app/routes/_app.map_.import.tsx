@@ -130,7 +130,7 @@ export default function ImportPage() {
 
   return (
     <article className="stack-lg">
-      <nav aria-label="breadcrumb" className="breadcrumb">
+      <nav aria-label={t("nav.breadcrumb")} className="breadcrumb">
         <Link to="/map">{t("nav.map")}</Link>
       </nav>
       <header className="page-head">

@@ -25,7 +25,7 @@ export default function TeamPage() {
   const { team } = useLoaderData<typeof loader>();
   return (
     <article className="stack-lg">
-      <nav aria-label="breadcrumb" className="breadcrumb">
+      <nav aria-label={t("nav.breadcrumb")} className="breadcrumb">
         <Link to={`/townships/${team.township.id}`}>{team.township.name}</Link> ›{" "}
         <Link to={`/villages/${team.village.id}`}>{team.village.name}</Link>
       </nav>

@@ -21,7 +21,7 @@ export default function TownshipPage() {
   const { township, ownVillageIds } = useLoaderData<typeof loader>();
   return (
     <article className="stack-lg">
-      <nav aria-label="breadcrumb" className="breadcrumb">
+      <nav aria-label={t("nav.breadcrumb")} className="breadcrumb">
         <Link to="/townships">{t("nav.townships")}</Link>
       </nav>
       <header className="page-head">

@@ -1,7 +1,15 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
-import { formatDateTime, useLocale, useT, type Translate } from "~/i18n";
+import {
+  formatDateTime,
+  formatPercent,
+  useLocale,
+  useT,
+  type Locale,
+  type Translate,
+} from "~/i18n";
+import { OFFICIAL_INDICATORS } from "~/utils/exit-rules";
 import { db } from "~/db.server";
 import { authorizeVillage } from "~/models/access.server";
 import { listActivity, type ActivityEntry } from "~/models/activity.server";
@@ -19,9 +27,24 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { villageId, entries, more: entries.length === 100 ? entries.at(-1)!.at : null };
 }
 
+const YES_NO_KINDS = new Set(
+  OFFICIAL_INDICATORS.filter((d) => d.comparison === "yes").map((d) => `indicator.kind.${d.kind}`),
+);
+const VALUE_FIELDS = new Set(["baseline", "target", "current_value", "threshold"]);
+
 /** A stored value as text: dates and numbers as they are, lists joined, nothing as a dash. */
-function show(t: Translate, field: string, value: unknown): string {
+function show(
+  t: Translate,
+  locale: Locale,
+  entry: ActivityEntry,
+  field: string,
+  value: unknown,
+): string {
   if (value === null || value === undefined || value === "") return "—";
+  if (entry.entity === "indicator" && VALUE_FIELDS.has(field) && typeof value === "number") {
+    if (YES_NO_KINDS.has(entry.label)) return value >= 1 ? t("common.yes") : t("common.no");
+    if (entry.label === "indicator.kind.poverty_incidence") return formatPercent(locale, value);
+  }
   if (typeof value === "string" && t.has(`${fieldPrefix(field)}.${value}`)) {
     return t(`${fieldPrefix(field)}.${value}` as "cause.illness");
   }
@@ -106,10 +129,11 @@ function Entry({ entry }: { entry: ActivityEntry }) {
                 <dd>
                   {entry.action === "update" ? (
                     <>
-                      <del>{show(t, field, before)}</del> → <ins>{show(t, field, after)}</ins>
+                      <del>{show(t, locale, entry, field, before)}</del> →{" "}
+                      <ins>{show(t, locale, entry, field, after)}</ins>
                     </>
                   ) : (
-                    show(t, field, after)
+                    show(t, locale, entry, field, after)
                   )}
                 </dd>
               </div>

@@ -263,6 +263,9 @@ function StepForm({ step, version, today }: { step: string; version: number; tod
     lastResult: reply?.result,
     defaultValue: { doneOn: today },
     shouldValidate: "onBlur",
+    // Revalidate while typing, not on blur: a message vanishing on blur moves the button away
+    // from under the pointer between mousedown and mouseup, and the click is lost.
+    shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: ExitStepSchema }),
   });
   const busy = navigation.state === "submitting";

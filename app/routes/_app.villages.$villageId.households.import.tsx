@@ -13,9 +13,8 @@ import { notFound, requireViewer } from "~/auth.server";
 import { db } from "~/db.server";
 import { translateMessage, messageWithParams, useT, type MessageKey } from "~/i18n";
 import { authorizeVillage } from "~/models/access.server";
+import { ROSTER_COLUMNS, columnKey } from "~/utils/roster-columns";
 import {
-  ROSTER_COLUMNS,
-  columnKey,
   commitImport,
   guessMapping,
   mappingFromForm,

@@ -168,18 +168,23 @@ export default function PlanTab() {
             })}
           </p>
         ) : null}
-        <PlanSummaryForm plan={plan} canEdit={canEdit} />
+        <PlanSummaryForm key={plan.version} plan={plan} canEdit={canEdit} />
       </section>
 
+      {/* Items are keyed by version: after a save the form closes and starts from the saved values. */}
       <section aria-labelledby="indicators-title" className="card" id="indicators">
         <h2 id="indicators-title">{t("indicator.title")}</h2>
         <p className="muted small">{t("indicator.intro", { count: officialCount })}</p>
         <ul className="indicator-list">
           {indicators.map((indicator) => (
-            <IndicatorItem key={indicator.id} indicator={indicator} canEdit={canEdit} />
+            <IndicatorItem
+              key={`${indicator.id}:${indicator.version}`}
+              indicator={indicator}
+              canEdit={canEdit}
+            />
           ))}
         </ul>
-        {canEdit ? <NewIndicatorForm /> : null}
+        {canEdit ? <NewIndicatorForm key={indicators.length} /> : null}
       </section>
 
       <section aria-labelledby="milestones-title" className="card" id="milestones">
@@ -187,10 +192,15 @@ export default function PlanTab() {
         {milestones.length === 0 ? <p className="muted">{t("milestone.none")}</p> : null}
         <ul className="indicator-list">
           {milestones.map((m) => (
-            <MilestoneItem key={m.id} milestone={m} owners={owners} canEdit={canEdit} />
+            <MilestoneItem
+              key={`${m.id}:${m.version}`}
+              milestone={m}
+              owners={owners}
+              canEdit={canEdit}
+            />
           ))}
         </ul>
-        {canEdit ? <NewMilestoneForm owners={owners} /> : null}
+        {canEdit ? <NewMilestoneForm key={milestones.length} owners={owners} /> : null}
       </section>
 
       <section aria-labelledby="opinions-title" className="card" id="opinions">
@@ -207,7 +217,7 @@ export default function PlanTab() {
             </li>
           ))}
         </ul>
-        {canEdit ? <OpinionForm /> : null}
+        {canEdit ? <OpinionForm key={opinions.length} /> : null}
       </section>
 
       <p>

@@ -46,7 +46,7 @@ test.describe("as the county admin", () => {
     await expect(page.getByRole("table", { name: "队员" }).locator("tbody tr")).toHaveCount(3);
 
     await page
-      .getByRole("navigation", { name: "breadcrumb" })
+      .getByRole("navigation", { name: "当前位置" })
       .getByRole("link", { name: "大青沟镇" })
       .click();
     await expect(page.getByRole("heading", { level: 1, name: "大青沟镇" })).toBeVisible();
