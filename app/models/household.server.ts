@@ -21,9 +21,12 @@ import { povertyLines } from "~/data/shangyi.server";
 import { db } from "~/db.server";
 import { authorizeVillage, type Refusal } from "~/models/access.server";
 import { diff, recordActivity } from "~/models/activity.server";
-import { teamCadres, type Conflict, type Invalid } from "~/models/plan.server";
+import { teamCadres } from "~/models/plan.server";
+import { villageWrite, type Invalid, type WriteResult } from "~/models/write.server";
 import { can, type Viewer } from "~/permissions";
+import { today } from "~/utils/dates";
 import {
+  addDays,
   DEFAULT_NOTICE_DAYS,
   DEFAULT_PROGRAMME,
   exitGateBlockers,
@@ -324,21 +327,14 @@ export async function getHousehold(viewer: Viewer, villageId: string, householdI
     next,
     noticeDays: noticeDays(),
     noticeEndsOn: noticeEnd(current),
-    blockers: next === "appraisal" || next === "announcement" ? gateFor(detail, todayIso()) : [],
+    blockers: next === "appraisal" || next === "announcement" ? gateFor(detail, today()) : [],
     canEdit: can(viewer, "update:household", { townshipId: auth.village.townshipId, villageId }),
   };
 }
 
 function noticeEnd(steps: readonly { step: ExitStepRecord; doneOn: string }[]): string | null {
   const notice = steps.find((s) => s.step === "notice");
-  if (!notice) return null;
-  const d = new Date(`${notice.doneOn}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + noticeDays());
-  return d.toISOString().slice(0, 10);
-}
-
-function todayIso() {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date());
+  return notice ? addDays(notice.doneOn, noticeDays()) : null;
 }
 
 export interface HouseholdInput {
@@ -356,35 +352,17 @@ export interface HouseholdInput {
   incomes: Record<number, number | undefined>;
 }
 
-type HouseholdWrite<T> =
-  { ok: true; value: T } | Refusal | Invalid | Conflict<Record<string, unknown>>;
-
-class Refused extends Error {
-  constructor(readonly result: HouseholdWrite<unknown>) {
-    super("refused");
-  }
-}
-
-async function write<T>(
+/** A roster write: jurisdiction, the change, then the village's figures follow the roster. */
+function write<T>(
   viewer: Viewer,
   villageId: string,
-  change: (trx: Transaction<DB>, villageName: string, now: string) => Promise<HouseholdWrite<T>>,
-): Promise<HouseholdWrite<T>> {
-  return db
-    .transaction()
-    .execute(async (trx) => {
-      const auth = await authorizeVillage(trx, viewer, villageId, "update:household");
-      if (!auth.ok) return auth;
-      const now = new Date().toISOString();
-      const result = await change(trx, auth.village.nameZh, now);
-      if (!result.ok) throw new Refused(result);
-      await syncVillageFigures(trx, villageId, now);
-      return result;
-    })
-    .catch((error: unknown) => {
-      if (error instanceof Refused) return error.result as HouseholdWrite<T>;
-      throw error;
-    });
+  change: (trx: Transaction<DB>, now: string) => Promise<WriteResult<T>>,
+) {
+  return villageWrite<T>(viewer, villageId, "update:household", async (trx, _village, now) => {
+    const result = await change(trx, now);
+    if (result.ok) await syncVillageFigures(trx, villageId, now);
+    return result;
+  });
 }
 
 const HOUSEHOLD_FIELDS = [
@@ -471,7 +449,7 @@ async function incomeMap(trx: Executor, householdId: string) {
 }
 
 export async function createHousehold(viewer: Viewer, villageId: string, input: HouseholdInput) {
-  return write(viewer, villageId, async (trx, _name, now) => {
+  return write(viewer, villageId, async (trx, now) => {
     const invalid = await validateHousehold(trx, villageId, input, null);
     if (invalid) return invalid;
     const id = newId();
@@ -513,7 +491,7 @@ export async function updateHousehold(
   householdId: string,
   input: HouseholdInput & { version: number },
 ) {
-  return write(viewer, villageId, async (trx, _name, now) => {
+  return write(viewer, villageId, async (trx, now) => {
     const loaded = await loadHousehold(trx, villageId, householdId);
     if (!loaded) return { ok: false, reason: "not-found" };
     const before = await trx
@@ -596,7 +574,7 @@ export async function recordExitStep(
   householdId: string,
   input: { step: ExitStep | "withdrawn"; doneOn: string; note?: string; version: number },
 ) {
-  return write(viewer, villageId, async (trx, _name, now) => {
+  return write(viewer, villageId, async (trx, now) => {
     const loaded = await loadHousehold(trx, villageId, householdId);
     if (!loaded) return { ok: false, reason: "not-found" };
     const { detail } = loaded;

@@ -14,7 +14,8 @@ import type {
 } from "../../db/schema";
 import { newId } from "../../db/ids";
 import { db } from "~/db.server";
-import { authorizeVillage, type Refusal, type VillageRef } from "~/models/access.server";
+import { authorizeVillage, type Refusal } from "~/models/access.server";
+import { villageWrite, type Conflict } from "~/models/write.server";
 import { diff, recordActivity } from "~/models/activity.server";
 import { activeOn } from "~/models/periods.server";
 import { can, type Viewer } from "~/permissions";
@@ -32,25 +33,7 @@ import {
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
-/** A refused write because someone saved first: what is stored now, by whom, when. */
-export interface Conflict<T> {
-  ok: false;
-  reason: "conflict";
-  current: T;
-  version: number;
-  by: string | null;
-  at: string;
-}
-/** A rule only the database can check (a code taken, an owner not in the team): a field and a translated message. */
-export type Invalid = {
-  ok: false;
-  reason: "invalid";
-  field: string;
-  message: string;
-  params?: Record<string, string | number>;
-};
-export type WriteResult<T = undefined> =
-  { ok: true; value: T } | Refusal | Invalid | Conflict<Record<string, unknown>>;
+export type { Conflict, Invalid, WriteResult } from "~/models/write.server";
 
 /** The target exit year's default: the end of the attack phase. */
 const DEFAULT_TARGET_YEAR = DEFAULT_PROGRAMME.attackEndYear;
@@ -319,32 +302,12 @@ export async function teamCadres(executor: Executor, villageId: string, on = tod
     .execute();
 }
 
-/** Runs one write: one transaction, jurisdiction first, then the change and its activity entry. */
-async function write<T>(
+function write<T>(
   viewer: Viewer,
   villageId: string,
-  change: (trx: Transaction<DB>, village: VillageRef, now: string) => Promise<WriteResult<T>>,
-): Promise<WriteResult<T>> {
-  return db
-    .transaction()
-    .execute(async (trx) => {
-      const auth = await authorizeVillage(trx, viewer, villageId, "update:village");
-      if (!auth.ok) return auth;
-      const result = await change(trx, auth.village, new Date().toISOString());
-      // A refused change must leave nothing behind: rolling back is the transaction's job.
-      if (!result.ok) throw new Refused(result);
-      return result;
-    })
-    .catch((error: unknown) => {
-      if (error instanceof Refused) return error.result as WriteResult<T>;
-      throw error;
-    });
-}
-
-class Refused extends Error {
-  constructor(readonly result: WriteResult<unknown>) {
-    super("refused");
-  }
+  change: Parameters<typeof villageWrite<T>>[3],
+) {
+  return villageWrite(viewer, villageId, "update:village", change);
 }
 
 const PLAN_FIELDS = [
@@ -737,7 +700,7 @@ function conflict(
   version: number,
   by: string | null | undefined,
   at: string | undefined,
-): Conflict<Record<string, unknown>> {
+): Conflict {
   return { ok: false, reason: "conflict", current, version, by: by ?? null, at: at ?? "" };
 }
 

@@ -112,16 +112,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
   if (intent === "commit") {
     const result = await commitImport(viewer, villageId, table, mapping, fileName);
-    if (!result.ok && result.reason === "not-found") notFound();
-    if (!result.ok && result.reason === "forbidden") {
-      return data<ActionData>({ step: "error", error: "form.forbidden" }, { status: 403 });
-    }
     if (result.ok) {
       return redirect(
         `/villages/${villageId}/households?imported=${result.counts.new + result.counts.update}`,
       );
     }
-    if (result.ok || result.reason !== "rejected") throw new Error("unreachable");
+    if (result.reason !== "rejected") {
+      if (result.reason === "not-found") notFound();
+      return data<ActionData>({ step: "error", error: "form.forbidden" }, { status: 403 });
+    }
     const { ok: _ok, reason: _reason, ...preview } = result;
     return data<ActionData>(
       {

@@ -8,8 +8,7 @@ import type { Submission } from "@conform-to/react";
 import { data, redirect } from "@remix-run/node";
 import { notFound } from "~/auth.server";
 import { messageWithParams } from "~/i18n";
-import type { Conflict, Invalid } from "~/models/plan.server";
-import type { Refusal } from "~/models/access.server";
+import type { WriteResult } from "~/models/write.server";
 
 export interface ConflictInfo {
   current: Record<string, unknown>;
@@ -21,7 +20,7 @@ export interface ConflictInfo {
 export function formReply<T>(
   formId: string,
   submission: Submission<unknown>,
-  result: { ok: true; value: T } | Refusal | Invalid | Conflict<Record<string, unknown>>,
+  result: WriteResult<T>,
   successTo: string,
 ) {
   if (result.ok) return redirect(successTo);

@@ -1,0 +1,57 @@
+/**
+ * The one way a village-scoped write runs: a transaction that checks jurisdiction first, then makes
+ * the change. A refusal (not found, forbidden, invalid, conflict) rolls the whole transaction back,
+ * so nothing is ever half-written, and comes back to the caller as a value.
+ */
+import type { Transaction } from "kysely";
+import type { DB } from "../../db/schema";
+import { db } from "~/db.server";
+import { authorizeVillage, type Refusal, type VillageRef } from "~/models/access.server";
+import type { Permission, Viewer } from "~/permissions";
+
+/** A refused write because someone saved first: what is stored now, by whom, when. */
+export interface Conflict {
+  ok: false;
+  reason: "conflict";
+  current: Record<string, unknown>;
+  version: number;
+  by: string | null;
+  at: string;
+}
+
+/** A rule only the database can check (a code taken, an owner not in the team): a field and a message. */
+export interface Invalid {
+  ok: false;
+  reason: "invalid";
+  field: string;
+  message: string;
+  params?: Record<string, string | number>;
+}
+
+export type WriteResult<T = undefined> = { ok: true; value: T } | Refusal | Invalid | Conflict;
+
+class Refused extends Error {
+  constructor(readonly result: Refusal | Invalid | Conflict) {
+    super(result.reason);
+  }
+}
+
+export async function villageWrite<T>(
+  viewer: Viewer,
+  villageId: string,
+  permission: Permission,
+  change: (trx: Transaction<DB>, village: VillageRef, now: string) => Promise<WriteResult<T>>,
+): Promise<WriteResult<T>> {
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const auth = await authorizeVillage(trx, viewer, villageId, permission);
+      if (!auth.ok) return auth;
+      const result = await change(trx, auth.village, new Date().toISOString());
+      if (!result.ok) throw new Refused(result);
+      return result;
+    });
+  } catch (error) {
+    if (error instanceof Refused) return error.result;
+    throw error;
+  }
+}
