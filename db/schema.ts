@@ -379,6 +379,97 @@ export interface ActivityLogTable {
   at: string;
 }
 
+export const BOARDS = ["project", "case"] as const;
+export type Board = (typeof BOARDS)[number];
+
+/** Project stages: 提议 → 论证立项 → 实施中 → 验收 → 见效. */
+export const PROJECT_COLUMNS = [
+  "proposed",
+  "approved",
+  "in_progress",
+  "acceptance",
+  "done",
+] as const;
+/** Case stages: 登记 → 处理中 → 已解决 → 回访 → 办结. */
+export const CASE_COLUMNS = ["reported", "in_progress", "resolved", "follow_up", "closed"] as const;
+export type ProjectColumn = (typeof PROJECT_COLUMNS)[number];
+export type CaseColumn = (typeof CASE_COLUMNS)[number];
+export type BoardColumn = ProjectColumn | CaseColumn;
+
+export const CASE_KINDS = [
+  "elder_care",
+  "illness",
+  "disability",
+  "housing",
+  "education",
+  "employment",
+  "dispute",
+  "other",
+] as const;
+export type CaseKind = (typeof CASE_KINDS)[number];
+
+export const URGENCIES = ["low", "normal", "high", "urgent"] as const;
+export type Urgency = (typeof URGENCIES)[number];
+
+export const CARD_ACTIONS = ["create", "edit", "move", "archive", "restore", "comment"] as const;
+export type CardAction = (typeof CARD_ACTIONS)[number];
+
+/** A project (kind: a help-measure key) or a household service case (kind: a case kind). */
+export interface CardTable {
+  id: string;
+  board: Board;
+  village_id: string;
+  column_key: BoardColumn;
+  /** Gap-based order within the column (see app/utils/positions.ts). */
+  position: number;
+  title: string;
+  kind: string;
+  owner_cadre_id: string | null;
+  household_id: string | null;
+  person: string | null;
+  urgency: Urgency | null;
+  budget: number | null;
+  funding_source: string | null;
+  milestone_id: string | null;
+  start_on: string | null;
+  due_on: string | null;
+  follow_up_on: string | null;
+  notes: string | null;
+  name_source: NameSource;
+  archived_at: string | null;
+  version: ColumnType<number, number | undefined, number>;
+  created_at: string;
+  created_by: string | null;
+  updated_at: string;
+}
+
+export interface CardAssigneeTable {
+  card_id: string;
+  cadre_id: string;
+}
+
+export interface CardHouseholdTable {
+  card_id: string;
+  household_id: string;
+}
+
+export interface CardCommentTable {
+  id: string;
+  card_id: string;
+  body: string;
+  author_id: string | null;
+  created_at: string;
+}
+
+export interface CardEventTable {
+  id: string;
+  card_id: string;
+  action: CardAction;
+  changes: string;
+  actor_id: string | null;
+  at: string;
+}
+
 export interface DB {
   townships: TownshipTable;
   villages: VillageTable;
@@ -397,6 +488,11 @@ export interface DB {
   household_incomes: HouseholdIncomeTable;
   household_exit_steps: HouseholdExitStepTable;
   activity_log: ActivityLogTable;
+  cards: CardTable;
+  card_assignees: CardAssigneeTable;
+  card_households: CardHouseholdTable;
+  card_comments: CardCommentTable;
+  card_events: CardEventTable;
 }
 
 export type Township = Selectable<TownshipTable>;

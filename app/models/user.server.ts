@@ -55,3 +55,13 @@ export async function getViewer(userId: string): Promise<Viewer | null> {
     villageIds,
   };
 }
+
+/** The cadre behind a team member's account (for "my cards"), if any. */
+export async function getViewerCadre(viewer: Viewer): Promise<string | undefined> {
+  const row = await db
+    .selectFrom("users")
+    .select("cadre_id")
+    .where("id", "=", viewer.id)
+    .executeTakeFirst();
+  return row?.cadre_id ?? undefined;
+}

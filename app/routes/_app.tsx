@@ -47,6 +47,7 @@ function Header() {
         <NavLink to="/map">{t("nav.map")}</NavLink>
         <NavLink to="/villages">{t("nav.villages")}</NavLink>
         <NavLink to="/townships">{t("nav.townships")}</NavLink>
+        <NavLink to="/boards/cases">{t("nav.boards")}</NavLink>
       </nav>
       <div className="header-tools">
         <LanguageSwitch />

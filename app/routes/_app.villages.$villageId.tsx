@@ -33,6 +33,8 @@ const TABS: { to: string; label: MessageKey; end?: boolean }[] = [
   { to: "", label: "village.tab.overview", end: true },
   { to: "plan", label: "village.tab.plan" },
   { to: "households", label: "village.tab.households" },
+  { to: "projects", label: "village.tab.projects" },
+  { to: "cases", label: "village.tab.cases" },
   { to: "activity", label: "village.tab.activity" },
 ];
 

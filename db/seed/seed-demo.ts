@@ -7,6 +7,7 @@ import type { DB, UserRole } from "../schema";
 import { stableId } from "../ids";
 import { buildDemoData, type DemoData } from "./demo-data";
 import { insertInBatches } from "./insert";
+import { buildBoardData } from "./demo-boards";
 import { buildPlanData } from "./demo-plans";
 import {
   county,
@@ -108,6 +109,11 @@ export async function seedDemo(db: Kysely<DB>, options: { password?: string } = 
     await insert("households", plans.households);
     await insert("household_incomes", plans.incomes);
     await insert("household_exit_steps", plans.steps);
+    const boards = buildBoardData(data, plans);
+    await insert("cards", boards.cards);
+    await insert("card_assignees", boards.assignees);
+    await insert("card_households", boards.households);
+    await insert("card_events", boards.events);
   });
   return data;
 }

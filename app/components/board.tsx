@@ -1,0 +1,392 @@
+/**
+ * A kanban board (projects or cases): columns of cards, optionally in swimlanes. Server-rendered
+ * and usable without JavaScript (each card has a "move to…" form); with JavaScript, cards drag by
+ * their handle (mouse, touch, keyboard) and move at once, derived from pending fetchers, until the
+ * server confirms or refuses.
+ */
+import { Link, useFetcher, useFetchers, useRevalidator, useSubmit } from "@remix-run/react";
+import { useEffect, type CSSProperties } from "react";
+import { useHydrated } from "remix-utils/use-hydrated";
+import type { Board, BoardColumn } from "../../db/schema";
+import { formatDate, messageWithParams, translateMessage, useLocale, useT } from "~/i18n";
+import type { BoardCard } from "~/models/card.server";
+import { BOARD_COLUMNS, WIP_LIMITS } from "~/utils/boards";
+import {
+  CSS,
+  DndContext,
+  SortableContext,
+  useBoardDnd,
+  useDroppable,
+  useSortable,
+  verticalListSortingStrategy,
+  type Containers,
+} from "~/components/use-board-dnd";
+
+export type Lanes = "none" | "township" | "village";
+
+/** What a move reply says: ok, or a message key (and parameters) explaining the refusal. */
+export type MoveReply =
+  { ok: true } | { ok: false; message: string; params?: Record<string, string | number> };
+
+interface Lane {
+  key: string;
+  label: string;
+  villages: number;
+}
+
+const SEP = "::";
+export const COLUMN_PAGE = 60;
+
+function laneOf(card: BoardCard, lanes: Lanes) {
+  if (lanes === "township") return { key: card.townshipId, label: card.townshipName };
+  if (lanes === "village")
+    return {
+      key: card.villageId,
+      label: `${card.villageName}${card.teamLabel ? ` · ${card.teamLabel}` : ""}`,
+    };
+  return { key: "all", label: "" };
+}
+
+interface PendingMove {
+  cardId: string;
+  column: string;
+  afterId?: string;
+  beforeId?: string;
+  place?: string;
+}
+
+/** Pending moves (optimistic UI): every in-flight move fetcher's form data. */
+function usePendingMoves(): PendingMove[] {
+  return useFetchers()
+    .filter((f) => f.key.startsWith("move-") && f.formData?.get("intent") === "move")
+    .map((f) => ({
+      cardId: String(f.formData!.get("cardId")),
+      column: String(f.formData!.get("column")),
+      afterId: (f.formData!.get("afterId") as string | null) || undefined,
+      beforeId: (f.formData!.get("beforeId") as string | null) || undefined,
+      place: (f.formData!.get("place") as string | null) || undefined,
+    }));
+}
+
+function applyMove(containers: Containers, lane: string, move: PendingMove) {
+  const from = Object.keys(containers).find((c) => containers[c]!.includes(move.cardId));
+  if (!from) return;
+  containers[from] = containers[from]!.filter((id) => id !== move.cardId);
+  const to = `${lane}${SEP}${move.column}`;
+  const list = [...(containers[to] ?? [])];
+  let index = list.length;
+  if (move.afterId && list.includes(move.afterId)) index = list.indexOf(move.afterId) + 1;
+  else if (move.beforeId && list.includes(move.beforeId)) index = list.indexOf(move.beforeId);
+  else if (move.place === "top") index = 0;
+  list.splice(index, 0, move.cardId);
+  containers[to] = list;
+}
+
+export function BoardView({
+  board,
+  cards,
+  lanes = "none",
+  showVillage = false,
+  expanded = false,
+  expandHref,
+}: {
+  board: Board;
+  cards: BoardCard[];
+  lanes?: Lanes;
+  showVillage?: boolean;
+  expanded?: boolean;
+  expandHref?: string;
+}) {
+  const t = useT();
+  const submit = useSubmit();
+  const pending = usePendingMoves();
+  const columns = BOARD_COLUMNS[board];
+  const byId = new Map(cards.map((c) => [c.id, c]));
+
+  const laneList: Lane[] = [];
+  const containers: Containers = {};
+  for (const card of cards) {
+    const lane = laneOf(card, lanes);
+    if (!laneList.some((l) => l.key === lane.key)) laneList.push({ ...lane, villages: 0 });
+    const key = `${lane.key}${SEP}${card.column}`;
+    (containers[key] ??= []).push(card.id);
+  }
+  if (laneList.length === 0) laneList.push({ key: "all", label: "", villages: 0 });
+  for (const lane of laneList) {
+    lane.villages =
+      new Set(cards.filter((c) => laneOf(c, lanes).key === lane.key).map((c) => c.villageId))
+        .size || 1;
+    for (const column of columns) containers[`${lane.key}${SEP}${column}`] ??= [];
+  }
+  for (const key of Object.keys(containers)) {
+    containers[key]!.sort((a, b) => byId.get(a)!.position - byId.get(b)!.position);
+  }
+  for (const move of pending) {
+    const card = byId.get(move.cardId);
+    if (card) applyMove(containers, laneOf(card, lanes).key, move);
+  }
+
+  const columnName = (container: string) =>
+    t(
+      `board.column.${board}.${container.split(SEP)[1] as "proposed"}` as "board.column.project.proposed",
+    );
+  const dnd = useBoardDnd({
+    containers,
+    describe: {
+      title: (id) => byId.get(id)?.title ?? "",
+      column: columnName,
+      pickedUp: (p) => t("board.dnd.pickedUp", p),
+      over: (p) => t("board.dnd.over", p),
+      dropped: (p) => t("board.dnd.dropped", p),
+      cancelled: (p) => t("board.dnd.cancelled", p),
+      instructions: t("board.dnd.instructions"),
+    },
+    onDrop: ({ cardId, container, order }) => {
+      const card = byId.get(cardId);
+      if (!card) return;
+      // Positions are per village: the neighbours sent are the nearest cards of the same village.
+      const index = order.indexOf(cardId);
+      const same = (id: string) => byId.get(id)?.villageId === card.villageId;
+      const afterId = order.slice(0, index).reverse().find(same);
+      const beforeId = afterId ? undefined : order.slice(index + 1).find(same);
+      const form = new FormData();
+      form.set("intent", "move");
+      form.set("cardId", cardId);
+      form.set("column", container.split(SEP)[1]!);
+      if (afterId) form.set("afterId", afterId);
+      if (beforeId) form.set("beforeId", beforeId);
+      form.set("version", String(card.version));
+      submit(form, {
+        method: "post",
+        action: `/cards/${cardId}`,
+        navigate: false,
+        fetcherKey: `move-${cardId}`,
+      });
+    },
+  });
+
+  return (
+    <DndContext {...dnd.contextProps}>
+      <div className="board-lanes">
+        {laneList.map((lane) => (
+          <section
+            key={lane.key}
+            className="board-lane"
+            aria-label={lane.label || t(`board.title.${board}`)}
+          >
+            {lane.label ? <h2 className="lane-title">{lane.label}</h2> : null}
+            <div className="board">
+              {columns.map((column) => {
+                const container = `${lane.key}${SEP}${column}`;
+                return (
+                  <Column
+                    key={container}
+                    board={board}
+                    column={column}
+                    container={container}
+                    ids={dnd.items[container] ?? []}
+                    byId={byId}
+                    wipLimit={(WIP_LIMITS[board]?.[column] ?? 0) * lane.villages}
+                    showVillage={showVillage}
+                    expanded={expanded}
+                    expandHref={expandHref}
+                  />
+                );
+              })}
+            </div>
+          </section>
+        ))}
+      </div>
+    </DndContext>
+  );
+}
+
+function Column({
+  board,
+  column,
+  container,
+  ids,
+  byId,
+  wipLimit,
+  showVillage,
+  expanded,
+  expandHref,
+}: {
+  board: Board;
+  column: BoardColumn;
+  container: string;
+  ids: string[];
+  byId: Map<string, BoardCard>;
+  wipLimit: number;
+  showVillage: boolean;
+  expanded: boolean;
+  expandHref?: string;
+}) {
+  const t = useT();
+  const { setNodeRef, isOver } = useDroppable({ id: container });
+  const name = t(`board.column.${board}.${column}` as "board.column.project.proposed");
+  const over = wipLimit > 0 && ids.length > wipLimit;
+  const shown = expanded ? ids : ids.slice(0, COLUMN_PAGE);
+  const headingId = `col-${container.replace(/[^\w-]/g, "_")}`;
+  return (
+    <section
+      className={`board-column ${isOver ? "is-over" : ""} ${over ? "over-wip" : ""}`}
+      aria-labelledby={headingId}
+    >
+      <h3 id={headingId} className="column-title">
+        {name}{" "}
+        <span className="column-count">
+          {wipLimit > 0
+            ? t("board.countWithLimit", { count: ids.length, limit: wipLimit })
+            : ids.length}
+        </span>
+      </h3>
+      {over ? (
+        <p className="wip-warning" role="note">
+          ! {t("board.overWip", { limit: wipLimit })}
+        </p>
+      ) : null}
+      <SortableContext id={container} items={shown} strategy={verticalListSortingStrategy}>
+        <ol ref={setNodeRef} className="card-list">
+          {shown.map((id) => (
+            <CardItem key={id} card={byId.get(id)!} showVillage={showVillage} />
+          ))}
+        </ol>
+      </SortableContext>
+      {shown.length < ids.length && expandHref ? (
+        <p className="small">
+          <Link to={expandHref}>{t("board.showAll", { count: ids.length })}</Link>
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
+function CardItem({ card, showVillage }: { card: BoardCard; showVillage: boolean }) {
+  const t = useT();
+  const locale = useLocale();
+  const fetcher = useFetcher<MoveReply>({ key: `move-${card.id}` });
+  const revalidator = useRevalidator();
+  const {
+    attributes,
+    listeners,
+    setNodeRef,
+    setActivatorNodeRef,
+    transform,
+    transition,
+    isDragging,
+  } = useSortable({ id: card.id, disabled: !card.canEdit });
+  const refused =
+    fetcher.state === "idle" && fetcher.data && !fetcher.data.ok ? fetcher.data : null;
+  // A refused move: the card is already back (the pending move ended); reload the board so it
+  // shows what the server holds, e.g. after someone else moved the card meanwhile.
+  useEffect(() => {
+    if (refused && revalidator.state === "idle") revalidator.revalidate();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once per refusal
+  }, [refused]);
+  const style: CSSProperties = { transform: CSS.Transform.toString(transform), transition };
+  const kindKey = card.board === "project" ? `measure.${card.kind}` : `caseKind.${card.kind}`;
+  return (
+    <li
+      ref={setNodeRef}
+      style={style}
+      className={`board-card ${card.overdue ? "is-overdue" : ""} ${isDragging ? "is-dragging" : ""} urgency-${card.urgency ?? "none"}`}
+    >
+      <div className="card-top">
+        {card.canEdit ? (
+          <button
+            type="button"
+            ref={setActivatorNodeRef}
+            className="drag-handle js-only"
+            {...attributes}
+            {...listeners}
+            aria-label={t("board.dragHandle", { title: card.title })}
+          >
+            <span aria-hidden="true">⠿</span>
+          </button>
+        ) : null}
+        <Link to={`/cards/${card.id}`} className="card-title">
+          {card.title}
+        </Link>
+      </div>
+      <p className="card-meta">
+        <span>{t.has(kindKey) ? t(kindKey) : card.kind}</span>
+        {showVillage ? <span> · {card.villageName}</span> : null}
+        {card.household ? (
+          <span> · {card.household}</span>
+        ) : card.person ? (
+          <span> · {card.person}</span>
+        ) : null}
+        {card.assignees.length ? (
+          <span> · {card.assignees.map((a) => a.name).join("、")}</span>
+        ) : null}
+      </p>
+      {card.dueOn || card.urgency === "urgent" || card.urgency === "high" ? (
+        <p className="card-meta">
+          {card.urgency === "urgent" || card.urgency === "high" ? (
+            <span className={`badge urgency urgency-${card.urgency}`}>
+              {t(`urgency.${card.urgency}`)}
+            </span>
+          ) : null}{" "}
+          {card.dueOn ? (
+            <span className={card.overdue ? "overdue-text" : ""}>
+              {card.overdue ? `! ${t("board.overdue")} · ` : ""}
+              {t("board.due", { date: formatDate(locale, card.dueOn) })}
+            </span>
+          ) : null}
+        </p>
+      ) : null}
+      {refused ? (
+        <p role="alert" className="move-error">
+          {t("board.moveRefused")}{" "}
+          {translateMessage(t, messageWithParams(refused.message, refused.params))}
+        </p>
+      ) : null}
+      {card.canEdit ? <MoveToForm card={card} fetcher={fetcher} /> : null}
+    </li>
+  );
+}
+
+/** "Move to…" without dragging (WCAG 2.2 2.5.7) and without JavaScript. */
+function MoveToForm({
+  card,
+  fetcher,
+}: {
+  card: BoardCard;
+  fetcher: ReturnType<typeof useFetcher<MoveReply>>;
+}) {
+  const t = useT();
+  const hydrated = useHydrated();
+  const selectId = `move-${card.id}-column`;
+  return (
+    <details className="move-to">
+      <summary>
+        {t("board.moveTo")}
+        <span className="visually-hidden"> {card.title}</span>
+      </summary>
+      <fetcher.Form method="post" action={`/cards/${card.id}`} className="move-to-form">
+        <input type="hidden" name="intent" value="move" />
+        <input type="hidden" name="cardId" value={card.id} />
+        <input type="hidden" name="version" value={card.version} />
+        {/* Without JavaScript the action redirects back to the board; with it, the fetcher stays. */}
+        {hydrated ? null : <input type="hidden" name="redirectTo" value="back" />}
+        <label htmlFor={selectId}>{t("board.moveToColumn")}</label>
+        <select id={selectId} name="column" defaultValue={card.column}>
+          {BOARD_COLUMNS[card.board].map((c) => (
+            <option key={c} value={c}>
+              {t(`board.column.${card.board}.${c}` as "board.column.project.proposed")}
+            </option>
+          ))}
+        </select>
+        <label htmlFor={`${selectId}-place`}>{t("board.moveToPlace")}</label>
+        <select id={`${selectId}-place`} name="place" defaultValue="bottom">
+          <option value="top">{t("board.place.top")}</option>
+          <option value="bottom">{t("board.place.bottom")}</option>
+        </select>
+        <button type="submit" className="button">
+          {t("board.moveSubmit")}
+        </button>
+      </fetcher.Form>
+    </details>
+  );
+}

@@ -1,0 +1,679 @@
+/**
+ * Project and case cards: boards (a village's, a township's, the county's), card pages, and every
+ * write — create, edit, move, archive, restore, comment — as one transaction that checks the
+ * card's village, its version, and records the event in the card's history.
+ */
+import { sql, type Transaction } from "kysely";
+import type { Board, BoardColumn, DB, Urgency } from "../../db/schema";
+import { newId } from "../../db/ids";
+import { db } from "~/db.server";
+import { authorizeVillage } from "~/models/access.server";
+import { activeOn } from "~/models/periods.server";
+import { teamCadres } from "~/models/plan.server";
+import { villageWrite, type WriteResult } from "~/models/write.server";
+import { can, type Viewer } from "~/permissions";
+import { BOARD_COLUMNS, isCardOverdue, isColumnOf } from "~/utils/boards";
+import { today } from "~/utils/dates";
+import { positionBetween, rebalanced, targetIndex } from "~/utils/positions";
+
+export interface BoardCard {
+  id: string;
+  board: Board;
+  column: BoardColumn;
+  position: number;
+  title: string;
+  kind: string;
+  villageId: string;
+  villageName: string;
+  townshipId: string;
+  townshipName: string;
+  teamLabel: string | null;
+  assignees: { id: string; name: string }[];
+  household: string | null;
+  person: string | null;
+  urgency: Urgency | null;
+  dueOn: string | null;
+  overdue: boolean;
+  version: number;
+  canEdit: boolean;
+}
+
+export interface BoardFilters {
+  townshipId?: string;
+  villageId?: string;
+  kind?: string;
+  assigneeId?: string;
+  overdue?: boolean;
+  archived?: boolean;
+}
+
+/**
+ * The cards of a board the viewer may read: a team member's own village(s), a township leader's
+ * township, the county's all. Jurisdiction is applied in SQL, then checked per village.
+ */
+export async function listBoard(viewer: Viewer, board: Board, filters: BoardFilters = {}) {
+  const on = today();
+  let query = db
+    .selectFrom("cards")
+    .innerJoin("villages", "villages.id", "cards.village_id")
+    .innerJoin("townships", "townships.id", "villages.township_id")
+    .leftJoin("households", "households.id", "cards.household_id")
+    .leftJoin("teams", (j) =>
+      j.onRef("teams.village_id", "=", "villages.id").on(activeOn("teams", on)),
+    )
+    .leftJoin("sending_units", "sending_units.id", "teams.sending_unit_id")
+    .select([
+      "cards.id",
+      "cards.column_key",
+      "cards.position",
+      "cards.title",
+      "cards.kind",
+      "cards.village_id",
+      "cards.person",
+      "cards.urgency",
+      "cards.due_on",
+      "cards.version",
+      "villages.name_zh as village_name",
+      "villages.township_id",
+      "townships.name_zh as township_name",
+      "households.head_name",
+      "sending_units.name_zh as unit_name",
+    ])
+    .where("cards.board", "=", board)
+    .where("cards.archived_at", filters.archived ? "is not" : "is", null);
+  if (viewer.role === "team_member")
+    query = query.where("cards.village_id", "in", [...viewer.villageIds, "\u0000"]);
+  if (viewer.role === "township_leader")
+    query = query.where("villages.township_id", "=", viewer.townshipId ?? "\u0000");
+  if (filters.townshipId) query = query.where("villages.township_id", "=", filters.townshipId);
+  if (filters.villageId) query = query.where("cards.village_id", "=", filters.villageId);
+  if (filters.kind) query = query.where("cards.kind", "=", filters.kind);
+  if (filters.assigneeId) {
+    const assignee = filters.assigneeId;
+    query = query.where((eb) =>
+      eb.or([
+        eb("cards.owner_cadre_id", "=", assignee),
+        eb.exists(
+          eb
+            .selectFrom("card_assignees")
+            .select("card_assignees.card_id")
+            .whereRef("card_assignees.card_id", "=", "cards.id")
+            .where("card_assignees.cadre_id", "=", assignee),
+        ),
+      ]),
+    );
+  }
+  const rows = await query.orderBy("cards.column_key").orderBy("cards.position").execute();
+
+  const ids = rows.map((r) => r.id);
+  const people = new Map<string, { id: string; name: string }[]>();
+  // Assignees in chunks: SQLite caps bound parameters per statement.
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    const assigned = await db
+      .selectFrom("card_assignees")
+      .innerJoin("cadres", "cadres.id", "card_assignees.cadre_id")
+      .select(["card_assignees.card_id", "cadres.id", "cadres.name_zh"])
+      .where("card_assignees.card_id", "in", chunk)
+      .union(
+        db
+          .selectFrom("cards")
+          .innerJoin("cadres", "cadres.id", "cards.owner_cadre_id")
+          .select(["cards.id as card_id", "cadres.id", "cadres.name_zh"])
+          .where("cards.id", "in", chunk),
+      )
+      .execute();
+    for (const a of assigned) {
+      const list = people.get(a.card_id) ?? [];
+      list.push({ id: a.id, name: a.name_zh });
+      people.set(a.card_id, list);
+    }
+  }
+
+  const editable = new Map<string, boolean>();
+  const cards: BoardCard[] = [];
+  for (const r of rows) {
+    const target = { townshipId: r.township_id, villageId: r.village_id };
+    if (!can(viewer, "read:village", target)) continue;
+    if (!editable.has(r.village_id))
+      editable.set(r.village_id, can(viewer, "update:village", target));
+    const card: BoardCard = {
+      id: r.id,
+      board,
+      column: r.column_key,
+      position: r.position,
+      title: r.title,
+      kind: r.kind,
+      villageId: r.village_id,
+      villageName: r.village_name,
+      townshipId: r.township_id,
+      townshipName: r.township_name,
+      teamLabel: r.unit_name,
+      assignees: people.get(r.id) ?? [],
+      household: r.head_name,
+      person: r.person,
+      urgency: r.urgency,
+      dueOn: r.due_on,
+      overdue: false,
+      version: r.version,
+      canEdit: editable.get(r.village_id)!,
+    };
+    card.overdue = isCardOverdue(card, on);
+    if (filters.overdue && !card.overdue) continue;
+    cards.push(card);
+  }
+  return cards;
+}
+
+export interface CardInput {
+  title: string;
+  kind: string;
+  ownerId?: string;
+  assigneeIds: string[];
+  householdId?: string;
+  householdIds: string[];
+  person?: string;
+  urgency?: Urgency;
+  budget?: number;
+  fundingSource?: string;
+  milestoneId?: string;
+  startOn?: string;
+  dueOn?: string;
+  followUpOn?: string;
+  notes?: string;
+}
+
+/** The choices a card form offers for a village: its team, households and milestones. */
+export async function cardOptions(villageId: string) {
+  const [cadres, households, milestones] = await Promise.all([
+    teamCadres(db, villageId),
+    db
+      .selectFrom("households")
+      .select(["id", "code", "head_name as name"])
+      .where("village_id", "=", villageId)
+      .orderBy("code")
+      .execute(),
+    db
+      .selectFrom("plan_milestones")
+      .select(["id", "title"])
+      .where("village_id", "=", villageId)
+      .orderBy("due_on")
+      .execute(),
+  ]);
+  return { cadres, households, milestones };
+}
+
+async function checkReferences(trx: Transaction<DB>, villageId: string, input: CardInput) {
+  const invalid = (field: string, message: string) =>
+    ({ ok: false, reason: "invalid", field, message }) as const;
+  const cadres = new Set((await teamCadres(trx, villageId)).map((c) => c.id));
+  if (input.ownerId && !cadres.has(input.ownerId)) return invalid("ownerId", "card.notInTeam");
+  if (input.assigneeIds.some((id) => !cadres.has(id)))
+    return invalid("assigneeIds", "card.notInTeam");
+  const householdIds = [...input.householdIds, ...(input.householdId ? [input.householdId] : [])];
+  if (householdIds.length) {
+    const found = await trx
+      .selectFrom("households")
+      .select("id")
+      .where("village_id", "=", villageId)
+      .where("id", "in", householdIds)
+      .execute();
+    if (found.length !== new Set(householdIds).size) {
+      return invalid(
+        input.householdId ? "householdId" : "householdIds",
+        "card.householdNotInVillage",
+      );
+    }
+  }
+  if (input.milestoneId) {
+    const milestone = await trx
+      .selectFrom("plan_milestones")
+      .select("id")
+      .where("id", "=", input.milestoneId)
+      .where("village_id", "=", villageId)
+      .executeTakeFirst();
+    if (!milestone) return invalid("milestoneId", "form.invalid");
+  }
+  return null;
+}
+
+function columns(input: CardInput) {
+  return {
+    title: input.title,
+    kind: input.kind,
+    owner_cadre_id: input.ownerId ?? null,
+    household_id: input.householdId ?? null,
+    person: input.person ?? null,
+    urgency: input.urgency ?? null,
+    budget: input.budget ?? null,
+    funding_source: input.fundingSource ?? null,
+    milestone_id: input.milestoneId ?? null,
+    start_on: input.startOn ?? null,
+    due_on: input.dueOn ?? null,
+    follow_up_on: input.followUpOn ?? null,
+    notes: input.notes ?? null,
+  };
+}
+
+async function recordEvent(
+  trx: Transaction<DB>,
+  cardId: string,
+  action: DB["card_events"]["action"],
+  changes: Record<string, unknown>,
+  actorId: string,
+  at: string,
+) {
+  await trx
+    .insertInto("card_events")
+    .values({
+      id: newId(),
+      card_id: cardId,
+      action,
+      changes: JSON.stringify(changes),
+      actor_id: actorId,
+      at,
+    })
+    .execute();
+}
+
+async function setLinks(trx: Transaction<DB>, cardId: string, input: CardInput) {
+  await trx.deleteFrom("card_assignees").where("card_id", "=", cardId).execute();
+  await trx.deleteFrom("card_households").where("card_id", "=", cardId).execute();
+  const assignees = [...new Set(input.assigneeIds)].map((cadre_id) => ({
+    card_id: cardId,
+    cadre_id,
+  }));
+  if (assignees.length) await trx.insertInto("card_assignees").values(assignees).execute();
+  const households = [...new Set(input.householdIds)].map((household_id) => ({
+    card_id: cardId,
+    household_id,
+  }));
+  if (households.length) await trx.insertInto("card_households").values(households).execute();
+}
+
+export async function createCard(
+  viewer: Viewer,
+  villageId: string,
+  board: Board,
+  input: CardInput & { column?: BoardColumn },
+): Promise<WriteResult<string>> {
+  return villageWrite(viewer, villageId, "update:village", async (trx, _village, now) => {
+    const column = input.column ?? BOARD_COLUMNS[board][0]!;
+    if (!isColumnOf(board, column))
+      return { ok: false, reason: "invalid", field: "column", message: "card.unknownColumn" };
+    const invalid = await checkReferences(trx, villageId, input);
+    if (invalid) return invalid;
+    const last = await trx
+      .selectFrom("cards")
+      .select((eb) => eb.fn.max("position").as("max"))
+      .where("board", "=", board)
+      .where("village_id", "=", villageId)
+      .where("column_key", "=", column)
+      .where("archived_at", "is", null)
+      .executeTakeFirst();
+    const id = newId();
+    await trx
+      .insertInto("cards")
+      .values({
+        id,
+        board,
+        village_id: villageId,
+        column_key: column,
+        position: positionBetween(last?.max == null ? null : Number(last.max), null)!,
+        ...columns(input),
+        name_source: "imported",
+        archived_at: null,
+        version: 1,
+        created_at: now,
+        created_by: viewer.id,
+        updated_at: now,
+      })
+      .execute();
+    await setLinks(trx, id, input);
+    await recordEvent(trx, id, "create", { column, title: input.title }, viewer.id, now);
+    return { ok: true, value: id };
+  });
+}
+
+/** The card's village, read before the write so the write can check jurisdiction against it. */
+async function cardVillage(cardId: string) {
+  const row = await db
+    .selectFrom("cards")
+    .select(["village_id"])
+    .where("id", "=", cardId)
+    .executeTakeFirst();
+  return row?.village_id ?? null;
+}
+
+async function loadForWrite(trx: Transaction<DB>, cardId: string, villageId: string) {
+  return trx
+    .selectFrom("cards")
+    .leftJoin("users", "users.id", "cards.created_by")
+    .selectAll("cards")
+    .where("cards.id", "=", cardId)
+    .where("cards.village_id", "=", villageId)
+    .executeTakeFirst();
+}
+
+async function lastEditor(trx: Transaction<DB>, cardId: string) {
+  const row = await trx
+    .selectFrom("card_events")
+    .leftJoin("users", "users.id", "card_events.actor_id")
+    .select(["users.display_name", "card_events.at"])
+    .where("card_id", "=", cardId)
+    .orderBy("at", "desc")
+    .executeTakeFirst();
+  return { by: row?.display_name ?? null, at: row?.at ?? "" };
+}
+
+async function cardWrite<T>(
+  viewer: Viewer,
+  cardId: string,
+  change: (
+    trx: Transaction<DB>,
+    card: NonNullable<Awaited<ReturnType<typeof loadForWrite>>>,
+    now: string,
+  ) => Promise<WriteResult<T>>,
+): Promise<WriteResult<T>> {
+  const villageId = await cardVillage(cardId);
+  if (!villageId) return { ok: false, reason: "not-found" };
+  return villageWrite(viewer, villageId, "update:village", async (trx, _village, now) => {
+    const card = await loadForWrite(trx, cardId, villageId);
+    if (!card) return { ok: false, reason: "not-found" };
+    return change(trx, card, now);
+  });
+}
+
+async function staleResult(
+  trx: Transaction<DB>,
+  card: { id: string; version: number; column_key: string; title: string },
+) {
+  const { by, at } = await lastEditor(trx, card.id);
+  return {
+    ok: false as const,
+    reason: "conflict" as const,
+    current: { column: card.column_key, title: card.title },
+    version: card.version,
+    by,
+    at,
+  };
+}
+
+/**
+ * Moves a card: "put card X after Y (or before Z) in column C". The neighbours must be live cards
+ * of the same board, village and column; positions are computed here, and the column renumbered
+ * when there is no room, in the same transaction.
+ */
+export async function moveCard(
+  viewer: Viewer,
+  move: {
+    cardId: string;
+    column: string;
+    afterId?: string;
+    beforeId?: string;
+    /** Without neighbours: the top or (default) the bottom of the column. */
+    place?: "top" | "bottom";
+    version: number;
+  },
+): Promise<WriteResult<{ version: number; rebalanced: boolean }>> {
+  return cardWrite(viewer, move.cardId, async (trx, card, now) => {
+    if (card.archived_at)
+      return { ok: false, reason: "invalid", field: "cardId", message: "card.archivedNoMove" };
+    if (!isColumnOf(card.board, move.column)) {
+      return { ok: false, reason: "invalid", field: "column", message: "card.unknownColumn" };
+    }
+    if (card.version !== move.version) return staleResult(trx, card);
+    const siblings = await trx
+      .selectFrom("cards")
+      .select(["id", "position"])
+      .where("board", "=", card.board)
+      .where("village_id", "=", card.village_id)
+      .where("column_key", "=", move.column)
+      .where("archived_at", "is", null)
+      .where("id", "!=", card.id)
+      .orderBy("position")
+      .orderBy("id")
+      .execute();
+    const index =
+      !move.afterId && !move.beforeId && move.place === "top"
+        ? 0
+        : targetIndex(
+            siblings.map((s) => s.id),
+            move,
+          );
+    if (index === null)
+      return { ok: false, reason: "invalid", field: "column", message: "card.badNeighbour" };
+    let position = positionBetween(
+      siblings[index - 1]?.position ?? null,
+      siblings[index]?.position ?? null,
+    );
+    const needsRebalance = position === null;
+    if (needsRebalance) {
+      const order = [
+        ...siblings.slice(0, index),
+        { id: card.id, position: 0 },
+        ...siblings.slice(index),
+      ];
+      for (const { item, position: p } of rebalanced(order)) {
+        if (item.id === card.id) position = p;
+        else
+          await trx.updateTable("cards").set({ position: p }).where("id", "=", item.id).execute();
+      }
+    }
+    await trx
+      .updateTable("cards")
+      .set({
+        column_key: move.column as BoardColumn,
+        position: position!,
+        version: card.version + 1,
+        updated_at: now,
+      })
+      .where("id", "=", card.id)
+      .execute();
+    await recordEvent(
+      trx,
+      card.id,
+      "move",
+      { from: card.column_key, to: move.column, index, of: siblings.length + 1 },
+      viewer.id,
+      now,
+    );
+    return { ok: true, value: { version: card.version + 1, rebalanced: needsRebalance } };
+  });
+}
+
+const EDIT_FIELDS = [
+  "title",
+  "kind",
+  "owner_cadre_id",
+  "household_id",
+  "person",
+  "urgency",
+  "budget",
+  "funding_source",
+  "milestone_id",
+  "start_on",
+  "due_on",
+  "follow_up_on",
+  "notes",
+] as const;
+
+export async function updateCard(
+  viewer: Viewer,
+  cardId: string,
+  input: CardInput & { version: number },
+) {
+  return cardWrite(viewer, cardId, async (trx, card, now) => {
+    if (card.version !== input.version) return staleResult(trx, card);
+    const invalid = await checkReferences(trx, card.village_id, input);
+    if (invalid) return invalid;
+    const after = columns(input);
+    const changes: Record<string, [unknown, unknown]> = {};
+    for (const field of EDIT_FIELDS) {
+      if ((card[field] ?? null) !== (after[field] ?? null))
+        changes[field] = [card[field], after[field]];
+    }
+    await trx
+      .updateTable("cards")
+      .set({ ...after, version: card.version + 1, updated_at: now })
+      .where("id", "=", card.id)
+      .execute();
+    await setLinks(trx, card.id, input);
+    await recordEvent(trx, card.id, "edit", changes, viewer.id, now);
+    return { ok: true, value: undefined };
+  });
+}
+
+export async function setArchived(
+  viewer: Viewer,
+  cardId: string,
+  archived: boolean,
+  version: number,
+) {
+  return cardWrite(viewer, cardId, async (trx, card, now) => {
+    if (card.version !== version) return staleResult(trx, card);
+    if (Boolean(card.archived_at) === archived) return { ok: true, value: undefined };
+    let position = card.position;
+    if (!archived) {
+      // A restored card goes to the end of its column.
+      const last = await trx
+        .selectFrom("cards")
+        .select((eb) => eb.fn.max("position").as("max"))
+        .where("board", "=", card.board)
+        .where("village_id", "=", card.village_id)
+        .where("column_key", "=", card.column_key)
+        .where("archived_at", "is", null)
+        .executeTakeFirst();
+      position = positionBetween(last?.max == null ? null : Number(last.max), null)!;
+    }
+    await trx
+      .updateTable("cards")
+      .set({
+        archived_at: archived ? now : null,
+        position,
+        version: card.version + 1,
+        updated_at: now,
+      })
+      .where("id", "=", card.id)
+      .execute();
+    await recordEvent(trx, card.id, archived ? "archive" : "restore", {}, viewer.id, now);
+    return { ok: true, value: undefined };
+  });
+}
+
+export async function addComment(viewer: Viewer, cardId: string, body: string) {
+  return cardWrite(viewer, cardId, async (trx, card, now) => {
+    await trx
+      .insertInto("card_comments")
+      .values({ id: newId(), card_id: card.id, body, author_id: viewer.id, created_at: now })
+      .execute();
+    await recordEvent(trx, card.id, "comment", { length: body.length }, viewer.id, now);
+    return { ok: true, value: undefined };
+  });
+}
+
+export async function getCard(viewer: Viewer, cardId: string) {
+  const row = await db
+    .selectFrom("cards")
+    .innerJoin("villages", "villages.id", "cards.village_id")
+    .leftJoin("households", "households.id", "cards.household_id")
+    .leftJoin("cadres as owner", "owner.id", "cards.owner_cadre_id")
+    .leftJoin("plan_milestones", "plan_milestones.id", "cards.milestone_id")
+    .selectAll("cards")
+    .select([
+      "villages.name_zh as village_name",
+      "households.head_name",
+      "owner.name_zh as owner_name",
+      "plan_milestones.title as milestone_title",
+    ])
+    .where("cards.id", "=", cardId)
+    .executeTakeFirst();
+  if (!row) return null;
+  const auth = await authorizeVillage(db, viewer, row.village_id, "read:village");
+  if (!auth.ok) return null;
+  const [assignees, beneficiaries, comments, events] = await Promise.all([
+    db
+      .selectFrom("card_assignees")
+      .innerJoin("cadres", "cadres.id", "card_assignees.cadre_id")
+      .select(["cadres.id", "cadres.name_zh as name"])
+      .where("card_id", "=", cardId)
+      .execute(),
+    db
+      .selectFrom("card_households")
+      .innerJoin("households", "households.id", "card_households.household_id")
+      .select(["households.id", "households.head_name as name", "households.code"])
+      .where("card_id", "=", cardId)
+      .orderBy("households.code")
+      .execute(),
+    db
+      .selectFrom("card_comments")
+      .leftJoin("users", "users.id", "card_comments.author_id")
+      .select([
+        "card_comments.id",
+        "card_comments.body",
+        "card_comments.created_at as at",
+        "users.display_name as by",
+      ])
+      .where("card_id", "=", cardId)
+      .orderBy("card_comments.created_at")
+      .execute(),
+    db
+      .selectFrom("card_events")
+      .leftJoin("users", "users.id", "card_events.actor_id")
+      .select([
+        "card_events.id",
+        "card_events.action",
+        "card_events.changes",
+        "card_events.at",
+        "users.display_name as by",
+      ])
+      .where("card_id", "=", cardId)
+      .orderBy("card_events.at", "desc")
+      // Events in the same millisecond: the later insert first (SQLite rowid; a sequence elsewhere).
+      .orderBy(sql`card_events.rowid`, "desc")
+      .execute(),
+  ]);
+  return {
+    card: {
+      id: row.id,
+      board: row.board,
+      villageId: row.village_id,
+      villageName: row.village_name,
+      column: row.column_key,
+      title: row.title,
+      kind: row.kind,
+      ownerId: row.owner_cadre_id,
+      ownerName: row.owner_name,
+      householdId: row.household_id,
+      householdName: row.head_name,
+      person: row.person,
+      urgency: row.urgency,
+      budget: row.budget,
+      fundingSource: row.funding_source,
+      milestoneId: row.milestone_id,
+      milestoneTitle: row.milestone_title,
+      startOn: row.start_on,
+      dueOn: row.due_on,
+      followUpOn: row.follow_up_on,
+      notes: row.notes,
+      nameSource: row.name_source,
+      archivedAt: row.archived_at,
+      version: row.version,
+      overdue: isCardOverdue(
+        { board: row.board, column: row.column_key, dueOn: row.due_on },
+        today(),
+      ),
+      assignees,
+      beneficiaries,
+    },
+    comments,
+    events: events.map((e) => ({
+      ...e,
+      changes: JSON.parse(e.changes) as Record<string, unknown>,
+    })),
+    canEdit: can(viewer, "update:village", {
+      townshipId: auth.village.townshipId,
+      villageId: row.village_id,
+    }),
+  };
+}

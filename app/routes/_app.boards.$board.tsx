@@ -1,0 +1,151 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
+import { z } from "zod";
+import { notFound, requireViewer } from "~/auth.server";
+import { BoardView, type Lanes } from "~/components/board";
+import { useT } from "~/i18n";
+import { listBoard } from "~/models/card.server";
+import { listTownshipOptions } from "~/models/township.server";
+import { getViewerCadre } from "~/models/user.server";
+import { BOARD_KINDS, BOARD_SEGMENTS } from "~/utils/boards";
+import { pageTitle } from "~/utils/meta";
+import type { Board } from "../../db/schema";
+
+export const meta: MetaFunction = (args) =>
+  pageTitle(args, args.params.board === "cases" ? "board.title.case" : "board.title.project");
+
+const optional = <T extends z.ZodTypeAny>(schema: T) =>
+  z.preprocess((v) => (v === "" || v === null ? undefined : v), schema.optional()).catch(undefined);
+const FiltersSchema = z.object({
+  township: optional(z.string().max(64)),
+  village: optional(z.string().max(64)),
+  kind: optional(z.string().max(30)),
+  mine: optional(z.literal("1")),
+  overdue: optional(z.literal("1")),
+  lanes: optional(z.enum(["township", "village"])),
+  all: optional(z.literal("1")),
+});
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request);
+  const board: Board | null =
+    params.board === "projects" ? "project" : params.board === "cases" ? "case" : null;
+  if (!board) notFound();
+  const url = new URL(request.url);
+  const filters = FiltersSchema.parse(Object.fromEntries(url.searchParams));
+  const cadreId = filters.mine ? await getViewerCadre(viewer) : undefined;
+  const [cards, townships] = await Promise.all([
+    listBoard(viewer, board, {
+      townshipId: filters.township,
+      villageId: filters.village,
+      kind: filters.kind && BOARD_KINDS[board].includes(filters.kind) ? filters.kind : undefined,
+      assigneeId: filters.mine ? (cadreId ?? "\u0000none") : undefined,
+      overdue: Boolean(filters.overdue),
+    }),
+    listTownshipOptions(viewer),
+  ]);
+  const villages = [...new Map(cards.map((c) => [c.villageId, c.villageName])).entries()].map(
+    ([id, name]) => ({ id, name }),
+  );
+  return { board, cards, filters, townships, villages, hasCadre: viewer.role === "team_member" };
+}
+
+export default function AggregateBoard() {
+  const t = useT();
+  const { board, cards, filters, townships, villages, hasCadre } = useLoaderData<typeof loader>();
+  const location = useLocation();
+  const other: Board = board === "project" ? "case" : "project";
+  const kindPrefix = board === "project" ? "measure" : "caseKind";
+  const overdue = cards.filter((c) => c.overdue).length;
+  const expandParams = new URLSearchParams(location.search);
+  expandParams.set("all", "1");
+  return (
+    <div className="stack-lg">
+      <div className="page-head-row">
+        <h1>{t(`board.title.${board}`)}</h1>
+        <nav className="view-switch" aria-label={t("board.switch")}>
+          <Link to={`/boards/${BOARD_SEGMENTS[board]}`} aria-current="page">
+            {t(`board.title.${board}`)}
+          </Link>
+          <Link to={`/boards/${BOARD_SEGMENTS[other]}`}>{t(`board.title.${other}`)}</Link>
+        </nav>
+      </div>
+      <Form method="get" className="filters" role="search" aria-label={t("board.filters")}>
+        {townships.length > 1 && !hasCadre ? (
+          <div className="field">
+            <label htmlFor="f-township">{t("villages.filter.township")}</label>
+            <select id="f-township" name="township" defaultValue={filters.township ?? ""}>
+              <option value="">{t("villages.filter.all")}</option>
+              {townships.map((tw) => (
+                <option key={tw.id} value={tw.id}>
+                  {tw.name}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : null}
+        <div className="field">
+          <label htmlFor="f-village">{t("board.filter.village")}</label>
+          <select id="f-village" name="village" defaultValue={filters.village ?? ""}>
+            <option value="">{t("villages.filter.all")}</option>
+            {villages.map((v) => (
+              <option key={v.id} value={v.id}>
+                {v.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="f-kind">{t("card.kind")}</label>
+          <select id="f-kind" name="kind" defaultValue={filters.kind ?? ""}>
+            <option value="">{t("villages.filter.all")}</option>
+            {BOARD_KINDS[board].map((k) => (
+              <option key={k} value={k}>
+                {t(`${kindPrefix}.${k}` as "measure.industry")}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="f-lanes">{t("board.lanes")}</label>
+          <select id="f-lanes" name="lanes" defaultValue={filters.lanes ?? ""}>
+            <option value="">{t("board.lanes.none")}</option>
+            <option value="township">{t("board.lanes.township")}</option>
+            <option value="village">{t("board.lanes.village")}</option>
+          </select>
+        </div>
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            name="overdue"
+            value="1"
+            defaultChecked={Boolean(filters.overdue)}
+          />{" "}
+          {t("board.filter.overdue")}
+        </label>
+        {hasCadre ? (
+          <label className="checkbox">
+            <input type="checkbox" name="mine" value="1" defaultChecked={Boolean(filters.mine)} />{" "}
+            {t("board.filter.mine")}
+          </label>
+        ) : null}
+        <div className="filter-actions">
+          <button type="submit" className="button">
+            {t("villages.filter.apply")}
+          </button>
+        </div>
+      </Form>
+      <p role="status" className="muted">
+        {t("board.summary", { count: cards.length, overdue })}
+      </p>
+      <BoardView
+        board={board}
+        cards={cards}
+        lanes={(filters.lanes ?? "none") as Lanes}
+        showVillage
+        expanded={Boolean(filters.all)}
+        expandHref={`?${expandParams.toString()}`}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,351 @@
+import { parseWithZod } from "@conform-to/zod";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { notFound, requireViewer, safeRedirect } from "~/auth.server";
+import { DemoBadge } from "~/components/badges";
+import { CardForm } from "~/components/card-form";
+import type { MoveReply } from "~/components/board";
+import { FieldErrors } from "~/components/field-errors";
+import { formatDate, formatDateTime, formatYuan, useLocale, useT, type Translate } from "~/i18n";
+import {
+  addComment,
+  cardOptions,
+  getCard,
+  moveCard,
+  setArchived,
+  updateCard,
+} from "~/models/card.server";
+import { ArchiveSchema, CardSchema, CommentSchema, MoveSchema, cardInput } from "~/schemas/card";
+import { BOARD_SEGMENTS } from "~/utils/boards";
+import { formReply, invalidReply } from "~/utils/form-reply.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
+  { title: d ? `${d.card.title} · ${d.card.villageName}` : "" },
+];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request);
+  const result = await getCard(viewer, params.cardId ?? "");
+  if (!result) notFound();
+  const options =
+    result.canEdit && !result.card.archivedAt ? await cardOptions(result.card.villageId) : null;
+  return { ...result, options };
+}
+
+const MOVE_MESSAGES: Record<string, string> = {
+  conflict: "card.stale",
+  forbidden: "form.forbidden",
+};
+
+/** Every write to a card: move (board fetchers and the "move to…" form), edit, archive, restore, comment. */
+export async function action({ request, params }: ActionFunctionArgs) {
+  const viewer = await requireViewer(request);
+  const cardId = params.cardId ?? "";
+  const formData = await request.formData();
+  const intent = formData.get("intent");
+  const back = `/cards/${cardId}`;
+
+  if (intent === "move") {
+    const submission = parseWithZod(formData, { schema: MoveSchema });
+    if (submission.status !== "success") {
+      return data<MoveReply>({ ok: false, message: "card.unknownColumn" }, { status: 400 });
+    }
+    const result = await moveCard(viewer, { cardId, ...submission.value });
+    // Without JavaScript the "move to…" form comes back to the board it was sent from.
+    if (formData.get("redirectTo") === "back") {
+      const referer = request.headers.get("Referer");
+      const to = referer ? new URL(referer).pathname + new URL(referer).search : "/";
+      if (result.ok) return redirect(safeRedirect(to));
+    }
+    if (result.ok) return data<MoveReply>({ ok: true });
+    if (result.reason === "not-found") notFound();
+    const status = result.reason === "conflict" ? 409 : result.reason === "forbidden" ? 403 : 400;
+    const message = result.reason === "invalid" ? result.message : MOVE_MESSAGES[result.reason]!;
+    return data<MoveReply>({ ok: false, message }, { status });
+  }
+  if (intent === "edit") {
+    const submission = parseWithZod(formData, { schema: CardSchema });
+    if (submission.status !== "success" || submission.value.version === undefined) {
+      return invalidReply("card-edit", submission);
+    }
+    const result = await updateCard(viewer, cardId, {
+      ...cardInput(submission.value),
+      version: submission.value.version,
+    });
+    return formReply("card-edit", submission, result, `${back}?saved=1`);
+  }
+  if (intent === "archive" || intent === "restore") {
+    const submission = parseWithZod(formData, { schema: ArchiveSchema });
+    if (submission.status !== "success") return invalidReply("archive", submission);
+    const result = await setArchived(
+      viewer,
+      cardId,
+      intent === "archive",
+      submission.value.version,
+    );
+    return formReply("archive", submission, result, `${back}?saved=${intent}`);
+  }
+  if (intent === "comment") {
+    const submission = parseWithZod(formData, { schema: CommentSchema });
+    if (submission.status !== "success") return invalidReply("comment", submission);
+    const result = await addComment(viewer, cardId, submission.value.body);
+    return formReply("comment", submission, result, `${back}#comments`);
+  }
+  throw data("Unknown intent", { status: 400 });
+}
+
+function eventText(
+  t: Translate,
+  board: string,
+  event: { action: string; changes: Record<string, unknown> },
+) {
+  const column = (c: unknown) =>
+    t(`board.column.${board}.${String(c)}` as "board.column.project.proposed");
+  switch (event.action) {
+    case "move":
+      return t("card.event.move", {
+        from: column(event.changes.from),
+        to: column(event.changes.to),
+      });
+    case "create":
+      return t("card.event.create", { column: column(event.changes.column) });
+    case "edit": {
+      const fields = Object.keys(event.changes).map((f) =>
+        t.has(`field.${f}`) ? t(`field.${f}` as "field.title") : f,
+      );
+      return t("card.event.edit", { fields: fields.join("、") || "—" });
+    }
+    default:
+      return t(`card.event.${event.action}` as "card.event.archive");
+  }
+}
+
+export default function CardPage() {
+  const t = useT();
+  const locale = useLocale();
+  const { card, comments, events, canEdit, options } = useLoaderData<typeof loader>();
+  const actionData = useActionData<{
+    formId: string;
+    result: { error?: Record<string, string[]> };
+  }>();
+  const [searchParams] = useSearchParams();
+  const kindKey = card.board === "project" ? `measure.${card.kind}` : `caseKind.${card.kind}`;
+  const boardHref = `/villages/${card.villageId}/${BOARD_SEGMENTS[card.board]}`;
+  const commentErrors =
+    actionData?.formId === "comment" ? actionData.result.error?.body : undefined;
+  const archiveErrors =
+    actionData?.formId === "archive"
+      ? Object.values(actionData.result.error ?? {}).flat()
+      : undefined;
+
+  return (
+    <article className="stack-lg">
+      <nav aria-label={t("nav.breadcrumb")} className="breadcrumb">
+        <Link to={`/villages/${card.villageId}`}>{card.villageName}</Link> ›{" "}
+        <Link to={boardHref}>{t(`board.title.${card.board}`)}</Link>
+      </nav>
+      <header className="page-head">
+        <h1>
+          {card.title} <DemoBadge source={card.nameSource} />
+        </h1>
+        <p>
+          <span className="badge">
+            {t(`board.column.${card.board}.${card.column}` as "board.column.project.proposed")}
+          </span>{" "}
+          {card.archivedAt ? (
+            <span className="badge badge-unknown">{t("card.archived")}</span>
+          ) : null}{" "}
+          {card.overdue ? (
+            <span className="badge badge-overdue">! {t("board.overdue")}</span>
+          ) : null}
+        </p>
+      </header>
+      {searchParams.get("saved") ? (
+        <p role="status" className="saved">
+          {t("form.savedMessage")}
+        </p>
+      ) : null}
+
+      <section className="card" aria-labelledby="card-facts">
+        <h2 id="card-facts">{t("card.details")}</h2>
+        <dl className="facts">
+          <div>
+            <dt>{t("card.kind")}</dt>
+            <dd>{t.has(kindKey) ? t(kindKey) : card.kind}</dd>
+          </div>
+          {card.board === "project" ? (
+            <>
+              <div>
+                <dt>{t("card.owner")}</dt>
+                <dd>{card.ownerName ?? "—"}</dd>
+              </div>
+              <div>
+                <dt>{t("card.budget")}</dt>
+                <dd>{card.budget !== null ? formatYuan(locale, card.budget) : "—"}</dd>
+              </div>
+              <div>
+                <dt>{t("card.fundingSource")}</dt>
+                <dd>{card.fundingSource ?? "—"}</dd>
+              </div>
+              <div>
+                <dt>{t("card.milestone")}</dt>
+                <dd>
+                  {card.milestoneTitle ? (
+                    <Link to={`/villages/${card.villageId}/plan#milestones`}>
+                      {card.milestoneTitle}
+                    </Link>
+                  ) : (
+                    "—"
+                  )}
+                </dd>
+              </div>
+              <div>
+                <dt>{t("card.startOn")}</dt>
+                <dd>{card.startOn ? formatDate(locale, card.startOn) : "—"}</dd>
+              </div>
+            </>
+          ) : (
+            <>
+              <div>
+                <dt>{t("card.household")}</dt>
+                <dd>
+                  {card.householdId ? (
+                    <Link to={`/villages/${card.villageId}/households/${card.householdId}`}>
+                      {card.householdName}
+                    </Link>
+                  ) : (
+                    (card.person ?? "—")
+                  )}
+                </dd>
+              </div>
+              <div>
+                <dt>{t("card.urgency")}</dt>
+                <dd>{card.urgency ? t(`urgency.${card.urgency}`) : "—"}</dd>
+              </div>
+              <div>
+                <dt>{t("card.assignees")}</dt>
+                <dd>{card.assignees.map((a) => a.name).join("、") || "—"}</dd>
+              </div>
+              <div>
+                <dt>{t("card.followUpOn")}</dt>
+                <dd>{card.followUpOn ? formatDate(locale, card.followUpOn) : "—"}</dd>
+              </div>
+            </>
+          )}
+          <div>
+            <dt>{t("card.dueOn")}</dt>
+            <dd>{card.dueOn ? formatDate(locale, card.dueOn) : "—"}</dd>
+          </div>
+        </dl>
+        {card.board === "project" && card.beneficiaries.length ? (
+          <p>
+            <strong>{t("card.beneficiaries")}：</strong>
+            {card.beneficiaries.map((b, i) => (
+              <span key={b.id}>
+                {i ? "、" : ""}
+                <Link to={`/villages/${card.villageId}/households/${b.id}`}>{b.name}</Link>
+              </span>
+            ))}
+          </p>
+        ) : null}
+        {card.notes ? (
+          <p className="narrative">
+            <strong>
+              {card.board === "project" ? t("card.progressNotes") : t("card.resolution")}：
+            </strong>
+            {card.notes}
+          </p>
+        ) : null}
+      </section>
+
+      {canEdit && options ? (
+        <details className="card">
+          <summary>{t("card.edit")}</summary>
+          <CardForm
+            key={card.version}
+            board={card.board}
+            values={{
+              ...card,
+              assigneeIds: card.assignees.map((a) => a.id),
+              householdIds: card.beneficiaries.map((b) => b.id),
+            }}
+            options={options}
+            submitLabel={t("form.save")}
+          />
+        </details>
+      ) : null}
+
+      {canEdit ? (
+        <Form method="post" className="archive-form">
+          <input type="hidden" name="version" value={card.version} />
+          <input type="hidden" name="formId" value="archive" />
+          <FieldErrors errors={archiveErrors} />
+          {card.archivedAt ? (
+            <button type="submit" name="intent" value="restore" className="button">
+              {t("card.restore")}
+            </button>
+          ) : (
+            <button type="submit" name="intent" value="archive" className="button">
+              {t("card.archive")}
+            </button>
+          )}
+        </Form>
+      ) : null}
+
+      <section className="card" aria-labelledby="comments-title" id="comments">
+        <h2 id="comments-title">{t("card.comments")}</h2>
+        {comments.length === 0 ? <p className="muted">{t("card.noComments")}</p> : null}
+        <ul className="opinions">
+          {comments.map((c) => (
+            <li key={c.id}>
+              <p className="small muted">
+                {c.by ?? "—"} · {formatDateTime(locale, c.at)}
+              </p>
+              <p className="narrative">{c.body}</p>
+            </li>
+          ))}
+        </ul>
+        {canEdit ? (
+          <Form method="post" className="stack">
+            <input type="hidden" name="intent" value="comment" />
+            <input type="hidden" name="formId" value="comment" />
+            <div className="field">
+              <label htmlFor="comment-body">{t("card.addComment")}</label>
+              <textarea
+                id="comment-body"
+                name="body"
+                rows={3}
+                maxLength={2000}
+                aria-invalid={commentErrors ? true : undefined}
+              />
+              <FieldErrors errors={commentErrors} />
+            </div>
+            <button type="submit" className="button">
+              {t("card.addCommentSubmit")}
+            </button>
+          </Form>
+        ) : null}
+      </section>
+
+      <section className="card" aria-labelledby="history">
+        <h2 id="history">{t("card.history")}</h2>
+        <ol className="activity">
+          {events.map((e) => (
+            <li key={e.id} className="activity-entry">
+              <strong>{e.by ?? t("activity.system")}</strong> {eventText(t, card.board, e)}{" "}
+              <time dateTime={e.at} className="muted small">
+                {formatDateTime(locale, e.at)}
+              </time>
+            </li>
+          ))}
+        </ol>
+      </section>
+    </article>
+  );
+}

@@ -1,0 +1,60 @@
+/** The two boards' columns, limits and rules, shared by the board UI and the server. */
+import {
+  CASE_COLUMNS,
+  CASE_KINDS,
+  HELP_MEASURES,
+  PROJECT_COLUMNS,
+  type Board,
+  type BoardColumn,
+} from "../../db/schema";
+
+export const BOARD_COLUMNS: Record<Board, readonly BoardColumn[]> = {
+  project: PROJECT_COLUMNS,
+  case: CASE_COLUMNS,
+};
+
+/** Card kinds: official help-measure categories for projects, need types for cases. */
+export const BOARD_KINDS: Record<Board, readonly string[]> = {
+  project: HELP_MEASURES,
+  case: CASE_KINDS,
+};
+
+/** Columns where work is finished: a card there is never overdue. */
+const FINISHED: Record<Board, readonly BoardColumn[]> = {
+  project: ["done"],
+  case: ["resolved", "follow_up", "closed"],
+};
+
+/**
+ * Work-in-progress limits per column (per village board), shown on the column and warned when
+ * exceeded. County-wide boards multiply them by the number of villages shown.
+ */
+export const WIP_LIMITS: Partial<Record<Board, Partial<Record<BoardColumn, number>>>> = {
+  project: { in_progress: 3, acceptance: 2 },
+  case: { in_progress: 5 },
+};
+
+export function isBoard(value: unknown): value is Board {
+  return value === "project" || value === "case";
+}
+
+export function isColumnOf(board: Board, column: unknown): column is BoardColumn {
+  return (BOARD_COLUMNS[board] as readonly unknown[]).includes(column);
+}
+
+export function isFinished(board: Board, column: BoardColumn) {
+  return FINISHED[board].includes(column);
+}
+
+export function isCardOverdue(
+  card: { board: Board; column: BoardColumn; dueOn: string | null },
+  today: string,
+) {
+  return card.dueOn !== null && card.dueOn < today && !isFinished(card.board, card.column);
+}
+
+/** URL segment ↔ board. */
+export const BOARD_SEGMENTS: Record<Board, "projects" | "cases"> = {
+  project: "projects",
+  case: "cases",
+};

@@ -1,0 +1,218 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "~/db.server";
+import {
+  addComment,
+  createCard,
+  getCard,
+  listBoard,
+  moveCard,
+  setArchived,
+  updateCard,
+} from "~/models/card.server";
+import { seedOnce, viewerFor } from "./helpers";
+
+let weijiaId: string;
+let xianalingId: string;
+
+beforeAll(async () => {
+  await seedOnce();
+  const village = (name: string) =>
+    db.selectFrom("villages").select("id").where("name_zh", "=", name).executeTakeFirstOrThrow();
+  weijiaId = (await village("魏家村")).id;
+  xianalingId = (await village("下纳岭村")).id;
+});
+
+const base = { assigneeIds: [], householdIds: [] };
+
+async function column(villageId: string, columnKey: "proposed" | "approved") {
+  return db
+    .selectFrom("cards")
+    .select(["id", "position", "title"])
+    .where("board", "=", "project")
+    .where("village_id", "=", villageId)
+    .where("column_key", "=", columnKey)
+    .where("archived_at", "is", null)
+    .orderBy("position")
+    .execute();
+}
+
+async function card(id: string) {
+  return db.selectFrom("cards").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+}
+
+async function newProject(title: string, columnKey: "proposed" | "approved" = "proposed") {
+  const result = await createCard(await viewerFor("weijia"), weijiaId, "project", {
+    ...base,
+    title,
+    kind: "industry",
+    column: columnKey,
+  });
+  if (!result.ok) throw new Error(result.reason);
+  return result.value;
+}
+
+describe("boards", () => {
+  it("show a team its own village, a township leader its township, the county everything", async () => {
+    const mine = await listBoard(await viewerFor("weijia"), "case");
+    expect(new Set(mine.map((c) => c.villageId))).toEqual(new Set([weijiaId]));
+    const township = await listBoard(await viewerFor("daqinggou"), "case");
+    expect(new Set(township.map((c) => c.townshipName))).toEqual(new Set(["大青沟镇"]));
+    expect(township.every((c) => !c.canEdit)).toBe(true);
+    const county = await listBoard(await viewerFor("viewer"), "case");
+    expect(new Set(county.map((c) => c.villageId)).size).toBe(89);
+  });
+
+  it("hold the report's examples", async () => {
+    const all = await listBoard(await viewerFor("county"), "project");
+    expect(all.find((c) => c.villageName === "魏家村" && c.title.includes("养猪"))).toBeDefined();
+    expect(
+      all.find((c) => c.villageName === "下纳岭村" && c.title.includes("清华大学")),
+    ).toBeDefined();
+    const cases = await listBoard(await viewerFor("county"), "case");
+    expect(
+      cases.find((c) => c.villageName === "北朝碾村" && c.kind === "elder_care"),
+    ).toBeDefined();
+    expect(cases.find((c) => c.villageName === "大井村" && c.kind === "dispute")).toBeDefined();
+  });
+});
+
+describe("moving cards", () => {
+  it("puts a card after a neighbour and records the move", async () => {
+    const a = await newProject("A");
+    const b = await newProject("B");
+    const c = await newProject("C");
+    const viewer = await viewerFor("weijia");
+    const result = await moveCard(viewer, {
+      cardId: c,
+      column: "proposed",
+      afterId: a,
+      version: 1,
+    });
+    expect(result).toMatchObject({ ok: true, value: { version: 2 } });
+    expect(
+      (await column(weijiaId, "proposed")).map((x) => x.title).filter((t) => "ABC".includes(t)),
+    ).toEqual(["A", "C", "B"]);
+    const page = await getCard(viewer, c);
+    expect(page!.events[0]).toMatchObject({
+      action: "move",
+      changes: { from: "proposed", to: "proposed" },
+    });
+    void b;
+  });
+
+  it("rebalances the column when there is no room, keeping the order", async () => {
+    const viewer = await viewerFor("weijia");
+    const first = await newProject("R1", "approved");
+    const second = await newProject("R2", "approved");
+    // Squeeze the two cards together so no integer fits between them.
+    await db.updateTable("cards").set({ position: 10 }).where("id", "=", first).execute();
+    await db.updateTable("cards").set({ position: 11 }).where("id", "=", second).execute();
+    const mover = await newProject("R3", "proposed");
+    const result = await moveCard(viewer, {
+      cardId: mover,
+      column: "approved",
+      afterId: first,
+      version: 1,
+    });
+    expect(result).toMatchObject({ ok: true, value: { rebalanced: true } });
+    const approved = await column(weijiaId, "approved");
+    const titles = approved.map((x) => x.title);
+    expect(titles.indexOf("R3")).toBe(titles.indexOf("R1") + 1);
+    expect(titles.indexOf("R2")).toBe(titles.indexOf("R3") + 1);
+    const positions = approved.map((x) => x.position);
+    expect([...positions].sort((x, y) => x - y)).toEqual(positions);
+    expect(new Set(positions).size).toBe(positions.length);
+  });
+
+  it("refuses a stale version, an unknown column and a neighbour from another village; nothing changes", async () => {
+    const viewer = await viewerFor("weijia");
+    const id = await newProject("S");
+    const before = await card(id);
+    expect(await moveCard(viewer, { cardId: id, column: "approved", version: 99 })).toMatchObject({
+      ok: false,
+      reason: "conflict",
+      current: { column: "proposed" },
+    });
+    expect(
+      await moveCard(viewer, { cardId: id, column: "nowhere", version: before.version }),
+    ).toMatchObject({
+      ok: false,
+      reason: "invalid",
+      message: "card.unknownColumn",
+    });
+    const foreign = await db
+      .selectFrom("cards")
+      .select("id")
+      .where("village_id", "=", xianalingId)
+      .where("board", "=", "project")
+      .executeTakeFirstOrThrow();
+    expect(
+      await moveCard(viewer, {
+        cardId: id,
+        column: "approved",
+        afterId: foreign.id,
+        version: before.version,
+      }),
+    ).toMatchObject({ ok: false, reason: "invalid", message: "card.badNeighbour" });
+    expect(await card(id)).toEqual(before);
+  });
+
+  it("is refused to the township (forbidden) and to another team (not found)", async () => {
+    const id = await newProject("P");
+    const before = await card(id);
+    expect(
+      await moveCard(await viewerFor("daqinggou"), { cardId: id, column: "approved", version: 1 }),
+    ).toEqual({
+      ok: false,
+      reason: "forbidden",
+    });
+    expect(
+      await moveCard(await viewerFor("xianaling"), { cardId: id, column: "approved", version: 1 }),
+    ).toEqual({
+      ok: false,
+      reason: "not-found",
+    });
+    expect(await card(id)).toEqual(before);
+  });
+});
+
+describe("card edits", () => {
+  it("validate people and households against the village; archive and restore keep the history", async () => {
+    const viewer = await viewerFor("weijia");
+    const id = await newProject("E");
+    const foreignCadre = await db
+      .selectFrom("team_memberships")
+      .innerJoin("teams", "teams.id", "team_memberships.team_id")
+      .select("team_memberships.cadre_id")
+      .where("teams.village_id", "=", xianalingId)
+      .executeTakeFirstOrThrow();
+    expect(
+      await updateCard(viewer, id, {
+        ...base,
+        title: "E",
+        kind: "industry",
+        ownerId: foreignCadre.cadre_id,
+        version: 1,
+      }),
+    ).toMatchObject({ ok: false, reason: "invalid", field: "ownerId" });
+
+    expect((await setArchived(viewer, id, true, 1)).ok).toBe(true);
+    expect(
+      (await listBoard(viewer, "project", { villageId: weijiaId })).some((c) => c.id === id),
+    ).toBe(false);
+    expect(
+      (await listBoard(viewer, "project", { villageId: weijiaId, archived: true })).some(
+        (c) => c.id === id,
+      ),
+    ).toBe(true);
+    expect(await moveCard(viewer, { cardId: id, column: "approved", version: 2 })).toMatchObject({
+      message: "card.archivedNoMove",
+    });
+    expect((await setArchived(viewer, id, false, 2)).ok).toBe(true);
+    await addComment(viewer, id, "已和合作社确认");
+    const page = await getCard(viewer, id);
+    expect(page!.card.archivedAt).toBeNull();
+    expect(page!.comments.map((c) => c.body)).toEqual(["已和合作社确认"]);
+    expect(page!.events.map((e) => e.action)).toEqual(["comment", "restore", "archive", "create"]);
+  });
+});
