@@ -126,8 +126,11 @@ export function useBoardDnd({
 
   const announcements: Announcements = {
     onDragStart: ({ active }) => describe.pickedUp(where(containers, String(active.id))),
+    // Over itself means nothing moved yet: keep the pick-up announcement.
     onDragOver: ({ active, over }) =>
-      over ? describe.over(where(dragging?.items ?? containers, String(active.id))) : undefined,
+      over && over.id !== active.id
+        ? describe.over(where(dragging?.items ?? containers, String(active.id)))
+        : undefined,
     onDragEnd: ({ active, over }) =>
       over ? describe.dropped(where(dragging?.items ?? containers, String(active.id))) : undefined,
     onDragCancel: ({ active }) => {

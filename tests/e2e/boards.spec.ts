@@ -1,0 +1,193 @@
+import type { Locator, Page } from "@playwright/test";
+import {
+  expect,
+  expectAccessible,
+  signedInAs,
+  storageStateFor,
+  test,
+  waitForHydration,
+} from "./fixtures";
+
+const column = (page: Page, name: string) =>
+  page.locator("section.board-column", {
+    has: page.getByRole("heading", { level: 3, name: new RegExp(`^${name}`) }),
+  });
+const cardIn = (scope: Locator | Page, title: string) => {
+  const page = "page" in scope ? scope.page() : scope;
+  return scope
+    .locator("li.board-card")
+    .filter({ has: page.getByRole("link", { name: title, exact: true }) });
+};
+
+async function openBoard(page: Page, village: string, tab: "项目" | "服务个案") {
+  await page.goto(`/villages?q=${village}`);
+  await page.getByRole("link", { name: village }).click();
+  await page.getByRole("navigation", { name: "村庄栏目" }).getByRole("link", { name: tab }).click();
+  await expect(page.getByRole("link", { name: tab, exact: true })).toHaveAttribute(
+    "aria-current",
+    "page",
+  );
+}
+
+// These tests move 魏家村's and 下纳岭村's cards: one after another, on the desktop project.
+test.describe.configure({ mode: "serial" });
+
+test.describe("the work team of 魏家村 on its project board", () => {
+  test.use(signedInAs("weijia"));
+
+  test("drags a card with the mouse to another column; it stays there after a reload", async ({
+    page,
+  }) => {
+    await openBoard(page, "魏家村", "项目");
+    await waitForHydration(page);
+    const title = "绿色高效养猪项目（贫困户全覆盖）";
+    const card = cardIn(column(page, "实施中"), title);
+    await expect(card).toBeVisible();
+    const handle = card.getByRole("button", { name: `拖动「${title}」` });
+    const target = column(page, "验收").locator("ol.card-list");
+    const from = (await handle.boundingBox())!;
+    const to = (await target.boundingBox())!;
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(from.x + 20, from.y + 20, { steps: 5 });
+    await page.mouse.move(to.x + to.width / 2, to.y + 20, { steps: 15 });
+    await page.mouse.up();
+    await expect(cardIn(column(page, "验收"), title)).toBeVisible();
+    await page.reload();
+    await expect(cardIn(column(page, "验收"), title)).toBeVisible();
+    await expect(cardIn(column(page, "实施中"), title)).toHaveCount(0);
+  });
+
+  test("moves a card with the keyboard, and Escape puts a picked-up card back", async ({
+    page,
+  }) => {
+    await openBoard(page, "魏家村", "项目");
+    await waitForHydration(page);
+    const title = "绿色高效养猪项目（贫困户全覆盖）";
+    const handle = cardIn(page, title).getByRole("button", { name: `拖动「${title}」` });
+
+    // Pick up, move, cancel: nothing changes.
+    await handle.focus();
+    await page.keyboard.press("Space");
+    await expect(page.getByText(/已拿起「绿色高效养猪项目/)).toBeAttached();
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("Escape");
+    await expect(cardIn(column(page, "验收"), title)).toBeVisible();
+
+    // Pick up, one column right, drop: it is saved.
+    await handle.focus();
+    await page.keyboard.press("Space");
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("Space");
+    await expect(cardIn(column(page, "见效"), title)).toBeVisible();
+    await expect(page.getByText(/已放下「绿色高效养猪项目/)).toBeAttached();
+    await page.reload();
+    await expect(cardIn(column(page, "见效"), title)).toBeVisible();
+  });
+
+  test("a stale move is refused with a message and the board shows what the server holds", async ({
+    page,
+    browser,
+  }) => {
+    await openBoard(page, "魏家村", "项目");
+    await waitForHydration(page);
+    const title = "绿色高效养猪项目（贫困户全覆盖）";
+    // The county admin moves the same card meanwhile, in another browser.
+    const context = await browser.newContext({
+      storageState: storageStateFor("county"),
+      locale: "zh-CN",
+    });
+    const other = await context.newPage();
+    await other.goto(page.url());
+    await waitForHydration(other);
+    const theirs = cardIn(other, title);
+    await theirs.getByText("移动到…").click();
+    await theirs.getByLabel("栏目").selectOption({ label: "提议" });
+    await theirs.getByRole("button", { name: "移动" }).click();
+    await expect(cardIn(column(other, "提议"), title)).toBeVisible();
+    await context.close();
+
+    const mine = cardIn(page, title);
+    await mine.getByText("移动到…").click();
+    await mine.getByLabel("栏目").selectOption({ label: "验收" });
+    await mine.getByRole("button", { name: "移动" }).click();
+    await expect(page.getByRole("alert")).toContainText("这张卡片刚被别人修改或移动过");
+    await expect(cardIn(column(page, "提议"), title)).toBeVisible();
+    await expect(cardIn(column(page, "验收"), title)).toHaveCount(0);
+  });
+
+  test("archives a card and restores it; the history keeps every step", async ({ page }) => {
+    await openBoard(page, "魏家村", "项目");
+    await page.getByRole("link", { name: "扶贫车间（手工编织）" }).click();
+    await page.getByRole("button", { name: "归档" }).click();
+    await expect(page.getByText("已归档", { exact: true })).toBeVisible();
+    await page.getByRole("link", { name: "项目看板" }).click();
+    await expect(page.getByRole("link", { name: "扶贫车间（手工编织）" })).toHaveCount(0);
+    await page.getByRole("link", { name: "查看已归档" }).click();
+    await page.getByRole("link", { name: "扶贫车间（手工编织）" }).click();
+    await page.getByRole("button", { name: "恢复到看板" }).click();
+    const history = page.getByRole("region", { name: "全部记录" });
+    await expect(history.locator("li").nth(0)).toContainText("恢复到看板");
+    await expect(history.locator("li").nth(1)).toContainText("归档");
+    await page.getByRole("link", { name: "项目看板" }).click();
+    await expect(page.getByRole("link", { name: "扶贫车间（手工编织）" })).toBeVisible();
+    await expectAccessible(page);
+  });
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ ...signedInAs("xianaling"), javaScriptEnabled: false });
+
+  test("the “move to…” form moves a case", async ({ page }) => {
+    await openBoard(page, "下纳岭村", "服务个案");
+    const first = page.locator("section.board-column").first().locator("li.board-card").first();
+    const title = (await first.locator(".card-title").textContent())!;
+    await first.locator("summary", { hasText: "移动到…" }).click();
+    await first.getByLabel("栏目").selectOption({ label: "办结" });
+    await first.getByLabel("位置").selectOption({ label: "最前" });
+    await first.getByRole("button", { name: "移动" }).click();
+    await expect(column(page, "办结").locator("li.board-card").first()).toContainText(title);
+  });
+});
+
+test.describe("the township leader of 大青沟镇", () => {
+  test.use(signedInAs("daqinggou"));
+
+  test("sees 魏家村's board but cannot move its cards, even with a forged POST @phone", async ({
+    page,
+  }) => {
+    await openBoard(page, "魏家村", "项目");
+    await expect(page.locator("li.board-card").first()).toBeVisible();
+    await expect(page.getByRole("button", { name: /^拖动/ })).toHaveCount(0);
+    await expect(page.getByText("移动到…")).toHaveCount(0);
+    const href = await page.locator("li.board-card .card-title").first().getAttribute("href");
+    const response = await page.request.post(href!, {
+      form: { intent: "move", cardId: href!.split("/").pop()!, column: "done", version: "1" },
+    });
+    expect(response.status()).toBe(403);
+    await expectAccessible(page);
+  });
+});
+
+test.describe("the county", () => {
+  test.use(signedInAs("county"));
+
+  test("filters the county case board and groups it into swimlanes @phone", async ({ page }) => {
+    await page.goto("/boards/cases");
+    const summary = page.getByText(/^共 \d+ 张卡片/);
+    await expect(summary).toContainText(/共 \d+ 张卡片/);
+    const all = Number((await summary.textContent())!.match(/共 (\d+)/)![1]);
+    await page.getByLabel("乡镇").selectOption({ label: "大青沟镇" });
+    await page.getByLabel("分组（泳道）").selectOption({ label: "按工作队（村）" });
+    await page.getByRole("button", { name: "应用筛选" }).click();
+    await expect(page).toHaveURL(/lanes=village/);
+    const lanes = page.locator("section.board-lane");
+    await expect(lanes).toHaveCount(7);
+    const filtered = Number((await summary.textContent())!.match(/共 (\d+)/)![1]);
+    expect(filtered).toBeLessThan(all);
+    await expect(lanes.getByRole("heading", { level: 2 }).first()).toBeVisible();
+    await page.getByLabel("只看逾期").check();
+    await page.getByRole("button", { name: "应用筛选" }).click();
+    await expect(page.locator("li.board-card:not(.is-overdue)")).toHaveCount(0);
+  });
+});
