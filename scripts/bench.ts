@@ -2,7 +2,9 @@
  * npm run bench — speed and size targets, measured on this machine (not in timed tests):
  *  - map data loader: median server-side time and gzip size, for 89 villages (the demo) and
  *    8,000 (province-scale synthetic data); targets for 8,000: ≤ 50 ms median, ≤ 300 KB gzip;
- *  - /map first-load JavaScript (gzip) before the lazy Leaflet chunk; target ≤ 100 KiB.
+ *  - /map first-load JavaScript (gzip) before the lazy Leaflet chunk; target ≤ 100 KiB;
+ *  - the county case board with 2,000 cards: loader ≤ 100 ms median; a move (with or without a
+ *    column rebalance) ≤ 20 ms median; the board page's first-load JavaScript ≤ 130 KiB gzip.
  * Needs a production build (`npm run build`). Exits 1 if a target is missed.
  */
 import { execFileSync } from "node:child_process";
@@ -72,6 +74,41 @@ for (const kind of ["demo", "province"] as const) {
   row(`${result.villages} villages: process RSS`, `${result.rssMiB.toFixed(0)} MiB`);
 }
 
+console.log("\nCase board, county admin, 2,000 cards:");
+{
+  const out = execFileSync("npx", ["tsx", "scripts/bench-board.ts"], {
+    env: { ...process.env, DATABASE_URL: await makeDatabase("demo"), NODE_ENV: "production" },
+    encoding: "utf8",
+  });
+  const board = JSON.parse(out.trim().split("\n").pop()!) as {
+    cards: number;
+    loaderMedianMs: number;
+    columnSize: number;
+    moveMedianMs: number;
+    rebalanceMoveMedianMs: number;
+    rebalanced: number;
+  };
+  row("cards on the board", String(board.cards), "2,000", board.cards >= 2000);
+  row(
+    "board loader: median time",
+    `${board.loaderMedianMs.toFixed(1)} ms`,
+    "≤ 100 ms",
+    board.loaderMedianMs <= 100,
+  );
+  row(
+    "move: median time",
+    `${board.moveMedianMs.toFixed(1)} ms`,
+    "≤ 20 ms",
+    board.moveMedianMs <= 20,
+  );
+  row(
+    `move with rebalance (column of ${board.columnSize}): median`,
+    `${board.rebalanceMoveMedianMs.toFixed(1)} ms`,
+    "≤ 20 ms",
+    board.rebalanced > 0 && board.rebalanceMoveMedianMs <= 20,
+  );
+}
+
 // First-load JS of /map: the entry, root, the layout and the map route with their static imports.
 const manifestFile = fs.readdirSync("public/build").find((f) => /^manifest-.*\.js$/.test(f));
 if (!manifestFile) {
@@ -112,6 +149,27 @@ row(
 row(
   "lazy map chunk (Leaflet, clusters)",
   `${(lazy.reduce((s, f) => s + gz(f), 0) / KiB).toFixed(1)} KiB`,
+);
+
+// First-load JS of a board page: the village project board (the same chunks serve the county board).
+const boardFiles = new Set<string>([manifest.entry.module, ...(manifest.entry.imports ?? [])]);
+for (const id of [
+  "root",
+  "routes/_app",
+  "routes/_app.villages.$villageId",
+  "routes/_app.villages.$villageId.$board",
+]) {
+  const route = manifest.routes[id]!;
+  boardFiles.add(route.module);
+  for (const f of route.imports ?? []) boardFiles.add(f);
+}
+const boardLoad = [...boardFiles].reduce((sum, f) => sum + gz(f), 0);
+console.log("\nBoard page JavaScript (gzip):");
+row(
+  "first load (entry, root, layouts, board route)",
+  `${(boardLoad / KiB).toFixed(1)} KiB`,
+  "≤ 130 KiB",
+  boardLoad <= 130 * KiB,
 );
 
 if (failures.length) {

@@ -5,7 +5,7 @@
  * server confirms or refuses.
  */
 import { Link, useFetcher, useFetchers, useRevalidator, useSubmit } from "@remix-run/react";
-import { useEffect, type CSSProperties } from "react";
+import { useEffect, useState, type CSSProperties } from "react";
 import { useHydrated } from "remix-utils/use-hydrated";
 import type { Board, BoardColumn } from "../../db/schema";
 import { formatDate, messageWithParams, translateMessage, useLocale, useT } from "~/i18n";
@@ -55,6 +55,38 @@ interface PendingMove {
   place?: string;
 }
 
+interface Refusal {
+  title: string;
+  message: string;
+  params?: Record<string, string | number>;
+}
+
+/**
+ * Watches one card's move fetcher from a stable place in the tree. A refused card goes back to its
+ * column — a remount of the card, which would drop the reply — so the board hears about refusals
+ * here, shows why, and reloads to show what the server holds (e.g. someone moved it meanwhile).
+ */
+function MoveWatcher({
+  cardId,
+  title,
+  onRefused,
+}: {
+  cardId: string;
+  title: string;
+  onRefused: (r: Refusal) => void;
+}) {
+  const fetcher = useFetcher<MoveReply>({ key: `move-${cardId}` });
+  const revalidator = useRevalidator();
+  const reply = fetcher.state === "idle" ? fetcher.data : undefined;
+  useEffect(() => {
+    if (!reply || reply.ok) return;
+    onRefused({ title, message: reply.message, params: reply.params });
+    if (revalidator.state === "idle") revalidator.revalidate();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once per reply
+  }, [reply]);
+  return null;
+}
+
 /** Pending moves (optimistic UI): every in-flight move fetcher's form data. */
 function usePendingMoves(): PendingMove[] {
   return useFetchers()
@@ -100,6 +132,7 @@ export function BoardView({
   const t = useT();
   const submit = useSubmit();
   const pending = usePendingMoves();
+  const [refusal, setRefusal] = useState<Refusal | null>(null);
   const columns = BOARD_COLUMNS[board];
   const byId = new Map(cards.map((c) => [c.id, c]));
 
@@ -167,6 +200,20 @@ export function BoardView({
 
   return (
     <DndContext {...dnd.contextProps}>
+      <div role="alert" className="move-error-region">
+        {refusal ? (
+          <p className="error-box move-error">
+            {t("board.moveRefused")} {refusal.title ? `「${refusal.title}」` : ""}
+            {translateMessage(t, messageWithParams(refusal.message, refusal.params))}{" "}
+            <button type="button" className="button-link" onClick={() => setRefusal(null)}>
+              {t("board.dismiss")}
+            </button>
+          </p>
+        ) : null}
+      </div>
+      {cards.map((card) => (
+        <MoveWatcher key={card.id} cardId={card.id} title={card.title} onRefused={setRefusal} />
+      ))}
       <div className="board-lanes">
         {laneList.map((lane) => (
           <section
@@ -266,7 +313,6 @@ function CardItem({ card, showVillage }: { card: BoardCard; showVillage: boolean
   const t = useT();
   const locale = useLocale();
   const fetcher = useFetcher<MoveReply>({ key: `move-${card.id}` });
-  const revalidator = useRevalidator();
   const {
     attributes,
     listeners,
@@ -276,14 +322,6 @@ function CardItem({ card, showVillage }: { card: BoardCard; showVillage: boolean
     transition,
     isDragging,
   } = useSortable({ id: card.id, disabled: !card.canEdit });
-  const refused =
-    fetcher.state === "idle" && fetcher.data && !fetcher.data.ok ? fetcher.data : null;
-  // A refused move: the card is already back (the pending move ended); reload the board so it
-  // shows what the server holds, e.g. after someone else moved the card meanwhile.
-  useEffect(() => {
-    if (refused && revalidator.state === "idle") revalidator.revalidate();
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- once per refusal
-  }, [refused]);
   const style: CSSProperties = { transform: CSS.Transform.toString(transform), transition };
   const kindKey = card.board === "project" ? `measure.${card.kind}` : `caseKind.${card.kind}`;
   return (
@@ -334,12 +372,6 @@ function CardItem({ card, showVillage }: { card: BoardCard; showVillage: boolean
               {t("board.due", { date: formatDate(locale, card.dueOn) })}
             </span>
           ) : null}
-        </p>
-      ) : null}
-      {refused ? (
-        <p role="alert" className="move-error">
-          {t("board.moveRefused")}{" "}
-          {translateMessage(t, messageWithParams(refused.message, refused.params))}
         </p>
       ) : null}
       {card.canEdit ? <MoveToForm card={card} fetcher={fetcher} /> : null}

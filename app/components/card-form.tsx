@@ -74,7 +74,7 @@ export function CardForm({
           notes: values.notes ?? undefined,
         }
       : { urgency: board === "case" ? "normal" : undefined },
-    shouldValidate: "onBlur",
+    shouldValidate: "onSubmit",
     shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: CardSchema }),
   });

@@ -50,7 +50,7 @@ export function HouseholdForm({
         value: incomeByYear.has(year) ? String(incomeByYear.get(year)) : undefined,
       })),
     },
-    shouldValidate: "onBlur",
+    shouldValidate: "onSubmit",
     shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: HouseholdSchema }),
   });

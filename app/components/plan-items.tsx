@@ -159,7 +159,7 @@ export function PlanSummaryForm({
       targetExitYear: String(plan.targetExitYear),
       narrative: plan.narrative,
     },
-    shouldValidate: "onBlur",
+    shouldValidate: "onSubmit",
     shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: PlanSchema }),
   });
@@ -229,7 +229,7 @@ export function IndicatorItem({ indicator, canEdit }: { indicator: Indicator; ca
       measuredOn: indicator.computed ? undefined : (indicator.measuredOn ?? undefined),
       evidence: indicator.evidence ?? undefined,
     },
-    shouldValidate: "onBlur",
+    shouldValidate: "onSubmit",
     shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: IndicatorSchema }),
   });
@@ -411,7 +411,7 @@ export function NewIndicatorForm() {
     id: `${formId}-form`,
     lastResult: reply?.result,
     defaultValue: { comparison: "at_least" },
-    shouldValidate: "onBlur",
+    shouldValidate: "onSubmit",
     shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: NewIndicatorSchema }),
   });
@@ -507,7 +507,7 @@ export function MilestoneItem({
       doneOn: milestone.doneOn ?? undefined,
       evidence: milestone.evidence ?? undefined,
     },
-    shouldValidate: "onBlur",
+    shouldValidate: "onSubmit",
     shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: MilestoneSchema }),
   });
@@ -592,7 +592,7 @@ export function NewMilestoneForm({ owners }: { owners: { id: string; name: strin
     id: `${formId}-form`,
     lastResult: reply?.result,
     defaultValue: { status: "planned" },
-    shouldValidate: "onBlur",
+    shouldValidate: "onSubmit",
     shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: NewMilestoneSchema }),
   });
@@ -621,7 +621,7 @@ export function OpinionForm() {
   const [form, fields] = useForm<z.input<typeof OpinionSchema>>({
     id: `${formId}-form`,
     lastResult: reply?.result,
-    shouldValidate: "onBlur",
+    shouldValidate: "onSubmit",
     shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: OpinionSchema }),
   });

@@ -41,7 +41,7 @@ export function PositionForm({
     id: `position-${villageId}`,
     lastResult: result,
     defaultValue: { lat: String(lat), lon: String(lon) },
-    shouldValidate: "onBlur",
+    shouldValidate: "onSubmit",
     shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: PositionSchema }),
   });

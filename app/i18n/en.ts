@@ -735,4 +735,5 @@ export const en: Catalogue = {
   "field.follow_up_on": "Follow-up",
   "field.notes": "Notes",
   "field.kind": "Kind",
+  "board.dismiss": "Dismiss",
 };

@@ -714,6 +714,7 @@ export const zhCN = {
   "field.follow_up_on": "回访日期",
   "field.notes": "进展／结果",
   "field.kind": "类别",
+  "board.dismiss": "知道了",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

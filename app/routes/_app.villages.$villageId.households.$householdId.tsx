@@ -262,9 +262,9 @@ function StepForm({ step, version, today }: { step: string; version: number; tod
     id: `step-${step}`,
     lastResult: reply?.result,
     defaultValue: { doneOn: today },
-    shouldValidate: "onBlur",
-    // Revalidate while typing, not on blur: a message vanishing on blur moves the button away
-    // from under the pointer between mousedown and mouseup, and the click is lost.
+    shouldValidate: "onSubmit",
+    // Validate on submit, then while typing — never on blur: a message appearing or vanishing on
+    // blur moves the button from under the pointer between mousedown and mouseup (a lost click).
     shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: ExitStepSchema }),
   });

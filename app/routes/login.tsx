@@ -60,7 +60,7 @@ export default function Login() {
   const [form, fields] = useForm<z.input<typeof LoginSchema>>({
     id: "login",
     lastResult,
-    shouldValidate: "onBlur",
+    shouldValidate: "onSubmit",
     shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: LoginSchema }),
   });

@@ -71,13 +71,16 @@ test.describe("the work team of 魏家村 on its project board", () => {
     await page.keyboard.press("Space");
     await expect(page.getByText(/已拿起「绿色高效养猪项目/)).toBeAttached();
     await page.keyboard.press("ArrowRight");
+    await expect(page.getByText(/移到「见效」/)).toBeAttached();
     await page.keyboard.press("Escape");
+    await expect(page.getByText(/已取消移动/)).toBeAttached();
     await expect(cardIn(column(page, "验收"), title)).toBeVisible();
 
     // Pick up, one column right, drop: it is saved.
     await handle.focus();
     await page.keyboard.press("Space");
     await page.keyboard.press("ArrowRight");
+    await expect(page.getByText(/移到「见效」/)).toBeAttached();
     await page.keyboard.press("Space");
     await expect(cardIn(column(page, "见效"), title)).toBeVisible();
     await expect(page.getByText(/已放下「绿色高效养猪项目/)).toBeAttached();
@@ -111,9 +114,31 @@ test.describe("the work team of 魏家村 on its project board", () => {
     await mine.getByText("移动到…").click();
     await mine.getByLabel("栏目").selectOption({ label: "验收" });
     await mine.getByRole("button", { name: "移动" }).click();
-    await expect(page.getByRole("alert")).toContainText("这张卡片刚被别人修改或移动过");
+    await expect(page.getByRole("alert").filter({ hasText: "未能移动" })).toContainText(
+      "这张卡片刚被别人修改或移动过",
+    );
     await expect(cardIn(column(page, "提议"), title)).toBeVisible();
     await expect(cardIn(column(page, "验收"), title)).toHaveCount(0);
+  });
+
+  test("registers a case: bad input is refused with the typed values kept", async ({ page }) => {
+    await openBoard(page, "魏家村", "服务个案");
+    await page.getByRole("link", { name: "登记服务个案" }).click();
+    await expect(page.getByRole("heading", { level: 2, name: "登记服务个案" })).toBeVisible();
+    await waitForHydration(page);
+    await page.getByLabel("类别").selectOption({ label: "养老照护" });
+    await page.getByLabel("当事人").fill("独居老人");
+    await page.getByLabel("完成期限").fill("1999-01-01");
+    await page.getByRole("button", { name: "登记服务个案" }).click();
+    await expect(page.getByText("请填写此项。")).toBeVisible();
+    await expect(page.getByText("日期须在 2014-01-01 至 2035-12-31 之间。")).toBeVisible();
+    await expect(page.getByLabel("当事人")).toHaveValue("独居老人");
+    await page.getByLabel("标题").fill("冬季送煤上门");
+    await page.getByLabel("完成期限").fill("2020-12-20");
+    await page.getByRole("checkbox").first().check();
+    await page.getByRole("button", { name: "登记服务个案" }).click();
+    await expect(page.getByText("已添加卡片。")).toBeVisible();
+    await expect(cardIn(column(page, "登记"), "冬季送煤上门")).toContainText("独居老人");
   });
 
   test("archives a card and restores it; the history keeps every step", async ({ page }) => {

@@ -1,0 +1,74 @@
+import { parseWithZod } from "@conform-to/zod";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { notFound, requireViewer } from "~/auth.server";
+import { CardForm } from "~/components/card-form";
+import { db } from "~/db.server";
+import { useT } from "~/i18n";
+import { authorizeVillage } from "~/models/access.server";
+import { cardOptions, createCard } from "~/models/card.server";
+import { CardSchema, cardInput } from "~/schemas/card";
+import { BOARD_SEGMENTS } from "~/utils/boards";
+import { formReply, invalidReply } from "~/utils/form-reply.server";
+import { villageTabTitle } from "~/utils/meta";
+import type { Board } from "../../db/schema";
+
+export const meta: MetaFunction = (args) =>
+  villageTabTitle(args, args.params.board === "cases" ? "card.new.case" : "card.new.project");
+
+function boardOf(segment: string | undefined): Board {
+  if (segment === "projects") return "project";
+  if (segment === "cases") return "case";
+  notFound();
+}
+
+/** A new project or case: its own page, so the board itself loads no form code. */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request);
+  const board = boardOf(params.board);
+  const villageId = params.villageId ?? "";
+  const auth = await authorizeVillage(db, viewer, villageId, "update:village");
+  if (!auth.ok) notFound();
+  return { board, villageId, options: await cardOptions(villageId) };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const viewer = await requireViewer(request);
+  const board = boardOf(params.board);
+  const villageId = params.villageId ?? "";
+  const submission = parseWithZod(await request.formData(), { schema: CardSchema });
+  if (submission.status !== "success") return invalidReply("card-create", submission);
+  if (submission.value.board !== board || submission.value.intent !== "create") {
+    return invalidReply("card-create", submission);
+  }
+  const result = await createCard(viewer, villageId, board, cardInput(submission.value));
+  return formReply(
+    "card-create",
+    submission,
+    result,
+    `/villages/${villageId}/${BOARD_SEGMENTS[board]}?created=1`,
+  );
+}
+
+export default function NewCard() {
+  const t = useT();
+  const { board, villageId, options } = useLoaderData<typeof loader>();
+  return (
+    <div className="stack-lg">
+      <p>
+        <Link to={`/villages/${villageId}/${BOARD_SEGMENTS[board]}`}>
+          ← {t(`board.title.${board}`)}
+        </Link>
+      </p>
+      <h2>{t(`card.new.${board}`)}</h2>
+      <div className="card">
+        <CardForm
+          board={board}
+          values={null}
+          options={options}
+          submitLabel={t(`card.new.${board}`)}
+        />
+      </div>
+    </div>
+  );
+}
