@@ -736,4 +736,5 @@ export const en: Catalogue = {
   "field.notes": "Notes",
   "field.kind": "Kind",
   "board.dismiss": "Dismiss",
+  "board.filter.assignee": "Assignee or owner",
 };

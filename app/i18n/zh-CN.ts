@@ -715,6 +715,7 @@ export const zhCN = {
   "field.notes": "进展／结果",
   "field.kind": "类别",
   "board.dismiss": "知道了",
+  "board.filter.assignee": "承办人／负责人",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -21,6 +21,7 @@ const FiltersSchema = z.object({
   village: optional(z.string().max(64)),
   kind: optional(z.string().max(30)),
   mine: optional(z.literal("1")),
+  assignee: optional(z.string().max(64)),
   overdue: optional(z.literal("1")),
   lanes: optional(z.enum(["township", "village"])),
   all: optional(z.literal("1")),
@@ -39,20 +40,35 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       townshipId: filters.township,
       villageId: filters.village,
       kind: filters.kind && BOARD_KINDS[board].includes(filters.kind) ? filters.kind : undefined,
-      assigneeId: filters.mine ? (cadreId ?? "\u0000none") : undefined,
+      assigneeId: filters.mine ? (cadreId ?? "\u0000none") : filters.assignee,
       overdue: Boolean(filters.overdue),
     }),
     listTownshipOptions(viewer),
   ]);
+  // Assignees to filter by: the people on the cards the viewer can see (or on the filtered ones).
+  const assignees = [
+    ...new Map(cards.flatMap((c) => c.assignees).map((a) => [a.id, a.name])).entries(),
+  ]
+    .map(([id, name]) => ({ id, name }))
+    .sort((a, b) => a.name.localeCompare(b.name, "zh-CN"));
   const villages = [...new Map(cards.map((c) => [c.villageId, c.villageName])).entries()].map(
     ([id, name]) => ({ id, name }),
   );
-  return { board, cards, filters, townships, villages, hasCadre: viewer.role === "team_member" };
+  return {
+    board,
+    cards,
+    filters,
+    townships,
+    villages,
+    assignees,
+    hasCadre: viewer.role === "team_member",
+  };
 }
 
 export default function AggregateBoard() {
   const t = useT();
-  const { board, cards, filters, townships, villages, hasCadre } = useLoaderData<typeof loader>();
+  const { board, cards, filters, townships, villages, assignees, hasCadre } =
+    useLoaderData<typeof loader>();
   const location = useLocation();
   const other: Board = board === "project" ? "case" : "project";
   const kindPrefix = board === "project" ? "measure" : "caseKind";
@@ -102,6 +118,17 @@ export default function AggregateBoard() {
             {BOARD_KINDS[board].map((k) => (
               <option key={k} value={k}>
                 {t(`${kindPrefix}.${k}` as "measure.industry")}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="f-assignee">{t("board.filter.assignee")}</label>
+          <select id="f-assignee" name="assignee" defaultValue={filters.assignee ?? ""}>
+            <option value="">{t("villages.filter.all")}</option>
+            {assignees.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name}
               </option>
             ))}
           </select>

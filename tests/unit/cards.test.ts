@@ -62,6 +62,18 @@ describe("boards", () => {
     expect(new Set(county.map((c) => c.villageId)).size).toBe(89);
   });
 
+  it("filter by assignee: every card shown has that person, and none with them is left out", async () => {
+    const viewer = await viewerFor("county");
+    const all = await listBoard(viewer, "case");
+    const someone = all.find((c) => c.assignees.length)!.assignees[0]!;
+    const theirs = await listBoard(viewer, "case", { assigneeId: someone.id });
+    expect(theirs.length).toBeGreaterThan(0);
+    expect(theirs.every((c) => c.assignees.some((a) => a.id === someone.id))).toBe(true);
+    expect(theirs.length).toBe(
+      all.filter((c) => c.assignees.some((a) => a.id === someone.id)).length,
+    );
+  });
+
   it("hold the report's examples", async () => {
     const all = await listBoard(await viewerFor("county"), "project");
     expect(all.find((c) => c.villageName === "魏家村" && c.title.includes("养猪"))).toBeDefined();
