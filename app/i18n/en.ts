@@ -678,7 +678,7 @@ export const en: Catalogue = {
   "board.lanes.none": "None",
   "board.lanes.township": "By township",
   "board.lanes.village": "By team (village)",
-  "board.summary": "{count} cards, {overdue} overdue.",
+  "board.summary": "Cards: {count}; overdue: {overdue}.",
   "card.title": "Title",
   "card.kind": "Kind",
   "card.column": "Column",
