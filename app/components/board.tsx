@@ -5,7 +5,7 @@
  * server confirms or refuses.
  */
 import { Link, useFetcher, useFetchers, useRevalidator, useSubmit } from "@remix-run/react";
-import { useEffect, useState, type CSSProperties } from "react";
+import { memo, useEffect, useState, type CSSProperties } from "react";
 import { useHydrated } from "remix-utils/use-hydrated";
 import type { Board, BoardColumn } from "../../db/schema";
 import { formatDate, messageWithParams, translateMessage, useLocale, useT } from "~/i18n";
@@ -35,7 +35,7 @@ interface Lane {
 }
 
 const SEP = "::";
-export const COLUMN_PAGE = 60;
+export const COLUMN_PAGE = 30;
 
 function laneOf(card: BoardCard, lanes: Lanes) {
   if (lanes === "township") return { key: card.townshipId, label: card.townshipName };
@@ -198,6 +198,11 @@ export function BoardView({
     },
   });
 
+  // Only cards on screen can move: watch those (a 2,000-card board shows 60 per column).
+  const watched = Object.values(dnd.items).flatMap((ids) =>
+    expanded ? ids : ids.slice(0, COLUMN_PAGE),
+  );
+
   return (
     <DndContext {...dnd.contextProps}>
       <div role="alert" className="move-error-region">
@@ -211,8 +216,8 @@ export function BoardView({
           </p>
         ) : null}
       </div>
-      {cards.map((card) => (
-        <MoveWatcher key={card.id} cardId={card.id} title={card.title} onRefused={setRefusal} />
+      {watched.map((id) => (
+        <MoveWatcher key={id} cardId={id} title={byId.get(id)!.title} onRefused={setRefusal} />
       ))}
       <div className="board-lanes">
         {laneList.map((lane) => (
@@ -309,7 +314,14 @@ function Column({
   );
 }
 
-function CardItem({ card, showVillage }: { card: BoardCard; showVillage: boolean }) {
+/** Memoised: a pick-up re-renders the board, and unchanged cards should not redo their work. */
+const CardItem = memo(function CardItem({
+  card,
+  showVillage,
+}: {
+  card: BoardCard;
+  showVillage: boolean;
+}) {
   const t = useT();
   const locale = useLocale();
   const fetcher = useFetcher<MoveReply>({ key: `move-${card.id}` });
@@ -377,7 +389,7 @@ function CardItem({ card, showVillage }: { card: BoardCard; showVillage: boolean
       {card.canEdit ? <MoveToForm card={card} fetcher={fetcher} /> : null}
     </li>
   );
-}
+});
 
 /** "Move to…" without dragging (WCAG 2.2 2.5.7) and without JavaScript. */
 function MoveToForm({
@@ -389,36 +401,41 @@ function MoveToForm({
 }) {
   const t = useT();
   const hydrated = useHydrated();
+  const [open, setOpen] = useState(false);
   const selectId = `move-${card.id}-column`;
   return (
-    <details className="move-to">
+    // With JavaScript the form is built only when opened: hundreds of cards each carrying a form
+    // made picking a card up slow. Without JavaScript it is always in the page.
+    <details className="move-to" onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>
         {t("board.moveTo")}
         <span className="visually-hidden"> {card.title}</span>
       </summary>
-      <fetcher.Form method="post" action={`/cards/${card.id}`} className="move-to-form">
-        <input type="hidden" name="intent" value="move" />
-        <input type="hidden" name="cardId" value={card.id} />
-        <input type="hidden" name="version" value={card.version} />
-        {/* Without JavaScript the action redirects back to the board; with it, the fetcher stays. */}
-        {hydrated ? null : <input type="hidden" name="redirectTo" value="back" />}
-        <label htmlFor={selectId}>{t("board.moveToColumn")}</label>
-        <select id={selectId} name="column" defaultValue={card.column}>
-          {BOARD_COLUMNS[card.board].map((c) => (
-            <option key={c} value={c}>
-              {t(`board.column.${card.board}.${c}` as "board.column.project.proposed")}
-            </option>
-          ))}
-        </select>
-        <label htmlFor={`${selectId}-place`}>{t("board.moveToPlace")}</label>
-        <select id={`${selectId}-place`} name="place" defaultValue="bottom">
-          <option value="top">{t("board.place.top")}</option>
-          <option value="bottom">{t("board.place.bottom")}</option>
-        </select>
-        <button type="submit" className="button">
-          {t("board.moveSubmit")}
-        </button>
-      </fetcher.Form>
+      {hydrated && !open ? null : (
+        <fetcher.Form method="post" action={`/cards/${card.id}`} className="move-to-form">
+          <input type="hidden" name="intent" value="move" />
+          <input type="hidden" name="cardId" value={card.id} />
+          <input type="hidden" name="version" value={card.version} />
+          {/* Without JavaScript the action redirects back to the board; with it, the fetcher stays. */}
+          {hydrated ? null : <input type="hidden" name="redirectTo" value="back" />}
+          <label htmlFor={selectId}>{t("board.moveToColumn")}</label>
+          <select id={selectId} name="column" defaultValue={card.column}>
+            {BOARD_COLUMNS[card.board].map((c) => (
+              <option key={c} value={c}>
+                {t(`board.column.${card.board}.${c}` as "board.column.project.proposed")}
+              </option>
+            ))}
+          </select>
+          <label htmlFor={`${selectId}-place`}>{t("board.moveToPlace")}</label>
+          <select id={`${selectId}-place`} name="place" defaultValue="bottom">
+            <option value="top">{t("board.place.top")}</option>
+            <option value="bottom">{t("board.place.bottom")}</option>
+          </select>
+          <button type="submit" className="button">
+            {t("board.moveSubmit")}
+          </button>
+        </fetcher.Form>
+      )}
     </details>
   );
 }
