@@ -30,11 +30,13 @@ const { n } = await db
   .where("archived_at", "is", null)
   .executeTakeFirstOrThrow();
 const now = new Date().toISOString();
+// The first 400 go into one village's "in progress" column: a rebalance there renumbers 400 cards.
+const BIG_COLUMN = 400;
 const extra = Array.from({ length: TARGET_CARDS - Number(n) }, (_, i) => ({
   id: newId(),
   board: "case" as const,
-  village_id: villages[i % villages.length]!.id,
-  column_key: CASE_COLUMNS[i % CASE_COLUMNS.length]!,
+  village_id: i < BIG_COLUMN ? villages[0]!.id : villages[i % villages.length]!.id,
+  column_key: i < BIG_COLUMN ? ("in_progress" as const) : CASE_COLUMNS[i % CASE_COLUMNS.length]!,
   position: 100_000 + i * 1024,
   title: `基准个案 ${i + 1}`,
   kind: CASE_KINDS[i % CASE_KINDS.length]!,
