@@ -8,7 +8,14 @@ import { Link, useFetcher, useFetchers, useRevalidator, useSubmit } from "@remix
 import { memo, useEffect, useState, type CSSProperties } from "react";
 import { useHydrated } from "remix-utils/use-hydrated";
 import type { Board, BoardColumn } from "../../db/schema";
-import { formatDate, messageWithParams, translateMessage, useLocale, useT } from "~/i18n";
+import {
+  formatDate,
+  formatList,
+  messageWithParams,
+  translateMessage,
+  useLocale,
+  useT,
+} from "~/i18n";
 import type { BoardCard } from "~/models/card.server";
 import { BOARD_COLUMNS, WIP_LIMITS } from "~/utils/boards";
 import {
@@ -368,7 +375,14 @@ const CardItem = memo(function CardItem({
           <span> · {card.person}</span>
         ) : null}
         {card.assignees.length ? (
-          <span> · {card.assignees.map((a) => a.name).join("、")}</span>
+          <span>
+            {" "}
+            ·{" "}
+            {formatList(
+              locale,
+              card.assignees.map((a) => a.name),
+            )}
+          </span>
         ) : null}
       </p>
       {card.dueOn || card.urgency === "urgent" || card.urgency === "high" ? (

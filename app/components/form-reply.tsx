@@ -1,9 +1,20 @@
 /**
- * The client half of app/utils/form-reply.server.ts: which form an action reply belongs to, and the
- * conflict notice that shows the newer saved values next to what the person typed.
+ * The client half of app/utils/form-reply.server.ts: which form an action reply belongs to, the
+ * conflict notice that shows the newer saved values next to what the person typed, and the one
+ * way an edit form is wired (Conform options, hidden intent/formId/version, errors, save button).
  */
-import type { SubmissionResult } from "@conform-to/react";
-import { useActionData } from "@remix-run/react";
+import {
+  getFormProps,
+  useForm,
+  type DefaultValue,
+  type FormMetadata,
+  type SubmissionResult,
+} from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod";
+import { Form, useActionData, useNavigation } from "@remix-run/react";
+import type { ReactNode } from "react";
+import type { z } from "zod";
+import { FieldErrors } from "~/components/field-errors";
 import { formatDateTime, useLocale, useT } from "~/i18n";
 
 export interface FormReply {
@@ -62,5 +73,91 @@ export function ConflictNotice({
       ) : null}
       <p className="small">{t("conflict.keep")}</p>
     </div>
+  );
+}
+
+/**
+ * A Conform form answered by `formReply`: validated on submit, then on input — never on blur, where
+ * a message appearing or vanishing moves the button from under the pointer and the click is lost.
+ */
+export function useEditForm<Schema extends z.ZodTypeAny>(
+  formId: string,
+  schema: Schema,
+  defaultValue?: DefaultValue<z.input<Schema>>,
+) {
+  const reply = useFormReply(formId);
+  const [form, fields] = useForm<z.input<Schema>>({
+    id: `${formId}-form`,
+    lastResult: reply?.result,
+    defaultValue,
+    shouldValidate: "onSubmit",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema }),
+  });
+  return { form, fields, reply };
+}
+
+/** Submit button that says so while its own form is being saved. */
+export function SaveButton({ formId, label }: { formId: string; label?: string }) {
+  const t = useT();
+  const navigation = useNavigation();
+  const busy = navigation.state === "submitting" && navigation.formData?.get("formId") === formId;
+  return (
+    <button type="submit" className="button button-primary" disabled={busy}>
+      {busy ? t("form.saving") : (label ?? t("form.save"))}
+    </button>
+  );
+}
+
+/**
+ * The frame of every edit form: a plain Remix <Form> (works without JavaScript) with the intent,
+ * the form id its reply is matched by, the version it was shown with (or the newer one after a
+ * conflict, so saving again overwrites knowingly), the conflict notice, form-level errors and Save.
+ */
+export function EditForm({
+  form,
+  formId,
+  intent,
+  reply,
+  version,
+  hidden,
+  describeConflict,
+  submitLabel,
+  className = "form-grid",
+  children,
+}: {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any form's metadata
+  form: FormMetadata<any, string[]>;
+  formId: string;
+  intent: string;
+  reply: FormReply | undefined;
+  version?: number;
+  hidden?: Record<string, string>;
+  describeConflict?: Parameters<typeof ConflictNotice>[0]["describe"];
+  submitLabel?: string;
+  className?: string;
+  children: ReactNode;
+}) {
+  return (
+    <Form method="post" preventScrollReset {...getFormProps(form)} className={className}>
+      <input type="hidden" name="intent" value={intent} />
+      <input type="hidden" name="formId" value={formId} />
+      {version !== undefined ? (
+        <input type="hidden" name="version" value={reply?.conflict?.version ?? version} />
+      ) : null}
+      {Object.entries(hidden ?? {}).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+      {reply?.conflict ? (
+        <ConflictNotice conflict={reply.conflict} describe={describeConflict ?? (() => null)} />
+      ) : null}
+      {children}
+      <div id={form.errorId} className="wide" role="alert">
+        <FieldErrors errors={form.errors} />
+      </div>
+      <div className="wide">
+        <SaveButton formId={formId} label={submitLabel} />
+      </div>
+    </Form>
   );
 }

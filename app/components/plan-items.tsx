@@ -3,24 +3,10 @@
  * form is a plain Remix <Form> (works without JavaScript), folded in a <details> on the item it
  * changes, and carries the version it was shown with.
  */
-import { getFormProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod";
-import { Form, useNavigation } from "@remix-run/react";
-import type { z } from "zod";
-import { ConflictNotice, useFormReply } from "~/components/form-reply";
-import { FieldErrors } from "~/components/field-errors";
+import { EditForm, useEditForm } from "~/components/form-reply";
 import { InputField, SelectField, TextareaField } from "~/components/form-fields";
-import {
-  formatDate,
-  formatNumber,
-  formatPercent,
-  formatYuan,
-  translateMessage,
-  useLocale,
-  useT,
-  type Locale,
-  type Translate,
-} from "~/i18n";
+import { formatIndicatorValue, indicatorName } from "~/utils/indicators";
+import { formatDate, translateMessage, useLocale, useT, type Locale, type Translate } from "~/i18n";
 import type { IndicatorView, MilestoneView } from "~/models/plan.server";
 import {
   IndicatorSchema,
@@ -31,33 +17,10 @@ import {
   PlanSchema,
 } from "~/schemas/plan";
 import { MILESTONE_STATUSES, INDICATOR_COMPARISONS } from "../../db/schema";
-import type { ReadinessItem } from "~/utils/exit-rules";
-import { messageWithParams } from "~/i18n";
+import { readinessMessage, type ReadinessItem } from "~/utils/exit-rules";
 
 type Indicator = Omit<IndicatorView, "kind"> & { kind: string };
 type Milestone = MilestoneView;
-
-export function indicatorName(t: Translate, indicator: { kind: string; name: string | null }) {
-  if (indicator.kind === "custom") return indicator.name ?? "";
-  const key = `indicator.kind.${indicator.kind}`;
-  return t.has(key) ? t(key) : indicator.kind;
-}
-
-export function formatIndicatorValue(
-  t: Translate,
-  locale: Locale,
-  indicator: { comparison: string; unit: string | null },
-  value: number | null,
-) {
-  if (value === null || value === undefined) return "—";
-  if (indicator.comparison === "yes") return value >= 1 ? t("common.yes") : t("common.no");
-  if (indicator.unit === "ratio") return formatPercent(locale, value);
-  if (indicator.unit === "yuan_per_year")
-    return t("unit.yuanPerYear", { value: formatYuan(locale, value) });
-  return indicator.unit
-    ? `${formatNumber(locale, value)} ${indicator.unit}`
-    : formatNumber(locale, value);
-}
 
 function MetBadge({ met }: { met: boolean | null }) {
   const t = useT();
@@ -76,28 +39,11 @@ function displayNumber(indicator: { unit: string | null }, value: number | null)
   return indicator.unit === "ratio" ? String(Math.round(value * 100000) / 1000) : String(value);
 }
 
-function SaveButton({ formId, label }: { formId: string; label?: string }) {
-  const t = useT();
-  const navigation = useNavigation();
-  const busy = navigation.state === "submitting" && navigation.formData?.get("formId") === formId;
-  return (
-    <button type="submit" className="button button-primary" disabled={busy}>
-      {busy ? t("form.saving") : (label ?? t("form.save"))}
-    </button>
-  );
-}
-
 export function ReadinessChecklist({ items }: { items: ReadinessItem[] }) {
   const t = useT();
   const blocking = items.filter((i) => i.blocking);
   const open = items.filter((i) => !i.blocking);
-  const text = (item: ReadinessItem) => {
-    const params = { ...item.params };
-    if (typeof params.kind === "string" && params.kind !== "custom") {
-      params.name = t(`indicator.kind.${params.kind}` as "indicator.kind.hardened_road");
-    }
-    return translateMessage(t, messageWithParams(item.key, params));
-  };
+  const text = (item: ReadinessItem) => translateMessage(t, readinessMessage(item));
   return (
     <section
       aria-labelledby="readiness"
@@ -148,41 +94,31 @@ export function PlanSummaryForm({
 }) {
   const t = useT();
   const formId = "plan";
-  const reply = useFormReply(formId);
-  const [form, fields] = useForm<z.input<typeof PlanSchema>>({
-    id: `${formId}-form`,
-    lastResult: reply?.result,
-    defaultValue: {
-      startYear: String(plan.startYear),
-      attackEndYear: String(plan.attackEndYear),
-      endYear: String(plan.endYear),
-      targetExitYear: String(plan.targetExitYear),
-      narrative: plan.narrative,
-    },
-    shouldValidate: "onSubmit",
-    shouldRevalidate: "onInput",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: PlanSchema }),
+  const { form, fields, reply } = useEditForm(formId, PlanSchema, {
+    startYear: String(plan.startYear),
+    attackEndYear: String(plan.attackEndYear),
+    endYear: String(plan.endYear),
+    targetExitYear: String(plan.targetExitYear),
+    narrative: plan.narrative,
   });
   if (!canEdit) return null;
   return (
     <details className="edit" open={Boolean(reply)}>
       <summary>{t("plan.edit")}</summary>
-      <Form method="post" preventScrollReset {...getFormProps(form)} className="form-grid">
-        <input type="hidden" name="intent" value="plan" />
-        <input type="hidden" name="formId" value={formId} />
-        <input type="hidden" name="version" value={reply?.conflict?.version ?? plan.version} />
-        {reply?.conflict ? (
-          <ConflictNotice
-            conflict={reply.conflict}
-            describe={(field, value) =>
-              field === "narrative"
-                ? { label: t("plan.narrative"), value: String(value ?? "") }
-                : field === "target_exit_year"
-                  ? { label: t("plan.targetExitYear"), value: String(value) }
-                  : null
-            }
-          />
-        ) : null}
+      <EditForm
+        form={form}
+        formId={formId}
+        intent="plan"
+        reply={reply}
+        version={plan.version}
+        describeConflict={(field, value) =>
+          field === "narrative"
+            ? { label: t("plan.narrative"), value: String(value ?? "") }
+            : field === "target_exit_year"
+              ? { label: t("plan.targetExitYear"), value: String(value) }
+              : null
+        }
+      >
         <InputField
           field={fields.targetExitYear}
           label={t("plan.targetExitYear")}
@@ -201,13 +137,7 @@ export function PlanSummaryForm({
           className="wide"
           rows={4}
         />
-        <div id={form.errorId} className="wide">
-          <FieldErrors errors={form.errors} />
-        </div>
-        <div className="wide">
-          <SaveButton formId={formId} />
-        </div>
-      </Form>
+      </EditForm>
     </details>
   );
 }
@@ -216,22 +146,14 @@ export function IndicatorItem({ indicator, canEdit }: { indicator: Indicator; ca
   const t = useT();
   const locale = useLocale();
   const formId = `indicator-${indicator.id}`;
-  const reply = useFormReply(formId);
   const yesNo = indicator.comparison === "yes";
-  const [form, fields] = useForm<z.input<typeof IndicatorSchema>>({
-    id: `${formId}-form`,
-    lastResult: reply?.result,
-    defaultValue: {
-      baseline: displayNumber(indicator, indicator.baseline),
-      target: displayNumber(indicator, indicator.target),
-      current: indicator.computed ? undefined : displayNumber(indicator, indicator.current),
-      threshold: yesNo ? undefined : displayNumber(indicator, indicator.threshold),
-      measuredOn: indicator.computed ? undefined : (indicator.measuredOn ?? undefined),
-      evidence: indicator.evidence ?? undefined,
-    },
-    shouldValidate: "onSubmit",
-    shouldRevalidate: "onInput",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: IndicatorSchema }),
+  const { form, fields, reply } = useEditForm(formId, IndicatorSchema, {
+    baseline: displayNumber(indicator, indicator.baseline),
+    target: displayNumber(indicator, indicator.target),
+    current: indicator.computed ? undefined : displayNumber(indicator, indicator.current),
+    threshold: yesNo ? undefined : displayNumber(indicator, indicator.threshold),
+    measuredOn: indicator.computed ? undefined : (indicator.measuredOn ?? undefined),
+    evidence: indicator.evidence ?? undefined,
   });
   const name = indicatorName(t, indicator);
   const value = (v: number | null) => formatIndicatorValue(t, locale, indicator, v);
@@ -282,7 +204,9 @@ export function IndicatorItem({ indicator, canEdit }: { indicator: Indicator; ca
       </dl>
       {indicator.evidence ? (
         <p className="evidence">
-          <span className="muted">{t("indicator.evidence")}：</span>
+          <span className="muted">
+            {t("common.labelColon", { label: t("indicator.evidence") })}
+          </span>
           {indicator.evidence}
         </p>
       ) : null}
@@ -292,34 +216,28 @@ export function IndicatorItem({ indicator, canEdit }: { indicator: Indicator; ca
             {t("form.edit")}
             <span className="visually-hidden"> {name}</span>
           </summary>
-          <Form method="post" preventScrollReset {...getFormProps(form)} className="form-grid">
-            <input type="hidden" name="intent" value="indicator" />
-            <input type="hidden" name="formId" value={formId} />
-            <input type="hidden" name="id" value={indicator.id} />
-            <input
-              type="hidden"
-              name="version"
-              value={reply?.conflict?.version ?? indicator.version}
-            />
-            {reply?.conflict ? (
-              <ConflictNotice
-                conflict={reply.conflict}
-                describe={(field, v) => {
-                  const label = {
-                    baseline: t("indicator.baseline"),
-                    target: t("indicator.target"),
-                    current_value: t("indicator.current"),
-                    evidence: t("indicator.evidence"),
-                  }[field];
-                  if (!label) return null;
-                  return {
-                    label,
-                    value:
-                      field === "evidence" ? String(v ?? "—") : value((v as number | null) ?? null),
-                  };
-                }}
-              />
-            ) : null}
+          <EditForm
+            form={form}
+            formId={formId}
+            intent="indicator"
+            reply={reply}
+            version={indicator.version}
+            hidden={{ id: indicator.id }}
+            describeConflict={(field, v) => {
+              const label = {
+                baseline: t("indicator.baseline"),
+                target: t("indicator.target"),
+                current_value: t("indicator.current"),
+                evidence: t("indicator.evidence"),
+              }[field];
+              if (!label) return null;
+              return {
+                label,
+                value:
+                  field === "evidence" ? String(v ?? "—") : value((v as number | null) ?? null),
+              };
+            }}
+          >
             {indicator.computed ? null : yesNo ? (
               <SelectField
                 field={fields.current}
@@ -382,13 +300,7 @@ export function IndicatorItem({ indicator, canEdit }: { indicator: Indicator; ca
               label={t("indicator.evidence")}
               className="wide"
             />
-            <div id={form.errorId} className="wide">
-              <FieldErrors errors={form.errors} />
-            </div>
-            <div className="wide">
-              <SaveButton formId={formId} />
-            </div>
-          </Form>
+          </EditForm>
         </details>
       ) : null}
     </li>
@@ -406,21 +318,19 @@ function thresholdText(t: Translate, locale: Locale, indicator: Indicator) {
 export function NewIndicatorForm() {
   const t = useT();
   const formId = "add-indicator";
-  const reply = useFormReply(formId);
-  const [form, fields] = useForm<z.input<typeof NewIndicatorSchema>>({
-    id: `${formId}-form`,
-    lastResult: reply?.result,
-    defaultValue: { comparison: "at_least" },
-    shouldValidate: "onSubmit",
-    shouldRevalidate: "onInput",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: NewIndicatorSchema }),
+  const { form, fields, reply } = useEditForm(formId, NewIndicatorSchema, {
+    comparison: "at_least",
   });
   return (
     <details className="edit" open={Boolean(reply)}>
       <summary>{t("indicator.add")}</summary>
-      <Form method="post" preventScrollReset {...getFormProps(form)} className="form-grid">
-        <input type="hidden" name="intent" value="add-indicator" />
-        <input type="hidden" name="formId" value={formId} />
+      <EditForm
+        form={form}
+        formId={formId}
+        intent="add-indicator"
+        reply={reply}
+        submitLabel={t("indicator.addSubmit")}
+      >
         <InputField field={fields.name} label={t("indicator.name")} className="wide" />
         <SelectField
           field={fields.comparison}
@@ -437,13 +347,7 @@ export function NewIndicatorForm() {
         <InputField field={fields.current} label={t("indicator.current")} inputMode="decimal" />
         <InputField field={fields.measuredOn} label={t("indicator.measuredOn")} type="date" />
         <TextareaField field={fields.evidence} label={t("indicator.evidence")} className="wide" />
-        <div id={form.errorId} className="wide">
-          <FieldErrors errors={form.errors} />
-        </div>
-        <div className="wide">
-          <SaveButton formId={formId} label={t("indicator.addSubmit")} />
-        </div>
-      </Form>
+      </EditForm>
     </details>
   );
 }
@@ -495,21 +399,13 @@ export function MilestoneItem({
   const t = useT();
   const locale = useLocale();
   const formId = `milestone-${milestone.id}`;
-  const reply = useFormReply(formId);
-  const [form, fields] = useForm<z.input<typeof MilestoneSchema>>({
-    id: `${formId}-form`,
-    lastResult: reply?.result,
-    defaultValue: {
-      title: milestone.title,
-      dueOn: milestone.dueOn,
-      ownerId: milestone.ownerId ?? "",
-      status: milestone.status,
-      doneOn: milestone.doneOn ?? undefined,
-      evidence: milestone.evidence ?? undefined,
-    },
-    shouldValidate: "onSubmit",
-    shouldRevalidate: "onInput",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: MilestoneSchema }),
+  const { form, fields, reply } = useEditForm(formId, MilestoneSchema, {
+    title: milestone.title,
+    dueOn: milestone.dueOn,
+    ownerId: milestone.ownerId ?? "",
+    status: milestone.status,
+    doneOn: milestone.doneOn ?? undefined,
+    evidence: milestone.evidence ?? undefined,
   });
   return (
     <li
@@ -534,7 +430,9 @@ export function MilestoneItem({
       </p>
       {milestone.evidence ? (
         <p className="evidence">
-          <span className="muted">{t("milestone.evidence")}：</span>
+          <span className="muted">
+            {t("common.labelColon", { label: t("milestone.evidence") })}
+          </span>
           {milestone.evidence}
         </p>
       ) : null}
@@ -544,40 +442,28 @@ export function MilestoneItem({
             {t("form.edit")}
             <span className="visually-hidden"> {milestone.title}</span>
           </summary>
-          <Form method="post" preventScrollReset {...getFormProps(form)} className="form-grid">
-            <input type="hidden" name="intent" value="milestone" />
-            <input type="hidden" name="formId" value={formId} />
-            <input type="hidden" name="id" value={milestone.id} />
-            <input
-              type="hidden"
-              name="version"
-              value={reply?.conflict?.version ?? milestone.version}
-            />
-            {reply?.conflict ? (
-              <ConflictNotice
-                conflict={reply.conflict}
-                describe={(field, v) => {
-                  if (field === "title") return { label: t("milestone.title"), value: String(v) };
-                  if (field === "status")
-                    return {
-                      label: t("milestone.status"),
-                      value: t(`milestone.status.${v as Milestone["status"]}`),
-                    };
-                  if (field === "due_on") return { label: t("milestone.dueOn"), value: String(v) };
-                  if (field === "evidence")
-                    return { label: t("milestone.evidence"), value: String(v ?? "—") };
-                  return null;
-                }}
-              />
-            ) : null}
+          <EditForm
+            form={form}
+            formId={formId}
+            intent="milestone"
+            reply={reply}
+            version={milestone.version}
+            hidden={{ id: milestone.id }}
+            describeConflict={(field, v) => {
+              if (field === "title") return { label: t("milestone.title"), value: String(v) };
+              if (field === "status")
+                return {
+                  label: t("milestone.status"),
+                  value: t(`milestone.status.${v as Milestone["status"]}`),
+                };
+              if (field === "due_on") return { label: t("milestone.dueOn"), value: String(v) };
+              if (field === "evidence")
+                return { label: t("milestone.evidence"), value: String(v ?? "—") };
+              return null;
+            }}
+          >
             <MilestoneFields fields={fields} owners={owners} />
-            <div id={form.errorId} className="wide">
-              <FieldErrors errors={form.errors} />
-            </div>
-            <div className="wide">
-              <SaveButton formId={formId} />
-            </div>
-          </Form>
+          </EditForm>
         </details>
       ) : null}
     </li>
@@ -587,29 +473,19 @@ export function MilestoneItem({
 export function NewMilestoneForm({ owners }: { owners: { id: string; name: string }[] }) {
   const t = useT();
   const formId = "add-milestone";
-  const reply = useFormReply(formId);
-  const [form, fields] = useForm<z.input<typeof NewMilestoneSchema>>({
-    id: `${formId}-form`,
-    lastResult: reply?.result,
-    defaultValue: { status: "planned" },
-    shouldValidate: "onSubmit",
-    shouldRevalidate: "onInput",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: NewMilestoneSchema }),
-  });
+  const { form, fields, reply } = useEditForm(formId, NewMilestoneSchema, { status: "planned" });
   return (
     <details className="edit" open={Boolean(reply)}>
       <summary>{t("milestone.add")}</summary>
-      <Form method="post" preventScrollReset {...getFormProps(form)} className="form-grid">
-        <input type="hidden" name="intent" value="add-milestone" />
-        <input type="hidden" name="formId" value={formId} />
+      <EditForm
+        form={form}
+        formId={formId}
+        intent="add-milestone"
+        reply={reply}
+        submitLabel={t("milestone.addSubmit")}
+      >
         <MilestoneFields fields={fields} owners={owners} />
-        <div id={form.errorId} className="wide">
-          <FieldErrors errors={form.errors} />
-        </div>
-        <div className="wide">
-          <SaveButton formId={formId} label={t("milestone.addSubmit")} />
-        </div>
-      </Form>
+      </EditForm>
     </details>
   );
 }
@@ -617,20 +493,17 @@ export function NewMilestoneForm({ owners }: { owners: { id: string; name: strin
 export function OpinionForm() {
   const t = useT();
   const formId = "opinion";
-  const reply = useFormReply(formId);
-  const [form, fields] = useForm<z.input<typeof OpinionSchema>>({
-    id: `${formId}-form`,
-    lastResult: reply?.result,
-    shouldValidate: "onSubmit",
-    shouldRevalidate: "onInput",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: OpinionSchema }),
-  });
+  const { form, fields, reply } = useEditForm(formId, OpinionSchema);
   return (
     <details className="edit" open={Boolean(reply)}>
       <summary>{t("opinion.add")}</summary>
-      <Form method="post" preventScrollReset {...getFormProps(form)} className="form-grid">
-        <input type="hidden" name="intent" value="opinion" />
-        <input type="hidden" name="formId" value={formId} />
+      <EditForm
+        form={form}
+        formId={formId}
+        intent="opinion"
+        reply={reply}
+        submitLabel={t("opinion.addSubmit")}
+      >
         <InputField field={fields.gatheredOn} label={t("opinion.gatheredOn")} type="date" />
         <InputField
           field={fields.source}
@@ -638,13 +511,7 @@ export function OpinionForm() {
           hint={t("opinion.sourceHint")}
         />
         <TextareaField field={fields.content} label={t("opinion.content")} className="wide" />
-        <div id={form.errorId} className="wide">
-          <FieldErrors errors={form.errors} />
-        </div>
-        <div className="wide">
-          <SaveButton formId={formId} label={t("opinion.addSubmit")} />
-        </div>
-      </Form>
+      </EditForm>
     </details>
   );
 }

@@ -737,4 +737,6 @@ export const en: Catalogue = {
   "field.kind": "Kind",
   "board.dismiss": "Dismiss",
   "board.filter.assignee": "Assignee or owner",
+  "common.labelColon": "{label}: ",
+  "common.listSeparator": ", ",
 };

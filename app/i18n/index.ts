@@ -127,3 +127,8 @@ export function formatYuan(locale: Locale, value: number): string {
     maximumFractionDigits: 0,
   }).format(value);
 }
+
+/** "甲、乙和丙" / "a, b, and c": a list in the reader's language. */
+export function formatList(locale: Locale, items: readonly string[]): string {
+  return new Intl.ListFormat(locale, { type: "conjunction", style: "long" }).format(items);
+}

@@ -716,6 +716,8 @@ export const zhCN = {
   "field.kind": "类别",
   "board.dismiss": "知道了",
   "board.filter.assignee": "承办人／负责人",
+  "common.labelColon": "{label}：",
+  "common.listSeparator": "、",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

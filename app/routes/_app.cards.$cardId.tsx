@@ -12,7 +12,16 @@ import { DemoBadge } from "~/components/badges";
 import { CardForm } from "~/components/card-form";
 import type { MoveReply } from "~/components/board";
 import { FieldErrors } from "~/components/field-errors";
-import { formatDate, formatDateTime, formatYuan, useLocale, useT, type Translate } from "~/i18n";
+import {
+  formatDate,
+  formatDateTime,
+  formatList,
+  formatYuan,
+  useLocale,
+  useT,
+  type Locale,
+  type Translate,
+} from "~/i18n";
 import {
   addComment,
   cardOptions,
@@ -102,6 +111,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 function eventText(
   t: Translate,
+  locale: Locale,
   board: string,
   event: { action: string; changes: Record<string, unknown> },
 ) {
@@ -119,7 +129,7 @@ function eventText(
       const fields = Object.keys(event.changes).map((f) =>
         t.has(`field.${f}`) ? t(`field.${f}` as "field.title") : f,
       );
-      return t("card.event.edit", { fields: fields.join("、") || "—" });
+      return t("card.event.edit", { fields: formatList(locale, fields) || "—" });
     }
     default:
       return t(`card.event.${event.action}` as "card.event.archive");
@@ -230,7 +240,12 @@ export default function CardPage() {
               </div>
               <div>
                 <dt>{t("card.assignees")}</dt>
-                <dd>{card.assignees.map((a) => a.name).join("、") || "—"}</dd>
+                <dd>
+                  {formatList(
+                    locale,
+                    card.assignees.map((a) => a.name),
+                  ) || "—"}
+                </dd>
               </div>
               <div>
                 <dt>{t("card.followUpOn")}</dt>
@@ -245,10 +260,10 @@ export default function CardPage() {
         </dl>
         {card.board === "project" && card.beneficiaries.length ? (
           <p>
-            <strong>{t("card.beneficiaries")}：</strong>
+            <strong>{t("common.labelColon", { label: t("card.beneficiaries") })}</strong>
             {card.beneficiaries.map((b, i) => (
               <span key={b.id}>
-                {i ? "、" : ""}
+                {i ? t("common.listSeparator") : ""}
                 <Link to={`/villages/${card.villageId}/households/${b.id}`}>{b.name}</Link>
               </span>
             ))}
@@ -257,7 +272,9 @@ export default function CardPage() {
         {card.notes ? (
           <p className="narrative">
             <strong>
-              {card.board === "project" ? t("card.progressNotes") : t("card.resolution")}：
+              {t("common.labelColon", {
+                label: card.board === "project" ? t("card.progressNotes") : t("card.resolution"),
+              })}
             </strong>
             {card.notes}
           </p>
@@ -338,7 +355,7 @@ export default function CardPage() {
         <ol className="activity">
           {events.map((e) => (
             <li key={e.id} className="activity-entry">
-              <strong>{e.by ?? t("activity.system")}</strong> {eventText(t, card.board, e)}{" "}
+              <strong>{e.by ?? t("activity.system")}</strong> {eventText(t, locale, card.board, e)}{" "}
               <time dateTime={e.at} className="muted small">
                 {formatDateTime(locale, e.at)}
               </time>

@@ -1,15 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
-import {
-  formatDateTime,
-  formatPercent,
-  useLocale,
-  useT,
-  type Locale,
-  type Translate,
-} from "~/i18n";
+import { formatDateTime, formatList, useLocale, useT, type Locale, type Translate } from "~/i18n";
 import { OFFICIAL_INDICATORS } from "~/utils/exit-rules";
+import { formatIndicatorValue } from "~/utils/indicators";
 import { db } from "~/db.server";
 import { authorizeVillage } from "~/models/access.server";
 import { listActivity, type ActivityEntry } from "~/models/activity.server";
@@ -27,9 +21,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { villageId, entries, more: entries.length === 100 ? entries.at(-1)!.at : null };
 }
 
-const YES_NO_KINDS = new Set(
-  OFFICIAL_INDICATORS.filter((d) => d.comparison === "yes").map((d) => `indicator.kind.${d.kind}`),
-);
+/** Official indicators by the label their activity entries carry (`indicator.kind.<kind>`). */
+const OFFICIAL_BY_LABEL = new Map(OFFICIAL_INDICATORS.map((d) => [`indicator.kind.${d.kind}`, d]));
 const VALUE_FIELDS = new Set(["baseline", "target", "current_value", "threshold"]);
 
 /** A stored value as text: dates and numbers as they are, lists joined, nothing as a dash. */
@@ -42,8 +35,8 @@ function show(
 ): string {
   if (value === null || value === undefined || value === "") return "—";
   if (entry.entity === "indicator" && VALUE_FIELDS.has(field) && typeof value === "number") {
-    if (YES_NO_KINDS.has(entry.label)) return value >= 1 ? t("common.yes") : t("common.no");
-    if (entry.label === "indicator.kind.poverty_incidence") return formatPercent(locale, value);
+    const definition = OFFICIAL_BY_LABEL.get(entry.label);
+    if (definition) return formatIndicatorValue(t, locale, definition, value);
   }
   if (typeof value === "string" && t.has(`${fieldPrefix(field)}.${value}`)) {
     return t(`${fieldPrefix(field)}.${value}` as "cause.illness");
@@ -53,9 +46,10 @@ function show(
       const list = JSON.parse(value) as string[];
       const prefix = field === "help_measures" ? "measure" : "cause";
       return (
-        list
-          .map((v) => (t.has(`${prefix}.${v}`) ? t(`${prefix}.${v}` as "cause.illness") : v))
-          .join("、") || "—"
+        formatList(
+          locale,
+          list.map((v) => (t.has(`${prefix}.${v}`) ? t(`${prefix}.${v}` as "cause.illness") : v)),
+        ) || "—"
       );
     } catch {
       return value;

@@ -14,6 +14,7 @@ import {
   formatYuan,
   messageWithParams,
   translateMessage,
+  formatList,
   useLocale,
   useT,
 } from "~/i18n";
@@ -112,11 +113,21 @@ export default function HouseholdPage() {
           </div>
           <div>
             <dt>{t("household.otherCauses")}</dt>
-            <dd>{household.otherCauses.map((c) => t(`cause.${c}`)).join("、") || "—"}</dd>
+            <dd>
+              {formatList(
+                locale,
+                household.otherCauses.map((c) => t(`cause.${c}`)),
+              ) || "—"}
+            </dd>
           </div>
           <div>
             <dt>{t("household.helpMeasures")}</dt>
-            <dd>{household.helpMeasures.map((m) => t(`measure.${m}`)).join("、") || "—"}</dd>
+            <dd>
+              {formatList(
+                locale,
+                household.helpMeasures.map((m) => t(`measure.${m}`)),
+              ) || "—"}
+            </dd>
           </div>
           <div>
             <dt>{t("household.pairedCadre")}</dt>

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { notFound, requireViewer } from "~/auth.server";
 import { DemoBadge } from "~/components/badges";
 import { TableRegion } from "~/components/table-region";
-import { formatYuan, useLocale, useT } from "~/i18n";
+import { formatList, formatYuan, useLocale, useT } from "~/i18n";
 import { listHouseholds } from "~/models/household.server";
 import { HOUSEHOLD_STATUSES, POVERTY_CAUSES } from "../../db/schema";
 import { villageTabTitle } from "~/utils/meta";
@@ -151,7 +151,10 @@ export default function HouseholdsTab() {
                 <td>
                   {h.unmetGuarantees.length === 0
                     ? t("household.allGuaranteesMet")
-                    : h.unmetGuarantees.map((g) => t(`guarantee.${g}`)).join("、")}
+                    : formatList(
+                        locale,
+                        h.unmetGuarantees.map((g) => t(`guarantee.${g}`)),
+                      )}
                 </td>
                 <td>{h.pairedCadre ?? "—"}</td>
               </tr>

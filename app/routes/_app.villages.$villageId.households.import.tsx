@@ -11,7 +11,14 @@ import {
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
 import { db } from "~/db.server";
-import { translateMessage, messageWithParams, useT, type MessageKey } from "~/i18n";
+import {
+  formatList,
+  translateMessage,
+  messageWithParams,
+  useLocale,
+  useT,
+  type MessageKey,
+} from "~/i18n";
 import { authorizeVillage } from "~/models/access.server";
 import { ROSTER_COLUMNS, columnKey } from "~/utils/roster-columns";
 import {
@@ -164,6 +171,7 @@ const SHOWN_ROWS = 200;
 
 export default function ImportHouseholds() {
   const t = useT();
+  const locale = useLocale();
   const { villageId, maxMb } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
@@ -220,7 +228,10 @@ export default function ImportHouseholds() {
           {result.preview.missingColumns.length ? (
             <p role="alert" className="error-box">
               {t("import.households.missing", {
-                columns: result.preview.missingColumns.map((c) => t(columnKey(c))).join("、"),
+                columns: formatList(
+                  locale,
+                  result.preview.missingColumns.map((c) => t(columnKey(c))),
+                ),
               })}
             </p>
           ) : null}
@@ -251,7 +262,7 @@ export default function ImportHouseholds() {
               <p className="muted small">
                 {result.preview.incomeYears.length
                   ? t("import.households.incomeColumns", {
-                      years: result.preview.incomeYears.join("、"),
+                      years: formatList(locale, result.preview.incomeYears.map(String)),
                     })
                   : t("import.households.noIncomeColumns")}
               </p>

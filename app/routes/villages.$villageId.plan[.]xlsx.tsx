@@ -2,10 +2,12 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { notFound, requireViewer } from "~/auth.server";
 import { serverTranslator } from "~/i18n/catalogues.server";
 import { resolveLocale } from "~/i18n/locale.server";
-import { formatPercent, messageWithParams, translateMessage } from "~/i18n";
+import { formatPercent, translateMessage } from "~/i18n";
 import { getPlanPage } from "~/models/plan.server";
 import { getVillage } from "~/models/village.server";
 import { today } from "~/utils/dates";
+import { readinessMessage } from "~/utils/exit-rules";
+import { indicatorName } from "~/utils/indicators";
 import { writeWorkbook, xlsxResponse } from "~/utils/spreadsheet.server";
 
 /** The exit plan as .xlsx: the plan and readiness, indicators, milestones and opinions, one sheet each. */
@@ -26,8 +28,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       : i.unit === "ratio" && v !== null
         ? formatPercent(locale, v)
         : v;
-  const indicatorName = (i: (typeof page.indicators)[number]) =>
-    i.kind === "custom" ? (i.name ?? "") : t(`indicator.kind.${i.kind}`);
 
   const buffer = await writeWorkbook(
     [
@@ -59,13 +59,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
             t("readiness.title"),
             page.readiness.filter((r) => r.blocking).length === 0 ? t("readiness.ready") : "",
           ],
-          ...page.readiness.map((r) => {
-            const params = { ...r.params };
-            if (typeof params.kind === "string" && params.kind !== "custom") {
-              params.name = t(`indicator.kind.${params.kind}` as "indicator.kind.broadband");
-            }
-            return [r.blocking ? "✗" : "•", translateMessage(t, messageWithParams(r.key, params))];
-          }),
+          ...page.readiness.map((r) => [
+            r.blocking ? "✗" : "•",
+            translateMessage(t, readinessMessage(r)),
+          ]),
         ],
       },
       {
@@ -81,7 +78,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
           { header: t("indicator.evidence"), width: 40 },
         ],
         rows: page.indicators.map((i) => [
-          indicatorName(i),
+          indicatorName(t, i),
           i.comparison === "yes" ? t("indicator.mustBeYes") : value(i, i.threshold),
           value(i, i.baseline),
           value(i, i.target),

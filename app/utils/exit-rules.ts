@@ -15,6 +15,7 @@ import type {
   MilestoneStatus,
 } from "../../db/schema";
 import { EXIT_STEPS, GUARANTEES } from "../../db/schema";
+import { messageWithParams } from "~/i18n";
 
 /** Village exit: poverty incidence below 2% (central and eastern provinces, Hebei included). */
 export const INCIDENCE_THRESHOLD = 0.02;
@@ -160,6 +161,17 @@ export function readiness(
     }
   }
   return items;
+}
+
+/**
+ * A readiness item as a translatable message: an official indicator is named by its catalogue key
+ * (translated with the message), a team's own by the name it was given.
+ */
+export function readinessMessage(item: ReadinessItem): string {
+  const { kind, name } = item.params;
+  const named =
+    typeof kind === "string" && kind !== "custom" ? `indicator.kind.${kind}` : (name ?? "");
+  return messageWithParams(item.key, { ...item.params, name: named });
 }
 
 export function isOverdue(milestone: { dueOn: string; status: MilestoneStatus }, on: string) {
