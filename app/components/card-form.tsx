@@ -1,13 +1,8 @@
 /** Create or edit a project or case card (plain form: works without JavaScript). */
-import { getFormProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod";
-import { Form, useNavigation } from "@remix-run/react";
-import type { z } from "zod";
 import type { Board } from "../../db/schema";
 import { URGENCIES } from "../../db/schema";
-import { FieldErrors } from "~/components/field-errors";
 import { CheckboxGroup, InputField, SelectField, TextareaField } from "~/components/form-fields";
-import { ConflictNotice, useFormReply } from "~/components/form-reply";
+import { EditForm, useEditForm } from "~/components/form-reply";
 import { useT } from "~/i18n";
 import { CardSchema } from "~/schemas/card";
 import { BOARD_KINDS } from "~/utils/boards";
@@ -49,13 +44,11 @@ export function CardForm({
   submitLabel: string;
 }) {
   const t = useT();
-  const navigation = useNavigation();
   const formId = values ? "card-edit" : "card-create";
-  const reply = useFormReply(formId);
-  const [form, fields] = useForm<z.input<typeof CardSchema>>({
-    id: `${formId}-form`,
-    lastResult: reply?.result,
-    defaultValue: values
+  const { form, fields, reply } = useEditForm(
+    formId,
+    CardSchema,
+    values
       ? {
           title: values.title,
           kind: values.kind,
@@ -74,42 +67,36 @@ export function CardForm({
           notes: values.notes ?? undefined,
         }
       : { urgency: board === "case" ? "normal" : undefined },
-    shouldValidate: "onSubmit",
-    shouldRevalidate: "onInput",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: CardSchema }),
-  });
+  );
   const kindPrefix = board === "project" ? "measure" : "caseKind";
   const cadreOptions = options.cadres.map((c) => ({ value: c.id, label: c.name }));
   const householdOptions = options.households.map((h) => ({
     value: h.id,
     label: `${h.code} ${h.name}`,
   }));
-  const busy = navigation.state === "submitting";
   return (
-    <Form method="post" {...getFormProps(form)} className="form-grid">
-      <input type="hidden" name="intent" value={values ? "edit" : "create"} />
-      <input type="hidden" name="formId" value={formId} />
-      <input type="hidden" name="board" value={board} />
-      {values ? (
-        <input type="hidden" name="version" value={reply?.conflict?.version ?? values.version} />
-      ) : null}
-      {reply?.conflict ? (
-        <ConflictNotice
-          conflict={reply.conflict}
-          describe={(field, value) =>
-            field === "title"
-              ? { label: t("card.title"), value: String(value) }
-              : field === "column"
-                ? {
-                    label: t("card.column"),
-                    value: t(
-                      `board.column.${board}.${value as "proposed"}` as "board.column.project.proposed",
-                    ),
-                  }
-                : null
-          }
-        />
-      ) : null}
+    <EditForm
+      form={form}
+      formId={formId}
+      intent={values ? "edit" : "create"}
+      reply={reply}
+      version={values?.version}
+      hidden={{ board }}
+      submitLabel={submitLabel}
+      stayInPlace={false}
+      describeConflict={(field, value) =>
+        field === "title"
+          ? { label: t("card.title"), value: String(value) }
+          : field === "column"
+            ? {
+                label: t("card.column"),
+                value: t(
+                  `board.column.${board}.${value as "proposed"}` as "board.column.project.proposed",
+                ),
+              }
+            : null
+      }
+    >
       <InputField field={fields.title} label={t("card.title")} className="wide" />
       <SelectField
         field={fields.kind}
@@ -184,14 +171,6 @@ export function CardForm({
         className="wide"
         rows={3}
       />
-      <div id={form.errorId} className="wide">
-        <FieldErrors errors={form.errors} />
-      </div>
-      <div className="wide">
-        <button type="submit" className="button button-primary" disabled={busy}>
-          {submitLabel}
-        </button>
-      </div>
-    </Form>
+    </EditForm>
   );
 }

@@ -124,6 +124,7 @@ export function EditForm({
   describeConflict,
   submitLabel,
   className = "form-grid",
+  stayInPlace = true,
   children,
 }: {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any form's metadata
@@ -136,10 +137,17 @@ export function EditForm({
   describeConflict?: Parameters<typeof ConflictNotice>[0]["describe"];
   submitLabel?: string;
   className?: string;
+  /** Keep the scroll position after saving (an item on a long page), rather than open a new page. */
+  stayInPlace?: boolean;
   children: ReactNode;
 }) {
   return (
-    <Form method="post" preventScrollReset {...getFormProps(form)} className={className}>
+    <Form
+      method="post"
+      preventScrollReset={stayInPlace}
+      {...getFormProps(form)}
+      className={className}
+    >
       <input type="hidden" name="intent" value={intent} />
       <input type="hidden" name="formId" value={formId} />
       {version !== undefined ? (

@@ -1,11 +1,6 @@
 /** The roster record form, for a new household and for editing one (with or without JavaScript). */
-import { getFormProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod";
-import { Form, useNavigation } from "@remix-run/react";
-import type { z } from "zod";
 import { CheckboxGroup, InputField, SelectField } from "~/components/form-fields";
-import { ConflictNotice, useFormReply } from "~/components/form-reply";
-import { FieldErrors } from "~/components/field-errors";
+import { EditForm, useEditForm } from "~/components/form-reply";
 import { useT } from "~/i18n";
 import type { HouseholdDetail } from "~/models/household.server";
 import { HouseholdSchema } from "~/schemas/household";
@@ -23,79 +18,68 @@ export function HouseholdForm({
   submitLabel: string;
 }) {
   const t = useT();
-  const navigation = useNavigation();
   const formId = "household";
-  const reply = useFormReply(formId);
   const incomeByYear = new Map(household?.incomes.map((i) => [i.year, i.value]));
-  const [form, fields] = useForm<z.input<typeof HouseholdSchema>>({
-    id: `${formId}-form`,
-    lastResult: reply?.result,
-    defaultValue: {
-      code: household?.code,
-      headName: household?.headName,
-      members: household ? String(household.members) : undefined,
-      mainCause: household?.mainCause,
-      otherCauses: household?.otherCauses ?? [],
-      helpMeasures: household?.helpMeasures ?? [],
-      pairedCadreId: household?.pairedCadreId ?? "",
-      identifiedYear: household ? String(household.identifiedYear) : "2014",
-      food: household?.guarantees.food ?? "met",
-      education: household?.guarantees.education ?? "not_applicable",
-      medical: household?.guarantees.medical ?? "met",
-      housing: household?.guarantees.housing ?? "met",
-      water: household?.guarantees.water ?? "met",
-      monitored: household?.status === "monitored" ? "on" : undefined,
-      incomes: years.map((year) => ({
-        year: String(year),
-        value: incomeByYear.has(year) ? String(incomeByYear.get(year)) : undefined,
-      })),
-    },
-    shouldValidate: "onSubmit",
-    shouldRevalidate: "onInput",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: HouseholdSchema }),
+  const { form, fields, reply } = useEditForm(formId, HouseholdSchema, {
+    code: household?.code,
+    headName: household?.headName,
+    members: household ? String(household.members) : undefined,
+    mainCause: household?.mainCause,
+    otherCauses: household?.otherCauses ?? [],
+    helpMeasures: household?.helpMeasures ?? [],
+    pairedCadreId: household?.pairedCadreId ?? "",
+    identifiedYear: household ? String(household.identifiedYear) : "2014",
+    food: household?.guarantees.food ?? "met",
+    education: household?.guarantees.education ?? "not_applicable",
+    medical: household?.guarantees.medical ?? "met",
+    housing: household?.guarantees.housing ?? "met",
+    water: household?.guarantees.water ?? "met",
+    monitored: household?.status === "monitored" ? "on" : undefined,
+    incomes: years.map((year) => ({
+      year: String(year),
+      value: incomeByYear.has(year) ? String(incomeByYear.get(year)) : undefined,
+    })),
   });
   const incomeFields = fields.incomes.getFieldList();
   const causeOptions = POVERTY_CAUSES.map((c) => ({ value: c, label: t(`cause.${c}`) }));
-  const busy = navigation.state === "submitting";
   const exited = household?.status === "exited" || household?.status === "monitored";
 
   return (
-    <Form method="post" {...getFormProps(form)} className="form-grid card">
-      <input type="hidden" name="intent" value="household" />
-      <input type="hidden" name="formId" value={formId} />
-      {household ? (
-        <input type="hidden" name="version" value={reply?.conflict?.version ?? household.version} />
-      ) : null}
-      {reply?.conflict ? (
-        <ConflictNotice
-          conflict={reply.conflict}
-          describe={(field, value) => {
-            if (field === "incomes") {
-              const entries = Object.entries(value as Record<string, number>);
-              return {
-                label: t("household.incomes"),
-                value: entries.map(([y, v]) => `${y}: ${v}`).join("; ") || "—",
-              };
-            }
-            const labels: Record<string, string> = {
-              code: t("household.code"),
-              headName: t("household.head"),
-              members: t("household.members"),
-              mainCause: t("household.mainCause"),
-              identifiedYear: t("household.identifiedYear"),
-              status: t("household.status"),
-            };
-            if (!labels[field]) return null;
-            const shown =
-              field === "mainCause"
-                ? t(`cause.${value as (typeof POVERTY_CAUSES)[number]}`)
-                : field === "status"
-                  ? t(`householdStatus.${value as "poor"}`)
-                  : String(value);
-            return { label: labels[field]!, value: shown };
-          }}
-        />
-      ) : null}
+    <EditForm
+      form={form}
+      formId={formId}
+      intent="household"
+      reply={reply}
+      version={household?.version}
+      submitLabel={submitLabel}
+      className="form-grid card"
+      stayInPlace={false}
+      describeConflict={(field, value) => {
+        if (field === "incomes") {
+          const entries = Object.entries(value as Record<string, number>);
+          return {
+            label: t("household.incomes"),
+            value: entries.map(([y, v]) => `${y}: ${v}`).join("; ") || "—",
+          };
+        }
+        const labels: Record<string, string> = {
+          code: t("household.code"),
+          headName: t("household.head"),
+          members: t("household.members"),
+          mainCause: t("household.mainCause"),
+          identifiedYear: t("household.identifiedYear"),
+          status: t("household.status"),
+        };
+        if (!labels[field]) return null;
+        const shown =
+          field === "mainCause"
+            ? t(`cause.${value as (typeof POVERTY_CAUSES)[number]}`)
+            : field === "status"
+              ? t(`householdStatus.${value as "poor"}`)
+              : String(value);
+        return { label: labels[field]!, value: shown };
+      }}
+    >
       <InputField field={fields.code} label={t("household.code")} hint={t("household.codeHint")} />
       <InputField field={fields.headName} label={t("household.head")} />
       <InputField field={fields.members} label={t("household.members")} inputMode="numeric" />
@@ -168,14 +152,6 @@ export function HouseholdForm({
           {t("household.monitoredLabel")}
         </label>
       ) : null}
-      <div id={form.errorId} className="wide">
-        <FieldErrors errors={form.errors} />
-      </div>
-      <div className="wide">
-        <button type="submit" className="button button-primary" disabled={busy}>
-          {busy ? t("form.saving") : submitLabel}
-        </button>
-      </div>
-    </Form>
+    </EditForm>
   );
 }

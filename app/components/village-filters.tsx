@@ -2,6 +2,7 @@ import { Form, Link, useSearchParams } from "@remix-run/react";
 import { useDebounceSubmit } from "remix-utils/use-debounce-submit";
 import type { ReactNode } from "react";
 import { EXIT_STATUSES, UNIT_LEVELS, VILLAGE_TYPES } from "../../db/schema";
+import { FilterSelect } from "~/components/filter-select";
 import { useT } from "~/i18n";
 import { VILLAGE_SORTS, type VillageFilters } from "~/utils/village-list";
 
@@ -43,55 +44,40 @@ export function VillageFilterForm({
     >
       {hidden}
       {townships.length > 1 ? (
-        <div className="field">
-          <label htmlFor="f-township">{t("villages.filter.township")}</label>
-          <select id="f-township" name="township" defaultValue={filters.townshipId ?? ""}>
-            <option value="">{t("villages.filter.all")}</option>
-            {townships.map((tw) => (
-              <option key={tw.id} value={tw.id}>
-                {tw.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect
+          name="township"
+          label={t("villages.filter.township")}
+          value={filters.townshipId}
+          options={townships.map((tw) => ({ value: tw.id, label: tw.name }))}
+        />
       ) : null}
       {seesTypes ? (
-        <div className="field">
-          <label htmlFor="f-type">{t("villages.filter.type")}</label>
-          <select id="f-type" name="type" defaultValue={filters.type ?? ""}>
-            <option value="">{t("villages.filter.all")}</option>
-            {VILLAGE_TYPES.map((type) => (
-              <option key={type} value={type}>
-                {t(`villageType.${type}`)}
-                {count(byType?.[type] ?? (byType ? 0 : undefined))}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect
+          name="type"
+          label={t("villages.filter.type")}
+          value={filters.type}
+          options={VILLAGE_TYPES.map((type) => ({
+            value: type,
+            label: t(`villageType.${type}`) + count(byType?.[type] ?? (byType ? 0 : undefined)),
+          }))}
+        />
       ) : null}
-      <div className="field">
-        <label htmlFor="f-status">{t("villages.filter.status")}</label>
-        <select id="f-status" name="status" defaultValue={filters.status ?? ""}>
-          <option value="">{t("villages.filter.all")}</option>
-          {EXIT_STATUSES.map((status) => (
-            <option key={status} value={status}>
-              {t(`exitStatus.${status}`)}
-              {count(byStatus?.[status] ?? (byStatus ? 0 : undefined))}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="f-level">{t("map.filter.level")}</label>
-        <select id="f-level" name="level" defaultValue={filters.level ?? ""}>
-          <option value="">{t("villages.filter.all")}</option>
-          {UNIT_LEVELS.map((level) => (
-            <option key={level} value={level}>
-              {t(`level.${level}`)}
-            </option>
-          ))}
-        </select>
-      </div>
+      <FilterSelect
+        name="status"
+        label={t("villages.filter.status")}
+        value={filters.status}
+        options={EXIT_STATUSES.map((status) => ({
+          value: status,
+          label:
+            t(`exitStatus.${status}`) + count(byStatus?.[status] ?? (byStatus ? 0 : undefined)),
+        }))}
+      />
+      <FilterSelect
+        name="level"
+        label={t("map.filter.level")}
+        value={filters.level}
+        options={UNIT_LEVELS.map((level) => ({ value: level, label: t(`level.${level}`) }))}
+      />
       <div className="field">
         <label htmlFor="f-q">{t("villages.filter.search")}</label>
         <input

@@ -3,6 +3,7 @@ import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { z } from "zod";
 import { notFound, requireViewer } from "~/auth.server";
 import { BoardView, type Lanes } from "~/components/board";
+import { FilterSelect } from "~/components/filter-select";
 import { useT } from "~/i18n";
 import { listBoard } from "~/models/card.server";
 import { listTownshipOptions } from "~/models/township.server";
@@ -88,59 +89,44 @@ export default function AggregateBoard() {
       </div>
       <Form method="get" className="filters" role="search" aria-label={t("board.filters")}>
         {townships.length > 1 && !hasCadre ? (
-          <div className="field">
-            <label htmlFor="f-township">{t("villages.filter.township")}</label>
-            <select id="f-township" name="township" defaultValue={filters.township ?? ""}>
-              <option value="">{t("villages.filter.all")}</option>
-              {townships.map((tw) => (
-                <option key={tw.id} value={tw.id}>
-                  {tw.name}
-                </option>
-              ))}
-            </select>
-          </div>
+          <FilterSelect
+            name="township"
+            label={t("villages.filter.township")}
+            value={filters.township}
+            options={townships.map((tw) => ({ value: tw.id, label: tw.name }))}
+          />
         ) : null}
-        <div className="field">
-          <label htmlFor="f-village">{t("board.filter.village")}</label>
-          <select id="f-village" name="village" defaultValue={filters.village ?? ""}>
-            <option value="">{t("villages.filter.all")}</option>
-            {villages.map((v) => (
-              <option key={v.id} value={v.id}>
-                {v.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-kind">{t("card.kind")}</label>
-          <select id="f-kind" name="kind" defaultValue={filters.kind ?? ""}>
-            <option value="">{t("villages.filter.all")}</option>
-            {BOARD_KINDS[board].map((k) => (
-              <option key={k} value={k}>
-                {t(`${kindPrefix}.${k}` as "measure.industry")}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-assignee">{t("board.filter.assignee")}</label>
-          <select id="f-assignee" name="assignee" defaultValue={filters.assignee ?? ""}>
-            <option value="">{t("villages.filter.all")}</option>
-            {assignees.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-lanes">{t("board.lanes")}</label>
-          <select id="f-lanes" name="lanes" defaultValue={filters.lanes ?? ""}>
-            <option value="">{t("board.lanes.none")}</option>
-            <option value="township">{t("board.lanes.township")}</option>
-            <option value="village">{t("board.lanes.village")}</option>
-          </select>
-        </div>
+        <FilterSelect
+          name="village"
+          label={t("board.filter.village")}
+          value={filters.village}
+          options={villages.map((v) => ({ value: v.id, label: v.name }))}
+        />
+        <FilterSelect
+          name="kind"
+          label={t("card.kind")}
+          value={filters.kind}
+          options={BOARD_KINDS[board].map((k) => ({
+            value: k,
+            label: t(`${kindPrefix}.${k}` as "measure.industry"),
+          }))}
+        />
+        <FilterSelect
+          name="assignee"
+          label={t("board.filter.assignee")}
+          value={filters.assignee}
+          options={assignees.map((a) => ({ value: a.id, label: a.name }))}
+        />
+        <FilterSelect
+          name="lanes"
+          label={t("board.lanes")}
+          value={filters.lanes}
+          allLabel={t("board.lanes.none")}
+          options={[
+            { value: "township", label: t("board.lanes.township") },
+            { value: "village", label: t("board.lanes.village") },
+          ]}
+        />
         <label className="checkbox">
           <input
             type="checkbox"

@@ -1,13 +1,11 @@
-import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import type { z } from "zod";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
 import { DemoBadge } from "~/components/badges";
 import { FieldErrors } from "~/components/field-errors";
 import { InputField, TextareaField } from "~/components/form-fields";
-import { ConflictNotice, useFormReply } from "~/components/form-reply";
+import { EditForm, useEditForm } from "~/components/form-reply";
 import {
   formatDate,
   formatDateTime,
@@ -267,38 +265,27 @@ export default function HouseholdPage() {
 
 function StepForm({ step, version, today }: { step: string; version: number; today: string }) {
   const t = useT();
-  const navigation = useNavigation();
-  const reply = useFormReply("step");
-  const [form, fields] = useForm<z.input<typeof ExitStepSchema>>({
-    id: `step-${step}`,
-    lastResult: reply?.result,
-    defaultValue: { doneOn: today },
-    shouldValidate: "onSubmit",
-    // Validate on submit, then while typing — never on blur: a message appearing or vanishing on
-    // blur moves the button from under the pointer between mousedown and mouseup (a lost click).
-    shouldRevalidate: "onInput",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: ExitStepSchema }),
-  });
-  const busy = navigation.state === "submitting";
+  const { form, fields, reply } = useEditForm("step", ExitStepSchema, { doneOn: today });
+  const stepName = t(`exit.step.${step as "appraisal"}`);
   return (
-    <Form method="post" preventScrollReset {...getFormProps(form)} className="form-grid step-form">
-      <input type="hidden" name="intent" value="step" />
-      <input type="hidden" name="formId" value="step" />
-      <input type="hidden" name="step" value={step} />
-      <input type="hidden" name="version" value={reply?.conflict?.version ?? version} />
-      <h3 className="wide">{t("exit.record", { step: t(`exit.step.${step as "appraisal"}`) })}</h3>
-      {reply?.conflict ? <ConflictNotice conflict={reply.conflict} describe={() => null} /> : null}
+    <EditForm
+      form={form}
+      formId="step"
+      intent="step"
+      reply={reply}
+      version={version}
+      hidden={{ step }}
+      submitLabel={t("exit.recordSubmit", { step: stepName })}
+      className="form-grid step-form"
+    >
+      <h3 className="wide">{t("exit.record", { step: stepName })}</h3>
       <InputField field={fields.doneOn} label={t("exit.doneOn")} type="date" />
       <TextareaField field={fields.note} label={t("exit.note")} className="wide" rows={2} />
-      <div id={form.errorId} className="wide" role="alert">
-        <FieldErrors errors={[...(form.errors ?? []), ...(fields.step.errors ?? [])]} />
-      </div>
+      {/* Gate refusals (income, guarantees) are about the step itself. */}
       <div className="wide">
-        <button type="submit" className="button button-primary" disabled={busy}>
-          {t("exit.recordSubmit", { step: t(`exit.step.${step as "appraisal"}`) })}
-        </button>
+        <FieldErrors errors={fields.step.errors} />
       </div>
-    </Form>
+    </EditForm>
   );
 }
 

@@ -3,6 +3,7 @@ import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { notFound, requireViewer } from "~/auth.server";
 import { DemoBadge } from "~/components/badges";
+import { FilterSelect } from "~/components/filter-select";
 import { TableRegion } from "~/components/table-region";
 import { formatList, formatYuan, useLocale, useT } from "~/i18n";
 import { listHouseholds } from "~/models/household.server";
@@ -68,28 +69,18 @@ export default function HouseholdsTab() {
           <label htmlFor="hh-q">{t("household.search")}</label>
           <input id="hh-q" type="search" name="q" defaultValue={filters.q ?? ""} />
         </div>
-        <div className="field">
-          <label htmlFor="hh-status">{t("household.status")}</label>
-          <select id="hh-status" name="status" defaultValue={filters.status ?? ""}>
-            <option value="">{t("villages.filter.all")}</option>
-            {HOUSEHOLD_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {t(`householdStatus.${s}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="hh-cause">{t("household.mainCause")}</label>
-          <select id="hh-cause" name="cause" defaultValue={filters.cause ?? ""}>
-            <option value="">{t("villages.filter.all")}</option>
-            {POVERTY_CAUSES.map((c) => (
-              <option key={c} value={c}>
-                {t(`cause.${c}`)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect
+          name="status"
+          label={t("household.status")}
+          value={filters.status}
+          options={HOUSEHOLD_STATUSES.map((s) => ({ value: s, label: t(`householdStatus.${s}`) }))}
+        />
+        <FilterSelect
+          name="cause"
+          label={t("household.mainCause")}
+          value={filters.cause}
+          options={POVERTY_CAUSES.map((c) => ({ value: c, label: t(`cause.${c}`) }))}
+        />
         <div className="filter-actions">
           <button type="submit" className="button">
             {t("villages.filter.apply")}

@@ -1,0 +1,33 @@
+/** One labelled filter of a GET filter form: "all" (no filter) first, then the choices. */
+import { useT } from "~/i18n";
+
+export function FilterSelect({
+  name,
+  label,
+  value,
+  options,
+  allLabel,
+}: {
+  name: string;
+  label: string;
+  value: string | undefined;
+  options: readonly { value: string; label: string }[];
+  /** The empty choice's label: "全部 / All" unless a filter names it otherwise. */
+  allLabel?: string;
+}) {
+  const t = useT();
+  const id = `f-${name}`;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} name={name} defaultValue={value ?? ""}>
+        <option value="">{allLabel ?? t("villages.filter.all")}</option>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
