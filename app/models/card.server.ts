@@ -9,7 +9,7 @@ import { newId } from "../../db/ids";
 import { db } from "~/db.server";
 import { authorizeVillage } from "~/models/access.server";
 import { activeOn } from "~/models/periods.server";
-import { teamCadres } from "~/models/plan.server";
+import { teamCadres } from "~/models/team.server";
 import { villageWrite, type WriteResult } from "~/models/write.server";
 import { can, type Viewer } from "~/permissions";
 import { BOARD_COLUMNS, isCardOverdue, isColumnOf } from "~/utils/boards";

@@ -21,7 +21,7 @@ import { db } from "~/db.server";
 import { authorizeVillage, type Refusal } from "~/models/access.server";
 import { recordActivity } from "~/models/activity.server";
 import { syncVillageFigures } from "~/models/household.server";
-import { teamCadres } from "~/models/plan.server";
+import { teamCadres } from "~/models/team.server";
 import type { Viewer } from "~/permissions";
 import type { Table } from "~/utils/spreadsheet.server";
 import { MAX_INCOME } from "~/schemas/household";

@@ -21,7 +21,7 @@ import { povertyLines } from "~/data/shangyi.server";
 import { db } from "~/db.server";
 import { authorizeVillage, type Refusal } from "~/models/access.server";
 import { diff, recordActivity } from "~/models/activity.server";
-import { teamCadres } from "~/models/plan.server";
+import { teamCadres } from "~/models/team.server";
 import { villageWrite, type Invalid, type WriteResult } from "~/models/write.server";
 import { can, type Viewer } from "~/permissions";
 import { today } from "~/utils/dates";
@@ -58,31 +58,41 @@ export async function incomeYears(executor: Executor, villageId: string): Promis
   return Array.from({ length: to - from + 1 }, (_, i) => from + i);
 }
 
-/** Keeps the village's poor-household and poor-people figures equal to its roster. */
-export async function syncVillageFigures(trx: Executor, villageId: string, now: string) {
-  const row = await trx
+/** Registered households and those still poor (poor or in the exit workflow); null without a roster. */
+export async function rosterCounts(executor: Executor, villageId: string) {
+  const remaining = ["poor", "exiting"] as const;
+  const row = await executor
     .selectFrom("households")
     .select((eb) => [
       eb.fn.countAll<number>().as("registered"),
       eb.fn
         .sum<number | null>(
-          eb.case().when("status", "in", ["poor", "exiting"]).then(eb.ref("members")).else(0).end(),
+          eb.case().when("status", "in", remaining).then(eb.ref("members")).else(0).end(),
         )
-        .as("people"),
+        .as("poorPeople"),
       eb.fn
-        .sum<number | null>(
-          eb.case().when("status", "in", ["poor", "exiting"]).then(1).else(0).end(),
-        )
-        .as("households"),
+        .sum<number | null>(eb.case().when("status", "in", remaining).then(1).else(0).end())
+        .as("poorHouseholds"),
     ])
     .where("village_id", "=", villageId)
     .executeTakeFirstOrThrow();
-  if (Number(row.registered) === 0) return;
+  if (Number(row.registered) === 0) return null;
+  return {
+    registered: Number(row.registered),
+    poorPeople: Number(row.poorPeople ?? 0),
+    poorHouseholds: Number(row.poorHouseholds ?? 0),
+  };
+}
+
+/** Keeps the village's poor-household and poor-people figures equal to its roster. */
+export async function syncVillageFigures(trx: Executor, villageId: string, now: string) {
+  const counts = await rosterCounts(trx, villageId);
+  if (!counts) return;
   await trx
     .updateTable("villages")
     .set({
-      poor_people: Number(row.people ?? 0),
-      poor_households: Number(row.households ?? 0),
+      poor_people: counts.poorPeople,
+      poor_households: counts.poorHouseholds,
       updated_at: now,
     })
     .where("id", "=", villageId)

@@ -17,7 +17,8 @@ import { db } from "~/db.server";
 import { authorizeVillage, type Refusal } from "~/models/access.server";
 import { villageWrite, type Conflict } from "~/models/write.server";
 import { diff, recordActivity } from "~/models/activity.server";
-import { activeOn } from "~/models/periods.server";
+import { rosterCounts } from "~/models/household.server";
+import { teamCadres } from "~/models/team.server";
 import { can, type Viewer } from "~/permissions";
 import { today } from "~/utils/dates";
 import {
@@ -43,30 +44,8 @@ export async function rosterFigures(
   executor: Executor,
   village: { id: string; agriculturalPopulation: number },
 ): Promise<(RosterFigures & { registered: number }) | null> {
-  const row = await executor
-    .selectFrom("households")
-    .select((eb) => [
-      eb.fn.countAll<number>().as("registered"),
-      eb.fn
-        .sum<number | null>(
-          eb.case().when("status", "in", ["poor", "exiting"]).then(eb.ref("members")).else(0).end(),
-        )
-        .as("poorPeople"),
-      eb.fn
-        .sum<number | null>(
-          eb.case().when("status", "in", ["poor", "exiting"]).then(1).else(0).end(),
-        )
-        .as("poorHouseholds"),
-    ])
-    .where("village_id", "=", village.id)
-    .executeTakeFirstOrThrow();
-  if (Number(row.registered) === 0) return null;
-  return {
-    registered: Number(row.registered),
-    poorPeople: Number(row.poorPeople ?? 0),
-    poorHouseholds: Number(row.poorHouseholds ?? 0),
-    agriculturalPopulation: village.agriculturalPopulation,
-  };
+  const counts = await rosterCounts(executor, village.id);
+  return counts && { ...counts, agriculturalPopulation: village.agriculturalPopulation };
 }
 
 export interface IndicatorView {
@@ -285,21 +264,6 @@ function toIndicatorView(
     updatedAt: row?.updated_at ?? null,
     updatedBy: row?.updated_by_name ?? null,
   };
-}
-
-/** The village's active team members: who may own a milestone or be paired with a household. */
-export async function teamCadres(executor: Executor, villageId: string, on = today()) {
-  return executor
-    .selectFrom("team_memberships")
-    .innerJoin("teams", "teams.id", "team_memberships.team_id")
-    .innerJoin("cadres", "cadres.id", "team_memberships.cadre_id")
-    .select(["cadres.id", "cadres.name_zh as name"])
-    .where("teams.village_id", "=", villageId)
-    .where(activeOn("teams", on))
-    .where(activeOn("team_memberships", on))
-    .orderBy("team_memberships.role")
-    .orderBy("cadres.name_zh")
-    .execute();
 }
 
 function write<T>(

@@ -1,10 +1,12 @@
 import type {
+  DB,
   MembershipRole,
   NameSource,
   Specialty,
   UnitLevel,
   VillageType,
 } from "../../db/schema";
+import type { Kysely, Transaction } from "kysely";
 import { db } from "~/db.server";
 import { activeOn } from "~/models/periods.server";
 import { teamAccess, type Viewer } from "~/permissions";
@@ -149,4 +151,23 @@ export async function getTeam(viewer: Viewer, teamId: string): Promise<TeamPage 
         ? { leaderSpecialty: leader.specialty, expected, matches: leader.specialty === expected }
         : null,
   };
+}
+
+/** The village's active team members: who may own a milestone or be paired with a household. */
+export async function teamCadres(
+  executor: Kysely<DB> | Transaction<DB>,
+  villageId: string,
+  on = today(),
+) {
+  return executor
+    .selectFrom("team_memberships")
+    .innerJoin("teams", "teams.id", "team_memberships.team_id")
+    .innerJoin("cadres", "cadres.id", "team_memberships.cadre_id")
+    .select(["cadres.id", "cadres.name_zh as name"])
+    .where("teams.village_id", "=", villageId)
+    .where(activeOn("teams", on))
+    .where(activeOn("team_memberships", on))
+    .orderBy("team_memberships.role")
+    .orderBy("cadres.name_zh")
+    .execute();
 }

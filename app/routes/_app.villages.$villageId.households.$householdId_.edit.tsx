@@ -6,7 +6,7 @@ import { HouseholdForm } from "~/components/household-form";
 import { useT } from "~/i18n";
 import { db } from "~/db.server";
 import { getHousehold, incomeYears, updateHousehold } from "~/models/household.server";
-import { teamCadres } from "~/models/plan.server";
+import { teamCadres } from "~/models/team.server";
 import { HouseholdSchema, householdInput } from "~/schemas/household";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
 

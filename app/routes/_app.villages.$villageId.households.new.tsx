@@ -7,7 +7,7 @@ import { useT } from "~/i18n";
 import { db } from "~/db.server";
 import { authorizeVillage } from "~/models/access.server";
 import { createHousehold, incomeYears } from "~/models/household.server";
-import { teamCadres } from "~/models/plan.server";
+import { teamCadres } from "~/models/team.server";
 import { HouseholdSchema, householdInput } from "~/schemas/household";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { villageTabTitle } from "~/utils/meta";
