@@ -20,7 +20,7 @@ import type { Locale, MessageKey } from "~/i18n";
 import { db } from "~/db.server";
 import { authorizeVillage, type Refusal } from "~/models/access.server";
 import { recordActivity } from "~/models/activity.server";
-import { syncVillageFigures } from "~/models/household.server";
+import { syncVillageFigures, villageIncomes } from "~/models/household.server";
 import { teamCadres } from "~/models/team.server";
 import type { Viewer } from "~/permissions";
 import type { Table } from "~/utils/spreadsheet.server";
@@ -316,22 +316,7 @@ async function existingHouseholds(
     .selectAll()
     .where("village_id", "=", villageId)
     .execute();
-  const incomes = await trx
-    .selectFrom("household_incomes")
-    .innerJoin("households", "households.id", "household_incomes.household_id")
-    .select([
-      "household_incomes.household_id",
-      "household_incomes.year",
-      "household_incomes.per_capita_income",
-    ])
-    .where("households.village_id", "=", villageId)
-    .execute();
-  const byHousehold = new Map<string, Record<number, number>>();
-  for (const i of incomes) {
-    const record = byHousehold.get(i.household_id) ?? {};
-    record[i.year] = i.per_capita_income;
-    byHousehold.set(i.household_id, record);
-  }
+  const byHousehold = await villageIncomes(trx, villageId);
   return new Map(
     rows.map((r) => [
       r.code,
@@ -531,20 +516,10 @@ export async function rosterSheet(viewer: Viewer, villageId: string, locale: Loc
     .where("village_id", "=", villageId)
     .orderBy("code")
     .execute();
-  const incomes = await db
-    .selectFrom("household_incomes")
-    .innerJoin("households", "households.id", "household_incomes.household_id")
-    .select([
-      "household_incomes.household_id",
-      "household_incomes.year",
-      "household_incomes.per_capita_income",
-    ])
-    .where("households.village_id", "=", villageId)
-    .execute();
-  const years = [...new Set(incomes.map((i) => i.year))].sort();
-  const incomeOf = new Map(
-    incomes.map((i) => [`${i.household_id}:${i.year}`, i.per_capita_income]),
-  );
+  const incomes = await villageIncomes(db, villageId);
+  const years = [
+    ...new Set([...incomes.values()].flatMap((i) => Object.keys(i).map(Number))),
+  ].sort((a, b) => a - b);
   const label = (prefix: string, key: string) => messages[`${prefix}.${key}`] ?? key;
   const join = (json: string, prefix: string) =>
     (JSON.parse(json) as string[]).map((k) => label(prefix, k)).join("、");
@@ -574,7 +549,7 @@ export async function rosterSheet(viewer: Viewer, villageId: string, locale: Loc
       label("householdStatus", h.status === "exiting" ? "poor" : h.status),
       h.exit_year ?? "",
       ...GUARANTEES.map((g) => label("guaranteeResult", h[g])),
-      ...years.map((y) => incomeOf.get(`${h.id}:${y}`) ?? ""),
+      ...years.map((y) => incomes.get(h.id)?.[y] ?? ""),
     ]),
   };
 }

@@ -188,7 +188,11 @@ export async function listHouseholds(
   };
 }
 
-async function latestIncomes(executor: Executor, villageId: string) {
+/** Every household's per-capita income by year, for a whole village in one query. */
+export async function villageIncomes(
+  executor: Executor,
+  villageId: string,
+): Promise<Map<string, Record<number, number>>> {
   const rows = await executor
     .selectFrom("household_incomes")
     .innerJoin("households", "households.id", "household_incomes.household_id")
@@ -200,8 +204,21 @@ async function latestIncomes(executor: Executor, villageId: string) {
     .where("households.village_id", "=", villageId)
     .orderBy("household_incomes.year")
     .execute();
+  const byHousehold = new Map<string, Record<number, number>>();
+  for (const r of rows) {
+    const incomes = byHousehold.get(r.household_id) ?? {};
+    incomes[r.year] = r.per_capita_income;
+    byHousehold.set(r.household_id, incomes);
+  }
+  return byHousehold;
+}
+
+async function latestIncomes(executor: Executor, villageId: string) {
   const latest = new Map<string, { year: number; value: number }>();
-  for (const r of rows) latest.set(r.household_id, { year: r.year, value: r.per_capita_income });
+  for (const [id, incomes] of await villageIncomes(executor, villageId)) {
+    const year = Math.max(...Object.keys(incomes).map(Number));
+    latest.set(id, { year, value: incomes[year]! });
+  }
   return latest;
 }
 
@@ -270,7 +287,7 @@ async function loadHousehold(executor: Executor, villageId: string, householdId:
       line: povertyLineFor(i.year, LINES)?.value ?? null,
     })),
   };
-  return { detail, round: row.exit_round, updatedByName: row.updated_by_name };
+  return { detail, row, round: row.exit_round, updatedByName: row.updated_by_name };
 }
 
 export interface StepView {
@@ -448,16 +465,6 @@ async function writeIncomes(
   if (rows.length) await trx.insertInto("household_incomes").values(rows).execute();
 }
 
-async function incomeMap(trx: Executor, householdId: string) {
-  const rows = await trx
-    .selectFrom("household_incomes")
-    .select(["year", "per_capita_income"])
-    .where("household_id", "=", householdId)
-    .orderBy("year")
-    .execute();
-  return Object.fromEntries(rows.map((r) => [r.year, r.per_capita_income]));
-}
-
 export async function createHousehold(viewer: Viewer, villageId: string, input: HouseholdInput) {
   return write(viewer, villageId, async (trx, now) => {
     const invalid = await validateHousehold(trx, villageId, input, null);
@@ -504,12 +511,8 @@ export async function updateHousehold(
   return write(viewer, villageId, async (trx, now) => {
     const loaded = await loadHousehold(trx, villageId, householdId);
     if (!loaded) return { ok: false, reason: "not-found" };
-    const before = await trx
-      .selectFrom("households")
-      .selectAll()
-      .where("id", "=", householdId)
-      .executeTakeFirstOrThrow();
-    const beforeIncomes = await incomeMap(trx, householdId);
+    const before = loaded.row;
+    const beforeIncomes = Object.fromEntries(loaded.detail.incomes.map((i) => [i.year, i.value]));
     if (before.version !== input.version) {
       return {
         ok: false,
