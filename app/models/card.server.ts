@@ -10,9 +10,9 @@ import { db } from "~/db.server";
 import { authorizeVillage } from "~/models/access.server";
 import { activeOn } from "~/models/periods.server";
 import { teamCadres } from "~/models/team.server";
-import { villageWrite, type WriteResult } from "~/models/write.server";
+import { staleConflict, villageWrite, type WriteResult } from "~/models/write.server";
 import { can, type Viewer } from "~/permissions";
-import { BOARD_COLUMNS, isCardOverdue, isColumnOf } from "~/utils/boards";
+import { BOARD_COLUMNS, BOARD_KINDS, isCardOverdue, isColumnOf } from "~/utils/boards";
 import { today } from "~/utils/dates";
 import { positionBetween, rebalanced, targetIndex } from "~/utils/positions";
 
@@ -203,9 +203,17 @@ export async function cardOptions(villageId: string) {
   return { cadres, households, milestones };
 }
 
-async function checkReferences(trx: Transaction<DB>, villageId: string, input: CardInput) {
+/** What only the database can check: the kind belongs to the card's board, people and households to the village. */
+async function checkReferences(
+  trx: Transaction<DB>,
+  villageId: string,
+  board: Board,
+  input: CardInput,
+) {
   const invalid = (field: string, message: string) =>
     ({ ok: false, reason: "invalid", field, message }) as const;
+  // The form says which board it edits; the card's own board decides.
+  if (!BOARD_KINDS[board].includes(input.kind)) return invalid("kind", "card.unknownKind");
   const cadres = new Set((await teamCadres(trx, villageId)).map((c) => c.id));
   if (input.ownerId && !cadres.has(input.ownerId)) return invalid("ownerId", "card.notInTeam");
   if (input.assigneeIds.some((id) => !cadres.has(id)))
@@ -301,7 +309,7 @@ export async function createCard(
     const column = input.column ?? BOARD_COLUMNS[board][0]!;
     if (!isColumnOf(board, column))
       return { ok: false, reason: "invalid", field: "column", message: "card.unknownColumn" };
-    const invalid = await checkReferences(trx, villageId, input);
+    const invalid = await checkReferences(trx, villageId, board, input);
     if (invalid) return invalid;
     const last = await trx
       .selectFrom("cards")
@@ -348,7 +356,6 @@ async function cardVillage(cardId: string) {
 async function loadForWrite(trx: Transaction<DB>, cardId: string, villageId: string) {
   return trx
     .selectFrom("cards")
-    .leftJoin("users", "users.id", "cards.created_by")
     .selectAll("cards")
     .where("cards.id", "=", cardId)
     .where("cards.village_id", "=", villageId)
@@ -384,19 +391,18 @@ async function cardWrite<T>(
   });
 }
 
-async function staleResult(
+/** A stale card: the conflict naming who last changed it; null when the version is current. */
+async function staleCard(
   trx: Transaction<DB>,
   card: { id: string; version: number; column_key: string; title: string },
+  expectedVersion: number,
 ) {
+  if (card.version === expectedVersion) return null;
   const { by, at } = await lastEditor(trx, card.id);
-  return {
-    ok: false as const,
-    reason: "conflict" as const,
-    current: { column: card.column_key, title: card.title },
-    version: card.version,
-    by,
-    at,
-  };
+  return staleConflict(
+    { version: card.version, current: { column: card.column_key, title: card.title }, by, at },
+    expectedVersion,
+  );
 }
 
 /**
@@ -422,7 +428,8 @@ export async function moveCard(
     if (!isColumnOf(card.board, move.column)) {
       return { ok: false, reason: "invalid", field: "column", message: "card.unknownColumn" };
     }
-    if (card.version !== move.version) return staleResult(trx, card);
+    const stale = await staleCard(trx, card, move.version);
+    if (stale) return stale;
     const siblings = await trx
       .selectFrom("cards")
       .select(["id", "position"])
@@ -504,8 +511,9 @@ export async function updateCard(
   input: CardInput & { version: number },
 ) {
   return cardWrite(viewer, cardId, async (trx, card, now) => {
-    if (card.version !== input.version) return staleResult(trx, card);
-    const invalid = await checkReferences(trx, card.village_id, input);
+    const stale = await staleCard(trx, card, input.version);
+    if (stale) return stale;
+    const invalid = await checkReferences(trx, card.village_id, card.board, input);
     if (invalid) return invalid;
     const after = columns(input);
     const changes: Record<string, [unknown, unknown]> = {};
@@ -531,7 +539,8 @@ export async function setArchived(
   version: number,
 ) {
   return cardWrite(viewer, cardId, async (trx, card, now) => {
-    if (card.version !== version) return staleResult(trx, card);
+    const stale = await staleCard(trx, card, version);
+    if (stale) return stale;
     if (Boolean(card.archived_at) === archived) return { ok: true, value: undefined };
     let position = card.position;
     if (!archived) {

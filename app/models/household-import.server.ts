@@ -517,9 +517,9 @@ export async function rosterSheet(viewer: Viewer, villageId: string, locale: Loc
     .orderBy("code")
     .execute();
   const incomes = await villageIncomes(db, villageId);
-  const years = [
-    ...new Set([...incomes.values()].flatMap((i) => Object.keys(i).map(Number))),
-  ].sort((a, b) => a - b);
+  const years = [...new Set([...incomes.values()].flatMap((i) => Object.keys(i).map(Number)))].sort(
+    (a, b) => a - b,
+  );
   const label = (prefix: string, key: string) => messages[`${prefix}.${key}`] ?? key;
   const join = (json: string, prefix: string) =>
     (JSON.parse(json) as string[]).map((k) => label(prefix, k)).join("、");

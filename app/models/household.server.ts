@@ -22,7 +22,7 @@ import { db } from "~/db.server";
 import { authorizeVillage, type Refusal } from "~/models/access.server";
 import { diff, recordActivity } from "~/models/activity.server";
 import { teamCadres } from "~/models/team.server";
-import { villageWrite, type Invalid, type WriteResult } from "~/models/write.server";
+import { staleConflict, villageWrite, type Invalid, type WriteResult } from "~/models/write.server";
 import { can, type Viewer } from "~/permissions";
 import { today } from "~/utils/dates";
 import {
@@ -513,16 +513,16 @@ export async function updateHousehold(
     if (!loaded) return { ok: false, reason: "not-found" };
     const before = loaded.row;
     const beforeIncomes = Object.fromEntries(loaded.detail.incomes.map((i) => [i.year, i.value]));
-    if (before.version !== input.version) {
-      return {
-        ok: false,
-        reason: "conflict",
-        current: { ...householdValues(before), incomes: beforeIncomes },
+    const stale = staleConflict(
+      {
         version: before.version,
+        current: { ...householdValues(before), incomes: beforeIncomes },
         by: loaded.updatedByName,
         at: before.updated_at,
-      };
-    }
+      },
+      input.version,
+    );
+    if (stale) return stale;
     const invalid = await validateHousehold(trx, villageId, input, householdId);
     if (invalid) return invalid;
     const status: HouseholdStatus =
@@ -591,16 +591,16 @@ export async function recordExitStep(
     const loaded = await loadHousehold(trx, villageId, householdId);
     if (!loaded) return { ok: false, reason: "not-found" };
     const { detail } = loaded;
-    if (detail.version !== input.version) {
-      return {
-        ok: false,
-        reason: "conflict",
-        current: { status: detail.status },
+    const stale = staleConflict(
+      {
         version: detail.version,
+        current: { status: detail.status },
         by: loaded.updatedByName,
         at: detail.updatedAt,
-      };
-    }
+      },
+      input.version,
+    );
+    if (stale) return stale;
     const startsRound = input.step === "appraisal" && detail.status === "poor";
     const round = startsRound ? loaded.round + 1 : loaded.round;
     const steps = startsRound

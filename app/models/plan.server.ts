@@ -15,7 +15,7 @@ import type {
 import { newId } from "../../db/ids";
 import { db } from "~/db.server";
 import { authorizeVillage, type Refusal } from "~/models/access.server";
-import { villageWrite, type Conflict } from "~/models/write.server";
+import { staleConflict, villageWrite } from "~/models/write.server";
 import { diff, recordActivity } from "~/models/activity.server";
 import { rosterCounts } from "~/models/household.server";
 import { teamCadres } from "~/models/team.server";
@@ -303,14 +303,16 @@ export async function updatePlan(
       .where("village_id", "=", villageId)
       .executeTakeFirst();
     const currentVersion = before?.version ?? 0;
-    if (currentVersion !== input.version) {
-      return conflict(
-        before ? pick(before, PLAN_FIELDS) : {},
-        currentVersion,
-        before?.by,
-        before?.updated_at,
-      );
-    }
+    const stale = staleConflict(
+      {
+        version: currentVersion,
+        current: before ? pick(before, PLAN_FIELDS) : {},
+        by: before?.by,
+        at: before?.updated_at,
+      },
+      input.version,
+    );
+    if (stale) return stale;
     const after = {
       start_year: input.startYear,
       attack_end_year: input.attackEndYear,
@@ -397,14 +399,16 @@ export async function updateIndicator(
       .executeTakeFirst();
     if (!definition && !before) return { ok: false, reason: "not-found" };
     const currentVersion = before?.version ?? 0;
-    if (currentVersion !== input.version) {
-      return conflict(
-        before ? pick(before, INDICATOR_FIELDS) : {},
-        currentVersion,
-        before?.by,
-        before?.updated_at,
-      );
-    }
+    const stale = staleConflict(
+      {
+        version: currentVersion,
+        current: before ? pick(before, INDICATOR_FIELDS) : {},
+        by: before?.by,
+        at: before?.updated_at,
+      },
+      input.version,
+    );
+    if (stale) return stale;
     const kind = before?.kind ?? definition!.kind;
     const computed = kind === "poverty_incidence";
     const scale = (v: number | undefined) =>
@@ -564,9 +568,16 @@ export async function updateMilestone(
       .where("village_id", "=", villageId)
       .executeTakeFirst();
     if (!before) return { ok: false, reason: "not-found" };
-    if (before.version !== input.version) {
-      return conflict(pick(before, MILESTONE_FIELDS), before.version, before.by, before.updated_at);
-    }
+    const stale = staleConflict(
+      {
+        version: before.version,
+        current: pick(before, MILESTONE_FIELDS),
+        by: before.by,
+        at: before.updated_at,
+      },
+      input.version,
+    );
+    if (stale) return stale;
     if (!(await checkOwner(trx, villageId, input.ownerId))) {
       return {
         ok: false,
@@ -657,15 +668,6 @@ export async function addOpinion(
     });
     return { ok: true, value: row.id };
   });
-}
-
-function conflict(
-  current: Record<string, unknown>,
-  version: number,
-  by: string | null | undefined,
-  at: string | undefined,
-): Conflict {
-  return { ok: false, reason: "conflict", current, version, by: by ?? null, at: at ?? "" };
 }
 
 function pick<T extends Record<string, unknown>, K extends keyof T & string>(

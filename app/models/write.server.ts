@@ -28,6 +28,30 @@ export interface Invalid {
   params?: Record<string, string | number>;
 }
 
+/**
+ * The optimistic-concurrency check every versioned write makes: null when the stored version is
+ * the one the form was shown, else the conflict to refuse with (what is stored, by whom, when).
+ */
+export function staleConflict(
+  stored: {
+    version: number;
+    current: Record<string, unknown>;
+    by: string | null | undefined;
+    at: string | null | undefined;
+  },
+  expectedVersion: number,
+): Conflict | null {
+  if (stored.version === expectedVersion) return null;
+  return {
+    ok: false,
+    reason: "conflict",
+    current: stored.current,
+    version: stored.version,
+    by: stored.by ?? null,
+    at: stored.at ?? "",
+  };
+}
+
 export type WriteResult<T = undefined> = { ok: true; value: T } | Refusal | Invalid | Conflict;
 
 class Refused extends Error {

@@ -8,7 +8,7 @@ import { useT } from "~/i18n";
 import { listBoard } from "~/models/card.server";
 import { listTownshipOptions } from "~/models/township.server";
 import { getViewerCadre } from "~/models/user.server";
-import { BOARD_KINDS, BOARD_SEGMENTS } from "~/utils/boards";
+import { BOARD_KINDS, BOARD_SEGMENTS, boardFromSegment } from "~/utils/boards";
 import { pageTitle } from "~/utils/meta";
 import type { Board } from "../../db/schema";
 
@@ -30,9 +30,7 @@ const FiltersSchema = z.object({
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
-  const board: Board | null =
-    params.board === "projects" ? "project" : params.board === "cases" ? "case" : null;
-  if (!board) notFound();
+  const board = boardFromSegment(params.board) ?? notFound();
   const url = new URL(request.url);
   const filters = FiltersSchema.parse(Object.fromEntries(url.searchParams));
   const cadreId = filters.mine ? await getViewerCadre(viewer) : undefined;

@@ -67,10 +67,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
     const result = await moveCard(viewer, { cardId, ...submission.value });
     // Without JavaScript the "move to…" form comes back to the board it was sent from.
-    if (formData.get("redirectTo") === "back") {
-      const referer = request.headers.get("Referer");
-      const to = referer ? new URL(referer).pathname + new URL(referer).search : "/";
-      if (result.ok) return redirect(safeRedirect(to));
+    if (formData.get("redirectTo") === "back" && result.ok) {
+      return redirect(sameOriginReferer(request) ?? back);
     }
     if (result.ok) return data<MoveReply>({ ok: true });
     if (result.reason === "not-found") notFound();
@@ -107,6 +105,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return formReply("comment", submission, result, `${back}#comments`);
   }
   throw data("Unknown intent", { status: 400 });
+}
+
+/** The page a plain form was posted from, if it is one of ours (a missing or foreign Referer is not). */
+function sameOriginReferer(request: Request): string | null {
+  const referer = request.headers.get("Referer");
+  if (!referer || !URL.canParse(referer)) return null;
+  const from = new URL(referer);
+  if (from.origin !== new URL(request.url).origin) return null;
+  return safeRedirect(from.pathname + from.search);
 }
 
 function eventText(

@@ -7,9 +7,8 @@ import { useT } from "~/i18n";
 import { authorizeVillage } from "~/models/access.server";
 import { listBoard } from "~/models/card.server";
 import { can } from "~/permissions";
-import { BOARD_SEGMENTS } from "~/utils/boards";
+import { BOARD_SEGMENTS, boardFromSegment } from "~/utils/boards";
 import { villageTabTitle } from "~/utils/meta";
-import type { Board } from "../../db/schema";
 
 export const meta: MetaFunction = (args) =>
   villageTabTitle(
@@ -17,15 +16,9 @@ export const meta: MetaFunction = (args) =>
     args.params.board === "cases" ? "village.tab.cases" : "village.tab.projects",
   );
 
-function boardOf(segment: string | undefined): Board {
-  if (segment === "projects") return "project";
-  if (segment === "cases") return "case";
-  notFound();
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
-  const board = boardOf(params.board);
+  const board = boardFromSegment(params.board) ?? notFound();
   const villageId = params.villageId ?? "";
   const auth = await authorizeVillage(db, viewer, villageId, "read:village");
   if (!auth.ok) notFound();

@@ -8,24 +8,17 @@ import { useT } from "~/i18n";
 import { authorizeVillage } from "~/models/access.server";
 import { cardOptions, createCard } from "~/models/card.server";
 import { CardSchema, cardInput } from "~/schemas/card";
-import { BOARD_SEGMENTS } from "~/utils/boards";
+import { BOARD_SEGMENTS, boardFromSegment } from "~/utils/boards";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { villageTabTitle } from "~/utils/meta";
-import type { Board } from "../../db/schema";
 
 export const meta: MetaFunction = (args) =>
   villageTabTitle(args, args.params.board === "cases" ? "card.new.case" : "card.new.project");
 
-function boardOf(segment: string | undefined): Board {
-  if (segment === "projects") return "project";
-  if (segment === "cases") return "case";
-  notFound();
-}
-
 /** A new project or case: its own page, so the board itself loads no form code. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
-  const board = boardOf(params.board);
+  const board = boardFromSegment(params.board) ?? notFound();
   const villageId = params.villageId ?? "";
   const auth = await authorizeVillage(db, viewer, villageId, "update:village");
   if (!auth.ok) notFound();
@@ -34,7 +27,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireViewer(request);
-  const board = boardOf(params.board);
+  const board = boardFromSegment(params.board) ?? notFound();
   const villageId = params.villageId ?? "";
   const submission = parseWithZod(await request.formData(), { schema: CardSchema });
   if (submission.status !== "success") return invalidReply("card-create", submission);

@@ -58,3 +58,10 @@ export const BOARD_SEGMENTS: Record<Board, "projects" | "cases"> = {
   project: "projects",
   case: "cases",
 };
+
+/** The board a URL segment names ("projects", "cases"), or null. */
+export function boardFromSegment(segment: string | undefined): Board | null {
+  if (segment === BOARD_SEGMENTS.project) return "project";
+  if (segment === BOARD_SEGMENTS.case) return "case";
+  return null;
+}

@@ -207,6 +207,10 @@ describe("card edits", () => {
         version: 1,
       }),
     ).toMatchObject({ ok: false, reason: "invalid", field: "ownerId" });
+    // A case kind on a project (a form that claimed the other board) is refused.
+    expect(
+      await updateCard(viewer, id, { ...base, title: "E", kind: "elder_care", version: 1 }),
+    ).toMatchObject({ ok: false, reason: "invalid", field: "kind", message: "card.unknownKind" });
 
     expect((await setArchived(viewer, id, true, 1)).ok).toBe(true);
     expect(
