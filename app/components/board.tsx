@@ -5,7 +5,7 @@
  * server confirms or refuses.
  */
 import { Link, useFetcher, useFetchers, useRevalidator, useSubmit } from "@remix-run/react";
-import { memo, useEffect, useState, type CSSProperties } from "react";
+import { memo, useEffect, useMemo, useState, type CSSProperties } from "react";
 import { useHydrated } from "remix-utils/use-hydrated";
 import type { Board, BoardColumn } from "../../db/schema";
 import {
@@ -52,6 +52,33 @@ function laneOf(card: BoardCard, lanes: Lanes) {
       label: `${card.villageName}${card.teamLabel ? ` · ${card.teamLabel}` : ""}`,
     };
   return { key: "all", label: "" };
+}
+
+/** Cards into lanes and "<lane>::<column>" containers, each in position order, in one pass. */
+function groupCards(cards: BoardCard[], lanes: Lanes, columns: readonly BoardColumn[]) {
+  const byId = new Map(cards.map((c) => [c.id, c]));
+  const laneMap = new Map<string, { label: string; villages: Set<string> }>();
+  const grouped: Containers = {};
+  for (const card of cards) {
+    const lane = laneOf(card, lanes);
+    const entry = laneMap.get(lane.key) ?? { label: lane.label, villages: new Set<string>() };
+    entry.villages.add(card.villageId);
+    laneMap.set(lane.key, entry);
+    (grouped[`${lane.key}${SEP}${card.column}`] ??= []).push(card.id);
+  }
+  const laneList: Lane[] = [...laneMap].map(([key, { label, villages }]) => ({
+    key,
+    label,
+    villages: villages.size || 1,
+  }));
+  if (laneList.length === 0) laneList.push({ key: "all", label: "", villages: 1 });
+  for (const lane of laneList) {
+    for (const column of columns) grouped[`${lane.key}${SEP}${column}`] ??= [];
+  }
+  for (const ids of Object.values(grouped)) {
+    ids.sort((a, b) => byId.get(a)!.position - byId.get(b)!.position);
+  }
+  return { byId, laneList, grouped };
 }
 
 interface PendingMove {
@@ -141,26 +168,14 @@ export function BoardView({
   const pending = usePendingMoves();
   const [refusal, setRefusal] = useState<Refusal | null>(null);
   const columns = BOARD_COLUMNS[board];
-  const byId = new Map(cards.map((c) => [c.id, c]));
-
-  const laneList: Lane[] = [];
-  const containers: Containers = {};
-  for (const card of cards) {
-    const lane = laneOf(card, lanes);
-    if (!laneList.some((l) => l.key === lane.key)) laneList.push({ ...lane, villages: 0 });
-    const key = `${lane.key}${SEP}${card.column}`;
-    (containers[key] ??= []).push(card.id);
-  }
-  if (laneList.length === 0) laneList.push({ key: "all", label: "", villages: 0 });
-  for (const lane of laneList) {
-    lane.villages =
-      new Set(cards.filter((c) => laneOf(c, lanes).key === lane.key).map((c) => c.villageId))
-        .size || 1;
-    for (const column of columns) containers[`${lane.key}${SEP}${column}`] ??= [];
-  }
-  for (const key of Object.keys(containers)) {
-    containers[key]!.sort((a, b) => byId.get(a)!.position - byId.get(b)!.position);
-  }
+  // Grouping is done once per loader result, not on every render of a drag.
+  const { byId, laneList, grouped } = useMemo(
+    () => groupCards(cards, lanes, BOARD_COLUMNS[board]),
+    [cards, lanes, board],
+  );
+  const containers: Containers = Object.fromEntries(
+    Object.entries(grouped).map(([key, ids]) => [key, [...ids]]),
+  );
   for (const move of pending) {
     const card = byId.get(move.cardId);
     if (card) applyMove(containers, laneOf(card, lanes).key, move);
