@@ -1,14 +1,12 @@
 import {
   data,
-  MaxPartSizeExceededError,
-  unstable_createMemoryUploadHandler,
-  unstable_parseMultipartFormData,
   type ActionFunctionArgs,
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
+import { readUploadForm } from "~/utils/upload.server";
 import { FieldErrors } from "~/components/field-errors";
 import { useT } from "~/i18n";
 import { TableRegion } from "~/components/table-region";
@@ -54,27 +52,12 @@ type ActionResult =
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireImporter(request);
   // Only the page's own multipart forms are accepted; anything else is a bad request, not a crash.
-  if (!request.headers.get("Content-Type")?.startsWith("multipart/form-data")) {
-    return data<ActionResult>(
-      { step: "error", errors: [{ key: "import.error.noFile" }] },
-      { status: 400 },
-    );
+  const upload = await readUploadForm(request, MAX_IMPORT_BYTES);
+  if (!upload.ok) {
+    const key = upload.reason === "too-large" ? "import.error.tooLarge" : "import.error.noFile";
+    return data<ActionResult>({ step: "error", errors: [{ key }] }, { status: 400 });
   }
-  let form: FormData;
-  try {
-    form = await unstable_parseMultipartFormData(
-      request,
-      unstable_createMemoryUploadHandler({ maxPartSize: MAX_IMPORT_BYTES }),
-    );
-  } catch (e) {
-    if (e instanceof MaxPartSizeExceededError) {
-      return data<ActionResult>(
-        { step: "error", errors: [{ key: "import.error.tooLarge" }] },
-        { status: 400 },
-      );
-    }
-    throw e;
-  }
+  const form = upload.form;
   const intent = form.get("intent");
   const gcj02 = form.get("gcj02") === "on";
   let fileName: string;

@@ -1,9 +1,6 @@
 import {
   data,
-  MaxPartSizeExceededError,
   redirect,
-  unstable_createMemoryUploadHandler,
-  unstable_parseMultipartFormData,
   type ActionFunctionArgs,
   type LoaderFunctionArgs,
   type MetaFunction,
@@ -30,6 +27,7 @@ import {
   type Mapping,
 } from "~/models/household-import.server";
 import { villageTabTitle } from "~/utils/meta";
+import { readUploadForm } from "~/utils/upload.server";
 import { MAX_SPREADSHEET_BYTES, readSpreadsheet, type Table } from "~/utils/spreadsheet.server";
 
 export const meta: MetaFunction = (args) => villageTabTitle(args, "import.households.title");
@@ -62,30 +60,23 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!auth.ok)
     return data<ActionData>({ step: "error", error: "form.forbidden" }, { status: 403 });
 
-  if (!request.headers.get("Content-Type")?.startsWith("multipart/form-data")) {
+  // Room for the parsed table sent back with the preview; the file itself is capped when read.
+  const upload = await readUploadForm(request, MAX_SPREADSHEET_BYTES * 2);
+  if (!upload.ok && upload.reason === "not-multipart") {
     return data<ActionData>({ step: "error", error: "spreadsheet.noFile" }, { status: 400 });
   }
-  let form: FormData;
-  try {
-    form = await unstable_parseMultipartFormData(
-      request,
-      // Room for the parsed table sent back with the preview; the file itself is capped below.
-      unstable_createMemoryUploadHandler({ maxPartSize: MAX_SPREADSHEET_BYTES * 2 }),
+  if (!upload.ok) {
+    return data<ActionData>(
+      {
+        step: "error",
+        error: messageWithParams("spreadsheet.tooLarge", {
+          mb: MAX_SPREADSHEET_BYTES / 1024 / 1024,
+        }),
+      },
+      { status: 413 },
     );
-  } catch (e) {
-    if (e instanceof MaxPartSizeExceededError) {
-      return data<ActionData>(
-        {
-          step: "error",
-          error: messageWithParams("spreadsheet.tooLarge", {
-            mb: MAX_SPREADSHEET_BYTES / 1024 / 1024,
-          }),
-        },
-        { status: 413 },
-      );
-    }
-    throw e;
   }
+  const form = upload.form;
 
   const intent = form.get("intent");
   let table: Table;
