@@ -9,17 +9,15 @@ import {
   setArchived,
   updateCard,
 } from "~/models/card.server";
-import { seedOnce, viewerFor } from "./helpers";
+import { seedOnce, viewerFor, villageId } from "./helpers";
 
 let weijiaId: string;
 let xianalingId: string;
 
 beforeAll(async () => {
   await seedOnce();
-  const village = (name: string) =>
-    db.selectFrom("villages").select("id").where("name_zh", "=", name).executeTakeFirstOrThrow();
-  weijiaId = (await village("魏家村")).id;
-  xianalingId = (await village("下纳岭村")).id;
+  weijiaId = await villageId("魏家村");
+  xianalingId = await villageId("下纳岭村");
 });
 
 const base = { assigneeIds: [], householdIds: [] };

@@ -22,3 +22,13 @@ export async function viewerFor(username: string): Promise<Viewer> {
   if (!viewer) throw new Error(`No viewer for ${username}`);
   return viewer;
 }
+
+/** A demo village's id by its name. */
+export async function villageId(name: string): Promise<string> {
+  const row = await db
+    .selectFrom("villages")
+    .select("id")
+    .where("name_zh", "=", name)
+    .executeTakeFirstOrThrow();
+  return row.id;
+}

@@ -8,20 +8,14 @@ import {
   rosterSheet,
 } from "~/models/household-import.server";
 import { readSpreadsheet, safeCell, writeWorkbook, type Table } from "~/utils/spreadsheet.server";
-import { seedOnce, viewerFor } from "./helpers";
+import { seedOnce, viewerFor, villageId } from "./helpers";
 
 let beichaonianId: string;
 let cadreName: string;
 
 beforeAll(async () => {
   await seedOnce();
-  beichaonianId = (
-    await db
-      .selectFrom("villages")
-      .select("id")
-      .where("name_zh", "=", "北朝碾村")
-      .executeTakeFirstOrThrow()
-  ).id;
+  beichaonianId = await villageId("北朝碾村");
   cadreName = (
     await db
       .selectFrom("team_memberships")

@@ -9,19 +9,13 @@ import {
   type HouseholdInput,
 } from "~/models/household.server";
 import { HouseholdSchema } from "~/schemas/household";
-import { seedOnce, viewerFor } from "./helpers";
+import { seedOnce, viewerFor, villageId } from "./helpers";
 
 let weijiaId: string;
 
 beforeAll(async () => {
   await seedOnce();
-  weijiaId = (
-    await db
-      .selectFrom("villages")
-      .select("id")
-      .where("name_zh", "=", "魏家村")
-      .executeTakeFirstOrThrow()
-  ).id;
+  weijiaId = await villageId("魏家村");
 });
 
 const villageFigures = () =>
