@@ -21,6 +21,7 @@ import { stableId } from "../ids";
 import type { DemoData } from "./demo-data";
 import { GIVEN_NAME_CHARS, SURNAMES } from "./demo-names";
 import { seededRandom, type Random } from "./random";
+import { povertyLineFor } from "../../app/utils/exit-rules";
 
 type Row<T extends keyof DB> = Insertable<DB[T]>;
 
@@ -147,8 +148,7 @@ export function buildPlanData(
   lines: readonly { year: number; value: number }[],
 ): PlanDemoData {
   const random = seededRandom(20160224);
-  const lineFor = (year: number) =>
-    [...lines].filter((l) => l.year <= year).sort((a, b) => b.year - a.year)[0]?.value ?? 2800;
+  const lineFor = (year: number) => povertyLineFor(year, lines)?.value ?? lines[0]!.value;
   const out: PlanDemoData = {
     plans: [],
     indicators: [],
