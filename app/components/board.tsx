@@ -230,7 +230,7 @@ export function BoardView({
       <div role="alert" className="move-error-region">
         {refusal ? (
           <p className="error-box move-error">
-            {t("board.moveRefused")} {refusal.title ? `「${refusal.title}」` : ""}
+            {t("board.moveRefused", { title: refusal.title })}
             {translateMessage(t, messageWithParams(refusal.message, refusal.params))}{" "}
             <button type="button" className="button-link" onClick={() => setRefusal(null)}>
               {t("board.dismiss")}

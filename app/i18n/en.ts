@@ -652,7 +652,7 @@ export const en: Catalogue = {
   "board.dragHandle": "Drag “{title}”",
   "board.overdue": "Overdue",
   "board.due": "due {date}",
-  "board.moveRefused": "Not moved:",
+  "board.moveRefused": "“{title}” was not moved:",
   "board.moveTo": "Move to…",
   "board.moveToColumn": "Column",
   "board.moveToPlace": "Position",

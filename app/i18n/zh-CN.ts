@@ -631,7 +631,7 @@ export const zhCN = {
   "board.dragHandle": "拖动「{title}」",
   "board.overdue": "已逾期",
   "board.due": "{date} 到期",
-  "board.moveRefused": "未能移动：",
+  "board.moveRefused": "未能移动「{title}」：",
   "board.moveTo": "移动到…",
   "board.moveToColumn": "栏目",
   "board.moveToPlace": "位置",
