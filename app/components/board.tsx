@@ -42,7 +42,7 @@ interface Lane {
 }
 
 const SEP = "::";
-export const COLUMN_PAGE = 30;
+const COLUMN_PAGE = 30;
 
 function laneOf(card: BoardCard, lanes: Lanes) {
   if (lanes === "township") return { key: card.townshipId, label: card.townshipName };

@@ -141,7 +141,6 @@ export function useBoardDnd({
 
   return {
     items,
-    activeId: dragging ? true : false,
     contextProps: {
       id,
       sensors,

@@ -29,6 +29,7 @@ import {
   addDays,
   DEFAULT_NOTICE_DAYS,
   DEFAULT_PROGRAMME,
+  REMAINING_POOR,
   exitGateBlockers,
   nextStep,
   povertyLineFor,
@@ -60,18 +61,17 @@ export async function incomeYears(executor: Executor, villageId: string): Promis
 
 /** Registered households and those still poor (poor or in the exit workflow); null without a roster. */
 export async function rosterCounts(executor: Executor, villageId: string) {
-  const remaining = ["poor", "exiting"] as const;
   const row = await executor
     .selectFrom("households")
     .select((eb) => [
       eb.fn.countAll<number>().as("registered"),
       eb.fn
         .sum<number | null>(
-          eb.case().when("status", "in", remaining).then(eb.ref("members")).else(0).end(),
+          eb.case().when("status", "in", REMAINING_POOR).then(eb.ref("members")).else(0).end(),
         )
         .as("poorPeople"),
       eb.fn
-        .sum<number | null>(eb.case().when("status", "in", remaining).then(1).else(0).end())
+        .sum<number | null>(eb.case().when("status", "in", REMAINING_POOR).then(1).else(0).end())
         .as("poorHouseholds"),
     ])
     .where("village_id", "=", villageId)
@@ -310,7 +310,6 @@ function assessmentYear(incomes: { year: number }[], onDate: string): number {
 function gateFor(detail: HouseholdDetail, onDate: string): ReadinessItem[] {
   return exitGateBlockers(
     {
-      status: detail.status,
       guarantees: detail.guarantees,
       incomes: new Map(detail.incomes.map((i) => [i.year, i.value])),
     },

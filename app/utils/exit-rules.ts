@@ -76,9 +76,7 @@ export function isMet(
 }
 
 /** Remaining poor: households not yet exited (poor, or in the exit workflow). */
-export function isRemainingPoor(status: HouseholdStatus): boolean {
-  return status === "poor" || status === "exiting";
-}
+export const REMAINING_POOR = ["poor", "exiting"] as const satisfies readonly HouseholdStatus[];
 
 export interface RosterFigures {
   /** People in households still poor. */
@@ -193,7 +191,6 @@ export function povertyLineFor(
 }
 
 export interface WorkflowHousehold {
-  status: HouseholdStatus;
   guarantees: Record<Guarantee, GuaranteeResult>;
   /** Per-capita net income by year. */
   incomes: ReadonlyMap<number, number>;
