@@ -15,12 +15,12 @@ import type {
 } from "../../db/schema";
 import { GUARANTEES, HELP_MEASURES, POVERTY_CAUSES } from "../../db/schema";
 import { newId } from "../../db/ids";
-import { catalogues } from "~/i18n/catalogues.server";
+import { catalogues, serverTranslator } from "~/i18n/catalogues.server";
 import type { Locale, MessageKey } from "~/i18n";
 import { db } from "~/db.server";
 import { authorizeVillage, type Refusal } from "~/models/access.server";
 import { recordActivity } from "~/models/activity.server";
-import { syncVillageFigures, villageIncomes } from "~/models/household.server";
+import { incomeYears, syncVillageFigures, villageIncomes } from "~/models/household.server";
 import { teamCadres } from "~/models/team.server";
 import type { Viewer } from "~/permissions";
 import type { Table } from "~/utils/spreadsheet.server";
@@ -503,24 +503,40 @@ export async function commitImport(
   });
 }
 
-/** The roster as sheet rows, in the same columns the import reads (a round trip changes nothing). */
-export async function rosterSheet(viewer: Viewer, villageId: string, locale: Locale) {
+/**
+ * The roster as sheet rows, in the same columns the import reads (a round trip changes nothing).
+ * The blank template has the same columns, with an income column for each programme year.
+ */
+export async function rosterSheet(
+  viewer: Viewer,
+  villageId: string,
+  locale: Locale,
+  { template = false }: { template?: boolean } = {},
+) {
   const auth = await authorizeVillage(db, viewer, villageId, "read:household");
   if (!auth.ok) return auth;
-  const messages = catalogues[locale] as Record<string, string>;
-  const households = await db
-    .selectFrom("households")
-    .leftJoin("cadres", "cadres.id", "households.paired_cadre_id")
-    .selectAll("households")
-    .select("cadres.name_zh as cadre")
-    .where("village_id", "=", villageId)
-    .orderBy("code")
-    .execute();
-  const incomes = await villageIncomes(db, villageId);
-  const years = [...new Set([...incomes.values()].flatMap((i) => Object.keys(i).map(Number)))].sort(
-    (a, b) => a - b,
-  );
-  const label = (prefix: string, key: string) => messages[`${prefix}.${key}`] ?? key;
+  const t = serverTranslator(locale);
+  const households = template
+    ? []
+    : await db
+        .selectFrom("households")
+        .leftJoin("cadres", "cadres.id", "households.paired_cadre_id")
+        .selectAll("households")
+        .select("cadres.name_zh as cadre")
+        .where("village_id", "=", villageId)
+        .orderBy("code")
+        .execute();
+  const incomes = template
+    ? new Map<string, Record<number, number>>()
+    : await villageIncomes(db, villageId);
+  const years = template
+    ? await incomeYears(db, villageId)
+    : [...new Set([...incomes.values()].flatMap((i) => Object.keys(i).map(Number)))].sort(
+        (a, b) => a - b,
+      );
+  const label = (prefix: string, key: string) =>
+    t.has(`${prefix}.${key}`) ? t(`${prefix}.${key}` as MessageKey) : key;
+  // Lists are written with 、 in both languages: the import splits on it (and on commas).
   const join = (json: string, prefix: string) =>
     (JSON.parse(json) as string[]).map((k) => label(prefix, k)).join("、");
   return {
@@ -528,11 +544,11 @@ export async function rosterSheet(viewer: Viewer, villageId: string, locale: Loc
     village: auth.village,
     columns: [
       ...ROSTER_COLUMNS.map((c) => ({
-        header: messages[columnKey(c)]!,
+        header: t(columnKey(c)),
         width: c === "helpMeasures" ? 30 : 14,
       })),
       ...years.map((y) => ({
-        header: messages["roster.col.income"]!.replace("{year}", String(y)),
+        header: t("roster.col.income", { year: String(y) }),
         width: 16,
       })),
     ],

@@ -1,5 +1,10 @@
 import { parseWithZod } from "@conform-to/zod";
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import {
+  data,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
 import { DemoBadge } from "~/components/badges";
@@ -39,7 +44,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const villageId = params.villageId ?? "";
   const householdId = params.householdId ?? "";
   const formData = await request.formData();
-  if (formData.get("intent") !== "step") return new Response("Unknown intent", { status: 400 });
+  if (formData.get("intent") !== "step") throw data("Unknown intent", { status: 400 });
   const submission = parseWithZod(formData, { schema: ExitStepSchema });
   if (submission.status !== "success") return invalidReply("step", submission);
   const result = await recordExitStep(viewer, villageId, householdId, submission.value);

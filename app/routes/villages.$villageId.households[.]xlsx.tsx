@@ -10,21 +10,16 @@ import { writeWorkbook, xlsxResponse } from "~/utils/spreadsheet.server";
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const locale = await resolveLocale(request);
-  const sheet = await rosterSheet(viewer, params.villageId ?? "", locale);
-  if (!sheet.ok) notFound();
   const template = new URL(request.url).searchParams.has("template");
+  const sheet = await rosterSheet(viewer, params.villageId ?? "", locale, { template });
+  if (!sheet.ok) notFound();
   const name = translate(locale, "roster.sheetName");
   const buffer = await writeWorkbook(
     [
       {
         name,
-        columns: template
-          ? [
-              ...sheet.columns.filter((c) => !/\d{4}/.test(c.header)),
-              { header: translate(locale, "roster.col.income", { year: "2019" }) },
-            ]
-          : sheet.columns,
-        rows: template ? [] : sheet.rows,
+        columns: sheet.columns,
+        rows: sheet.rows,
       },
     ],
     { creator: translate(locale, "app.name") },

@@ -212,6 +212,19 @@ describe("household import", () => {
     }
   });
 
+  it("offers a blank template with the same columns and an income column per programme year", async () => {
+    const sheet = await rosterSheet(await viewerFor("county"), beichaonianId, "zh-CN", {
+      template: true,
+    });
+    if (!sheet.ok) throw new Error(sheet.reason);
+    expect(sheet.rows).toEqual([]);
+    const headers = sheet.columns.map((c) => c.header);
+    expect(guessMapping(headers)).toMatchObject({ code: 0, headName: 1, members: 2 });
+    expect(headers.map(incomeYearOf).filter((y) => y !== null)).toEqual([
+      2015, 2016, 2017, 2018, 2019, 2020,
+    ]);
+  });
+
   it("is refused to a township leader of another township and to a team of another village", async () => {
     const table: Table = { sheet: "s", headers: HEADERS, rows: [good("N-9", "丁")] };
     expect(
