@@ -59,8 +59,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function HouseholdPage() {
   const t = useT();
   const locale = useLocale();
-  const data = useLoaderData<typeof loader>();
-  const { household, steps, round, next, blockers, canEdit, noticeEndsOn, noticeDays } = data;
+  const page = useLoaderData<typeof loader>();
+  const { household, steps, round, next, blockers, canEdit, noticeEndsOn, noticeDays } = page;
   const [searchParams] = useSearchParams();
   const currentSteps = steps.filter((s) => s.round === round);
   const earlierSteps = steps.filter((s) => s.round !== round);
@@ -244,10 +244,10 @@ export default function HouseholdPage() {
           </div>
         ) : null}
         {canEdit && next && blockers.length === 0 ? (
-          <StepForm step={next} version={household.version} today={data.today} />
+          <StepForm step={next} version={household.version} today={page.today} />
         ) : null}
         {canEdit && household.status === "exiting" ? (
-          <WithdrawForm version={household.version} today={data.today} />
+          <WithdrawForm version={household.version} today={page.today} />
         ) : null}
         {earlierSteps.length ? (
           <details>
