@@ -27,8 +27,8 @@ import { today } from "~/utils/dates";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { EXIT_STEPS, GUARANTEES } from "../../db/schema";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `${data.household.headName} · ${data.village.nameZh}` : "" },
+export const meta: MetaFunction<typeof loader> = ({ data: page }) => [
+  { title: page ? `${page.household.headName} · ${page.village.nameZh}` : "" },
 ];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
