@@ -11,7 +11,7 @@ import { authorizeVillage } from "~/models/access.server";
 import { activeOn } from "~/models/periods.server";
 import { teamCadres } from "~/models/team.server";
 import { staleConflict, villageWrite, type WriteResult } from "~/models/write.server";
-import { can, type Viewer } from "~/permissions";
+import { can, villageListScope, type Viewer } from "~/permissions";
 import { BOARD_COLUMNS, BOARD_KINDS, isCardOverdue, isColumnOf } from "~/utils/boards";
 import { today } from "~/utils/dates";
 import { positionBetween, rebalanced, targetIndex } from "~/utils/positions";
@@ -81,10 +81,11 @@ export async function listBoard(viewer: Viewer, board: Board, filters: BoardFilt
     ])
     .where("cards.board", "=", board)
     .where("cards.archived_at", filters.archived ? "is not" : "is", null);
+  // Boards show full records only: a team sees its own village(s), never other villages' cards.
   if (viewer.role === "team_member")
     query = query.where("cards.village_id", "in", [...viewer.villageIds, "\u0000"]);
-  if (viewer.role === "township_leader")
-    query = query.where("villages.township_id", "=", viewer.townshipId ?? "\u0000");
+  const scope = villageListScope(viewer);
+  if (scope.townshipId) query = query.where("villages.township_id", "=", scope.townshipId);
   if (filters.townshipId) query = query.where("villages.township_id", "=", filters.townshipId);
   if (filters.villageId) query = query.where("cards.village_id", "=", filters.villageId);
   if (filters.kind) query = query.where("cards.kind", "=", filters.kind);
