@@ -1,10 +1,35 @@
-import { Form, Link, useSearchParams } from "@remix-run/react";
-import { useDebounceSubmit } from "remix-utils/use-debounce-submit";
-import type { ReactNode } from "react";
+import { Form, Link, useLocation, useSearchParams, useSubmit } from "@remix-run/react";
+import { useCallback, useEffect, useRef, type ReactNode } from "react";
 import { EXIT_STATUSES, UNIT_LEVELS, VILLAGE_TYPES } from "../../db/schema";
 import { FilterSelect } from "~/components/filter-select";
 import { useT } from "~/i18n";
 import { VILLAGE_SORTS, type VillageFilters } from "~/utils/village-list";
+
+/**
+ * Submits the filter form after a pause. A pending submit is dropped when the page moves on (the
+ * back button, a link) — remix-utils' useDebounceSubmit fired it anyway, re-applying a filter
+ * after "back" and failing with an unhandled AbortError — and a submit superseded by a newer
+ * navigation is not an error.
+ */
+function useDebouncedFilterSubmit(delay: number) {
+  const submit = useSubmit();
+  const location = useLocation();
+  const timer = useRef<ReturnType<typeof setTimeout>>();
+  useEffect(() => () => clearTimeout(timer.current), [location.key]);
+  return useCallback(
+    (form: HTMLFormElement) => {
+      clearTimeout(timer.current);
+      timer.current = setTimeout(() => {
+        Promise.resolve(submit(form, { replace: true, preventScrollReset: true })).catch(
+          (error: unknown) => {
+            if ((error as { name?: unknown } | null)?.name !== "AbortError") throw error;
+          },
+        );
+      }, delay);
+    },
+    [submit, delay],
+  );
+}
 
 /**
  * The village filters of the list and the map: a GET form, so filters live in the URL (shareable,
@@ -28,7 +53,7 @@ export function VillageFilterForm({
   hidden?: ReactNode;
 }) {
   const t = useT();
-  const submit = useDebounceSubmit();
+  const submit = useDebouncedFilterSubmit(350);
   const [params] = useSearchParams();
   const count = (n: number | undefined) => (n === undefined ? "" : ` (${n})`);
   return (
@@ -39,7 +64,7 @@ export function VillageFilterForm({
       onChange={(e) =>
         // Debounced: typing a name or changing two filters in a row makes one request, not one per
         // keystroke (weak signal), and never leaves a half-read response to be aborted.
-        submit(e.currentTarget, { replace: true, preventScrollReset: true, debounceTimeout: 350 })
+        submit(e.currentTarget)
       }
     >
       {hidden}
