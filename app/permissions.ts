@@ -8,7 +8,7 @@
  */
 import type { UserRole } from "../db/schema";
 
-export type Action = "read" | "update" | "manage";
+export type Action = "read" | "update" | "manage" | "approve" | "post" | "submit" | "write";
 export type Entity =
   | "village-position"
   | "geodata"
@@ -18,7 +18,15 @@ export type Entity =
   | "team-summary"
   | "township"
   | "household"
-  | "account";
+  | "account"
+  | "team-roster"
+  | "attendance"
+  | "leave"
+  | "work-log"
+  | "weekly-report"
+  | "township-report"
+  | "notice"
+  | "bulletin";
 export type Access = "any" | "township" | "own";
 export type Permission = `${Action}:${Entity}`;
 type ScopedPermission = `${Permission}:${Access}`;
@@ -35,14 +43,52 @@ export const ROLE_PERMISSIONS: Record<UserRole, readonly ScopedPermission[]> = {
     "manage:account:any",
     "update:village-position:any",
     "manage:geodata:any",
+    "manage:team-roster:any",
+    "read:attendance:any",
+    "approve:leave:any",
+    "read:work-log:any",
+    "read:weekly-report:any",
+    "post:notice:any",
+    "read:bulletin:any",
   ],
-  county_viewer: ["read:village:any", "read:team:any", "read:township:any", "read:household:any"],
+  // The county organisation department (县委组织部): reads everything, decides long leave, sends
+  // notices and reads the bulletin; it does not edit plans, rosters or boards.
+  county_organisation: [
+    "read:village:any",
+    "read:team:any",
+    "read:township:any",
+    "read:household:any",
+    "read:attendance:any",
+    "approve:leave:any",
+    "read:work-log:any",
+    "read:weekly-report:any",
+    "post:notice:any",
+    "read:bulletin:any",
+  ],
+  county_viewer: [
+    "read:village:any",
+    "read:team:any",
+    "read:township:any",
+    "read:household:any",
+    "read:attendance:any",
+    "read:work-log:any",
+    "read:weekly-report:any",
+    "read:bulletin:any",
+  ],
   township_leader: [
     "read:village:township",
     "read:team:township",
     "read:township:township",
     "read:household:township",
+    "read:attendance:township",
+    "approve:leave:township",
+    "read:work-log:township",
+    "read:weekly-report:township",
+    "submit:township-report:township",
+    "post:notice:township",
+    "read:bulletin:township",
   ],
+  // A cadre acts for themselves (check-in, leave, log); the team's report is written by its leads.
   team_member: [
     "read:village:own",
     "update:village:own",
@@ -51,6 +97,11 @@ export const ROLE_PERMISSIONS: Record<UserRole, readonly ScopedPermission[]> = {
     "update:household:own",
     "read:village-summary:any",
     "read:team-summary:any",
+    "read:attendance:own",
+    "write:work-log:own",
+    "read:work-log:own",
+    "read:weekly-report:own",
+    "submit:weekly-report:own",
   ],
 };
 
@@ -64,6 +115,8 @@ export interface Viewer {
   townshipId: string | null;
   /** The villages of the teams a team member currently serves in (usually one). */
   villageIds: readonly string[];
+  /** The cadre behind a team member's account: the person who checks in, logs and takes leave. */
+  cadreId: string | null;
 }
 
 /** What a check is about: a village (with its township), or a township alone. */

@@ -47,11 +47,33 @@ export type MembershipRole = (typeof MEMBERSHIP_ROLES)[number];
 
 export const USER_ROLES = [
   "county_admin",
+  "county_organisation",
   "county_viewer",
   "township_leader",
   "team_member",
 ] as const;
 export type UserRole = (typeof USER_ROLES)[number];
+
+export const MEMBERSHIP_END_REASONS = ["rotated", "recalled", "replaced"] as const;
+export type MembershipEndReason = (typeof MEMBERSHIP_END_REASONS)[number];
+
+export const CHECK_IN_SOURCES = ["live", "late"] as const;
+export type CheckInSource = (typeof CHECK_IN_SOURCES)[number];
+
+export const LEAVE_ROUTES = ["township", "county"] as const;
+export type LeaveRoute = (typeof LEAVE_ROUTES)[number];
+
+export const LEAVE_STATUSES = ["pending", "approved", "rejected", "cancelled"] as const;
+export type LeaveStatus = (typeof LEAVE_STATUSES)[number];
+
+export const LOG_PLACES = ["village", "elsewhere"] as const;
+export type LogPlace = (typeof LOG_PLACES)[number];
+
+export const NOTICE_KINDS = ["meeting", "announcement"] as const;
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
+
+export const NOTICE_AUDIENCES = ["all", "township", "teams"] as const;
+export type NoticeAudience = (typeof NOTICE_AUDIENCES)[number];
 
 export const LOCALES = ["zh-CN", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -133,6 +155,9 @@ export interface TeamMembershipTable {
   role: MembershipRole;
   started_on: string;
   ended_on: string | null;
+  /** Why the membership ended (null while active or when simply ended). */
+  end_reason: MembershipEndReason | null;
+  end_note: string | null;
   created_at: CreatedAt;
 }
 
@@ -470,6 +495,105 @@ export interface CardEventTable {
   at: string;
 }
 
+/** "In the village today": one a day per cadre; `late` entries are added afterwards with a reason. */
+export interface CheckInTable {
+  id: string;
+  cadre_id: string;
+  team_id: string;
+  day: string;
+  source: CheckInSource;
+  reason: string | null;
+  /** Only when the cadre chose to share their location; the distance is evidence, not a verdict. */
+  lat: number | null;
+  lon: number | null;
+  distance_m: number | null;
+  created_at: string;
+  created_by: string | null;
+}
+
+export interface LeaveRequestTable {
+  id: string;
+  cadre_id: string;
+  team_id: string;
+  starts_on: string;
+  ends_on: string;
+  reason: string;
+  /** Who decides: the township for short leave, the county for longer (set when requested). */
+  route: LeaveRoute;
+  status: LeaveStatus;
+  decided_by: string | null;
+  decided_at: string | null;
+  decision_note: string | null;
+  /** 销假: the day the cadre was back in the village. */
+  returned_on: string | null;
+  version: ColumnType<number, number | undefined, number>;
+  created_at: string;
+  created_by: string | null;
+  updated_at: string;
+}
+
+/** 民情日记: a cadre's dated entry, optionally about a household or a card. */
+export interface WorkLogTable {
+  id: string;
+  cadre_id: string;
+  team_id: string;
+  logged_on: string;
+  place: LogPlace;
+  body: string;
+  household_id: string | null;
+  card_id: string | null;
+  name_source: NameSource;
+  created_at: string;
+  created_by: string | null;
+}
+
+/** A team's (or a township's summary) weekly report; `week_of` is the Monday of the week. */
+export interface WeeklyReportTable {
+  id: string;
+  team_id: string | null;
+  township_id: string | null;
+  week_of: string;
+  done: string;
+  problems: string | null;
+  next_plan: string | null;
+  name_source: NameSource;
+  /** First submission: lateness is judged on it, later edits do not move it. */
+  submitted_at: string;
+  submitted_by: string | null;
+  version: ColumnType<number, number | undefined, number>;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+export interface NoticeTable {
+  id: string;
+  kind: NoticeKind;
+  title: string;
+  body: string;
+  /** Local (Asia/Shanghai) `YYYY-MM-DDTHH:MM` of a meeting. */
+  meeting_at: string | null;
+  place: string | null;
+  audience: NoticeAudience;
+  audience_township_id: string | null;
+  sender_id: string | null;
+  /** Set when a township sent it. */
+  sender_township_id: string | null;
+  name_source: NameSource;
+  created_at: string;
+}
+
+/** The teams a notice was addressed to, resolved when it was sent. */
+export interface NoticeTeamTable {
+  notice_id: string;
+  team_id: string;
+}
+
+export interface NoticeReadTable {
+  notice_id: string;
+  user_id: string;
+  read_at: string;
+}
+
 export interface DB {
   townships: TownshipTable;
   villages: VillageTable;
@@ -493,6 +617,13 @@ export interface DB {
   card_households: CardHouseholdTable;
   card_comments: CardCommentTable;
   card_events: CardEventTable;
+  check_ins: CheckInTable;
+  leave_requests: LeaveRequestTable;
+  work_logs: WorkLogTable;
+  weekly_reports: WeeklyReportTable;
+  notices: NoticeTable;
+  notice_teams: NoticeTeamTable;
+  notice_reads: NoticeReadTable;
 }
 
 export type Township = Selectable<TownshipTable>;

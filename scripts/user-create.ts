@@ -23,9 +23,9 @@ if (!username || !/^[a-z0-9._-]{2,32}$/.test(username)) {
   console.error("--username is required: 2–32 characters, a–z 0–9 . _ -");
   process.exit(2);
 }
-if (role !== "county_admin" && role !== "county_viewer") {
+if (role !== "county_admin" && role !== "county_organisation" && role !== "county_viewer") {
   console.error(
-    `--role must be county_admin or county_viewer here (${USER_ROLES.join(", ")} exist; township and team accounts need a scope and are created in the app).`,
+    `--role must be county_admin, county_organisation or county_viewer here (${USER_ROLES.join(", ")} exist; township and team accounts need a scope and are created in the app).`,
   );
   process.exit(2);
 }

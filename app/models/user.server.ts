@@ -53,6 +53,7 @@ export async function getViewer(userId: string): Promise<Viewer | null> {
     role: user.role,
     townshipId: user.township_id,
     villageIds,
+    cadreId: user.role === "team_member" ? user.cadre_id : null,
   };
 }
 

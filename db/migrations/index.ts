@@ -8,12 +8,14 @@ import * as m20261126090000 from "./20261126090000_foundation";
 import * as m20261126100000 from "./20261126100000_map";
 import * as m20261126120000 from "./20261126120000_plans";
 import * as m20261126130000 from "./20261126130000_boards";
+import * as m20261126140000 from "./20261126140000_teamwork";
 
 export const migrations: Record<string, Migration> = {
   "20261126090000_foundation": m20261126090000,
   "20261126100000_map": m20261126100000,
   "20261126120000_plans": m20261126120000,
   "20261126130000_boards": m20261126130000,
+  "20261126140000_teamwork": m20261126140000,
 };
 
 export const migrationProvider: MigrationProvider = {
