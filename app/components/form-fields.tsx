@@ -29,10 +29,12 @@ export function InputField({
   inputMode,
   ...rest
 }: Common & {
-  type?: "text" | "date" | "number";
+  type?: "text" | "date" | "number" | "datetime-local";
   inputMode?: "decimal" | "numeric" | "text";
   autoComplete?: string;
   placeholder?: string;
+  min?: string;
+  max?: string;
 }) {
   return (
     <div className={`field ${className ?? ""}`}>

@@ -1,9 +1,28 @@
+import { Link } from "@remix-run/react";
 import type { TeamMember } from "~/models/team.server";
 import { formatDate, useLocale, useT } from "~/i18n";
 import { DemoBadge } from "~/components/badges";
 import { TableRegion } from "~/components/table-region";
 
-export function TeamMembersTable({ members }: { members: TeamMember[] }) {
+interface MonthRecord {
+  inVillage: number;
+  expected: number;
+  leaveDays: number;
+}
+
+/**
+ * The team's current members. With `attendance`, each member's in-village days this month so far
+ * against what the rule expects of them: a record for the county to follow up, not a score.
+ */
+export function TeamMembersTable({
+  members,
+  attendance,
+  rule,
+}: {
+  members: TeamMember[];
+  attendance?: Record<string, MonthRecord> | null;
+  rule?: number;
+}) {
   const t = useT();
   const locale = useLocale();
   return (
@@ -15,20 +34,40 @@ export function TeamMembersTable({ members }: { members: TeamMember[] }) {
           <th scope="col">{t("team.col.specialty")}</th>
           <th scope="col">{t("team.col.unit")}</th>
           <th scope="col">{t("team.col.since")}</th>
+          {attendance ? <th scope="col">{t("team.col.days", { rule: rule ?? 0 })}</th> : null}
         </tr>
       </thead>
       <tbody>
-        {members.map((m) => (
-          <tr key={m.membershipId}>
-            <th scope="row">
-              <span lang="zh-CN">{m.name}</span> <DemoBadge source={m.nameSource} />
-            </th>
-            <td>{t(`membershipRole.${m.role}`)}</td>
-            <td>{t(`specialty.${m.specialty}`)}</td>
-            <td>{m.sendingUnit}</td>
-            <td>{formatDate(locale, m.startedOn)}</td>
-          </tr>
-        ))}
+        {members.map((m) => {
+          const record = attendance?.[m.cadreId];
+          return (
+            <tr key={m.membershipId}>
+              <th scope="row">
+                <Link to={`/cadres/${m.cadreId}`} lang="zh-CN">
+                  {m.name}
+                </Link>{" "}
+                <DemoBadge source={m.nameSource} />
+              </th>
+              <td>{t(`membershipRole.${m.role}`)}</td>
+              <td>{t(`specialty.${m.specialty}`)}</td>
+              <td>{m.sendingUnit}</td>
+              <td>{formatDate(locale, m.startedOn)}</td>
+              {attendance ? (
+                <td>
+                  {record
+                    ? t("attendance.cell", { days: record.inVillage, expected: record.expected })
+                    : "—"}
+                  {record?.leaveDays ? (
+                    <span className="small muted">
+                      {" "}
+                      · {t("attendance.leaveDays", { days: record.leaveDays })}
+                    </span>
+                  ) : null}
+                </td>
+              ) : null}
+            </tr>
+          );
+        })}
       </tbody>
     </TableRegion>
   );

@@ -60,17 +60,16 @@ class Refused extends Error {
   }
 }
 
-export async function villageWrite<T>(
-  viewer: Viewer,
-  villageId: string,
-  permission: Permission,
-  change: (trx: Transaction<DB>, village: VillageRef, now: string) => Promise<WriteResult<T>>,
+/**
+ * Runs a write in one transaction; a refusal returned by `change` rolls everything back and comes
+ * back as a value. Writes that are not scoped to one village (a cadre's leave, a notice) use this.
+ */
+export async function guardedWrite<T>(
+  change: (trx: Transaction<DB>, now: string) => Promise<WriteResult<T>>,
 ): Promise<WriteResult<T>> {
   try {
     return await db.transaction().execute(async (trx) => {
-      const auth = await authorizeVillage(trx, viewer, villageId, permission);
-      if (!auth.ok) return auth;
-      const result = await change(trx, auth.village, new Date().toISOString());
+      const result = await change(trx, new Date().toISOString());
       if (!result.ok) throw new Refused(result);
       return result;
     });
@@ -78,4 +77,34 @@ export async function villageWrite<T>(
     if (error instanceof Refused) return error.result;
     throw error;
   }
+}
+
+export async function villageWrite<T>(
+  viewer: Viewer,
+  villageId: string,
+  permission: Permission,
+  change: (trx: Transaction<DB>, village: VillageRef, now: string) => Promise<WriteResult<T>>,
+): Promise<WriteResult<T>> {
+  return guardedWrite(async (trx, now) => {
+    const auth = await authorizeVillage(trx, viewer, villageId, permission);
+    if (!auth.ok) return auth;
+    return change(trx, auth.village, now);
+  });
+}
+
+/** Shorthands for the refusals models return. */
+export const refuse = {
+  notFound: (): Refusal => ({ ok: false, reason: "not-found" }),
+  forbidden: (): Refusal => ({ ok: false, reason: "forbidden" }),
+  invalid: (field: string, message: string, params?: Invalid["params"]): Invalid => ({
+    ok: false,
+    reason: "invalid",
+    field,
+    message,
+    params,
+  }),
+};
+
+export function done<T>(value: T): { ok: true; value: T } {
+  return { ok: true, value };
 }

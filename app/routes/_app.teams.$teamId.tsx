@@ -1,11 +1,30 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { parseWithZod } from "@conform-to/zod";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
-import { namedPageTitle, pageTitle } from "~/utils/meta";
 import { DemoBadge, LevelBadge } from "~/components/badges";
+import { RotationForms, AssignForm } from "~/components/rotation-forms";
+import { SavedNotice } from "~/components/saved-notice";
+import { TableRegion } from "~/components/table-region";
 import { TeamMembersTable } from "~/components/team-members";
+import { db } from "~/db.server";
 import { formatDate, useLocale, useT } from "~/i18n";
+import { attendanceForTeams } from "~/models/attendance.server";
 import { getTeam } from "~/models/team.server";
+import {
+  assignCadre,
+  availableCadres,
+  endMembership,
+  replaceCadre,
+  teamHistory,
+} from "~/models/team-roster.server";
+import { can } from "~/permissions";
+import { AssignSchema, EndMembershipSchema, ReplaceSchema } from "~/schemas/teamwork";
+import { today } from "~/utils/dates";
+import { formReply, invalidReply } from "~/utils/form-reply.server";
+import { namedPageTitle, pageTitle } from "~/utils/meta";
+import { weekOf } from "~/utils/team-rules";
+import { teamRules } from "~/utils/team-rules.server";
 
 export const meta: MetaFunction<typeof loader> = (args) =>
   args.data
@@ -16,13 +35,66 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const team = await getTeam(viewer, params.teamId ?? "");
   if (!team) notFound();
-  return { team };
+  const target = { townshipId: team.township.id, villageId: team.village.id };
+  const full = team.access === "full";
+  const on = today();
+  const month = on.slice(0, 7);
+  const rules = teamRules();
+  const manage = can(viewer, "manage:team-roster", target) && team.endedOn === null;
+  const [attendance, history, reserve] = await Promise.all([
+    full && can(viewer, "read:attendance", target)
+      ? attendanceForTeams(db, [team.id], month, rules, on)
+      : null,
+    full ? teamHistory(team.id) : [],
+    manage ? availableCadres() : [],
+  ]);
+  return {
+    team,
+    today: on,
+    week: weekOf(on),
+    rule: rules.daysPerMonth,
+    attendance: attendance ? Object.fromEntries(attendance.map((a) => [a.cadreId, a])) : null,
+    history,
+    manage,
+    reserve,
+    canReadLogs: full && can(viewer, "read:work-log", target),
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const viewer = await requireViewer(request);
+  const teamId = params.teamId ?? "";
+  const formData = await request.formData();
+  const intent = formData.get("intent");
+  const back = `/teams/${teamId}`;
+  if (intent === "assign") {
+    const submission = parseWithZod(formData, { schema: AssignSchema });
+    if (submission.status !== "success") return invalidReply("assign", submission);
+    const result = await assignCadre(viewer, teamId, submission.value);
+    return formReply("assign", submission, result, `${back}?saved=assigned`);
+  }
+  if (intent === "end") {
+    const submission = parseWithZod(formData, { schema: EndMembershipSchema });
+    const formId = `end-${String(formData.get("membershipId"))}`;
+    if (submission.status !== "success") return invalidReply(formId, submission);
+    const result = await endMembership(viewer, submission.value.membershipId, submission.value);
+    return formReply(formId, submission, result, `${back}?saved=recalled`);
+  }
+  if (intent === "replace") {
+    const submission = parseWithZod(formData, { schema: ReplaceSchema });
+    const formId = `replace-${String(formData.get("membershipId"))}`;
+    if (submission.status !== "success") return invalidReply(formId, submission);
+    const result = await replaceCadre(viewer, submission.value.membershipId, submission.value);
+    return formReply(formId, submission, result, `${back}?saved=replaced`);
+  }
+  throw new Response("Unknown intent", { status: 400 });
 }
 
 export default function TeamPage() {
   const t = useT();
   const locale = useLocale();
-  const { team } = useLoaderData<typeof loader>();
+  const data = useLoaderData<typeof loader>();
+  const { team } = data;
   return (
     <article className="stack-lg">
       <nav aria-label={t("nav.breadcrumb")} className="breadcrumb">
@@ -32,6 +104,7 @@ export default function TeamPage() {
       <header className="page-head">
         <h1>{t("team.title", { village: team.village.name })}</h1>
       </header>
+      <SavedNotice />
       {team.access === "summary" ? <p className="notice">{t("team.summaryNotice")}</p> : null}
       <section className="card" aria-label={t("village.team")}>
         <dl className="facts">
@@ -69,11 +142,71 @@ export default function TeamPage() {
                 })}
           </p>
         ) : null}
+        {team.access === "full" ? (
+          <p className="button-row">
+            {data.canReadLogs ? (
+              <Link to={`/teams/${team.id}/logs`} className="button">
+                {t("log.title")}
+              </Link>
+            ) : null}
+            <Link to={`/reports/weekly/${data.week}/teams/${team.id}`} className="button">
+              {t("report.thisWeek")}
+            </Link>
+          </p>
+        ) : null}
       </section>
       {team.access === "full" ? (
-        <section aria-labelledby="members" className="card">
+        <section aria-labelledby="members" className="card stack">
           <h2 id="members">{t("team.members")}</h2>
-          <TeamMembersTable members={team.members} />
+          <TeamMembersTable members={team.members} attendance={data.attendance} rule={data.rule} />
+          {data.attendance ? <p className="small muted">{t("teams.daysExplain")}</p> : null}
+          {data.manage ? (
+            <RotationForms members={team.members} reserve={data.reserve} today={data.today} />
+          ) : null}
+        </section>
+      ) : null}
+      {data.manage ? (
+        <section aria-labelledby="assign-heading" className="card stack">
+          <h2 id="assign-heading">{t("rotation.assign")}</h2>
+          <AssignForm reserve={data.reserve} today={data.today} />
+        </section>
+      ) : null}
+      {team.access === "full" ? (
+        <section aria-labelledby="history-heading" className="stack">
+          <h2 id="history-heading">{t("team.history")}</h2>
+          {data.history.length ? (
+            <TableRegion label={t("team.history")}>
+              <thead>
+                <tr>
+                  <th scope="col">{t("team.col.name")}</th>
+                  <th scope="col">{t("team.col.role")}</th>
+                  <th scope="col">{t("team.col.period")}</th>
+                  <th scope="col">{t("team.col.endReason")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.history.map((m) => (
+                  <tr key={m.id}>
+                    <th scope="row">
+                      <Link to={`/cadres/${m.cadreId}`}>{m.cadreName}</Link>{" "}
+                      <DemoBadge source={m.cadreSource} />
+                    </th>
+                    <td>{t(`membershipRole.${m.role}`)}</td>
+                    <td>
+                      {formatDate(locale, m.startedOn)} –{" "}
+                      {m.endedOn ? formatDate(locale, m.endedOn) : ""}
+                    </td>
+                    <td>
+                      {m.endReason ? t(`rotation.reason.${m.endReason}`) : "—"}
+                      {m.endNote ? <span className="small muted"> · {m.endNote}</span> : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </TableRegion>
+          ) : (
+            <p className="muted">{t("team.noHistory")}</p>
+          )}
         </section>
       ) : null}
     </article>

@@ -1,14 +1,24 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, NavLink, Outlet, useLocation, useRouteLoaderData } from "@remix-run/react";
 import { requireViewer } from "~/auth.server";
+import { pendingForViewer } from "~/models/leave.server";
+import { unreadCount } from "~/models/notice.server";
 import { ErrorPage } from "~/components/error-page";
 import { useLocale, useT } from "~/i18n";
 import type { loader as rootLoader } from "~/root";
 
-/** Every page behind sign-in shares this layout; the loader turns anonymous visitors to /login. */
+/**
+ * Every page behind sign-in shares this layout; the loader turns anonymous visitors to /login and
+ * gives the navigation what it shows: which entries apply, unread notices, leave to decide.
+ */
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireViewer(request);
-  return null;
+  const viewer = await requireViewer(request);
+  const [unread, pendingLeave] = await Promise.all([unreadCount(viewer), pendingForViewer(viewer)]);
+  return {
+    cadre: viewer.cadreId !== null,
+    unread,
+    pendingLeave,
+  };
 }
 
 function LanguageSwitch() {
@@ -35,6 +45,7 @@ function Header() {
   const t = useT();
   const root = useRouteLoaderData<typeof rootLoader>("root");
   const viewer = root?.viewer;
+  const nav = useRouteLoaderData<typeof loader>("routes/_app");
   // Re-keyed on navigation so the open menu closes when the person moves to another page.
   const { pathname } = useLocation();
   return (
@@ -44,10 +55,32 @@ function Header() {
         <span>{t("app.name")}</span>
       </Link>
       <nav aria-label={t("nav.main")} className="main-nav">
+        {nav?.cadre ? <NavLink to="/me">{t("nav.me")}</NavLink> : null}
         <NavLink to="/map">{t("nav.map")}</NavLink>
         <NavLink to="/villages">{t("nav.villages")}</NavLink>
         <NavLink to="/townships">{t("nav.townships")}</NavLink>
         <NavLink to="/boards/cases">{t("nav.boards")}</NavLink>
+        <NavLink to="/teams">{t("nav.teams")}</NavLink>
+        <NavLink to="/reports/weekly">{t("nav.reports")}</NavLink>
+        <NavLink to="/notices">
+          {t("nav.notices")}
+          {nav?.unread ? (
+            <span className="nav-badge" aria-label={t("nav.unreadBadge", { count: nav.unread })}>
+              {nav.unread}
+            </span>
+          ) : null}
+        </NavLink>
+        <NavLink to="/leave">
+          {t("nav.leave")}
+          {nav?.pendingLeave ? (
+            <span
+              className="nav-badge"
+              aria-label={t("nav.pendingBadge", { count: nav.pendingLeave })}
+            >
+              {nav.pendingLeave}
+            </span>
+          ) : null}
+        </NavLink>
       </nav>
       <div className="header-tools">
         <LanguageSwitch />

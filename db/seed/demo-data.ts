@@ -388,6 +388,8 @@ export function buildDemoData(input: DemoInput): DemoData {
         role,
         started_on: TEAM_START[level],
         ended_on: null,
+        end_reason: null,
+        end_note: null,
       });
     });
   }
@@ -425,7 +427,7 @@ function round(value: number, digits: number) {
   return Math.round(value * f) / f;
 }
 
-function personName(random: Random, used: Set<string>): string {
+export function personName(random: Random, used: Set<string>): string {
   for (;;) {
     const given =
       random.next() < 0.55

@@ -9,6 +9,8 @@ import { buildDemoData, type DemoData } from "./demo-data";
 import { insertInBatches } from "./insert";
 import { buildBoardData } from "./demo-boards";
 import { buildPlanData } from "./demo-plans";
+import { buildTeamworkData } from "./demo-teamwork";
+import { today as chinaToday } from "../../app/utils/dates";
 import {
   county,
   povertyLines,
@@ -42,7 +44,8 @@ interface DemoAccount {
 
 export const DEMO_ACCOUNTS: DemoAccount[] = [
   { username: "county", displayName: "县扶贫办管理员", role: "county_admin" },
-  { username: "viewer", displayName: "县委组织部查看员", role: "county_viewer" },
+  { username: "zuzhibu", displayName: "县委组织部干部", role: "county_organisation" },
+  { username: "viewer", displayName: "县级查看员", role: "county_viewer" },
   {
     username: "daqinggou",
     displayName: "大青沟镇领导",
@@ -59,7 +62,14 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   { username: "xianaling", displayName: "", role: "team_member", village: "下纳岭村" },
 ];
 
-export async function seedDemo(db: Kysely<DB>, options: { password?: string } = {}) {
+/**
+ * `today` anchors the recent team-work records (check-ins, logs, leave, reports) to the seed date,
+ * so a new demo always has last month's bulletin and this week's reports to show.
+ */
+export async function seedDemo(
+  db: Kysely<DB>,
+  options: { password?: string; today?: string } = {},
+) {
   const data = demoData();
   const passwordHash = await hashPassword(options.password ?? DEMO_PASSWORD);
 
@@ -114,6 +124,16 @@ export async function seedDemo(db: Kysely<DB>, options: { password?: string } = 
     await insert("card_assignees", boards.assignees);
     await insert("card_households", boards.households);
     await insert("card_events", boards.events);
+    const work = buildTeamworkData(data, plans, boards, users, options.today ?? chinaToday());
+    await insert("cadres", work.cadres);
+    await insert("team_memberships", work.memberships);
+    await insert("check_ins", work.checkIns);
+    await insert("work_logs", work.logs);
+    await insert("leave_requests", work.leave);
+    await insert("weekly_reports", work.reports);
+    await insert("notices", work.notices);
+    await insert("notice_teams", work.noticeTeams);
+    await insert("notice_reads", work.noticeReads);
   });
   return data;
 }

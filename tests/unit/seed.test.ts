@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { db } from "~/db.server";
+import { availableCadres } from "~/models/team-roster.server";
 import { county } from "~/data/shangyi.server";
 import { isInsidePolygon } from "~/utils/geo";
 import { SPECIALTY_FOR_VILLAGE_TYPE } from "~/models/team.server";
@@ -37,11 +38,20 @@ describe("Shangyi demo seed", () => {
     expect(townships.filter((t) => t.kind === "town")).toHaveLength(7);
   });
 
-  it("has 89 villages, 89 teams (4 province, 18 city, 67 county) and 267 cadres", async () => {
+  it("has 89 villages, 89 teams (4 province, 18 city, 67 county) and 267 cadres serving", async () => {
     await seedOnce();
     expect(await count("villages")).toBe(89);
     expect(await count("teams")).toBe(89);
-    expect(await count("cadres")).toBe(267);
+    const serving = await db
+      .selectFrom("team_memberships")
+      .select((eb) => eb.fn.count<number>("cadre_id").distinct().as("n"))
+      .where("ended_on", "is", null)
+      .executeTakeFirstOrThrow();
+    expect(Number(serving.n)).toBe(267);
+    // Everyone else is the county's reserve or a former member: in no team today.
+    const free = await availableCadres();
+    expect(free.length).toBe((await count("cadres")) - 267);
+    expect(free.length).toBeGreaterThan(0);
     const levels = await db
       .selectFrom("teams")
       .select(["level", (eb) => eb.fn.countAll<number>().as("n")])

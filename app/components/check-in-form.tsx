@@ -1,0 +1,97 @@
+/**
+ * Today's check-in and the late entry for a forgotten day. The location is asked for only when the
+ * cadre ticks the box, and only then does the browser prompt; without JavaScript there is no
+ * location at all, and the check-in still works.
+ */
+import { Form, useNavigation, useSubmit } from "@remix-run/react";
+import { useRef, useState } from "react";
+import { FieldErrors } from "~/components/field-errors";
+import { InputField } from "~/components/form-fields";
+import { EditForm, useEditForm, useFormReply } from "~/components/form-reply";
+import { useT } from "~/i18n";
+import { LateCheckInSchema } from "~/schemas/teamwork";
+
+export function CheckInForm() {
+  const t = useT();
+  const submit = useSubmit();
+  const navigation = useNavigation();
+  const reply = useFormReply("check-in");
+  const [locating, setLocating] = useState(false);
+  const [locationError, setLocationError] = useState(false);
+  const shareRef = useRef<HTMLInputElement>(null);
+  const busy =
+    locating ||
+    (navigation.state === "submitting" && navigation.formData?.get("formId") === "check-in");
+  const errors = Object.values(reply?.result.error ?? {}).flatMap((e) => e ?? []);
+
+  function onSubmit(event: React.FormEvent<HTMLFormElement>) {
+    if (!shareRef.current?.checked || !("geolocation" in navigator)) return;
+    event.preventDefault();
+    const form = event.currentTarget;
+    setLocating(true);
+    setLocationError(false);
+    navigator.geolocation.getCurrentPosition(
+      (position) => {
+        setLocating(false);
+        const data = new FormData(form);
+        data.set("lat", String(position.coords.latitude));
+        data.set("lon", String(position.coords.longitude));
+        submit(data, { method: "post" });
+      },
+      () => {
+        setLocating(false);
+        setLocationError(true);
+      },
+      { enableHighAccuracy: false, timeout: 15_000, maximumAge: 300_000 },
+    );
+  }
+
+  return (
+    <Form method="post" onSubmit={onSubmit} className="stack">
+      <input type="hidden" name="intent" value="check-in" />
+      <input type="hidden" name="formId" value="check-in" />
+      <label className="checkbox js-only">
+        <input type="checkbox" name="share" ref={shareRef} /> {t("checkIn.shareLocation")}
+      </label>
+      <p className="hint js-only">{t("checkIn.locationEvidence")}</p>
+      {locationError ? (
+        <p role="alert" className="field-errors">
+          {t("checkIn.locationFailed")}
+        </p>
+      ) : null}
+      <div role="alert">
+        <FieldErrors errors={errors} />
+      </div>
+      <div>
+        <button type="submit" className="button button-primary" disabled={busy}>
+          {locating ? t("checkIn.locating") : t("checkIn.submit")}
+        </button>
+      </div>
+    </Form>
+  );
+}
+
+export function LateCheckInForm({ today }: { today: string }) {
+  const t = useT();
+  const { form, fields, reply } = useEditForm("late-check-in", LateCheckInSchema);
+  return (
+    <details className="disclosure" open={Boolean(reply)}>
+      <summary>{t("checkIn.late")}</summary>
+      <EditForm
+        form={form}
+        formId="late-check-in"
+        intent="late-check-in"
+        reply={reply}
+        stayInPlace={false}
+        submitLabel={t("checkIn.lateSubmit")}
+      >
+        <InputField field={fields.day} type="date" label={t("checkIn.day")} max={today} />
+        <InputField
+          field={fields.reason}
+          label={t("checkIn.reason")}
+          hint={t("checkIn.reasonHint")}
+        />
+      </EditForm>
+    </details>
+  );
+}

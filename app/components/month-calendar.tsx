@@ -1,0 +1,79 @@
+/**
+ * A month of a cadre's days: in the village (check-in or a log written there), on approved leave,
+ * no record, or still to come. Each state has a mark and a word, not only a colour.
+ */
+import { useLocale, useT } from "~/i18n";
+import { addDays, eachDay, leaveDaysTaken, monthRange, weekOf } from "~/utils/team-rules";
+
+type DayState = "present" | "leave" | "none" | "future";
+const LABEL = {
+  present: "calendar.present",
+  leave: "calendar.leave",
+  none: "calendar.none",
+} as const;
+
+export function MonthCalendar({
+  month,
+  today,
+  checkIns,
+  logDays,
+  leave,
+}: {
+  month: string;
+  today: string;
+  checkIns: readonly string[];
+  logDays: readonly string[];
+  leave: readonly { from: string; to: string; returnedOn: string | null }[];
+}) {
+  const t = useT();
+  const locale = useLocale();
+  const { first, last } = monthRange(month);
+  const present = new Set([...checkIns, ...logDays]);
+  const onLeave = new Set<string>();
+  for (const l of leave) {
+    const taken = leaveDaysTaken({ startsOn: l.from, endsOn: l.to, returnedOn: l.returnedOn });
+    if (taken) for (const d of eachDay(taken.from, taken.to)) onLeave.add(d);
+  }
+  const state = (d: string): DayState =>
+    d > today ? "future" : onLeave.has(d) ? "leave" : present.has(d) ? "present" : "none";
+  const weeks: string[][] = [];
+  for (let w = weekOf(first); w <= last; w = addDays(w, 7)) {
+    weeks.push(Array.from({ length: 7 }, (_, i) => addDays(w, i)));
+  }
+  const weekday = new Intl.DateTimeFormat(locale, { weekday: "short", timeZone: "UTC" });
+  const caption = new Intl.DateTimeFormat(locale, {
+    year: "numeric",
+    month: "long",
+    timeZone: "UTC",
+  }).format(new Date(`${first}T00:00:00Z`));
+  return (
+    <table className="month-calendar">
+      <caption className="visually-hidden">{caption}</caption>
+      <thead>
+        <tr>
+          {weeks[0]!.map((d) => (
+            <th scope="col" key={d}>
+              {weekday.format(new Date(`${d}T00:00:00Z`))}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {weeks.map((days) => (
+          <tr key={days[0]}>
+            {days.map((d) => {
+              if (d < first || d > last) return <td key={d} />;
+              const s = state(d);
+              return (
+                <td key={d} className={`day day-${s}${d === today ? " day-today" : ""}`}>
+                  <span className="day-number">{Number(d.slice(8))}</span>
+                  <span className="day-state">{s === "future" ? "" : t(LABEL[s])}</span>
+                </td>
+              );
+            })}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

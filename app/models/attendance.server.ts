@@ -1,0 +1,231 @@
+/**
+ * Check-ins and in-village days. A check-in is optional and is the cadre's own record: one a day,
+ * today's live or a past day added afterwards with a reason. A location is attached only when the
+ * cadre chose to share it; the distance to the village is kept as evidence, never judged.
+ */
+import type { Kysely, Transaction } from "kysely";
+import type { CheckInSource, DB } from "../../db/schema";
+import { newId } from "../../db/ids";
+import { db } from "~/db.server";
+import { membershipOn } from "~/models/team-roster.server";
+import { done, guardedWrite, refuse, type WriteResult } from "~/models/write.server";
+import type { Viewer } from "~/permissions";
+import { today } from "~/utils/dates";
+import {
+  addDays,
+  distanceMetres,
+  monthAttendance,
+  monthRange,
+  type MonthAttendance,
+  type TeamRules,
+} from "~/utils/team-rules";
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+/** How far back a forgotten day may still be added. */
+export const LATE_CHECK_IN_DAYS = 31;
+
+export interface CheckInInput {
+  /** Absent for today's check-in; a past day for a late entry. */
+  day?: string;
+  reason?: string;
+  lat?: number;
+  lon?: number;
+}
+
+export async function checkIn(
+  viewer: Viewer,
+  input: CheckInInput,
+): Promise<WriteResult<{ day: string; distanceM: number | null }>> {
+  return guardedWrite(async (trx, now) => {
+    if (!viewer.cadreId) return refuse.forbidden();
+    const on = today();
+    const late = input.day !== undefined && input.day !== on;
+    const day = input.day ?? on;
+    if (day > on) return refuse.invalid("day", "checkIn.future");
+    if (late && day < addDays(on, -LATE_CHECK_IN_DAYS)) {
+      return refuse.invalid("day", "checkIn.tooOld", { days: LATE_CHECK_IN_DAYS });
+    }
+    if (late && !input.reason) return refuse.invalid("reason", "checkIn.reasonRequired");
+    const membership = await membershipOn(trx, viewer.cadreId, day);
+    if (!membership) return refuse.invalid(late ? "day" : "form", "checkIn.notServing");
+    const existing = await trx
+      .selectFrom("check_ins")
+      .select("id")
+      .where("cadre_id", "=", viewer.cadreId)
+      .where("day", "=", day)
+      .executeTakeFirst();
+    if (existing) return refuse.invalid(late ? "day" : "form", "checkIn.already", { day });
+    const located = input.lat !== undefined && input.lon !== undefined;
+    const distanceM = located
+      ? Math.round(distanceMetres({ lat: input.lat!, lon: input.lon! }, membership))
+      : null;
+    const source: CheckInSource = late ? "late" : "live";
+    await trx
+      .insertInto("check_ins")
+      .values({
+        id: newId(),
+        cadre_id: viewer.cadreId,
+        team_id: membership.teamId,
+        day,
+        source,
+        reason: late ? (input.reason ?? null) : null,
+        lat: located ? input.lat! : null,
+        lon: located ? input.lon! : null,
+        distance_m: distanceM,
+        created_at: now,
+        created_by: viewer.id,
+      })
+      .execute();
+    return done({ day, distanceM });
+  });
+}
+
+export interface CheckInRecord {
+  day: string;
+  source: CheckInSource;
+  reason: string | null;
+  distanceM: number | null;
+  createdAt: string;
+}
+
+export async function checkInsOf(
+  cadreId: string,
+  from: string,
+  to: string,
+): Promise<CheckInRecord[]> {
+  const rows = await db
+    .selectFrom("check_ins")
+    .select(["day", "source", "reason", "distance_m", "created_at"])
+    .where("cadre_id", "=", cadreId)
+    .where("day", ">=", from)
+    .where("day", "<=", to)
+    .orderBy("day", "desc")
+    .execute();
+  return rows.map((r) => ({
+    day: r.day,
+    source: r.source,
+    reason: r.reason,
+    distanceM: r.distance_m,
+    createdAt: r.created_at,
+  }));
+}
+
+export interface MemberMonth extends MonthAttendance {
+  cadreId: string;
+  teamId: string;
+}
+
+/**
+ * In-village days for every (cadre, team) membership that overlaps the month, in four queries
+ * whatever the number of teams: memberships, check-ins, in-village log days and approved leave.
+ * A cadre who changed teams mid-month has one record per team, each counting that team's days.
+ */
+export async function attendanceForTeams(
+  executor: Executor,
+  teamIds: readonly string[],
+  month: string,
+  rules: Pick<TeamRules, "daysPerMonth">,
+  on = today(),
+): Promise<MemberMonth[]> {
+  if (teamIds.length === 0) return [];
+  const { first, last } = monthRange(month);
+  const ids = [...teamIds];
+  const members = await executor
+    .selectFrom("team_memberships")
+    .select(["team_id", "cadre_id", "started_on", "ended_on"])
+    .where("team_id", "in", ids)
+    .where("started_on", "<=", last)
+    .where((eb) => eb.or([eb("ended_on", "is", null), eb("ended_on", ">=", first)]))
+    .execute();
+  if (members.length === 0) return [];
+  const cadreIds = [...new Set(members.map((m) => m.cadre_id))];
+  const [checkIns, logs, leave] = await Promise.all([
+    executor
+      .selectFrom("check_ins")
+      .select(["cadre_id", "team_id", "day"])
+      .where("team_id", "in", ids)
+      .where("day", ">=", first)
+      .where("day", "<=", last)
+      .execute(),
+    executor
+      .selectFrom("work_logs")
+      .select(["cadre_id", "team_id", "logged_on"])
+      .distinct()
+      .where("team_id", "in", ids)
+      .where("place", "=", "village")
+      .where("logged_on", ">=", first)
+      .where("logged_on", "<=", last)
+      .execute(),
+    executor
+      .selectFrom("leave_requests")
+      .select(["cadre_id", "starts_on", "ends_on", "returned_on"])
+      .where("cadre_id", "in", cadreIds)
+      .where("status", "=", "approved")
+      .where("starts_on", "<=", last)
+      .where("ends_on", ">=", first)
+      .execute(),
+  ]);
+  const key = (cadre: string, team: string) => `${cadre}|${team}`;
+  const group = <T>(rows: T[], by: (r: T) => string) => {
+    const map = new Map<string, T[]>();
+    for (const r of rows) {
+      const k = by(r);
+      const list = map.get(k);
+      if (list) list.push(r);
+      else map.set(k, [r]);
+    }
+    return map;
+  };
+  const served = group(members, (m) => key(m.cadre_id, m.team_id));
+  const checkInsBy = group(checkIns, (c) => key(c.cadre_id, c.team_id));
+  const logsBy = group(logs, (l) => key(l.cadre_id, l.team_id));
+  const leaveBy = group(leave, (l) => l.cadre_id);
+  return [...served.entries()].map(([k, periods]) => {
+    const [cadreId, teamId] = k.split("|") as [string, string];
+    return {
+      cadreId,
+      teamId,
+      ...monthAttendance(
+        {
+          month,
+          served: periods.map((p) => ({ from: p.started_on, to: p.ended_on })),
+          checkInDays: (checkInsBy.get(k) ?? []).map((c) => c.day),
+          villageLogDays: (logsBy.get(k) ?? []).map((l) => l.logged_on),
+          leave: (leaveBy.get(cadreId) ?? []).map((l) => ({
+            startsOn: l.starts_on,
+            endsOn: l.ends_on,
+            returnedOn: l.returned_on,
+          })),
+          today: on,
+        },
+        rules,
+      ),
+    };
+  });
+}
+
+export interface TeamMonthSummary {
+  members: number;
+  /** Members whose month is over and who met the rule / did not. */
+  meeting: number;
+  below: number;
+  /** Average in-village days per member (one decimal). */
+  averageDays: number;
+  leaveDays: number;
+  complete: boolean;
+}
+
+/** A team's month from its members' records: counts, never a ranking of the people in it. */
+export function summariseTeamMonth(records: readonly MonthAttendance[]): TeamMonthSummary {
+  const members = records.length;
+  const total = records.reduce((sum, r) => sum + r.inVillage, 0);
+  return {
+    members,
+    meeting: records.filter((r) => r.meets === true).length,
+    below: records.filter((r) => r.meets === false).length,
+    averageDays: members ? Math.round((total / members) * 10) / 10 : 0,
+    leaveDays: records.reduce((sum, r) => sum + r.leaveDays, 0),
+    complete: records.every((r) => r.complete),
+  };
+}

@@ -1,0 +1,261 @@
+/**
+ * The monthly bulletin (月度通报): for a month, per team and per township, the in-village days
+ * against the rule, leave taken, weekly reports on time, logs written, cases resolved, projects
+ * moved and milestones done, with the teams below the rule listed for follow-up. Figures are
+ * counts per team; nothing scores or ranks a person.
+ */
+import type { Kysely, Transaction } from "kysely";
+import type { DB, NameSource, UnitLevel } from "../../db/schema";
+import { db } from "~/db.server";
+import {
+  attendanceForTeams,
+  summariseTeamMonth,
+  type TeamMonthSummary,
+} from "~/models/attendance.server";
+import { can, villageListScope, type Viewer } from "~/permissions";
+import { isFinished } from "~/utils/boards";
+import { today } from "~/utils/dates";
+import {
+  isMonth,
+  monthRange,
+  previousMonth,
+  reportDueAt,
+  reportStatus,
+  reportWeeksOfMonth,
+  type TeamRules,
+} from "~/utils/team-rules";
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+export interface BulletinFigures {
+  attendance: TeamMonthSummary;
+  reports: { due: number; onTime: number; late: number; missing: number };
+  logs: number;
+  casesResolved: number;
+  projectsMoved: number;
+  milestonesDone: number;
+}
+
+export interface BulletinTeam extends BulletinFigures {
+  id: string;
+  level: UnitLevel;
+  village: { id: string; name: string; nameSource: NameSource };
+  township: { id: string; name: string };
+  unit: string;
+}
+
+export interface BulletinTownship extends BulletinFigures {
+  id: string;
+  name: string;
+  teams: number;
+  /** Teams with at least one member below the rule (only once the month is over). */
+  teamsBelow: number;
+}
+
+export interface Bulletin {
+  month: string;
+  complete: boolean;
+  rule: number;
+  teams: BulletinTeam[];
+  townships: BulletinTownship[];
+  total: BulletinTownship;
+  /** Teams with members below the rule, for follow-up (by township, then village: not a ranking). */
+  followUp: BulletinTeam[];
+}
+
+/** The month's figures for the given teams (any number, in a fixed number of queries). */
+export async function bulletinFigures(
+  executor: Executor,
+  teams: { id: string; villageId: string }[],
+  month: string,
+  rules: TeamRules,
+  on = today(),
+): Promise<Map<string, BulletinFigures>> {
+  const { first, last } = monthRange(month);
+  const teamIds = teams.map((t) => t.id);
+  const villageIds = teams.map((t) => t.villageId);
+  const none = [""];
+  const start = new Date(Date.parse(`${first}T00:00:00+08:00`)).toISOString();
+  const end = new Date(Date.parse(`${last}T00:00:00+08:00`) + 86_400_000).toISOString();
+  const weeks = reportWeeksOfMonth(month, rules);
+  const now = new Date().toISOString();
+  const [attendance, reports, logs, moves, milestones] = await Promise.all([
+    attendanceForTeams(executor, teamIds, month, rules, on),
+    executor
+      .selectFrom("weekly_reports")
+      .select(["team_id", "week_of", "submitted_at"])
+      .where("team_id", "in", teamIds.concat(none))
+      .where("week_of", "in", weeks.concat(none))
+      .execute(),
+    executor
+      .selectFrom("work_logs")
+      .select(["team_id", (eb) => eb.fn.countAll<number>().as("n")])
+      .where("team_id", "in", teamIds.concat(none))
+      .where("logged_on", ">=", first)
+      .where("logged_on", "<=", last)
+      .groupBy("team_id")
+      .execute(),
+    executor
+      .selectFrom("card_events as e")
+      .innerJoin("cards as k", "k.id", "e.card_id")
+      .select(["k.id", "k.village_id", "k.board", "e.changes"])
+      .where("k.village_id", "in", villageIds.concat(none))
+      .where("e.action", "=", "move")
+      .where("e.at", ">=", start)
+      .where("e.at", "<", end)
+      .execute(),
+    executor
+      .selectFrom("plan_milestones")
+      .select(["village_id", (eb) => eb.fn.countAll<number>().as("n")])
+      .where("village_id", "in", villageIds.concat(none))
+      .where("status", "=", "done")
+      .where("done_on", ">=", first)
+      .where("done_on", "<=", last)
+      .groupBy("village_id")
+      .execute(),
+  ]);
+  const result = new Map<string, BulletinFigures>();
+  for (const team of teams) {
+    const submitted = new Map(
+      reports.filter((r) => r.team_id === team.id).map((r) => [r.week_of, r.submitted_at]),
+    );
+    const statuses = weeks
+      .map((w) => reportStatus(submitted.get(w), reportDueAt(w, rules), now))
+      .filter((s) => s !== "not_due");
+    const resolved = new Set<string>();
+    const moved = new Set<string>();
+    for (const e of moves) {
+      if (e.village_id !== team.villageId) continue;
+      const change = JSON.parse(e.changes) as { from?: string; to?: string };
+      if (!change.from || !change.to || change.from === change.to) continue;
+      if (e.board === "project") moved.add(e.id);
+      else if (
+        isFinished("case", change.to as never) &&
+        !isFinished("case", change.from as never)
+      ) {
+        resolved.add(e.id);
+      }
+    }
+    result.set(team.id, {
+      attendance: summariseTeamMonth(attendance.filter((a) => a.teamId === team.id)),
+      reports: {
+        due: statuses.length,
+        onTime: statuses.filter((s) => s === "on_time").length,
+        late: statuses.filter((s) => s === "late").length,
+        missing: statuses.filter((s) => s === "missing").length,
+      },
+      logs: Number(logs.find((l) => l.team_id === team.id)?.n ?? 0),
+      casesResolved: resolved.size,
+      projectsMoved: moved.size,
+      milestonesDone: Number(milestones.find((m) => m.village_id === team.villageId)?.n ?? 0),
+    });
+  }
+  return result;
+}
+
+/** Adds up teams' figures (a township's, or the whole county's). */
+export function sumFigures(
+  rows: readonly BulletinFigures[],
+): BulletinFigures & { teamsBelow: number } {
+  const total = {
+    attendance: { members: 0, meeting: 0, below: 0, averageDays: 0, leaveDays: 0, complete: true },
+    reports: { due: 0, onTime: 0, late: 0, missing: 0 },
+    logs: 0,
+    casesResolved: 0,
+    projectsMoved: 0,
+    milestonesDone: 0,
+    teamsBelow: 0,
+  };
+  let days = 0;
+  for (const r of rows) {
+    const a = r.attendance;
+    total.attendance.members += a.members;
+    total.attendance.meeting += a.meeting;
+    total.attendance.below += a.below;
+    total.attendance.leaveDays += a.leaveDays;
+    total.attendance.complete &&= a.complete;
+    days += a.averageDays * a.members;
+    total.reports.due += r.reports.due;
+    total.reports.onTime += r.reports.onTime;
+    total.reports.late += r.reports.late;
+    total.reports.missing += r.reports.missing;
+    total.logs += r.logs;
+    total.casesResolved += r.casesResolved;
+    total.projectsMoved += r.projectsMoved;
+    total.milestonesDone += r.milestonesDone;
+    if (a.below > 0) total.teamsBelow += 1;
+  }
+  total.attendance.averageDays = total.attendance.members
+    ? Math.round((days / total.attendance.members) * 10) / 10
+    : 0;
+  return total;
+}
+
+/** The bulletin's month from `?month=`: the one asked for (not in the future), else last month. */
+export function bulletinMonth(url: URL) {
+  const current = today().slice(0, 7);
+  const asked = url.searchParams.get("month");
+  return isMonth(asked) && asked <= current ? asked : previousMonth(current);
+}
+
+/** The bulletin for the viewer's jurisdiction (county: all townships; a township leader: theirs). */
+export async function monthlyBulletin(
+  viewer: Viewer,
+  month: string,
+  rules: TeamRules,
+  filter: { townshipId?: string } = {},
+): Promise<Bulletin> {
+  const { first, last } = monthRange(month);
+  const scope = villageListScope(viewer);
+  let query = db
+    .selectFrom("teams as t")
+    .innerJoin("villages as v", "v.id", "t.village_id")
+    .innerJoin("townships as tw", "tw.id", "v.township_id")
+    .innerJoin("sending_units as u", "u.id", "t.sending_unit_id")
+    .select([
+      "t.id",
+      "t.level",
+      "v.id as village_id",
+      "v.name_zh as village_name",
+      "v.name_source as village_source",
+      "tw.id as township_id",
+      "tw.name_zh as township_name",
+      "u.name_zh as unit",
+    ])
+    .where("t.started_on", "<=", last)
+    .where((eb) => eb.or([eb("t.ended_on", "is", null), eb("t.ended_on", ">=", first)]));
+  if (scope.townshipId) query = query.where("v.township_id", "=", scope.townshipId);
+  if (filter.townshipId) query = query.where("v.township_id", "=", filter.townshipId);
+  const rows = (await query.orderBy("tw.code").orderBy("v.code").execute()).filter((r) =>
+    can(viewer, "read:bulletin", { townshipId: r.township_id, villageId: r.village_id }),
+  );
+  const figures = await bulletinFigures(
+    db,
+    rows.map((r) => ({ id: r.id, villageId: r.village_id })),
+    month,
+    rules,
+  );
+  const teams: BulletinTeam[] = rows.map((r) => ({
+    id: r.id,
+    level: r.level,
+    village: { id: r.village_id, name: r.village_name, nameSource: r.village_source },
+    township: { id: r.township_id, name: r.township_name },
+    unit: r.unit,
+    ...figures.get(r.id)!,
+  }));
+  const townshipIds = [...new Set(teams.map((t) => t.township.id))];
+  const townships = townshipIds.map((id) => {
+    const own = teams.filter((t) => t.township.id === id);
+    return { id, name: own[0]!.township.name, teams: own.length, ...sumFigures(own) };
+  });
+  const complete = today() > last;
+  return {
+    month,
+    complete,
+    rule: rules.daysPerMonth,
+    teams,
+    townships,
+    total: { id: "total", name: "", teams: teams.length, ...sumFigures(teams) },
+    followUp: complete ? teams.filter((t) => t.attendance.below > 0) : [],
+  };
+}

@@ -1,0 +1,164 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { notFound, requireViewer } from "~/auth.server";
+import { DemoBadge, LevelBadge } from "~/components/badges";
+import { TableRegion } from "~/components/table-region";
+import { db } from "~/db.server";
+import { formatDate, useLocale, useT } from "~/i18n";
+import { attendanceForTeams } from "~/models/attendance.server";
+import { getCadre } from "~/models/team-roster.server";
+import { can } from "~/permissions";
+import { today } from "~/utils/dates";
+import { namedPageTitle } from "~/utils/meta";
+import { previousMonth } from "~/utils/team-rules";
+import { teamRules } from "~/utils/team-rules.server";
+
+export const meta: MetaFunction<typeof loader> = (args) =>
+  namedPageTitle(args, args.data?.cadre.name);
+
+/** A cadre's record: teams served with dates and why each ended, and recent months in the village. */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request);
+  const cadre = await getCadre(viewer, params.cadreId ?? "");
+  if (!cadre) notFound();
+  const on = today();
+  const rules = teamRules();
+  const months = [on.slice(0, 7)];
+  months.push(previousMonth(months[0]!), previousMonth(previousMonth(months[0]!)));
+  const teamIds = [...new Set(cadre.memberships.map((m) => m.teamId))];
+  const villages = await db
+    .selectFrom("teams as t")
+    .innerJoin("villages as v", "v.id", "t.village_id")
+    .select(["t.id", "v.id as village_id", "v.township_id"])
+    .where("t.id", "in", teamIds.concat(""))
+    .execute();
+  const readable = villages
+    .filter(
+      (v) =>
+        viewer.cadreId === cadre.id ||
+        can(viewer, "read:attendance", { townshipId: v.township_id, villageId: v.village_id }),
+    )
+    .map((v) => v.id);
+  const perMonth = await Promise.all(
+    months.map(async (month) => {
+      const records = (await attendanceForTeams(db, readable, month, rules, on)).filter(
+        (r) => r.cadreId === cadre.id,
+      );
+      return {
+        month,
+        inVillage: records.reduce((s, r) => s + r.inVillage, 0),
+        expected: records.reduce((s, r) => s + r.expected, 0),
+        leaveDays: records.reduce((s, r) => s + r.leaveDays, 0),
+        complete: records.every((r) => r.complete),
+        served: records.length > 0,
+      };
+    }),
+  );
+  return { cadre, months: perMonth.filter((m) => m.served), rule: rules.daysPerMonth };
+}
+
+export default function CadrePage() {
+  const t = useT();
+  const locale = useLocale();
+  const { cadre, months, rule } = useLoaderData<typeof loader>();
+  return (
+    <article className="stack-lg">
+      <header className="page-head">
+        <h1>
+          <span lang="zh-CN">{cadre.name}</span> <DemoBadge source={cadre.nameSource} />
+        </h1>
+        <p className="muted">
+          {cadre.current
+            ? t("cadre.serving", {
+                village: cadre.current.village.name,
+                role: t(`membershipRole.${cadre.current.role}`),
+              })
+            : t("cadre.notServing")}
+        </p>
+      </header>
+      <section className="card">
+        <dl className="facts">
+          <div>
+            <dt>{t("team.col.specialty")}</dt>
+            <dd>{t(`specialty.${cadre.specialty}`)}</dd>
+          </div>
+          <div>
+            <dt>{t("team.unit")}</dt>
+            <dd>
+              {cadre.unit.name} <LevelBadge level={cadre.unit.level} />{" "}
+              <DemoBadge source={cadre.unit.nameSource} />
+            </dd>
+          </div>
+          {cadre.phone ? (
+            <div>
+              <dt>{t("cadre.phone")}</dt>
+              <dd>
+                <a href={`tel:${cadre.phone}`}>{cadre.phone}</a>
+              </dd>
+            </div>
+          ) : null}
+        </dl>
+      </section>
+      <section className="stack" aria-labelledby="served-heading">
+        <h2 id="served-heading">{t("cadre.teamsServed")}</h2>
+        <TableRegion label={t("cadre.teamsServed")}>
+          <thead>
+            <tr>
+              <th scope="col">{t("team.village")}</th>
+              <th scope="col">{t("team.col.role")}</th>
+              <th scope="col">{t("team.col.period")}</th>
+              <th scope="col">{t("team.col.endReason")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {cadre.memberships.map((m) => (
+              <tr key={m.id}>
+                <th scope="row">
+                  <Link to={`/teams/${m.teamId}`}>{m.village.name}</Link>
+                </th>
+                <td>{t(`membershipRole.${m.role}`)}</td>
+                <td>
+                  {formatDate(locale, m.startedOn)} –{" "}
+                  {m.endedOn ? formatDate(locale, m.endedOn) : t("cadre.present")}
+                </td>
+                <td>
+                  {m.endReason ? t(`rotation.reason.${m.endReason}`) : m.active ? "—" : ""}
+                  {m.endNote ? <span className="small muted"> · {m.endNote}</span> : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </TableRegion>
+      </section>
+      {months.length ? (
+        <section className="stack" aria-labelledby="days-heading">
+          <h2 id="days-heading">{t("cadre.days", { rule })}</h2>
+          <TableRegion label={t("cadre.days", { rule })}>
+            <thead>
+              <tr>
+                <th scope="col">{t("bulletin.month")}</th>
+                <th scope="col">{t("cadre.inVillage")}</th>
+                <th scope="col">{t("cadre.expected")}</th>
+                <th scope="col">{t("cadre.leave")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {months.map((m) => (
+                <tr key={m.month}>
+                  <th scope="row">
+                    {m.month}
+                    {m.complete ? "" : ` (${t("bulletin.soFar")})`}
+                  </th>
+                  <td className="num">{m.inVillage}</td>
+                  <td className="num">{m.expected}</td>
+                  <td className="num">{m.leaveDays}</td>
+                </tr>
+              ))}
+            </tbody>
+          </TableRegion>
+          <p className="small muted">{t("teams.daysExplain")}</p>
+        </section>
+      ) : null}
+    </article>
+  );
+}

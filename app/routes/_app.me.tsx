@@ -1,0 +1,195 @@
+import { parseWithZod } from "@conform-to/zod";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { notFound, requireViewer } from "~/auth.server";
+import { CheckInForm, LateCheckInForm } from "~/components/check-in-form";
+import { MonthCalendar } from "~/components/month-calendar";
+import { SavedNotice } from "~/components/saved-notice";
+import { db } from "~/db.server";
+import { formatDate, useLocale, useT } from "~/i18n";
+import { attendanceForTeams, checkIn, checkInsOf } from "~/models/attendance.server";
+import { myLeave } from "~/models/leave.server";
+import { listNotices } from "~/models/notice.server";
+import { membershipOn } from "~/models/team-roster.server";
+import { CheckInSchema, LateCheckInSchema } from "~/schemas/teamwork";
+import { today } from "~/utils/dates";
+import { formReply, invalidReply } from "~/utils/form-reply.server";
+import { pageTitle } from "~/utils/meta";
+import { monthRange } from "~/utils/team-rules";
+import { teamRules } from "~/utils/team-rules.server";
+
+export const meta: MetaFunction = (args) => pageTitle(args, "me.title");
+
+/** A cadre's own page: today's check-in, this month's days, notices and leave. Cadres only. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request);
+  if (!viewer.cadreId) notFound();
+  const on = today();
+  const month = on.slice(0, 7);
+  const { first, last } = monthRange(month);
+  const rules = teamRules();
+  const membership = await membershipOn(db, viewer.cadreId, on);
+  const [checkIns, records, notices, leave, logs] = await Promise.all([
+    checkInsOf(viewer.cadreId, first, last),
+    membership ? attendanceForTeams(db, [membership.teamId], month, rules, on) : [],
+    listNotices(viewer),
+    myLeave(viewer),
+    db
+      .selectFrom("work_logs")
+      .select(["logged_on", "place"])
+      .where("cadre_id", "=", viewer.cadreId)
+      .where("logged_on", ">=", first)
+      .where("logged_on", "<=", last)
+      .execute(),
+  ]);
+  const record = records.find((r) => r.cadreId === viewer.cadreId) ?? null;
+  const leaveDays = leave
+    .filter((l) => l.status === "approved")
+    .map((l) => ({ from: l.startsOn, to: l.endsOn, returnedOn: l.returnedOn }));
+  return {
+    today: on,
+    month,
+    rule: rules.daysPerMonth,
+    membership: membership
+      ? {
+          teamId: membership.teamId,
+          villageId: membership.villageId,
+          village: membership.villageName,
+        }
+      : null,
+    checkedInToday: checkIns.find((c) => c.day === on) ?? null,
+    checkIns,
+    villageLogDays: [...new Set(logs.filter((l) => l.place === "village").map((l) => l.logged_on))],
+    leaveDays,
+    record,
+    unread: notices.received.filter((n) => n.readAt === null).slice(0, 5),
+    leave: leave.filter(
+      (l) => l.status === "pending" || (l.status === "approved" && !l.returnedOn),
+    ),
+  };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const viewer = await requireViewer(request);
+  const formData = await request.formData();
+  if (formData.get("intent") === "late-check-in") {
+    const submission = parseWithZod(formData, { schema: LateCheckInSchema });
+    if (submission.status !== "success") return invalidReply("late-check-in", submission);
+    const result = await checkIn(viewer, submission.value);
+    return formReply("late-check-in", submission, result, "/me?saved=late-check-in");
+  }
+  const submission = parseWithZod(formData, { schema: CheckInSchema });
+  if (submission.status !== "success") return invalidReply("check-in", submission);
+  const result = await checkIn(viewer, { lat: submission.value.lat, lon: submission.value.lon });
+  return formReply("check-in", submission, result, "/me?saved=check-in");
+}
+
+export default function MyWork() {
+  const t = useT();
+  const locale = useLocale();
+  const data = useLoaderData<typeof loader>();
+  const record = data.record;
+  return (
+    <div className="stack-lg">
+      <header className="page-head">
+        <h1>{t("me.title")}</h1>
+        {data.membership ? (
+          <p className="muted">
+            {t("me.serving", { village: data.membership.village })} ·{" "}
+            <Link to={`/villages/${data.membership.villageId}`}>{t("me.villagePage")}</Link> ·{" "}
+            <Link to={`/teams/${data.membership.teamId}`}>{t("me.teamPage")}</Link>
+          </p>
+        ) : (
+          <p className="notice">{t("me.notServing")}</p>
+        )}
+      </header>
+      <SavedNotice />
+
+      <section className="card stack" aria-labelledby="check-in-heading">
+        <h2 id="check-in-heading">{t("checkIn.title")}</h2>
+        <p className="hint">{t("checkIn.optional")}</p>
+        {data.checkedInToday ? (
+          <p className="saved" role="status">
+            {t("checkIn.doneToday", { date: formatDate(locale, data.today) })}
+            {data.checkedInToday.distanceM !== null
+              ? ` ${t("checkIn.distance", { km: (data.checkedInToday.distanceM / 1000).toFixed(1) })}`
+              : ""}
+          </p>
+        ) : data.membership ? (
+          <CheckInForm />
+        ) : null}
+        {data.membership ? <LateCheckInForm today={data.today} /> : null}
+      </section>
+
+      <section className="card stack" aria-labelledby="month-heading">
+        <h2 id="month-heading">{t("me.month")}</h2>
+        {record ? (
+          <p>
+            {t("attendance.soFar", {
+              days: record.inVillage,
+              expected: record.expected,
+              rule: data.rule,
+            })}
+            {record.leaveDays ? ` ${t("attendance.leaveDays", { days: record.leaveDays })}` : ""}
+          </p>
+        ) : null}
+        <MonthCalendar
+          month={data.month}
+          today={data.today}
+          checkIns={data.checkIns.map((c) => c.day)}
+          logDays={data.villageLogDays}
+          leave={data.leaveDays}
+        />
+        <p className="small muted">{t("attendance.explain")}</p>
+        {data.membership ? (
+          <p>
+            <Link to={`/teams/${data.membership.teamId}/logs#new-log`} className="button">
+              {t("log.write")}
+            </Link>
+          </p>
+        ) : null}
+      </section>
+
+      <section className="card stack" aria-labelledby="notices-heading">
+        <h2 id="notices-heading">{t("me.unreadNotices")}</h2>
+        {data.unread.length ? (
+          <ul className="plain-list">
+            {data.unread.map((n) => (
+              <li key={n.id}>
+                <Link to={`/notices/${n.id}`}>{n.title}</Link>{" "}
+                <span className="muted small">
+                  {t(`notice.kind.${n.kind}`)}
+                  {n.meetingAt ? ` · ${n.meetingAt.replace("T", " ")}` : ""}
+                </span>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="muted">{t("me.noUnread")}</p>
+        )}
+        <p>
+          <Link to="/notices">{t("notice.all")}</Link>
+        </p>
+      </section>
+
+      <section className="card stack" aria-labelledby="leave-heading">
+        <h2 id="leave-heading">{t("leave.title")}</h2>
+        {data.leave.length ? (
+          <ul className="plain-list">
+            {data.leave.map((l) => (
+              <li key={l.id}>
+                {formatDate(locale, l.startsOn)} – {formatDate(locale, l.endsOn)} ·{" "}
+                {t(`leave.status.${l.status}`)}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        <p>
+          <Link to="/leave" className="button">
+            {t("leave.request")}
+          </Link>
+        </p>
+      </section>
+    </div>
+  );
+}

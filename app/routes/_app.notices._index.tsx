@@ -1,0 +1,214 @@
+import { parseWithZod } from "@conform-to/zod";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useState } from "react";
+import { requireViewer } from "~/auth.server";
+import { DemoBadge } from "~/components/badges";
+import { FieldErrors } from "~/components/field-errors";
+import { InputField, SelectField, TextareaField } from "~/components/form-fields";
+import { EditForm, useEditForm, useFormReply } from "~/components/form-reply";
+import { SavedNotice } from "~/components/saved-notice";
+import { formatDateTime, useLocale, useT } from "~/i18n";
+import {
+  addressableTeams,
+  listNotices,
+  sendNotice,
+  type NoticeSummary,
+} from "~/models/notice.server";
+import { listTownshipOptions } from "~/models/township.server";
+import { can, hasAnywhere } from "~/permissions";
+import { NoticeSchema } from "~/schemas/teamwork";
+import { NOTICE_KINDS } from "../../db/schema";
+import { formReply, invalidReply } from "~/utils/form-reply.server";
+import { pageTitle } from "~/utils/meta";
+
+export const meta: MetaFunction = (args) => pageTitle(args, "notice.title");
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request);
+  const canPost = hasAnywhere(viewer, "post:notice");
+  const county = can(viewer, "post:notice", { townshipId: "\u0000any" });
+  const [notices, teams, townships] = await Promise.all([
+    listNotices(viewer),
+    canPost ? addressableTeams(viewer) : [],
+    county ? listTownshipOptions(viewer) : [],
+  ]);
+  return { ...notices, canPost, county, teams, townships };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const viewer = await requireViewer(request);
+  const submission = parseWithZod(await request.formData(), { schema: NoticeSchema });
+  if (submission.status !== "success") return invalidReply("notice", submission);
+  const result = await sendNotice(viewer, submission.value);
+  return formReply(
+    "notice",
+    submission,
+    result,
+    result.ok ? `/notices/${result.value}?saved=notice` : "",
+  );
+}
+
+export default function NoticesPage() {
+  const t = useT();
+  const data = useLoaderData<typeof loader>();
+  const composeReply = useFormReply("notice");
+  return (
+    <div className="stack-lg">
+      <header className="page-head">
+        <h1>{t("notice.title")}</h1>
+      </header>
+      <SavedNotice />
+      {data.received.length || !data.canPost ? (
+        <section className="stack" aria-labelledby="received">
+          <h2 id="received">{t("notice.received")}</h2>
+          <NoticeList notices={data.received} showRead />
+        </section>
+      ) : null}
+      {data.canPost ? (
+        <details className="card disclosure" id="compose" open={Boolean(composeReply)}>
+          <summary>{t("notice.compose")}</summary>
+          <ComposeForm county={data.county} teams={data.teams} townships={data.townships} />
+        </details>
+      ) : null}
+      {data.canPost || data.sent.length ? (
+        <section className="stack" aria-labelledby="sent">
+          <h2 id="sent">{data.county ? t("notice.sentCounty") : t("notice.sentTownship")}</h2>
+          <NoticeList notices={data.sent} />
+        </section>
+      ) : null}
+    </div>
+  );
+}
+
+function NoticeList({
+  notices,
+  showRead = false,
+}: {
+  notices: NoticeSummary[];
+  showRead?: boolean;
+}) {
+  const t = useT();
+  const locale = useLocale();
+  if (!notices.length) return <p className="muted">{t("notice.none")}</p>;
+  return (
+    <ul className="notice-list">
+      {notices.map((n) => (
+        <li key={n.id} className={`card${showRead && !n.readAt ? " unread" : ""}`}>
+          <p>
+            {showRead && !n.readAt ? (
+              <span className="badge badge-unmet">{t("notice.unread")}</span>
+            ) : null}{" "}
+            <span className="badge">{t(`notice.kind.${n.kind}`)}</span>{" "}
+            <Link to={`/notices/${n.id}`}>
+              <strong>{n.title}</strong>
+            </Link>{" "}
+            <DemoBadge source={n.nameSource} />
+          </p>
+          <p className="small muted">
+            {n.senderTownship ?? t("notice.fromCounty")}
+            {n.sender ? ` · ${n.sender}` : ""} · {formatDateTime(locale, n.createdAt)}
+            {n.meetingAt
+              ? ` · ${t("notice.meetingAt", { when: n.meetingAt.replace("T", " ") })}`
+              : ""}
+            {n.place ? ` · ${n.place}` : ""}
+            {n.teams !== undefined
+              ? ` · ${t("notice.readBy", { read: n.teamsRead ?? 0, teams: n.teams })}`
+              : ""}
+          </p>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function ComposeForm({
+  county,
+  teams,
+  townships,
+}: {
+  county: boolean;
+  teams: { id: string; village: string; township_id: string; township: string }[];
+  townships: { id: string; name: string }[];
+}) {
+  const t = useT();
+  const { form, fields, reply } = useEditForm("notice", NoticeSchema, {
+    kind: "meeting",
+    audience: county ? "all" : "township",
+  });
+  const [audience, setAudience] = useState<string>(county ? "all" : "township");
+  const byTownship = new Map<string, typeof teams>();
+  for (const team of teams) {
+    const list = byTownship.get(team.township) ?? [];
+    list.push(team);
+    byTownship.set(team.township, list);
+  }
+  const audiences = county
+    ? (["all", "township", "teams"] as const)
+    : (["township", "teams"] as const);
+  return (
+    <EditForm
+      form={form}
+      formId="notice"
+      intent="send"
+      reply={reply}
+      stayInPlace={false}
+      submitLabel={t("notice.send")}
+    >
+      <SelectField
+        field={fields.kind}
+        label={t("notice.kindLabel")}
+        options={NOTICE_KINDS.map((k) => ({ value: k, label: t(`notice.kind.${k}`) }))}
+      />
+      <InputField field={fields.title} label={t("notice.titleLabel")} className="wide" />
+      <TextareaField field={fields.body} label={t("notice.body")} className="wide" rows={5} />
+      <InputField
+        field={fields.meetingAt}
+        type="datetime-local"
+        label={t("notice.meetingAtLabel")}
+        hint={t("notice.meetingHint")}
+      />
+      <InputField field={fields.place} label={t("notice.place")} />
+      <fieldset className="field wide">
+        <legend>{t("notice.audience")}</legend>
+        {audiences.map((a) => (
+          <label key={a} className="checkbox">
+            <input
+              type="radio"
+              name={fields.audience.name}
+              value={a}
+              defaultChecked={a === (county ? "all" : "township")}
+              onChange={() => setAudience(a)}
+            />{" "}
+            {t(`notice.audience.${a}`)}
+          </label>
+        ))}
+        <FieldErrors errors={fields.audience.errors} />
+      </fieldset>
+      {county ? (
+        <SelectField
+          field={fields.townshipId}
+          label={t("notice.audienceTownship")}
+          options={townships.map((o) => ({ value: o.id, label: o.name }))}
+          empty=""
+          hint={t("notice.audienceTownshipHint")}
+        />
+      ) : null}
+      <fieldset className={`field wide team-picker${audience === "teams" ? "" : " js-collapsed"}`}>
+        <legend>{t("notice.audienceTeams")}</legend>
+        <p className="hint">{t("notice.audienceTeamsHint")}</p>
+        {[...byTownship.entries()].map(([township, list]) => (
+          <div key={township} className="team-group">
+            <p className="small-heading">{township}</p>
+            {list.map((team) => (
+              <label key={team.id} className="checkbox">
+                <input type="checkbox" name={fields.teamIds.name} value={team.id} /> {team.village}
+              </label>
+            ))}
+          </div>
+        ))}
+        <FieldErrors errors={fields.teamIds.errors} />
+      </fieldset>
+    </EditForm>
+  );
+}

@@ -1,0 +1,158 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { notFound, requireViewer } from "~/auth.server";
+import { DemoBadge } from "~/components/badges";
+import { TableRegion } from "~/components/table-region";
+import { useT } from "~/i18n";
+import { bulletinMonth, monthlyBulletin } from "~/models/bulletin.server";
+import { hasAnywhere } from "~/permissions";
+import { BULLETIN_COLUMNS } from "~/utils/bulletin-columns";
+import { today } from "~/utils/dates";
+import { pageTitle } from "~/utils/meta";
+import { nextMonth, previousMonth } from "~/utils/team-rules";
+import { teamRules } from "~/utils/team-rules.server";
+
+export const meta: MetaFunction = (args) => pageTitle(args, "bulletin.title");
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request);
+  if (!hasAnywhere(viewer, "read:bulletin")) notFound();
+  const month = bulletinMonth(new URL(request.url));
+  const bulletin = await monthlyBulletin(viewer, month, teamRules());
+  const current = today().slice(0, 7);
+  return {
+    bulletin,
+    previous: previousMonth(month),
+    next: month < current ? nextMonth(month) : null,
+  };
+}
+
+export default function MonthlyBulletin() {
+  const t = useT();
+  const { bulletin, previous, next } = useLoaderData<typeof loader>();
+  const complete = bulletin.complete;
+  const headers = BULLETIN_COLUMNS.map((c) => (
+    <th scope="col" key={c.key}>
+      {t(c.header, { rule: bulletin.rule })}
+    </th>
+  ));
+  const cells = (row: Parameters<(typeof BULLETIN_COLUMNS)[number]["value"]>[0]) =>
+    BULLETIN_COLUMNS.map((c) => (
+      <td key={c.key} className="num">
+        {c.value(row, complete)}
+      </td>
+    ));
+  return (
+    <article className="stack-lg bulletin">
+      <header className="page-head">
+        <h1>{t("bulletin.heading", { month: bulletin.month })}</h1>
+        <p className="muted">
+          {complete ? t("bulletin.rule", { rule: bulletin.rule }) : t("bulletin.incomplete")}
+        </p>
+        <p className="small muted">{t("bulletin.noRanking")}</p>
+        <div className="button-row no-print">
+          <Link to={`?month=${previous}`} className="button">
+            ← {t("bulletin.previous")}
+          </Link>
+          {next ? (
+            <Link to={`?month=${next}`} className="button">
+              {t("bulletin.next")} →
+            </Link>
+          ) : null}
+          <Form method="get" className="inline-form">
+            <label htmlFor="bulletin-month">{t("bulletin.month")}</label>{" "}
+            <input id="bulletin-month" type="month" name="month" defaultValue={bulletin.month} />{" "}
+            <button type="submit" className="button">
+              {t("villages.filter.apply")}
+            </button>
+          </Form>
+          <a href={`/reports/monthly.xlsx?month=${bulletin.month}`} className="button" download>
+            {t("bulletin.export")}
+          </a>
+          <button type="button" className="button js-only" onClick={() => window.print()}>
+            {t("bulletin.print")}
+          </button>
+        </div>
+      </header>
+
+      <section className="stack" aria-labelledby="follow-up">
+        <h2 id="follow-up">{t("bulletin.followUp")}</h2>
+        {!complete ? (
+          <p className="muted">{t("bulletin.followUpLater")}</p>
+        ) : bulletin.followUp.length ? (
+          <ul className="plain-list">
+            {bulletin.followUp.map((team) => (
+              <li key={team.id}>
+                <Link to={`/teams/${team.id}`}>{team.village.name}</Link> ({team.township.name}) —{" "}
+                {t("bulletin.belowCount", {
+                  below: team.attendance.below,
+                  members: team.attendance.members,
+                  rule: bulletin.rule,
+                })}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p>{t("bulletin.allMeet")}</p>
+        )}
+      </section>
+
+      {bulletin.townships.length > 1 ? (
+        <section className="stack" aria-labelledby="by-township">
+          <h2 id="by-township">{t("bulletin.byTownship")}</h2>
+          <TableRegion label={t("bulletin.byTownship")}>
+            <thead>
+              <tr>
+                <th scope="col">{t("villages.filter.township")}</th>
+                <th scope="col">{t("report.teams")}</th>
+                {headers}
+              </tr>
+            </thead>
+            <tbody>
+              {bulletin.townships.map((tw) => (
+                <tr key={tw.id}>
+                  <th scope="row">{tw.name}</th>
+                  <td className="num">{tw.teams}</td>
+                  {cells(tw)}
+                </tr>
+              ))}
+            </tbody>
+            <tfoot>
+              <tr>
+                <th scope="row">{t("bulletin.total")}</th>
+                <td className="num">{bulletin.total.teams}</td>
+                {cells(bulletin.total)}
+              </tr>
+            </tfoot>
+          </TableRegion>
+        </section>
+      ) : null}
+
+      <section className="stack" aria-labelledby="by-team">
+        <h2 id="by-team">{t("bulletin.byTeam")}</h2>
+        <TableRegion label={t("bulletin.byTeam")}>
+          <thead>
+            <tr>
+              <th scope="col">{t("teams.col.village")}</th>
+              <th scope="col">{t("villages.filter.township")}</th>
+              {headers}
+            </tr>
+          </thead>
+          <tbody>
+            {bulletin.teams.map((team) => (
+              <tr key={team.id}>
+                <th scope="row">
+                  <Link to={`/teams/${team.id}`}>{team.village.name}</Link>{" "}
+                  <DemoBadge source={team.village.nameSource} />
+                </th>
+                <td>{team.township.name}</td>
+                {cells(team)}
+              </tr>
+            ))}
+          </tbody>
+        </TableRegion>
+      </section>
+      <p className="small muted">{t("teams.daysExplain")}</p>
+    </article>
+  );
+}

@@ -1,0 +1,140 @@
+import { parseWithZod } from "@conform-to/zod";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { notFound, requireViewer } from "~/auth.server";
+import { DemoBadge } from "~/components/badges";
+import { ReportForm } from "~/components/report-form";
+import { ReportStatusBadge } from "~/components/report-status";
+import { SavedNotice } from "~/components/saved-notice";
+import { formatDate, formatDateTime, useLocale, useT } from "~/i18n";
+import { submitTeamReport, teamReport } from "~/models/weekly-report.server";
+import { ReportSchema } from "~/schemas/teamwork";
+import { formReply, invalidReply } from "~/utils/form-reply.server";
+import { namedPageTitle, pageTitle } from "~/utils/meta";
+import { composeDraft } from "~/utils/report-draft";
+import { addDays, isWeekStart } from "~/utils/team-rules";
+import { teamRules } from "~/utils/team-rules.server";
+
+export const meta: MetaFunction<typeof loader> = (args) =>
+  args.data
+    ? pageTitle(args, "report.teamTitle", { village: args.data.page.team.village })
+    : namedPageTitle(args, undefined);
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request);
+  const week = params.week ?? "";
+  if (!isWeekStart(week)) notFound();
+  const page = await teamReport(viewer, params.teamId ?? "", week, teamRules());
+  if (!page) notFound();
+  return { page };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const viewer = await requireViewer(request);
+  const week = params.week ?? "";
+  if (!isWeekStart(week)) notFound();
+  const submission = parseWithZod(await request.formData(), { schema: ReportSchema });
+  if (submission.status !== "success") return invalidReply("report", submission);
+  const result = await submitTeamReport(viewer, params.teamId ?? "", week, submission.value);
+  return formReply(
+    "report",
+    submission,
+    result,
+    `/reports/weekly/${week}/teams/${params.teamId}?saved=report`,
+  );
+}
+
+export default function TeamWeeklyReport() {
+  const t = useT();
+  const locale = useLocale();
+  const { page } = useLoaderData<typeof loader>();
+  const draft = composeDraft(t, locale, page.facts);
+  const report = page.report;
+  return (
+    <div className="stack-lg">
+      <nav aria-label={t("nav.breadcrumb")} className="breadcrumb">
+        <Link to={`/teams/${page.team.id}`}>{t("team.title", { village: page.team.village })}</Link>{" "}
+        › <Link to={`/reports/weekly?week=${page.week}`}>{t("report.weeklyTitle")}</Link>
+      </nav>
+      <header className="page-head">
+        <h1>{t("report.teamTitle", { village: page.team.village })}</h1>
+        <p>
+          {t("report.weekOf", {
+            from: formatDate(locale, page.week),
+            to: formatDate(locale, addDays(page.week, 6)),
+          })}{" "}
+          · {t("report.due", { when: formatDateTime(locale, page.dueAt) })} ·{" "}
+          <ReportStatusBadge status={page.status} />
+        </p>
+        <nav className="button-row" aria-label={t("report.weekNav")}>
+          <Link
+            to={`/reports/weekly/${addDays(page.week, -7)}/teams/${page.team.id}`}
+            className="button"
+          >
+            ← {t("report.previousWeek")}
+          </Link>
+        </nav>
+      </header>
+      <SavedNotice />
+      {report ? (
+        <p className="muted">
+          {t("report.submittedBy", {
+            who: report.submittedBy ?? t("conflict.someone"),
+            when: formatDateTime(locale, report.submittedAt),
+          })}
+          {report.updatedAt !== report.submittedAt
+            ? ` · ${t("report.correctedAt", { when: formatDateTime(locale, report.updatedAt) })}`
+            : ""}{" "}
+          <DemoBadge source={report.nameSource} />
+        </p>
+      ) : null}
+      {page.canSubmit ? (
+        <section className="card stack" aria-labelledby="report-form-heading">
+          <h2 id="report-form-heading">{report ? t("report.correct") : t("report.write")}</h2>
+          {report ? null : <p className="hint">{t("report.draftHint")}</p>}
+          <ReportForm
+            initial={
+              report
+                ? {
+                    done: report.done,
+                    problems: report.problems ?? "",
+                    nextPlan: report.nextPlan ?? "",
+                  }
+                : draft
+            }
+            version={report?.version}
+            submitted={Boolean(report)}
+          />
+        </section>
+      ) : report ? (
+        <section
+          className="card stack report-text"
+          aria-label={t("report.teamTitle", { village: page.team.village })}
+        >
+          <h2>{t("report.field.done")}</h2>
+          <p className="pre">{report.done}</p>
+          {report.problems ? (
+            <>
+              <h2>{t("report.field.problems")}</h2>
+              <p className="pre">{report.problems}</p>
+            </>
+          ) : null}
+          {report.nextPlan ? (
+            <>
+              <h2>{t("report.field.nextPlan")}</h2>
+              <p className="pre">{report.nextPlan}</p>
+            </>
+          ) : null}
+        </section>
+      ) : (
+        <section className="card stack">
+          <p>{t("report.notSubmitted")}</p>
+          <details className="disclosure">
+            <summary>{t("report.recordedThisWeek")}</summary>
+            <p className="pre">{draft.done}</p>
+          </details>
+        </section>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,158 @@
+import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { notFound, requireViewer } from "~/auth.server";
+import { DemoBadge } from "~/components/badges";
+import { ReportStatusBadge } from "~/components/report-status";
+import { TableRegion } from "~/components/table-region";
+import { db } from "~/db.server";
+import { formatDate, formatDateTime, useLocale, useT } from "~/i18n";
+import { membershipOn } from "~/models/team-roster.server";
+import { weekOverview } from "~/models/weekly-report.server";
+import { hasAnywhere } from "~/permissions";
+import { today } from "~/utils/dates";
+import { pageTitle } from "~/utils/meta";
+import { addDays, isWeekStart, weekOf } from "~/utils/team-rules";
+import { teamRules } from "~/utils/team-rules.server";
+
+export const meta: MetaFunction = (args) => pageTitle(args, "report.weeklyTitle");
+
+/** Who has reported this week, on time or late, and who has not; a cadre goes to their team's report. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request);
+  const url = new URL(request.url);
+  const current = weekOf(today());
+  const asked = url.searchParams.get("week");
+  const week = isWeekStart(asked) && asked <= current ? asked : current;
+  if (viewer.role === "team_member") {
+    const own = viewer.cadreId ? await membershipOn(db, viewer.cadreId, today()) : null;
+    if (!own) notFound();
+    throw redirect(`/reports/weekly/${week}/teams/${own.teamId}`);
+  }
+  if (!hasAnywhere(viewer, "read:weekly-report")) notFound();
+  const overview = await weekOverview(viewer, week, teamRules());
+  return {
+    ...overview,
+    previous: addDays(week, -7),
+    next: week < current ? addDays(week, 7) : null,
+    townshipLeader: viewer.role === "township_leader" ? viewer.townshipId : null,
+  };
+}
+
+export default function WeeklyReports() {
+  const t = useT();
+  const locale = useLocale();
+  const data = useLoaderData<typeof loader>();
+  const counts = {
+    on_time: data.teams.filter((r) => r.status === "on_time").length,
+    late: data.teams.filter((r) => r.status === "late").length,
+    missing: data.teams.filter((r) => r.status === "missing").length,
+    not_due: data.teams.filter((r) => r.status === "not_due").length,
+  };
+  return (
+    <div className="stack-lg">
+      <header className="page-head">
+        <h1>{t("report.weeklyTitle")}</h1>
+        <p>
+          {t("report.weekOf", {
+            from: formatDate(locale, data.week),
+            to: formatDate(locale, addDays(data.week, 6)),
+          })}{" "}
+          · {t("report.due", { when: formatDateTime(locale, data.dueAt) })}
+        </p>
+        <nav className="button-row" aria-label={t("report.weekNav")}>
+          <Link to={`?week=${data.previous}`} className="button">
+            ← {t("report.previousWeek")}
+          </Link>
+          {data.next ? (
+            <Link to={`?week=${data.next}`} className="button">
+              {t("report.nextWeek")} →
+            </Link>
+          ) : null}
+          <Link to="/reports/monthly" className="button">
+            {t("bulletin.title")}
+          </Link>
+        </nav>
+      </header>
+      <p className="figures">
+        {(["on_time", "late", "missing", "not_due"] as const).map((s) => (
+          <span key={s} className="figure">
+            <ReportStatusBadge status={s} /> <strong>{counts[s]}</strong>
+          </span>
+        ))}
+      </p>
+      {data.townshipLeader ? (
+        <p>
+          <Link
+            to={`/reports/weekly/${data.week}/townships/${data.townshipLeader}`}
+            className="button button-primary"
+          >
+            {t("report.townshipSummary")}
+          </Link>
+        </p>
+      ) : null}
+      {data.townships.length > 1 ? (
+        <section className="stack" aria-labelledby="by-township">
+          <h2 id="by-township">{t("report.byTownship")}</h2>
+          <TableRegion label={t("report.byTownship")}>
+            <thead>
+              <tr>
+                <th scope="col">{t("villages.filter.township")}</th>
+                <th scope="col">{t("report.teams")}</th>
+                <th scope="col">{t("report.status.on_time")}</th>
+                <th scope="col">{t("report.status.late")}</th>
+                <th scope="col">{t("report.status.missing")}</th>
+                <th scope="col">{t("report.townshipSummary")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.townships.map((tw) => (
+                <tr key={tw.id}>
+                  <th scope="row">{tw.name}</th>
+                  <td className="num">{tw.teams}</td>
+                  <td className="num">{tw.onTime}</td>
+                  <td className="num">{tw.late}</td>
+                  <td className="num">{tw.missing}</td>
+                  <td>
+                    <Link to={`/reports/weekly/${data.week}/townships/${tw.id}`}>
+                      <ReportStatusBadge status={tw.summaryStatus} />
+                    </Link>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </TableRegion>
+        </section>
+      ) : null}
+      <section className="stack" aria-labelledby="by-team">
+        <h2 id="by-team">{t("report.byTeam")}</h2>
+        <TableRegion label={t("report.byTeam")}>
+          <thead>
+            <tr>
+              <th scope="col">{t("teams.col.village")}</th>
+              <th scope="col">{t("villages.filter.township")}</th>
+              <th scope="col">{t("report.col.status")}</th>
+              <th scope="col">{t("report.col.submitted")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.teams.map((r) => (
+              <tr key={r.team.id}>
+                <th scope="row">
+                  <Link to={`/reports/weekly/${data.week}/teams/${r.team.id}`}>
+                    {r.team.village}
+                  </Link>{" "}
+                  <DemoBadge source={r.team.villageSource} />
+                </th>
+                <td>{r.township.name}</td>
+                <td>
+                  <ReportStatusBadge status={r.status} />
+                </td>
+                <td>{r.submittedAt ? formatDateTime(locale, r.submittedAt) : "—"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </TableRegion>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,159 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { requireViewer } from "~/auth.server";
+import { DemoBadge, LevelBadge } from "~/components/badges";
+import { FilterSelect } from "~/components/filter-select";
+import { TableRegion } from "~/components/table-region";
+import { db } from "~/db.server";
+import { useT } from "~/i18n";
+import { attendanceForTeams, summariseTeamMonth } from "~/models/attendance.server";
+import { listTeams } from "~/models/team-roster.server";
+import { listTownshipOptions } from "~/models/township.server";
+import { can, hasAnywhere } from "~/permissions";
+import { UNIT_LEVELS, type UnitLevel } from "../../db/schema";
+import { today } from "~/utils/dates";
+import { pageTitle } from "~/utils/meta";
+import { teamRules } from "~/utils/team-rules.server";
+
+export const meta: MetaFunction = (args) => pageTitle(args, "teams.title");
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request);
+  const url = new URL(request.url);
+  const level = url.searchParams.get("level");
+  const townshipId = url.searchParams.get("township") || undefined;
+  const mismatchOnly = url.searchParams.get("mismatch") === "1";
+  const rules = teamRules();
+  const on = today();
+  const month = on.slice(0, 7);
+  let teams = await listTeams(viewer, {
+    townshipId,
+    level: (UNIT_LEVELS as readonly string[]).includes(level ?? "")
+      ? (level as UnitLevel)
+      : undefined,
+  });
+  // The matching rule concerns the county: village types are not shown to everyone.
+  const showMatching =
+    hasAnywhere(viewer, "manage:team-roster") ||
+    viewer.role === "county_organisation" ||
+    viewer.role === "county_viewer";
+  if (showMatching && mismatchOnly) teams = teams.filter((t) => t.mismatch);
+  const attendance = await attendanceForTeams(
+    db,
+    teams.map((t) => t.id),
+    month,
+    rules,
+    on,
+  );
+  const rows = teams.map((team) => {
+    const month = summariseTeamMonth(attendance.filter((a) => a.teamId === team.id));
+    const canSeeDays = can(viewer, "read:attendance", {
+      townshipId: team.township.id,
+      villageId: team.village.id,
+    });
+    return {
+      ...team,
+      mismatch: showMatching ? team.mismatch : false,
+      averageDays: canSeeDays ? month.averageDays : null,
+    };
+  });
+  return {
+    rows,
+    showMatching,
+    rule: rules.daysPerMonth,
+    month,
+    townships: viewer.role === "team_member" ? [] : await listTownshipOptions(viewer),
+  };
+}
+
+export default function TeamsPage() {
+  const t = useT();
+  const data = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  return (
+    <div className="stack-lg">
+      <header className="page-head">
+        <h1>{t("teams.title")}</h1>
+        <p className="muted">{t("teams.count", { count: data.rows.length })}</p>
+      </header>
+      {data.townships.length ? (
+        <Form method="get" className="filters" aria-label={t("teams.filters")}>
+          {data.townships.length > 1 ? (
+            <FilterSelect
+              name="township"
+              label={t("villages.filter.township")}
+              value={params.get("township") ?? ""}
+              options={data.townships.map((o) => ({ value: o.id, label: o.name }))}
+            />
+          ) : null}
+          <FilterSelect
+            name="level"
+            label={t("team.level")}
+            value={params.get("level") ?? ""}
+            options={UNIT_LEVELS.map((l) => ({ value: l, label: t(`level.${l}`) }))}
+          />
+          {data.showMatching ? (
+            <label className="checkbox">
+              <input
+                type="checkbox"
+                name="mismatch"
+                value="1"
+                defaultChecked={params.get("mismatch") === "1"}
+              />{" "}
+              {t("teams.mismatchOnly")}
+            </label>
+          ) : null}
+          <button type="submit" className="button">
+            {t("villages.filter.apply")}
+          </button>
+        </Form>
+      ) : null}
+      <TableRegion label={t("teams.title")}>
+        <thead>
+          <tr>
+            <th scope="col">{t("teams.col.village")}</th>
+            <th scope="col">{t("teams.col.township")}</th>
+            <th scope="col">{t("team.level")}</th>
+            <th scope="col">{t("team.unit")}</th>
+            <th scope="col">{t("teams.col.leader")}</th>
+            <th scope="col">{t("teams.col.secretary")}</th>
+            <th scope="col">{t("teams.col.members")}</th>
+            <th scope="col">{t("teams.col.days", { rule: data.rule })}</th>
+            {data.showMatching ? <th scope="col">{t("teams.col.matching")}</th> : null}
+          </tr>
+        </thead>
+        <tbody>
+          {data.rows.map((r) => (
+            <tr key={r.id}>
+              <th scope="row">
+                <Link to={`/teams/${r.id}`}>{r.village.name}</Link>{" "}
+                <DemoBadge source={r.village.nameSource} />
+              </th>
+              <td>{r.township.name}</td>
+              <td>
+                <LevelBadge level={r.level} />
+              </td>
+              <td>
+                {r.unit} <DemoBadge source={r.unitSource} />
+              </td>
+              <td>{r.leader ?? "—"}</td>
+              <td>{r.firstSecretary ?? "—"}</td>
+              <td className="num">{r.memberCount}</td>
+              <td className="num">{r.averageDays ?? "—"}</td>
+              {data.showMatching ? (
+                <td>
+                  {r.mismatch ? (
+                    <span className="badge badge-unmet">{t("teams.mismatch")}</span>
+                  ) : (
+                    t("teams.matches")
+                  )}
+                </td>
+              ) : null}
+            </tr>
+          ))}
+        </tbody>
+      </TableRegion>
+      <p className="small muted">{t("teams.daysExplain")}</p>
+    </div>
+  );
+}

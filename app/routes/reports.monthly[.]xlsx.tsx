@@ -1,0 +1,70 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { notFound, requireViewer } from "~/auth.server";
+import { serverTranslator } from "~/i18n/catalogues.server";
+import { resolveLocale } from "~/i18n/locale.server";
+import { bulletinMonth, monthlyBulletin } from "~/models/bulletin.server";
+import { hasAnywhere } from "~/permissions";
+import { BULLETIN_COLUMNS, bulletinHeaders } from "~/utils/bulletin-columns";
+import { writeWorkbook, xlsxResponse } from "~/utils/spreadsheet.server";
+import { teamRules } from "~/utils/team-rules.server";
+
+/** The monthly bulletin as .xlsx: by township, by team, and the teams to follow up, one sheet each. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request);
+  if (!hasAnywhere(viewer, "read:bulletin")) notFound();
+  const month = bulletinMonth(new URL(request.url));
+  const bulletin = await monthlyBulletin(viewer, month, teamRules());
+  const t = serverTranslator(await resolveLocale(request));
+  const headers = bulletinHeaders(t, bulletin.rule);
+  const figureColumns = headers.map((header) => ({ header, width: 14 }));
+  const values = (row: Parameters<(typeof BULLETIN_COLUMNS)[number]["value"]>[0]) =>
+    BULLETIN_COLUMNS.map((c) => c.value(row, bulletin.complete));
+  const buffer = await writeWorkbook(
+    [
+      {
+        name: t("bulletin.byTownship"),
+        columns: [
+          { header: t("villages.filter.township"), width: 14 },
+          { header: t("report.teams"), width: 10 },
+          ...figureColumns,
+        ],
+        rows: [
+          ...bulletin.townships.map((tw) => [tw.name, tw.teams, ...values(tw)]),
+          [t("bulletin.total"), bulletin.total.teams, ...values(bulletin.total)],
+        ],
+      },
+      {
+        name: t("bulletin.byTeam"),
+        columns: [
+          { header: t("teams.col.village"), width: 14 },
+          { header: t("villages.filter.township"), width: 14 },
+          { header: t("team.unit"), width: 20 },
+          ...figureColumns,
+        ],
+        rows: bulletin.teams.map((team) => [
+          team.village.name,
+          team.township.name,
+          team.unit,
+          ...values(team),
+        ]),
+      },
+      {
+        name: t("bulletin.followUp"),
+        columns: [
+          { header: t("teams.col.village"), width: 14 },
+          { header: t("villages.filter.township"), width: 14 },
+          { header: t("bulletin.col.below", { rule: bulletin.rule }), width: 16 },
+          { header: t("bulletin.col.members"), width: 10 },
+        ],
+        rows: bulletin.followUp.map((team) => [
+          team.village.name,
+          team.township.name,
+          team.attendance.below,
+          team.attendance.members,
+        ]),
+      },
+    ],
+    { creator: t("app.name") },
+  );
+  return xlsxResponse(buffer, t("bulletin.fileName", { month }));
+}

@@ -1,0 +1,229 @@
+/**
+ * The county's team rules as pure functions (domain.md, "Teams and cadres"): in-village days,
+ * leave routing, the weekly-report deadline. Dates are ISO `YYYY-MM-DD` in China time; instants
+ * are ISO-8601 UTC. The county's numbers come in as `TeamRules` (configured on the server).
+ */
+import { addDays } from "~/utils/exit-rules";
+
+export interface TeamRules {
+  /** In-village days a month a cadre who served the whole month should reach (default 20). */
+  daysPerMonth: number;
+  /** Leave up to this many days is decided by the township; longer by the county (default 3). */
+  townshipLeaveMaxDays: number;
+  /** Weekly report due: ISO weekday (1 = Monday … 7 = Sunday) and hour, China time (default Thu 18:00). */
+  reportDueWeekday: number;
+  reportDueHour: number;
+}
+
+export const DEFAULT_TEAM_RULES: TeamRules = {
+  daysPerMonth: 20,
+  townshipLeaveMaxDays: 3,
+  reportDueWeekday: 4,
+  reportDueHour: 18,
+};
+
+export { addDays };
+
+const DAY_MS = 86_400_000;
+
+/** Whole days from a to b (b − a); both ISO dates. */
+export function daysBetween(a: string, b: string): number {
+  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / DAY_MS);
+}
+
+/** Calendar days a leave covers, both ends included. */
+export function leaveLength(startsOn: string, endsOn: string): number {
+  return daysBetween(startsOn, endsOn) + 1;
+}
+
+/** Who decides a leave request of this length. */
+export function leaveRoute(days: number, rules: Pick<TeamRules, "townshipLeaveMaxDays">) {
+  return days <= rules.townshipLeaveMaxDays ? ("township" as const) : ("county" as const);
+}
+
+/** Whether two date ranges (inclusive) share a day. */
+export function overlaps(a: { from: string; to: string }, b: { from: string; to: string }) {
+  return a.from <= b.to && b.from <= a.to;
+}
+
+export function isMonth(value: unknown): value is string {
+  return typeof value === "string" && /^\d{4}-(0[1-9]|1[0-2])$/.test(value);
+}
+
+/** First and last day of a `YYYY-MM` month, and its length. */
+export function monthRange(month: string) {
+  const [y, m] = month.split("-").map(Number) as [number, number];
+  const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return { first: `${month}-01`, last: `${month}-${String(days).padStart(2, "0")}`, days };
+}
+
+export function monthOf(date: string): string {
+  return date.slice(0, 7);
+}
+
+export function previousMonth(month: string): string {
+  const [y, m] = month.split("-").map(Number) as [number, number];
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, "0")}`;
+}
+
+export function nextMonth(month: string): string {
+  const [y, m] = month.split("-").map(Number) as [number, number];
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, "0")}`;
+}
+
+/** Every date from `from` to `to`, both included. */
+export function eachDay(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let d = from; d <= to; d = addDays(d, 1)) out.push(d);
+  return out;
+}
+
+export interface LeavePeriod {
+  startsOn: string;
+  endsOn: string;
+  /** 销假: back in the village on this day; leave ends the day before (early return), never later than approved. */
+  returnedOn?: string | null;
+}
+
+/** The days an approved leave actually kept the cadre away. */
+export function leaveDaysTaken(leave: LeavePeriod): { from: string; to: string } | null {
+  let to = leave.endsOn;
+  if (leave.returnedOn && leave.returnedOn <= leave.endsOn) to = addDays(leave.returnedOn, -1);
+  return to < leave.startsOn ? null : { from: leave.startsOn, to };
+}
+
+export interface MonthInput {
+  month: string;
+  /** The cadre's service in the team(s) that month: from its start to its end (null = still serving). */
+  served: { from: string; to: string | null }[];
+  /** Days with a check-in. */
+  checkInDays: readonly string[];
+  /** Days with a work-log entry written in the village. */
+  villageLogDays: readonly string[];
+  /** Approved leave. */
+  leave: readonly LeavePeriod[];
+  /** Today (China time): days after it are not counted yet. */
+  today: string;
+}
+
+export interface MonthAttendance {
+  /** Distinct days in the village, evidenced by a check-in or a log written there. */
+  inVillage: number;
+  /** Approved leave days within the month (and within service). */
+  leaveDays: number;
+  /** Days of the month the cadre served. */
+  servedDays: number;
+  /**
+   * Days the rule expects: the rule scaled to the days served less approved leave, rounded up
+   * (a whole month with no leave expects the full rule).
+   */
+  expected: number;
+  /** Whether the month is over (otherwise the figures are "so far" and there is no verdict). */
+  complete: boolean;
+  /** Meets the rule: null while the month runs. */
+  meets: boolean | null;
+}
+
+/**
+ * In-village days for one cadre and month. A day counts once however much evidence it has, only
+ * while the cadre served, never on a day of approved leave, and never in the future.
+ */
+export function monthAttendance(input: MonthInput, rules: Pick<TeamRules, "daysPerMonth">) {
+  const { first, last, days } = monthRange(input.month);
+  const served = new Set<string>();
+  for (const period of input.served) {
+    const from = period.from > first ? period.from : first;
+    const to = period.to && period.to < last ? period.to : last;
+    for (const d of from <= to ? eachDay(from, to) : []) served.add(d);
+  }
+  const onLeave = new Set<string>();
+  for (const leave of input.leave) {
+    const taken = leaveDaysTaken(leave);
+    if (!taken) continue;
+    for (const d of eachDay(
+      taken.from > first ? taken.from : first,
+      taken.to < last ? taken.to : last,
+    ))
+      if (served.has(d)) onLeave.add(d);
+  }
+  const present = new Set<string>();
+  for (const d of [...input.checkInDays, ...input.villageLogDays]) {
+    if (d >= first && d <= last && d <= input.today && served.has(d) && !onLeave.has(d))
+      present.add(d);
+  }
+  const available = served.size - onLeave.size;
+  const expected = Math.min(available, Math.ceil((rules.daysPerMonth * available) / days));
+  const complete = input.today > last;
+  return {
+    inVillage: present.size,
+    leaveDays: onLeave.size,
+    servedDays: served.size,
+    expected,
+    complete,
+    meets: complete ? present.size >= expected : null,
+  } satisfies MonthAttendance;
+}
+
+/** Monday of the week a date falls in (ISO weeks: Monday to Sunday). */
+export function weekOf(date: string): string {
+  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay() || 7;
+  return addDays(date, 1 - weekday);
+}
+
+export function isWeekStart(value: unknown): value is string {
+  return (
+    typeof value === "string" &&
+    /^\d{4}-\d{2}-\d{2}$/.test(value) &&
+    !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) &&
+    weekOf(value) === value
+  );
+}
+
+/** The instant (UTC ISO) a week's report is due: the configured weekday and hour, China time (UTC+8, no DST). */
+export function reportDueAt(
+  weekStart: string,
+  rules: Pick<TeamRules, "reportDueWeekday" | "reportDueHour">,
+) {
+  const day = addDays(weekStart, rules.reportDueWeekday - 1);
+  return new Date(
+    Date.parse(`${day}T00:00:00Z`) + (rules.reportDueHour - 8) * 3_600_000,
+  ).toISOString();
+}
+
+export type ReportStatus = "on_time" | "late" | "missing" | "not_due";
+
+/** A week's report: in on time, in late, not in after the deadline, or not in and not yet due. */
+export function reportStatus(
+  submittedAt: string | null | undefined,
+  dueAt: string,
+  now: string,
+): ReportStatus {
+  if (submittedAt) return submittedAt <= dueAt ? "on_time" : "late";
+  return now > dueAt ? "missing" : "not_due";
+}
+
+/** The weeks whose report falls due within a month (each week belongs to exactly one month). */
+export function reportWeeksOfMonth(
+  month: string,
+  rules: Pick<TeamRules, "reportDueWeekday">,
+): string[] {
+  const { first, last } = monthRange(month);
+  const weeks: string[] = [];
+  for (let w = weekOf(first); w <= last; w = addDays(w, 7)) {
+    const dueDay = addDays(w, rules.reportDueWeekday - 1);
+    if (dueDay >= first && dueDay <= last) weeks.push(w);
+  }
+  return weeks;
+}
+
+/** Great-circle distance in metres (the check-in's distance to the village, shown as evidence). */
+export function distanceMetres(a: { lat: number; lon: number }, b: { lat: number; lon: number }) {
+  const R = 6_371_000;
+  const rad = Math.PI / 180;
+  const dLat = (b.lat - a.lat) * rad;
+  const dLon = (b.lon - a.lon) * rad;
+  const h =
+    Math.sin(dLat / 2) ** 2 +
+    Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * R * Math.asin(Math.sqrt(h));
+}
