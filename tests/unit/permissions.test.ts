@@ -25,6 +25,7 @@ const base = {
 const viewers: Record<string, Viewer> = {
   county: { ...base, role: "county_admin" },
   viewer: { ...base, role: "county_viewer" },
+  zuzhibu: { ...base, role: "county_organisation" },
   daqinggou: { ...base, role: "township_leader", townshipId: DAQINGGOU },
   weijia: { ...base, role: "team_member", villageIds: ["v-weijia"] },
 };
@@ -69,6 +70,29 @@ const matrix: Row[] = [
   ["weijia", "read:team", XIANALING, false],
   ["weijia", "read:team-summary", XIANALING, true],
   ["weijia", "manage:account", WEIJIA, false],
+  // teams at work: the organisation department decides long leave and sends notices, edits nothing
+  ["zuzhibu", "approve:leave", XIANALING, true],
+  ["zuzhibu", "post:notice", XIANALING, true],
+  ["zuzhibu", "read:bulletin", WEIJIA, true],
+  ["zuzhibu", "update:village", WEIJIA, false],
+  ["zuzhibu", "manage:team-roster", WEIJIA, false],
+  ["county", "manage:team-roster", WEIJIA, true],
+  ["viewer", "approve:leave", WEIJIA, false],
+  ["viewer", "post:notice", WEIJIA, false],
+  ["viewer", "read:bulletin", WEIJIA, true],
+  // a township leader decides short leave, sends notices and reads the bulletin for their township only
+  ["daqinggou", "approve:leave", WEIJIA, true],
+  ["daqinggou", "approve:leave", XIANALING, false],
+  ["daqinggou", "post:notice", NEIGHBOUR, true],
+  ["daqinggou", "read:bulletin", XIANALING, false],
+  ["daqinggou", "manage:team-roster", WEIJIA, false],
+  // a cadre writes their own team's log and report, reads their own team's attendance
+  ["weijia", "write:work-log", WEIJIA, true],
+  ["weijia", "submit:weekly-report", WEIJIA, true],
+  ["weijia", "submit:weekly-report", NEIGHBOUR, false],
+  ["weijia", "read:attendance", NEIGHBOUR, false],
+  ["weijia", "approve:leave", WEIJIA, false],
+  ["weijia", "read:bulletin", WEIJIA, false],
 ];
 
 describe("permission matrix", () => {
