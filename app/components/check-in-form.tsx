@@ -50,10 +50,12 @@ export function CheckInForm() {
     <Form method="post" onSubmit={onSubmit} className="stack">
       <input type="hidden" name="intent" value="check-in" />
       <input type="hidden" name="formId" value="check-in" />
-      <label className="checkbox js-only">
-        <input type="checkbox" name="share" ref={shareRef} /> {t("checkIn.shareLocation")}
-      </label>
-      <p className="hint js-only">{t("checkIn.locationEvidence")}</p>
+      <div className="js-only">
+        <label className="checkbox">
+          <input type="checkbox" name="share" ref={shareRef} /> {t("checkIn.shareLocation")}
+        </label>
+        <p className="hint">{t("checkIn.locationEvidence")}</p>
+      </div>
       {locationError ? (
         <p role="alert" className="field-errors">
           {t("checkIn.locationFailed")}

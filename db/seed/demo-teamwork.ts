@@ -6,7 +6,13 @@
  * carry the report's dates.
  */
 import type { Insertable } from "kysely";
-import { SPECIALTIES, type DB, type MembershipEndReason } from "../schema";
+import {
+  CASE_COLUMNS,
+  PROJECT_COLUMNS,
+  SPECIALTIES,
+  type DB,
+  type MembershipEndReason,
+} from "../schema";
 import { stableId } from "../ids";
 import { personName, type DemoData } from "./demo-data";
 import type { BoardDemoData } from "./demo-boards";
@@ -34,6 +40,7 @@ export interface TeamworkDemoData {
   notices: Row<"notices">[];
   noticeTeams: Row<"notice_teams">[];
   noticeReads: Row<"notice_reads">[];
+  cardEvents: Row<"card_events">[];
 }
 
 const LOG_TEMPLATES = [
@@ -112,6 +119,7 @@ export function buildTeamworkData(
     notices: [],
     noticeTeams: [],
     noticeReads: [],
+    cardEvents: [],
   };
   const usedNames = new Set(data.cadres.map((c) => c.name_zh));
   const unitByName = new Map(data.sendingUnits.map((u) => [u.name_zh, u.id]));
@@ -268,6 +276,22 @@ export function buildTeamworkData(
         created_by: null,
       });
     }
+  }
+
+  // Some cards reached their column recently: the moves the bulletin and report drafts count.
+  for (const card of boards.cards) {
+    const columns: readonly string[] = card.board === "project" ? PROJECT_COLUMNS : CASE_COLUMNS;
+    const index = columns.indexOf(card.column_key);
+    if (index < 1 || random.next() > 0.35) continue;
+    const day = random.pick(days);
+    out.cardEvents.push({
+      id: stableId("card-event", `${card.id}:recent-move`),
+      card_id: card.id,
+      action: "move",
+      changes: JSON.stringify({ from: columns[index - 1], to: card.column_key }),
+      actor_id: null,
+      at: at(day, 10, random.int(0, 59)),
+    });
   }
 
   // A few requests waiting for a decision: short ones for the townships, a long one for the county.

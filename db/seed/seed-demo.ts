@@ -134,6 +134,7 @@ export async function seedDemo(
     await insert("notices", work.notices);
     await insert("notice_teams", work.noticeTeams);
     await insert("notice_reads", work.noticeReads);
+    await insert("card_events", work.cardEvents);
   });
   return data;
 }

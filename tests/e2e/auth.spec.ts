@@ -1,20 +1,21 @@
 import { expect, signIn, test, waitForHydration, type DemoUser } from "./fixtures";
 
 const roles: [DemoUser, RegExp][] = [
-  ["county", /县级管理员/],
-  ["viewer", /县级查看/],
-  ["daqinggou", /乡镇领导/],
-  ["xiaosuangou", /乡镇领导/],
-  ["weijia", /驻村工作队员/],
-  ["xianaling", /驻村工作队员/],
+  ["county", /^县级管理员$/],
+  ["zuzhibu", /^县委组织部$/],
+  ["viewer", /^县级查看$/],
+  ["daqinggou", /^乡镇领导$/],
+  ["xiaosuangou", /^乡镇领导$/],
+  ["weijia", /^驻村工作队员$/],
+  ["xianaling", /^驻村工作队员$/],
 ];
 
 for (const [username, role] of roles) {
   test(`${username} signs in and out @phone`, async ({ page }) => {
     await signIn(page, username);
-    // Team members open on their own village; everyone else on the map.
+    // Team members open on their own work page (check-in, month, notices); everyone else on the map.
     if (username === "weijia" || username === "xianaling") {
-      await expect(page.getByText("本村")).toBeVisible();
+      await expect(page.getByRole("heading", { level: 1, name: "我的驻村" })).toBeVisible();
     } else {
       await expect(page.getByRole("heading", { level: 1, name: "村庄地图" })).toBeVisible();
     }

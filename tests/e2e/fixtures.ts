@@ -2,7 +2,8 @@ import AxeBuilder from "@axe-core/playwright";
 import { test as base, expect, type Page } from "@playwright/test";
 
 export const DEMO_PASSWORD = "zhucun-demo";
-export type DemoUser = "county" | "viewer" | "daqinggou" | "xiaosuangou" | "weijia" | "xianaling";
+export type DemoUser =
+  "county" | "zuzhibu" | "viewer" | "daqinggou" | "xiaosuangou" | "weijia" | "xianaling";
 
 /** Where auth.setup.ts keeps each role's signed-in browser state. */
 export function storageStateFor(user: DemoUser) {

@@ -43,11 +43,13 @@ async function teamOf(village: string) {
 
 beforeAll(async () => {
   await seedOnce();
-  [weijia, xianaling, daqinggou, xiaosuangou, county, zuzhibu, viewer] = await Promise.all(
-    ["weijia", "xianaling", "daqinggou", "xiaosuangou", "county", "zuzhibu", "viewer"].map(
-      viewerFor,
-    ),
-  );
+  weijia = await viewerFor("weijia");
+  xianaling = await viewerFor("xianaling");
+  daqinggou = await viewerFor("daqinggou");
+  xiaosuangou = await viewerFor("xiaosuangou");
+  county = await viewerFor("county");
+  zuzhibu = await viewerFor("zuzhibu");
+  viewer = await viewerFor("viewer");
   weijiaTeam = await teamOf("魏家村");
   xianalingTeam = await teamOf("下纳岭村");
 });

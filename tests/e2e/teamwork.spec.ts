@@ -1,0 +1,259 @@
+import ExcelJS from "exceljs";
+import type { Browser, Page } from "@playwright/test";
+import {
+  expect,
+  expectAccessible,
+  signedInAs,
+  storageStateFor,
+  test,
+  waitForHydration,
+  type DemoUser,
+} from "./fixtures";
+
+/** Today and a later day as ISO dates in China time, as the server sees them. */
+function chinaDate(offsetDays = 0) {
+  const date = new Date(Date.now() + offsetDays * 86_400_000);
+  return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(date);
+}
+
+async function pageAs(browser: Browser, user: DemoUser): Promise<Page> {
+  const context = await browser.newContext({
+    storageState: storageStateFor(user),
+    locale: "zh-CN",
+  });
+  return context.newPage();
+}
+
+test.describe("a cadre's week", () => {
+  test.use(signedInAs("weijia"));
+
+  test("weijia checks in, writes a log, gets 2 days of leave approved by daqinggou, submits the weekly report", async ({
+    page: weijia,
+    browser,
+  }) => {
+    test.slow();
+    await weijia.goto("/");
+    await expect(weijia).toHaveURL(/\/me$/);
+    await waitForHydration(weijia);
+    await expect(weijia.getByRole("heading", { level: 1, name: "我的驻村" })).toBeVisible();
+    await weijia.getByRole("button", { name: "今天在村，签到" }).click();
+    await expect(weijia.getByRole("status").first()).toContainText("已签到");
+    await expect(weijia.getByRole("button", { name: "今天在村，签到" })).toHaveCount(0);
+
+    // A log entry, written in the village, about a household.
+    await weijia.getByRole("link", { name: "写民情日记" }).click();
+    await expect(weijia.getByRole("heading", { level: 1, name: "魏家村民情日记" })).toBeVisible();
+    await waitForHydration(weijia);
+    const entry = `入户走访，核实养猪项目分红（测试 ${Date.now()}）`;
+    await weijia.getByLabel("内容").fill(entry);
+    await weijia.getByLabel("相关贫困户（可选）").selectOption({ index: 1 });
+    await weijia.getByRole("button", { name: "保存日记" }).click();
+    await expect(weijia.getByRole("status")).toContainText("日记已保存");
+    await expect(weijia.locator(".log-list li").first()).toContainText(entry);
+
+    // Leave: ending before it starts is refused, and what was typed stays.
+    await weijia.goto("/leave");
+    await waitForHydration(weijia);
+    const start = chinaDate(20);
+    const end = chinaDate(21);
+    await weijia.getByLabel("开始日期").fill(end);
+    await weijia.getByLabel("结束日期").fill(start);
+    await weijia.getByLabel("事由").fill("家中老人住院");
+    await weijia.getByRole("button", { name: "提交申请" }).click();
+    await expect(weijia.getByText("结束日期不能早于开始日期。")).toBeVisible();
+    await expect(weijia.getByLabel("事由")).toHaveValue("家中老人住院");
+    await weijia.getByLabel("开始日期").fill(start);
+    await weijia.getByLabel("结束日期").fill(end);
+    await weijia.getByRole("button", { name: "提交申请" }).click();
+    await expect(weijia.getByRole("status")).toContainText("请假申请已提交");
+    const mine = weijia.getByRole("region", { name: "请销假", exact: true });
+    await expect(mine.getByRole("row").filter({ hasText: "家中老人住院" })).toContainText("待审批");
+    await expect(mine.getByRole("row").filter({ hasText: "家中老人住院" })).toContainText("乡镇");
+
+    // daqinggou decides it (two days: the township's call).
+    const leader = await pageAs(browser, "daqinggou");
+    await leader.goto("/leave");
+    await waitForHydration(leader);
+    await expect(leader.getByRole("link", { name: /请销假\s*1/ })).toBeVisible();
+    const row = leader.getByRole("row").filter({ hasText: "家中老人住院" });
+    await expect(row).toContainText("魏家村");
+    await row.getByLabel("审批意见").fill("同意，注意安全");
+    await row.getByRole("button", { name: "批准" }).click();
+    await expect(leader.getByRole("status")).toContainText("已批准");
+    await expect(leader.getByRole("row").filter({ hasText: "家中老人住院" })).toContainText(
+      "同意，注意安全",
+    );
+    await leader.context().close();
+
+    await weijia.reload();
+    await expect(weijia.getByRole("row").filter({ hasText: "家中老人住院" })).toContainText(
+      "已批准",
+    );
+
+    // The weekly report opens with a draft from this week's records, including today's log.
+    await weijia.getByRole("link", { name: "周报月报" }).click();
+    await expect(weijia.getByRole("heading", { level: 1, name: "魏家村工作队周报" })).toBeVisible();
+    await waitForHydration(weijia);
+    const done = weijia.getByLabel("本周工作");
+    await expect(done).toHaveValue(new RegExp(entry.replace(/[()（）]/g, ".")));
+    await done.fill(`${await done.inputValue()}\n本周完成猪舍验收准备。`);
+    await weijia.getByRole("button", { name: "提交周报" }).click();
+    await expect(weijia.getByRole("status")).toContainText("周报已提交");
+    await expect(weijia.getByText(/于 .* 提交/)).toBeVisible();
+    await expect(weijia.getByLabel("本周工作")).toHaveValue(/本周完成猪舍验收准备/);
+
+    // The township sees it in the week's overview.
+    const township = await pageAs(browser, "daqinggou");
+    await township.goto("/reports/weekly");
+    const teamRow = township.getByRole("row").filter({ hasText: "魏家村" });
+    await expect(teamRow).not.toContainText("未报");
+    await expect(teamRow).toContainText(/按时|迟报/);
+    await township.context().close();
+  });
+
+  test("a check-in works without JavaScript, and a second one the same day is not offered", async ({
+    browser,
+  }) => {
+    const context = await browser.newContext({
+      storageState: storageStateFor("xianaling"),
+      javaScriptEnabled: false,
+    });
+    const page = await context.newPage();
+    await page.goto("/me");
+    // Without JavaScript there is no location to attach.
+    await expect(page.getByLabel("附上我的位置（可选）")).toBeHidden();
+    await page.getByRole("button", { name: "今天在村，签到" }).click();
+    await expect(page.getByRole("status").first()).toContainText("已签到");
+    await page.goto("/me");
+    await expect(page.getByRole("button", { name: "今天在村，签到" })).toHaveCount(0);
+    // A forgotten day needs a reason: refused with a message, nothing stored.
+    await page.getByText("补登漏签的日期").click();
+    await page.getByLabel("日期").fill(chinaDate(-1));
+    await page.getByRole("button", { name: "补登", exact: true }).click();
+    await expect(
+      page.getByText("请填写此项。").or(page.getByText("补登需要写明原因。")),
+    ).toBeVisible();
+    await context.close();
+  });
+});
+
+test.describe("county", () => {
+  test.use(signedInAs("county"));
+
+  test("reads last month's bulletin and exports the same rows to .xlsx", async ({ page }) => {
+    // Two full tables and axe over them: slow on a busy 2-core machine, not in the app.
+    test.slow();
+    await page.goto("/reports/monthly");
+    await expect(page.getByRole("heading", { level: 1, name: /驻村工作月度通报/ })).toBeVisible();
+    const byTownship = page.getByRole("region", { name: "按乡镇" });
+    // 14 townships and the total.
+    await expect(byTownship.locator("tbody tr")).toHaveCount(14);
+    await expect(byTownship.locator("tfoot")).toContainText("合计");
+    await expect(page.getByRole("region", { name: "按工作队" }).locator("tbody tr")).toHaveCount(
+      89,
+    );
+    await expect(page.getByText("通报按工作队和乡镇统计，不对个人打分或排名。")).toBeVisible();
+    const followUp = await page.locator("#follow-up + *").locator("li").count();
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "导出 Excel" }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^月度通报-\d{4}-\d{2}\.xlsx$/);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(await download.path());
+    expect(book.worksheets.map((w) => w.name)).toEqual([
+      "按乡镇",
+      "按工作队",
+      "需跟进的工作队（有队员在村天数不足）",
+    ]);
+    expect(book.worksheets[0]!.rowCount).toBe(1 + 14 + 1);
+    expect(book.worksheets[1]!.rowCount).toBe(1 + 89);
+    expect(book.worksheets[2]!.rowCount).toBe(1 + followUp);
+    // The first township row in the workbook is the first on the page, figure for figure.
+    const firstRow = (
+      await byTownship.locator("tbody tr").first().locator("th, td").allInnerTexts()
+    ).map((s) => s.trim());
+    const sheetRow = (book.worksheets[0]!.getRow(2).values as unknown[]).slice(1).map(String);
+    expect(sheetRow).toEqual(firstRow);
+    await expectAccessible(page);
+  });
+
+  test("recalls a cadre: gone from the team, history kept on the team and cadre pages", async ({
+    page,
+  }) => {
+    await page.goto("/teams");
+    await page.getByRole("link", { name: "石门村" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: /石门村驻村工作队/ })).toBeVisible();
+    await waitForHydration(page);
+    const members = page.getByRole("region", { name: "队员", exact: true });
+    const name = (await members.locator("tbody tr").last().locator("th a").innerText()).trim();
+    await page.getByText(`调整 ${name}`).click();
+    await page.getByRole("button", { name: `确认 ${name} 离队` }).click();
+    await expect(page.getByRole("status")).toContainText("该干部不再在队");
+    await expect(members.getByRole("link", { name })).toHaveCount(0);
+    const history = page.getByRole("region", { name: "历任队员" });
+    await expect(history.getByRole("row").filter({ hasText: name })).toContainText("召回");
+    await history.getByRole("link", { name }).click();
+    await expect(page.getByText("目前不在任何工作队")).toBeVisible();
+    await expect(page.getByRole("row").filter({ hasText: "石门村" })).toContainText("召回");
+  });
+
+  test("sees who has read a notice", async ({ page, browser }) => {
+    const weijia = await pageAs(browser, "weijia");
+    await weijia.goto("/notices");
+    await weijia.getByRole("link", { name: "演示：全县驻村工作月度例会" }).click();
+    await waitForHydration(weijia);
+    await weijia.getByRole("button", { name: "确认已阅" }).click();
+    await expect(weijia.getByText(/你已于 .* 确认阅读/)).toBeVisible();
+    await weijia.context().close();
+
+    await page.goto("/notices");
+    await page.getByRole("link", { name: "演示：全县驻村工作月度例会" }).click();
+    const row = page.getByRole("row").filter({ hasText: "魏家村" });
+    await expect(row).not.toContainText("未读");
+    await expect(page.getByRole("row").filter({ hasText: "下纳岭村" })).toContainText("未读");
+    await expectAccessible(page);
+  });
+});
+
+test.describe("townships see their own", () => {
+  test.use(signedInAs("daqinggou"));
+
+  test("the weekly overview and bulletin cover only 大青沟镇 @phone", async ({ page }) => {
+    await page.goto("/reports/weekly");
+    await expect(page.getByRole("heading", { level: 1, name: "工作周报" })).toBeVisible();
+    const rows = page.getByRole("region", { name: "各工作队" }).locator("tbody tr");
+    await expect(rows.first()).toBeVisible();
+    const teams = await rows.allInnerTexts();
+    for (const text of teams) expect(text).toContain("大青沟镇");
+    await page.goto("/reports/monthly");
+    await expect(page.getByRole("region", { name: "按工作队" }).locator("tbody tr")).toHaveCount(
+      teams.length,
+    );
+    expect((await page.goto("/reports/weekly/2026-11-23/teams/not-a-team"))?.status()).toBe(404);
+    await expectAccessible(page);
+  });
+});
+
+test.describe("pages at a glance", () => {
+  test.use(signedInAs("weijia"));
+
+  test("my work page on a phone: check-in, month calendar, notices @phone", async ({ page }) => {
+    await page.goto("/me");
+    await expect(page.getByRole("heading", { level: 2, name: "今日签到" })).toBeVisible();
+    await expect(page.getByRole("table").filter({ hasText: "在村" })).toBeVisible();
+    await expect(page.getByText(/本月已在村 \d+ 天/)).toBeVisible();
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - window.innerWidth,
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+    await expectAccessible(page);
+  });
+
+  test("a cadre cannot read the bulletin or decide leave", async ({ page }) => {
+    expect((await page.goto("/reports/monthly"))?.status()).toBe(404);
+    await page.goto("/leave");
+    await expect(page.getByRole("heading", { name: /待我审批/ })).toHaveCount(0);
+    await expectAccessible(page);
+  });
+});
