@@ -47,33 +47,49 @@ export function MonthCalendar({
     timeZone: "UTC",
   }).format(new Date(`${first}T00:00:00Z`));
   return (
-    <table className="month-calendar">
-      <caption className="visually-hidden">{caption}</caption>
-      <thead>
-        <tr>
-          {weeks[0]!.map((d) => (
-            <th scope="col" key={d}>
-              {weekday.format(new Date(`${d}T00:00:00Z`))}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {weeks.map((days) => (
-          <tr key={days[0]}>
-            {days.map((d) => {
-              if (d < first || d > last) return <td key={d} />;
-              const s = state(d);
-              return (
-                <td key={d} className={`day day-${s}${d === today ? " day-today" : ""}`}>
-                  <span className="day-number">{Number(d.slice(8))}</span>
-                  <span className="day-state">{s === "future" ? "" : t(LABEL[s])}</span>
-                </td>
-              );
-            })}
+    <>
+      <table className="month-calendar">
+        <caption className="visually-hidden">{caption}</caption>
+        <thead>
+          <tr>
+            {weeks[0]!.map((d) => (
+              <th scope="col" key={d}>
+                {weekday.format(new Date(`${d}T00:00:00Z`))}
+              </th>
+            ))}
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {weeks.map((days) => (
+            <tr key={days[0]}>
+              {days.map((d) => {
+                if (d < first || d > last) return <td key={d} />;
+                const s = state(d);
+                return (
+                  <td key={d} className={`day day-${s}${d === today ? " day-today" : ""}`}>
+                    <span className="day-number">{Number(d.slice(8))}</span>
+                    {s === "future" ? null : (
+                      <>
+                        <span className="day-mark" aria-hidden="true">
+                          {s === "present" ? "✓" : s === "leave" ? t("calendar.leaveMark") : ""}
+                        </span>
+                        <span className="visually-hidden">{t(LABEL[s])}</span>
+                      </>
+                    )}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="small calendar-legend" aria-hidden="true">
+        <span className="day-present">✓ {t("calendar.present")}</span>{" "}
+        <span className="day-leave">
+          {t("calendar.leaveMark")} {t("calendar.leave")}
+        </span>{" "}
+        <span className="day-none">□ {t("calendar.none")}</span>
+      </p>
+    </>
   );
 }

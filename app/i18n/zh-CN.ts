@@ -1014,6 +1014,7 @@ export const zhCN = {
   "bulletin.col.casesResolved": "解决个案",
   "bulletin.col.projectsMoved": "推进项目",
   "bulletin.col.milestonesDone": "完成里程碑",
+  "calendar.leaveMark": "假",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
