@@ -4,7 +4,8 @@
  *    8,000 (province-scale synthetic data); targets for 8,000: ≤ 50 ms median, ≤ 300 KB gzip;
  *  - /map first-load JavaScript (gzip) before the lazy Leaflet chunk; target ≤ 100 KiB;
  *  - the county case board with 2,000 cards: loader ≤ 100 ms median; a move (with or without a
- *    column rebalance) ≤ 20 ms median; the board page's first-load JavaScript ≤ 130 KiB gzip.
+ *    column rebalance) ≤ 20 ms median; the board page's first-load JavaScript ≤ 130 KiB gzip;
+ *  - the county's monthly bulletin on the demo's three months of team records ≤ 200 ms median.
  * Needs a production build (`npm run build`). Exits 1 if a target is missed.
  */
 import { execFileSync } from "node:child_process";
@@ -107,6 +108,28 @@ console.log("\nCase board, county admin, 2,000 cards:");
     "≤ 20 ms",
     board.rebalanced > 0 && board.rebalanceMoveMedianMs <= 20,
   );
+}
+
+console.log("\nMonthly bulletin and weekly overview, county admin, demo data:");
+{
+  const out = execFileSync("npx", ["tsx", "scripts/bench-bulletin.ts"], {
+    env: { ...process.env, DATABASE_URL: await makeDatabase("demo"), NODE_ENV: "production" },
+    encoding: "utf8",
+  });
+  const result = JSON.parse(out.trim().split("\n").pop()!) as {
+    teams: number;
+    checkIns: number;
+    bulletinMs: number;
+    weekMs: number;
+  };
+  row("teams / check-ins on record", `${result.teams} / ${result.checkIns}`);
+  row(
+    "bulletin loader: median time",
+    `${result.bulletinMs.toFixed(1)} ms`,
+    "≤ 200 ms",
+    result.bulletinMs <= 200,
+  );
+  row("weekly overview: median time", `${result.weekMs.toFixed(1)} ms`);
 }
 
 // First-load JS of /map: the entry, root, the layout and the map route with their static imports.

@@ -1,0 +1,45 @@
+/**
+ * One measurement run (called by scripts/bench.ts with DATABASE_URL set to a demo database): the
+ * county's monthly bulletin for last month (89 teams, about 15,000 check-ins and 7,000 log entries
+ * over three months) and the week's report overview, server-side, as the county admin.
+ */
+import { db } from "../app/db.server";
+import { monthlyBulletin } from "../app/models/bulletin.server";
+import { getViewer } from "../app/models/user.server";
+import { weekOverview } from "../app/models/weekly-report.server";
+import { today } from "../app/utils/dates";
+import { DEFAULT_TEAM_RULES, previousMonth, weekOf } from "../app/utils/team-rules";
+
+const runs = Number(process.env.BENCH_RUNS ?? 20);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+const admin = await db
+  .selectFrom("users")
+  .select("id")
+  .where("username", "=", "county")
+  .executeTakeFirstOrThrow();
+const viewer = (await getViewer(admin.id))!;
+const month = previousMonth(today().slice(0, 7));
+const { n: checkIns } = await db
+  .selectFrom("check_ins")
+  .select((eb) => eb.fn.countAll<number>().as("n"))
+  .executeTakeFirstOrThrow();
+
+async function time(fn: () => Promise<unknown>) {
+  for (let i = 0; i < 3; i++) await fn();
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    await fn();
+    samples.push(performance.now() - start);
+  }
+  return median(samples);
+}
+
+let teams = 0;
+const bulletinMs = await time(async () => {
+  teams = (await monthlyBulletin(viewer, month, DEFAULT_TEAM_RULES)).teams.length;
+});
+const weekMs = await time(() => weekOverview(viewer, weekOf(today()), DEFAULT_TEAM_RULES));
+console.log(JSON.stringify({ teams, checkIns: Number(checkIns), bulletinMs, weekMs }));
+await db.destroy();
