@@ -194,8 +194,8 @@ export function buildTeamworkData(
     const cards = cardsOf.get(villageId) ?? [];
     // Most cadres are in the village most days; a few fall short some months.
     const presence = random.weighted([
-      [0.92, 5],
-      [0.8, 4],
+      [0.94, 7],
+      [0.86, 3],
       [0.62, 1],
     ] as const);
     // Leave: about one cadre in five took some in the last two months (never the demo accounts).
@@ -238,7 +238,7 @@ export function buildTeamworkData(
     for (const day of days) {
       if (leaveDays.has(day)) continue;
       const present = random.next() < presence;
-      if (present && random.next() < 0.8) {
+      if (present && random.next() < 0.85) {
         out.checkIns.push({
           id: stableId("checkin", `${m.cadre_id}-${day}`),
           cadre_id: m.cadre_id,
