@@ -818,7 +818,6 @@ export const en: Catalogue = {
   "leave.col.dates": "Dates",
   "leave.col.route": "Decided by",
   "leave.col.status": "Status",
-  "leave.col.actions": "Actions",
   "leave.days": "{days} days",
   "leave.route.township": "Township",
   "leave.route.county": "County",

@@ -795,7 +795,6 @@ export const zhCN = {
   "leave.col.dates": "日期",
   "leave.col.route": "审批",
   "leave.col.status": "状态",
-  "leave.col.actions": "操作",
   "leave.days": "共 {days} 天",
   "leave.route.township": "乡镇",
   "leave.route.county": "县委组织部",

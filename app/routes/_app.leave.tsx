@@ -1,6 +1,7 @@
 import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Fragment } from "react";
 import { notFound, requireViewer } from "~/auth.server";
 import { DemoBadge } from "~/components/badges";
 import { FieldErrors } from "~/components/field-errors";
@@ -190,69 +191,82 @@ function LeaveTable({
           <th scope="col">{t("leave.reason")}</th>
           <th scope="col">{t("leave.col.route")}</th>
           <th scope="col">{t("leave.col.status")}</th>
-          <th scope="col">{t("leave.col.actions")}</th>
         </tr>
       </thead>
       <tbody>
-        {rows.map((l) => (
-          <tr key={l.id} id={`leave-${l.id}`}>
-            {own ? null : (
-              <th scope="row">
-                <Link to={`/cadres/${l.cadre.id}`}>{l.cadre.name}</Link>{" "}
-                <DemoBadge source={l.cadre.nameSource} />
-                <br />
-                <span className="small muted">
-                  {l.team.township} · <Link to={`/teams/${l.team.id}`}>{l.team.village}</Link>
-                </span>
-              </th>
-            )}
-            <td>
-              {formatDate(locale, l.startsOn)} – {formatDate(locale, l.endsOn)}
-              <br />
-              <span className="small muted">{t("leave.days", { days: l.days })}</span>
-            </td>
-            <td>{l.reason}</td>
-            <td>{t(`leave.route.${l.route}`)}</td>
-            <td>
-              {t(`leave.status.${l.status}`)}
-              {l.decidedBy ? (
-                <span className="small muted">
+        {rows.map((l) => {
+          const cancel = own && l.status === "pending";
+          const back = own && l.status === "approved" && !l.returnedOn && l.startsOn < today;
+          return (
+            <Fragment key={l.id}>
+              <tr id={`leave-${l.id}`}>
+                {own ? null : (
+                  <th scope="row">
+                    <Link to={`/cadres/${l.cadre.id}`}>{l.cadre.name}</Link>{" "}
+                    <DemoBadge source={l.cadre.nameSource} />
+                    <br />
+                    <span className="small muted">
+                      {l.team.township} · <Link to={`/teams/${l.team.id}`}>{l.team.village}</Link>
+                    </span>
+                  </th>
+                )}
+                <td>
+                  {formatDate(locale, l.startsOn)} – {formatDate(locale, l.endsOn)}
                   <br />
-                  {l.decidedBy}
-                  {l.decidedAt ? ` · ${formatDateTime(locale, l.decidedAt)}` : ""}
-                </span>
+                  <span className="small muted">{t("leave.days", { days: l.days })}</span>
+                </td>
+                <td>{l.reason}</td>
+                <td>{t(`leave.route.${l.route}`)}</td>
+                <td>
+                  {t(`leave.status.${l.status}`)}
+                  {l.decidedBy ? (
+                    <span className="small muted">
+                      <br />
+                      {l.decidedBy}
+                      {l.decidedAt ? ` · ${formatDateTime(locale, l.decidedAt)}` : ""}
+                    </span>
+                  ) : null}
+                  {l.decisionNote ? (
+                    <span className="small">
+                      <br />
+                      {l.decisionNote}
+                    </span>
+                  ) : null}
+                  {l.returnedOn ? (
+                    <span className="small">
+                      <br />
+                      {t("leave.returnedOn", { date: formatDate(locale, l.returnedOn) })}
+                    </span>
+                  ) : null}
+                </td>
+              </tr>
+              {l.canDecide || cancel || back ? (
+                // Actions on their own full-width row: on a phone the table scrolls sideways, and the
+                // decision must not sit off-screen at the far right.
+                <tr className="row-actions">
+                  <td colSpan={own ? 4 : 5}>
+                    <span className="visually-hidden">
+                      {own ? "" : `${l.cadre.name} `}
+                      {formatDate(locale, l.startsOn)} – {formatDate(locale, l.endsOn)}
+                    </span>
+                    {l.canDecide ? <DecisionForm leave={l} /> : null}
+                    {cancel ? (
+                      <Form method="post">
+                        <input type="hidden" name="intent" value="cancel" />
+                        <input type="hidden" name="formId" value={`cancel-${l.id}`} />
+                        <input type="hidden" name="id" value={l.id} />
+                        <button type="submit" className="button">
+                          {t("leave.cancel")}
+                        </button>
+                      </Form>
+                    ) : null}
+                    {back ? <ReportBackForm leave={l} today={today} /> : null}
+                  </td>
+                </tr>
               ) : null}
-              {l.decisionNote ? (
-                <span className="small">
-                  <br />
-                  {l.decisionNote}
-                </span>
-              ) : null}
-              {l.returnedOn ? (
-                <span className="small">
-                  <br />
-                  {t("leave.returnedOn", { date: formatDate(locale, l.returnedOn) })}
-                </span>
-              ) : null}
-            </td>
-            <td>
-              {l.canDecide ? <DecisionForm leave={l} /> : null}
-              {own && l.status === "pending" ? (
-                <Form method="post">
-                  <input type="hidden" name="intent" value="cancel" />
-                  <input type="hidden" name="formId" value={`cancel-${l.id}`} />
-                  <input type="hidden" name="id" value={l.id} />
-                  <button type="submit" className="button">
-                    {t("leave.cancel")}
-                  </button>
-                </Form>
-              ) : null}
-              {own && l.status === "approved" && !l.returnedOn && l.startsOn < today ? (
-                <ReportBackForm leave={l} today={today} />
-              ) : null}
-            </td>
-          </tr>
-        ))}
+            </Fragment>
+          );
+        })}
       </tbody>
     </TableRegion>
   );

@@ -77,8 +77,10 @@ test.describe("a cadre's week", () => {
     await expect(leader.getByRole("link", { name: /请销假\s*1/ })).toBeVisible();
     const row = leader.getByRole("row").filter({ hasText: "家中老人住院" });
     await expect(row).toContainText("魏家村");
-    await row.getByLabel("审批意见").fill("同意，注意安全");
-    await row.getByRole("button", { name: "批准" }).click();
+    // The decision sits on its own full-width row under the request.
+    const decision = row.locator("xpath=following-sibling::tr[1]");
+    await decision.getByLabel("审批意见").fill("同意，注意安全");
+    await decision.getByRole("button", { name: "批准" }).click();
     await expect(leader.getByRole("status")).toContainText("已批准");
     await expect(leader.getByRole("row").filter({ hasText: "家中老人住院" })).toContainText(
       "同意，注意安全",
