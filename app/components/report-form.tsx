@@ -55,3 +55,20 @@ export function ReportForm({
     </EditForm>
   );
 }
+
+/** A submitted report as text, for those who read it rather than write it. */
+export function SubmittedReport({ report, label }: { report: ReportText; label: string }) {
+  const t = useT();
+  return (
+    <section className="card stack report-text" aria-label={label}>
+      {(["done", "problems", "nextPlan"] as const).map((field) =>
+        report[field] ? (
+          <div key={field} className="stack">
+            <h2>{t(`report.field.${field}`)}</h2>
+            <p className="pre">{report[field]}</p>
+          </div>
+        ) : null,
+      )}
+    </section>
+  );
+}

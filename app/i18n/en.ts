@@ -1039,4 +1039,5 @@ export const en: Catalogue = {
   "bulletin.col.projectsMoved": "Projects moved",
   "bulletin.col.milestonesDone": "Milestones done",
   "calendar.leaveMark": "L",
+  "report.submittedAt": "Submitted on {when}",
 };

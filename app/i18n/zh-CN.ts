@@ -1014,6 +1014,7 @@ export const zhCN = {
   "bulletin.col.projectsMoved": "推进项目",
   "bulletin.col.milestonesDone": "完成里程碑",
   "calendar.leaveMark": "假",
+  "report.submittedAt": "{when} 提交",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -351,6 +351,47 @@ async function authorizeRoster(trx: Executor, viewer: Viewer, teamId: string) {
   return { ok: true as const, team };
 }
 
+/**
+ * Adds a membership: the cadre must exist and have no membership open on or after `startedOn`
+ * (a cadre is never in two teams at once). Runs inside the caller's transaction.
+ */
+async function joinTeam(
+  trx: Transaction<DB>,
+  teamId: string,
+  input: { cadreId: string; role: MembershipRole; startedOn: string; note?: string },
+  now: string,
+): Promise<WriteResult<string>> {
+  const cadre = await trx
+    .selectFrom("cadres")
+    .select(["id", "name_zh"])
+    .where("id", "=", input.cadreId)
+    .executeTakeFirst();
+  if (!cadre) return refuse.invalid("cadreId", "rotation.unknownCadre");
+  const busy = await busyElsewhere(trx, cadre.id, input.startedOn);
+  if (busy) {
+    return refuse.invalid("cadreId", "rotation.cadreBusy", {
+      name: cadre.name_zh,
+      village: busy.village,
+    });
+  }
+  const id = newId();
+  await trx
+    .insertInto("team_memberships")
+    .values({
+      id,
+      team_id: teamId,
+      cadre_id: cadre.id,
+      role: input.role,
+      started_on: input.startedOn,
+      ended_on: null,
+      end_reason: null,
+      end_note: input.note ?? null,
+      created_at: now,
+    })
+    .execute();
+  return done(id);
+}
+
 /** County admin: a cadre joins a team from a date; refused if they are (or will be) in any team then. */
 export async function assignCadre(
   viewer: Viewer,
@@ -360,35 +401,7 @@ export async function assignCadre(
   return guardedWrite(async (trx, now) => {
     const auth = await authorizeRoster(trx, viewer, teamId);
     if (!auth.ok) return auth;
-    const cadre = await trx
-      .selectFrom("cadres")
-      .select(["id", "name_zh"])
-      .where("id", "=", input.cadreId)
-      .executeTakeFirst();
-    if (!cadre) return refuse.invalid("cadreId", "rotation.unknownCadre");
-    const busy = await busyElsewhere(trx, cadre.id, input.startedOn);
-    if (busy) {
-      return refuse.invalid("cadreId", "rotation.cadreBusy", {
-        name: cadre.name_zh,
-        village: busy.village,
-      });
-    }
-    const id = newId();
-    await trx
-      .insertInto("team_memberships")
-      .values({
-        id,
-        team_id: teamId,
-        cadre_id: cadre.id,
-        role: input.role,
-        started_on: input.startedOn,
-        ended_on: null,
-        end_reason: null,
-        end_note: null,
-        created_at: now,
-      })
-      .execute();
-    return done(id);
+    return joinTeam(trx, teamId, input, now);
   });
 }
 
@@ -434,7 +447,7 @@ export async function replaceCadre(
   membershipId: string,
   input: { cadreId: string; on: string; note?: string },
 ): Promise<WriteResult<string>> {
-  return guardedWrite(async (trx) => {
+  return guardedWrite(async (trx, now) => {
     const ended = await endMembership(
       viewer,
       membershipId,
@@ -444,34 +457,11 @@ export async function replaceCadre(
     if (!ended.ok) {
       return ended.reason === "invalid" ? { ...ended, field: "on" } : ended;
     }
-    const cadre = await trx
-      .selectFrom("cadres")
-      .select(["id", "name_zh"])
-      .where("id", "=", input.cadreId)
-      .executeTakeFirst();
-    if (!cadre) return refuse.invalid("cadreId", "rotation.unknownCadre");
-    const busy = await busyElsewhere(trx, cadre.id, input.on);
-    if (busy) {
-      return refuse.invalid("cadreId", "rotation.cadreBusy", {
-        name: cadre.name_zh,
-        village: busy.village,
-      });
-    }
-    const id = newId();
-    await trx
-      .insertInto("team_memberships")
-      .values({
-        id,
-        team_id: ended.value.teamId,
-        cadre_id: cadre.id,
-        role: ended.value.role,
-        started_on: input.on,
-        ended_on: null,
-        end_reason: null,
-        end_note: input.note ?? null,
-        created_at: new Date().toISOString(),
-      })
-      .execute();
-    return done(id);
+    return joinTeam(
+      trx,
+      ended.value.teamId,
+      { cadreId: input.cadreId, role: ended.value.role, startedOn: input.on, note: input.note },
+      now,
+    );
   });
 }

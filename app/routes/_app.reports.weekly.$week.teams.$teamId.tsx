@@ -3,7 +3,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Link, useLoaderData } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
 import { DemoBadge } from "~/components/badges";
-import { ReportForm } from "~/components/report-form";
+import { ReportForm, SubmittedReport } from "~/components/report-form";
 import { ReportStatusBadge } from "~/components/report-status";
 import { SavedNotice } from "~/components/saved-notice";
 import { formatDate, formatDateTime, useLocale, useT } from "~/i18n";
@@ -78,10 +78,12 @@ export default function TeamWeeklyReport() {
       <SavedNotice />
       {report ? (
         <p className="muted">
-          {t("report.submittedBy", {
-            who: report.submittedBy ?? t("conflict.someone"),
-            when: formatDateTime(locale, report.submittedAt),
-          })}
+          {report.submittedBy
+            ? t("report.submittedBy", {
+                who: report.submittedBy,
+                when: formatDateTime(locale, report.submittedAt),
+              })
+            : t("report.submittedAt", { when: formatDateTime(locale, report.submittedAt) })}
           {report.updatedAt !== report.submittedAt
             ? ` · ${t("report.correctedAt", { when: formatDateTime(locale, report.updatedAt) })}`
             : ""}{" "}
@@ -107,25 +109,14 @@ export default function TeamWeeklyReport() {
           />
         </section>
       ) : report ? (
-        <section
-          className="card stack report-text"
-          aria-label={t("report.teamTitle", { village: page.team.village })}
-        >
-          <h2>{t("report.field.done")}</h2>
-          <p className="pre">{report.done}</p>
-          {report.problems ? (
-            <>
-              <h2>{t("report.field.problems")}</h2>
-              <p className="pre">{report.problems}</p>
-            </>
-          ) : null}
-          {report.nextPlan ? (
-            <>
-              <h2>{t("report.field.nextPlan")}</h2>
-              <p className="pre">{report.nextPlan}</p>
-            </>
-          ) : null}
-        </section>
+        <SubmittedReport
+          report={{
+            done: report.done,
+            problems: report.problems ?? "",
+            nextPlan: report.nextPlan ?? "",
+          }}
+          label={t("report.teamTitle", { village: page.team.village })}
+        />
       ) : (
         <section className="card stack">
           <p>{t("report.notSubmitted")}</p>

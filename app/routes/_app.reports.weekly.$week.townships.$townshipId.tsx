@@ -3,7 +3,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Link, useLoaderData } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
 import { DemoBadge } from "~/components/badges";
-import { ReportForm } from "~/components/report-form";
+import { ReportForm, SubmittedReport } from "~/components/report-form";
 import { ReportStatusBadge } from "~/components/report-status";
 import { SavedNotice } from "~/components/saved-notice";
 import { TableRegion } from "~/components/table-region";
@@ -79,10 +79,12 @@ export default function TownshipWeeklyReport() {
       <SavedNotice />
       {report ? (
         <p className="muted">
-          {t("report.submittedBy", {
-            who: report.submittedBy ?? t("conflict.someone"),
-            when: formatDateTime(locale, report.submittedAt),
-          })}{" "}
+          {report.submittedBy
+            ? t("report.submittedBy", {
+                who: report.submittedBy,
+                when: formatDateTime(locale, report.submittedAt),
+              })
+            : t("report.submittedAt", { when: formatDateTime(locale, report.submittedAt) })}{" "}
           <DemoBadge source={report.nameSource} />
         </p>
       ) : null}
@@ -104,16 +106,14 @@ export default function TownshipWeeklyReport() {
           />
         </section>
       ) : report ? (
-        <section className="card stack">
-          <h2>{t("report.field.done")}</h2>
-          <p className="pre">{report.done}</p>
-          {report.problems ? (
-            <>
-              <h2>{t("report.field.problems")}</h2>
-              <p className="pre">{report.problems}</p>
-            </>
-          ) : null}
-        </section>
+        <SubmittedReport
+          report={{
+            done: report.done,
+            problems: report.problems ?? "",
+            nextPlan: report.nextPlan ?? "",
+          }}
+          label={t("report.townshipTitle", { township: page.township.name })}
+        />
       ) : (
         <p className="card">{t("report.notSubmitted")}</p>
       )}
