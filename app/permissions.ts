@@ -150,6 +150,11 @@ export function hasAnywhere(viewer: Viewer, permission: Permission): boolean {
   return ROLE_PERMISSIONS[viewer.role].some((scoped) => scoped.startsWith(`${permission}:`));
 }
 
+/** Whether the viewer holds a permission for the whole county (`any`): the county roles' reach. */
+export function hasCountyWide(viewer: Viewer, permission: Permission): boolean {
+  return ROLE_PERMISSIONS[viewer.role].includes(`${permission}:any`);
+}
+
 export type VillageAccess = "full" | "summary";
 
 /** Full record, public summary (name, township, status, team), or nothing (the page is a 404). */

@@ -4,12 +4,13 @@
  * the request is made. Requests are never deleted: cancelled, rejected and approved ones stay on
  * record, and an approved one ends with the cadre reporting back (销假).
  */
-import type { LeaveRoute, LeaveStatus, NameSource } from "../../db/schema";
+import type { Transaction } from "kysely";
+import type { DB, LeaveRoute, LeaveStatus, NameSource } from "../../db/schema";
 import { newId } from "../../db/ids";
 import { db } from "~/db.server";
 import { membershipOn, teamTarget } from "~/models/team-roster.server";
 import { done, guardedWrite, refuse, staleConflict, type WriteResult } from "~/models/write.server";
-import { can, villageListScope, type Viewer } from "~/permissions";
+import { can, hasAnywhere, hasCountyWide, villageListScope, type Viewer } from "~/permissions";
 import { today } from "~/utils/dates";
 import { addDays, leaveLength, leaveRoute, type TeamRules } from "~/utils/team-rules";
 
@@ -81,19 +82,25 @@ export async function requestLeave(
   });
 }
 
+/**
+ * The route this viewer decides: county-wide approvers (organisation department, county admin)
+ * the county's, township approvers their township's; nobody else decides any.
+ */
+function routeDecidedBy(viewer: Viewer): LeaveRoute | null {
+  if (hasCountyWide(viewer, "approve:leave")) return "county";
+  return hasAnywhere(viewer, "approve:leave") ? "township" : null;
+}
+
 /** Whether this viewer decides requests on this route for this team's township. */
 export function decides(
   viewer: Viewer,
   route: LeaveRoute,
   target: { townshipId: string; villageId: string },
 ) {
-  if (!can(viewer, "approve:leave", target)) return false;
-  return route === "township"
-    ? viewer.role === "township_leader"
-    : viewer.role === "county_admin" || viewer.role === "county_organisation";
+  return routeDecidedBy(viewer) === route && can(viewer, "approve:leave", target);
 }
 
-async function loadRequest(trx: Parameters<Parameters<typeof guardedWrite>[0]>[0], id: string) {
+async function loadRequest(trx: Transaction<DB>, id: string) {
   return trx
     .selectFrom("leave_requests as l")
     .leftJoin("users as u", "u.id", "l.decided_by")
@@ -305,9 +312,22 @@ export async function leaveOverview(viewer: Viewer) {
   };
 }
 
-/** Number of requests waiting for this viewer's decision (for the navigation badge). */
+/**
+ * Number of requests waiting for this viewer's decision (the navigation badge, loaded with every
+ * page): one count on the viewer's route, narrowed to their township like every list.
+ */
 export async function pendingForViewer(viewer: Viewer): Promise<number> {
-  if (!can(viewer, "approve:leave", { townshipId: viewer.townshipId ?? "\u0000any" })) return 0;
-  const { pending } = await leaveOverview(viewer);
-  return pending.filter((p) => p.canDecide).length;
+  const route = routeDecidedBy(viewer);
+  if (!route) return 0;
+  const scope = villageListScope(viewer);
+  let query = db
+    .selectFrom("leave_requests as l")
+    .innerJoin("teams as t", "t.id", "l.team_id")
+    .innerJoin("villages as v", "v.id", "t.village_id")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("l.status", "=", "pending")
+    .where("l.route", "=", route);
+  if (scope.townshipId) query = query.where("v.township_id", "=", scope.townshipId);
+  const { n } = await query.executeTakeFirstOrThrow();
+  return Number(n);
 }

@@ -8,7 +8,7 @@ import { newId } from "../../db/ids";
 import { db } from "~/db.server";
 import { activeOn } from "~/models/periods.server";
 import { done, guardedWrite, refuse, type WriteResult } from "~/models/write.server";
-import { can, type Viewer } from "~/permissions";
+import { can, hasCountyWide, type Viewer } from "~/permissions";
 import { today } from "~/utils/dates";
 
 export interface NoticeInput {
@@ -24,7 +24,7 @@ export interface NoticeInput {
 
 export async function sendNotice(viewer: Viewer, input: NoticeInput): Promise<WriteResult<string>> {
   return guardedWrite(async (trx, now) => {
-    const county = can(viewer, "post:notice", { townshipId: "\u0000any" });
+    const county = hasCountyWide(viewer, "post:notice");
     const ownTownship = viewer.role === "township_leader" ? viewer.townshipId : null;
     if (!county && !(ownTownship && can(viewer, "post:notice", { townshipId: ownTownship }))) {
       return refuse.forbidden();
@@ -375,7 +375,7 @@ export async function markRead(viewer: Viewer, id: string): Promise<WriteResult>
 
 /** Teams a sender may address individually, by township (for the compose form). */
 export async function addressableTeams(viewer: Viewer) {
-  const county = can(viewer, "post:notice", { townshipId: "\u0000any" });
+  const county = hasCountyWide(viewer, "post:notice");
   let query = db
     .selectFrom("teams as t")
     .innerJoin("villages as v", "v.id", "t.village_id")

@@ -18,7 +18,7 @@ import { db } from "~/db.server";
 import { activeOn } from "~/models/periods.server";
 import { SPECIALTY_FOR_VILLAGE_TYPE } from "~/models/team.server";
 import { done, guardedWrite, refuse, type WriteResult } from "~/models/write.server";
-import { can, villageListScope, type Viewer } from "~/permissions";
+import { can, hasCountyWide, villageListScope, type Viewer } from "~/permissions";
 import { today } from "~/utils/dates";
 import { addDays } from "~/utils/team-rules";
 
@@ -309,7 +309,8 @@ export async function getCadre(viewer: Viewer, cadreId: string): Promise<CadrePa
     .execute();
   const visible =
     viewer.cadreId === cadreId ||
-    hasCountyReach(viewer) ||
+    // County roles read every team, including a reserve cadre who serves nowhere yet.
+    hasCountyWide(viewer, "read:team") ||
     villages.some((v) => can(viewer, "read:team", { townshipId: v.township_id, villageId: v.id }));
   if (!visible) return null;
   return {
@@ -322,11 +323,6 @@ export async function getCadre(viewer: Viewer, cadreId: string): Promise<CadrePa
     memberships: served,
     current: served.find((m) => m.active) ?? null,
   };
-}
-
-/** County roles read every team, including a reserve cadre who serves nowhere yet. */
-function hasCountyReach(viewer: Viewer) {
-  return can(viewer, "read:team", { townshipId: "\u0000any" });
 }
 
 /** A cadre's overlapping membership (another team, or the same one) that forbids a new one from `from`. */

@@ -16,7 +16,7 @@ import {
   type NoticeSummary,
 } from "~/models/notice.server";
 import { listTownshipOptions } from "~/models/township.server";
-import { can, hasAnywhere } from "~/permissions";
+import { hasAnywhere, hasCountyWide } from "~/permissions";
 import { NoticeSchema } from "~/schemas/teamwork";
 import { NOTICE_KINDS } from "../../db/schema";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
@@ -27,7 +27,7 @@ export const meta: MetaFunction = (args) => pageTitle(args, "notice.title");
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const canPost = hasAnywhere(viewer, "post:notice");
-  const county = can(viewer, "post:notice", { townshipId: "\u0000any" });
+  const county = hasCountyWide(viewer, "post:notice");
   const [notices, teams, townships] = await Promise.all([
     listNotices(viewer),
     canPost ? addressableTeams(viewer) : [],

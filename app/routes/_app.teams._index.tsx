@@ -9,7 +9,7 @@ import { useT } from "~/i18n";
 import { attendanceForTeams, summariseTeamMonth } from "~/models/attendance.server";
 import { listTeams } from "~/models/team-roster.server";
 import { listTownshipOptions } from "~/models/township.server";
-import { can, hasAnywhere } from "~/permissions";
+import { can, hasCountyWide } from "~/permissions";
 import { UNIT_LEVELS, type UnitLevel } from "../../db/schema";
 import { today } from "~/utils/dates";
 import { pageTitle } from "~/utils/meta";
@@ -33,10 +33,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       : undefined,
   });
   // The matching rule concerns the county: village types are not shown to everyone.
-  const showMatching =
-    hasAnywhere(viewer, "manage:team-roster") ||
-    viewer.role === "county_organisation" ||
-    viewer.role === "county_viewer";
+  const showMatching = hasCountyWide(viewer, "read:team");
   if (showMatching && mismatchOnly) teams = teams.filter((t) => t.mismatch);
   const attendance = await attendanceForTeams(
     db,

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { checkIn } from "~/models/attendance.server";
 import { bulletinFigures, monthlyBulletin } from "~/models/bulletin.server";
-import { decideLeave, leaveOverview, requestLeave } from "~/models/leave.server";
+import { decideLeave, leaveOverview, pendingForViewer, requestLeave } from "~/models/leave.server";
 import { getNotice, listNotices, markRead, sendNotice } from "~/models/notice.server";
 import { listActiveMembers } from "~/models/team.server";
 import {
@@ -206,6 +206,14 @@ describe("leave", () => {
     await requestLeave(weijia, { startsOn: start, endsOn: start, reason: "x" }, DEFAULT_TEAM_RULES);
     const township = await leaveOverview(daqinggou);
     expect(township.pending.some((p) => p.canDecide && p.startsOn === start)).toBe(true);
+    // The navigation badge counts the same requests in one query.
+    expect(await pendingForViewer(daqinggou)).toBe(
+      township.pending.filter((p) => p.canDecide).length,
+    );
+    expect(await pendingForViewer(zuzhibu)).toBe(
+      (await leaveOverview(zuzhibu)).pending.filter((p) => p.canDecide).length,
+    );
+    expect(await pendingForViewer(viewer)).toBe(0);
     const other = await leaveOverview(xiaosuangou);
     expect(other.pending.some((p) => p.startsOn === start)).toBe(false);
   });
