@@ -22,15 +22,25 @@ export interface LogInput {
   cardId?: string;
 }
 
-export async function addLog(viewer: Viewer, input: LogInput): Promise<WriteResult<string>> {
+/** A cadre writes in their own team's log only, for a day they served in it. */
+export async function addLog(
+  viewer: Viewer,
+  teamId: string,
+  input: LogInput,
+): Promise<WriteResult<string>> {
   return guardedWrite(async (trx, now) => {
-    if (!viewer.cadreId) return refuse.forbidden();
+    const team = await teamTarget(trx, teamId);
+    if (!team || !can(viewer, "read:team", team)) return refuse.notFound();
+    if (!viewer.cadreId || !can(viewer, "write:work-log", team)) return refuse.forbidden();
+    if ((await membershipOn(trx, viewer.cadreId, today()))?.teamId !== teamId) {
+      return refuse.forbidden();
+    }
     if (input.loggedOn > today()) return refuse.invalid("loggedOn", "form.dateInFuture");
     if (input.loggedOn < addDays(today(), -LOG_BACKDATE_DAYS)) {
       return refuse.invalid("loggedOn", "log.tooOld", { days: LOG_BACKDATE_DAYS });
     }
     const membership = await membershipOn(trx, viewer.cadreId, input.loggedOn);
-    if (!membership) return refuse.invalid("loggedOn", "log.notServing");
+    if (membership?.teamId !== teamId) return refuse.invalid("loggedOn", "log.notServing");
     if (input.householdId) {
       const household = await trx
         .selectFrom("households")

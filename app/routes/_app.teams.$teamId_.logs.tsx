@@ -48,12 +48,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireViewer(request);
   const submission = parseWithZod(await request.formData(), { schema: WorkLogSchema });
   if (submission.status !== "success") return invalidReply("log", submission);
-  const own = viewer.cadreId ? await membershipOn(db, viewer.cadreId, today()) : null;
-  // A cadre writes only in their own team's diary.
-  if (!own || own.teamId !== params.teamId) {
-    return formReply("log", submission, { ok: false, reason: "forbidden" }, "");
-  }
-  const result = await addLog(viewer, submission.value);
+  const result = await addLog(viewer, params.teamId ?? "", submission.value);
   const month = submission.value.loggedOn.slice(0, 7);
   return formReply(
     "log",

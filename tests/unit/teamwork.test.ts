@@ -227,7 +227,7 @@ describe("work log", () => {
       .where("village_id", "=", await villageId("下纳岭村"))
       .executeTakeFirstOrThrow();
     expect(
-      await addLog(weijia, {
+      await addLog(weijia, weijiaTeam, {
         loggedOn: on(),
         place: "village",
         body: "x",
@@ -235,13 +235,23 @@ describe("work log", () => {
       }),
     ).toMatchObject({ message: "log.notOurHousehold" });
     expect(
-      await addLog(weijia, { loggedOn: addDays(on(), 1), place: "village", body: "x" }),
+      await addLog(weijia, weijiaTeam, { loggedOn: addDays(on(), 1), place: "village", body: "x" }),
     ).toMatchObject({
       message: "form.dateInFuture",
     });
-    const ok = await addLog(weijia, { loggedOn: on(), place: "village", body: "入户走访" });
+    // Another team's log does not exist for a cadre; their own team's is where they write.
+    expect(
+      await addLog(xianaling, weijiaTeam, { loggedOn: on(), place: "village", body: "x" }),
+    ).toMatchObject({ reason: "not-found" });
+    const ok = await addLog(weijia, weijiaTeam, {
+      loggedOn: on(),
+      place: "village",
+      body: "入户走访",
+    });
     expect(ok.ok).toBe(true);
-    expect(await addLog(county, { loggedOn: on(), place: "village", body: "x" })).toMatchObject({
+    expect(
+      await addLog(county, weijiaTeam, { loggedOn: on(), place: "village", body: "x" }),
+    ).toMatchObject({
       reason: "forbidden",
     });
   });
