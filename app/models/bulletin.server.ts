@@ -7,13 +7,13 @@
 import type { Kysely, Transaction } from "kysely";
 import type { DB, NameSource, UnitLevel } from "../../db/schema";
 import { db } from "~/db.server";
+import { cardMoves, resolvesCase } from "~/models/card.server";
 import {
   attendanceForTeams,
   summariseTeamMonth,
   type TeamMonthSummary,
 } from "~/models/attendance.server";
 import { can, villageListScope, type Viewer } from "~/permissions";
-import { isFinished } from "~/utils/boards";
 import { today } from "~/utils/dates";
 import {
   isMonth,
@@ -75,8 +75,6 @@ export async function bulletinFigures(
   const teamIds = teams.map((t) => t.id);
   const villageIds = teams.map((t) => t.villageId);
   const none = [""];
-  const start = new Date(Date.parse(`${first}T00:00:00+08:00`)).toISOString();
-  const end = new Date(Date.parse(`${last}T00:00:00+08:00`) + 86_400_000).toISOString();
   const weeks = reportWeeksOfMonth(month, rules);
   const now = new Date().toISOString();
   const [attendance, reports, logs, moves, milestones] = await Promise.all([
@@ -95,15 +93,7 @@ export async function bulletinFigures(
       .where("logged_on", "<=", last)
       .groupBy("team_id")
       .execute(),
-    executor
-      .selectFrom("card_events as e")
-      .innerJoin("cards as k", "k.id", "e.card_id")
-      .select(["k.id", "k.village_id", "k.board", "e.changes"])
-      .where("k.village_id", "in", villageIds.concat(none))
-      .where("e.action", "=", "move")
-      .where("e.at", ">=", start)
-      .where("e.at", "<", end)
-      .execute(),
+    cardMoves(executor, villageIds, first, last),
     executor
       .selectFrom("plan_milestones")
       .select(["village_id", (eb) => eb.fn.countAll<number>().as("n")])
@@ -122,20 +112,9 @@ export async function bulletinFigures(
     const statuses = weeks
       .map((w) => reportStatus(submitted.get(w), reportDueAt(w, rules), now))
       .filter((s) => s !== "not_due");
-    const resolved = new Set<string>();
-    const moved = new Set<string>();
-    for (const e of moves) {
-      if (e.village_id !== team.villageId) continue;
-      const change = JSON.parse(e.changes) as { from?: string; to?: string };
-      if (!change.from || !change.to || change.from === change.to) continue;
-      if (e.board === "project") moved.add(e.id);
-      else if (
-        isFinished("case", change.to as never) &&
-        !isFinished("case", change.from as never)
-      ) {
-        resolved.add(e.id);
-      }
-    }
+    const own = moves.filter((m) => m.villageId === team.villageId);
+    const resolved = new Set(own.filter(resolvesCase).map((m) => m.cardId));
+    const moved = new Set(own.filter((m) => m.board === "project").map((m) => m.cardId));
     result.set(team.id, {
       attendance: summariseTeamMonth(attendance.filter((a) => a.teamId === team.id)),
       reports: {

@@ -3,7 +3,7 @@
  * write — create, edit, move, archive, restore, comment — as one transaction that checks the
  * card's village, its version, and records the event in the card's history.
  */
-import { sql, type Transaction } from "kysely";
+import { sql, type Kysely, type Transaction } from "kysely";
 import type { Board, BoardColumn, DB, Urgency } from "../../db/schema";
 import { newId } from "../../db/ids";
 import { db } from "~/db.server";
@@ -12,8 +12,8 @@ import { activeOn } from "~/models/periods.server";
 import { teamCadres } from "~/models/team.server";
 import { staleConflict, villageWrite, type WriteResult } from "~/models/write.server";
 import { can, villageListScope, type Viewer } from "~/permissions";
-import { BOARD_COLUMNS, BOARD_KINDS, isCardOverdue, isColumnOf } from "~/utils/boards";
-import { today } from "~/utils/dates";
+import { BOARD_COLUMNS, BOARD_KINDS, isCardOverdue, isColumnOf, isFinished } from "~/utils/boards";
+import { chinaDayRange, today } from "~/utils/dates";
 import { positionBetween, rebalanced, targetIndex } from "~/utils/positions";
 
 export interface BoardCard {
@@ -686,4 +686,57 @@ export async function getCard(viewer: Viewer, cardId: string) {
       villageId: row.village_id,
     }),
   };
+}
+
+export interface CardMove {
+  cardId: string;
+  villageId: string;
+  title: string;
+  board: Board;
+  from: BoardColumn;
+  to: BoardColumn;
+}
+
+/**
+ * The cards moved to another column within a China-time day range, from the card history, in
+ * order: what weekly-report drafts and the monthly bulletin count. The event's JSON is read here,
+ * not in SQL, so the same code runs on PostgreSQL.
+ */
+export async function cardMoves(
+  executor: Kysely<DB> | Transaction<DB>,
+  villageIds: readonly string[],
+  from: string,
+  to: string,
+): Promise<CardMove[]> {
+  if (villageIds.length === 0) return [];
+  const { start, end } = chinaDayRange(from, to);
+  const events = await executor
+    .selectFrom("card_events as e")
+    .innerJoin("cards as k", "k.id", "e.card_id")
+    .select(["k.id", "k.village_id", "k.title", "k.board", "e.changes"])
+    .where("k.village_id", "in", [...villageIds])
+    .where("e.action", "=", "move")
+    .where("e.at", ">=", start)
+    .where("e.at", "<", end)
+    .orderBy("e.at")
+    .execute();
+  return events.flatMap((e) => {
+    const change = JSON.parse(e.changes) as { from?: BoardColumn; to?: BoardColumn };
+    if (!change.from || !change.to || change.from === change.to) return [];
+    return [
+      {
+        cardId: e.id,
+        villageId: e.village_id,
+        title: e.title,
+        board: e.board,
+        from: change.from,
+        to: change.to,
+      },
+    ];
+  });
+}
+
+/** A case moved from an open column into a finished one (已解决 / 回访 / 办结): resolved. */
+export function resolvesCase(move: CardMove) {
+  return move.board === "case" && isFinished("case", move.to) && !isFinished("case", move.from);
 }

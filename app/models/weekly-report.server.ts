@@ -4,9 +4,10 @@
  * on time or late by its first submission; later corrections keep that time.
  */
 import type { Kysely, Transaction } from "kysely";
-import type { Board, BoardColumn, DB, NameSource } from "../../db/schema";
+import type { DB, NameSource } from "../../db/schema";
 import { newId } from "../../db/ids";
 import { db } from "~/db.server";
+import { cardMoves, resolvesCase } from "~/models/card.server";
 import { activeOn } from "~/models/periods.server";
 import { LEAD_ROLES, teamTarget } from "~/models/team-roster.server";
 import { done, guardedWrite, refuse, staleConflict, type WriteResult } from "~/models/write.server";
@@ -26,14 +27,6 @@ import {
 type Executor = Kysely<DB> | Transaction<DB>;
 type DueRules = Pick<TeamRules, "reportDueWeekday" | "reportDueHour">;
 
-/** The UTC instants a China-time day range starts and ends at. */
-function chinaDayBounds(from: string, to: string) {
-  return {
-    start: new Date(Date.parse(`${from}T00:00:00+08:00`)).toISOString(),
-    end: new Date(Date.parse(`${addDays(to, 1)}T00:00:00+08:00`)).toISOString(),
-  };
-}
-
 /** What a team's week recorded: the facts the draft is written from. */
 export async function weekFacts(
   executor: Executor,
@@ -41,8 +34,7 @@ export async function weekFacts(
   week: string,
 ): Promise<WeekFacts> {
   const last = addDays(week, 6);
-  const { start, end } = chinaDayBounds(week, last);
-  const [logs, events, milestones, overdueMilestones, overdueCases, upcoming] = await Promise.all([
+  const [logs, moves, milestones, openMilestones, overdueCases] = await Promise.all([
     executor
       .selectFrom("work_logs as l")
       .innerJoin("cadres as c", "c.id", "l.cadre_id")
@@ -53,16 +45,7 @@ export async function weekFacts(
       .orderBy("l.logged_on")
       .orderBy("l.created_at")
       .execute(),
-    executor
-      .selectFrom("card_events as e")
-      .innerJoin("cards as k", "k.id", "e.card_id")
-      .select(["k.id", "k.title", "k.board", "e.changes"])
-      .where("k.village_id", "=", team.villageId)
-      .where("e.action", "=", "move")
-      .where("e.at", ">=", start)
-      .where("e.at", "<", end)
-      .orderBy("e.at")
-      .execute(),
+    cardMoves(executor, [team.villageId], week, last),
     executor
       .selectFrom("plan_milestones")
       .select(["title", "done_on"])
@@ -72,12 +55,13 @@ export async function weekFacts(
       .where("done_on", "<=", last)
       .orderBy("done_on")
       .execute(),
+    // Open milestones due by two weeks after the week: overdue ones and those coming up.
     executor
       .selectFrom("plan_milestones")
       .select(["title", "due_on"])
       .where("village_id", "=", team.villageId)
       .where("status", "in", ["planned", "in_progress"])
-      .where("due_on", "<=", last)
+      .where("due_on", "<=", addDays(last, 14))
       .orderBy("due_on")
       .execute(),
     executor
@@ -88,36 +72,21 @@ export async function weekFacts(
       .where("due_on", "<=", last)
       .orderBy("due_on")
       .execute(),
-    executor
-      .selectFrom("plan_milestones")
-      .select(["title", "due_on"])
-      .where("village_id", "=", team.villageId)
-      .where("status", "in", ["planned", "in_progress"])
-      .where("due_on", ">", last)
-      .where("due_on", "<=", addDays(last, 14))
-      .orderBy("due_on")
-      .execute(),
   ]);
-  const moves = events
-    .map((e) => {
-      const changes = JSON.parse(e.changes) as { from?: BoardColumn; to?: BoardColumn };
-      return { title: e.title, board: e.board as Board, from: changes.from!, to: changes.to! };
-    })
-    .filter((m) => m.from && m.to && m.from !== m.to);
   return {
     logs: logs.map((l) => ({ on: l.logged_on, cadre: l.name_zh, body: l.body })),
-    moves,
-    casesResolved: moves
-      .filter((m) => m.board === "case" && isFinished("case", m.to) && !isFinished("case", m.from))
-      .map((m) => ({ title: m.title })),
+    moves: moves.map((m) => ({ title: m.title, board: m.board, from: m.from, to: m.to })),
+    casesResolved: moves.filter(resolvesCase).map((m) => ({ title: m.title })),
     milestonesDone: milestones.map((m) => ({ title: m.title, on: m.done_on ?? last })),
     overdue: [
-      ...overdueMilestones.filter((m) => m.due_on < last),
+      ...openMilestones.filter((m) => m.due_on < last),
       ...overdueCases.filter(
         (c) => c.due_on && c.due_on < last && !isFinished(c.board, c.column_key),
       ),
     ].map((o) => ({ title: o.title, dueOn: o.due_on! })),
-    upcoming: upcoming.map((u) => ({ title: u.title, dueOn: u.due_on })),
+    upcoming: openMilestones
+      .filter((m) => m.due_on > last)
+      .map((m) => ({ title: m.title, dueOn: m.due_on })),
   };
 }
 

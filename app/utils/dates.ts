@@ -7,3 +7,10 @@ export function today(now: Date = new Date()): string {
     day: "2-digit",
   }).format(now);
 }
+
+/** The UTC instants (ISO) a China-time day range starts at and ends before: [from 00:00, to + 1 day 00:00). */
+export function chinaDayRange(from: string, to: string): { start: string; end: string } {
+  const start = Date.parse(`${from}T00:00:00+08:00`);
+  const end = Date.parse(`${to}T00:00:00+08:00`) + 86_400_000;
+  return { start: new Date(start).toISOString(), end: new Date(end).toISOString() };
+}
