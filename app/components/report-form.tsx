@@ -1,14 +1,111 @@
 /**
- * The weekly report form (a team's, or a township's summary): pre-filled with the draft composed
- * from the week's records, or with the submitted text when correcting it.
+ * Weekly reports on the page: the week line, a report (form or text), the week's team table. The
+ * form (a team's report, or a township's summary) is pre-filled with the draft composed from the
+ * week's records, or with the submitted text when correcting it.
  */
+import { Link } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { DemoBadge } from "~/components/badges";
 import { TextareaField } from "~/components/form-fields";
 import { EditForm, useEditForm } from "~/components/form-reply";
-import { useT } from "~/i18n";
+import { ReportStatusBadge } from "~/components/report-status";
+import { TableRegion } from "~/components/table-region";
+import { formatDate, formatDateTime, useLocale, useT } from "~/i18n";
+import type { ReportRecord, WeekRow } from "~/models/weekly-report.server";
 import { ReportSchema } from "~/schemas/teamwork";
 import type { ReportText } from "~/utils/report-draft";
+import { addDays, type ReportStatus } from "~/utils/team-rules";
 
-export function ReportForm({
+/** "23 Nov – 29 Nov · due Thu 18:00", and the report's status when there is one. */
+export function WeekLine({
+  week,
+  dueAt,
+  status,
+}: {
+  week: string;
+  dueAt: string;
+  status?: ReportStatus;
+}) {
+  const t = useT();
+  const locale = useLocale();
+  return (
+    <p>
+      {t("report.weekOf", {
+        from: formatDate(locale, week),
+        to: formatDate(locale, addDays(week, 6)),
+      })}{" "}
+      · {t("report.due", { when: formatDateTime(locale, dueAt) })}
+      {status ? (
+        <>
+          {" "}
+          · <ReportStatusBadge status={status} />
+        </>
+      ) : null}
+    </p>
+  );
+}
+
+/**
+ * A week's report as its writers and readers see it: who submitted it and when, then the form
+ * (the stored text to correct, or the draft to start from) for those who write it, the text for
+ * those who read it, or `missing` when there is nothing yet.
+ */
+export function WeeklyReport({
+  report,
+  canSubmit,
+  draft,
+  draftHint,
+  label,
+  missing,
+}: {
+  report: ReportRecord | null;
+  canSubmit: boolean;
+  draft: ReportText;
+  draftHint?: string;
+  label: string;
+  missing: ReactNode;
+}) {
+  const t = useT();
+  const locale = useLocale();
+  const text = report
+    ? { done: report.done, problems: report.problems ?? "", nextPlan: report.nextPlan ?? "" }
+    : null;
+  return (
+    <>
+      {report ? (
+        <p className="muted">
+          {report.submittedBy
+            ? t("report.submittedBy", {
+                who: report.submittedBy,
+                when: formatDateTime(locale, report.submittedAt),
+              })
+            : t("report.submittedAt", { when: formatDateTime(locale, report.submittedAt) })}
+          {report.updatedAt !== report.submittedAt
+            ? ` · ${t("report.correctedAt", { when: formatDateTime(locale, report.updatedAt) })}`
+            : ""}{" "}
+          <DemoBadge source={report.nameSource} />
+        </p>
+      ) : null}
+      {canSubmit ? (
+        <section className="card stack" aria-labelledby="report-form-heading">
+          <h2 id="report-form-heading">{report ? t("report.correct") : t("report.write")}</h2>
+          {report || !draftHint ? null : <p className="hint">{draftHint}</p>}
+          <ReportForm
+            initial={text ?? draft}
+            version={report?.version}
+            submitted={Boolean(report)}
+          />
+        </section>
+      ) : text ? (
+        <SubmittedReport report={text} label={label} />
+      ) : (
+        missing
+      )}
+    </>
+  );
+}
+
+function ReportForm({
   initial,
   version,
   submitted,
@@ -57,7 +154,7 @@ export function ReportForm({
 }
 
 /** A submitted report as text, for those who read it rather than write it. */
-export function SubmittedReport({ report, label }: { report: ReportText; label: string }) {
+function SubmittedReport({ report, label }: { report: ReportText; label: string }) {
   const t = useT();
   return (
     <section className="card stack report-text" aria-label={label}>
@@ -70,5 +167,46 @@ export function SubmittedReport({ report, label }: { report: ReportText; label: 
         ) : null,
       )}
     </section>
+  );
+}
+
+/** The week's teams with their report's status and submission time (township column optional). */
+export function TeamReportsTable({
+  week,
+  rows,
+  showTownship = false,
+}: {
+  week: string;
+  rows: WeekRow[];
+  showTownship?: boolean;
+}) {
+  const t = useT();
+  const locale = useLocale();
+  return (
+    <TableRegion label={t("report.byTeam")}>
+      <thead>
+        <tr>
+          <th scope="col">{t("teams.col.village")}</th>
+          {showTownship ? <th scope="col">{t("villages.filter.township")}</th> : null}
+          <th scope="col">{t("report.col.status")}</th>
+          <th scope="col">{t("report.col.submitted")}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.team.id}>
+            <th scope="row">
+              <Link to={`/reports/weekly/${week}/teams/${r.team.id}`}>{r.team.village}</Link>{" "}
+              <DemoBadge source={r.team.villageSource} />
+            </th>
+            {showTownship ? <td>{r.township.name}</td> : null}
+            <td>
+              <ReportStatusBadge status={r.status} />
+            </td>
+            <td>{r.submittedAt ? formatDateTime(locale, r.submittedAt) : "—"}</td>
+          </tr>
+        ))}
+      </tbody>
+    </TableRegion>
   );
 }

@@ -1,5 +1,6 @@
 import { Link } from "@remix-run/react";
 import type { TeamMember } from "~/models/team.server";
+import type { MembershipRecord } from "~/models/team-roster.server";
 import { formatDate, useLocale, useT } from "~/i18n";
 import { DemoBadge } from "~/components/badges";
 import { TableRegion } from "~/components/table-region";
@@ -68,6 +69,60 @@ export function TeamMembersTable({
             </tr>
           );
         })}
+      </tbody>
+    </TableRegion>
+  );
+}
+
+/**
+ * Memberships with their period and why each ended: a team's former members (`show="cadre"`) or
+ * the teams a cadre served in (`show="team"`). History survives every rotation.
+ */
+export function MembershipHistoryTable({
+  rows,
+  show,
+  label,
+}: {
+  rows: MembershipRecord[];
+  show: "cadre" | "team";
+  label: string;
+}) {
+  const t = useT();
+  const locale = useLocale();
+  return (
+    <TableRegion label={label}>
+      <thead>
+        <tr>
+          <th scope="col">{show === "cadre" ? t("team.col.name") : t("team.village")}</th>
+          <th scope="col">{t("team.col.role")}</th>
+          <th scope="col">{t("team.col.period")}</th>
+          <th scope="col">{t("team.col.endReason")}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((m) => (
+          <tr key={m.id}>
+            <th scope="row">
+              {show === "cadre" ? (
+                <>
+                  <Link to={`/cadres/${m.cadreId}`}>{m.cadreName}</Link>{" "}
+                  <DemoBadge source={m.cadreSource} />
+                </>
+              ) : (
+                <Link to={`/teams/${m.teamId}`}>{m.village.name}</Link>
+              )}
+            </th>
+            <td>{t(`membershipRole.${m.role}`)}</td>
+            <td>
+              {formatDate(locale, m.startedOn)} –{" "}
+              {m.endedOn ? formatDate(locale, m.endedOn) : t("cadre.present")}
+            </td>
+            <td>
+              {m.endReason ? t(`rotation.reason.${m.endReason}`) : "—"}
+              {m.endNote ? <span className="small muted"> · {m.endNote}</span> : null}
+            </td>
+          </tr>
+        ))}
       </tbody>
     </TableRegion>
   );

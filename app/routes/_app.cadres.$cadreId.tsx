@@ -1,10 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
 import { DemoBadge, LevelBadge } from "~/components/badges";
 import { TableRegion } from "~/components/table-region";
+import { MembershipHistoryTable } from "~/components/team-members";
 import { db } from "~/db.server";
-import { formatDate, useLocale, useT } from "~/i18n";
+import { useT } from "~/i18n";
 import { attendanceForTeams } from "~/models/attendance.server";
 import { getCadre } from "~/models/team-roster.server";
 import { can } from "~/permissions";
@@ -59,7 +60,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export default function CadrePage() {
   const t = useT();
-  const locale = useLocale();
   const { cadre, months, rule } = useLoaderData<typeof loader>();
   return (
     <article className="stack-lg">
@@ -101,34 +101,11 @@ export default function CadrePage() {
       </section>
       <section className="stack" aria-labelledby="served-heading">
         <h2 id="served-heading">{t("cadre.teamsServed")}</h2>
-        <TableRegion label={t("cadre.teamsServed")}>
-          <thead>
-            <tr>
-              <th scope="col">{t("team.village")}</th>
-              <th scope="col">{t("team.col.role")}</th>
-              <th scope="col">{t("team.col.period")}</th>
-              <th scope="col">{t("team.col.endReason")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {cadre.memberships.map((m) => (
-              <tr key={m.id}>
-                <th scope="row">
-                  <Link to={`/teams/${m.teamId}`}>{m.village.name}</Link>
-                </th>
-                <td>{t(`membershipRole.${m.role}`)}</td>
-                <td>
-                  {formatDate(locale, m.startedOn)} –{" "}
-                  {m.endedOn ? formatDate(locale, m.endedOn) : t("cadre.present")}
-                </td>
-                <td>
-                  {m.endReason ? t(`rotation.reason.${m.endReason}`) : m.active ? "—" : ""}
-                  {m.endNote ? <span className="small muted"> · {m.endNote}</span> : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </TableRegion>
+        <MembershipHistoryTable
+          rows={cadre.memberships}
+          show="team"
+          label={t("cadre.teamsServed")}
+        />
       </section>
       {months.length ? (
         <section className="stack" aria-labelledby="days-heading">

@@ -2,11 +2,9 @@ import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
-import { DemoBadge } from "~/components/badges";
-import { ReportForm, SubmittedReport } from "~/components/report-form";
-import { ReportStatusBadge } from "~/components/report-status";
+import { WeekLine, WeeklyReport } from "~/components/report-form";
 import { SavedNotice } from "~/components/saved-notice";
-import { formatDate, formatDateTime, useLocale, useT } from "~/i18n";
+import { useLocale, useT } from "~/i18n";
 import { submitTeamReport, teamReport } from "~/models/weekly-report.server";
 import { ReportSchema } from "~/schemas/teamwork";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
@@ -49,7 +47,6 @@ export default function TeamWeeklyReport() {
   const locale = useLocale();
   const { page } = useLoaderData<typeof loader>();
   const draft = composeDraft(t, locale, page.facts);
-  const report = page.report;
   return (
     <div className="stack-lg">
       <nav aria-label={t("nav.breadcrumb")} className="breadcrumb">
@@ -58,14 +55,7 @@ export default function TeamWeeklyReport() {
       </nav>
       <header className="page-head">
         <h1>{t("report.teamTitle", { village: page.team.village })}</h1>
-        <p>
-          {t("report.weekOf", {
-            from: formatDate(locale, page.week),
-            to: formatDate(locale, addDays(page.week, 6)),
-          })}{" "}
-          · {t("report.due", { when: formatDateTime(locale, page.dueAt) })} ·{" "}
-          <ReportStatusBadge status={page.status} />
-        </p>
+        <WeekLine week={page.week} dueAt={page.dueAt} status={page.status} />
         <nav className="button-row" aria-label={t("report.weekNav")}>
           <Link
             to={`/reports/weekly/${addDays(page.week, -7)}/teams/${page.team.id}`}
@@ -76,56 +66,22 @@ export default function TeamWeeklyReport() {
         </nav>
       </header>
       <SavedNotice />
-      {report ? (
-        <p className="muted">
-          {report.submittedBy
-            ? t("report.submittedBy", {
-                who: report.submittedBy,
-                when: formatDateTime(locale, report.submittedAt),
-              })
-            : t("report.submittedAt", { when: formatDateTime(locale, report.submittedAt) })}
-          {report.updatedAt !== report.submittedAt
-            ? ` · ${t("report.correctedAt", { when: formatDateTime(locale, report.updatedAt) })}`
-            : ""}{" "}
-          <DemoBadge source={report.nameSource} />
-        </p>
-      ) : null}
-      {page.canSubmit ? (
-        <section className="card stack" aria-labelledby="report-form-heading">
-          <h2 id="report-form-heading">{report ? t("report.correct") : t("report.write")}</h2>
-          {report ? null : <p className="hint">{t("report.draftHint")}</p>}
-          <ReportForm
-            initial={
-              report
-                ? {
-                    done: report.done,
-                    problems: report.problems ?? "",
-                    nextPlan: report.nextPlan ?? "",
-                  }
-                : draft
-            }
-            version={report?.version}
-            submitted={Boolean(report)}
-          />
-        </section>
-      ) : report ? (
-        <SubmittedReport
-          report={{
-            done: report.done,
-            problems: report.problems ?? "",
-            nextPlan: report.nextPlan ?? "",
-          }}
-          label={t("report.teamTitle", { village: page.team.village })}
-        />
-      ) : (
-        <section className="card stack">
-          <p>{t("report.notSubmitted")}</p>
-          <details className="disclosure">
-            <summary>{t("report.recordedThisWeek")}</summary>
-            <p className="pre">{draft.done}</p>
-          </details>
-        </section>
-      )}
+      <WeeklyReport
+        report={page.report}
+        canSubmit={page.canSubmit}
+        draft={draft}
+        draftHint={t("report.draftHint")}
+        label={t("report.teamTitle", { village: page.team.village })}
+        missing={
+          <section className="card stack">
+            <p>{t("report.notSubmitted")}</p>
+            <details className="disclosure">
+              <summary>{t("report.recordedThisWeek")}</summary>
+              <p className="pre">{draft.done}</p>
+            </details>
+          </section>
+        }
+      />
     </div>
   );
 }

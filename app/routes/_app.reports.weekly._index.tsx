@@ -1,11 +1,11 @@
 import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
-import { DemoBadge } from "~/components/badges";
 import { ReportStatusBadge } from "~/components/report-status";
+import { TeamReportsTable, WeekLine } from "~/components/report-form";
 import { TableRegion } from "~/components/table-region";
 import { db } from "~/db.server";
-import { formatDate, formatDateTime, useLocale, useT } from "~/i18n";
+import { useT } from "~/i18n";
 import { membershipOn } from "~/models/team-roster.server";
 import { weekOverview } from "~/models/weekly-report.server";
 import { hasAnywhere } from "~/permissions";
@@ -40,7 +40,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function WeeklyReports() {
   const t = useT();
-  const locale = useLocale();
   const data = useLoaderData<typeof loader>();
   const counts = {
     on_time: data.teams.filter((r) => r.status === "on_time").length,
@@ -52,13 +51,7 @@ export default function WeeklyReports() {
     <div className="stack-lg">
       <header className="page-head">
         <h1>{t("report.weeklyTitle")}</h1>
-        <p>
-          {t("report.weekOf", {
-            from: formatDate(locale, data.week),
-            to: formatDate(locale, addDays(data.week, 6)),
-          })}{" "}
-          · {t("report.due", { when: formatDateTime(locale, data.dueAt) })}
-        </p>
+        <WeekLine week={data.week} dueAt={data.dueAt} />
         <nav className="button-row" aria-label={t("report.weekNav")}>
           <Link to={`?week=${data.previous}`} className="button">
             ← {t("report.previousWeek")}
@@ -125,33 +118,7 @@ export default function WeeklyReports() {
       ) : null}
       <section className="stack" aria-labelledby="by-team">
         <h2 id="by-team">{t("report.byTeam")}</h2>
-        <TableRegion label={t("report.byTeam")}>
-          <thead>
-            <tr>
-              <th scope="col">{t("teams.col.village")}</th>
-              <th scope="col">{t("villages.filter.township")}</th>
-              <th scope="col">{t("report.col.status")}</th>
-              <th scope="col">{t("report.col.submitted")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.teams.map((r) => (
-              <tr key={r.team.id}>
-                <th scope="row">
-                  <Link to={`/reports/weekly/${data.week}/teams/${r.team.id}`}>
-                    {r.team.village}
-                  </Link>{" "}
-                  <DemoBadge source={r.team.villageSource} />
-                </th>
-                <td>{r.township.name}</td>
-                <td>
-                  <ReportStatusBadge status={r.status} />
-                </td>
-                <td>{r.submittedAt ? formatDateTime(locale, r.submittedAt) : "—"}</td>
-              </tr>
-            ))}
-          </tbody>
-        </TableRegion>
+        <TeamReportsTable week={data.week} rows={data.teams} showTownship />
       </section>
     </div>
   );

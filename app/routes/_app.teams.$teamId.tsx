@@ -5,8 +5,7 @@ import { notFound, requireViewer } from "~/auth.server";
 import { DemoBadge, LevelBadge } from "~/components/badges";
 import { RotationForms, AssignForm } from "~/components/rotation-forms";
 import { SavedNotice } from "~/components/saved-notice";
-import { TableRegion } from "~/components/table-region";
-import { TeamMembersTable } from "~/components/team-members";
+import { MembershipHistoryTable, TeamMembersTable } from "~/components/team-members";
 import { db } from "~/db.server";
 import { formatDate, useLocale, useT } from "~/i18n";
 import { attendanceForTeams } from "~/models/attendance.server";
@@ -175,35 +174,7 @@ export default function TeamPage() {
         <section aria-labelledby="history-heading" className="stack">
           <h2 id="history-heading">{t("team.history")}</h2>
           {data.history.length ? (
-            <TableRegion label={t("team.history")}>
-              <thead>
-                <tr>
-                  <th scope="col">{t("team.col.name")}</th>
-                  <th scope="col">{t("team.col.role")}</th>
-                  <th scope="col">{t("team.col.period")}</th>
-                  <th scope="col">{t("team.col.endReason")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.history.map((m) => (
-                  <tr key={m.id}>
-                    <th scope="row">
-                      <Link to={`/cadres/${m.cadreId}`}>{m.cadreName}</Link>{" "}
-                      <DemoBadge source={m.cadreSource} />
-                    </th>
-                    <td>{t(`membershipRole.${m.role}`)}</td>
-                    <td>
-                      {formatDate(locale, m.startedOn)} –{" "}
-                      {m.endedOn ? formatDate(locale, m.endedOn) : ""}
-                    </td>
-                    <td>
-                      {m.endReason ? t(`rotation.reason.${m.endReason}`) : "—"}
-                      {m.endNote ? <span className="small muted"> · {m.endNote}</span> : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </TableRegion>
+            <MembershipHistoryTable rows={data.history} show="cadre" label={t("team.history")} />
           ) : (
             <p className="muted">{t("team.noHistory")}</p>
           )}
