@@ -115,6 +115,8 @@ export interface Viewer {
   townshipId: string | null;
   /** The villages of the teams a team member currently serves in (usually one). */
   villageIds: readonly string[];
+  /** Those teams themselves (notices are addressed to teams). */
+  teamIds: readonly string[];
   /** The cadre behind a team member's account: the person who checks in, logs and takes leave. */
   cadreId: string | null;
 }

@@ -13,6 +13,7 @@ const viewer: Viewer = {
   role: "county_admin",
   townshipId: null,
   villageIds: [],
+  teamIds: [],
   cadreId: null,
 };
 const runs = Number(process.env.BENCH_RUNS ?? 30);

@@ -101,18 +101,6 @@ export interface NoticeSummary {
   teamsRead?: number;
 }
 
-/** The viewer's current team ids (a cadre's notices are those sent to their team). */
-async function viewerTeamIds(viewer: Viewer) {
-  if (!viewer.cadreId) return [];
-  const rows = await db
-    .selectFrom("team_memberships as m")
-    .select("m.team_id")
-    .where("m.cadre_id", "=", viewer.cadreId)
-    .where(activeOn("m", today()))
-    .execute();
-  return rows.map((r) => r.team_id);
-}
-
 function noticeQuery() {
   return db
     .selectFrom("notices as n")
@@ -139,7 +127,7 @@ export async function listNotices(viewer: Viewer): Promise<{
   received: NoticeSummary[];
   sent: NoticeSummary[];
 }> {
-  const teamIds = await viewerTeamIds(viewer);
+  const teamIds = [...viewer.teamIds];
   const received = teamIds.length
     ? await noticeQuery()
         .leftJoin("notice_reads as r", (j) =>
@@ -244,7 +232,7 @@ function summary(r: {
 }
 
 export async function unreadCount(viewer: Viewer): Promise<number> {
-  const teamIds = await viewerTeamIds(viewer);
+  const teamIds = [...viewer.teamIds];
   if (teamIds.length === 0) return 0;
   const row = await db
     .selectFrom("notice_teams as nt")
@@ -297,7 +285,7 @@ export async function getNotice(viewer: Viewer, id: string): Promise<NoticePage 
     .orderBy("tw.code")
     .orderBy("v.code")
     .execute();
-  const mine = await viewerTeamIds(viewer);
+  const mine = viewer.teamIds;
   const isRecipient = addressed.some((t) => mine.includes(t.id));
   const oversees =
     viewer.role !== "team_member" &&
@@ -347,20 +335,13 @@ export async function getNotice(viewer: Viewer, id: string): Promise<NoticePage 
 /** A recipient confirms reading (已阅); a second confirmation changes nothing. */
 export async function markRead(viewer: Viewer, id: string): Promise<WriteResult> {
   return guardedWrite(async (trx, now) => {
-    const notice = await trx
-      .selectFrom("notices")
-      .select("id")
-      .where("id", "=", id)
-      .executeTakeFirst();
-    if (!notice) return refuse.notFound();
-    const addressed = viewer.cadreId
+    // A notice not addressed to one of the viewer's teams does not exist for them.
+    const addressed = viewer.teamIds.length
       ? await trx
-          .selectFrom("notice_teams as nt")
-          .innerJoin("team_memberships as m", "m.team_id", "nt.team_id")
-          .select("nt.team_id")
-          .where("nt.notice_id", "=", id)
-          .where("m.cadre_id", "=", viewer.cadreId)
-          .where(activeOn("m", today()))
+          .selectFrom("notice_teams")
+          .select("team_id")
+          .where("notice_id", "=", id)
+          .where("team_id", "in", [...viewer.teamIds])
           .executeTakeFirst()
       : undefined;
     if (!addressed) return refuse.notFound();

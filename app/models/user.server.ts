@@ -34,17 +34,19 @@ export async function getViewer(userId: string): Promise<Viewer | null> {
   if (!user) return null;
 
   let villageIds: string[] = [];
+  let teamIds: string[] = [];
   if (user.role === "team_member" && user.cadre_id) {
     const on = today();
     const rows = await db
       .selectFrom("team_memberships as m")
       .innerJoin("teams as t", "t.id", "m.team_id")
-      .select("t.village_id")
+      .select(["t.id", "t.village_id"])
       .where("m.cadre_id", "=", user.cadre_id)
       .where(activeOn("m", on))
       .where(activeOn("t", on))
       .execute();
     villageIds = [...new Set(rows.map((r) => r.village_id))];
+    teamIds = [...new Set(rows.map((r) => r.id))];
   }
   return {
     id: user.id,
@@ -53,6 +55,7 @@ export async function getViewer(userId: string): Promise<Viewer | null> {
     role: user.role,
     townshipId: user.township_id,
     villageIds,
+    teamIds,
     cadreId: user.role === "team_member" ? user.cadre_id : null,
   };
 }

@@ -20,6 +20,7 @@ const base = {
   displayName: "u",
   townshipId: null,
   villageIds: [],
+  teamIds: [],
   cadreId: null,
 } as const;
 const viewers: Record<string, Viewer> = {
