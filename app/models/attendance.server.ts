@@ -7,9 +7,9 @@ import type { Kysely, Transaction } from "kysely";
 import type { CheckInSource, DB } from "../../db/schema";
 import { newId } from "../../db/ids";
 import { db } from "~/db.server";
-import { membershipOn } from "~/models/team-roster.server";
+import { membershipOn, type MembershipRecord } from "~/models/team-roster.server";
 import { done, guardedWrite, refuse, type WriteResult } from "~/models/write.server";
-import type { Viewer } from "~/permissions";
+import { can, type Viewer } from "~/permissions";
 import { today } from "~/utils/dates";
 import {
   addDays,
@@ -203,6 +203,78 @@ export async function attendanceForTeams(
       ),
     };
   });
+}
+
+/** A cadre's month on their own page: check-ins, days written in the village, and the record. */
+export async function cadreMonth(
+  cadreId: string,
+  teamId: string | null,
+  month: string,
+  rules: Pick<TeamRules, "daysPerMonth">,
+  on = today(),
+) {
+  const { first, last } = monthRange(month);
+  const [checkIns, logDays, records] = await Promise.all([
+    checkInsOf(cadreId, first, last),
+    db
+      .selectFrom("work_logs")
+      .select("logged_on")
+      .distinct()
+      .where("cadre_id", "=", cadreId)
+      .where("place", "=", "village")
+      .where("logged_on", ">=", first)
+      .where("logged_on", "<=", last)
+      .execute(),
+    teamId ? attendanceForTeams(db, [teamId], month, rules, on) : [],
+  ]);
+  return {
+    checkIns,
+    villageLogDays: logDays.map((l) => l.logged_on),
+    record: records.find((r) => r.cadreId === cadreId) ?? null,
+  };
+}
+
+/**
+ * A cadre's recent months, added up over the teams they served in that the viewer may see the
+ * attendance of (themselves always): what the cadre page shows. Months they did not serve drop out.
+ */
+export async function cadreMonths(
+  viewer: Viewer,
+  cadre: { id: string; memberships: MembershipRecord[] },
+  months: readonly string[],
+  rules: Pick<TeamRules, "daysPerMonth">,
+  on = today(),
+) {
+  const teamIds = [
+    ...new Set(
+      cadre.memberships
+        .filter(
+          (m) =>
+            viewer.cadreId === cadre.id ||
+            can(viewer, "read:attendance", {
+              townshipId: m.village.townshipId,
+              villageId: m.village.id,
+            }),
+        )
+        .map((m) => m.teamId),
+    ),
+  ];
+  const perMonth = await Promise.all(
+    months.map(async (month) => {
+      const records = (await attendanceForTeams(db, teamIds, month, rules, on)).filter(
+        (r) => r.cadreId === cadre.id,
+      );
+      return {
+        month,
+        inVillage: records.reduce((sum, r) => sum + r.inVillage, 0),
+        expected: records.reduce((sum, r) => sum + r.expected, 0),
+        leaveDays: records.reduce((sum, r) => sum + r.leaveDays, 0),
+        complete: records.every((r) => r.complete),
+        served: records.length > 0,
+      };
+    }),
+  );
+  return perMonth.filter((m) => m.served);
 }
 
 export interface TeamMonthSummary {

@@ -195,7 +195,7 @@ export interface MembershipRecord {
   endedOn: string | null;
   endReason: MembershipEndReason | null;
   endNote: string | null;
-  village: { id: string; name: string };
+  village: { id: string; name: string; townshipId: string };
   active: boolean;
 }
 
@@ -220,6 +220,7 @@ async function memberships(where: { teamId?: string; cadreId?: string }) {
       "c.specialty",
       "v.id as village_id",
       "v.name_zh as village_name",
+      "v.township_id",
     ]);
   if (where.teamId) query = query.where("m.team_id", "=", where.teamId);
   if (where.cadreId) query = query.where("m.cadre_id", "=", where.cadreId);
@@ -236,7 +237,7 @@ async function memberships(where: { teamId?: string; cadreId?: string }) {
     endedOn: r.ended_on,
     endReason: r.end_reason,
     endNote: r.end_note,
-    village: { id: r.village_id, name: r.village_name },
+    village: { id: r.village_id, name: r.village_name, townshipId: r.township_id },
     active: r.started_on <= on && (r.ended_on === null || r.ended_on >= on),
   }));
 }
@@ -302,16 +303,13 @@ export async function getCadre(viewer: Viewer, cadreId: string): Promise<CadrePa
     .executeTakeFirst();
   if (!cadre) return null;
   const served = await memberships({ cadreId });
-  const villages = await db
-    .selectFrom("villages")
-    .select(["id", "township_id"])
-    .where("id", "in", served.map((m) => m.village.id).concat(""))
-    .execute();
   const visible =
     viewer.cadreId === cadreId ||
     // County roles read every team, including a reserve cadre who serves nowhere yet.
     hasCountyWide(viewer, "read:team") ||
-    villages.some((v) => can(viewer, "read:team", { townshipId: v.township_id, villageId: v.id }));
+    served.some((m) =>
+      can(viewer, "read:team", { townshipId: m.village.townshipId, villageId: m.village.id }),
+    );
   if (!visible) return null;
   return {
     id: cadre.id,

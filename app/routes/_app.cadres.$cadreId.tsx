@@ -4,11 +4,9 @@ import { notFound, requireViewer } from "~/auth.server";
 import { DemoBadge, LevelBadge } from "~/components/badges";
 import { TableRegion } from "~/components/table-region";
 import { MembershipHistoryTable } from "~/components/team-members";
-import { db } from "~/db.server";
 import { useT } from "~/i18n";
-import { attendanceForTeams } from "~/models/attendance.server";
+import { cadreMonths } from "~/models/attendance.server";
 import { getCadre } from "~/models/team-roster.server";
-import { can } from "~/permissions";
 import { today } from "~/utils/dates";
 import { namedPageTitle } from "~/utils/meta";
 import { previousMonth } from "~/utils/team-rules";
@@ -24,38 +22,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!cadre) notFound();
   const on = today();
   const rules = teamRules();
-  const months = [on.slice(0, 7)];
-  months.push(previousMonth(months[0]!), previousMonth(previousMonth(months[0]!)));
-  const teamIds = [...new Set(cadre.memberships.map((m) => m.teamId))];
-  const villages = await db
-    .selectFrom("teams as t")
-    .innerJoin("villages as v", "v.id", "t.village_id")
-    .select(["t.id", "v.id as village_id", "v.township_id"])
-    .where("t.id", "in", teamIds.concat(""))
-    .execute();
-  const readable = villages
-    .filter(
-      (v) =>
-        viewer.cadreId === cadre.id ||
-        can(viewer, "read:attendance", { townshipId: v.township_id, villageId: v.village_id }),
-    )
-    .map((v) => v.id);
-  const perMonth = await Promise.all(
-    months.map(async (month) => {
-      const records = (await attendanceForTeams(db, readable, month, rules, on)).filter(
-        (r) => r.cadreId === cadre.id,
-      );
-      return {
-        month,
-        inVillage: records.reduce((s, r) => s + r.inVillage, 0),
-        expected: records.reduce((s, r) => s + r.expected, 0),
-        leaveDays: records.reduce((s, r) => s + r.leaveDays, 0),
-        complete: records.every((r) => r.complete),
-        served: records.length > 0,
-      };
-    }),
+  const current = on.slice(0, 7);
+  const months = await cadreMonths(
+    viewer,
+    cadre,
+    [current, previousMonth(current), previousMonth(previousMonth(current))],
+    rules,
+    on,
   );
-  return { cadre, months: perMonth.filter((m) => m.served), rule: rules.daysPerMonth };
+  return { cadre, months, rule: rules.daysPerMonth };
 }
 
 export default function CadrePage() {

@@ -7,7 +7,7 @@ import { MonthCalendar } from "~/components/month-calendar";
 import { SavedNotice } from "~/components/saved-notice";
 import { db } from "~/db.server";
 import { formatDate, useLocale, useT } from "~/i18n";
-import { attendanceForTeams, checkIn, checkInsOf } from "~/models/attendance.server";
+import { cadreMonth, checkIn } from "~/models/attendance.server";
 import { myLeave } from "~/models/leave.server";
 import { listNotices } from "~/models/notice.server";
 import { membershipOn } from "~/models/team-roster.server";
@@ -15,7 +15,6 @@ import { CheckInSchema, LateCheckInSchema } from "~/schemas/teamwork";
 import { today } from "~/utils/dates";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { pageTitle } from "~/utils/meta";
-import { monthRange } from "~/utils/team-rules";
 import { teamRules } from "~/utils/team-rules.server";
 
 export const meta: MetaFunction = (args) => pageTitle(args, "me.title");
@@ -26,23 +25,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (!viewer.cadreId) notFound();
   const on = today();
   const month = on.slice(0, 7);
-  const { first, last } = monthRange(month);
   const rules = teamRules();
   const membership = await membershipOn(db, viewer.cadreId, on);
-  const [checkIns, records, notices, leave, logs] = await Promise.all([
-    checkInsOf(viewer.cadreId, first, last),
-    membership ? attendanceForTeams(db, [membership.teamId], month, rules, on) : [],
+  const [{ checkIns, villageLogDays, record }, notices, leave] = await Promise.all([
+    cadreMonth(viewer.cadreId, membership?.teamId ?? null, month, rules, on),
     listNotices(viewer),
     myLeave(viewer),
-    db
-      .selectFrom("work_logs")
-      .select(["logged_on", "place"])
-      .where("cadre_id", "=", viewer.cadreId)
-      .where("logged_on", ">=", first)
-      .where("logged_on", "<=", last)
-      .execute(),
   ]);
-  const record = records.find((r) => r.cadreId === viewer.cadreId) ?? null;
   const leaveDays = leave
     .filter((l) => l.status === "approved")
     .map((l) => ({ from: l.startsOn, to: l.endsOn, returnedOn: l.returnedOn }));
@@ -59,7 +48,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       : null,
     checkedInToday: checkIns.find((c) => c.day === on) ?? null,
     checkIns,
-    villageLogDays: [...new Set(logs.filter((l) => l.place === "village").map((l) => l.logged_on))],
+    villageLogDays,
     leaveDays,
     record,
     unread: notices.received.filter((n) => n.readAt === null).slice(0, 5),

@@ -75,6 +75,7 @@ export const NoticeSchema = z
     meetingAt: z
       .string()
       .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, "form.notDateTime")
+      .refine((v) => !Number.isNaN(Date.parse(`${v}:00+08:00`)), "form.notDateTime")
       .optional(),
     place: optionalText(100),
     audience: choice(NOTICE_AUDIENCES),
