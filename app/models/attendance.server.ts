@@ -11,6 +11,7 @@ import { membershipOn, type MembershipRecord } from "~/models/team-roster.server
 import { done, guardedWrite, refuse, type WriteResult } from "~/models/write.server";
 import { can, type Viewer } from "~/permissions";
 import { today } from "~/utils/dates";
+import { groupBy } from "~/utils/group";
 import {
   addDays,
   distanceMetres,
@@ -167,20 +168,10 @@ export async function attendanceForTeams(
       .execute(),
   ]);
   const key = (cadre: string, team: string) => `${cadre}|${team}`;
-  const group = <T>(rows: T[], by: (r: T) => string) => {
-    const map = new Map<string, T[]>();
-    for (const r of rows) {
-      const k = by(r);
-      const list = map.get(k);
-      if (list) list.push(r);
-      else map.set(k, [r]);
-    }
-    return map;
-  };
-  const served = group(members, (m) => key(m.cadre_id, m.team_id));
-  const checkInsBy = group(checkIns, (c) => key(c.cadre_id, c.team_id));
-  const logsBy = group(logs, (l) => key(l.cadre_id, l.team_id));
-  const leaveBy = group(leave, (l) => l.cadre_id);
+  const served = groupBy(members, (m) => key(m.cadre_id, m.team_id));
+  const checkInsBy = groupBy(checkIns, (c) => key(c.cadre_id, c.team_id));
+  const logsBy = groupBy(logs, (l) => key(l.cadre_id, l.team_id));
+  const leaveBy = groupBy(leave, (l) => l.cadre_id);
   return [...served.entries()].map(([k, periods]) => {
     const [cadreId, teamId] = k.split("|") as [string, string];
     return {

@@ -15,6 +15,7 @@ import {
 } from "~/models/attendance.server";
 import { can, villageListScope, type Viewer } from "~/permissions";
 import { today } from "~/utils/dates";
+import { groupBy } from "~/utils/group";
 import {
   isMonth,
   monthRange,
@@ -71,10 +72,11 @@ export async function bulletinFigures(
   rules: TeamRules,
   on = today(),
 ): Promise<Map<string, BulletinFigures>> {
+  const result = new Map<string, BulletinFigures>();
+  if (teams.length === 0) return result;
   const { first, last } = monthRange(month);
   const teamIds = teams.map((t) => t.id);
   const villageIds = teams.map((t) => t.villageId);
-  const none = [""];
   const weeks = reportWeeksOfMonth(month, rules);
   const now = new Date().toISOString();
   const [attendance, reports, logs, moves, milestones] = await Promise.all([
@@ -82,13 +84,13 @@ export async function bulletinFigures(
     executor
       .selectFrom("weekly_reports")
       .select(["team_id", "week_of", "submitted_at"])
-      .where("team_id", "in", teamIds.concat(none))
-      .where("week_of", "in", weeks.concat(none))
+      .where("team_id", "in", teamIds)
+      .where("week_of", "in", weeks)
       .execute(),
     executor
       .selectFrom("work_logs")
       .select(["team_id", (eb) => eb.fn.countAll<number>().as("n")])
-      .where("team_id", "in", teamIds.concat(none))
+      .where("team_id", "in", teamIds)
       .where("logged_on", ">=", first)
       .where("logged_on", "<=", last)
       .groupBy("team_id")
@@ -97,36 +99,41 @@ export async function bulletinFigures(
     executor
       .selectFrom("plan_milestones")
       .select(["village_id", (eb) => eb.fn.countAll<number>().as("n")])
-      .where("village_id", "in", villageIds.concat(none))
+      .where("village_id", "in", villageIds)
       .where("status", "=", "done")
       .where("done_on", ">=", first)
       .where("done_on", "<=", last)
       .groupBy("village_id")
       .execute(),
   ]);
-  const result = new Map<string, BulletinFigures>();
+  // Each kind of record indexed once, not searched again for every team.
+  const reportsBy = groupBy(reports, (r) => r.team_id ?? "");
+  const attendanceBy = groupBy(attendance, (a) => a.teamId);
+  const movesBy = groupBy(moves, (m) => m.villageId);
+  const logsBy = new Map(logs.map((l) => [l.team_id, Number(l.n)]));
+  const milestonesBy = new Map(milestones.map((m) => [m.village_id, Number(m.n)]));
   for (const team of teams) {
     const submitted = new Map(
-      reports.filter((r) => r.team_id === team.id).map((r) => [r.week_of, r.submitted_at]),
+      (reportsBy.get(team.id) ?? []).map((r) => [r.week_of, r.submitted_at]),
     );
     const statuses = weeks
       .map((w) => reportStatus(submitted.get(w), reportDueAt(w, rules), now))
       .filter((s) => s !== "not_due");
-    const own = moves.filter((m) => m.villageId === team.villageId);
+    const own = movesBy.get(team.villageId) ?? [];
     const resolved = new Set(own.filter(resolvesCase).map((m) => m.cardId));
     const moved = new Set(own.filter((m) => m.board === "project").map((m) => m.cardId));
     result.set(team.id, {
-      attendance: summariseTeamMonth(attendance.filter((a) => a.teamId === team.id)),
+      attendance: summariseTeamMonth(attendanceBy.get(team.id) ?? []),
       reports: {
         due: statuses.length,
         onTime: statuses.filter((s) => s === "on_time").length,
         late: statuses.filter((s) => s === "late").length,
         missing: statuses.filter((s) => s === "missing").length,
       },
-      logs: Number(logs.find((l) => l.team_id === team.id)?.n ?? 0),
+      logs: logsBy.get(team.id) ?? 0,
       casesResolved: resolved.size,
       projectsMoved: moved.size,
-      milestonesDone: Number(milestones.find((m) => m.village_id === team.villageId)?.n ?? 0),
+      milestonesDone: milestonesBy.get(team.villageId) ?? 0,
     });
   }
   return result;

@@ -16,7 +16,7 @@ import type {
 import { newId } from "../../db/ids";
 import { db } from "~/db.server";
 import { activeOn } from "~/models/periods.server";
-import { SPECIALTY_FOR_VILLAGE_TYPE } from "~/models/team.server";
+import { listActiveMembers, SPECIALTY_FOR_VILLAGE_TYPE, teamLeader } from "~/models/team.server";
 import { done, guardedWrite, refuse, type WriteResult } from "~/models/write.server";
 import { can, hasCountyWide, villageListScope, type Viewer } from "~/permissions";
 import { today } from "~/utils/dates";
@@ -140,8 +140,6 @@ export async function listTeams(
       "v.village_type",
       "tw.id as township_id",
       "tw.name_zh as township_name",
-      "tw.code as township_code",
-      "v.code as village_code",
     ])
     .where(activeOn("t", on));
   if (scope.townshipId) query = query.where("v.township_id", "=", scope.townshipId);
@@ -150,16 +148,10 @@ export async function listTeams(
   const rows = (await query.orderBy("tw.code").orderBy("v.code").execute()).filter((r) =>
     can(viewer, "read:team", { townshipId: r.township_id, villageId: r.village_id }),
   );
-  const members = await db
-    .selectFrom("team_memberships as m")
-    .innerJoin("cadres as c", "c.id", "m.cadre_id")
-    .select(["m.team_id", "m.role", "c.name_zh", "c.specialty"])
-    .where("m.team_id", "in", rows.map((r) => r.id).concat(""))
-    .where(activeOn("m", on))
-    .execute();
+  const members = await listActiveMembers(rows.map((r) => r.id));
   return rows.map((r) => {
-    const own = members.filter((m) => m.team_id === r.id);
-    const leader = own.find((m) => m.role === "leader_first_secretary" || m.role === "leader");
+    const own = members.get(r.id) ?? [];
+    const leader = teamLeader(own);
     const secretary = own.find(
       (m) => m.role === "leader_first_secretary" || m.role === "first_secretary",
     );
@@ -175,8 +167,8 @@ export async function listTeams(
         type: r.village_type,
       },
       township: { id: r.township_id, name: r.township_name },
-      leader: leader?.name_zh ?? null,
-      firstSecretary: secretary?.name_zh ?? null,
+      leader: leader?.name ?? null,
+      firstSecretary: secretary?.name ?? null,
       memberCount: own.length,
       mismatch: leader ? leader.specialty !== SPECIALTY_FOR_VILLAGE_TYPE[r.village_type] : false,
     };
