@@ -26,7 +26,8 @@ export type Entity =
   | "weekly-report"
   | "township-report"
   | "notice"
-  | "bulletin";
+  | "bulletin"
+  | "dashboard";
 export type Access = "any" | "township" | "own";
 export type Permission = `${Action}:${Entity}`;
 type ScopedPermission = `${Permission}:${Access}`;
@@ -50,6 +51,7 @@ export const ROLE_PERMISSIONS: Record<UserRole, readonly ScopedPermission[]> = {
     "read:weekly-report:any",
     "post:notice:any",
     "read:bulletin:any",
+    "read:dashboard:any",
   ],
   // The county organisation department (县委组织部): reads everything, decides long leave, sends
   // notices and reads the bulletin; it does not edit plans, rosters or boards.
@@ -64,6 +66,7 @@ export const ROLE_PERMISSIONS: Record<UserRole, readonly ScopedPermission[]> = {
     "read:weekly-report:any",
     "post:notice:any",
     "read:bulletin:any",
+    "read:dashboard:any",
   ],
   county_viewer: [
     "read:village:any",
@@ -74,6 +77,7 @@ export const ROLE_PERMISSIONS: Record<UserRole, readonly ScopedPermission[]> = {
     "read:work-log:any",
     "read:weekly-report:any",
     "read:bulletin:any",
+    "read:dashboard:any",
   ],
   township_leader: [
     "read:village:township",
@@ -87,6 +91,7 @@ export const ROLE_PERMISSIONS: Record<UserRole, readonly ScopedPermission[]> = {
     "submit:township-report:township",
     "post:notice:township",
     "read:bulletin:township",
+    "read:dashboard:township",
   ],
   // A cadre acts for themselves (check-in, leave, log); the team's report is written by its leads.
   team_member: [

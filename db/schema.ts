@@ -547,6 +547,33 @@ export interface WorkLogTable {
   created_by: string | null;
 }
 
+/**
+ * A village's exit figures as they stood from `day` on: a row is written whenever they change
+ * (one per village and day, the last change of the day wins). Trends read it; nothing is guessed
+ * from current values.
+ */
+export interface VillageHistoryTable {
+  village_id: string;
+  day: string;
+  exit_status: ExitStatus;
+  poor_households: number;
+  poor_people: number;
+  agricultural_population: number;
+  recorded_at: string;
+}
+
+/**
+ * The days a cadre was present in the village for a team in a month (a check-in or an in-village
+ * log), as a bit mask: bit d-1 for day d. Kept with every check-in and log so that counting a
+ * province's month reads one small row per cadre instead of every check-in.
+ */
+export interface PresenceMonthTable {
+  cadre_id: string;
+  team_id: string;
+  month: string;
+  days: number;
+}
+
 /** A team's (or a township's summary) weekly report; `week_of` is the Monday of the week. */
 export interface WeeklyReportTable {
   id: string;
@@ -624,6 +651,8 @@ export interface DB {
   notices: NoticeTable;
   notice_teams: NoticeTeamTable;
   notice_reads: NoticeReadTable;
+  village_history: VillageHistoryTable;
+  presence_months: PresenceMonthTable;
 }
 
 export type Township = Selectable<TownshipTable>;

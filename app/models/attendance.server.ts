@@ -3,7 +3,7 @@
  * today's live or a past day added afterwards with a reason. A location is attached only when the
  * cadre chose to share it; the distance to the village is kept as evidence, never judged.
  */
-import type { Kysely, Transaction } from "kysely";
+import { sql, type Kysely, type Transaction } from "kysely";
 import type { CheckInSource, DB } from "../../db/schema";
 import { newId } from "../../db/ids";
 import { db } from "~/db.server";
@@ -12,6 +12,7 @@ import { done, guardedWrite, refuse, type WriteResult } from "~/models/write.ser
 import { can, type Viewer } from "~/permissions";
 import { today } from "~/utils/dates";
 import { groupBy } from "~/utils/group";
+import { dayBit, maskDays, presenceMasks } from "~/utils/presence";
 import {
   addDays,
   distanceMetres,
@@ -78,6 +79,7 @@ export async function checkIn(
         created_by: viewer.id,
       })
       .execute();
+    await markPresent(trx, viewer.cadreId, membership.teamId, day);
     return done({ day, distanceM });
   });
 }
@@ -112,65 +114,102 @@ export async function checkInsOf(
   }));
 }
 
+/** Approved leave of these cadres overlapping the days from `first` to `last`. */
+export function approvedLeave(
+  executor: Executor,
+  cadreIds: readonly string[] | "all",
+  first: string,
+  last: string,
+) {
+  return executor
+    .selectFrom("leave_requests")
+    .select(["cadre_id", "starts_on", "ends_on", "returned_on"])
+    .$if(cadreIds !== "all", (q) => q.where("cadre_id", "in", [...cadreIds]))
+    .where("status", "=", "approved")
+    .where("starts_on", "<=", last)
+    .where("ends_on", ">=", first)
+    .execute();
+}
+
+/** Marks a day present for the cadre in the team (a check-in or an in-village log), in the write's transaction. */
+export async function markPresent(trx: Executor, cadreId: string, teamId: string, day: string) {
+  await trx
+    .insertInto("presence_months")
+    .values({ cadre_id: cadreId, team_id: teamId, month: day.slice(0, 7), days: dayBit(day) })
+    .onConflict((oc) =>
+      oc
+        .columns(["cadre_id", "team_id", "month"])
+        .doUpdateSet({ days: sql<number>`presence_months.days | excluded.days` }),
+    )
+    .execute();
+}
+
+/**
+ * Rebuilds every present-day mask from the check-ins and in-village logs: for records written in
+ * bulk (the demo seed, imports) rather than through `checkIn` and `addLog`.
+ */
+export async function rebuildPresence(trx: Executor) {
+  const [checkIns, logs] = await Promise.all([
+    trx.selectFrom("check_ins").select(["cadre_id", "team_id", "day"]).execute(),
+    trx
+      .selectFrom("work_logs")
+      .select(["cadre_id", "team_id", "logged_on as day"])
+      .distinct()
+      .where("place", "=", "village")
+      .execute(),
+  ]);
+  await trx.deleteFrom("presence_months").execute();
+  const rows = presenceMasks([...checkIns, ...logs]);
+  for (let i = 0; i < rows.length; i += 500) {
+    await trx
+      .insertInto("presence_months")
+      .values(rows.slice(i, i + 500))
+      .execute();
+  }
+}
+
 export interface MemberMonth extends MonthAttendance {
   cadreId: string;
   teamId: string;
 }
 
 /**
- * In-village days for every (cadre, team) membership that overlaps the month, in four queries
- * whatever the number of teams: memberships, check-ins, in-village log days and approved leave.
+ * In-village days for every (cadre, team) membership that overlaps the month, in three queries
+ * whatever the number of teams: memberships, present days (`presence_months`) and approved leave.
  * A cadre who changed teams mid-month has one record per team, each counting that team's days.
  */
 export async function attendanceForTeams(
   executor: Executor,
-  teamIds: readonly string[],
+  /** The teams, or "all" for every team (a county- or province-wide count). */
+  teamIds: readonly string[] | "all",
   month: string,
   rules: Pick<TeamRules, "daysPerMonth">,
   on = today(),
 ): Promise<MemberMonth[]> {
   if (teamIds.length === 0) return [];
   const { first, last } = monthRange(month);
-  const ids = [...teamIds];
+  const ids = teamIds === "all" ? null : [...teamIds];
   const members = await executor
     .selectFrom("team_memberships")
     .select(["team_id", "cadre_id", "started_on", "ended_on"])
-    .where("team_id", "in", ids)
+    .$if(ids !== null, (q) => q.where("team_id", "in", ids!))
     .where("started_on", "<=", last)
     .where((eb) => eb.or([eb("ended_on", "is", null), eb("ended_on", ">=", first)]))
     .execute();
   if (members.length === 0) return [];
   const cadreIds = [...new Set(members.map((m) => m.cadre_id))];
-  const [checkIns, logs, leave] = await Promise.all([
+  const [presence, leave] = await Promise.all([
     executor
-      .selectFrom("check_ins")
-      .select(["cadre_id", "team_id", "day"])
-      .where("team_id", "in", ids)
-      .where("day", ">=", first)
-      .where("day", "<=", last)
+      .selectFrom("presence_months")
+      .select(["cadre_id", "team_id", "days"])
+      .where("month", "=", month)
+      .$if(ids !== null, (q) => q.where("team_id", "in", ids!))
       .execute(),
-    executor
-      .selectFrom("work_logs")
-      .select(["cadre_id", "team_id", "logged_on"])
-      .distinct()
-      .where("team_id", "in", ids)
-      .where("place", "=", "village")
-      .where("logged_on", ">=", first)
-      .where("logged_on", "<=", last)
-      .execute(),
-    executor
-      .selectFrom("leave_requests")
-      .select(["cadre_id", "starts_on", "ends_on", "returned_on"])
-      .where("cadre_id", "in", cadreIds)
-      .where("status", "=", "approved")
-      .where("starts_on", "<=", last)
-      .where("ends_on", ">=", first)
-      .execute(),
+    approvedLeave(executor, ids === null ? "all" : cadreIds, first, last),
   ]);
   const key = (cadre: string, team: string) => `${cadre}|${team}`;
   const served = groupBy(members, (m) => key(m.cadre_id, m.team_id));
-  const checkInsBy = groupBy(checkIns, (c) => key(c.cadre_id, c.team_id));
-  const logsBy = groupBy(logs, (l) => key(l.cadre_id, l.team_id));
+  const presentBy = new Map(presence.map((p) => [key(p.cadre_id, p.team_id), p.days]));
   const leaveBy = groupBy(leave, (l) => l.cadre_id);
   return [...served.entries()].map(([k, periods]) => {
     const [cadreId, teamId] = k.split("|") as [string, string];
@@ -181,8 +220,7 @@ export async function attendanceForTeams(
         {
           month,
           served: periods.map((p) => ({ from: p.started_on, to: p.ended_on })),
-          checkInDays: (checkInsBy.get(k) ?? []).map((c) => c.day),
-          villageLogDays: (logsBy.get(k) ?? []).map((l) => l.logged_on),
+          presentDays: maskDays(month, presentBy.get(k) ?? 0),
           leave: (leaveBy.get(cadreId) ?? []).map((l) => ({
             startsOn: l.starts_on,
             endsOn: l.ends_on,

@@ -23,6 +23,7 @@ import { authorizeVillage, type Refusal } from "~/models/access.server";
 import { diff, recordActivity } from "~/models/activity.server";
 import { teamCadres } from "~/models/team.server";
 import { staleConflict, villageWrite, type Invalid, type WriteResult } from "~/models/write.server";
+import { recordVillageHistory } from "~/models/village-history.server";
 import { can, type Viewer } from "~/permissions";
 import { today } from "~/utils/dates";
 import {
@@ -84,7 +85,7 @@ export async function rosterCounts(executor: Executor, villageId: string) {
   };
 }
 
-/** Keeps the village's poor-household and poor-people figures equal to its roster. */
+/** Keeps the village's poor-household and poor-people figures equal to its roster (and their history). */
 export async function syncVillageFigures(trx: Executor, villageId: string, now: string) {
   const counts = await rosterCounts(trx, villageId);
   if (!counts) return;
@@ -97,6 +98,7 @@ export async function syncVillageFigures(trx: Executor, villageId: string, now: 
     })
     .where("id", "=", villageId)
     .execute();
+  await recordVillageHistory(trx, villageId, now);
 }
 
 export interface HouseholdFilters {

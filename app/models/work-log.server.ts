@@ -5,6 +5,7 @@
 import type { LogPlace, NameSource } from "../../db/schema";
 import { newId } from "../../db/ids";
 import { db } from "~/db.server";
+import { markPresent } from "~/models/attendance.server";
 import { membershipOn, teamTarget } from "~/models/team-roster.server";
 import { done, guardedWrite, refuse, type WriteResult } from "~/models/write.server";
 import { can, type Viewer } from "~/permissions";
@@ -76,6 +77,9 @@ export async function addLog(
         created_by: viewer.id,
       })
       .execute();
+    if (input.place === "village") {
+      await markPresent(trx, viewer.cadreId, membership.teamId, input.loggedOn);
+    }
     return done(id);
   });
 }

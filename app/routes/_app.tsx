@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, NavLink, Outlet, useLocation, useRouteLoaderData } from "@remix-run/react";
 import { requireViewer } from "~/auth.server";
+import { hasAnywhere } from "~/permissions";
 import { pendingForViewer } from "~/models/leave.server";
 import { unreadCount } from "~/models/notice.server";
 import { ErrorPage } from "~/components/error-page";
@@ -16,6 +17,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const [unread, pendingLeave] = await Promise.all([unreadCount(viewer), pendingForViewer(viewer)]);
   return {
     cadre: viewer.cadreId !== null,
+    dashboard: hasAnywhere(viewer, "read:dashboard"),
     unread,
     pendingLeave,
   };
@@ -56,6 +58,7 @@ function Header() {
       </Link>
       <nav aria-label={t("nav.main")} className="main-nav">
         {nav?.cadre ? <NavLink to="/me">{t("nav.me")}</NavLink> : null}
+        {nav?.dashboard ? <NavLink to="/dashboard">{t("nav.dashboard")}</NavLink> : null}
         <NavLink to="/map">{t("nav.map")}</NavLink>
         <NavLink to="/villages">{t("nav.villages")}</NavLink>
         <NavLink to="/townships">{t("nav.townships")}</NavLink>

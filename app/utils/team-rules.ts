@@ -96,10 +96,8 @@ export interface MonthInput {
   month: string;
   /** The cadre's service in the team(s) that month: from its start to its end (null = still serving). */
   served: { from: string; to: string | null }[];
-  /** Days with a check-in. */
-  checkInDays: readonly string[];
-  /** Days with a work-log entry written in the village. */
-  villageLogDays: readonly string[];
+  /** Days with evidence of presence: a check-in, or a work-log entry written in the village. */
+  presentDays: readonly string[];
   /** Approved leave. */
   leave: readonly LeavePeriod[];
   /** Today (China time): days after it are not counted yet. */
@@ -122,6 +120,11 @@ export interface MonthAttendance {
   complete: boolean;
   /** Meets the rule: null while the month runs. */
   meets: boolean | null;
+  /**
+   * Behind the rule: once the month is over, not meeting it; while it runs, fewer days so far than
+   * the rule's share of the available days already past (today not counted yet).
+   */
+  behind: boolean;
 }
 
 /**
@@ -147,13 +150,16 @@ export function monthAttendance(input: MonthInput, rules: Pick<TeamRules, "daysP
       if (served.has(d)) onLeave.add(d);
   }
   const present = new Set<string>();
-  for (const d of [...input.checkInDays, ...input.villageLogDays]) {
+  for (const d of input.presentDays) {
     if (d >= first && d <= last && d <= input.today && served.has(d) && !onLeave.has(d))
       present.add(d);
   }
   const available = served.size - onLeave.size;
   const expected = Math.min(available, Math.ceil((rules.daysPerMonth * available) / days));
   const complete = input.today > last;
+  let availablePast = 0;
+  for (const d of served) if (d < input.today && !onLeave.has(d)) availablePast++;
+  const dueSoFar = available > 0 ? Math.floor((expected * availablePast) / available) : 0;
   return {
     inVillage: present.size,
     leaveDays: onLeave.size,
@@ -161,6 +167,7 @@ export function monthAttendance(input: MonthInput, rules: Pick<TeamRules, "daysP
     expected,
     complete,
     meets: complete ? present.size >= expected : null,
+    behind: complete ? present.size < expected : present.size < dueSoFar,
   } satisfies MonthAttendance;
 }
 

@@ -11,6 +11,8 @@ import { buildBoardData } from "./demo-boards";
 import { buildPlanData } from "./demo-plans";
 import { buildTeamworkData } from "./demo-teamwork";
 import { today as chinaToday } from "../../app/utils/dates";
+import { presenceMasks } from "../../app/utils/presence";
+import { buildVillageHistory } from "./demo-history";
 import {
   county,
   povertyLines,
@@ -71,6 +73,7 @@ export async function seedDemo(
   options: { password?: string; today?: string } = {},
 ) {
   const data = demoData();
+  const today = options.today ?? chinaToday();
   const passwordHash = await hashPassword(options.password ?? DEMO_PASSWORD);
 
   const users = DEMO_ACCOUNTS.map((account) => {
@@ -124,7 +127,7 @@ export async function seedDemo(
     await insert("card_assignees", boards.assignees);
     await insert("card_households", boards.households);
     await insert("card_events", boards.events);
-    const work = buildTeamworkData(data, plans, boards, users, options.today ?? chinaToday());
+    const work = buildTeamworkData(data, plans, boards, users, today);
     await insert("cadres", work.cadres);
     await insert("team_memberships", work.memberships);
     await insert("check_ins", work.checkIns);
@@ -135,6 +138,11 @@ export async function seedDemo(
     await insert("notice_teams", work.noticeTeams);
     await insert("notice_reads", work.noticeReads);
     await insert("card_events", work.cardEvents);
+    const logDays = work.logs
+      .filter((l) => l.place === "village")
+      .map((l) => ({ cadre_id: l.cadre_id, team_id: l.team_id, day: l.logged_on }));
+    await insert("presence_months", presenceMasks([...work.checkIns, ...logDays]));
+    await insert("village_history", buildVillageHistory(data.villages, plans.households, today));
   });
   return data;
 }

@@ -314,6 +314,16 @@ const COLUMNS: { [T in keyof DB]: Record<keyof DB[T], true> } = {
   },
   notice_teams: { notice_id: true, team_id: true },
   notice_reads: { notice_id: true, user_id: true, read_at: true },
+  village_history: {
+    village_id: true,
+    day: true,
+    exit_status: true,
+    poor_households: true,
+    poor_people: true,
+    agricultural_population: true,
+    recorded_at: true,
+  },
+  presence_months: { cadre_id: true, team_id: true, month: true, days: true },
   township_boundaries: {
     township_id: true,
     geometry: true,

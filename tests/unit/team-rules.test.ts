@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { serverTranslator } from "~/i18n/catalogues.server";
+import { dayBit, maskDays, presenceMasks } from "~/utils/presence";
 import { composeDraft, composeTownshipDraft } from "~/utils/report-draft";
 import {
   DEFAULT_TEAM_RULES,
@@ -19,8 +20,7 @@ const rules = { daysPerMonth: 20 };
 const whole = (overrides: Partial<MonthInput>): MonthInput => ({
   month: "2025-03",
   served: [{ from: "2016-02-23", to: null }],
-  checkInDays: [],
-  villageLogDays: [],
+  presentDays: [],
   leave: [],
   today: "2025-06-01",
   ...overrides,
@@ -31,7 +31,7 @@ const days = (from: number, to: number, month = "2025-03") =>
 describe("in-village days", () => {
   it("counts each day once, whether it has a check-in, a log written there, or both", () => {
     const record = monthAttendance(
-      whole({ checkInDays: days(1, 15), villageLogDays: [...days(10, 20), "2025-03-20"] }),
+      whole({ presentDays: [...days(1, 15), ...days(10, 20), "2025-03-20"] }),
       rules,
     );
     expect(record).toMatchObject({ inVillage: 20, servedDays: 31, expected: 20, meets: true });
@@ -41,7 +41,7 @@ describe("in-village days", () => {
     const record = monthAttendance(
       whole({
         served: [{ from: "2025-03-11", to: null }],
-        checkInDays: ["2025-02-28", ...days(5, 20), "2025-04-01"],
+        presentDays: ["2025-02-28", ...days(5, 20), "2025-04-01"],
         today: "2025-03-18",
       }),
       rules,
@@ -58,7 +58,7 @@ describe("in-village days", () => {
   it("does not count approved leave as presence, and lowers what is expected by the days taken", () => {
     const record = monthAttendance(
       whole({
-        checkInDays: days(1, 31),
+        presentDays: days(1, 31),
         // Leave 26 Feb – 5 Mar: only 1–5 March fall in the month.
         leave: [{ startsOn: "2025-02-26", endsOn: "2025-03-05" }],
       }),
@@ -80,7 +80,7 @@ describe("in-village days", () => {
     ).toEqual({ from: "2025-03-10", to: "2025-03-14" });
     const record = monthAttendance(
       whole({
-        checkInDays: days(12, 31),
+        presentDays: days(12, 31),
         leave: [{ startsOn: "2025-03-10", endsOn: "2025-03-14", returnedOn: "2025-03-12" }],
       }),
       rules,
@@ -90,7 +90,7 @@ describe("in-village days", () => {
   });
 
   it("judges a finished month against the rule: 19 days of 20 falls short", () => {
-    const record = monthAttendance(whole({ checkInDays: days(1, 19), month: "2025-03" }), rules);
+    const record = monthAttendance(whole({ presentDays: days(1, 19), month: "2025-03" }), rules);
     expect(record).toMatchObject({ inVillage: 19, expected: 20, complete: true, meets: false });
   });
 
@@ -99,13 +99,56 @@ describe("in-village days", () => {
       whole({
         month: "2024-02",
         served: [{ from: "2016-02-23", to: "2024-02-14" }],
-        checkInDays: days(1, 29, "2024-02"),
+        presentDays: days(1, 29, "2024-02"),
       }),
       rules,
     );
     expect(record.servedDays).toBe(14);
     expect(record.inVillage).toBe(14);
     expect(record.expected).toBe(10); // ceil(20 × 14 / 29)
+  });
+});
+
+describe("keeping pace while the month runs", () => {
+  it("is behind when the days so far fall short of the rule's share of the days already past", () => {
+    // 18 March: 17 days past (today not counted); 20 × 17 / 31 = 10.97 → 10 due so far.
+    const on = { today: "2025-03-18" };
+    expect(monthAttendance(whole({ ...on, presentDays: days(1, 10) }), rules)).toMatchObject({
+      complete: false,
+      meets: null,
+      behind: false,
+    });
+    expect(monthAttendance(whole({ ...on, presentDays: days(1, 9) }), rules).behind).toBe(true);
+  });
+
+  it("counts leave out of the days past, and judges a finished month by the rule itself", () => {
+    // Leave 1–7 March: 24 days available, ceil(20 × 24 / 31) = 16 expected; on the 18th,
+    // 10 available days are past: floor(16 × 10 / 24) = 6 due so far.
+    const leave = [{ startsOn: "2025-03-01", endsOn: "2025-03-07" }];
+    const running = whole({ today: "2025-03-18", leave, presentDays: days(8, 13) });
+    expect(monthAttendance(running, rules)).toMatchObject({ expected: 16, behind: false });
+    expect(monthAttendance({ ...running, presentDays: days(8, 12) }, rules).behind).toBe(true);
+    expect(monthAttendance(whole({ presentDays: days(1, 19) }), rules).behind).toBe(true);
+    expect(monthAttendance(whole({ presentDays: days(1, 20) }), rules).behind).toBe(false);
+  });
+});
+
+describe("presence masks", () => {
+  it("packs a cadre's present days per team and month, and unpacks them", () => {
+    const rows = presenceMasks([
+      { cadre_id: "a", team_id: "t", day: "2025-03-01" },
+      { cadre_id: "a", team_id: "t", day: "2025-03-31" },
+      { cadre_id: "a", team_id: "t", day: "2025-03-31" },
+      { cadre_id: "a", team_id: "u", day: "2025-03-02" },
+      { cadre_id: "a", team_id: "t", day: "2025-04-01" },
+    ]);
+    expect(rows).toHaveLength(3);
+    const march = rows.find((r) => r.team_id === "t" && r.month === "2025-03")!;
+    expect(maskDays("2025-03", march.days)).toEqual(["2025-03-01", "2025-03-31"]);
+    expect(march.days).toBe(dayBit("2025-03-01") | dayBit("2025-03-31"));
+    expect(maskDays("2025-04", rows.find((r) => r.month === "2025-04")!.days)).toEqual([
+      "2025-04-01",
+    ]);
   });
 });
 

@@ -1,0 +1,648 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { lazy, Suspense, useMemo, type ReactNode } from "react";
+import { ClientOnly } from "remix-utils/client-only";
+import chartStyles from "uplot/dist/uPlot.min.css";
+import { UNIT_LEVELS, VILLAGE_TYPES } from "../../db/schema";
+import { notFound, requireViewer } from "~/auth.server";
+import { DemoBadge } from "~/components/badges";
+import { FilterSelect } from "~/components/filter-select";
+import type { ChartSpec } from "~/components/progress-chart.client";
+import { TableRegion } from "~/components/table-region";
+import {
+  formatDate,
+  formatNumber,
+  formatPercent,
+  translateMessage,
+  useLocale,
+  useT,
+  type Locale,
+  type Translate,
+} from "~/i18n";
+import {
+  dashboard,
+  dashboardFilters,
+  dashboardView,
+  type DashboardPage,
+} from "~/models/dashboard.server";
+import { hasAnywhere } from "~/permissions";
+import {
+  MATRIX_KINDS,
+  PROGRESS_COLUMNS,
+  type Figure,
+  type MatrixCell,
+} from "~/utils/dashboard-columns";
+import { readinessMessage } from "~/utils/exit-rules";
+import { pageTitle } from "~/utils/meta";
+import type { ProgressTotals, TrendPoint } from "~/utils/progress";
+import { teamRules } from "~/utils/team-rules.server";
+
+const ProgressChart = lazy(() => import("~/components/progress-chart.client"));
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: chartStyles }];
+
+export const meta: MetaFunction = (args) => pageTitle(args, "dashboard.title");
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request);
+  if (!hasAnywhere(viewer, "read:dashboard")) notFound();
+  const url = new URL(request.url);
+  const page = await dashboard(viewer, dashboardFilters(url), dashboardView(url), teamRules());
+  if (!page) notFound();
+  return page;
+}
+
+/** The current filters as a query string, with changes (undefined drops a parameter). */
+function query(
+  filters: DashboardPage["filters"],
+  changes: Record<string, string | undefined> = {},
+) {
+  const params = new URLSearchParams();
+  const base: Record<string, string | undefined> = {
+    township: filters.townshipId,
+    type: filters.type,
+    level: filters.level,
+    target: filters.targetYear?.toString(),
+    ...changes,
+  };
+  for (const [k, v] of Object.entries(base)) if (v) params.set(k, v);
+  const s = params.toString();
+  return s ? `?${s}` : "";
+}
+
+const COLORS = {
+  total: "#c9ced6",
+  ready: "#d99a1e",
+  exited: "#1e6b34",
+  planned: "#5d6b7a",
+  incidence: "#a1260d",
+};
+
+export default function Dashboard() {
+  const t = useT();
+  const locale = useLocale();
+  const data = useLoaderData<typeof loader>();
+  const { headline, filters, township } = data;
+  const listHref = (figure: Figure, townshipId?: string) =>
+    `/dashboard/villages${query(filters, { figure, township: townshipId ?? filters.townshipId })}`;
+  const exportHref = `/dashboard.xlsx${query(filters)}`;
+
+  return (
+    <article className="stack-lg dashboard">
+      <header className="page-head">
+        {township && data.canChooseTownship ? (
+          <nav aria-label={t("nav.breadcrumb")} className="small">
+            <Link to={`/dashboard${query(filters, { township: undefined })}`}>
+              {t("dashboard.county")}
+            </Link>{" "}
+            › {township.name}
+          </nav>
+        ) : null}
+        <h1>
+          {township
+            ? t("dashboard.headingTownship", { township: township.name })
+            : t("dashboard.heading")}
+        </h1>
+        <p className="muted">{t("dashboard.asOf", { date: formatDate(locale, data.on) })}</p>
+        <div className="button-row no-print">
+          <a href={exportHref} className="button" download>
+            {t("dashboard.export")}
+          </a>
+          <button type="button" className="button js-only" onClick={() => window.print()}>
+            {t("bulletin.print")}
+          </button>
+        </div>
+      </header>
+
+      <Form method="get" className="filters no-print" aria-label={t("dashboard.filters")}>
+        {data.canChooseTownship ? (
+          <FilterSelect
+            name="township"
+            label={t("villages.filter.township")}
+            value={filters.townshipId}
+            options={data.options.townships.map((o) => ({ value: o.id, label: o.name }))}
+            allLabel={t("dashboard.county")}
+          />
+        ) : null}
+        <FilterSelect
+          name="type"
+          label={t("villages.filter.type")}
+          value={filters.type}
+          options={VILLAGE_TYPES.map((v) => ({ value: v, label: t(`villageType.${v}`) }))}
+        />
+        <FilterSelect
+          name="level"
+          label={t("dashboard.filter.level")}
+          value={filters.level}
+          options={UNIT_LEVELS.map((v) => ({ value: v, label: t(`level.${v}`) }))}
+        />
+        <FilterSelect
+          name="target"
+          label={t("dashboard.filter.target")}
+          value={filters.targetYear?.toString()}
+          options={data.options.targetYears.map((y) => ({ value: String(y), label: String(y) }))}
+        />
+        <div className="filter-actions">
+          <button type="submit" className="button">
+            {t("villages.filter.apply")}
+          </button>
+          <Link to="/dashboard">{t("villages.filter.reset")}</Link>
+        </div>
+      </Form>
+
+      <section aria-labelledby="headline" className="stack">
+        <h2 id="headline" className="visually-hidden">
+          {t("dashboard.headline")}
+        </h2>
+        <dl className="stats headline">
+          <Stat label={t("dashboard.stat.exited")} href={listHref("exited")}>
+            {t("dashboard.ofTotal", { n: headline.exited, total: headline.villages })}
+          </Stat>
+          <Stat label={t("dashboard.stat.incidence")} href={listHref("poor")}>
+            {formatPercent(locale, headline.incidence)}
+          </Stat>
+          <Stat label={t("dashboard.stat.poor")} href={listHref("poor")}>
+            {t("dashboard.householdsPeople", {
+              households: formatNumber(locale, headline.poorHouseholds),
+              people: formatNumber(locale, headline.poorPeople),
+            })}
+          </Stat>
+          <Stat
+            label={t("dashboard.stat.exitsThisYear", { year: String(data.year) })}
+            href={listHref("exits_this_year")}
+            note={t("dashboard.exitsAllTime", {
+              n: formatNumber(locale, data.householdsExitedTotal),
+            })}
+          >
+            {formatNumber(locale, headline.householdsExitedThisYear)}
+          </Stat>
+          <Stat label={t("dashboard.stat.ready")} href={listHref("ready")}>
+            {headline.readyNotExited}
+          </Stat>
+        </dl>
+      </section>
+
+      <section aria-labelledby="this-week" className="stack">
+        <h2 id="this-week">{t("dashboard.thisWeek")}</h2>
+        <dl className="stats">
+          <Stat
+            label={t("dashboard.stat.reports", { week: formatDate(locale, data.week.week) })}
+            href={`/reports/weekly?week=${data.week.week}`}
+            note={t("dashboard.reportsLate", { late: data.week.late, missing: data.week.missing })}
+          >
+            {t("dashboard.ofTotal", { n: data.week.submitted, total: data.week.teams })}
+          </Stat>
+          <Stat label={t("dashboard.col.overdueMilestones")} href={listHref("overdue_milestones")}>
+            {headline.overdueMilestones}
+          </Stat>
+          <Stat label={t("dashboard.stat.overdueCases")} href={listHref("overdue_cases")}>
+            {headline.overdueCases}
+          </Stat>
+          <Stat label={t("dashboard.stat.pendingLeave")} href="/leave">
+            {data.pendingLeave}
+          </Stat>
+          <Stat
+            label={t("dashboard.col.teamsBehind")}
+            href={listHref("teams_behind")}
+            note={t("dashboard.teamsBehindNote")}
+          >
+            {t("dashboard.ofTotal", { n: headline.teamsBehind, total: headline.teams })}
+          </Stat>
+        </dl>
+      </section>
+
+      <section aria-labelledby="by-group" className="stack">
+        <h2 id="by-group">
+          {data.rowKind === "township" ? t("dashboard.byTownship") : t("dashboard.byVillage")}
+        </h2>
+        <p className="small muted no-print">
+          {data.rowKind === "township" ? t("dashboard.drillHint") : t("dashboard.villageHint")}
+        </p>
+        <ChartBox spec={useProgressSpec(t, data)} label={t("dashboard.chart.progress")} />
+        <ProgressTable data={data} listHref={listHref} />
+      </section>
+
+      <section aria-labelledby="at-risk" className="stack">
+        <h2 id="at-risk">{t("dashboard.atRisk", { year: String(data.year) })}</h2>
+        <p className="small muted">{t("dashboard.atRiskRule")}</p>
+        {data.atRisk.length === 0 ? (
+          <p>{t("dashboard.atRiskNone")}</p>
+        ) : (
+          <>
+            <TableRegion label={t("dashboard.sheet.atRisk")}>
+              <thead>
+                <tr>
+                  <th scope="col">{t("teams.col.village")}</th>
+                  <th scope="col">{t("villages.filter.township")}</th>
+                  <th scope="col" className="num">
+                    {t("dashboard.filter.target")}
+                  </th>
+                  <th scope="col">{t("dashboard.list.blocking")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.atRisk.map((v) => (
+                  <tr key={v.id}>
+                    <th scope="row">
+                      <Link to={`/villages/${v.id}/plan`}>{v.name}</Link>{" "}
+                      <DemoBadge source={v.nameSource} />
+                    </th>
+                    <td>{v.townshipName}</td>
+                    <td className="num">{v.targetExitYear ?? "—"}</td>
+                    <td className="small blocking">
+                      {v.blocking
+                        .map((item) => translateMessage(t, readinessMessage(item)))
+                        .join("；")}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </TableRegion>
+            {headline.atRisk > data.atRisk.length ? (
+              <p>
+                <Link to={listHref("at_risk")}>
+                  {t("dashboard.atRiskAll", { shown: data.atRisk.length, total: headline.atRisk })}
+                </Link>
+              </p>
+            ) : null}
+          </>
+        )}
+      </section>
+
+      <Trends data={data} />
+      <Matrix data={data} />
+    </article>
+  );
+}
+
+function Stat({
+  label,
+  href,
+  note,
+  children,
+}: {
+  label: string;
+  href: string;
+  note?: string;
+  children: ReactNode;
+}) {
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd>
+        <Link to={href}>{children}</Link>
+      </dd>
+      {note ? <dd className="small muted stat-note">{note}</dd> : null}
+    </div>
+  );
+}
+
+/** A chart beside its data table: drawn after hydration, never needed to read the figures. */
+function ChartBox({ spec, label }: { spec: ChartSpec; label: string }) {
+  return (
+    <figure className="chart-box no-print-chart" aria-label={label}>
+      <ClientOnly fallback={<div className="chart-fallback" />}>
+        {() => (
+          <Suspense fallback={<div className="chart-fallback" />}>
+            <ProgressChart spec={spec} />
+          </Suspense>
+        )}
+      </ClientOnly>
+    </figure>
+  );
+}
+
+function useProgressSpec(t: Translate, data: DashboardPage): ChartSpec {
+  return useMemo(
+    () => ({
+      labels: data.rows.map((r) => r.name),
+      series: [
+        {
+          label: t("dashboard.col.villages"),
+          values: data.rows.map((r) => r.villages),
+          color: COLORS.total,
+          kind: "bar",
+        },
+        {
+          label: t("dashboard.chart.exitedOrReady"),
+          values: data.rows.map((r) => r.exited + r.readyNotExited),
+          color: COLORS.ready,
+          kind: "bar",
+        },
+        {
+          label: t("dashboard.col.exited"),
+          values: data.rows.map((r) => r.exited),
+          color: COLORS.exited,
+          kind: "bar",
+        },
+      ],
+    }),
+    [t, data.rows],
+  );
+}
+
+function cell(locale: Locale, row: ProgressTotals, key: keyof ProgressTotals, percent?: boolean) {
+  const value = row[key];
+  return percent ? formatPercent(locale, value) : formatNumber(locale, value);
+}
+
+function ProgressTable({
+  data,
+  listHref,
+}: {
+  data: DashboardPage;
+  listHref: (figure: Figure, townshipId?: string) => string;
+}) {
+  const t = useT();
+  const locale = useLocale();
+  const label = data.rowKind === "township" ? t("dashboard.byTownship") : t("dashboard.byVillage");
+  return (
+    <TableRegion label={label}>
+      <thead>
+        <tr>
+          <th scope="col">
+            {data.rowKind === "township" ? t("villages.filter.township") : t("teams.col.village")}
+          </th>
+          {PROGRESS_COLUMNS.map((c) => (
+            <th scope="col" key={c.key} className="num">
+              {t(c.header)}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {data.rows.map((row) => (
+          <tr key={row.id}>
+            <th scope="row">
+              {data.rowKind === "township" ? (
+                <Link to={`/dashboard${query(data.filters, { township: row.id })}`}>
+                  {row.name}
+                </Link>
+              ) : (
+                <>
+                  <Link to={`/villages/${row.id}`}>{row.name}</Link>{" "}
+                  <DemoBadge source={row.nameSource ?? ""} />
+                </>
+              )}
+            </th>
+            {PROGRESS_COLUMNS.map((c) => (
+              <td key={c.key} className="num">
+                {data.rowKind === "township" && row[c.key] !== 0 && !c.percent ? (
+                  <Link to={listHref(c.figure, row.id)}>{cell(locale, row, c.key)}</Link>
+                ) : (
+                  cell(locale, row, c.key, c.percent)
+                )}
+              </td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+      <tfoot>
+        <tr>
+          <th scope="row">{t("bulletin.total")}</th>
+          {PROGRESS_COLUMNS.map((c) => (
+            <td key={c.key} className="num">
+              {cell(locale, data.headline, c.key, c.percent)}
+            </td>
+          ))}
+        </tr>
+      </tfoot>
+    </TableRegion>
+  );
+}
+
+function TrendTable({
+  points,
+  label,
+  planned,
+}: {
+  points: TrendPoint[];
+  label: string;
+  planned: boolean;
+}) {
+  const t = useT();
+  const locale = useLocale();
+  return (
+    <TableRegion label={label}>
+      <thead>
+        <tr>
+          <th scope="col">{t("dashboard.trend.period")}</th>
+          {planned ? (
+            <th scope="col" className="num">
+              {t("dashboard.trend.planned")}
+            </th>
+          ) : null}
+          <th scope="col" className="num">
+            {t("dashboard.trend.exited")}
+          </th>
+          <th scope="col" className="num">
+            {t("dashboard.col.incidence")}
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {points.map((p) => (
+          <tr key={p.period}>
+            <th scope="row">{p.period}</th>
+            {planned ? <td className="num">{p.planned ?? "—"}</td> : null}
+            <td className="num">{p.exited}</td>
+            <td className="num">
+              {p.incidence === null ? "—" : formatPercent(locale, p.incidence)}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </TableRegion>
+  );
+}
+
+function trendSpec(
+  t: Translate,
+  locale: Locale,
+  points: TrendPoint[],
+  planned: boolean,
+): ChartSpec {
+  return {
+    labels: points.map((p) => p.period),
+    formatRight: (v) => formatPercent(locale, v),
+    series: [
+      ...(planned
+        ? [
+            {
+              label: t("dashboard.trend.planned"),
+              values: points.map((p) => p.planned),
+              color: COLORS.planned,
+              kind: "line" as const,
+              dash: true,
+            },
+          ]
+        : []),
+      {
+        label: t("dashboard.trend.exited"),
+        values: points.map((p) => p.exited),
+        color: COLORS.exited,
+        kind: "line",
+      },
+      {
+        label: t("dashboard.col.incidence"),
+        values: points.map((p) => p.incidence),
+        color: COLORS.incidence,
+        kind: "line",
+        right: true,
+      },
+    ],
+  };
+}
+
+function Trends({ data }: { data: DashboardPage }) {
+  const t = useT();
+  const locale = useLocale();
+  const yearSpec = useMemo(() => trendSpec(t, locale, data.years, true), [t, locale, data.years]);
+  const monthSpec = useMemo(
+    () => trendSpec(t, locale, data.months, false),
+    [t, locale, data.months],
+  );
+  const years = data.years.map((p) => Number(p.period));
+  return (
+    <section aria-labelledby="trends" className="stack">
+      <h2 id="trends">{t("dashboard.trends")}</h2>
+      <p className="small muted">{t("dashboard.trendsNote")}</p>
+      <div className="trend-grid">
+        <div className="stack">
+          <h3>{t("dashboard.trend.byYear")}</h3>
+          <ChartBox spec={yearSpec} label={t("dashboard.trend.byYear")} />
+          <TrendTable points={data.years} label={t("dashboard.trend.byYear")} planned />
+        </div>
+        <div className="stack">
+          <h3>{t("dashboard.trend.byMonth", { year: String(data.monthYear) })}</h3>
+          <nav aria-label={t("dashboard.trend.chooseYear")} className="year-links no-print">
+            {years.map((y) =>
+              y === data.monthYear ? (
+                <strong key={y} aria-current="page">
+                  {y}
+                </strong>
+              ) : (
+                <Link
+                  key={y}
+                  to={`${query(data.filters, { year: String(y) })}#trends`}
+                  preventScrollReset
+                >
+                  {y}
+                </Link>
+              ),
+            )}
+          </nav>
+          <ChartBox
+            spec={monthSpec}
+            label={t("dashboard.trend.byMonth", { year: String(data.monthYear) })}
+          />
+          <TrendTable
+            points={data.months}
+            label={t("dashboard.trend.byMonth", { year: String(data.monthYear) })}
+            planned={false}
+          />
+        </div>
+      </div>
+    </section>
+  );
+}
+
+const CELL_MARK: Record<MatrixCell, string> = { met: "✓", not_met: "✗", not_measured: "?" };
+
+function Matrix({ data }: { data: DashboardPage }) {
+  const t = useT();
+  const { matrix, filters } = data;
+  const kinds = MATRIX_KINDS;
+  const pageHref = (page: number) =>
+    `${query(filters, {
+      indicator: matrix.indicator ?? undefined,
+      state: matrix.state ?? undefined,
+      page: String(page),
+    })}#matrix`;
+  return (
+    <section aria-labelledby="matrix" className="stack">
+      <h2 id="matrix">{t("dashboard.matrix")}</h2>
+      <p className="small muted">{t("dashboard.matrixLegend")}</p>
+      <Form method="get" className="filters no-print" aria-label={t("dashboard.matrixFilter")}>
+        {filters.townshipId ? (
+          <input type="hidden" name="township" value={filters.townshipId} />
+        ) : null}
+        {filters.type ? <input type="hidden" name="type" value={filters.type} /> : null}
+        {filters.level ? <input type="hidden" name="level" value={filters.level} /> : null}
+        {filters.targetYear ? (
+          <input type="hidden" name="target" value={filters.targetYear} />
+        ) : null}
+        <FilterSelect
+          name="indicator"
+          label={t("dashboard.matrix.indicator")}
+          value={matrix.indicator ?? undefined}
+          options={kinds.map((k) => ({ value: k, label: t(`indicator.kind.${k}`) }))}
+        />
+        <FilterSelect
+          name="state"
+          label={t("dashboard.matrix.state")}
+          value={matrix.state ?? undefined}
+          allLabel={t("dashboard.cell.not_met")}
+          options={(["met", "not_measured"] as const).map((s) => ({
+            value: s,
+            label: t(`dashboard.cell.${s}`),
+          }))}
+        />
+        <div className="filter-actions">
+          <button type="submit" className="button">
+            {t("villages.filter.apply")}
+          </button>
+        </div>
+      </Form>
+      <TableRegion label={t("dashboard.matrix")}>
+        <thead>
+          <tr>
+            <th scope="col">{t("teams.col.village")}</th>
+            {kinds.map((k) => (
+              <th scope="col" key={k} className="matrix-head">
+                {t(`indicator.kind.${k}`)}
+              </th>
+            ))}
+          </tr>
+          <tr className="matrix-counts">
+            <th scope="row">{t("dashboard.matrix.metCount")}</th>
+            {kinds.map((k) => (
+              <td key={k} className="num">
+                {matrix.counts[k].met}/{data.headline.villages}
+              </td>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {matrix.rows.map((row) => (
+            <tr key={row.id}>
+              <th scope="row">
+                <Link to={`/villages/${row.id}/plan`}>{row.name}</Link>{" "}
+                <DemoBadge source={row.nameSource} />
+              </th>
+              {kinds.map((k) => (
+                <td key={k} className={`matrix-cell cell-${row.cells[k]}`}>
+                  <span aria-hidden="true">{CELL_MARK[row.cells[k]]}</span>
+                  <span className="visually-hidden">{t(`dashboard.cell.${row.cells[k]}`)}</span>
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </TableRegion>
+      <p className="small">
+        {t("dashboard.matrix.page", {
+          page: matrix.page,
+          pages: matrix.pages,
+          total: matrix.total,
+        })}{" "}
+        {matrix.page > 1 ? (
+          <Link to={pageHref(matrix.page - 1)}>← {t("dashboard.previous")}</Link>
+        ) : null}{" "}
+        {matrix.page < matrix.pages ? (
+          <Link to={pageHref(matrix.page + 1)}>{t("dashboard.next")} →</Link>
+        ) : null}
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,96 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { notFound, requireViewer } from "~/auth.server";
+import { DemoBadge, ExitStatusBadge } from "~/components/badges";
+import { TableRegion } from "~/components/table-region";
+import { formatPercent, translateMessage, useLocale, useT } from "~/i18n";
+import { dashboardFilters, figureList } from "~/models/dashboard.server";
+import { hasAnywhere } from "~/permissions";
+import { isFigure } from "~/utils/dashboard-columns";
+import { readinessMessage } from "~/utils/exit-rules";
+import { pageTitle } from "~/utils/meta";
+import { teamRules } from "~/utils/team-rules.server";
+
+export const meta: MetaFunction = (args) => pageTitle(args, "dashboard.list.title");
+
+/** The villages behind one dashboard figure, with the same filters. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request);
+  if (!hasAnywhere(viewer, "read:dashboard")) notFound();
+  const url = new URL(request.url);
+  const figure = url.searchParams.get("figure");
+  if (!isFigure(figure)) notFound();
+  const list = await figureList(viewer, dashboardFilters(url), figure, teamRules());
+  if (!list) notFound();
+  const back = new URLSearchParams(url.searchParams);
+  back.delete("figure");
+  return { ...list, back: `/dashboard${back.size ? `?${back}` : ""}` };
+}
+
+export default function FigureList() {
+  const t = useT();
+  const locale = useLocale();
+  const { figure, villages, township, back } = useLoaderData<typeof loader>();
+  return (
+    <article className="stack-lg">
+      <header className="page-head">
+        <p className="small no-print">
+          <Link to={back}>← {t("dashboard.title")}</Link>
+        </p>
+        <h1>
+          {t(`dashboard.figure.${figure}`)}
+          {township ? ` · ${township.name}` : ""}
+        </h1>
+        <p className="muted">{t("dashboard.list.count", { n: villages.length })}</p>
+      </header>
+      <TableRegion label={t(`dashboard.figure.${figure}`)}>
+        <thead>
+          <tr>
+            <th scope="col">{t("teams.col.village")}</th>
+            <th scope="col">{t("villages.filter.township")}</th>
+            <th scope="col">{t("villages.filter.status")}</th>
+            <th scope="col" className="num">
+              {t("dashboard.col.incidence")}
+            </th>
+            <th scope="col" className="num">
+              {t("dashboard.col.overdueMilestones")}
+            </th>
+            <th scope="col" className="num">
+              {t("dashboard.col.openCases")}
+            </th>
+            <th scope="col">{t("dashboard.list.blocking")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {villages.map((v) => (
+            <tr key={v.id}>
+              <th scope="row">
+                <Link to={`/villages/${v.id}`}>{v.name}</Link> <DemoBadge source={v.nameSource} />
+              </th>
+              <td>{v.townshipName}</td>
+              <td>
+                <ExitStatusBadge status={v.exitStatus} />
+              </td>
+              <td className="num">{formatPercent(locale, v.incidence)}</td>
+              <td className="num">
+                {v.overdueMilestones ? (
+                  <Link to={`/villages/${v.id}/plan`}>{v.overdueMilestones}</Link>
+                ) : (
+                  0
+                )}
+              </td>
+              <td className="num">
+                {v.openCases ? <Link to={`/villages/${v.id}/cases`}>{v.openCases}</Link> : 0}
+              </td>
+              <td className="small">
+                {v.blocking.length
+                  ? v.blocking.map((item) => translateMessage(t, readinessMessage(item))).join("；")
+                  : "—"}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </TableRegion>
+    </article>
+  );
+}

@@ -1,0 +1,108 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { notFound, requireViewer } from "~/auth.server";
+import { serverTranslator } from "~/i18n/catalogues.server";
+import { resolveLocale } from "~/i18n/locale.server";
+import { dashboard, dashboardFilters, dashboardView } from "~/models/dashboard.server";
+import { hasAnywhere } from "~/permissions";
+import { MATRIX_KINDS, PROGRESS_COLUMNS } from "~/utils/dashboard-columns";
+import { readinessMessage } from "~/utils/exit-rules";
+import type { ProgressTotals, TrendPoint } from "~/utils/progress";
+import { writeWorkbook, xlsxResponse } from "~/utils/spreadsheet.server";
+import { teamRules } from "~/utils/team-rules.server";
+import { translateMessage } from "~/i18n";
+
+/** A ratio as a percentage with one decimal (a number, so Excel can add it up). */
+const percent = (ratio: number | null) => (ratio === null ? null : Math.round(ratio * 1000) / 10);
+
+/**
+ * The dashboard's tables as .xlsx, with the page's filters: progress (as shown, with its total
+ * row), every village at risk, both trends and the whole indicator matrix.
+ */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request);
+  if (!hasAnywhere(viewer, "read:dashboard")) notFound();
+  const url = new URL(request.url);
+  const data = await dashboard(
+    viewer,
+    dashboardFilters(url),
+    dashboardView(url),
+    teamRules(),
+    undefined,
+    true,
+  );
+  if (!data) notFound();
+  const t = serverTranslator(await resolveLocale(request));
+  const figures = (row: ProgressTotals) =>
+    PROGRESS_COLUMNS.map((c) => (c.percent ? percent(row[c.key]) : row[c.key]));
+  const trendRows = (points: TrendPoint[], planned: boolean) =>
+    points.map((p) => [p.period, ...(planned ? [p.planned] : []), p.exited, percent(p.incidence)]);
+  const trendColumns = (planned: boolean) => [
+    { header: t("dashboard.trend.period"), width: 10 },
+    ...(planned ? [{ header: t("dashboard.trend.planned"), width: 14 }] : []),
+    { header: t("dashboard.trend.exited"), width: 14 },
+    { header: `${t("dashboard.col.incidence")} (%)`, width: 14 },
+  ];
+  const scope = data.township?.name ?? t("dashboard.county");
+  const buffer = await writeWorkbook(
+    [
+      {
+        name: data.rowKind === "township" ? t("dashboard.byTownship") : t("dashboard.byVillage"),
+        columns: [
+          {
+            header:
+              data.rowKind === "township" ? t("villages.filter.township") : t("teams.col.village"),
+            width: 14,
+          },
+          ...PROGRESS_COLUMNS.map((c) => ({
+            header: c.percent ? `${t(c.header)} (%)` : t(c.header),
+            width: 12,
+          })),
+        ],
+        rows: [
+          ...data.rows.map((row) => [row.name, ...figures(row)]),
+          [t("bulletin.total"), ...figures(data.headline)],
+        ],
+      },
+      {
+        name: t("dashboard.sheet.atRisk"),
+        columns: [
+          { header: t("teams.col.village"), width: 14 },
+          { header: t("villages.filter.township"), width: 12 },
+          { header: t("dashboard.filter.target"), width: 12 },
+          { header: `${t("dashboard.col.incidence")} (%)`, width: 12 },
+          { header: t("dashboard.list.blocking"), width: 60 },
+        ],
+        rows: data.atRisk.map((v) => [
+          v.name,
+          v.townshipName,
+          v.targetExitYear,
+          percent(v.incidence),
+          v.blocking.map((item) => translateMessage(t, readinessMessage(item))).join("；"),
+        ]),
+      },
+      {
+        name: t("dashboard.trend.byYear"),
+        columns: trendColumns(true),
+        rows: trendRows(data.years, true),
+      },
+      {
+        name: t("dashboard.sheet.byMonth"),
+        columns: trendColumns(false),
+        rows: trendRows(data.months, false),
+      },
+      {
+        name: t("dashboard.matrix"),
+        columns: [
+          { header: t("teams.col.village"), width: 14 },
+          ...MATRIX_KINDS.map((k) => ({ header: t(`indicator.kind.${k}`), width: 12 })),
+        ],
+        rows: data.matrix.rows.map((row) => [
+          row.name,
+          ...MATRIX_KINDS.map((k) => t(`dashboard.cell.${row.cells[k]}`)),
+        ]),
+      },
+    ],
+    { creator: t("app.name") },
+  );
+  return xlsxResponse(buffer, t("dashboard.fileName", { scope, date: data.on }));
+}

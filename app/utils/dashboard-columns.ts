@@ -1,0 +1,95 @@
+/**
+ * The dashboard's progress table columns, shared by the page and the .xlsx export so both show
+ * the same figures under the same headings. Each column names the list of villages behind it.
+ */
+import type { IndicatorKind } from "../../db/schema";
+import type { MessageKey } from "~/i18n";
+import { OFFICIAL_INDICATORS } from "~/utils/exit-rules";
+import type { ProgressTotals } from "~/utils/progress";
+
+/** The lists behind the figures (`/dashboard/villages?figure=…`). */
+export const FIGURES = [
+  "all",
+  "exited",
+  "ready",
+  "at_risk",
+  "poor",
+  "exits_this_year",
+  "overdue_milestones",
+  "open_cases",
+  "overdue_cases",
+  "teams_behind",
+] as const;
+export type Figure = (typeof FIGURES)[number];
+
+export function isFigure(value: unknown): value is Figure {
+  return FIGURES.includes(value as Figure);
+}
+
+export interface ProgressColumn {
+  key: keyof ProgressTotals;
+  header: MessageKey;
+  figure: Figure;
+  /** A ratio shown as a percentage. */
+  percent?: true;
+}
+
+export const PROGRESS_COLUMNS: readonly ProgressColumn[] = [
+  { key: "villages", header: "dashboard.col.villages", figure: "all" },
+  { key: "exited", header: "dashboard.col.exited", figure: "exited" },
+  { key: "readyNotExited", header: "dashboard.col.ready", figure: "ready" },
+  { key: "atRisk", header: "dashboard.col.atRisk", figure: "at_risk" },
+  { key: "incidence", header: "dashboard.col.incidence", figure: "poor", percent: true },
+  { key: "poorPeople", header: "dashboard.col.poorPeople", figure: "poor" },
+  {
+    key: "overdueMilestones",
+    header: "dashboard.col.overdueMilestones",
+    figure: "overdue_milestones",
+  },
+  { key: "openCases", header: "dashboard.col.openCases", figure: "open_cases" },
+  { key: "teamsBehind", header: "dashboard.col.teamsBehind", figure: "teams_behind" },
+];
+
+/** Whether a village belongs to the list behind a figure. */
+export function inFigure(
+  figure: Figure,
+  v: {
+    exited: boolean;
+    readyNotExited: boolean;
+    atRisk: boolean;
+    poorPeople: number;
+    householdsExitedThisYear: number;
+    overdueMilestones: number;
+    openCases: number;
+    overdueCases: number;
+    teamBehind: boolean | null;
+  },
+): boolean {
+  switch (figure) {
+    case "all":
+      return true;
+    case "exited":
+      return v.exited;
+    case "ready":
+      return v.readyNotExited;
+    case "at_risk":
+      return v.atRisk;
+    case "poor":
+      return v.poorPeople > 0;
+    case "exits_this_year":
+      return v.householdsExitedThisYear > 0;
+    case "overdue_milestones":
+      return v.overdueMilestones > 0;
+    case "open_cases":
+      return v.openCases > 0;
+    case "overdue_cases":
+      return v.overdueCases > 0;
+    case "teams_behind":
+      return v.teamBehind === true;
+  }
+}
+
+/** The indicator matrix: villages × official indicators. */
+export type OfficialKind = Exclude<IndicatorKind, "custom">;
+export const MATRIX_KINDS: readonly OfficialKind[] = OFFICIAL_INDICATORS.map((d) => d.kind);
+export type MatrixCell = "met" | "not_met" | "not_measured";

@@ -1,0 +1,84 @@
+/**
+ * The demo's history of village exit figures (`village_history`), derived from the demo roster:
+ * a baseline at the start of the programme, then each year's household exits and village exits as
+ * they stood at the end of November (when exits were announced), then today's figures where they
+ * differ. Real databases record a row on every change instead (app/models/village-history.server.ts).
+ */
+import type { Insertable } from "kysely";
+import type { DB, ExitStatus } from "../schema";
+
+type Village = Insertable<DB["villages"]>;
+type Household = Insertable<DB["households"]>;
+type HistoryRow = Insertable<DB["village_history"]>;
+
+const EXITED = new Set(["exited", "monitored"]);
+
+export function buildVillageHistory(
+  villages: readonly Village[],
+  households: readonly Household[],
+  today: string,
+): HistoryRow[] {
+  const byVillage = new Map<string, Household[]>();
+  for (const h of households) {
+    const list = byVillage.get(h.village_id) ?? [];
+    list.push(h);
+    byVillage.set(h.village_id, list);
+  }
+  const rows: HistoryRow[] = [];
+  for (const village of villages) {
+    const roster = byVillage.get(village.id!) ?? [];
+    const remainingAfter = (year: number) =>
+      roster.filter(
+        (h) => !(EXITED.has(h.status!) && h.exit_year !== null && h.exit_year! <= year),
+      );
+    const statusIn = (year: number): ExitStatus => {
+      const exitYear = village.exit_year;
+      // Villages ready but not yet announced became ready in the last programme year.
+      if (village.exit_status === "exit_ready") return year === 2020 ? "exit_ready" : "not_exited";
+      if (!exitYear || exitYear > year) return "not_exited";
+      return village.exit_status === "consolidating" && year > exitYear
+        ? "consolidating"
+        : "exited";
+    };
+    const points: { day: string; status: ExitStatus; remaining: Household[] }[] = [
+      { day: "2016-01-01", status: "not_exited", remaining: remainingAfter(2015) },
+    ];
+    for (let year = 2016; year <= 2020; year++) {
+      points.push({
+        day: `${year}-11-30`,
+        status: statusIn(year),
+        remaining: remainingAfter(year),
+      });
+    }
+    let last: HistoryRow | null = null;
+    const push = (day: string, status: ExitStatus, poorHouseholds: number, poorPeople: number) => {
+      if (
+        last &&
+        last.exit_status === status &&
+        last.poor_households === poorHouseholds &&
+        last.poor_people === poorPeople
+      )
+        return;
+      last = {
+        village_id: village.id!,
+        day,
+        exit_status: status,
+        poor_households: poorHouseholds,
+        poor_people: poorPeople,
+        agricultural_population: village.agricultural_population,
+        recorded_at: `${day}T04:00:00.000Z`,
+      };
+      rows.push(last);
+    };
+    for (const point of points) {
+      push(
+        point.day,
+        point.status,
+        point.remaining.length,
+        point.remaining.reduce((sum, h) => sum + h.members, 0),
+      );
+    }
+    push(today, village.exit_status!, village.poor_households!, village.poor_people!);
+  }
+  return rows;
+}
