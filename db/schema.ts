@@ -559,7 +559,27 @@ export interface VillageHistoryTable {
   poor_households: number;
   poor_people: number;
   agricultural_population: number;
+  /** The change from the village's previous row (its first row: from nothing), so that trends add
+   * up changes per period in the database instead of reading every row. */
+  exited_change: number;
+  poor_people_change: number;
+  population_change: number;
   recorded_at: string;
+}
+
+/**
+ * A village's exit readiness as its last write left it: the readiness checklist's blocking items,
+ * and one character per official indicator in `MATRIX_KINDS` order (M met, X not met, ? not
+ * measured). Rewritten in the transaction of every village write (app/models/progress.server.ts).
+ */
+export interface VillageProgressTable {
+  village_id: string;
+  has_roster: number;
+  ready: number;
+  /** JSON: ReadinessItem[] (blocking only). */
+  blocking: string;
+  cells: string;
+  updated_at: string;
 }
 
 /**
@@ -572,6 +592,8 @@ export interface PresenceMonthTable {
   team_id: string;
   month: string;
   days: number;
+  /** How many days the mask marks. */
+  day_count: number;
 }
 
 /** A team's (or a township's summary) weekly report; `week_of` is the Monday of the week. */
@@ -653,6 +675,7 @@ export interface DB {
   notice_reads: NoticeReadTable;
   village_history: VillageHistoryTable;
   presence_months: PresenceMonthTable;
+  village_progress: VillageProgressTable;
 }
 
 export type Township = Selectable<TownshipTable>;

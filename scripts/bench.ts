@@ -5,7 +5,8 @@
  *  - /map first-load JavaScript (gzip) before the lazy Leaflet chunk; target ≤ 100 KiB;
  *  - the county case board with 2,000 cards: loader ≤ 100 ms median; a move (with or without a
  *    column rebalance) ≤ 20 ms median; the board page's first-load JavaScript ≤ 130 KiB gzip;
- *  - the county's monthly bulletin on the demo's three months of team records ≤ 200 ms median.
+ *  - the county's monthly bulletin on the demo's three months of team records ≤ 200 ms median;
+ *  - the dashboard loader over 8,000 villages (province-scale synthetic data) ≤ 200 ms median.
  * Needs a production build (`npm run build`). Exits 1 if a target is missed.
  */
 import { execFileSync } from "node:child_process";
@@ -130,6 +131,30 @@ console.log("\nMonthly bulletin and weekly overview, county admin, demo data:");
     result.bulletinMs <= 200,
   );
   row("weekly overview: median time", `${result.weekMs.toFixed(1)} ms`);
+}
+
+console.log("\nDashboard loader, county admin, province-scale synthetic data:");
+{
+  const out = execFileSync("npx", ["tsx", "scripts/bench-dashboard.ts"], {
+    env: { ...process.env, DATABASE_URL: await makeDatabase("province"), NODE_ENV: "production" },
+    encoding: "utf8",
+  });
+  const result = JSON.parse(out.trim().split("\n").pop()!) as {
+    villages: number;
+    countyMs: number;
+    countyP90Ms: number;
+    townshipMs: number;
+    bytes: number;
+  };
+  row(
+    `${result.villages} villages: median time`,
+    `${result.countyMs.toFixed(1)} ms`,
+    "≤ 200 ms",
+    result.countyMs <= 200,
+  );
+  row(`${result.villages} villages: p90 time`, `${result.countyP90Ms.toFixed(1)} ms`);
+  row("one township drilled into: median time", `${result.townshipMs.toFixed(1)} ms`);
+  row("county page data", `${(result.bytes / KB).toFixed(1)} KB`);
 }
 
 // First-load JS of /map: the entry, root, the layout and the map route with their static imports.

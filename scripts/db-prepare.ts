@@ -5,6 +5,7 @@
  */
 import path from "node:path";
 import { databasePathFromUrl, migrateToLatest, openDatabase } from "../db/connection";
+import { progressComplete, refreshVillageProgress } from "../app/models/progress.server";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, isEmptyDatabase, seedDemo } from "../db/seed/seed-demo";
 
 const file = databasePathFromUrl(process.env.DATABASE_URL);
@@ -30,6 +31,13 @@ try {
     );
   } else {
     console.log("[zhucun] Database already has data: no demo data loaded.");
+  }
+  if (!(await progressComplete(db))) {
+    // A database from before the dashboard, or rows written outside the app: derive readiness once.
+    await db
+      .transaction()
+      .execute((trx) => refreshVillageProgress(trx, "all", new Date().toISOString()));
+    console.log("[zhucun] Worked out every village's exit readiness for the dashboard.");
   }
 } finally {
   await db.destroy();

@@ -1,13 +1,27 @@
 /**
  * Writes a province-scale synthetic data set (default 8,000 villages in 170 townships, each with a
- * team of three) into a NEW database, for benchmarks and for trying the map at scale. Every name
- * is synthetic and marked as demo data. Deterministic.
+ * team of three, a plan, a small roster, case cards, history and this month's in-village days)
+ * into a NEW database, for benchmarks and for trying the map and the dashboard at scale. Every name
+ * is synthetic and marked as demo data. Deterministic for a given day.
  *   npm run data:province -- --villages 8000 --database ./data/province.db
  */
 import fs from "node:fs";
 import { parseArgs } from "node:util";
 import type { Insertable, Kysely } from "kysely";
-import { EXIT_STATUSES, UNIT_LEVELS, VILLAGE_TYPES, SPECIALTIES, type DB } from "../db/schema";
+import {
+  CASE_COLUMNS,
+  CASE_KINDS,
+  EXIT_STATUSES,
+  UNIT_LEVELS,
+  VILLAGE_TYPES,
+  SPECIALTIES,
+  type DB,
+} from "../db/schema";
+import { today as chinaToday } from "../app/utils/dates";
+import { refreshVillageProgress } from "../app/models/progress.server";
+import { bitCount } from "../app/utils/bits";
+import { OFFICIAL_INDICATORS } from "../app/utils/exit-rules";
+import { historyChange, type VillageFigures } from "../app/utils/history";
 import { migrateToLatest, openDatabase } from "../db/connection";
 import { stableId } from "../db/ids";
 import { insertInBatches } from "../db/seed/insert";
@@ -16,7 +30,12 @@ import { seededRandom } from "../db/seed/random";
 /** Roughly Hebei province (WGS-84). */
 const AREA = { south: 36.1, north: 42.5, west: 113.5, east: 119.8 };
 
-export async function writeProvinceData(db: Kysely<DB>, villageCount: number, townshipCount = 170) {
+export async function writeProvinceData(
+  db: Kysely<DB>,
+  villageCount: number,
+  townshipCount = 170,
+  today = chinaToday(),
+) {
   const random = seededRandom(13);
   const now = "2016-03-01T00:00:00.000Z";
   const townships = Array.from({ length: townshipCount }, (_, i) => {
@@ -104,6 +123,8 @@ export async function writeProvinceData(db: Kysely<DB>, villageCount: number, to
       });
     }
   }
+  const progress = progressData(villages, memberships, random, today);
+  const stamp = (day: string) => `${day}T00:00:00.000Z`;
   await db.transaction().execute(async (trx) => {
     await insertInBatches(trx, "townships", townships);
     await insertInBatches(trx, "villages", villages);
@@ -111,8 +132,175 @@ export async function writeProvinceData(db: Kysely<DB>, villageCount: number, to
     await insertInBatches(trx, "teams", teams);
     await insertInBatches(trx, "cadres", cadres);
     await insertInBatches(trx, "team_memberships", memberships);
+    await insertInBatches(trx, "exit_plans", progress.plans);
+    await insertInBatches(trx, "plan_indicators", progress.indicators);
+    await insertInBatches(trx, "plan_milestones", progress.milestones);
+    await insertInBatches(trx, "households", progress.households);
+    await insertInBatches(trx, "cards", progress.cards);
+    await insertInBatches(trx, "village_history", progress.history);
+    await insertInBatches(trx, "presence_months", progress.presence);
+    await refreshVillageProgress(trx, "all", stamp(today));
   });
   return { townships: townships.length, villages: villages.length, cadres: cadres.length };
+}
+
+/**
+ * What the dashboard reads, at scale: a plan with the official indicators (most met) and three
+ * milestones per village, a small roster, four case cards, three history rows, and this month's
+ * in-village days of every cadre.
+ */
+function progressData(
+  villages: Insertable<DB["villages"]>[],
+  memberships: Insertable<DB["team_memberships"]>[],
+  random: ReturnType<typeof seededRandom>,
+  today: string,
+) {
+  const year = Number(today.slice(0, 4));
+  const stamp = `${today}T00:00:00.000Z`;
+  const plans: Insertable<DB["exit_plans"]>[] = [];
+  const indicators: Insertable<DB["plan_indicators"]>[] = [];
+  const milestones: Insertable<DB["plan_milestones"]>[] = [];
+  const households: Insertable<DB["households"]>[] = [];
+  const cards: Insertable<DB["cards"]>[] = [];
+  const history: Insertable<DB["village_history"]>[] = [];
+  for (const v of villages) {
+    const id = v.id!;
+    plans.push({
+      village_id: id,
+      start_year: 2016,
+      attack_end_year: 2018,
+      end_year: 2020,
+      target_exit_year: random.int(2018, year + 1),
+      narrative: "",
+      updated_at: stamp,
+      updated_by: null,
+    });
+    OFFICIAL_INDICATORS.forEach((d, position) => {
+      if (d.computed) return;
+      const met = random.next() < 0.85;
+      indicators.push({
+        id: stableId("p-indicator", `${id}-${d.kind}`),
+        village_id: id,
+        kind: d.kind,
+        name: null,
+        unit: d.unit,
+        comparison: d.comparison,
+        threshold: d.threshold,
+        baseline: null,
+        target: d.threshold,
+        current_value: random.next() < 0.05 ? null : met ? d.threshold : 0,
+        measured_on: today,
+        evidence: null,
+        position,
+        updated_at: stamp,
+        updated_by: null,
+      });
+    });
+    for (let k = 0; k < 3; k++) {
+      milestones.push({
+        id: stableId("p-milestone", `${id}-${k}`),
+        village_id: id,
+        title: `合成里程碑${k + 1}`,
+        due_on: `${random.int(year - 1, year + 1)}-${String(random.int(1, 12)).padStart(2, "0")}-15`,
+        owner_cadre_id: null,
+        status: random.pick(["planned", "in_progress", "done"] as const),
+        done_on: null,
+        evidence: null,
+        created_at: stamp,
+        updated_at: stamp,
+        updated_by: null,
+      });
+    }
+    for (let k = 0; k < 12; k++) {
+      const exited = random.next() < 0.7;
+      households.push({
+        id: stableId("p-household", `${id}-${k}`),
+        village_id: id,
+        code: String(k + 1).padStart(3, "0"),
+        head_name: `合成户主${k + 1}`,
+        name_source: "demo",
+        members: random.int(1, 5),
+        main_cause: "illness",
+        other_causes: "[]",
+        help_measures: "[]",
+        paired_cadre_id: null,
+        identified_year: 2015,
+        food: "met",
+        education: "met",
+        medical: "met",
+        housing: "met",
+        water: "met",
+        status: exited ? "exited" : "poor",
+        exit_year: exited ? random.int(2017, year) : null,
+        created_at: stamp,
+        updated_at: stamp,
+        updated_by: null,
+      });
+    }
+    for (let k = 0; k < 4; k++) {
+      cards.push({
+        id: stableId("p-card", `${id}-${k}`),
+        board: "case",
+        village_id: id,
+        column_key: random.pick(CASE_COLUMNS),
+        position: (k + 1) * 1024,
+        title: `合成个案${k + 1}`,
+        kind: random.pick(CASE_KINDS),
+        owner_cadre_id: null,
+        household_id: null,
+        person: null,
+        urgency: null,
+        budget: null,
+        funding_source: null,
+        milestone_id: null,
+        start_on: null,
+        due_on:
+          random.next() < 0.5 ? null : `${year}-${String(random.int(1, 12)).padStart(2, "0")}-10`,
+        follow_up_on: null,
+        notes: null,
+        name_source: "demo",
+        archived_at: null,
+        created_at: stamp,
+        created_by: null,
+        updated_at: stamp,
+      });
+    }
+    let previous: VillageFigures | null = null;
+    for (const [day, figures] of [
+      ["2016-01-01", { exit_status: "not_exited", factor: 3 }],
+      ["2018-06-30", { exit_status: "not_exited", factor: 2 }],
+      [`${v.exit_year ?? 2020}-11-30`, { exit_status: v.exit_status!, factor: 1 }],
+    ] as const) {
+      const next: VillageFigures = {
+        exit_status: figures.exit_status,
+        poor_households: v.poor_households! * figures.factor,
+        poor_people: v.poor_people! * figures.factor,
+        agricultural_population: v.agricultural_population,
+      };
+      history.push({
+        village_id: id,
+        day,
+        ...next,
+        ...historyChange(previous, next),
+        recorded_at: stamp,
+      });
+      previous = next;
+    }
+  }
+  const month = today.slice(0, 7);
+  const pastDays = Number(today.slice(8, 10)) - 1;
+  const presence = memberships.map((m) => {
+    let mask = 0;
+    for (let d = 1; d <= pastDays; d++) if (random.next() < 0.8) mask |= 1 << (d - 1);
+    return {
+      cadre_id: m.cadre_id,
+      team_id: m.team_id,
+      month,
+      days: mask,
+      day_count: bitCount(mask),
+    };
+  });
+  return { plans, indicators, milestones, households, cards, history, presence };
 }
 
 // Run as a script: refuses to touch an existing database.

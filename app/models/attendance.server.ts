@@ -3,7 +3,7 @@
  * today's live or a past day added afterwards with a reason. A location is attached only when the
  * cadre chose to share it; the distance to the village is kept as evidence, never judged.
  */
-import { sql, type Kysely, type Transaction } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import type { CheckInSource, DB } from "../../db/schema";
 import { newId } from "../../db/ids";
 import { db } from "~/db.server";
@@ -12,7 +12,8 @@ import { done, guardedWrite, refuse, type WriteResult } from "~/models/write.ser
 import { can, type Viewer } from "~/permissions";
 import { today } from "~/utils/dates";
 import { groupBy } from "~/utils/group";
-import { dayBit, maskDays, presenceMasks } from "~/utils/presence";
+import { bitCount } from "~/utils/bits";
+import { dayBit, presenceMasks } from "~/utils/presence";
 import {
   addDays,
   distanceMetres,
@@ -133,13 +134,20 @@ export function approvedLeave(
 
 /** Marks a day present for the cadre in the team (a check-in or an in-village log), in the write's transaction. */
 export async function markPresent(trx: Executor, cadreId: string, teamId: string, day: string) {
+  const month = day.slice(0, 7);
+  const row = await trx
+    .selectFrom("presence_months")
+    .select("days")
+    .where("cadre_id", "=", cadreId)
+    .where("team_id", "=", teamId)
+    .where("month", "=", month)
+    .executeTakeFirst();
+  const days = (row?.days ?? 0) | dayBit(day);
   await trx
     .insertInto("presence_months")
-    .values({ cadre_id: cadreId, team_id: teamId, month: day.slice(0, 7), days: dayBit(day) })
+    .values({ cadre_id: cadreId, team_id: teamId, month, days, day_count: bitCount(days) })
     .onConflict((oc) =>
-      oc
-        .columns(["cadre_id", "team_id", "month"])
-        .doUpdateSet({ days: sql<number>`presence_months.days | excluded.days` }),
+      oc.columns(["cadre_id", "team_id", "month"]).doUpdateSet({ days, day_count: bitCount(days) }),
     )
     .execute();
 }
@@ -220,7 +228,8 @@ export async function attendanceForTeams(
         {
           month,
           served: periods.map((p) => ({ from: p.started_on, to: p.ended_on })),
-          presentDays: maskDays(month, presentBy.get(k) ?? 0),
+          presentDays: [],
+          presentMask: presentBy.get(k) ?? 0,
           leave: (leaveBy.get(cadreId) ?? []).map((l) => ({
             startsOn: l.starts_on,
             endsOn: l.ends_on,

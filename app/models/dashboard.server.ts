@@ -1,39 +1,19 @@
 /**
- * The county and township dashboard: one record per village in the viewer's scope, gathered with
- * a fixed number of grouped queries whatever the number of villages, then added up by the pure
- * functions in `utils/progress`. Township leaders see their township only; the filters narrow it.
+ * The county and township dashboard. Figures are added up in the database per township (or per
+ * village once drilled in) from what every write keeps current: the villages' figures, their
+ * readiness records (`village_progress`), the history's changes (`village_history`) and the
+ * in-village day counts (`presence_months`). Only the rows a person reads come back whole: the
+ * villages at risk shown, one page of the indicator matrix. Township leaders see their township.
  */
 import { sql, type SqlBool } from "kysely";
 import type { NameSource, UnitLevel, VillageType } from "../../db/schema";
-import { UNIT_LEVELS, VILLAGE_TYPES } from "../../db/schema";
+import { CASE_COLUMNS, UNIT_LEVELS, VILLAGE_TYPES } from "../../db/schema";
 import { db } from "~/db.server";
-import { attendanceForTeams } from "~/models/attendance.server";
+import { approvedLeave } from "~/models/attendance.server";
 import { activeOn } from "~/models/periods.server";
-import { weekOverview } from "~/models/weekly-report.server";
+import { CELL_CODE, decodeCells } from "~/models/progress.server";
 import { can, hasCountyWide, type Viewer } from "~/permissions";
 import { isFinished } from "~/utils/boards";
-import { today } from "~/utils/dates";
-import {
-  INCIDENCE_THRESHOLD,
-  OFFICIAL_INDICATORS,
-  REMAINING_POOR,
-  incidence,
-  type ReadinessIndicator,
-  type ReadinessItem,
-} from "~/utils/exit-rules";
-import {
-  monthPeriods,
-  totals,
-  totalsBy,
-  trend,
-  villageProgress,
-  yearPeriods,
-  type HistoryPoint,
-  type ProgressTotals,
-  type ProgressVillage,
-  type TrendPoint,
-  type VillageProgress,
-} from "~/utils/progress";
 import {
   inFigure,
   MATRIX_KINDS,
@@ -41,8 +21,27 @@ import {
   type MatrixCell,
   type OfficialKind,
 } from "~/utils/dashboard-columns";
-import { weekOf, type TeamRules } from "~/utils/team-rules";
-import { CASE_COLUMNS } from "../../db/schema";
+import { today } from "~/utils/dates";
+import { REMAINING_POOR, type ReadinessItem } from "~/utils/exit-rules";
+import {
+  addCounts,
+  monthPeriods,
+  NO_WORK,
+  trendFromChanges,
+  yearPeriods,
+  type ProgressTotals,
+  type TrendPoint,
+  type WorkCounts,
+} from "~/utils/progress";
+import {
+  addDays,
+  monthAttendance,
+  monthRange,
+  reportDueAt,
+  reportStatus,
+  weekOf,
+  type TeamRules,
+} from "~/utils/team-rules";
 
 export interface DashboardFilters {
   townshipId?: string;
@@ -65,247 +64,319 @@ export function dashboardFilters(url: URL): DashboardFilters {
   };
 }
 
-/** Official indicators other than incidence (which is computed from the roster). */
-const CHECKED_KINDS = OFFICIAL_INDICATORS.filter((d) => !d.computed).map((d) => d.kind);
+const OPEN_CASE_COLUMNS = CASE_COLUMNS.filter((c) => !isFinished("case", c));
+const EXITED = ["exited", "consolidating"] as const;
 
-/** `isMet` (utils/exit-rules) as SQL, so that only villages' met indicators leave the database. */
-export function metSql() {
-  return sql<SqlBool>`(current_value is not null and (
-    (comparison = 'yes' and current_value >= 1) or
-    (comparison = 'below' and threshold is not null and current_value < threshold) or
-    (comparison = 'at_least' and threshold is not null and current_value >= threshold)))`;
+/** The township the dashboard is narrowed to: a township leader's own, or the one chosen. */
+export function scopeTownship(viewer: Viewer, filters: DashboardFilters): string | null {
+  if (!hasCountyWide(viewer, "read:dashboard")) return viewer.townshipId ?? "\u0000none";
+  return filters.townshipId ?? null;
 }
 
-const OPEN_CASE_COLUMNS = CASE_COLUMNS.filter((c) => !isFinished("case", c));
+interface Scope {
+  townshipId: string | null;
+  filters: DashboardFilters;
+  on: string;
+  /** Whether anything narrows it below every village. */
+  narrowed: boolean;
+}
 
-export interface DashboardVillage extends VillageProgress {
-  nameSource: NameSource;
-  townshipName: string;
-  townshipCode: string;
-  code: string;
-  teamId: string | null;
-  /** Met official indicators (incidence included). */
-  cells: Record<OfficialKind, MatrixCell>;
+function scopeOf(viewer: Viewer, filters: DashboardFilters, on: string): Scope {
+  const townshipId = scopeTownship(viewer, filters);
+  return {
+    townshipId,
+    filters,
+    on,
+    narrowed:
+      townshipId !== null ||
+      filters.type !== undefined ||
+      filters.level !== undefined ||
+      filters.targetYear !== undefined,
+  };
+}
+
+/** The ids of the villages in scope, as a subquery. */
+function scopeIds({ townshipId, filters, on }: Scope) {
+  return db
+    .selectFrom("villages as sv")
+    .leftJoin("exit_plans as sp", "sp.village_id", "sv.id")
+    .leftJoin("teams as st", (j) => j.onRef("st.village_id", "=", "sv.id").on(activeOn("st", on)))
+    .select("sv.id")
+    .$if(townshipId !== null, (q) => q.where("sv.township_id", "=", townshipId!))
+    .$if(filters.type !== undefined, (q) => q.where("sv.village_type", "=", filters.type!))
+    .$if(filters.level !== undefined, (q) => q.where("st.level", "=", filters.level!))
+    .$if(filters.targetYear !== undefined, (q) =>
+      q.where("sp.target_exit_year", "=", filters.targetYear!),
+    );
+}
+
+/** "This village is in scope", for a query that has the village as `column`. */
+function inScope(scope: Scope, column: string) {
+  return scope.narrowed
+    ? sql<SqlBool>`${sql.ref(column)} in (${scopeIds(scope)})`
+    : sql<SqlBool>`1 = 1`;
+}
+
+type Key = "township" | "village";
+const keyColumn = (key: Key) => (key === "township" ? "v.township_id" : "v.id");
+
+/** Villages, exits, readiness and poverty figures per township or village. */
+async function villageTotals(scope: Scope, key: Key, year: number) {
+  const notExited = sql<SqlBool>`v.exit_status not in ('exited', 'consolidating')`;
+  const rows = await db
+    .selectFrom("villages as v")
+    .innerJoin("village_progress as vp", "vp.village_id", "v.id")
+    .leftJoin("exit_plans as p", "p.village_id", "v.id")
+    .select((eb) => [
+      sql<string>`${sql.ref(keyColumn(key))}`.as("key"),
+      eb.fn.countAll<number>().as("villages"),
+      eb.fn
+        .sum<number>(eb.case().when("v.exit_status", "in", EXITED).then(1).else(0).end())
+        .as("exited"),
+      eb.fn.sum<number>(sql`case when ${notExited} and vp.ready = 1 then 1 else 0 end`).as("ready"),
+      eb.fn
+        .sum<number>(
+          sql`case when ${notExited} and vp.ready = 0 and p.target_exit_year <= ${year} then 1 else 0 end`,
+        )
+        .as("at_risk"),
+      eb.fn.sum<number>("v.agricultural_population").as("population"),
+      eb.fn.sum<number>("v.poor_households").as("poor_households"),
+      eb.fn.sum<number>("v.poor_people").as("poor_people"),
+    ])
+    .where(inScope(scope, "v.id"))
+    .groupBy(sql.ref(keyColumn(key)))
+    .execute();
+  return new Map(
+    rows.map((r) => [
+      r.key,
+      {
+        villages: Number(r.villages),
+        exited: Number(r.exited),
+        readyNotExited: Number(r.ready),
+        atRisk: Number(r.at_risk),
+        agriculturalPopulation: Number(r.population),
+        poorHouseholds: Number(r.poor_households),
+        poorPeople: Number(r.poor_people),
+      },
+    ]),
+  );
 }
 
 /**
- * Every village the viewer may see on the dashboard, with its progress record. `on` is today
- * (China time); "this year" and "this month" follow it.
+ * Open work and this year's exits per township or village: overdue milestones, open and overdue
+ * cases, households exited this year; and, over the whole scope, households exited in all years
+ * and leave waiting for a decision.
  */
-export async function dashboardVillages(
-  viewer: Viewer,
-  filters: DashboardFilters,
-  rules: Pick<TeamRules, "daysPerMonth">,
-  on = today(),
-): Promise<DashboardVillage[]> {
+async function workCounts(scope: Scope, key: Key) {
+  const { on } = scope;
   const year = Number(on.slice(0, 4));
-  const month = on.slice(0, 7);
-  const townshipId = scopeTownship(viewer, filters);
-
-  const villageRows = await db
-    .selectFrom("villages as v")
-    .innerJoin("townships as tw", "tw.id", "v.township_id")
-    .leftJoin("exit_plans as p", "p.village_id", "v.id")
-    .leftJoin("teams as t", (j) => j.onRef("t.village_id", "=", "v.id").on(activeOn("t", on)))
-    .select([
-      "v.id",
-      "v.code",
-      "v.name_zh",
-      "v.name_source",
-      "v.township_id",
-      "tw.name_zh as township_name",
-      "tw.code as township_code",
-      "v.village_type",
-      "v.exit_status",
-      "v.agricultural_population",
-      "v.poor_households",
-      "v.poor_people",
-      "p.target_exit_year",
-      "t.id as team_id",
-      "t.level as team_level",
-    ])
-    .$if(townshipId !== null, (q) => q.where("v.township_id", "=", townshipId!))
-    .$if(filters.type !== undefined, (q) => q.where("v.village_type", "=", filters.type!))
-    .$if(filters.level !== undefined, (q) => q.where("t.level", "=", filters.level!))
-    .$if(filters.targetYear !== undefined, (q) =>
-      q.where("p.target_exit_year", "=", filters.targetYear!),
-    )
-    .orderBy("tw.code")
-    .orderBy("v.code")
-    .execute();
-  const visible = villageRows.filter((v) =>
-    can(viewer, "read:dashboard", { townshipId: v.township_id, villageId: v.id }),
-  );
-
-  // Each of these reads one grouped row per village (or fewer), narrowed to the township if any.
-  const [met, unmet, rosters, milestones, cases, exits, attendance] = await Promise.all([
-    db
-      .selectFrom("plan_indicators as i")
-      .innerJoin("villages as v", "v.id", "i.village_id")
-      .select(["i.village_id", sql<string>`group_concat(i.kind)`.as("kinds")])
-      .where("i.kind", "in", CHECKED_KINDS)
-      .where(metSql())
-      .$if(townshipId !== null, (q) => q.where("v.township_id", "=", townshipId!))
-      .groupBy("i.village_id")
-      .execute(),
-    db
-      .selectFrom("plan_indicators as i")
-      .innerJoin("villages as v", "v.id", "i.village_id")
-      .select([
-        "i.village_id",
-        "i.kind",
-        "i.name",
-        "i.comparison",
-        "i.threshold",
-        "i.current_value",
-      ])
-      .where("i.kind", "in", CHECKED_KINDS)
-      .where((eb) => eb.not(metSql()))
-      .$if(townshipId !== null, (q) => q.where("v.township_id", "=", townshipId!))
-      .execute(),
-    db
-      .selectFrom("villages as v")
-      .select("v.id")
-      .where(({ exists, selectFrom }) =>
-        exists(selectFrom("households as h").select("h.id").whereRef("h.village_id", "=", "v.id")),
-      )
-      .$if(townshipId !== null, (q) => q.where("v.township_id", "=", townshipId!))
-      .execute(),
+  const k = sql<string>`${sql.ref(keyColumn(key))}`.as("key");
+  const group = sql.ref(keyColumn(key));
+  const [milestones, cases, exits, exitedTotal, pending] = await Promise.all([
     db
       .selectFrom("plan_milestones as m")
       .innerJoin("villages as v", "v.id", "m.village_id")
-      .select(["m.village_id", (eb) => eb.fn.countAll<number>().as("n")])
+      .select((eb) => [k, eb.fn.countAll<number>().as("n")])
       .where("m.status", "in", ["planned", "in_progress"])
       .where("m.due_on", "<", on)
-      .$if(townshipId !== null, (q) => q.where("v.township_id", "=", townshipId!))
-      .groupBy("m.village_id")
+      .where(inScope(scope, "v.id"))
+      .groupBy(group)
       .execute(),
     db
       .selectFrom("cards as c")
       .innerJoin("villages as v", "v.id", "c.village_id")
       .select((eb) => [
-        "c.village_id",
+        k,
         eb.fn.countAll<number>().as("open"),
         eb.fn.sum<number>(eb.case().when("c.due_on", "<", on).then(1).else(0).end()).as("overdue"),
       ])
       .where("c.board", "=", "case")
       .where("c.archived_at", "is", null)
       .where("c.column_key", "in", OPEN_CASE_COLUMNS)
-      .$if(townshipId !== null, (q) => q.where("v.township_id", "=", townshipId!))
-      .groupBy("c.village_id")
+      .where(inScope(scope, "v.id"))
+      .groupBy(group)
       .execute(),
     db
       .selectFrom("households as h")
       .innerJoin("villages as v", "v.id", "h.village_id")
-      .select(["h.village_id", (eb) => eb.fn.countAll<number>().as("n")])
+      .select((eb) => [k, eb.fn.countAll<number>().as("n")])
       .where("h.exit_year", "=", year)
       .where("h.status", "not in", REMAINING_POOR)
-      .$if(townshipId !== null, (q) => q.where("v.township_id", "=", townshipId!))
-      .groupBy("h.village_id")
+      .where(inScope(scope, "v.id"))
+      .groupBy(group)
       .execute(),
-    attendanceForTeams(
-      db,
-      townshipId === null ? "all" : visible.flatMap((v) => (v.team_id ? [v.team_id] : [])),
-      month,
-      rules,
-      on,
-    ),
+    db
+      .selectFrom("households as h")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("h.exit_year", "is not", null)
+      .where("h.status", "not in", REMAINING_POOR)
+      .where(inScope(scope, "h.village_id"))
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom("leave_requests as l")
+      .innerJoin("teams as t", "t.id", "l.team_id")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("l.status", "=", "pending")
+      .where(inScope(scope, "t.village_id"))
+      .executeTakeFirstOrThrow(),
   ]);
-
-  const metBy = new Map(met.map((m) => [m.village_id, new Set(m.kinds.split(","))]));
-  const unmetBy = new Map<string, typeof unmet>();
-  for (const row of unmet) {
-    const list = unmetBy.get(row.village_id);
-    if (list) list.push(row);
-    else unmetBy.set(row.village_id, [row]);
+  const work = new Map<string, WorkCounts>();
+  const entry = (key: string) => {
+    let w = work.get(key);
+    if (!w) work.set(key, (w = { ...NO_WORK }));
+    return w;
+  };
+  for (const r of milestones) entry(r.key).overdueMilestones = Number(r.n);
+  for (const r of cases) {
+    const w = entry(r.key);
+    w.openCases = Number(r.open);
+    w.overdueCases = Number(r.overdue ?? 0);
   }
-  const withRoster = new Set(rosters.map((r) => r.id));
-  const milestonesBy = new Map(milestones.map((m) => [m.village_id, Number(m.n)]));
-  const casesBy = new Map(cases.map((c) => [c.village_id, c]));
-  const exitsBy = new Map(exits.map((e) => [e.village_id, Number(e.n)]));
-  const behindTeams = new Set<string>();
-  const servingTeams = new Set<string>();
-  for (const record of attendance) {
-    servingTeams.add(record.teamId);
-    if (record.behind) behindTeams.add(record.teamId);
-  }
-
-  return visible.map((v) => {
-    const metKinds = metBy.get(v.id) ?? new Set<string>();
-    const rows = unmetBy.get(v.id) ?? [];
-    const hasRoster = withRoster.has(v.id);
-    const openIndicators: ReadinessIndicator[] = [];
-    const cells = {} as Record<OfficialKind, MatrixCell>;
-    const rate = hasRoster
-      ? incidence({
-          poorPeople: v.poor_people,
-          poorHouseholds: v.poor_households,
-          agriculturalPopulation: v.agricultural_population,
-        })
-      : null;
-    cells.poverty_incidence =
-      rate === null ? "not_measured" : rate < INCIDENCE_THRESHOLD ? "met" : "not_met";
-    for (const definition of OFFICIAL_INDICATORS) {
-      if (definition.computed) continue;
-      if (metKinds.has(definition.kind)) {
-        cells[definition.kind] = "met";
-        continue;
-      }
-      const row = rows.find((r) => r.kind === definition.kind);
-      const indicator: ReadinessIndicator = row
-        ? {
-            kind: row.kind,
-            name: row.name,
-            comparison: row.comparison,
-            threshold: row.threshold,
-            currentValue: row.current_value,
-          }
-        : {
-            kind: definition.kind,
-            name: null,
-            comparison: definition.comparison,
-            threshold: definition.threshold,
-            currentValue: null,
-          };
-      openIndicators.push(indicator);
-      cells[definition.kind] = indicator.currentValue === null ? "not_measured" : "not_met";
-    }
-    const caseCounts = casesBy.get(v.id);
-    const record: ProgressVillage = {
-      id: v.id,
-      nameZh: v.name_zh,
-      townshipId: v.township_id,
-      type: v.village_type,
-      teamLevel: v.team_level,
-      exitStatus: v.exit_status,
-      agriculturalPopulation: v.agricultural_population,
-      poorHouseholds: v.poor_households,
-      poorPeople: v.poor_people,
-      targetExitYear: v.target_exit_year,
-      hasRoster,
-      openIndicators,
-      overdueMilestones: milestonesBy.get(v.id) ?? 0,
-      openCases: Number(caseCounts?.open ?? 0),
-      overdueCases: Number(caseCounts?.overdue ?? 0),
-      householdsExitedThisYear: exitsBy.get(v.id) ?? 0,
-      teamBehind: v.team_id && servingTeams.has(v.team_id) ? behindTeams.has(v.team_id) : null,
-    };
-    return {
-      ...villageProgress(record, year),
-      nameSource: v.name_source,
-      townshipName: v.township_name,
-      townshipCode: v.township_code,
-      code: v.code,
-      teamId: v.team_id,
-      cells,
-    };
-  });
+  for (const r of exits) entry(r.key).householdsExitedThisYear = Number(r.n);
+  return {
+    work,
+    householdsExitedTotal: Number(exitedTotal.n),
+    pendingLeave: Number(pending.n),
+  };
 }
 
-/** The township the dashboard is narrowed to: a township leader's own, or the one chosen. */
-export function scopeTownship(viewer: Viewer, filters: DashboardFilters): string | null {
-  if (!hasCountyWide(viewer, "read:dashboard")) return viewer.townshipId ?? "\u0000none";
-  return filters.townshipId ?? null;
+/**
+ * Teams serving today and those behind the in-village rule this month, per township or village.
+ * Members who served the whole month so far without approved leave are judged in the database on
+ * their day count (the rule's share of the days past, as `monthAttendance` has it); the few
+ * others (joined or left this month, or on leave) are judged by `monthAttendance` itself.
+ */
+async function teamAttendance(scope: Scope, key: Key, rules: Pick<TeamRules, "daysPerMonth">) {
+  const { on } = scope;
+  const month = on.slice(0, 7);
+  const { first, last, days } = monthRange(month);
+  const expected = Math.min(days, rules.daysPerMonth);
+  const dueSoFar = Math.floor((expected * (Number(on.slice(8, 10)) - 1)) / days);
+  const k = sql<string>`${sql.ref(keyColumn(key))}`.as("key");
+  const onLeave = sql<SqlBool>`exists (select 1 from leave_requests l where l.cadre_id = m.cadre_id
+    and l.status = 'approved' and l.starts_on <= ${last} and l.ends_on >= ${first})`;
+  const wholeMonth = sql<SqlBool>`(m.started_on <= ${first} and (m.ended_on is null or m.ended_on >= ${last}))`;
+  const members = () =>
+    db
+      .selectFrom("team_memberships as m")
+      .innerJoin("teams as t", "t.id", "m.team_id")
+      .innerJoin("villages as v", "v.id", "t.village_id")
+      .leftJoin("presence_months as pm", (j) =>
+        j
+          .onRef("pm.cadre_id", "=", "m.cadre_id")
+          .onRef("pm.team_id", "=", "m.team_id")
+          .on("pm.month", "=", month),
+      )
+      .where(activeOn("t", on))
+      .where("m.started_on", "<=", last)
+      .where((eb) => eb.or([eb("m.ended_on", "is", null), eb("m.ended_on", ">=", first)]))
+      .where(inScope(scope, "v.id"));
+  const regular = (q: ReturnType<typeof members>) =>
+    q
+      .select(["t.id as team_id", k])
+      .distinct()
+      .where(wholeMonth)
+      .where((eb) => eb.not(onLeave));
+  const [teams, lagging, absent, irregular] = await Promise.all([
+    db
+      .selectFrom("teams as t")
+      .innerJoin("villages as v", "v.id", "t.village_id")
+      .select((eb) => [k, eb.fn.countAll<number>().as("n")])
+      .where(activeOn("t", on))
+      .where(inScope(scope, "v.id"))
+      .groupBy(sql.ref(keyColumn(key)))
+      .execute(),
+    // Members with some days this month, fewer than due (found through the day-count index)…
+    dueSoFar > 0
+      ? regular(members())
+          .where("pm.month", "=", month)
+          .where("pm.day_count", "<", dueSoFar)
+          .execute()
+      : [],
+    // …and members without a single day yet (checked before the joins: most have days).
+    dueSoFar > 0
+      ? regular(members())
+          .where(
+            sql<SqlBool>`not exists (select 1 from presence_months p2 where p2.cadre_id = m.cadre_id
+              and p2.team_id = m.team_id and p2.month = ${month})`,
+          )
+          .execute()
+      : [],
+    members()
+      .select(["t.id as team_id", "m.cadre_id", "m.started_on", "m.ended_on", "pm.days", k])
+      .where((eb) => eb.or([eb.not(wholeMonth), onLeave]))
+      .execute(),
+  ]);
+  const behind = [...lagging, ...absent];
+  const leave = irregular.length
+    ? await approvedLeave(db, [...new Set(irregular.map((m) => m.cadre_id))], first, last)
+    : [];
+  const behindTeams = new Map(behind.map((b) => [b.team_id, b.key]));
+  for (const m of irregular) {
+    if (behindTeams.has(m.team_id)) continue;
+    const record = monthAttendance(
+      {
+        month,
+        served: [{ from: m.started_on, to: m.ended_on }],
+        presentDays: [],
+        presentMask: m.days ?? 0,
+        leave: leave
+          .filter((l) => l.cadre_id === m.cadre_id)
+          .map((l) => ({ startsOn: l.starts_on, endsOn: l.ends_on, returnedOn: l.returned_on })),
+        today: on,
+      },
+      rules,
+    );
+    if (record.behind) behindTeams.set(m.team_id, m.key);
+  }
+  const byKey = new Map<string, { teams: number; teamsBehind: number }>();
+  for (const t of teams) byKey.set(t.key, { teams: Number(t.n), teamsBehind: 0 });
+  for (const k of behindTeams.values()) {
+    const entry = byKey.get(k);
+    if (entry) entry.teamsBehind++;
+  }
+  return { byKey, behindTeams: new Set(behindTeams.keys()) };
+}
+
+function combine(
+  villages: ReturnType<typeof emptyVillageTotals>,
+  work: WorkCounts = NO_WORK,
+  teams = { teams: 0, teamsBehind: 0 },
+): ProgressTotals {
+  return {
+    ...villages,
+    ...work,
+    ...teams,
+    incidence:
+      villages.agriculturalPopulation > 0
+        ? villages.poorPeople / villages.agriculturalPopulation
+        : 0,
+  };
+}
+
+function emptyVillageTotals() {
+  return {
+    villages: 0,
+    exited: 0,
+    readyNotExited: 0,
+    atRisk: 0,
+    agriculturalPopulation: 0,
+    poorHouseholds: 0,
+    poorPeople: 0,
+  };
+}
+
+function sumTotals(rows: readonly ProgressTotals[]): ProgressTotals {
+  const v = emptyVillageTotals();
+  let work = NO_WORK;
+  const teams = { teams: 0, teamsBehind: 0 };
+  for (const r of rows) {
+    for (const k of Object.keys(v) as (keyof typeof v)[]) v[k] += r[k];
+    work = addCounts(work, r);
+    teams.teams += r.teams;
+    teams.teamsBehind += r.teamsBehind;
+  }
+  return combine(v, work, teams);
 }
 
 export interface DashboardRow extends ProgressTotals {
@@ -336,7 +407,7 @@ export interface DashboardPage {
   canChooseTownship: boolean;
   headline: ProgressTotals;
   householdsExitedTotal: number;
-  rowKind: "township" | "village";
+  rowKind: Key;
   rows: DashboardRow[];
   atRisk: AtRiskVillage[];
   years: TrendPoint[];
@@ -387,9 +458,184 @@ export function dashboardView(url: URL): DashboardView {
   };
 }
 
+/** The at-risk rule in the database: not exited, blocked, and due this year or earlier. */
+function atRiskWhere(year: number) {
+  return sql<SqlBool>`v.exit_status not in ('exited', 'consolidating') and vp.ready = 0
+    and p.target_exit_year <= ${year}`;
+}
+
+async function villagesAtRisk(scope: Scope, year: number, limit: number | undefined) {
+  const rows = await db
+    .selectFrom("villages as v")
+    .innerJoin("townships as tw", "tw.id", "v.township_id")
+    .innerJoin("village_progress as vp", "vp.village_id", "v.id")
+    .innerJoin("exit_plans as p", "p.village_id", "v.id")
+    .select([
+      "v.id",
+      "v.name_zh",
+      "v.name_source",
+      "tw.name_zh as township_name",
+      "p.target_exit_year",
+      "v.poor_people",
+      "v.agricultural_population",
+      "vp.blocking",
+    ])
+    .where(atRiskWhere(year))
+    .where(inScope(scope, "v.id"))
+    .orderBy("p.target_exit_year")
+    .orderBy("tw.code")
+    .orderBy("v.code")
+    .$if(limit !== undefined, (q) => q.limit(limit!))
+    .execute();
+  return rows.map((v) => ({
+    id: v.id,
+    name: v.name_zh,
+    nameSource: v.name_source,
+    townshipName: v.township_name,
+    targetExitYear: v.target_exit_year,
+    incidence: v.agricultural_population > 0 ? v.poor_people / v.agricultural_population : 0,
+    blocking: JSON.parse(v.blocking) as ReadinessItem[],
+  }));
+}
+
+/** Trends from the history's changes, added up per year and per month in the database. */
+async function trends(scope: Scope, year: number, askedYear: number | undefined) {
+  const period = (length: number) => sql<string>`substr(day, 1, ${length})`;
+  const sums = (length: number) =>
+    db
+      .selectFrom("village_history")
+      .select((eb) => [
+        period(length).as("period"),
+        eb.fn.sum<number>("exited_change").as("exited"),
+        eb.fn.sum<number>("poor_people_change").as("poor"),
+        eb.fn.sum<number>("population_change").as("population"),
+        eb.fn.countAll<number>().as("rows"),
+      ])
+      .where(inScope(scope, "village_id"))
+      .groupBy(period(length));
+  const [byYear, planned] = await Promise.all([
+    sums(4).execute(),
+    db
+      .selectFrom("exit_plans")
+      .select((eb) => ["target_exit_year", eb.fn.countAll<number>().as("n")])
+      .where(inScope(scope, "village_id"))
+      .groupBy("target_exit_year")
+      .execute(),
+  ]);
+  const changes = (rows: typeof byYear) =>
+    rows.map((r) => ({
+      period: r.period,
+      exited: Number(r.exited),
+      poorPeople: Number(r.poor),
+      population: Number(r.population),
+    }));
+  const yearChanges = changes(byYear);
+  const firstYear = Math.min(year, ...yearChanges.map((c) => Number(c.period)));
+  const lastChange = Math.max(firstYear, ...yearChanges.map((c) => Number(c.period)));
+  // By month: the year asked for, else this year, or the last year anything changed if nothing has yet.
+  const monthYear =
+    askedYear && askedYear >= firstYear && askedYear <= year
+      ? askedYear
+      : Math.min(year, lastChange);
+  const monthChanges = changes(
+    await sums(7)
+      .where("day", ">=", `${monthYear}-01-01`)
+      .where("day", "<=", `${monthYear}-12-31`)
+      .execute(),
+  );
+  const plannedBy = (p: string) =>
+    planned.reduce((n, r) => n + (r.target_exit_year <= Number(p) ? Number(r.n) : 0), 0);
+  const years = trendFromChanges(yearChanges, yearPeriods(firstYear, year), plannedBy);
+  const before = { exited: 0, poorPeople: 0, population: 0 };
+  for (const c of yearChanges.filter((c) => Number(c.period) < monthYear)) {
+    before.exited += c.exited;
+    before.poorPeople += c.poorPeople;
+    before.population += c.population;
+  }
+  const months = trendFromChanges(
+    monthChanges,
+    monthPeriods(monthYear, scope.on),
+    undefined,
+    before,
+  );
+  return { years: years.map(stripSums), months: months.map(stripSums), monthYear, firstYear };
+}
+
+function stripSums(p: TrendPoint & { poorPeople: number; population: number }): TrendPoint {
+  return { period: p.period, exited: p.exited, planned: p.planned, incidence: p.incidence };
+}
+
+async function matrix(scope: Scope, view: DashboardView, whole: boolean) {
+  const stateCode = view.indicator ? CELL_CODE[view.state ?? "not_met"] : null;
+  const position = view.indicator ? MATRIX_KINDS.indexOf(view.indicator) + 1 : 0;
+  const filtered = () =>
+    db
+      .selectFrom("villages as v")
+      .innerJoin("village_progress as vp", "vp.village_id", "v.id")
+      .where(inScope(scope, "v.id"))
+      .$if(stateCode !== null, (q) =>
+        q.where(sql<SqlBool>`substr(vp.cells, ${position}, 1) = ${stateCode}`),
+      );
+  const [countRow, total] = await Promise.all([
+    db
+      .selectFrom("villages as v")
+      .innerJoin("village_progress as vp", "vp.village_id", "v.id")
+      .select((eb) => [
+        eb.fn.countAll<number>().as("villages"),
+        // Not measured is what is left: two sums per indicator instead of three.
+        ...MATRIX_KINDS.flatMap((_, i) =>
+          (["met", "not_met"] as const).map((state) =>
+            sql<number>`sum(substr(vp.cells, ${i + 1}, 1) = ${CELL_CODE[state]})`.as(
+              `c${i}_${state}`,
+            ),
+          ),
+        ),
+      ])
+      .where(inScope(scope, "v.id"))
+      .executeTakeFirstOrThrow(),
+    filtered()
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow(),
+  ]);
+  const sums = countRow as Record<string, unknown>;
+  const counts = Object.fromEntries(
+    MATRIX_KINDS.map((kind, i) => {
+      const met = Number(sums[`c${i}_met`] ?? 0);
+      const notMet = Number(sums[`c${i}_not_met`] ?? 0);
+      return [kind, { met, not_met: notMet, not_measured: Number(sums.villages) - met - notMet }];
+    }),
+  ) as Record<OfficialKind, Record<MatrixCell, number>>;
+  const n = Number(total.n);
+  const pageSize = whole ? Math.max(1, n) : MATRIX_PAGE;
+  const pages = Math.max(1, Math.ceil(n / pageSize));
+  const page = Math.min(view.page ?? 1, pages);
+  const rows = await filtered()
+    .innerJoin("townships as tw", "tw.id", "v.township_id")
+    .select(["v.id", "v.name_zh", "v.name_source", "vp.cells"])
+    .orderBy("tw.code")
+    .orderBy("v.code")
+    .limit(pageSize)
+    .offset((page - 1) * pageSize)
+    .execute();
+  return {
+    counts,
+    rows: rows.map((r) => ({
+      id: r.id,
+      name: r.name_zh,
+      nameSource: r.name_source,
+      cells: decodeCells(r.cells),
+    })),
+    total: n,
+    page,
+    pages,
+    indicator: view.indicator ?? null,
+    state: view.indicator ? (view.state ?? "not_met") : null,
+  };
+}
+
 /**
- * The dashboard for a viewer. `whole` lists every village at risk and every matrix row instead of
- * the first ones and a page (the .xlsx export).
+ * The dashboard for a viewer, or null for a township they may not see. `whole` lists every
+ * village at risk and every matrix row instead of the first ones and a page (the .xlsx export).
  */
 export async function dashboard(
   viewer: Viewer,
@@ -399,178 +645,111 @@ export async function dashboard(
   on = today(),
   whole = false,
 ): Promise<DashboardPage | null> {
-  const townshipId = scopeTownship(viewer, filters);
-  const townshipOptions = await db
-    .selectFrom("townships")
-    .select(["id", "name_zh", "code"])
-    .orderBy("code")
-    .execute();
-  const townships = townshipOptions.filter((t) =>
-    can(viewer, "read:dashboard", { townshipId: t.id }),
-  );
-  const township = townshipId ? townships.find((t) => t.id === townshipId) : null;
-  if (townshipId && !township) return null;
+  const scope = scopeOf(viewer, filters, on);
+  const townships = (
+    await db.selectFrom("townships").select(["id", "name_zh", "code"]).orderBy("code").execute()
+  ).filter((t) => can(viewer, "read:dashboard", { townshipId: t.id }));
+  const township = scope.townshipId ? townships.find((t) => t.id === scope.townshipId) : null;
+  if (scope.townshipId && !township) return null;
 
   const year = Number(on.slice(0, 4));
-  const [villages, historyRows, pending, week, exitedTotal, targetYears] = await Promise.all([
-    dashboardVillages(viewer, filters, rules, on),
-    db
-      .selectFrom("village_history as h")
-      .innerJoin("villages as v", "v.id", "h.village_id")
-      .select([
-        "h.village_id",
-        "h.day",
-        "h.exit_status",
-        "h.poor_people",
-        "h.agricultural_population",
-      ])
-      .$if(townshipId !== null, (q) => q.where("v.township_id", "=", townshipId!))
-      .orderBy("h.village_id")
-      .orderBy("h.day")
-      .execute(),
-    db
-      .selectFrom("leave_requests as l")
-      .innerJoin("teams as t", "t.id", "l.team_id")
-      .innerJoin("villages as v", "v.id", "t.village_id")
-      .select(["t.village_id", (eb) => eb.fn.countAll<number>().as("n")])
-      .where("l.status", "=", "pending")
-      .$if(townshipId !== null, (q) => q.where("v.township_id", "=", townshipId!))
-      .groupBy("t.village_id")
-      .execute(),
-    weekOverview(viewer, weekOf(on), rules),
-    db
-      .selectFrom("households as h")
-      .innerJoin("villages as v", "v.id", "h.village_id")
-      .select(["h.village_id", (eb) => eb.fn.countAll<number>().as("n")])
-      .where("h.exit_year", "is not", null)
-      .where("h.status", "not in", REMAINING_POOR)
-      .$if(townshipId !== null, (q) => q.where("v.township_id", "=", townshipId!))
-      .groupBy("h.village_id")
-      .execute(),
-    db
-      .selectFrom("exit_plans")
-      .select("target_exit_year")
-      .distinct()
-      .orderBy("target_exit_year")
-      .execute(),
-  ]);
-  const ids = new Set(villages.map((v) => v.id));
-  const inScope = (row: { village_id: string }) => ids.has(row.village_id);
+  const key: Key = township ? "village" : "township";
+  const week = weekOf(on);
+  const [villageRows, work, attendance, atRisk, trend, matrixPage, reports, targetYears, names] =
+    await Promise.all([
+      villageTotals(scope, key, year),
+      workCounts(scope, key),
+      teamAttendance(scope, key, rules),
+      villagesAtRisk(scope, year, whole ? undefined : AT_RISK_SHOWN),
+      trends(scope, year, view.trendYear),
+      matrix(scope, view, whole),
+      // This week's team reports: one row per team serving this week, with its first submission.
+      db
+        .selectFrom("teams as t")
+        .leftJoin("weekly_reports as r", (j) =>
+          j.onRef("r.team_id", "=", "t.id").on("r.week_of", "=", week),
+        )
+        .select("r.submitted_at")
+        .where("t.started_on", "<=", addDays(week, 6))
+        .where((eb) => eb.or([eb("t.ended_on", "is", null), eb("t.ended_on", ">=", week)]))
+        .where(inScope(scope, "t.village_id"))
+        .execute(),
+      db
+        .selectFrom("exit_plans")
+        .select("target_exit_year")
+        .distinct()
+        .orderBy("target_exit_year")
+        .execute(),
+      township
+        ? db
+            .selectFrom("villages")
+            .select(["id", "name_zh", "name_source"])
+            .where("township_id", "=", township.id)
+            .orderBy("code")
+            .execute()
+        : Promise.resolve([]),
+    ]);
 
-  const rowKind = township ? "village" : "township";
-  const grouped = totalsBy(villages, (v) => (township ? v.id : v.townshipId));
-  const rows: DashboardRow[] = township
-    ? villages.map((v) => ({
-        id: v.id,
-        name: v.nameZh,
-        nameSource: v.nameSource,
-        ...grouped.get(v.id)!,
-      }))
-    : townships
-        .filter((t) => grouped.has(t.id))
-        .map((t) => ({ id: t.id, name: t.name_zh, nameSource: null, ...grouped.get(t.id)! }));
+  const rowOf = (id: string, name: string, nameSource: NameSource | null): DashboardRow => ({
+    id,
+    name,
+    nameSource,
+    ...combine(
+      villageRows.get(id) ?? emptyVillageTotals(),
+      work.work.get(id),
+      attendance.byKey.get(id),
+    ),
+  });
+  const rows = township
+    ? names.filter((v) => villageRows.has(v.id)).map((v) => rowOf(v.id, v.name_zh, v.name_source))
+    : townships.filter((t) => villageRows.has(t.id)).map((t) => rowOf(t.id, t.name_zh, null));
 
-  const atRisk = villages
-    .filter((v) => v.atRisk)
-    .sort(
-      (a, b) =>
-        (a.targetExitYear ?? 0) - (b.targetExitYear ?? 0) ||
-        b.blocking.length - a.blocking.length ||
-        a.townshipCode.localeCompare(b.townshipCode) ||
-        a.code.localeCompare(b.code),
-    )
-    .slice(0, whole ? undefined : AT_RISK_SHOWN)
-    .map((v) => ({
-      id: v.id,
-      name: v.nameZh,
-      nameSource: v.nameSource,
-      townshipName: v.townshipName,
-      targetExitYear: v.targetExitYear,
-      incidence: v.agriculturalPopulation > 0 ? v.poorPeople / v.agriculturalPopulation : 0,
-      blocking: v.blocking,
-    }));
-
-  const history: HistoryPoint[] = [];
-  let firstYear = year;
-  for (const h of historyRows) {
-    if (!inScope(h)) continue;
-    history.push({
-      villageId: h.village_id,
-      day: h.day,
-      exitStatus: h.exit_status,
-      poorPeople: h.poor_people,
-      agriculturalPopulation: h.agricultural_population,
-    });
-    firstYear = Math.min(firstYear, Number(h.day.slice(0, 4)));
-  }
-  const planned = new Map<number, number>();
-  for (const v of villages) {
-    if (v.targetExitYear !== null) {
-      planned.set(v.targetExitYear, (planned.get(v.targetExitYear) ?? 0) + 1);
-    }
-  }
-  const plannedBy = (period: string) => {
-    let n = 0;
-    for (const [y, count] of planned) if (y <= Number(period)) n += count;
-    return n;
-  };
-  const monthYear =
-    view.trendYear && view.trendYear >= firstYear && view.trendYear <= year ? view.trendYear : year;
-
-  const counts = Object.fromEntries(
-    MATRIX_KINDS.map((k) => [k, { met: 0, not_met: 0, not_measured: 0 }]),
-  ) as Record<OfficialKind, Record<MatrixCell, number>>;
-  for (const v of villages) for (const k of MATRIX_KINDS) counts[k][v.cells[k]]++;
-  const matrixRows = villages.filter(
-    (v) => !view.indicator || v.cells[view.indicator] === (view.state ?? "not_met"),
-  );
-  const pageSize = whole ? Math.max(1, matrixRows.length) : MATRIX_PAGE;
-  const pages = Math.max(1, Math.ceil(matrixRows.length / pageSize));
-  const page = Math.min(view.page ?? 1, pages);
-
-  const weekTeams = week.teams.filter((t) => ids.has(t.team.villageId));
+  const dueAt = reportDueAt(week, rules);
+  const now = new Date().toISOString();
+  const statuses = reports.map((r) => reportStatus(r.submitted_at, dueAt, now));
   return {
     on,
     year,
     filters,
     township: township ? { id: township.id, name: township.name_zh } : null,
     canChooseTownship: hasCountyWide(viewer, "read:dashboard"),
-    headline: totals(villages),
-    householdsExitedTotal: exitedTotal.filter(inScope).reduce((s, r) => s + Number(r.n), 0),
-    rowKind,
+    headline: sumTotals(rows),
+    householdsExitedTotal: work.householdsExitedTotal,
+    rowKind: key,
     rows,
     atRisk,
-    years: trend(history, yearPeriods(firstYear, year), plannedBy),
-    months: trend(history, monthPeriods(monthYear, on)),
-    monthYear,
-    matrix: {
-      counts,
-      rows: matrixRows.slice((page - 1) * pageSize, page * pageSize).map((v) => ({
-        id: v.id,
-        name: v.nameZh,
-        nameSource: v.nameSource,
-        cells: v.cells,
-      })),
-      total: matrixRows.length,
-      page,
-      pages,
-      indicator: view.indicator ?? null,
-      state: view.indicator ? (view.state ?? "not_met") : null,
-    },
+    years: trend.years,
+    months: trend.months,
+    monthYear: trend.monthYear,
+    matrix: matrixPage,
     week: {
-      week: week.week,
-      teams: weekTeams.length,
-      submitted: weekTeams.filter((t) => t.submittedAt !== null).length,
-      late: weekTeams.filter((t) => t.status === "late").length,
-      missing: weekTeams.filter((t) => t.status === "missing").length,
+      week,
+      teams: statuses.length,
+      submitted: statuses.filter((s) => s === "on_time" || s === "late").length,
+      late: statuses.filter((s) => s === "late").length,
+      missing: statuses.filter((s) => s === "missing").length,
     },
-    pendingLeave: pending.filter(inScope).reduce((s, r) => s + Number(r.n), 0),
+    pendingLeave: work.pendingLeave,
     options: {
       townships: townships.map((t) => ({ id: t.id, name: t.name_zh })),
       targetYears: targetYears.map((t) => t.target_exit_year),
     },
   };
 }
+
+/** One village's record on the lists behind the figures. */
+export interface FigureVillage {
+  id: string;
+  name: string;
+  nameSource: NameSource;
+  townshipName: string;
+  exitStatus: DashboardVillageStatus;
+  incidence: number;
+  overdueMilestones: number;
+  openCases: number;
+  blocking: ReadinessItem[];
+}
+type DashboardVillageStatus = "not_exited" | "exit_ready" | "exited" | "consolidating";
 
 /** The villages behind one dashboard figure (same scope and filters as the dashboard). */
 export async function figureList(
@@ -580,31 +759,74 @@ export async function figureList(
   rules: Pick<TeamRules, "daysPerMonth">,
   on = today(),
 ) {
-  const townshipId = scopeTownship(viewer, filters);
-  const township = townshipId
+  const scope = scopeOf(viewer, filters, on);
+  const township = scope.townshipId
     ? await db
         .selectFrom("townships")
         .select(["id", "name_zh as name"])
-        .where("id", "=", townshipId)
+        .where("id", "=", scope.townshipId)
         .executeTakeFirst()
     : null;
-  if (townshipId && (!township || !can(viewer, "read:dashboard", { townshipId }))) return null;
-  const villages = (await dashboardVillages(viewer, filters, rules, on)).filter((v) =>
-    inFigure(figure, v),
-  );
-  return {
-    figure,
-    township: township ?? null,
-    villages: villages.map((v) => ({
+  if (
+    scope.townshipId &&
+    (!township || !can(viewer, "read:dashboard", { townshipId: township.id }))
+  )
+    return null;
+  const year = Number(on.slice(0, 4));
+  const [villages, work, attendance] = await Promise.all([
+    db
+      .selectFrom("villages as v")
+      .innerJoin("townships as tw", "tw.id", "v.township_id")
+      .innerJoin("village_progress as vp", "vp.village_id", "v.id")
+      .leftJoin("exit_plans as p", "p.village_id", "v.id")
+      .leftJoin("teams as t", (j) => j.onRef("t.village_id", "=", "v.id").on(activeOn("t", on)))
+      .select([
+        "v.id",
+        "v.name_zh",
+        "v.name_source",
+        "v.township_id",
+        "tw.name_zh as township_name",
+        "v.exit_status",
+        "v.poor_people",
+        "v.agricultural_population",
+        "vp.ready",
+        "vp.blocking",
+        "t.id as team_id",
+        sql<number>`case when ${atRiskWhere(year)} then 1 else 0 end`.as("at_risk"),
+      ])
+      .where(inScope(scope, "v.id"))
+      .orderBy("tw.code")
+      .orderBy("v.code")
+      .execute(),
+    workCounts(scope, "village"),
+    teamAttendance(scope, "village", rules),
+  ]);
+  const list: FigureVillage[] = [];
+  for (const v of villages) {
+    if (!can(viewer, "read:dashboard", { townshipId: v.township_id, villageId: v.id })) continue;
+    const exited = EXITED.includes(v.exit_status as (typeof EXITED)[number]);
+    const blocking = exited ? [] : (JSON.parse(v.blocking) as ReadinessItem[]);
+    const counts = work.work.get(v.id) ?? NO_WORK;
+    const record = {
+      ...counts,
+      exited,
+      readyNotExited: !exited && v.ready === 1,
+      atRisk: v.at_risk === 1,
+      poorPeople: v.poor_people,
+      teamBehind: v.team_id ? attendance.behindTeams.has(v.team_id) : null,
+    };
+    if (!inFigure(figure, record)) continue;
+    list.push({
       id: v.id,
-      name: v.nameZh,
-      nameSource: v.nameSource,
-      townshipName: v.townshipName,
-      exitStatus: v.exitStatus,
-      incidence: v.agriculturalPopulation > 0 ? v.poorPeople / v.agriculturalPopulation : 0,
-      overdueMilestones: v.overdueMilestones,
-      openCases: v.openCases,
-      blocking: v.blocking,
-    })),
-  };
+      name: v.name_zh,
+      nameSource: v.name_source,
+      townshipName: v.township_name,
+      exitStatus: v.exit_status,
+      incidence: v.agricultural_population > 0 ? v.poor_people / v.agricultural_population : 0,
+      overdueMilestones: counts.overdueMilestones,
+      openCases: counts.openCases,
+      blocking,
+    });
+  }
+  return { figure, township: township ?? null, villages: list };
 }

@@ -7,6 +7,7 @@
 import type { Kysely, Transaction } from "kysely";
 import type { DB } from "../../db/schema";
 import { today } from "~/utils/dates";
+import { historyChange, sameFigures } from "~/utils/history";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -18,21 +19,16 @@ export async function recordVillageHistory(trx: Executor, villageId: string, now
     .executeTakeFirst();
   if (!village) return;
   const day = today(new Date(now));
-  const last = await trx
-    .selectFrom("village_history")
-    .select(["day", "exit_status", "poor_households", "poor_people", "agricultural_population"])
-    .where("village_id", "=", villageId)
-    .where("day", "<", day)
-    .orderBy("day", "desc")
-    .limit(1)
-    .executeTakeFirst();
-  const unchanged =
-    last &&
-    last.exit_status === village.exit_status &&
-    last.poor_households === village.poor_households &&
-    last.poor_people === village.poor_people &&
-    last.agricultural_population === village.agricultural_population;
-  if (unchanged) {
+  const previous =
+    (await trx
+      .selectFrom("village_history")
+      .select(["exit_status", "poor_households", "poor_people", "agricultural_population"])
+      .where("village_id", "=", villageId)
+      .where("day", "<", day)
+      .orderBy("day", "desc")
+      .limit(1)
+      .executeTakeFirst()) ?? null;
+  if (previous && sameFigures(previous, village)) {
     // Back to where the day started: today's row, if any, no longer says anything.
     await trx
       .deleteFrom("village_history")
@@ -41,11 +37,10 @@ export async function recordVillageHistory(trx: Executor, villageId: string, now
       .execute();
     return;
   }
+  const row = { ...village, ...historyChange(previous, village), recorded_at: now };
   await trx
     .insertInto("village_history")
-    .values({ village_id: villageId, day, ...village, recorded_at: now })
-    .onConflict((oc) =>
-      oc.columns(["village_id", "day"]).doUpdateSet({ ...village, recorded_at: now }),
-    )
+    .values({ village_id: villageId, day, ...row })
+    .onConflict((oc) => oc.columns(["village_id", "day"]).doUpdateSet(row))
     .execute();
 }

@@ -7,6 +7,7 @@ import type { Transaction } from "kysely";
 import type { DB } from "../../db/schema";
 import { db } from "~/db.server";
 import { authorizeVillage, type Refusal, type VillageRef } from "~/models/access.server";
+import { refreshVillageProgress } from "~/models/progress.server";
 import type { Permission, Viewer } from "~/permissions";
 
 /** A refused write because someone saved first: what is stored now, by whom, when. */
@@ -79,6 +80,10 @@ export async function guardedWrite<T>(
   }
 }
 
+/**
+ * A write scoped to one village: checks the viewer may make it there, runs it in one transaction,
+ * and keeps the village's readiness record (`village_progress`) current.
+ */
 export async function villageWrite<T>(
   viewer: Viewer,
   villageId: string,
@@ -88,7 +93,10 @@ export async function villageWrite<T>(
   return guardedWrite(async (trx, now) => {
     const auth = await authorizeVillage(trx, viewer, villageId, permission);
     if (!auth.ok) return auth;
-    return change(trx, auth.village, now);
+    const result = await change(trx, auth.village, now);
+    // Whatever changed in the village, its readiness record follows in the same transaction.
+    if (result.ok) await refreshVillageProgress(trx, [villageId], now);
+    return result;
   });
 }
 

@@ -5,7 +5,7 @@
 import type { IndicatorKind } from "../../db/schema";
 import type { MessageKey } from "~/i18n";
 import { OFFICIAL_INDICATORS } from "~/utils/exit-rules";
-import type { ProgressTotals } from "~/utils/progress";
+import type { ProgressTotals, WorkCounts } from "~/utils/progress";
 
 /** The lists behind the figures (`/dashboard/villages?figure=…`). */
 export const FIGURES = [
@@ -53,15 +53,11 @@ export const PROGRESS_COLUMNS: readonly ProgressColumn[] = [
 /** Whether a village belongs to the list behind a figure. */
 export function inFigure(
   figure: Figure,
-  v: {
+  v: WorkCounts & {
     exited: boolean;
     readyNotExited: boolean;
     atRisk: boolean;
     poorPeople: number;
-    householdsExitedThisYear: number;
-    overdueMilestones: number;
-    openCases: number;
-    overdueCases: number;
     teamBehind: boolean | null;
   },
 ): boolean {

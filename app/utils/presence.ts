@@ -2,6 +2,7 @@
  * In-village days packed as a month's bit mask (bit d-1 for day d of the month): what
  * `presence_months` stores per cadre, team and month. Pure, shared by the models and the seeds.
  */
+import { bitCount } from "~/utils/bits";
 import { monthRange } from "~/utils/team-rules";
 
 export function dayBit(day: string): number {
@@ -28,14 +29,22 @@ export interface PresenceDay {
 export function presenceMasks(days: Iterable<PresenceDay>) {
   const masks = new Map<
     string,
-    { cadre_id: string; team_id: string; month: string; days: number }
+    { cadre_id: string; team_id: string; month: string; days: number; day_count: number }
   >();
   for (const d of days) {
     const month = d.day.slice(0, 7);
     const key = `${d.cadre_id}|${d.team_id}|${month}`;
     const row = masks.get(key);
     if (row) row.days |= dayBit(d.day);
-    else masks.set(key, { cadre_id: d.cadre_id, team_id: d.team_id, month, days: dayBit(d.day) });
+    else
+      masks.set(key, {
+        cadre_id: d.cadre_id,
+        team_id: d.team_id,
+        month,
+        days: dayBit(d.day),
+        day_count: 0,
+      });
   }
+  for (const row of masks.values()) row.day_count = bitCount(row.days);
   return [...masks.values()];
 }

@@ -3,6 +3,7 @@
  * leave routing, the weekly-report deadline. Dates are ISO `YYYY-MM-DD` in China time; instants
  * are ISO-8601 UTC. The county's numbers come in as `TeamRules` (configured on the server).
  */
+import { bitCount, upTo } from "~/utils/bits";
 import { addDays } from "~/utils/exit-rules";
 
 export interface TeamRules {
@@ -98,6 +99,8 @@ export interface MonthInput {
   served: { from: string; to: string | null }[];
   /** Days with evidence of presence: a check-in, or a work-log entry written in the village. */
   presentDays: readonly string[];
+  /** The same as a month's bit mask (bit d-1 for day d), as `presence_months` keeps it. */
+  presentMask?: number;
   /** Approved leave. */
   leave: readonly LeavePeriod[];
   /** Today (China time): days after it are not counted yet. */
@@ -133,41 +136,43 @@ export interface MonthAttendance {
  */
 export function monthAttendance(input: MonthInput, rules: Pick<TeamRules, "daysPerMonth">) {
   const { first, last, days } = monthRange(input.month);
-  const served = new Set<string>();
-  for (const period of input.served) {
-    const from = period.from > first ? period.from : first;
-    const to = period.to && period.to < last ? period.to : last;
-    for (const d of from <= to ? eachDay(from, to) : []) served.add(d);
-  }
-  const onLeave = new Set<string>();
+  // Days of the month as bits (bit d-1 for day d): a province's month is counted in microseconds.
+  const dayOf = (d: string) => Number(d.slice(8, 10));
+  const span = (from: string, to: string) => {
+    const a = from > first ? dayOf(from) : 1;
+    const b = to < last ? dayOf(to) : days;
+    return from > last || to < first || a > b ? 0 : upTo(b) & ~upTo(a - 1);
+  };
+  let served = 0;
+  for (const period of input.served) served |= span(period.from, period.to ?? last);
+  let onLeave = 0;
   for (const leave of input.leave) {
     const taken = leaveDaysTaken(leave);
-    if (!taken) continue;
-    for (const d of eachDay(
-      taken.from > first ? taken.from : first,
-      taken.to < last ? taken.to : last,
-    ))
-      if (served.has(d)) onLeave.add(d);
+    if (taken) onLeave |= span(taken.from, taken.to);
   }
-  const present = new Set<string>();
-  for (const d of input.presentDays) {
-    if (d >= first && d <= last && d <= input.today && served.has(d) && !onLeave.has(d))
-      present.add(d);
-  }
-  const available = served.size - onLeave.size;
-  const expected = Math.min(available, Math.ceil((rules.daysPerMonth * available) / days));
+  onLeave &= served;
+  let presentMask = input.presentMask ?? 0;
+  for (const d of input.presentDays)
+    if (d >= first && d <= last) presentMask |= 1 << (dayOf(d) - 1);
+  const counted =
+    input.today > last ? upTo(days) : input.today < first ? 0 : upTo(dayOf(input.today));
+  const past =
+    input.today > last ? upTo(days) : input.today <= first ? 0 : upTo(dayOf(input.today) - 1);
+  const available = served & ~onLeave;
+  const present = bitCount(presentMask & available & counted);
+  const availableDays = bitCount(available);
+  const expected = Math.min(availableDays, Math.ceil((rules.daysPerMonth * availableDays) / days));
   const complete = input.today > last;
-  let availablePast = 0;
-  for (const d of served) if (d < input.today && !onLeave.has(d)) availablePast++;
-  const dueSoFar = available > 0 ? Math.floor((expected * availablePast) / available) : 0;
+  const availablePast = bitCount(available & past);
+  const dueSoFar = availableDays > 0 ? Math.floor((expected * availablePast) / availableDays) : 0;
   return {
-    inVillage: present.size,
-    leaveDays: onLeave.size,
-    servedDays: served.size,
+    inVillage: present,
+    leaveDays: bitCount(onLeave),
+    servedDays: bitCount(served),
     expected,
     complete,
-    meets: complete ? present.size >= expected : null,
-    behind: complete ? present.size < expected : present.size < dueSoFar,
+    meets: complete ? present >= expected : null,
+    behind: complete ? present < expected : present < dueSoFar,
   } satisfies MonthAttendance;
 }
 

@@ -6,6 +6,7 @@
  */
 import type { Insertable } from "kysely";
 import type { DB, ExitStatus } from "../schema";
+import { historyChange, sameFigures, type VillageFigures } from "../../app/utils/history";
 
 type Village = Insertable<DB["villages"]>;
 type Household = Insertable<DB["households"]>;
@@ -50,25 +51,23 @@ export function buildVillageHistory(
         remaining: remainingAfter(year),
       });
     }
-    let last: HistoryRow | null = null;
+    let last: VillageFigures | null = null;
     const push = (day: string, status: ExitStatus, poorHouseholds: number, poorPeople: number) => {
-      if (
-        last &&
-        last.exit_status === status &&
-        last.poor_households === poorHouseholds &&
-        last.poor_people === poorPeople
-      )
-        return;
-      last = {
-        village_id: village.id!,
-        day,
+      const figures: VillageFigures = {
         exit_status: status,
         poor_households: poorHouseholds,
         poor_people: poorPeople,
         agricultural_population: village.agricultural_population,
-        recorded_at: `${day}T04:00:00.000Z`,
       };
-      rows.push(last);
+      if (last && sameFigures(last, figures)) return;
+      rows.push({
+        village_id: village.id!,
+        day,
+        ...figures,
+        ...historyChange(last, figures),
+        recorded_at: `${day}T04:00:00.000Z`,
+      });
+      last = figures;
     };
     for (const point of points) {
       push(

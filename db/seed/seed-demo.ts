@@ -12,6 +12,7 @@ import { buildPlanData } from "./demo-plans";
 import { buildTeamworkData } from "./demo-teamwork";
 import { today as chinaToday } from "../../app/utils/dates";
 import { presenceMasks } from "../../app/utils/presence";
+import { refreshVillageProgress } from "../../app/models/progress.server";
 import { buildVillageHistory } from "./demo-history";
 import {
   county,
@@ -143,6 +144,7 @@ export async function seedDemo(
       .map((l) => ({ cadre_id: l.cadre_id, team_id: l.team_id, day: l.logged_on }));
     await insert("presence_months", presenceMasks([...work.checkIns, ...logDays]));
     await insert("village_history", buildVillageHistory(data.villages, plans.households, today));
+    await refreshVillageProgress(trx, "all", new Date().toISOString());
   });
   return data;
 }

@@ -1,0 +1,164 @@
+/**
+ * Each village's exit readiness, kept in `village_progress` by every write that can change it (the
+ * village write wrapper and the roster's figures call `refreshVillageProgress` in their own
+ * transaction), so the dashboard adds up readiness in the database instead of re-deriving it for
+ * every village on every request. The rules stay in `utils/exit-rules` (`readiness`).
+ */
+import type { Kysely, Transaction } from "kysely";
+import type { DB, IndicatorComparison, IndicatorKind } from "../../db/schema";
+import { MATRIX_KINDS, type MatrixCell } from "~/utils/dashboard-columns";
+import {
+  incidence,
+  INCIDENCE_THRESHOLD,
+  isMet,
+  OFFICIAL_INDICATORS,
+  readiness,
+  type ReadinessIndicator,
+  type ReadinessItem,
+} from "~/utils/exit-rules";
+import { groupBy } from "~/utils/group";
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+/** One character per official indicator, in `MATRIX_KINDS` order. */
+export const CELL_CODE: Record<MatrixCell, string> = { met: "M", not_met: "X", not_measured: "?" };
+const CELL_OF: Record<string, MatrixCell> = { M: "met", X: "not_met", "?": "not_measured" };
+
+export function decodeCells(cells: string) {
+  return Object.fromEntries(
+    MATRIX_KINDS.map((kind, i) => [kind, CELL_OF[cells[i] ?? "?"] ?? "not_measured"]),
+  ) as Record<(typeof MATRIX_KINDS)[number], MatrixCell>;
+}
+
+interface VillageInput {
+  id: string;
+  poor_people: number;
+  poor_households: number;
+  agricultural_population: number;
+}
+
+interface IndicatorRow {
+  village_id: string;
+  kind: IndicatorKind;
+  name: string | null;
+  comparison: IndicatorComparison;
+  threshold: number | null;
+  current_value: number | null;
+}
+
+/** A village's readiness record from its figures, its official indicators and its roster. */
+export function progressOf(
+  village: VillageInput,
+  indicators: readonly IndicatorRow[],
+  hasRoster: boolean,
+): { hasRoster: boolean; ready: boolean; blocking: ReadinessItem[]; cells: string } {
+  const figures = hasRoster
+    ? {
+        poorPeople: village.poor_people,
+        poorHouseholds: village.poor_households,
+        agriculturalPopulation: village.agricultural_population,
+      }
+    : null;
+  // Official indicators as the plan page shows them: one never recorded is "not measured".
+  const official: ReadinessIndicator[] = OFFICIAL_INDICATORS.filter((d) => !d.computed).map((d) => {
+    const row = indicators.find((i) => i.kind === d.kind);
+    return row
+      ? {
+          kind: row.kind,
+          name: row.name,
+          comparison: row.comparison,
+          threshold: row.threshold,
+          currentValue: row.current_value,
+        }
+      : {
+          kind: d.kind,
+          name: null,
+          comparison: d.comparison,
+          threshold: d.threshold,
+          currentValue: null,
+        };
+  });
+  const blocking = readiness(figures, official, [], "").filter((item) => item.blocking);
+  const rate = figures ? incidence(figures) : null;
+  const cells = MATRIX_KINDS.map((kind) => {
+    if (kind === "poverty_incidence") {
+      return CELL_CODE[
+        rate === null ? "not_measured" : rate < INCIDENCE_THRESHOLD ? "met" : "not_met"
+      ];
+    }
+    const indicator = official.find((i) => i.kind === kind)!;
+    const met = isMet(indicator.comparison, indicator.threshold, indicator.currentValue);
+    return CELL_CODE[met === null ? "not_measured" : met ? "met" : "not_met"];
+  }).join("");
+  return { hasRoster, ready: blocking.length === 0, blocking, cells };
+}
+
+/** Rewrites the readiness records of some villages (or all, for seeds and start-up). */
+export async function refreshVillageProgress(
+  trx: Executor,
+  villageIds: readonly string[] | "all",
+  now: string,
+) {
+  const ids = villageIds === "all" ? null : [...villageIds];
+  if (ids?.length === 0) return;
+  const [villages, indicators, rosters] = await Promise.all([
+    trx
+      .selectFrom("villages")
+      .select(["id", "poor_people", "poor_households", "agricultural_population"])
+      .$if(ids !== null, (q) => q.where("id", "in", ids!))
+      .execute(),
+    trx
+      .selectFrom("plan_indicators")
+      .select(["village_id", "kind", "name", "comparison", "threshold", "current_value"])
+      .where("kind", "!=", "custom")
+      .$if(ids !== null, (q) => q.where("village_id", "in", ids!))
+      .execute(),
+    trx
+      .selectFrom("villages as v")
+      .select("v.id")
+      .where(({ exists, selectFrom }) =>
+        exists(selectFrom("households as h").select("h.id").whereRef("h.village_id", "=", "v.id")),
+      )
+      .$if(ids !== null, (q) => q.where("v.id", "in", ids!))
+      .execute(),
+  ]);
+  const byVillage = groupBy(indicators, (i) => i.village_id);
+  const withRoster = new Set(rosters.map((r) => r.id));
+  const rows = villages.map((v) => {
+    const p = progressOf(v, byVillage.get(v.id) ?? [], withRoster.has(v.id));
+    return {
+      village_id: v.id,
+      has_roster: p.hasRoster ? 1 : 0,
+      ready: p.ready ? 1 : 0,
+      blocking: JSON.stringify(p.blocking),
+      cells: p.cells,
+      updated_at: now,
+    };
+  });
+  for (let i = 0; i < rows.length; i += 500) {
+    await trx
+      .insertInto("village_progress")
+      .values(rows.slice(i, i + 500))
+      .onConflict((oc) =>
+        oc.column("village_id").doUpdateSet((eb) => ({
+          has_roster: eb.ref("excluded.has_roster"),
+          ready: eb.ref("excluded.ready"),
+          blocking: eb.ref("excluded.blocking"),
+          cells: eb.ref("excluded.cells"),
+          updated_at: eb.ref("excluded.updated_at"),
+        })),
+      )
+      .execute();
+  }
+}
+
+/** Whether every village has its readiness record (start-up fills them in once if not). */
+export async function progressComplete(executor: Executor): Promise<boolean> {
+  const row = await executor
+    .selectFrom("villages as v")
+    .leftJoin("village_progress as p", "p.village_id", "v.id")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("p.village_id", "is", null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n) === 0;
+}
