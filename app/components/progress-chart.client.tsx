@@ -63,6 +63,7 @@ export default function ProgressChart({ spec }: { spec: ChartSpec }) {
               {
                 scale: "r",
                 side: 1 as const,
+                size: 58,
                 grid: { show: false },
                 values: (_u: uPlot, splits: number[]) =>
                   splits.map((v) => (spec.formatRight ? spec.formatRight(v) : String(v))),

@@ -531,8 +531,12 @@ async function trends(scope: Scope, year: number, askedYear: number | undefined)
     }));
   const yearChanges = changes(byYear);
   const firstYear = Math.min(year, ...yearChanges.map((c) => Number(c.period)));
-  const lastChange = Math.max(firstYear, ...yearChanges.map((c) => Number(c.period)));
-  // By month: the year asked for, else this year, or the last year anything changed if nothing has yet.
+  const lastChange = Math.max(
+    firstYear,
+    ...yearChanges.filter((c) => c.exited || c.poorPeople).map((c) => Number(c.period)),
+  );
+  // By month: the year asked for, else this year, or the last year exits or poor figures changed
+  // if they have not changed yet this year.
   const monthYear =
     askedYear && askedYear >= firstYear && askedYear <= year
       ? askedYear

@@ -1,8 +1,8 @@
 /**
  * The demo's history of village exit figures (`village_history`), derived from the demo roster:
- * a baseline at the start of the programme, then each year's household exits and village exits as
- * they stood at the end of November (when exits were announced), then today's figures where they
- * differ. Real databases record a row on every change instead (app/models/village-history.server.ts).
+ * a baseline at the start of the programme, then each year's household exits (in a month of the
+ * village's own) and the village's exit (announced at the end of November), then today's figures
+ * where they differ. Real databases record a row on every change instead (app/models/village-history.server.ts).
  */
 import type { Insertable } from "kysely";
 import type { DB, ExitStatus } from "../schema";
@@ -26,7 +26,7 @@ export function buildVillageHistory(
     byVillage.set(h.village_id, list);
   }
   const rows: HistoryRow[] = [];
-  for (const village of villages) {
+  for (const [index, village] of villages.entries()) {
     const roster = byVillage.get(village.id!) ?? [];
     const remainingAfter = (year: number) =>
       roster.filter(
@@ -41,10 +41,15 @@ export function buildVillageHistory(
         ? "consolidating"
         : "exited";
     };
+    // Each year: the households' exits as the village worked through them (its own month, spread
+    // from May to October across villages), then the village's own exit, announced in November.
+    const month = String(5 + (index % 6)).padStart(2, "0");
     const points: { day: string; status: ExitStatus; remaining: Household[] }[] = [
       { day: "2016-01-01", status: "not_exited", remaining: remainingAfter(2015) },
     ];
     for (let year = 2016; year <= 2020; year++) {
+      const before = points.at(-1)!.status;
+      points.push({ day: `${year}-${month}-20`, status: before, remaining: remainingAfter(year) });
       points.push({
         day: `${year}-11-30`,
         status: statusIn(year),

@@ -1,0 +1,163 @@
+import ExcelJS from "exceljs";
+import {
+  expect,
+  expectAccessible,
+  signedInAs,
+  storageStateFor,
+  test,
+  waitForHydration,
+} from "./fixtures";
+
+test.describe("county", () => {
+  test.use(signedInAs("county"));
+
+  test("lands on the dashboard, sees 14 townships, drills into 大青沟镇 then 魏家村 @phone", async ({
+    page,
+  }) => {
+    await page.goto("/");
+    await expect(page).toHaveURL(/\/dashboard$/);
+    await expect(
+      page.getByRole("heading", { level: 1, name: "全县脱贫出列进度看板" }),
+    ).toBeVisible();
+    await waitForHydration(page);
+    const byTownship = page.getByRole("region", { name: "各乡镇进度" });
+    await expect(byTownship.locator("table.data-table > tbody > tr")).toHaveCount(14);
+    // The total row adds up the 89 villages; the headline says the same.
+    await expect(byTownship.locator("tfoot td").first()).toHaveText("89");
+    await expect(page.locator(".headline")).toContainText("/ 89");
+    await expectAccessible(page);
+
+    await byTownship.getByRole("link", { name: "大青沟镇", exact: true }).click();
+    await expect(page).toHaveURL(/\/dashboard\?township=/);
+    await expect(
+      page.getByRole("heading", { level: 1, name: "大青沟镇脱贫出列进度看板" }),
+    ).toBeVisible();
+    const byVillage = page.getByRole("region", { name: "各村进度" });
+    await expect(byVillage.locator("table.data-table > tbody > tr")).toHaveCount(7);
+    await byVillage.getByRole("link", { name: "魏家村", exact: true }).click();
+    await expect(page).toHaveURL(/\/villages\/[^/]+$/);
+    await expect(page.getByRole("heading", { level: 1, name: /魏家村/ })).toBeVisible();
+  });
+
+  test("every figure links to the villages behind it", async ({ page }) => {
+    await page.goto("/dashboard");
+    const exited = page.locator(".headline").getByRole("link").first();
+    const [count] = ((await exited.innerText()).match(/\d+/) ?? ["-1"]).map(Number);
+    await exited.click();
+    await expect(page.getByRole("heading", { level: 1, name: "已出列的村" })).toBeVisible();
+    await expect(
+      page.getByRole("region", { name: "已出列的村" }).locator("table.data-table > tbody > tr"),
+    ).toHaveCount(count!);
+    // At risk: the table on the dashboard shows the first ones; the list has them all.
+    await page.goto("/dashboard/villages?figure=at_risk");
+    const atRisk = await page
+      .getByRole("region", { name: "有出列风险的村" })
+      .locator("table.data-table > tbody > tr")
+      .count();
+    await page.goto("/dashboard");
+    await expect(
+      page.getByRole("region", { name: "各乡镇进度" }).locator("tfoot td").nth(3),
+    ).toHaveText(String(atRisk));
+  });
+
+  test("filters live in the URL and narrow every table", async ({ page }) => {
+    await page.goto("/dashboard");
+    await waitForHydration(page);
+    await page.getByLabel("计划出列年份").selectOption("2018");
+    await page.getByRole("button", { name: "应用筛选" }).first().click();
+    await expect(page).toHaveURL(/target=2018/);
+    const total = Number(
+      await page
+        .getByRole("region", { name: "各乡镇进度" })
+        .locator("tfoot td")
+        .first()
+        .innerText(),
+    );
+    expect(total).toBeGreaterThan(0);
+    expect(total).toBeLessThan(89);
+    // The matrix lists the same villages (one page holds them all here).
+    await expect(page.getByText(`共 ${total} 个村`)).toBeVisible();
+  });
+
+  test("exports the dashboard's tables with the rows shown", async ({ page }) => {
+    await page.goto("/dashboard");
+    const byTownship = page.getByRole("region", { name: "各乡镇进度" });
+    const names = (await byTownship.locator("tbody th").allInnerTexts()).map((s) => s.trim());
+    const villages = (await byTownship.locator("tbody tr td:nth-of-type(1)").allInnerTexts()).map(
+      (s) => Number(s.trim()),
+    );
+    const atRisk = Number(await byTownship.locator("tfoot td").nth(3).innerText());
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "导出 Excel" }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^工作看板-全县-\d{4}-\d{2}-\d{2}\.xlsx$/);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(await download.path());
+    expect(book.worksheets.map((w) => w.name)).toEqual([
+      "各乡镇进度",
+      "有风险的村",
+      "按年",
+      "按月",
+      "出列指标矩阵",
+    ]);
+    const sheet = book.worksheets[0]!;
+    expect(sheet.rowCount).toBe(1 + 14 + 1);
+    const column = (n: number) =>
+      Array.from({ length: 14 }, (_, i) => sheet.getRow(i + 2).getCell(n).value);
+    expect(column(1)).toEqual(names);
+    expect(column(2)).toEqual(villages);
+    expect(book.worksheets[1]!.rowCount).toBe(1 + atRisk);
+    expect(book.worksheets[4]!.rowCount).toBe(1 + 89);
+  });
+
+  test("reads without JavaScript: the tables carry every figure", async ({ browser }) => {
+    const context = await browser.newContext({
+      storageState: storageStateFor("county"),
+      javaScriptEnabled: false,
+      locale: "zh-CN",
+    });
+    const page = await context.newPage();
+    await page.goto("/dashboard");
+    await expect(
+      page.getByRole("region", { name: "各乡镇进度" }).locator("table.data-table > tbody > tr"),
+    ).toHaveCount(14);
+    await expect(page.locator(".chart canvas")).toHaveCount(0);
+    await expect(
+      page.getByRole("region", { name: "按年" }).locator("table.data-table > tbody > tr").first(),
+    ).toBeVisible();
+    await context.close();
+  });
+});
+
+test.describe("daqinggou", () => {
+  test.use(signedInAs("daqinggou"));
+
+  test("sees only 大青沟镇, whatever the URL asks for @phone", async ({ page }) => {
+    test.slow();
+    await page.goto("/");
+    await expect(page).toHaveURL(/\/dashboard$/);
+    const heading = page.getByRole("heading", { level: 1, name: "大青沟镇脱贫出列进度看板" });
+    await expect(heading).toBeVisible();
+    await expect(page.getByLabel("乡镇", { exact: true })).toHaveCount(0);
+    await expect(
+      page.getByRole("region", { name: "各村进度" }).locator("table.data-table > tbody > tr"),
+    ).toHaveCount(7);
+    await expect(page.getByRole("region", { name: "各乡镇进度" })).toHaveCount(0);
+    await page.goto("/dashboard?township=someone-else");
+    await expect(heading).toBeVisible();
+    await waitForHydration(page);
+    await expectAccessible(page);
+  });
+});
+
+test.describe("a team member", () => {
+  test.use(signedInAs("weijia"));
+
+  test("has no dashboard", async ({ page }) => {
+    const response = await page.goto("/dashboard");
+    expect(response?.status()).toBe(404);
+    const xlsx = await page.request.get("/dashboard.xlsx");
+    expect(xlsx.status()).toBe(404);
+  });
+});
