@@ -220,6 +220,32 @@ row(
   boardLoad <= 130 * KiB,
 );
 
+// First-load JS of the dashboard, and the lazy chart chunk (uPlot).
+const dashboardFiles = new Set<string>([manifest.entry.module, ...(manifest.entry.imports ?? [])]);
+for (const id of ["root", "routes/_app", "routes/_app.dashboard._index"]) {
+  const route = manifest.routes[id]!;
+  dashboardFiles.add(route.module);
+  for (const f of route.imports ?? []) dashboardFiles.add(f);
+}
+const chartChunks = fs
+  .readdirSync("public/build/_shared")
+  .map((f) => `/build/_shared/${f}`)
+  .filter(
+    (f) =>
+      f.endsWith(".js") &&
+      !dashboardFiles.has(f) &&
+      fs.readFileSync(path.join("public", f), "utf8").includes("u-over"),
+  );
+console.log("\nDashboard JavaScript (gzip):");
+row(
+  "first load (entry, root, layout, dashboard)",
+  `${([...dashboardFiles].reduce((sum, f) => sum + gz(f), 0) / KiB).toFixed(1)} KiB`,
+);
+row(
+  "lazy chart chunk (uPlot)",
+  `${(chartChunks.reduce((s, f) => s + gz(f), 0) / KiB).toFixed(1)} KiB`,
+);
+
 if (failures.length) {
   console.log(`\n${failures.length} target(s) missed: ${failures.join("; ")}`);
   process.exit(1);
