@@ -561,7 +561,7 @@ function Matrix({ data }: { data: DashboardPage }) {
       page: String(page),
     })}#matrix`;
   return (
-    <section className="stack">
+    <section className="stack matrix">
       <h2 id="matrix">{t("dashboard.matrix")}</h2>
       <p className="small muted">{t("dashboard.matrixLegend")}</p>
       <Form method="get" className="filters no-print" aria-label={t("dashboard.matrixFilter")}>
