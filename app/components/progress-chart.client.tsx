@@ -20,7 +20,8 @@ export interface ChartSeries {
 export interface ChartSpec {
   labels: string[];
   series: ChartSeries[];
-  /** Format of the right axis values (a ratio as a percentage). */
+  /** Format of the axis values (a ratio as a percentage); counts otherwise. */
+  formatLeft?: (value: number) => string;
   formatRight?: (value: number) => string;
   height?: number;
 }
@@ -43,7 +44,9 @@ export default function ProgressChart({ spec }: { spec: ChartSpec }) {
       cursor: { show: false },
       scales: {
         x: { time: false, range: () => [-0.5, n - 0.5] },
-        y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] },
+        y: {
+          range: (_u, _min, max) => [0, Math.max(spec.formatLeft ? 0.01 : 1, max) * 1.1],
+        },
         ...(hasRight ? { r: { range: (_u, _min, max) => [0, Math.max(0.01, max) * 1.15] } } : {}),
       },
       axes: [
@@ -56,7 +59,11 @@ export default function ProgressChart({ spec }: { spec: ChartSpec }) {
         },
         {
           scale: "y",
-          values: (_u, splits) => splits.map((v) => (Number.isInteger(v) ? String(v) : "")),
+          size: spec.formatLeft ? 58 : 50,
+          values: (_u, splits) =>
+            splits.map((v) =>
+              spec.formatLeft ? spec.formatLeft(v) : Number.isInteger(v) ? String(v) : "",
+            ),
         },
         ...(hasRight
           ? [

@@ -1123,4 +1123,6 @@ export const en: Catalogue = {
   "dashboard.figure.open_cases": "Villages with open cases",
   "dashboard.figure.overdue_cases": "Villages with overdue cases",
   "dashboard.figure.teams_behind": "Villages whose team is behind the in-village rule",
+  "dashboard.chart.threshold": "Exit threshold {threshold}%",
+  "dashboard.chart.incidence": "Incidence by village (figures in the table below)",
 };

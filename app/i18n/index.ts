@@ -132,3 +132,8 @@ export function formatYuan(locale: Locale, value: number): string {
 export function formatList(locale: Locale, items: readonly string[]): string {
   return new Intl.ListFormat(locale, { type: "conjunction", style: "long" }).format(items);
 }
+
+/** "甲；乙" / "a; b": clauses that each say something whole (what blocks an exit). */
+export function formatClauses(locale: Locale, items: readonly string[]): string {
+  return items.join(locale === "zh-CN" ? "；" : "; ");
+}

@@ -1096,6 +1096,8 @@ export const zhCN = {
   "dashboard.figure.open_cases": "有未办结个案的村",
   "dashboard.figure.overdue_cases": "有逾期个案的村",
   "dashboard.figure.teams_behind": "工作队在村天数落后的村",
+  "dashboard.chart.threshold": "出列标准 {threshold}%",
+  "dashboard.chart.incidence": "各村贫困发生率图（数据见下表）",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

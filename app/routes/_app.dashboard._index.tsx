@@ -10,6 +10,7 @@ import { FilterSelect } from "~/components/filter-select";
 import type { ChartSpec } from "~/components/progress-chart.client";
 import { TableRegion } from "~/components/table-region";
 import {
+  formatClauses,
   formatDate,
   formatNumber,
   formatPercent,
@@ -32,7 +33,7 @@ import {
   type Figure,
   type MatrixCell,
 } from "~/utils/dashboard-columns";
-import { readinessMessage } from "~/utils/exit-rules";
+import { INCIDENCE_THRESHOLD, readinessMessage } from "~/utils/exit-rules";
 import { pageTitle } from "~/utils/meta";
 import type { ProgressTotals, TrendPoint } from "~/utils/progress";
 import { teamRules } from "~/utils/team-rules.server";
@@ -219,7 +220,14 @@ export default function Dashboard() {
         <p className="small muted no-print">
           {data.rowKind === "township" ? t("dashboard.drillHint") : t("dashboard.villageHint")}
         </p>
-        <ChartBox spec={useProgressSpec(t, data)} label={t("dashboard.chart.progress")} />
+        <ChartBox
+          spec={useProgressSpec(t, locale, data)}
+          label={
+            data.rowKind === "township"
+              ? t("dashboard.chart.progress")
+              : t("dashboard.chart.incidence")
+          }
+        />
         <ProgressTable data={data} listHref={listHref} />
       </section>
 
@@ -251,9 +259,10 @@ export default function Dashboard() {
                     <td>{v.townshipName}</td>
                     <td className="num">{v.targetExitYear ?? "—"}</td>
                     <td className="small blocking">
-                      {v.blocking
-                        .map((item) => translateMessage(t, readinessMessage(item)))
-                        .join("；")}
+                      {formatClauses(
+                        locale,
+                        v.blocking.map((item) => translateMessage(t, readinessMessage(item))),
+                      )}
                     </td>
                   </tr>
                 ))}
@@ -313,10 +322,33 @@ function ChartBox({ spec, label }: { spec: ChartSpec; label: string }) {
   );
 }
 
-function useProgressSpec(t: Translate, data: DashboardPage): ChartSpec {
-  return useMemo(
-    () => ({
-      labels: data.rows.map((r) => r.name),
+function useProgressSpec(t: Translate, locale: Locale, data: DashboardPage): ChartSpec {
+  return useMemo(() => {
+    const labels = data.rows.map((r) => r.name);
+    if (data.rowKind === "village") {
+      // One village a bar: its incidence against the 2% exit threshold.
+      return {
+        labels,
+        formatLeft: (v) => formatPercent(locale, v),
+        series: [
+          {
+            label: t("dashboard.col.incidence"),
+            values: data.rows.map((r) => r.incidence),
+            color: COLORS.incidence,
+            kind: "bar",
+          },
+          {
+            label: t("dashboard.chart.threshold", { threshold: INCIDENCE_THRESHOLD * 100 }),
+            values: data.rows.map(() => INCIDENCE_THRESHOLD),
+            color: COLORS.planned,
+            kind: "line",
+            dash: true,
+          },
+        ],
+      };
+    }
+    return {
+      labels,
       series: [
         {
           label: t("dashboard.col.villages"),
@@ -337,9 +369,8 @@ function useProgressSpec(t: Translate, data: DashboardPage): ChartSpec {
           kind: "bar",
         },
       ],
-    }),
-    [t, data.rows],
-  );
+    };
+  }, [t, locale, data.rows, data.rowKind]);
 }
 
 function cell(locale: Locale, row: ProgressTotals, key: keyof ProgressTotals, percent?: boolean) {
@@ -390,6 +421,8 @@ function ProgressTable({
               <td key={c.key} className="num">
                 {data.rowKind === "township" && row[c.key] !== 0 && !c.percent ? (
                   <Link to={listHref(c.figure, row.id)}>{cell(locale, row, c.key)}</Link>
+                ) : data.rowKind === "village" && row[c.key] !== 0 && c.villageTab ? (
+                  <Link to={`/villages/${row.id}/${c.villageTab}`}>{cell(locale, row, c.key)}</Link>
                 ) : (
                   cell(locale, row, c.key, c.percent)
                 )}

@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
 import { DemoBadge, ExitStatusBadge } from "~/components/badges";
 import { TableRegion } from "~/components/table-region";
-import { formatPercent, translateMessage, useLocale, useT } from "~/i18n";
+import { formatClauses, formatPercent, translateMessage, useLocale, useT } from "~/i18n";
 import { dashboardFilters, figureList } from "~/models/dashboard.server";
 import { hasAnywhere } from "~/permissions";
 import { isFigure } from "~/utils/dashboard-columns";
@@ -82,9 +82,12 @@ export default function FigureList() {
               <td className="num">
                 {v.openCases ? <Link to={`/villages/${v.id}/cases`}>{v.openCases}</Link> : 0}
               </td>
-              <td className="small">
+              <td className="small blocking">
                 {v.blocking.length
-                  ? v.blocking.map((item) => translateMessage(t, readinessMessage(item))).join("；")
+                  ? formatClauses(
+                      locale,
+                      v.blocking.map((item) => translateMessage(t, readinessMessage(item))),
+                    )
                   : "—"}
               </td>
             </tr>

@@ -9,7 +9,7 @@ import { readinessMessage } from "~/utils/exit-rules";
 import type { ProgressTotals, TrendPoint } from "~/utils/progress";
 import { writeWorkbook, xlsxResponse } from "~/utils/spreadsheet.server";
 import { teamRules } from "~/utils/team-rules.server";
-import { translateMessage } from "~/i18n";
+import { formatClauses, translateMessage } from "~/i18n";
 
 /** A ratio as a percentage with one decimal (a number, so Excel can add it up). */
 const percent = (ratio: number | null) => (ratio === null ? null : Math.round(ratio * 1000) / 10);
@@ -31,7 +31,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     true,
   );
   if (!data) notFound();
-  const t = serverTranslator(await resolveLocale(request));
+  const locale = await resolveLocale(request);
+  const t = serverTranslator(locale);
   const figures = (row: ProgressTotals) =>
     PROGRESS_COLUMNS.map((c) => (c.percent ? percent(row[c.key]) : row[c.key]));
   const trendRows = (points: TrendPoint[], planned: boolean) =>
@@ -77,7 +78,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
           v.townshipName,
           v.targetExitYear,
           percent(v.incidence),
-          v.blocking.map((item) => translateMessage(t, readinessMessage(item))).join("；"),
+          formatClauses(
+            locale,
+            v.blocking.map((item) => translateMessage(t, readinessMessage(item))),
+          ),
         ]),
       },
       {

@@ -30,6 +30,8 @@ export interface ProgressColumn {
   key: keyof ProgressTotals;
   header: MessageKey;
   figure: Figure;
+  /** Where a village's figure leads once drilled in: the village page's tab that lists it. */
+  villageTab?: "plan" | "households" | "cases";
   /** A ratio shown as a percentage. */
   percent?: true;
 }
@@ -37,16 +39,27 @@ export interface ProgressColumn {
 export const PROGRESS_COLUMNS: readonly ProgressColumn[] = [
   { key: "villages", header: "dashboard.col.villages", figure: "all" },
   { key: "exited", header: "dashboard.col.exited", figure: "exited" },
-  { key: "readyNotExited", header: "dashboard.col.ready", figure: "ready" },
-  { key: "atRisk", header: "dashboard.col.atRisk", figure: "at_risk" },
+  { key: "readyNotExited", header: "dashboard.col.ready", figure: "ready", villageTab: "plan" },
+  { key: "atRisk", header: "dashboard.col.atRisk", figure: "at_risk", villageTab: "plan" },
   { key: "incidence", header: "dashboard.col.incidence", figure: "poor", percent: true },
-  { key: "poorPeople", header: "dashboard.col.poorPeople", figure: "poor" },
+  {
+    key: "poorPeople",
+    header: "dashboard.col.poorPeople",
+    figure: "poor",
+    villageTab: "households",
+  },
   {
     key: "overdueMilestones",
     header: "dashboard.col.overdueMilestones",
     figure: "overdue_milestones",
+    villageTab: "plan",
   },
-  { key: "openCases", header: "dashboard.col.openCases", figure: "open_cases" },
+  {
+    key: "openCases",
+    header: "dashboard.col.openCases",
+    figure: "open_cases",
+    villageTab: "cases",
+  },
   { key: "teamsBehind", header: "dashboard.col.teamsBehind", figure: "teams_behind" },
 ];
 
