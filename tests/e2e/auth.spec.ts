@@ -13,11 +13,16 @@ const roles: [DemoUser, RegExp][] = [
 for (const [username, role] of roles) {
   test(`${username} signs in and out @phone`, async ({ page }) => {
     await signIn(page, username);
-    // Team members open on their own work page (check-in, month, notices); everyone else on the map.
+    // Team members open on their own work page (check-in, month, notices); the county roles and
+    // township leaders on the dashboard, a leader's for their own township.
     if (username === "weijia" || username === "xianaling") {
       await expect(page.getByRole("heading", { level: 1, name: "我的驻村" })).toBeVisible();
     } else {
-      await expect(page.getByRole("heading", { level: 1, name: "村庄地图" })).toBeVisible();
+      const scope =
+        username === "daqinggou" ? "大青沟镇" : username === "xiaosuangou" ? "小蒜沟镇" : "全县";
+      await expect(
+        page.getByRole("heading", { level: 1, name: `${scope}脱贫出列进度看板` }),
+      ).toBeVisible();
     }
     await page.locator(".user-menu summary").click();
     await expect(page.getByText(role)).toBeVisible();
@@ -68,7 +73,9 @@ test.describe("without JavaScript", () => {
     await expect(page.getByLabel("用户名")).toHaveValue("viewer");
     await page.getByLabel("密码").fill("zhucun-demo");
     await page.getByRole("button", { name: "登录", exact: true }).click();
-    await expect(page.getByRole("heading", { level: 1, name: "村庄地图" })).toBeVisible();
+    await expect(
+      page.getByRole("heading", { level: 1, name: "全县脱贫出列进度看板" }),
+    ).toBeVisible();
   });
 });
 
