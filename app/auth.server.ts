@@ -14,14 +14,24 @@ export async function getOptionalViewer(request: Request) {
   return userId ? getViewer(userId) : null;
 }
 
-/** The signed-in viewer, or a redirect to /login that comes back here afterwards. */
+/** Where a person signed in with a one-time password must go first. */
+export const CHANGE_PASSWORD_PATH = "/account/password";
+
+/**
+ * The signed-in viewer, or a redirect to /login that comes back here afterwards. Someone signed in
+ * with a one-time password is sent to replace it first, from every page.
+ */
 export async function requireViewer(request: Request) {
   const viewer = await getOptionalViewer(request);
+  const url = new URL(request.url);
+  const back = url.pathname + url.search;
   if (!viewer) {
-    const url = new URL(request.url);
-    const back = url.pathname + url.search;
     const query = back === "/" ? "" : `?${new URLSearchParams({ redirectTo: back })}`;
     throw redirect(`/login${query}`);
+  }
+  if (viewer.mustChangePassword && url.pathname !== CHANGE_PASSWORD_PATH) {
+    const query = back === "/" ? "" : `?${new URLSearchParams({ redirectTo: back })}`;
+    throw redirect(`${CHANGE_PASSWORD_PATH}${query}`);
   }
   return viewer;
 }

@@ -124,6 +124,8 @@ export interface Viewer {
   teamIds: readonly string[];
   /** The cadre behind a team member's account: the person who checks in, logs and takes leave. */
   cadreId: string | null;
+  /** Signed in with a one-time password that must be replaced before anything else. */
+  mustChangePassword?: boolean;
 }
 
 /** What a check is about: a village (with its township), or a township alone. */

@@ -173,6 +173,8 @@ export interface UserTable {
   cadre_id: string | null;
   locale: Locale | null;
   deactivated_at: string | null;
+  /** 1 for an account made with a one-time password: its first sign-in must replace it. */
+  must_change_password: ColumnType<number, number | undefined, number>;
   created_at: CreatedAt;
 }
 

@@ -27,7 +27,15 @@ export async function verifyLogin(
 export async function getViewer(userId: string): Promise<Viewer | null> {
   const user = await db
     .selectFrom("users")
-    .select(["id", "username", "display_name", "role", "township_id", "cadre_id"])
+    .select([
+      "id",
+      "username",
+      "display_name",
+      "role",
+      "township_id",
+      "cadre_id",
+      "must_change_password",
+    ])
     .where("id", "=", userId)
     .where("deactivated_at", "is", null)
     .executeTakeFirst();
@@ -57,6 +65,7 @@ export async function getViewer(userId: string): Promise<Viewer | null> {
     villageIds,
     teamIds,
     cadreId: user.role === "team_member" ? user.cadre_id : null,
+    mustChangePassword: user.must_change_password === 1,
   };
 }
 

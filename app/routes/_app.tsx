@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, NavLink, Outlet, useLocation, useRouteLoaderData } from "@remix-run/react";
 import { requireViewer } from "~/auth.server";
-import { hasAnywhere } from "~/permissions";
+import { hasAnywhere, hasCountyWide } from "~/permissions";
 import { pendingForViewer } from "~/models/leave.server";
 import { unreadCount } from "~/models/notice.server";
 import { ErrorPage } from "~/components/error-page";
@@ -18,6 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     cadre: viewer.cadreId !== null,
     dashboard: hasAnywhere(viewer, "read:dashboard"),
+    accounts: hasCountyWide(viewer, "manage:account"),
     unread,
     pendingLeave,
   };
@@ -98,6 +99,15 @@ function Header() {
                 {t("nav.signedInAs", { name: viewer.username })}
                 <br />
                 <span className="muted">{t(`role.${viewer.role}`)}</span>
+              </p>
+              <p>
+                <Link to="/account/password">{t("account.password.title")}</Link>
+                {nav?.accounts ? (
+                  <>
+                    <br />
+                    <Link to="/admin/accounts">{t("account.admin.title")}</Link>
+                  </>
+                ) : null}
               </p>
               <Form method="post" action="/logout">
                 <button type="submit" className="button">

@@ -10,6 +10,7 @@ import * as m20261126120000 from "./20261126120000_plans";
 import * as m20261126130000 from "./20261126130000_boards";
 import * as m20261126140000 from "./20261126140000_teamwork";
 import * as m20261126150000 from "./20261126150000_dashboard";
+import * as m20261126160000 from "./20261126160000_accounts";
 
 export const migrations: Record<string, Migration> = {
   "20261126090000_foundation": m20261126090000,
@@ -18,6 +19,7 @@ export const migrations: Record<string, Migration> = {
   "20261126130000_boards": m20261126130000,
   "20261126140000_teamwork": m20261126140000,
   "20261126150000_dashboard": m20261126150000,
+  "20261126160000_accounts": m20261126160000,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -352,6 +352,7 @@ const COLUMNS: { [T in keyof DB]: Record<keyof DB[T], true> } = {
     cadre_id: true,
     locale: true,
     deactivated_at: true,
+    must_change_password: true,
     created_at: true,
   },
 };

@@ -1,0 +1,227 @@
+import {
+  data,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { notFound, requireViewer } from "~/auth.server";
+import { DemoBadge } from "~/components/badges";
+import { FieldErrors } from "~/components/field-errors";
+import { FilterSelect } from "~/components/filter-select";
+import { TableRegion } from "~/components/table-region";
+import { messageWithParams, translateMessage, useT } from "~/i18n";
+import { accountCandidates, createCadreAccounts, type Credential } from "~/models/account.server";
+import { listTeams } from "~/models/team-roster.server";
+import { hasCountyWide } from "~/permissions";
+import { pageTitle } from "~/utils/meta";
+
+export const meta: MetaFunction = (args) => pageTitle(args, "account.admin.title");
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request);
+  if (!hasCountyWide(viewer, "manage:account")) notFound();
+  const teamId = new URL(request.url).searchParams.get("team") ?? "";
+  const teams = await listTeams(viewer);
+  const team = teams.find((t) => t.id === teamId) ?? null;
+  return {
+    teams: teams.map((t) => ({
+      id: t.id,
+      label: `${t.township.name} · ${t.village.name}`,
+    })),
+    team: team
+      ? { id: team.id, village: team.village.name, source: team.village.nameSource }
+      : null,
+    candidates: team ? ((await accountCandidates(viewer, team.id)) ?? []) : [],
+  };
+}
+
+type Reply =
+  | { ok: true; credentials: Credential[] }
+  | { ok: false; field: string; message: string; picked: string[]; typed: Record<string, string> };
+
+export async function action({ request }: ActionFunctionArgs) {
+  const viewer = await requireViewer(request);
+  if (!hasCountyWide(viewer, "manage:account")) notFound();
+  const form = await request.formData();
+  const teamId = String(form.get("teamId") ?? "");
+  const picked = form.getAll("pick").map(String);
+  const typed = Object.fromEntries(
+    [...form.entries()]
+      .filter(([k]) => k.startsWith("username-"))
+      .map(([k, v]) => [k.slice("username-".length), String(v)]),
+  );
+  const result = await createCadreAccounts(
+    viewer,
+    teamId,
+    picked.map((cadreId) => ({ cadreId, username: typed[cadreId] ?? "" })),
+  );
+  if (result.ok) return data<Reply>({ ok: true, credentials: result.value });
+  if (result.reason === "not-found") notFound();
+  const [field, message] =
+    result.reason === "invalid"
+      ? [result.field, messageWithParams(result.message, result.params)]
+      : ["form", "form.forbidden"];
+  return data<Reply>(
+    { ok: false, field, message, picked, typed },
+    { status: result.reason === "forbidden" ? 403 : 400 },
+  );
+}
+
+export default function AdminAccounts() {
+  const t = useT();
+  const { teams, team, candidates } = useLoaderData<typeof loader>();
+  const reply = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const busy = navigation.state === "submitting";
+
+  if (reply?.ok) {
+    return (
+      <article className="stack-lg">
+        <header className="page-head">
+          <h1>{t("account.admin.created", { n: reply.credentials.length })}</h1>
+          <p className="conflict" role="alert">
+            {t("account.admin.shownOnce")}
+          </p>
+          <div className="button-row no-print">
+            <button type="button" className="button js-only" onClick={() => window.print()}>
+              {t("bulletin.print")}
+            </button>
+            <a
+              className="button"
+              href={team ? `/admin/accounts?team=${team.id}` : "/admin/accounts"}
+            >
+              {t("account.admin.done")}
+            </a>
+          </div>
+        </header>
+        <TableRegion label={t("account.admin.sheet")}>
+          <thead>
+            <tr>
+              <th scope="col">{t("account.admin.name")}</th>
+              <th scope="col">{t("login.username")}</th>
+              <th scope="col">{t("account.admin.oneTime")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {reply.credentials.map((c) => (
+              <tr key={c.username}>
+                <th scope="row">{c.name}</th>
+                <td>
+                  <code>{c.username}</code>
+                </td>
+                <td>
+                  <code className="one-time">{c.password}</code>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </TableRegion>
+        <p className="small muted">{t("account.admin.firstSignIn")}</p>
+      </article>
+    );
+  }
+
+  const failed = reply && !reply.ok ? reply : null;
+  return (
+    <article className="stack-lg">
+      <header className="page-head">
+        <h1>{t("account.admin.title")}</h1>
+        <p className="muted">{t("account.admin.intro")}</p>
+      </header>
+      <Form method="get" className="filters" aria-label={t("account.admin.chooseTeam")}>
+        <FilterSelect
+          name="team"
+          label={t("account.admin.team")}
+          value={team?.id}
+          allLabel={t("account.admin.chooseTeam")}
+          options={teams.map((o) => ({ value: o.id, label: o.label }))}
+        />
+        <div className="filter-actions">
+          <button type="submit" className="button">
+            {t("account.admin.show")}
+          </button>
+        </div>
+      </Form>
+      {team ? (
+        <Form method="post" className="stack">
+          <input type="hidden" name="teamId" value={team.id} />
+          <h2>
+            {team.village} <DemoBadge source={team.source} />
+          </h2>
+          {failed?.field === "form" ? (
+            <FieldErrors id="accounts-error" errors={[failed.message]} />
+          ) : null}
+          <TableRegion label={t("account.admin.members")}>
+            <thead>
+              <tr>
+                <th scope="col">{t("account.admin.create")}</th>
+                <th scope="col">{t("account.admin.name")}</th>
+                <th scope="col">{t("login.username")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {candidates.map((c) => {
+                const error =
+                  failed?.field === `username-${c.cadreId}`
+                    ? translateMessage(t, failed.message)
+                    : null;
+                return (
+                  <tr key={c.cadreId}>
+                    <td>
+                      {c.existing ? null : (
+                        <input
+                          type="checkbox"
+                          name="pick"
+                          value={c.cadreId}
+                          id={`pick-${c.cadreId}`}
+                          defaultChecked={failed ? failed.picked.includes(c.cadreId) : true}
+                          aria-label={t("account.admin.pick", { name: c.name })}
+                        />
+                      )}
+                    </td>
+                    <th scope="row">
+                      {c.name} <DemoBadge source={c.nameSource} />{" "}
+                      <span className="muted small">{t(`membershipRole.${c.role}`)}</span>
+                    </th>
+                    <td>
+                      {c.existing ? (
+                        <span className="muted">
+                          {t("account.admin.has", { username: c.existing })}
+                        </span>
+                      ) : (
+                        <>
+                          <input
+                            name={`username-${c.cadreId}`}
+                            defaultValue={failed?.typed[c.cadreId] ?? c.proposed}
+                            aria-label={t("account.admin.usernameFor", { name: c.name })}
+                            aria-invalid={error ? true : undefined}
+                            aria-describedby={error ? `error-${c.cadreId}` : undefined}
+                            autoComplete="off"
+                            spellCheck={false}
+                          />
+                          {error ? (
+                            <FieldErrors id={`error-${c.cadreId}`} errors={[failed!.message]} />
+                          ) : null}
+                        </>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </TableRegion>
+          {candidates.some((c) => !c.existing) ? (
+            <div>
+              <button type="submit" className="button button-primary" disabled={busy}>
+                {t("account.admin.submit")}
+              </button>
+            </div>
+          ) : (
+            <p>{t("account.admin.allHave")}</p>
+          )}
+        </Form>
+      ) : null}
+    </article>
+  );
+}

@@ -1,0 +1,111 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "~/db.server";
+import { accountCandidates, changePassword, createCadreAccounts } from "~/models/account.server";
+import { getViewer, verifyLogin } from "~/models/user.server";
+import { oneTimePassword, proposeUsername } from "~/utils/credentials.server";
+import { seedOnce, viewerFor, villageId } from "./helpers";
+
+async function teamOf(village: string) {
+  const team = await db
+    .selectFrom("teams")
+    .select("id")
+    .where("village_id", "=", await villageId(village))
+    .executeTakeFirstOrThrow();
+  return team.id;
+}
+
+describe("credentials", () => {
+  it("proposes a pinyin username, numbered when taken", () => {
+    expect(proposeUsername("王建国", new Set())).toBe("wangjianguo");
+    expect(proposeUsername("王建国", new Set(["wangjianguo"]))).toBe("wangjianguo2");
+    expect(proposeUsername("王建国", new Set(["wangjianguo", "wangjianguo2"]))).toBe(
+      "wangjianguo3",
+    );
+    expect(proposeUsername("Li Ming", new Set())).toBe("liming");
+  });
+
+  it("makes one-time passwords from letters and digits that read unambiguously", () => {
+    const passwords = Array.from({ length: 50 }, () => oneTimePassword());
+    for (const p of passwords) expect(p).toMatch(/^[a-hjkmnp-z2-9]{12}$/);
+    expect(new Set(passwords).size).toBe(50);
+  });
+});
+
+describe("accounts for a team", () => {
+  beforeAll(async () => {
+    await seedOnce();
+  });
+
+  it("lists the team's members with a proposal, or the account they have", async () => {
+    const county = await viewerFor("county");
+    const candidates = (await accountCandidates(county, await teamOf("魏家村")))!;
+    expect(candidates.length).toBeGreaterThanOrEqual(3);
+    // The demo's weijia account belongs to the team's leader.
+    expect(candidates.filter((c) => c.existing === "weijia")).toHaveLength(1);
+    const others = candidates.filter((c) => !c.existing);
+    expect(others.every((c) => /^[a-z0-9]{2,32}$/.test(c.proposed))).toBe(true);
+    expect(new Set(others.map((c) => c.proposed)).size).toBe(others.length);
+    expect(
+      await accountCandidates(await viewerFor("daqinggou"), await teamOf("魏家村")),
+    ).toBeNull();
+  });
+
+  it("creates accounts all or none, with one-time passwords that must be changed", async () => {
+    const county = await viewerFor("county");
+    const team = await teamOf("北坡村");
+    const [a, b] = (await accountCandidates(county, team))!.filter((c) => !c.existing);
+    const usersBefore = await db.selectFrom("users").select("id").execute();
+
+    // A taken username refuses the whole batch: nothing is written.
+    const refused = await createCadreAccounts(county, team, [
+      { cadreId: a!.cadreId, username: a!.proposed },
+      { cadreId: b!.cadreId, username: "county" },
+    ]);
+    expect(refused).toMatchObject({
+      ok: false,
+      field: `username-${b!.cadreId}`,
+      message: "account.usernameTaken",
+    });
+    expect(await db.selectFrom("users").select("id").execute()).toHaveLength(usersBefore.length);
+    expect(
+      await createCadreAccounts(county, team, [{ cadreId: a!.cadreId, username: "X y" }]),
+    ).toMatchObject({ message: "account.usernameFormat" });
+    expect(
+      await createCadreAccounts(await viewerFor("daqinggou"), team, [
+        { cadreId: a!.cadreId, username: "someone" },
+      ]),
+    ).toMatchObject({ ok: false, reason: "forbidden" });
+
+    const created = await createCadreAccounts(county, team, [
+      { cadreId: a!.cadreId, username: a!.proposed },
+      { cadreId: b!.cadreId, username: b!.proposed },
+    ]);
+    if (!created.ok) throw new Error(JSON.stringify(created));
+    expect(created.value.map((c) => c.username)).toEqual([a!.proposed, b!.proposed]);
+
+    // The one-time password signs in, and the account must change it before anything else.
+    const login = (await verifyLogin(a!.proposed, created.value[0]!.password))!;
+    const viewer = (await getViewer(login.id))!;
+    expect(viewer).toMatchObject({ role: "team_member", mustChangePassword: true });
+    expect(viewer.villageIds).toEqual([await villageId("北坡村")]);
+
+    // A second account for the same cadre is refused.
+    expect(
+      await createCadreAccounts(county, team, [{ cadreId: a!.cadreId, username: "another" }]),
+    ).toMatchObject({ message: "account.hasAccount" });
+
+    // Changing it: the current one must be right, the new one different; then the flag is gone.
+    expect(await changePassword(viewer, "wrong", "a-new-secret-1")).toMatchObject({
+      field: "current",
+    });
+    expect(
+      await changePassword(viewer, created.value[0]!.password, created.value[0]!.password),
+    ).toMatchObject({ field: "next" });
+    expect((await changePassword(viewer, created.value[0]!.password, "a-new-secret-1")).ok).toBe(
+      true,
+    );
+    expect((await getViewer(login.id))!.mustChangePassword).toBe(false);
+    expect(await verifyLogin(a!.proposed, "a-new-secret-1")).not.toBeNull();
+    expect(await verifyLogin(a!.proposed, created.value[0]!.password)).toBeNull();
+  });
+});
