@@ -1165,4 +1165,9 @@ export const en: Catalogue = {
   "account.admin.oneTime": "One-time password",
   "account.admin.firstSignIn": "At the first sign-in each person is asked to set a new password.",
   "account.admin.done": "Done",
+  "account.leader.title": "Township leader account",
+  "account.leader.chooseTownship": "Choose a township",
+  "account.leader.usernameHint":
+    "2–32 lowercase letters, digits or . _ -, e.g. the name in pinyin.",
+  "account.leader.submit": "Create the township leader's account",
 };

@@ -1137,6 +1137,10 @@ export const zhCN = {
   "account.admin.oneTime": "一次性密码",
   "account.admin.firstSignIn": "首次登录时，系统会要求本人设置新密码。",
   "account.admin.done": "完成",
+  "account.leader.title": "乡镇领导账号",
+  "account.leader.chooseTownship": "选择乡镇",
+  "account.leader.usernameHint": "2–32 个小写字母、数字或 . _ -，例如姓名拼音。",
+  "account.leader.submit": "开乡镇领导账号",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

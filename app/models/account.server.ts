@@ -135,6 +135,52 @@ export async function createCadreAccounts(
   });
 }
 
+/** An account for a township leader: sees and decides for their township only. */
+export async function createTownshipLeaderAccount(
+  viewer: Viewer,
+  input: { townshipId: string; name: string; username: string },
+): Promise<WriteResult<Credential[]>> {
+  if (!hasCountyWide(viewer, "manage:account")) return refuse.forbidden();
+  const name = input.name.trim();
+  const username = input.username.trim().toLowerCase();
+  if (!name) return refuse.invalid("leaderName", "form.required");
+  if (name.length > 40) return refuse.invalid("leaderName", "form.tooLong");
+  if (!USERNAME_PATTERN.test(username))
+    return refuse.invalid("leaderUsername", "account.usernameFormat");
+  const password = oneTimePassword();
+  const hash = await hashPassword(password);
+  return guardedWrite(async (trx) => {
+    const township = await trx
+      .selectFrom("townships")
+      .select("id")
+      .where("id", "=", input.townshipId)
+      .executeTakeFirst();
+    if (!township) return refuse.invalid("township", "form.required");
+    const taken = await trx
+      .selectFrom("users")
+      .select("id")
+      .where("username", "=", username)
+      .executeTakeFirst();
+    if (taken) return refuse.invalid("leaderUsername", "account.usernameTaken", { username });
+    await trx
+      .insertInto("users")
+      .values({
+        id: newId(),
+        username,
+        password_hash: hash,
+        display_name: name,
+        role: "township_leader",
+        township_id: township.id,
+        cadre_id: null,
+        locale: null,
+        deactivated_at: null,
+        must_change_password: 1,
+      })
+      .execute();
+    return done([{ name, username, password }]);
+  });
+}
+
 /** Replaces the viewer's own password (the one-time one, or any), checking the current one. */
 export async function changePassword(
   viewer: Viewer,

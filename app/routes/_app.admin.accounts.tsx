@@ -11,7 +11,13 @@ import { FieldErrors } from "~/components/field-errors";
 import { FilterSelect } from "~/components/filter-select";
 import { TableRegion } from "~/components/table-region";
 import { messageWithParams, translateMessage, useT } from "~/i18n";
-import { accountCandidates, createCadreAccounts, type Credential } from "~/models/account.server";
+import {
+  accountCandidates,
+  createCadreAccounts,
+  createTownshipLeaderAccount,
+  type Credential,
+} from "~/models/account.server";
+import { listTownshipOptions } from "~/models/township.server";
 import { listTeams } from "~/models/team-roster.server";
 import { hasCountyWide } from "~/permissions";
 import { pageTitle } from "~/utils/meta";
@@ -22,7 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   if (!hasCountyWide(viewer, "manage:account")) notFound();
   const teamId = new URL(request.url).searchParams.get("team") ?? "";
-  const teams = await listTeams(viewer);
+  const [teams, townships] = await Promise.all([listTeams(viewer), listTownshipOptions(viewer)]);
   const team = teams.find((t) => t.id === teamId) ?? null;
   return {
     teams: teams.map((t) => ({
@@ -33,6 +39,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       ? { id: team.id, village: team.village.name, source: team.village.nameSource }
       : null,
     candidates: team ? ((await accountCandidates(viewer, team.id)) ?? []) : [],
+    townships,
   };
 }
 
@@ -44,6 +51,27 @@ export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireViewer(request);
   if (!hasCountyWide(viewer, "manage:account")) notFound();
   const form = await request.formData();
+  if (form.get("intent") === "leader") {
+    const typed = {
+      township: String(form.get("township") ?? ""),
+      leaderName: String(form.get("leaderName") ?? ""),
+      leaderUsername: String(form.get("leaderUsername") ?? ""),
+    };
+    const result = await createTownshipLeaderAccount(viewer, {
+      townshipId: typed.township,
+      name: typed.leaderName,
+      username: typed.leaderUsername,
+    });
+    if (result.ok) return data<Reply>({ ok: true, credentials: result.value });
+    const [field, message] =
+      result.reason === "invalid"
+        ? [result.field, messageWithParams(result.message, result.params)]
+        : ["form", "form.forbidden"];
+    return data<Reply>(
+      { ok: false, field, message, picked: [], typed },
+      { status: result.reason === "forbidden" ? 403 : 400 },
+    );
+  }
   const teamId = String(form.get("teamId") ?? "");
   const picked = form.getAll("pick").map(String);
   const typed = Object.fromEntries(
@@ -70,7 +98,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function AdminAccounts() {
   const t = useT();
-  const { teams, team, candidates } = useLoaderData<typeof loader>();
+  const { teams, team, candidates, townships } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
@@ -123,6 +151,8 @@ export default function AdminAccounts() {
   }
 
   const failed = reply && !reply.ok ? reply : null;
+  const teamFailure = failed && !("township" in failed.typed) ? failed : null;
+  const leaderFailure = failed && "township" in failed.typed ? failed : null;
   return (
     <article className="stack-lg">
       <header className="page-head">
@@ -149,8 +179,8 @@ export default function AdminAccounts() {
           <h2>
             {team.village} <DemoBadge source={team.source} />
           </h2>
-          {failed?.field === "form" ? (
-            <FieldErrors id="accounts-error" errors={[failed.message]} />
+          {teamFailure?.field === "form" ? (
+            <FieldErrors id="accounts-error" errors={[teamFailure.message]} />
           ) : null}
           <TableRegion label={t("account.admin.members")}>
             <thead>
@@ -163,8 +193,8 @@ export default function AdminAccounts() {
             <tbody>
               {candidates.map((c) => {
                 const error =
-                  failed?.field === `username-${c.cadreId}`
-                    ? translateMessage(t, failed.message)
+                  teamFailure?.field === `username-${c.cadreId}`
+                    ? translateMessage(t, teamFailure.message)
                     : null;
                 return (
                   <tr key={c.cadreId}>
@@ -175,7 +205,9 @@ export default function AdminAccounts() {
                           name="pick"
                           value={c.cadreId}
                           id={`pick-${c.cadreId}`}
-                          defaultChecked={failed ? failed.picked.includes(c.cadreId) : true}
+                          defaultChecked={
+                            teamFailure ? teamFailure.picked.includes(c.cadreId) : true
+                          }
                           aria-label={t("account.admin.pick", { name: c.name })}
                         />
                       )}
@@ -193,7 +225,7 @@ export default function AdminAccounts() {
                         <>
                           <input
                             name={`username-${c.cadreId}`}
-                            defaultValue={failed?.typed[c.cadreId] ?? c.proposed}
+                            defaultValue={teamFailure?.typed[c.cadreId] ?? c.proposed}
                             aria-label={t("account.admin.usernameFor", { name: c.name })}
                             aria-invalid={error ? true : undefined}
                             aria-describedby={error ? `error-${c.cadreId}` : undefined}
@@ -201,7 +233,10 @@ export default function AdminAccounts() {
                             spellCheck={false}
                           />
                           {error ? (
-                            <FieldErrors id={`error-${c.cadreId}`} errors={[failed!.message]} />
+                            <FieldErrors
+                              id={`error-${c.cadreId}`}
+                              errors={[teamFailure!.message]}
+                            />
                           ) : null}
                         </>
                       )}
@@ -222,6 +257,67 @@ export default function AdminAccounts() {
           )}
         </Form>
       ) : null}
+      <LeaderForm townships={townships} failed={leaderFailure} busy={busy} />
     </article>
+  );
+}
+
+function LeaderForm({
+  townships,
+  failed,
+  busy,
+}: {
+  townships: { id: string; name: string }[];
+  failed: { field: string; message: string; typed: Record<string, string> } | null;
+  busy: boolean;
+}) {
+  const t = useT();
+  const errorFor = (field: string) =>
+    failed?.field === field ? (
+      <FieldErrors id={`${field}-error`} errors={[failed.message]} />
+    ) : null;
+  const typed = failed?.typed ?? {};
+  return (
+    <Form method="post" className="card form-grid" aria-labelledby="leader-heading">
+      <h2 id="leader-heading">{t("account.leader.title")}</h2>
+      <input type="hidden" name="intent" value="leader" />
+      <div className="field">
+        <label htmlFor="leader-township">{t("villages.filter.township")}</label>
+        <select id="leader-township" name="township" defaultValue={typed.township ?? ""} required>
+          <option value="">{t("account.leader.chooseTownship")}</option>
+          {townships.map((o) => (
+            <option key={o.id} value={o.id}>
+              {o.name}
+            </option>
+          ))}
+        </select>
+        {errorFor("township")}
+      </div>
+      <div className="field">
+        <label htmlFor="leader-name">{t("account.admin.name")}</label>
+        <input id="leader-name" name="leaderName" defaultValue={typed.leaderName ?? ""} />
+        {errorFor("leaderName")}
+      </div>
+      <div className="field">
+        <label htmlFor="leader-username">{t("login.username")}</label>
+        <input
+          id="leader-username"
+          name="leaderUsername"
+          defaultValue={typed.leaderUsername ?? ""}
+          autoComplete="off"
+          spellCheck={false}
+          aria-describedby="leader-username-hint"
+        />
+        <span id="leader-username-hint" className="hint">
+          {t("account.leader.usernameHint")}
+        </span>
+        {errorFor("leaderUsername")}
+      </div>
+      <div>
+        <button type="submit" className="button button-primary" disabled={busy}>
+          {t("account.leader.submit")}
+        </button>
+      </div>
+    </Form>
   );
 }

@@ -75,6 +75,28 @@ test.describe("county", () => {
     await expect(page.getByText(`已有账号：${proposed}`)).toBeVisible();
   });
 
+  test("creates a township leader's account; a taken username is refused with the typing kept", async ({
+    page,
+  }) => {
+    await page.goto("/admin/accounts");
+    await waitForHydration(page);
+    const form = page.getByRole("form", { name: "乡镇领导账号" });
+    await form.getByLabel("乡镇").selectOption({ label: "七甲乡" });
+    await form.getByLabel("姓名").fill("七甲乡领导");
+    await form.getByLabel("用户名").fill("daqinggou");
+    await form.getByRole("button", { name: "开乡镇领导账号" }).click();
+    await expect(page.getByText("用户名「daqinggou」已被使用。")).toBeVisible();
+    await expect(page.getByRole("form", { name: "乡镇领导账号" }).getByLabel("姓名")).toHaveValue(
+      "七甲乡领导",
+    );
+    await page.getByRole("form", { name: "乡镇领导账号" }).getByLabel("用户名").fill("qijia");
+    await page.getByRole("button", { name: "开乡镇领导账号" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "已开 1 个账号" })).toBeVisible();
+    await expect(
+      page.getByRole("region", { name: "账号和一次性密码" }).locator("tbody tr"),
+    ).toContainText("qijia");
+  });
+
   test("a township leader has no account admin", async ({ browser }) => {
     const context = await browser.newContext({
       storageState: storageStateFor("daqinggou"),

@@ -1,6 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
-import { accountCandidates, changePassword, createCadreAccounts } from "~/models/account.server";
+import {
+  accountCandidates,
+  changePassword,
+  createCadreAccounts,
+  createTownshipLeaderAccount,
+} from "~/models/account.server";
 import { getViewer, verifyLogin } from "~/models/user.server";
 import { oneTimePassword, proposeUsername } from "~/utils/credentials.server";
 import { seedOnce, viewerFor, villageId } from "./helpers";
@@ -107,5 +112,39 @@ describe("accounts for a team", () => {
     expect((await getViewer(login.id))!.mustChangePassword).toBe(false);
     expect(await verifyLogin(a!.proposed, "a-new-secret-1")).not.toBeNull();
     expect(await verifyLogin(a!.proposed, created.value[0]!.password)).toBeNull();
+  });
+});
+
+describe("an account for a township leader", () => {
+  beforeAll(async () => {
+    await seedOnce();
+  });
+
+  it("sees their township only, and must change the one-time password", async () => {
+    const county = await viewerFor("county");
+    const township = await db
+      .selectFrom("townships")
+      .select("id")
+      .where("name_zh", "=", "七甲乡")
+      .executeTakeFirstOrThrow();
+    const input = { townshipId: township.id, name: "七甲乡领导", username: "qijia" };
+    expect(await createTownshipLeaderAccount(county, { ...input, name: " " })).toMatchObject({
+      field: "leaderName",
+      message: "form.required",
+    });
+    expect(
+      await createTownshipLeaderAccount(county, { ...input, username: "daqinggou" }),
+    ).toMatchObject({ field: "leaderUsername", message: "account.usernameTaken" });
+    expect(await createTownshipLeaderAccount(await viewerFor("daqinggou"), input)).toMatchObject({
+      reason: "forbidden",
+    });
+    const created = await createTownshipLeaderAccount(county, input);
+    if (!created.ok) throw new Error(JSON.stringify(created));
+    const login = (await verifyLogin("qijia", created.value[0]!.password))!;
+    expect(await getViewer(login.id)).toMatchObject({
+      role: "township_leader",
+      townshipId: township.id,
+      mustChangePassword: true,
+    });
   });
 });
