@@ -9,9 +9,7 @@ import { getViewer } from "../app/models/user.server";
 import { weekOverview } from "../app/models/weekly-report.server";
 import { today } from "../app/utils/dates";
 import { DEFAULT_TEAM_RULES, previousMonth, weekOf } from "../app/utils/team-rules";
-
-const runs = Number(process.env.BENCH_RUNS ?? 20);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+import { time } from "./bench-helpers";
 
 const admin = await db
   .selectFrom("users")
@@ -25,21 +23,12 @@ const { n: checkIns } = await db
   .select((eb) => eb.fn.countAll<number>().as("n"))
   .executeTakeFirstOrThrow();
 
-async function time(fn: () => Promise<unknown>) {
-  for (let i = 0; i < 3; i++) await fn();
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    await fn();
-    samples.push(performance.now() - start);
-  }
-  return median(samples);
-}
-
 let teams = 0;
-const bulletinMs = await time(async () => {
-  teams = (await monthlyBulletin(viewer, month, DEFAULT_TEAM_RULES)).teams.length;
-});
-const weekMs = await time(() => weekOverview(viewer, weekOf(today()), DEFAULT_TEAM_RULES));
+const bulletinMs = (
+  await time(async () => {
+    teams = (await monthlyBulletin(viewer, month, DEFAULT_TEAM_RULES)).teams.length;
+  })
+).median;
+const weekMs = (await time(() => weekOverview(viewer, weekOf(today()), DEFAULT_TEAM_RULES))).median;
 console.log(JSON.stringify({ teams, checkIns: Number(checkIns), bulletinMs, weekMs }));
 await db.destroy();

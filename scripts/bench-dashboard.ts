@@ -4,32 +4,10 @@
  * and for one township drilled into.
  */
 import { dashboard } from "../app/models/dashboard.server";
-import type { Viewer } from "../app/permissions";
+import { countyViewer, time } from "./bench-helpers";
 import { DEFAULT_TEAM_RULES } from "../app/utils/team-rules";
 
-const viewer: Viewer = {
-  id: "bench",
-  username: "bench",
-  displayName: "bench",
-  role: "county_admin",
-  townshipId: null,
-  villageIds: [],
-  teamIds: [],
-  cadreId: null,
-};
-const runs = Number(process.env.BENCH_RUNS ?? 20);
-const at = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * q)]!;
-
-async function time(fn: () => Promise<unknown>) {
-  for (let i = 0; i < 3; i++) await fn();
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    await fn();
-    samples.push(performance.now() - start);
-  }
-  return { median: at(samples, 0.5), p90: at(samples, 0.9) };
-}
+const viewer = countyViewer;
 
 let villages = 0;
 let bytes = 0;

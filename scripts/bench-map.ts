@@ -4,18 +4,9 @@
  */
 import { gzipSync } from "node:zlib";
 import { mapData } from "../app/models/map.server";
-import type { Viewer } from "../app/permissions";
+import { countyViewer } from "./bench-helpers";
 
-const viewer: Viewer = {
-  id: "bench",
-  username: "bench",
-  displayName: "bench",
-  role: "county_admin",
-  townshipId: null,
-  villageIds: [],
-  teamIds: [],
-  cadreId: null,
-};
+const viewer = countyViewer;
 const runs = Number(process.env.BENCH_RUNS ?? 30);
 
 // Warm-up: first query plans and JIT.
