@@ -6,7 +6,7 @@
  * villages at risk shown, one page of the indicator matrix. Township leaders see their township.
  */
 import { sql, type SqlBool } from "kysely";
-import type { NameSource, UnitLevel, VillageType } from "../../db/schema";
+import type { ExitStatus, NameSource, UnitLevel, VillageType } from "../../db/schema";
 import { CASE_COLUMNS, UNIT_LEVELS, VILLAGE_TYPES } from "../../db/schema";
 import { db } from "~/db.server";
 import { approvedLeave } from "~/models/attendance.server";
@@ -562,11 +562,7 @@ async function trends(scope: Scope, year: number, askedYear: number | undefined)
     undefined,
     before,
   );
-  return { years: years.map(stripSums), months: months.map(stripSums), monthYear, firstYear };
-}
-
-function stripSums(p: TrendPoint & { poorPeople: number; population: number }): TrendPoint {
-  return { period: p.period, exited: p.exited, planned: p.planned, incidence: p.incidence };
+  return { years, months, monthYear, firstYear };
 }
 
 async function matrix(scope: Scope, view: DashboardView, whole: boolean) {
@@ -747,13 +743,12 @@ export interface FigureVillage {
   name: string;
   nameSource: NameSource;
   townshipName: string;
-  exitStatus: DashboardVillageStatus;
+  exitStatus: ExitStatus;
   incidence: number;
   overdueMilestones: number;
   openCases: number;
   blocking: ReadinessItem[];
 }
-type DashboardVillageStatus = "not_exited" | "exit_ready" | "exited" | "consolidating";
 
 /** The villages behind one dashboard figure (same scope and filters as the dashboard). */
 export async function figureList(

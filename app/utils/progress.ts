@@ -65,25 +65,17 @@ export interface PeriodChange {
 /**
  * Figures at the end of each period: the running total of the changes up to it (a village's first
  * row is a change from nothing, so the total counts only villages recorded by then). `changes`
- * are keyed by the same period strings; `base` is what came before the first period.
+ * are keyed by the same period strings; `base` is what came before the first period (changes
+ * outside the periods are not counted).
  */
 export function trendFromChanges(
   changes: readonly PeriodChange[],
   periods: readonly { period: string; lastDay: string }[],
   plannedBy?: (period: string) => number,
   base: Omit<PeriodChange, "period"> = { exited: 0, poorPeople: 0, population: 0 },
-): (TrendPoint & { poorPeople: number; population: number })[] {
+): TrendPoint[] {
   const byPeriod = new Map(changes.map((c) => [c.period, c]));
-  const sorted = [...changes].sort((a, b) => a.period.localeCompare(b.period));
   let { exited, poorPeople, population } = base;
-  // Changes before the first period asked for belong to the running total too.
-  for (const c of sorted) {
-    if (periods.length && c.period < periods[0]!.period) {
-      exited += c.exited;
-      poorPeople += c.poorPeople;
-      population += c.population;
-    }
-  }
   return periods.map((p) => {
     const c = byPeriod.get(p.period);
     if (c) {
@@ -96,8 +88,6 @@ export function trendFromChanges(
       exited,
       planned: plannedBy ? plannedBy(p.period) : null,
       incidence: population > 0 ? poorPeople / population : null,
-      poorPeople,
-      population,
     };
   });
 }
