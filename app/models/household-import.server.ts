@@ -21,6 +21,7 @@ import { db } from "~/db.server";
 import { authorizeVillage, type Refusal } from "~/models/access.server";
 import { recordActivity } from "~/models/activity.server";
 import { incomeYears, syncVillageFigures, villageIncomes } from "~/models/household.server";
+import { refreshVillageProgress } from "~/models/progress.server";
 import { teamCadres } from "~/models/team.server";
 import type { Viewer } from "~/permissions";
 import type { Table } from "~/utils/spreadsheet.server";
@@ -498,6 +499,8 @@ export async function commitImport(
         at: now,
       });
       await syncVillageFigures(trx, villageId, now);
+      // Not a villageWrite (the import has its own transaction): keep readiness current here.
+      await refreshVillageProgress(trx, [villageId], now);
     }
     return { ok: true as const, ...preview };
   });

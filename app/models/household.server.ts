@@ -23,7 +23,6 @@ import { authorizeVillage, type Refusal } from "~/models/access.server";
 import { diff, recordActivity } from "~/models/activity.server";
 import { teamCadres } from "~/models/team.server";
 import { staleConflict, villageWrite, type Invalid, type WriteResult } from "~/models/write.server";
-import { refreshVillageProgress } from "~/models/progress.server";
 import { recordVillageHistory } from "~/models/village-history.server";
 import { can, type Viewer } from "~/permissions";
 import { today } from "~/utils/dates";
@@ -100,7 +99,6 @@ export async function syncVillageFigures(trx: Executor, villageId: string, now: 
     .where("id", "=", villageId)
     .execute();
   await recordVillageHistory(trx, villageId, now);
-  await refreshVillageProgress(trx, [villageId], now);
 }
 
 export interface HouseholdFilters {

@@ -1,7 +1,7 @@
 /**
  * Each village's exit readiness, kept in `village_progress` by every write that can change it (the
- * village write wrapper and the roster's figures call `refreshVillageProgress` in their own
- * transaction), so the dashboard adds up readiness in the database instead of re-deriving it for
+ * village write wrapper, and the roster import, which has its own transaction, call
+ * `refreshVillageProgress` in the write's transaction), so the dashboard adds up readiness in the database instead of re-deriving it for
  * every village on every request. The rules stay in `utils/exit-rules` (`readiness`).
  */
 import type { Kysely, Transaction } from "kysely";
