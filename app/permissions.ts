@@ -27,7 +27,8 @@ export type Entity =
   | "township-report"
   | "notice"
   | "bulletin"
-  | "dashboard";
+  | "dashboard"
+  | "registry";
 export type Access = "any" | "township" | "own";
 export type Permission = `${Action}:${Entity}`;
 type ScopedPermission = `${Permission}:${Access}`;
@@ -42,6 +43,7 @@ export const ROLE_PERMISSIONS: Record<UserRole, readonly ScopedPermission[]> = {
     "read:household:any",
     "update:household:any",
     "manage:account:any",
+    "manage:registry:any",
     "update:village-position:any",
     "manage:geodata:any",
     "manage:team-roster:any",

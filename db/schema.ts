@@ -89,6 +89,8 @@ export interface TownshipTable {
   kind: TownshipKind;
   lat: number | null;
   lon: number | null;
+  /** Set when the county stops using it; history keeps pointing at it. */
+  deactivated_at: string | null;
   created_at: CreatedAt;
 }
 
@@ -116,6 +118,8 @@ export interface VillageTable {
   poor_people: number;
   exit_status: ExitStatus;
   exit_year: number | null;
+  /** Set when the village leaves the programme's lists; its history stays. */
+  deactivated_at: string | null;
   created_at: CreatedAt;
   updated_at: string;
 }
@@ -125,6 +129,8 @@ export interface SendingUnitTable {
   name_zh: string;
   level: UnitLevel;
   name_source: NameSource;
+  /** Set when the county stops using it; history keeps pointing at it. */
+  deactivated_at: string | null;
   created_at: CreatedAt;
 }
 
@@ -145,6 +151,8 @@ export interface CadreTable {
   specialty: Specialty;
   phone: string | null;
   name_source: NameSource;
+  /** Set when the county stops using it; history keeps pointing at it. */
+  deactivated_at: string | null;
   created_at: CreatedAt;
 }
 
@@ -645,6 +653,16 @@ export interface NoticeReadTable {
   read_at: string;
 }
 
+/** A spreadsheet's column mapping, remembered for the next file with the same header row. */
+export interface ImportMappingTable {
+  sheet: string;
+  headers_key: string;
+  /** JSON: column key → index in the header row. */
+  mapping: string;
+  updated_by: string;
+  updated_at: string;
+}
+
 export interface DB {
   townships: TownshipTable;
   villages: VillageTable;
@@ -678,6 +696,7 @@ export interface DB {
   village_history: VillageHistoryTable;
   presence_months: PresenceMonthTable;
   village_progress: VillageProgressTable;
+  import_mappings: ImportMappingTable;
 }
 
 export type Township = Selectable<TownshipTable>;

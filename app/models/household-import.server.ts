@@ -16,6 +16,7 @@ import type {
 import { GUARANTEES, HELP_MEASURES, POVERTY_CAUSES } from "../../db/schema";
 import { newId } from "../../db/ids";
 import { catalogues, serverTranslator } from "~/i18n/catalogues.server";
+import { lookup, normalise } from "~/utils/labels.server";
 import type { Locale, MessageKey } from "~/i18n";
 import { db } from "~/db.server";
 import { authorizeVillage, type Refusal } from "~/models/access.server";
@@ -33,7 +34,6 @@ import {
   type RosterColumn,
 } from "~/utils/roster-columns";
 
-const normalise = (s: string) => s.toLowerCase().replace(/[\s_\-（）()：:*]/g, "");
 
 /** A header's column, by its label in either language or its key. */
 function recogniseHeader(header: string): RosterColumn | null {
@@ -81,18 +81,6 @@ export function mappingFromForm(form: FormData, width: number): Mapping {
   return mapping;
 }
 
-/** Each option value in both languages (and the stored key) → the key. */
-function lookup<T extends string>(prefix: string, keys: readonly T[]) {
-  const map = new Map<string, T>();
-  for (const key of keys) {
-    map.set(normalise(key), key);
-    for (const locale of ["zh-CN", "en"] as Locale[]) {
-      const label = (catalogues[locale] as Record<string, string>)[`${prefix}.${key}`];
-      if (label) map.set(normalise(label), key);
-    }
-  }
-  return map;
-}
 const CAUSES = lookup<PovertyCause>("cause", POVERTY_CAUSES);
 const MEASURES = lookup<HelpMeasure>("measure", HELP_MEASURES);
 const STATUSES = lookup<HouseholdStatus>("householdStatus", ["poor", "exited", "monitored"]);

@@ -14,14 +14,33 @@ export interface Table {
   sheet: string;
   headers: string[];
   rows: string[][];
+  /** Each row's number in the file (1 is the first line); absent means header + 1, 2, 3… */
+  rowNumbers?: number[];
 }
 
 export type ReadResult =
   | { ok: true; table: Table }
   | { ok: false; error: string; params?: Record<string, string | number> };
 
+export type WorkbookResult =
+  | { ok: true; tables: Table[] }
+  | { ok: false; error: string; params?: Record<string, string | number> };
+
 /** Reads the first sheet of an .xlsx file, or a CSV (UTF-8, with or without BOM). */
 export async function readSpreadsheet(fileName: string, bytes: Uint8Array): Promise<ReadResult> {
+  const read = await readWorkbook(fileName, bytes, { firstSheetOnly: true });
+  return read.ok ? { ok: true, table: read.tables[0]! } : read;
+}
+
+/**
+ * Reads every sheet of an .xlsx file that has a header row and at least one row, or a CSV as one
+ * sheet named after the file. The size and row limits apply to the whole file.
+ */
+export async function readWorkbook(
+  fileName: string,
+  bytes: Uint8Array,
+  { firstSheetOnly = false }: { firstSheetOnly?: boolean } = {},
+): Promise<WorkbookResult> {
   if (bytes.byteLength === 0) return { ok: false, error: "spreadsheet.empty" };
   if (bytes.byteLength > MAX_SPREADSHEET_BYTES) {
     return {
@@ -31,8 +50,7 @@ export async function readSpreadsheet(fileName: string, bytes: Uint8Array): Prom
     };
   }
   const lower = fileName.toLowerCase();
-  let grid: string[][];
-  let sheet = "";
+  const grids: { sheet: string; grid: string[][] }[] = [];
   if (lower.endsWith(".xlsx")) {
     // An .xlsx is a zip archive: it starts with "PK".
     if (bytes[0] !== 0x50 || bytes[1] !== 0x4b)
@@ -40,44 +58,55 @@ export async function readSpreadsheet(fileName: string, bytes: Uint8Array): Prom
     try {
       const workbook = new ExcelJS.Workbook();
       await workbook.xlsx.load(Buffer.from(bytes) as unknown as ExcelJS.Buffer);
-      const worksheet = workbook.worksheets[0];
-      if (!worksheet) return { ok: false, error: "spreadsheet.empty" };
-      sheet = worksheet.name;
-      grid = [];
-      worksheet.eachRow({ includeEmpty: true }, (row, rowNumber) => {
-        const cells: string[] = [];
-        row.eachCell({ includeEmpty: true }, (cell, col) => {
-          cells[col - 1] = cellText(cell.value);
+      const worksheets = firstSheetOnly ? workbook.worksheets.slice(0, 1) : workbook.worksheets;
+      if (!worksheets.length) return { ok: false, error: "spreadsheet.empty" };
+      for (const worksheet of worksheets) {
+        let grid: string[][] = [];
+        worksheet.eachRow({ includeEmpty: true }, (row, rowNumber) => {
+          const cells: string[] = [];
+          row.eachCell({ includeEmpty: true }, (cell, col) => {
+            cells[col - 1] = cellText(cell.value);
+          });
+          grid[rowNumber - 1] = Array.from(cells, (c) => c ?? "");
         });
-        grid[rowNumber - 1] = Array.from(cells, (c) => c ?? "");
-      });
-      grid = Array.from(grid, (r) => r ?? []);
+        grid = Array.from(grid, (r) => r ?? []);
+        grids.push({ sheet: worksheet.name, grid });
+      }
     } catch {
       return { ok: false, error: "spreadsheet.unreadable" };
     }
   } else if (lower.endsWith(".csv")) {
     const text = new TextDecoder("utf-8", { fatal: false }).decode(bytes).replace(/^\uFEFF/, "");
     const parsed = Papa.parse<string[]>(text, { skipEmptyLines: "greedy" });
-    grid = parsed.data.map((r) => r.map((c) => String(c ?? "")));
-    sheet = fileName;
+    grids.push({ sheet: fileName, grid: parsed.data.map((r) => r.map((c) => String(c ?? ""))) });
   } else {
     return { ok: false, error: "spreadsheet.wrongType" };
   }
-  const nonEmpty = grid.filter((r) => r.some((c) => c.trim() !== ""));
-  if (nonEmpty.length < 2) return { ok: false, error: "spreadsheet.noRows" };
-  const [headers, ...rows] = nonEmpty;
-  if (rows.length > MAX_SPREADSHEET_ROWS) {
+  const tables: Table[] = [];
+  let total = 0;
+  for (const { sheet, grid } of grids) {
+    // Blank rows are skipped; each row keeps the number the spreadsheet program shows for it.
+    const numbered = grid
+      .map((cells, i) => ({ cells, number: i + 1 }))
+      .filter((r) => r.cells.some((c) => c.trim() !== ""));
+    if (numbered.length < 2) continue;
+    const [header, ...body] = numbered;
+    const headers = header!.cells;
+    const rows = body.map((r) => r.cells);
+    total += rows.length;
+    const width = headers.length;
+    tables.push({
+      sheet,
+      headers: headers.map((h) => h.trim()),
+      rows: rows.map((r) => Array.from({ length: width }, (_, i) => (r[i] ?? "").trim())),
+      rowNumbers: body.map((r) => r.number),
+    });
+  }
+  if (!tables.length) return { ok: false, error: "spreadsheet.noRows" };
+  if (total > MAX_SPREADSHEET_ROWS) {
     return { ok: false, error: "spreadsheet.tooManyRows", params: { max: MAX_SPREADSHEET_ROWS } };
   }
-  const width = headers!.length;
-  return {
-    ok: true,
-    table: {
-      sheet,
-      headers: headers!.map((h) => h.trim()),
-      rows: rows.map((r) => Array.from({ length: width }, (_, i) => (r[i] ?? "").trim())),
-    },
-  };
+  return { ok: true, tables };
 }
 
 function cellText(value: ExcelJS.CellValue): string {

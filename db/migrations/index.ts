@@ -11,6 +11,7 @@ import * as m20261126130000 from "./20261126130000_boards";
 import * as m20261126140000 from "./20261126140000_teamwork";
 import * as m20261126150000 from "./20261126150000_dashboard";
 import * as m20261126160000 from "./20261126160000_accounts";
+import * as m20261126170000 from "./20261126170000_registry";
 
 export const migrations: Record<string, Migration> = {
   "20261126090000_foundation": m20261126090000,
@@ -20,6 +21,7 @@ export const migrations: Record<string, Migration> = {
   "20261126140000_teamwork": m20261126140000,
   "20261126150000_dashboard": m20261126150000,
   "20261126160000_accounts": m20261126160000,
+  "20261126170000_registry": m20261126170000,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -178,7 +178,7 @@ const TEAM_START: Record<UnitLevel, string> = {
 };
 
 /** Rows as they are inserted: the schema's own Insertable types, so the seed cannot drift from it. */
-type Row<T extends keyof DB> = Required<Omit<Insertable<DB[T]>, "created_at">>;
+type Row<T extends keyof DB> = Required<Omit<Insertable<DB[T]>, "created_at" | "deactivated_at">>;
 
 export interface DemoData {
   townships: Row<"townships">[];

@@ -19,6 +19,7 @@ const COLUMNS: { [T in keyof DB]: Record<keyof DB[T], true> } = {
     kind: true,
     lat: true,
     lon: true,
+    deactivated_at: true,
     created_at: true,
   },
   villages: {
@@ -41,10 +42,18 @@ const COLUMNS: { [T in keyof DB]: Record<keyof DB[T], true> } = {
     poor_people: true,
     exit_status: true,
     exit_year: true,
+    deactivated_at: true,
     created_at: true,
     updated_at: true,
   },
-  sending_units: { id: true, name_zh: true, level: true, name_source: true, created_at: true },
+  sending_units: {
+    id: true,
+    name_zh: true,
+    level: true,
+    name_source: true,
+    deactivated_at: true,
+    created_at: true,
+  },
   teams: {
     id: true,
     village_id: true,
@@ -61,6 +70,7 @@ const COLUMNS: { [T in keyof DB]: Record<keyof DB[T], true> } = {
     specialty: true,
     phone: true,
     name_source: true,
+    deactivated_at: true,
     created_at: true,
   },
   team_memberships: {
@@ -333,6 +343,13 @@ const COLUMNS: { [T in keyof DB]: Record<keyof DB[T], true> } = {
     ready: true,
     blocking: true,
     cells: true,
+    updated_at: true,
+  },
+  import_mappings: {
+    sheet: true,
+    headers_key: true,
+    mapping: true,
+    updated_by: true,
     updated_at: true,
   },
   township_boundaries: {
