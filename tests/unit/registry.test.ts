@@ -1,0 +1,335 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "~/db.server";
+import {
+  commitWorkbook,
+  previewWorkbook,
+  proposeSheets,
+  recogniseKind,
+  registryWorkbook,
+} from "~/models/registry-import.server";
+import { parseDate } from "~/models/registry.server";
+import type { Viewer } from "~/permissions";
+import type { SheetPreview } from "~/utils/registry-sheets";
+import { readWorkbook, writeWorkbook, type Table } from "~/utils/spreadsheet.server";
+import { seedOnce, viewerFor } from "./helpers";
+
+let county: Viewer;
+
+beforeAll(async () => {
+  await seedOnce();
+  county = await viewerFor("county");
+});
+
+/** A sheet as the county would type it, with the zh-CN template's headers. */
+function sheet(name: string, headers: string[], rows: string[][]): Table {
+  return { sheet: name, headers, rows };
+}
+
+const UNIT_HEADERS = ["单位名称", "级别（省派/市派/县派）"];
+const VILLAGE_HEADERS = [
+  "村代码",
+  "村名",
+  "所属乡镇",
+  "村类型",
+  "农业人口",
+  "总户数",
+  "贫困户数",
+  "贫困人口",
+  "纬度",
+  "经度",
+];
+const CADRE_HEADERS = ["姓名", "派出单位", "干部类别", "电话"];
+const TEAM_HEADERS = ["村代码", "派出单位", "进驻日期", "撤离日期"];
+const MEMBER_HEADERS = [
+  "干部姓名",
+  "干部派出单位",
+  "村代码",
+  "职务",
+  "到岗日期",
+  "离队日期",
+  "离队原因",
+];
+
+/** 南壕堑镇 is 130725101; its demo villages use 130725101201…, so 130725100901 is free. */
+const NEW_VILLAGE = [
+  "130725100901",
+  "试验村",
+  "南壕堑镇",
+  "产业村",
+  "820",
+  "260",
+  "31",
+  "77",
+  "41.08",
+  "113.97",
+];
+
+function newCountyWorkbook(overrides: { members?: string[][] } = {}) {
+  return [
+    sheet("派出单位", UNIT_HEADERS, [["测试县农业农村局", "县派"]]),
+    sheet("村庄", VILLAGE_HEADERS, [NEW_VILLAGE]),
+    sheet("干部", CADRE_HEADERS, [
+      ["测试甲", "测试县农业农村局", "经济干部", "13800000001"],
+      ["测试乙", "测试县农业农村局", "党政干部", ""],
+    ]),
+    sheet("工作队", TEAM_HEADERS, [["130725100901", "测试县农业农村局", "2024-03-01", ""]]),
+    sheet(
+      "队员",
+      MEMBER_HEADERS,
+      overrides.members ?? [
+        ["测试甲", "测试县农业农村局", "130725100901", "队长兼第一书记", "2024-03-01", "", ""],
+        ["测试乙", "测试县农业农村局", "130725100901", "队员", "2024/3/1", "", ""],
+      ],
+    ),
+  ];
+}
+
+async function preview(tables: Table[]) {
+  const result = await previewWorkbook(county, await proposeSheets(tables), "zh-CN");
+  if (!result.ok) throw new Error(result.reason);
+  return result.previews;
+}
+
+const issuesOf = (previews: SheetPreview[]) =>
+  previews.flatMap((p) =>
+    p.rows.flatMap((r) => r.issues.map((i) => ({ sheet: p.name, row: r.row, ...i }))),
+  );
+
+async function counts() {
+  const [villages, units, cadres, teams, memberships] = await Promise.all(
+    (["villages", "sending_units", "cadres", "teams", "team_memberships"] as const).map((table) =>
+      db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .executeTakeFirstOrThrow()
+        .then((r) => Number(r.n)),
+    ),
+  );
+  return { villages, units, cadres, teams, memberships };
+}
+
+describe("reading a workbook", () => {
+  it("recognises a sheet by its name in either language, else by its headers", () => {
+    expect(recogniseKind(sheet("村庄", ["x"], []))).toBe("villages");
+    expect(recogniseKind(sheet("Sending units", ["x"], []))).toBe("units");
+    expect(recogniseKind(sheet("Sheet1", CADRE_HEADERS, []))).toBe("cadres");
+    expect(
+      recogniseKind(sheet("teams.csv", ["Village code", "Sending unit", "Started on"], [])),
+    ).toBe("teams");
+    expect(recogniseKind(sheet("Sheet1", ["甲", "乙"], []))).toBeNull();
+  });
+
+  it("reads dates as the county types them", () => {
+    expect(parseDate("2024-03-01")).toBe("2024-03-01");
+    expect(parseDate("2024/3/1")).toBe("2024-03-01");
+    expect(parseDate("2024年3月1日")).toBe("2024-03-01");
+    expect(parseDate("45352")).toBe("2024-03-01");
+    expect(parseDate("2024-02-30")).toBeNull();
+    expect(parseDate("三月一日")).toBeNull();
+  });
+});
+
+describe("export and re-import", () => {
+  it("exports every sheet, and the exported file imports with nothing to change", async () => {
+    const sheets = (await registryWorkbook(county, "zh-CN"))!;
+    expect(sheets.map((s) => s.name)).toEqual([
+      "乡镇",
+      "派出单位",
+      "村庄",
+      "干部",
+      "工作队",
+      "队员",
+    ]);
+    const before = await counts();
+    expect(sheets.find((s) => s.name === "村庄")!.rows).toHaveLength(before.villages);
+    expect(sheets.find((s) => s.name === "队员")!.rows).toHaveLength(before.memberships);
+
+    const buffer = await writeWorkbook(sheets, { creator: "test" });
+    const read = await readWorkbook("export.xlsx", new Uint8Array(buffer));
+    if (!read.ok) throw new Error(read.error);
+    expect(read.tables).toHaveLength(6);
+    const previews = await preview(read.tables);
+    expect(issuesOf(previews)).toEqual([]);
+    for (const p of previews) {
+      expect(p.counts).toEqual({ new: 0, update: 0, unchanged: p.rows.length, error: 0 });
+    }
+  });
+
+  it("exports in English too, and the English file reads the same", async () => {
+    const sheets = (await registryWorkbook(county, "en"))!;
+    expect(sheets[2]!.columns[0]!.header).toBe("Village code");
+    const buffer = await writeWorkbook(sheets, { creator: "test" });
+    const read = await readWorkbook("export.xlsx", new Uint8Array(buffer));
+    if (!read.ok) throw new Error(read.error);
+    const previews = await preview(read.tables);
+    expect(
+      previews.every((p) => p.counts.error === 0 && p.counts.unchanged === p.rows.length),
+    ).toBe(true);
+  });
+});
+
+describe("importing a county's own rows", () => {
+  it("adds a unit, a village, its team and cadres in one go; the same file again changes nothing", async () => {
+    const before = await counts();
+    const first = await commitWorkbook(county, await proposeSheets(newCountyWorkbook()), "zh-CN");
+    expect(first.ok).toBe(true);
+    if (!first.ok) return;
+    expect(first.counts).toEqual({ new: 7, update: 0, unchanged: 0, error: 0 });
+    expect(await counts()).toEqual({
+      villages: before.villages + 1,
+      units: before.units + 1,
+      cadres: before.cadres + 2,
+      teams: before.teams + 1,
+      memberships: before.memberships + 2,
+    });
+    const village = await db
+      .selectFrom("villages")
+      .selectAll()
+      .where("code", "=", "130725100901")
+      .executeTakeFirstOrThrow();
+    expect(village).toMatchObject({
+      name_zh: "试验村",
+      name_pinyin: "Shìyàn Cūn",
+      village_type: "industry",
+      poor_people: 77,
+      name_source: "imported",
+      position_source: "imported",
+      exit_status: "not_exited",
+    });
+    const team = await db
+      .selectFrom("teams")
+      .selectAll()
+      .where("village_id", "=", village.id)
+      .executeTakeFirstOrThrow();
+    expect(team).toMatchObject({ level: "county", started_on: "2024-03-01", ended_on: null });
+    // The new village has a readiness record and a history day, like every other village.
+    expect(
+      await db
+        .selectFrom("village_progress")
+        .select("village_id")
+        .where("village_id", "=", village.id)
+        .execute(),
+    ).toHaveLength(1);
+
+    const again = await commitWorkbook(county, await proposeSheets(newCountyWorkbook()), "zh-CN");
+    expect(again.ok && again.counts).toEqual({ new: 0, update: 0, unchanged: 7, error: 0 });
+    expect(await counts()).toEqual({
+      villages: before.villages + 1,
+      units: before.units + 1,
+      cadres: before.cadres + 2,
+      teams: before.teams + 1,
+      memberships: before.memberships + 2,
+    });
+  });
+
+  it("updates what changed, matched by code or name", async () => {
+    const tables = newCountyWorkbook();
+    tables[1]!.rows[0]![5] = "270"; // households
+    tables[2]!.rows[1]![3] = "13900000002"; // 测试乙's phone
+    const previews = await preview(tables);
+    expect(previews.map((p) => p.counts.update)).toEqual([0, 1, 1, 0, 0]);
+    const result = await commitWorkbook(county, await proposeSheets(tables), "zh-CN");
+    expect(result.ok && result.counts).toMatchObject({ new: 0, update: 2 });
+    const cadre = await db
+      .selectFrom("cadres")
+      .select("phone")
+      .where("name_zh", "=", "测试乙")
+      .executeTakeFirstOrThrow();
+    expect(cadre.phone).toBe("13900000002");
+  });
+
+  it("one bad row and nothing is written; every problem is named by sheet, row and column", async () => {
+    const before = await counts();
+    const tables = newCountyWorkbook();
+    tables[0]!.rows.push(["新单位", "县派"]);
+    // 测试甲 is already in 试验村's team from 2024-03-01: a second, overlapping membership is refused.
+    tables[4]!.rows.push([
+      "测试甲",
+      "测试县农业农村局",
+      "130725100901",
+      "队员",
+      "2024-05-01",
+      "",
+      "",
+    ]);
+    const result = await commitWorkbook(county, await proposeSheets(tables), "zh-CN");
+    expect(result.ok).toBe(false);
+    if (result.ok || result.reason !== "rejected") return;
+    expect(issuesOf(result.previews)).toEqual([
+      expect.objectContaining({
+        sheet: "队员",
+        row: 4,
+        column: "到岗日期",
+        message: "registry.cadreBusy",
+      }),
+    ]);
+    expect(await counts()).toEqual(before);
+    expect(
+      await db.selectFrom("sending_units").select("id").where("name_zh", "=", "新单位").execute(),
+    ).toHaveLength(0);
+  });
+
+  it("checks each sheet's rows", async () => {
+    const tables = [
+      sheet(
+        "乡镇",
+        ["乡镇代码", "乡镇名称", "类型（镇/乡）", "纬度", "经度"],
+        [
+          ["13072510", "短码乡", "乡", "", ""],
+          ["130725999", "新乡", "区", "41.1", ""],
+        ],
+      ),
+      sheet("派出单位", UNIT_HEADERS, [
+        ["甲单位", "县派"],
+        ["甲单位", "市派"],
+        ["乙单位", ""],
+      ]),
+      sheet("村庄", VILLAGE_HEADERS, [
+        ["130725100902", "甲村", "不存在镇", "产业村", "100", "30", "3", "5", "41.08", "113.97"],
+        ["130725102902", "乙村", "南壕堑镇", "产业村", "100", "30", "40", "5", "41.08", "113.97"],
+        ["130725100903", "丙村", "130725100", "穷村", "100", "30", "3", "5", "39.9", "116.4"],
+        ["130725100904", "", "南壕堑镇", "弱村", "一百", "30", "", "", "41.08", "113.97"],
+      ]),
+      sheet("干部", CADRE_HEADERS, [
+        ["丙", "不存在的单位", "经济干部", ""],
+        ["丁", "测试县农业农村局", "经济干部", "call me"],
+      ]),
+      sheet("工作队", TEAM_HEADERS, [
+        ["130725100901", "测试县农业农村局", "2023-01-01", "2024-06-30"],
+        ["130725100999", "测试县农业农村局", "2025-05-01", "2025-04-01"],
+      ]),
+      sheet("队员", MEMBER_HEADERS, [
+        ["无名", "测试县农业农村局", "130725100901", "队员", "2024-03-01", "", ""],
+        ["测试乙", "测试县农业农村局", "130725100901", "队员", "2020-01-01", "", ""],
+        ["测试乙", "测试县农业农村局", "130725100901", "队员", "2024-03-01", "", "召回"],
+      ]),
+    ];
+    const found = issuesOf(await preview(tables)).map(
+      (i) => `${i.sheet}:${i.row}:${i.column}:${i.message}`,
+    );
+    expect([...found].sort()).toEqual(
+      [
+        "乡镇:2:乡镇代码:registry.townshipCode",
+        "乡镇:3:类型（镇/乡）:registry.unknownOption",
+        "乡镇:3:经度:registry.required",
+        "派出单位:3:单位名称:registry.duplicateRow",
+        "派出单位:4:级别（省派/市派/县派）:registry.required",
+        "村庄:2:所属乡镇:registry.unknownTownship",
+        "村庄:3:村代码:registry.villageCodeTownship",
+        "村庄:3:贫困户数:registry.moreThan",
+        "村庄:4:村类型:registry.unknownOption",
+        "村庄:4:纬度:registry.outside",
+        "村庄:5:村名:registry.required",
+        "村庄:5:农业人口:registry.notCount",
+        "干部:2:派出单位:registry.unknownUnit",
+        "干部:3:电话:registry.phone",
+        "工作队:2:进驻日期:registry.teamOverlap",
+        "工作队:3:撤离日期:registry.endBeforeStart",
+        "工作队:3:村代码:registry.unknownVillage",
+        "队员:2:干部姓名:registry.unknownCadre",
+        "队员:3:到岗日期:registry.noTeam",
+        "队员:4:离队原因:registry.reasonWithoutEnd",
+      ].sort(),
+    );
+  });
+});
