@@ -19,6 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     cadre: viewer.cadreId !== null,
     dashboard: hasAnywhere(viewer, "read:dashboard"),
     accounts: hasCountyWide(viewer, "manage:account"),
+    admin: hasCountyWide(viewer, "manage:registry"),
     unread,
     pendingLeave,
   };
@@ -85,6 +86,7 @@ function Header() {
             </span>
           ) : null}
         </NavLink>
+        {nav?.admin ? <NavLink to="/admin">{t("nav.admin")}</NavLink> : null}
       </nav>
       <div className="header-tools">
         <LanguageSwitch />

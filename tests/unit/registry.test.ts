@@ -95,17 +95,24 @@ const issuesOf = (previews: SheetPreview[]) =>
     p.rows.flatMap((r) => r.issues.map((i) => ({ sheet: p.name, row: r.row, ...i }))),
   );
 
+async function count(
+  table: "villages" | "sending_units" | "cadres" | "teams" | "team_memberships",
+) {
+  const row = await db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 async function counts() {
-  const [villages, units, cadres, teams, memberships] = await Promise.all(
-    (["villages", "sending_units", "cadres", "teams", "team_memberships"] as const).map((table) =>
-      db
-        .selectFrom(table)
-        .select((eb) => eb.fn.countAll<number>().as("n"))
-        .executeTakeFirstOrThrow()
-        .then((r) => Number(r.n)),
-    ),
-  );
-  return { villages, units, cadres, teams, memberships };
+  return {
+    villages: await count("villages"),
+    units: await count("sending_units"),
+    cadres: await count("cadres"),
+    teams: await count("teams"),
+    memberships: await count("team_memberships"),
+  };
 }
 
 describe("reading a workbook", () => {

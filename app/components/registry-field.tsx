@@ -1,0 +1,106 @@
+/**
+ * One field of a registry form (village, cadre, team…), drawn from the sheet's column: the same
+ * value a spreadsheet cell would hold, so the server checks it with the import's row check.
+ */
+import {
+  MEMBERSHIP_END_REASONS,
+  MEMBERSHIP_ROLES,
+  SPECIALTIES,
+  TOWNSHIP_KINDS,
+  UNIT_LEVELS,
+  VILLAGE_TYPES,
+} from "../../db/schema";
+import { FieldErrors } from "~/components/field-errors";
+import { useT, type MessageKey } from "~/i18n";
+import { columnLabelKey, type SheetColumn, type SheetKind } from "~/utils/registry-sheets";
+
+export interface Option {
+  value: string;
+  label: string;
+}
+
+export interface RegistryOptions {
+  townships: Option[];
+  units: Option[];
+  villages: Option[];
+}
+
+const FIXED: Partial<Record<SheetColumn["input"], { prefix: string; keys: readonly string[] }>> = {
+  townshipKind: { prefix: "townshipKind", keys: TOWNSHIP_KINDS },
+  level: { prefix: "level", keys: UNIT_LEVELS },
+  villageType: { prefix: "villageType", keys: VILLAGE_TYPES },
+  specialty: { prefix: "specialty", keys: SPECIALTIES },
+  role: { prefix: "membershipRole", keys: MEMBERSHIP_ROLES },
+  endReason: { prefix: "rotation.reason", keys: MEMBERSHIP_END_REASONS },
+};
+
+export function RegistryField({
+  kind,
+  column,
+  value,
+  errors,
+  options,
+}: {
+  kind: SheetKind;
+  column: SheetColumn;
+  value: string;
+  errors?: string[];
+  options: RegistryOptions;
+}) {
+  const t = useT();
+  const id = `field-${column.key}`;
+  const errorId = `${id}-errors`;
+  const common = {
+    id,
+    name: column.key,
+    defaultValue: value,
+    required: column.required,
+    "aria-invalid": errors?.length ? true : undefined,
+    "aria-describedby": errors?.length ? errorId : undefined,
+  };
+  const fixed = FIXED[column.input];
+  const linked =
+    column.input === "township"
+      ? options.townships
+      : column.input === "unit"
+        ? options.units
+        : column.input === "village"
+          ? options.villages
+          : null;
+  let control;
+  if (fixed || linked) {
+    const choices =
+      linked ??
+      fixed!.keys.map((k) => ({ value: k, label: t(`${fixed!.prefix}.${k}` as MessageKey) }));
+    // A record may point at something deactivated since: keep it selectable as it is.
+    const all =
+      value && !choices.some((c) => c.value === value)
+        ? [{ value, label: value }, ...choices]
+        : choices;
+    control = (
+      <select {...common}>
+        <option value="">{t("admin.choose")}</option>
+        {all.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    );
+  } else {
+    const type = column.input === "date" ? "date" : column.input === "tel" ? "tel" : "text";
+    const inputMode =
+      column.input === "integer" ? "numeric" : column.input === "decimal" ? "decimal" : undefined;
+    control = <input {...common} type={type} inputMode={inputMode} />;
+  }
+  return (
+    <div className="field">
+      <label htmlFor={id}>
+        {t(columnLabelKey(kind, column.key))}
+        {column.required ? <span aria-hidden="true"> *</span> : null}
+      </label>
+      {control}
+      <FieldErrors id={errorId} errors={errors} />
+    </div>
+  );
+}

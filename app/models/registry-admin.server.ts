@@ -1,0 +1,265 @@
+/**
+ * The county admin's screens over the registry: lists, one record's form, deactivation. A form
+ * posts the same cells a spreadsheet row holds and is checked by the same row check as the import
+ * (`registry.server.ts`), so the two can never disagree about what is valid.
+ *
+ * Deactivating never deletes: a township, village, unit or cadre gets `deactivated_at` and drops
+ * out of the choices for new records; a team ends today, and its members leave with it. Past
+ * teams, logs, cards and plan changes keep pointing at them.
+ */
+import { db } from "~/db.server";
+import type { Translate } from "~/i18n";
+import { serverTranslator } from "~/i18n/catalogues.server";
+import type { Locale } from "~/i18n";
+import type { Refusal } from "~/models/access.server";
+import {
+  checkRow,
+  loadRegistry,
+  sheetRecords,
+  writeRows,
+  SHEETS,
+  type Cells,
+  type Registry,
+} from "~/models/registry.server";
+import { refuse } from "~/models/write.server";
+import { hasCountyWide, type Viewer } from "~/permissions";
+import { today } from "~/utils/dates";
+import { SHEET_COLUMNS, type AdminKind, type RowIssue } from "~/utils/registry-sheets";
+import { normalise } from "~/utils/labels.server";
+
+const allowed = (viewer: Viewer) => hasCountyWide(viewer, "manage:registry");
+
+/** Cells with option keys instead of labels ("county", not "县派"): what a form's fields hold. */
+const keysOnly = Object.assign((key: string) => key.slice(key.lastIndexOf(".") + 1), {
+  has: () => true,
+}) as unknown as Translate;
+
+function isActive(kind: AdminKind, record: Record<string, unknown>, on: string) {
+  if (kind === "teams") return record.endedOn === null || String(record.endedOn) >= on;
+  return record.deactivatedAt === null;
+}
+
+export interface AdminRow {
+  id: string;
+  /** How the record is named ("魏家村 · 2024-03-01" for a team). */
+  label: string;
+  cells: Record<string, string | number>;
+  active: boolean;
+}
+
+export async function adminList(
+  viewer: Viewer,
+  kind: AdminKind,
+  locale: Locale,
+  { q = "", inactive = false }: { q?: string; inactive?: boolean } = {},
+): Promise<{ rows: AdminRow[]; total: number } | null> {
+  if (!allowed(viewer)) return null;
+  const registry = await loadRegistry(db);
+  const on = today();
+  const query = normalise(q);
+  const all = sheetRecords(kind, registry, serverTranslator(locale)).map(({ record, cells }) => ({
+    id: (record as { id: string }).id,
+    label: SHEETS[kind].label(record, registry),
+    cells,
+    active: isActive(kind, record as Record<string, unknown>, on),
+  }));
+  const rows = all.filter(
+    (r) =>
+      (inactive || r.active) &&
+      (!query || Object.values(r.cells).some((c) => normalise(String(c)).includes(query))),
+  );
+  return { rows, total: all.length };
+}
+
+/** What the selects of the forms offer: the active townships, units and villages. */
+export async function adminOptions(viewer: Viewer) {
+  if (!allowed(viewer)) return null;
+  const registry = await loadRegistry(db);
+  const byName = (a: { label: string }, b: { label: string }) =>
+    a.label.localeCompare(b.label, "zh-CN");
+  const townships = [...registry.townships.byId.values()].filter((t) => !t.deactivatedAt);
+  return {
+    townships: townships.map((t) => ({ value: t.code, label: t.name })).sort(byName),
+    units: [...registry.units.byId.values()]
+      .filter((u) => !u.deactivatedAt)
+      .map((u) => ({ value: u.name, label: u.name }))
+      .sort(byName),
+    villages: [...registry.villages.byId.values()]
+      .filter((v) => !v.deactivatedAt)
+      .map((v) => ({
+        value: v.code,
+        label: `${v.name} · ${registry.townships.byId.get(v.townshipId)?.name ?? ""}`,
+      }))
+      .sort(byName),
+  };
+}
+
+/** One record's cells for its form, or null when it does not exist. */
+export async function adminRecord(viewer: Viewer, kind: AdminKind, id: string) {
+  if (!allowed(viewer)) return null;
+  const registry = await loadRegistry(db);
+  const def = SHEETS[kind];
+  const record = def.store(registry).byId.get(id) as Record<string, unknown> | undefined;
+  if (!record) return null;
+  const cells = def.cells(record, registry, keysOnly) as Record<string, string | number>;
+  return {
+    cells: Object.fromEntries(SHEET_COLUMNS[kind].map((c) => [c.key, String(cells[c.key] ?? "")])),
+    label: def.label(record, registry),
+    active: isActive(kind, record, today()),
+  };
+}
+
+export type SaveResult =
+  { ok: true; id: string } | { ok: false; reason: "invalid"; issues: RowIssue[] } | Refusal;
+
+/** Creates (id null) or edits a record from its cells, in one transaction. */
+export async function saveRecord(
+  viewer: Viewer,
+  kind: AdminKind,
+  id: string | null,
+  cells: Cells,
+): Promise<SaveResult> {
+  if (!allowed(viewer)) return refuse.forbidden();
+  return db.transaction().execute(async (trx) => {
+    const registry = await loadRegistry(trx);
+    if (id && !SHEETS[kind].store(registry).byId.has(id)) return refuse.notFound();
+    const outcome = checkRow(kind, cells, registry, id ? { id } : {});
+    if (outcome.action === "error") {
+      return { ok: false as const, reason: "invalid" as const, issues: outcome.issues };
+    }
+    await writeRows(trx, [{ kind, outcome }], {
+      registry,
+      now: new Date().toISOString(),
+      viewerId: viewer.id,
+    });
+    return { ok: true as const, id: (outcome.record as { id: string }).id };
+  });
+}
+
+export type ActiveResult =
+  | { ok: true }
+  | { ok: false; reason: "invalid"; message: string; params?: Record<string, string | number> }
+  | Refusal;
+
+const activeTeams = (registry: Registry, on: string) =>
+  [...registry.teams.byId.values()].filter((t) => t.endedOn === null || t.endedOn >= on);
+
+/**
+ * Deactivates (or reactivates) a record; a team "deactivated" ends today. Refused, with the
+ * reason, while something current still depends on the record.
+ */
+export async function setActive(
+  viewer: Viewer,
+  kind: AdminKind,
+  id: string,
+  active: boolean,
+): Promise<ActiveResult> {
+  if (!allowed(viewer)) return refuse.forbidden();
+  return db.transaction().execute(async (trx): Promise<ActiveResult> => {
+    const registry = await loadRegistry(trx);
+    if (!SHEETS[kind].store(registry).byId.has(id)) return refuse.notFound();
+    const on = today();
+    const now = new Date().toISOString();
+    const stamp = active ? null : now;
+    const invalid = (message: string, params?: Record<string, string | number>) => ({
+      ok: false as const,
+      reason: "invalid" as const,
+      message,
+      params,
+    });
+    switch (kind) {
+      case "townships": {
+        const villages = [...registry.villages.byId.values()].filter(
+          (v) => v.townshipId === id && !v.deactivatedAt,
+        );
+        if (!active && villages.length) {
+          return invalid("registry.deactivate.townshipHasVillages", { count: villages.length });
+        }
+        await trx
+          .updateTable("townships")
+          .set({ deactivated_at: stamp })
+          .where("id", "=", id)
+          .execute();
+        break;
+      }
+      case "villages": {
+        if (!active && activeTeams(registry, on).some((t) => t.villageId === id)) {
+          return invalid("registry.deactivate.villageHasTeam");
+        }
+        await trx
+          .updateTable("villages")
+          .set({ deactivated_at: stamp })
+          .where("id", "=", id)
+          .execute();
+        break;
+      }
+      case "units": {
+        const teams = activeTeams(registry, on).filter((t) => t.unitId === id);
+        if (!active && teams.length) {
+          return invalid("registry.deactivate.unitHasTeams", { count: teams.length });
+        }
+        await trx
+          .updateTable("sending_units")
+          .set({ deactivated_at: stamp })
+          .where("id", "=", id)
+          .execute();
+        break;
+      }
+      case "cadres": {
+        const current = registry.memberships
+          .inGroup(id)
+          .find((m) => m.startedOn <= on && (m.endedOn === null || m.endedOn >= on));
+        if (!active && current) {
+          const team = registry.teams.byId.get(current.teamId);
+          return invalid("registry.deactivate.cadreInTeam", {
+            village: (team && registry.villages.byId.get(team.villageId)?.name) ?? "",
+          });
+        }
+        await trx
+          .updateTable("cadres")
+          .set({ deactivated_at: stamp })
+          .where("id", "=", id)
+          .execute();
+        // Their account goes (and comes back) with them.
+        await trx
+          .updateTable("users")
+          .set({ deactivated_at: stamp })
+          .where("cadre_id", "=", id)
+          .execute();
+        break;
+      }
+      case "teams": {
+        if (active) return invalid("form.invalid");
+        const team = registry.teams.byId.get(id)!;
+        // A team that has not started yet simply ends before it starts: it keeps its own start.
+        const endedOn = team.startedOn > on ? team.startedOn : on;
+        await trx.updateTable("teams").set({ ended_on: endedOn }).where("id", "=", id).execute();
+        await trx
+          .updateTable("team_memberships")
+          .set({ ended_on: endedOn, end_reason: "rotated" })
+          .where("team_id", "=", id)
+          .where("started_on", "<=", endedOn)
+          .where((eb) => eb.or([eb("ended_on", "is", null), eb("ended_on", ">", endedOn)]))
+          .execute();
+        break;
+      }
+    }
+    return { ok: true };
+  });
+}
+
+/** Per kind: how many records, and how many are active. */
+export async function adminSummary(viewer: Viewer) {
+  if (!allowed(viewer)) return null;
+  const registry = await loadRegistry(db);
+  const on = today();
+  const count = (kind: AdminKind) => {
+    const records = [...SHEETS[kind].store(registry).byId.values()] as Record<string, unknown>[];
+    return {
+      kind,
+      total: records.length,
+      active: records.filter((r) => isActive(kind, r, on)).length,
+    };
+  };
+  return (["townships", "villages", "units", "teams", "cadres"] as const).map(count);
+}

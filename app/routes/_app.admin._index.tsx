@@ -1,0 +1,62 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { notFound, requireViewer } from "~/auth.server";
+import { useT } from "~/i18n";
+import { adminSummary } from "~/models/registry-admin.server";
+import { hasCountyWide } from "~/permissions";
+import { pageTitle } from "~/utils/meta";
+import { sheetLabelKey } from "~/utils/registry-sheets";
+
+export const meta: MetaFunction = (args) => pageTitle(args, "admin.title");
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request);
+  const summary = await adminSummary(viewer);
+  if (!summary) notFound();
+  return { summary, accounts: hasCountyWide(viewer, "manage:account") };
+}
+
+export default function AdminHome() {
+  const t = useT();
+  const { summary, accounts } = useLoaderData<typeof loader>();
+  return (
+    <div className="stack-lg">
+      <h1>{t("admin.title")}</h1>
+      <p>{t("admin.intro")}</p>
+      <ul className="admin-grid">
+        {summary.map((s) => (
+          <li key={s.kind} className="card stack">
+            <h2>
+              <Link to={`/admin/${s.kind}`}>{t(sheetLabelKey(s.kind))}</Link>
+            </h2>
+            <p>
+              <strong>{s.active}</strong>{" "}
+              {t(s.kind === "teams" ? "admin.status.teamActive" : "admin.status.active")}
+              {s.total > s.active ? (
+                <span className="muted">
+                  {" · "}
+                  {s.total - s.active}{" "}
+                  {t(s.kind === "teams" ? "admin.status.teamEnded" : "admin.status.inactive")}
+                </span>
+              ) : null}
+            </p>
+          </li>
+        ))}
+        <li className="card stack">
+          <h2>
+            <Link to="/admin/data">{t("admin.data")}</Link>
+          </h2>
+          <p className="muted">{t("registry.data.exportHint")}</p>
+        </li>
+        {accounts ? (
+          <li className="card stack">
+            <h2>
+              <Link to="/admin/accounts">{t("admin.accounts")}</Link>
+            </h2>
+            <p className="muted">{t("account.admin.title")}</p>
+          </li>
+        ) : null}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,439 @@
+import {
+  data,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { notFound, requireViewer } from "~/auth.server";
+import {
+  formatList,
+  messageWithParams,
+  translateMessage,
+  useLocale,
+  useT,
+  type MessageKey,
+} from "~/i18n";
+import { resolveLocale } from "~/i18n/locale.server";
+import {
+  commitWorkbook,
+  previewWorkbook,
+  proposeSheets,
+  sheetsFromForm,
+} from "~/models/registry-import.server";
+import { hasCountyWide } from "~/permissions";
+import { pageTitle } from "~/utils/meta";
+import {
+  SHEET_COLUMNS,
+  SHEET_KINDS,
+  columnLabelKey,
+  sheetLabelKey,
+  type RowAction,
+  type SheetPreview,
+} from "~/utils/registry-sheets";
+import { MAX_SPREADSHEET_BYTES, readWorkbook, type Table } from "~/utils/spreadsheet.server";
+import { readUploadForm } from "~/utils/upload.server";
+
+export const meta: MetaFunction = (args) => pageTitle(args, "registry.data.title");
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request);
+  if (!hasCountyWide(viewer, "manage:registry")) notFound();
+  return { maxMb: MAX_SPREADSHEET_BYTES / 1024 / 1024 };
+}
+
+type ActionData =
+  | { step: "error"; error: string }
+  | { step: "done"; fileName: string; counts: Record<RowAction, number> }
+  | { step: "preview" | "rejected"; fileName: string; tables: string; previews: SheetPreview[] };
+
+/** upload → preview (kinds or mapping changed) → commit; every step re-reads and re-checks everything. */
+export async function action({ request }: ActionFunctionArgs) {
+  const viewer = await requireViewer(request);
+  if (!hasCountyWide(viewer, "manage:registry")) notFound();
+  const locale = await resolveLocale(request);
+  // Room for the parsed tables sent back with the preview; the file itself is capped when read.
+  const upload = await readUploadForm(request, MAX_SPREADSHEET_BYTES * 3);
+  if (!upload.ok) {
+    return upload.reason === "not-multipart"
+      ? data<ActionData>({ step: "error", error: "registry.data.noFile" }, { status: 400 })
+      : data<ActionData>(
+          {
+            step: "error",
+            error: messageWithParams("spreadsheet.tooLarge", {
+              mb: MAX_SPREADSHEET_BYTES / 1024 / 1024,
+            }),
+          },
+          { status: 413 },
+        );
+  }
+  const form = upload.form;
+  const intent = form.get("intent");
+  let fileName: string;
+  let tables: Table[];
+  let sheets;
+  if (intent === "upload") {
+    const file = form.get("file");
+    if (!(file instanceof File) || file.size === 0) {
+      return data<ActionData>({ step: "error", error: "registry.data.noFile" }, { status: 400 });
+    }
+    const read = await readWorkbook(file.name, new Uint8Array(await file.arrayBuffer()));
+    if (!read.ok) {
+      return data<ActionData>(
+        { step: "error", error: messageWithParams(read.error, read.params) },
+        { status: 400 },
+      );
+    }
+    fileName = file.name;
+    tables = read.tables;
+    sheets = await proposeSheets(tables);
+  } else if (intent === "preview" || intent === "commit") {
+    const parsed = parseTables(form.get("tables"));
+    if (!parsed) {
+      return data<ActionData>({ step: "error", error: "registry.data.invalid" }, { status: 400 });
+    }
+    fileName = String(form.get("fileName") ?? "").slice(0, 200);
+    tables = parsed;
+    sheets = sheetsFromForm(form, tables);
+  } else {
+    return data<ActionData>({ step: "error", error: "form.invalid" }, { status: 400 });
+  }
+
+  if (intent === "commit") {
+    const result = await commitWorkbook(viewer, sheets, locale);
+    if (result.ok) return data<ActionData>({ step: "done", fileName, counts: result.counts });
+    if (result.reason !== "rejected") notFound();
+    return data<ActionData>(
+      { step: "rejected", fileName, tables: JSON.stringify(tables), previews: result.previews },
+      { status: 422 },
+    );
+  }
+  const preview = await previewWorkbook(viewer, sheets, locale);
+  if (!preview.ok) notFound();
+  return data<ActionData>({
+    step: "preview",
+    fileName,
+    tables: JSON.stringify(tables),
+    previews: preview.previews,
+  });
+}
+
+function parseTables(value: FormDataEntryValue | null): Table[] | null {
+  if (typeof value !== "string") return null;
+  try {
+    const list = JSON.parse(value) as unknown;
+    const isStrings = (a: unknown): a is string[] =>
+      Array.isArray(a) && a.every((c) => typeof c === "string");
+    if (!Array.isArray(list) || list.length === 0) return null;
+    const tables: Table[] = [];
+    for (const t of list as Partial<Table>[]) {
+      if (!isStrings(t.headers) || !Array.isArray(t.rows) || !t.rows.every(isStrings)) return null;
+      const numbers = Array.isArray(t.rowNumbers) && t.rowNumbers.every(Number.isInteger);
+      tables.push({
+        sheet: String(t.sheet ?? ""),
+        headers: t.headers,
+        rows: t.rows,
+        rowNumbers: numbers ? t.rowNumbers : undefined,
+      });
+    }
+    return tables;
+  } catch {
+    return null;
+  }
+}
+
+const SHOWN_ROWS = 200;
+
+export default function RegistryData() {
+  const t = useT();
+  const { maxMb } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const busy = navigation.state === "submitting";
+
+  return (
+    <div className="stack-lg">
+      <p>
+        <Link to="/admin">← {t("admin.title")}</Link>
+      </p>
+      <h1>{t("registry.data.title")}</h1>
+      <p>{t("registry.data.intro")}</p>
+
+      <section className="card stack" aria-labelledby="templates-title">
+        <h2 id="templates-title">{t("registry.data.templates")}</h2>
+        <table className="data-table compact">
+          <caption className="visually-hidden">{t("registry.data.templates")}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("registry.data.sheet")}</th>
+              <th scope="col">{t("registry.data.templates")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {[null, ...SHEET_KINDS].map((kind) => {
+              const what = kind ? t(sheetLabelKey(kind)) : t("registry.data.templateAll");
+              const query = `template=1${kind ? `&sheet=${kind}` : ""}`;
+              return (
+                <tr key={kind ?? "all"}>
+                  <th scope="row">{what}</th>
+                  <td>
+                    <a
+                      href={`/admin/data.xlsx?${query}&lang=zh-CN`}
+                      download
+                      aria-label={`${what} · ${t("registry.data.zh")}`}
+                    >
+                      {t("registry.data.zh")}
+                    </a>
+                    {" · "}
+                    <a
+                      href={`/admin/data.xlsx?${query}&lang=en`}
+                      download
+                      aria-label={`${what} · ${t("registry.data.en")}`}
+                    >
+                      {t("registry.data.en")}
+                    </a>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+        <p>
+          <a href="/admin/data.xlsx" download className="button">
+            {t("registry.data.export")}
+          </a>{" "}
+          <span className="muted small">{t("registry.data.exportHint")}</span>
+        </p>
+      </section>
+
+      <section className="card stack" aria-labelledby="upload-title">
+        <h2 id="upload-title">{t("registry.data.upload")}</h2>
+        <Form method="post" encType="multipart/form-data" className="stack">
+          <input type="hidden" name="intent" value="upload" />
+          <div className="field">
+            <label htmlFor="registry-file">{t("registry.data.file", { mb: maxMb })}</label>
+            <input id="registry-file" type="file" name="file" accept=".xlsx,.csv" required />
+          </div>
+          <button type="submit" className="button button-primary" disabled={busy}>
+            {t("registry.data.upload")}
+          </button>
+        </Form>
+      </section>
+
+      {result?.step === "error" ? (
+        <p role="alert" className="error-box">
+          {translateMessage(t, result.error)}
+        </p>
+      ) : null}
+
+      {result?.step === "done" ? (
+        <p role="status" className="saved">
+          {result.counts.new + result.counts.update === 0
+            ? t("registry.data.nothing")
+            : t("registry.data.done", {
+                created: result.counts.new,
+                updated: result.counts.update,
+              })}
+        </p>
+      ) : null}
+
+      {result && (result.step === "preview" || result.step === "rejected") ? (
+        <Preview result={result} busy={busy} />
+      ) : null}
+    </div>
+  );
+}
+
+function Preview({
+  result,
+  busy,
+}: {
+  result: {
+    step: "preview" | "rejected";
+    fileName: string;
+    tables: string;
+    previews: SheetPreview[];
+  };
+  busy: boolean;
+}) {
+  const t = useT();
+  const total = (action: RowAction) => result.previews.reduce((n, p) => n + p.counts[action], 0);
+  const blocked = result.previews.some((p) => p.counts.error > 0 || p.missing.length > 0);
+  const changes = total("new") + total("update");
+  return (
+    <section className="card stack" aria-labelledby="preview-title">
+      <h2 id="preview-title">{t("registry.data.preview", { file: result.fileName })}</h2>
+      {blocked ? (
+        <p role="alert" className="error-box">
+          {t("registry.data.rejected", { count: total("error") })}
+        </p>
+      ) : null}
+      <Form method="post" encType="multipart/form-data" className="stack">
+        <input type="hidden" name="tables" value={result.tables} />
+        <input type="hidden" name="fileName" value={result.fileName} />
+        {result.previews.map((preview) => (
+          <SheetSection key={preview.index} preview={preview} />
+        ))}
+        <div className="button-row">
+          <button type="submit" name="intent" value="preview" className="button">
+            {t("registry.data.remap")}
+          </button>
+          <button
+            type="submit"
+            name="intent"
+            value="commit"
+            className="button button-primary"
+            disabled={busy || blocked}
+          >
+            {t("registry.data.commit", { count: changes })}
+          </button>
+        </div>
+      </Form>
+    </section>
+  );
+}
+
+function SheetSection({ preview }: { preview: SheetPreview }) {
+  const t = useT();
+  const locale = useLocale();
+  const id = `sheet-${preview.index}`;
+  const kind = preview.kind;
+  return (
+    <section className="stack" aria-labelledby={`${id}-title`}>
+      <h3 id={`${id}-title`}>
+        {t("registry.data.sheetTitle", { sheet: preview.name })}
+        {kind ? (
+          <span className="muted small">
+            {" "}
+            {t("registry.data.recognisedAs", { kind: t(sheetLabelKey(kind)) })}
+          </span>
+        ) : null}
+      </h3>
+      <div className="field">
+        <label htmlFor={`${id}-kind`}>{t("registry.data.sheetKind")}</label>
+        <select id={`${id}-kind`} name={`kind.${preview.index}`} defaultValue={kind ?? ""}>
+          <option value="">{t("registry.data.ignore")}</option>
+          {SHEET_KINDS.map((k) => (
+            <option key={k} value={k}>
+              {t(sheetLabelKey(k))}
+            </option>
+          ))}
+        </select>
+      </div>
+      {!kind ? (
+        <p className="muted">{t("registry.data.unrecognised", { sheet: preview.name })}</p>
+      ) : (
+        <>
+          <p role="status">
+            {t("registry.data.sheetCounts", {
+              total: preview.rows.length,
+              created: preview.counts.new,
+              updated: preview.counts.update,
+              unchanged: preview.counts.unchanged,
+              errors: preview.counts.error,
+            })}
+          </p>
+          {preview.missing.length ? (
+            <p role="alert" className="error-box">
+              {t("registry.data.missing", {
+                columns: formatList(
+                  locale,
+                  preview.missing.map((c) => t(columnLabelKey(kind, c))),
+                ),
+              })}
+            </p>
+          ) : null}
+          <details open={preview.missing.length > 0}>
+            <summary>{t("registry.data.mapping")}</summary>
+            <div className="form-grid">
+              {SHEET_COLUMNS[kind].map((column) => (
+                <div className="field" key={column.key}>
+                  <label htmlFor={`${id}-map-${column.key}`}>
+                    {t(columnLabelKey(kind, column.key))}
+                    {column.required ? " *" : ""}
+                  </label>
+                  <select
+                    id={`${id}-map-${column.key}`}
+                    name={`map.${preview.index}.${column.key}`}
+                    defaultValue={preview.mapping[column.key] ?? ""}
+                  >
+                    <option value="">{t("registry.data.notInFile")}</option>
+                    {preview.headers.map((h, i) => (
+                      <option key={i} value={i}>
+                        {h || t("registry.data.column", { n: i + 1 })}
+                      </option>
+                    ))}
+                  </select>
+                </div>
+              ))}
+            </div>
+          </details>
+          {preview.rows.length ? (
+            // A sheet with nothing to change or fix keeps its rows folded away.
+            <details open={preview.counts.unchanged < preview.rows.length}>
+              <summary>{t("registry.data.rowsOf", { sheet: preview.name })}</summary>
+              <RowsTable preview={preview} />
+            </details>
+          ) : null}
+        </>
+      )}
+    </section>
+  );
+}
+
+function RowsTable({ preview }: { preview: SheetPreview }) {
+  const t = useT();
+  // Errors first, so the reason is the first thing read; then what will change.
+  const ordered = (["error", "new", "update", "unchanged"] as const).flatMap((action) =>
+    preview.rows.filter((r) => r.action === action),
+  );
+  const shown = ordered.slice(0, SHOWN_ROWS);
+  const caption = `${t("registry.data.sheetTitle", { sheet: preview.name })} · ${t("registry.data.result")}`;
+  return (
+    <div className="table-wrap" role="region" aria-label={caption} tabIndex={0}>
+      <table className="data-table">
+        <caption className="visually-hidden">{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t("registry.data.row")}</th>
+            <th scope="col">{t("registry.data.what")}</th>
+            <th scope="col">{t("registry.data.result")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {shown.map((r) => (
+            <tr key={r.row} className={r.action === "error" ? "row-error" : undefined}>
+              <th scope="row">{r.row}</th>
+              <td>{r.label}</td>
+              <td>
+                <span className={`import-${r.action}`}>{t(`import.action.${r.action}`)}</span>
+                {r.issues.length ? (
+                  <ul className="field-errors">
+                    {r.issues.map((issue, i) => (
+                      <li key={i}>
+                        {t("registry.data.issue", {
+                          sheet: preview.name,
+                          row: r.row,
+                          column: issue.column,
+                          message: translateMessage(
+                            t,
+                            messageWithParams(issue.message as MessageKey, issue.params),
+                          ),
+                        })}
+                      </li>
+                    ))}
+                  </ul>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {preview.rows.length > SHOWN_ROWS ? (
+        <p className="muted small">
+          {t("registry.data.moreRows", { shown: SHOWN_ROWS, total: preview.rows.length })}
+        </p>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,31 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { notFound, requireViewer } from "~/auth.server";
+import { serverTranslator } from "~/i18n/catalogues.server";
+import { isLocale } from "~/i18n";
+import { resolveLocale } from "~/i18n/locale.server";
+import { registryWorkbook } from "~/models/registry-import.server";
+import { SHEET_KINDS, isSheetKind, sheetLabelKey } from "~/utils/registry-sheets";
+import { writeWorkbook, xlsxResponse } from "~/utils/spreadsheet.server";
+
+/**
+ * The registry as .xlsx: `?template=1` for blank templates, `?sheet=<kind>` for one sheet,
+ * `?lang=en|zh-CN` for the headers' language (else the page's).
+ */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request);
+  const url = new URL(request.url);
+  const lang = url.searchParams.get("lang");
+  const locale = isLocale(lang) ? lang : await resolveLocale(request);
+  const sheet = url.searchParams.get("sheet");
+  const template = url.searchParams.get("template") === "1";
+  const kinds = isSheetKind(sheet) ? [sheet] : SHEET_KINDS;
+  const sheets = await registryWorkbook(viewer, locale, { template, kinds });
+  if (!sheets) notFound();
+  const t = serverTranslator(locale);
+  const what = isSheetKind(sheet) ? t(sheetLabelKey(sheet)) : t("registry.data.all");
+  const name = template
+    ? t("registry.data.templateFile", { what })
+    : t("registry.data.exportFile", { what, date: new Date().toISOString().slice(0, 10) });
+  const buffer = await writeWorkbook(sheets, { creator: t("app.name") });
+  return xlsxResponse(buffer, `${name}.xlsx`);
+}
