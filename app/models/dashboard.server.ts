@@ -81,13 +81,21 @@ interface Scope {
   narrowed: boolean;
 }
 
-function scopeOf(viewer: Viewer, filters: DashboardFilters, on: string): Scope {
+async function scopeOf(viewer: Viewer, filters: DashboardFilters, on: string): Promise<Scope> {
   const townshipId = scopeTownship(viewer, filters);
+  // Villages the county has deactivated have left the programme: they count nowhere.
+  const deactivated = await db
+    .selectFrom("villages")
+    .select("id")
+    .where("deactivated_at", "is not", null)
+    .limit(1)
+    .executeTakeFirst();
   return {
     townshipId,
     filters,
     on,
     narrowed:
+      deactivated !== undefined ||
       townshipId !== null ||
       filters.type !== undefined ||
       filters.level !== undefined ||
@@ -102,6 +110,7 @@ function scopeIds({ townshipId, filters, on }: Scope) {
     .leftJoin("exit_plans as sp", "sp.village_id", "sv.id")
     .leftJoin("teams as st", (j) => j.onRef("st.village_id", "=", "sv.id").on(activeOn("st", on)))
     .select("sv.id")
+    .where("sv.deactivated_at", "is", null)
     .$if(townshipId !== null, (q) => q.where("sv.township_id", "=", townshipId!))
     .$if(filters.type !== undefined, (q) => q.where("sv.village_type", "=", filters.type!))
     .$if(filters.level !== undefined, (q) => q.where("st.level", "=", filters.level!))
@@ -645,7 +654,7 @@ export async function dashboard(
   on = today(),
   whole = false,
 ): Promise<DashboardPage | null> {
-  const scope = scopeOf(viewer, filters, on);
+  const scope = await scopeOf(viewer, filters, on);
   const townships = (
     await db.selectFrom("townships").select(["id", "name_zh", "code"]).orderBy("code").execute()
   ).filter((t) => can(viewer, "read:dashboard", { townshipId: t.id }));
@@ -758,7 +767,7 @@ export async function figureList(
   rules: Pick<TeamRules, "daysPerMonth">,
   on = today(),
 ) {
-  const scope = scopeOf(viewer, filters, on);
+  const scope = await scopeOf(viewer, filters, on);
   const township = scope.townshipId
     ? await db
         .selectFrom("townships")

@@ -25,6 +25,8 @@ export async function mapData(viewer: Viewer): Promise<MapDataWire> {
   const rows = await db
     .selectFrom("villages as v")
     .innerJoin("townships as t", "t.id", "v.township_id")
+    // A deactivated village has left the programme: it is no longer on the map.
+    .where("v.deactivated_at", "is", null)
     .leftJoin("teams as tm", (join) =>
       join.onRef("tm.village_id", "=", "v.id").on(activeOn("tm", on)),
     )

@@ -24,6 +24,7 @@ import {
 import { refuse } from "~/models/write.server";
 import { hasCountyWide, type Viewer } from "~/permissions";
 import { today } from "~/utils/dates";
+import { addDays } from "~/utils/team-rules";
 import { SHEET_COLUMNS, type AdminKind, type RowIssue } from "~/utils/registry-sheets";
 import { normalise } from "~/utils/labels.server";
 
@@ -231,14 +232,23 @@ export async function setActive(
       case "teams": {
         if (active) return invalid("form.invalid");
         const team = registry.teams.byId.get(id)!;
-        // A team that has not started yet simply ends before it starts: it keeps its own start.
-        const endedOn = team.startedOn > on ? team.startedOn : on;
+        // From today it is no longer in force: its last day is yesterday (or its first day, for
+        // a team that starts today or later), and so is each current member's.
+        const lastDay = addDays(on, -1);
+        const endedOn = team.startedOn > lastDay ? team.startedOn : lastDay;
         await trx.updateTable("teams").set({ ended_on: endedOn }).where("id", "=", id).execute();
         await trx
           .updateTable("team_memberships")
-          .set({ ended_on: endedOn, end_reason: "rotated" })
+          .set((eb) => ({
+            ended_on: eb
+              .case()
+              .when("started_on", ">", endedOn)
+              .then(eb.ref("started_on"))
+              .else(endedOn)
+              .end(),
+            end_reason: "rotated",
+          }))
           .where("team_id", "=", id)
-          .where("started_on", "<=", endedOn)
           .where((eb) => eb.or([eb("ended_on", "is", null), eb("ended_on", ">", endedOn)]))
           .execute();
         break;

@@ -101,6 +101,8 @@ function selectVillages(viewer: Viewer, where: { villageId?: string; townshipId?
         .as("cadre_count"),
     ])
     .$if(Boolean(scope.townshipId), (q) => q.where("villages.township_id", "=", scope.townshipId!))
+    // Lists leave out villages the county deactivated; a village's own page still opens (history).
+    .$if(!where.villageId, (q) => q.where("villages.deactivated_at", "is", null))
     .$if(Boolean(where.villageId), (q) => q.where("villages.id", "=", where.villageId!))
     .$if(Boolean(where.townshipId), (q) => q.where("villages.township_id", "=", where.townshipId!));
 }

@@ -8,6 +8,11 @@ import {
   registryWorkbook,
 } from "~/models/registry-import.server";
 import { parseDate } from "~/models/registry.server";
+import { adminList, adminRecord, saveRecord, setActive } from "~/models/registry-admin.server";
+import { mapData } from "~/models/map.server";
+import { getVillage, listVisibleVillages } from "~/models/village.server";
+import { today } from "~/utils/dates";
+import { addDays } from "~/utils/team-rules";
 import type { Viewer } from "~/permissions";
 import type { SheetPreview } from "~/utils/registry-sheets";
 import { readWorkbook, writeWorkbook, type Table } from "~/utils/spreadsheet.server";
@@ -338,5 +343,121 @@ describe("importing a county's own rows", () => {
         "队员:4:离队原因:registry.reasonWithoutEnd",
       ].sort(),
     );
+  });
+});
+
+describe("the admin screens", () => {
+  it("a form is checked like a row: errors per field, nothing written; then saved", async () => {
+    const bad = await saveRecord(county, "cadres", null, {
+      name: "测试丙",
+      unit: "没有这个单位",
+      specialty: "economic",
+      phone: "abc",
+    });
+    expect(bad.ok).toBe(false);
+    if (bad.ok || bad.reason !== "invalid") return;
+    expect(bad.issues.map((i) => `${i.column}:${i.message}`).sort()).toEqual([
+      "phone:registry.phone",
+      "unit:registry.unknownUnit",
+    ]);
+    expect(
+      await db.selectFrom("cadres").select("id").where("name_zh", "=", "测试丙").execute(),
+    ).toEqual([]);
+    const saved = await saveRecord(county, "cadres", null, {
+      name: "测试丙",
+      unit: "测试县农业农村局",
+      specialty: "economic",
+      phone: "",
+    });
+    expect(saved.ok).toBe(true);
+    // The form reads back the keys it posted ("economic", not "经济干部").
+    const record = await adminRecord(county, "cadres", saved.ok ? saved.id : "");
+    expect(record?.cells).toEqual({
+      name: "测试丙",
+      unit: "测试县农业农村局",
+      specialty: "economic",
+      phone: "",
+    });
+    // Renaming onto another cadre of the same unit is a duplicate.
+    const clash = await saveRecord(county, "cadres", saved.ok ? saved.id : "", {
+      ...record!.cells,
+      name: "测试甲",
+    });
+    expect(
+      clash.ok || clash.reason !== "invalid" ? [] : clash.issues.map((i) => i.message),
+    ).toEqual(["registry.duplicate"]);
+  });
+
+  it("only the county admin may use them", async () => {
+    const weijia = await viewerFor("weijia");
+    expect(await adminList(weijia, "villages", "zh-CN")).toBeNull();
+    expect(await saveRecord(weijia, "units", null, { name: "x", level: "county" })).toMatchObject({
+      ok: false,
+      reason: "forbidden",
+    });
+    expect(await setActive(await viewerFor("zuzhibu"), "units", "x", false)).toMatchObject({
+      ok: false,
+      reason: "forbidden",
+    });
+    expect(await previewWorkbook(await viewerFor("viewer"), [], "zh-CN")).toMatchObject({
+      ok: false,
+      reason: "forbidden",
+    });
+  });
+
+  it("deactivating keeps history and is refused while something current depends on it", async () => {
+    const village = await db
+      .selectFrom("villages")
+      .select("id")
+      .where("code", "=", "130725100901")
+      .executeTakeFirstOrThrow();
+    const team = await db
+      .selectFrom("teams")
+      .select("id")
+      .where("village_id", "=", village.id)
+      .executeTakeFirstOrThrow();
+    const cadre = await db
+      .selectFrom("cadres")
+      .select("id")
+      .where("name_zh", "=", "测试甲")
+      .executeTakeFirstOrThrow();
+
+    expect(await setActive(county, "villages", village.id, false)).toMatchObject({
+      message: "registry.deactivate.villageHasTeam",
+    });
+    expect(await setActive(county, "cadres", cadre.id, false)).toMatchObject({
+      message: "registry.deactivate.cadreInTeam",
+      params: { village: "试验村" },
+    });
+
+    // The team ends: from today neither it nor its members are in force; nothing is deleted.
+    const before = await counts();
+    expect(await setActive(county, "teams", team.id, false)).toEqual({ ok: true });
+    const members = await db
+      .selectFrom("team_memberships")
+      .select(["ended_on", "end_reason"])
+      .where("team_id", "=", team.id)
+      .execute();
+    expect(members).toHaveLength(2);
+    expect(
+      members.every((m) => m.ended_on === addDays(today(), -1) && m.end_reason === "rotated"),
+    ).toBe(true);
+
+    expect(await setActive(county, "cadres", cadre.id, false)).toEqual({ ok: true });
+    expect(await setActive(county, "villages", village.id, false)).toEqual({ ok: true });
+    expect(await counts()).toEqual(before);
+
+    // A deactivated village leaves the lists and the map; its own page still opens.
+    const list = await listVisibleVillages(county);
+    expect(list.some((v) => v.id === village.id)).toBe(false);
+    expect((await mapData(county)).v.id).not.toContain(village.id);
+    expect(await getVillage(county, village.id)).not.toBeNull();
+    const shown = await adminList(county, "villages", "zh-CN");
+    expect(shown!.rows.some((r) => r.id === village.id)).toBe(false);
+    const all = await adminList(county, "villages", "zh-CN", { inactive: true });
+    expect(all!.rows.find((r) => r.id === village.id)?.active).toBe(false);
+
+    expect(await setActive(county, "villages", village.id, true)).toEqual({ ok: true });
+    expect((await listVisibleVillages(county)).some((v) => v.id === village.id)).toBe(true);
   });
 });
