@@ -1311,4 +1311,6 @@ export const en: Catalogue = {
   "nav.admin": "Admin",
   "registry.data.rowsOf": "Row by row: “{sheet}”",
   "registry.data.sheet": "Sheet",
+  "account.admin.allTeams": "Every team: members without an account",
+  "account.admin.allTeamsHint": "{count} serving cadres in the county have no account yet. Pick them and create the accounts at once; the one-time passwords are shown once, and can be printed.",
 };

@@ -1282,6 +1282,8 @@ export const zhCN = {
   "nav.admin": "管理",
   "registry.data.rowsOf": "「{sheet}」逐行结果",
   "registry.data.sheet": "工作表",
+  "account.admin.allTeams": "全部工作队：尚无账号的队员",
+  "account.admin.allTeamsHint": "全县在队干部中有 {count} 人还没有账号。勾选后一次创建，初始密码只显示一次，可打印。",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

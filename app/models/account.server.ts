@@ -18,26 +18,46 @@ export interface AccountCandidate {
   name: string;
   nameSource: NameSource;
   role: MembershipRole;
+  /** The village of the team they serve in. */
+  village: string;
   proposed: string;
   /** The cadre's existing account, if any (then nothing is proposed). */
   existing: string | null;
 }
 
-/** A team's current members, each with their account or a proposed username. */
+/** Every team: the cadres serving in any team who have no account yet. */
+export const ALL_TEAMS = "all";
+
+/**
+ * A team's current members, each with their account or a proposed username; or, for
+ * `ALL_TEAMS`, every serving cadre of the county who has no account yet (the bulk list).
+ */
 export async function accountCandidates(
   viewer: Viewer,
   teamId: string,
 ): Promise<AccountCandidate[] | null> {
   if (!hasCountyWide(viewer, "manage:account")) return null;
   const on = today();
+  const all = teamId === ALL_TEAMS;
   const [members, users] = await Promise.all([
     db
       .selectFrom("team_memberships as m")
       .innerJoin("cadres as c", "c.id", "m.cadre_id")
+      .innerJoin("teams as tm", "tm.id", "m.team_id")
+      .innerJoin("villages as v", "v.id", "tm.village_id")
+      .innerJoin("townships as tw", "tw.id", "v.township_id")
       .leftJoin("users as u", "u.cadre_id", "c.id")
-      .select(["c.id", "c.name_zh", "c.name_source", "m.role", "u.username"])
-      .where("m.team_id", "=", teamId)
+      .select([
+        "c.id",
+        "c.name_zh",
+        "c.name_source",
+        "m.role",
+        "u.username",
+        "v.name_zh as village",
+      ])
       .where(activeOn("m", on))
+      .$if(!all, (q) => q.where("m.team_id", "=", teamId))
+      .$if(all, (q) => q.where("u.id", "is", null).orderBy("tw.code").orderBy("v.code"))
       .orderBy("m.started_on")
       .execute(),
     db.selectFrom("users").select("username").execute(),
@@ -51,6 +71,7 @@ export async function accountCandidates(
       name: m.name_zh,
       nameSource: m.name_source,
       role: m.role,
+      village: m.village,
       proposed,
       existing: m.username,
     };
@@ -64,8 +85,9 @@ export interface Credential {
 }
 
 /**
- * Creates accounts for some of a team's current members, all or none: each must be serving in
- * the team, have no account yet, and get a free, well-formed username.
+ * Creates accounts for some of a team's current members (or, for `ALL_TEAMS`, of any serving
+ * cadres), all or none: each must be serving, have no account yet, and get a free, well-formed
+ * username.
  */
 export async function createCadreAccounts(
   viewer: Viewer,
@@ -98,7 +120,7 @@ export async function createCadreAccounts(
         .selectFrom("team_memberships as m")
         .innerJoin("cadres as c", "c.id", "m.cadre_id")
         .select(["c.id", "c.name_zh"])
-        .where("m.team_id", "=", teamId)
+        .$if(teamId !== ALL_TEAMS, (q) => q.where("m.team_id", "=", teamId))
         .where("m.cadre_id", "=", pick.cadreId)
         .where(activeOn("m", on))
         .executeTakeFirst();

@@ -87,6 +87,11 @@ export default function AdminList() {
           {t(addKey)}
         </Link>
       </div>
+      {kind === "cadres" ? (
+        <p>
+          <Link to="/admin/accounts?team=all">{t("account.admin.allTeams")}</Link>
+        </p>
+      ) : null}
       <SavedNotice />
       {actionData?.error ? (
         <p role="alert" className="error-box">

@@ -13,6 +13,7 @@ import { TableRegion } from "~/components/table-region";
 import { messageWithParams, translateMessage, useT } from "~/i18n";
 import {
   accountCandidates,
+  ALL_TEAMS,
   createCadreAccounts,
   createTownshipLeaderAccount,
   type Credential,
@@ -29,15 +30,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (!hasCountyWide(viewer, "manage:account")) notFound();
   const teamId = new URL(request.url).searchParams.get("team") ?? "";
   const [teams, townships] = await Promise.all([listTeams(viewer), listTownshipOptions(viewer)]);
-  const team = teams.find((t) => t.id === teamId) ?? null;
+  const found = teams.find((t) => t.id === teamId);
+  const team =
+    teamId === ALL_TEAMS
+      ? { id: ALL_TEAMS, village: null, source: "verified" as const }
+      : found
+        ? { id: found.id, village: found.village.name, source: found.village.nameSource }
+        : null;
   return {
     teams: teams.map((t) => ({
       id: t.id,
       label: `${t.township.name} · ${t.village.name}`,
     })),
-    team: team
-      ? { id: team.id, village: team.village.name, source: team.village.nameSource }
-      : null,
+    team,
     candidates: team ? ((await accountCandidates(viewer, team.id)) ?? []) : [],
     townships,
   };
@@ -165,7 +170,10 @@ export default function AdminAccounts() {
           label={t("account.admin.team")}
           value={team?.id}
           allLabel={t("account.admin.chooseTeam")}
-          options={teams.map((o) => ({ value: o.id, label: o.label }))}
+          options={[
+            { value: ALL_TEAMS, label: t("account.admin.allTeams") },
+            ...teams.map((o) => ({ value: o.id, label: o.label })),
+          ]}
         />
         <div className="filter-actions">
           <button type="submit" className="button">
@@ -177,8 +185,11 @@ export default function AdminAccounts() {
         <Form method="post" className="stack">
           <input type="hidden" name="teamId" value={team.id} />
           <h2>
-            {team.village} <DemoBadge source={team.source} />
+            {team.village ?? t("account.admin.allTeams")} <DemoBadge source={team.source} />
           </h2>
+          {team.village === null ? (
+            <p className="muted">{t("account.admin.allTeamsHint", { count: candidates.length })}</p>
+          ) : null}
           {teamFailure?.field === "form" ? (
             <FieldErrors id="accounts-error" errors={[teamFailure.message]} />
           ) : null}
@@ -214,7 +225,10 @@ export default function AdminAccounts() {
                     </td>
                     <th scope="row">
                       {c.name} <DemoBadge source={c.nameSource} />{" "}
-                      <span className="muted small">{t(`membershipRole.${c.role}`)}</span>
+                      <span className="muted small">
+                        {team.village === null ? `${c.village} · ` : null}
+                        {t(`membershipRole.${c.role}`)}
+                      </span>
                     </th>
                     <td>
                       {c.existing ? (

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import {
   accountCandidates,
+  ALL_TEAMS,
   changePassword,
   createCadreAccounts,
   createTownshipLeaderAccount,
@@ -146,5 +147,33 @@ describe("an account for a township leader", () => {
       townshipId: township.id,
       mustChangePassword: true,
     });
+  });
+});
+
+describe("accounts in bulk", () => {
+  beforeAll(async () => {
+    await seedOnce();
+  });
+
+  it("lists every serving cadre without an account, and creates accounts for those picked", async () => {
+    const county = await viewerFor("county");
+    const all = (await accountCandidates(county, ALL_TEAMS))!;
+    expect(all.length).toBeGreaterThan(200);
+    expect(all.every((c) => c.existing === null && c.village.endsWith("村"))).toBe(true);
+    expect(new Set(all.map((c) => c.proposed)).size).toBe(all.length);
+    const picks = all.slice(0, 5).map((c) => ({ cadreId: c.cadreId, username: c.proposed }));
+    const created = await createCadreAccounts(county, ALL_TEAMS, picks);
+    expect(created.ok && created.value.map((c) => c.username)).toEqual(
+      picks.map((p) => p.username),
+    );
+    const after = (await accountCandidates(county, ALL_TEAMS))!;
+    expect(after).toHaveLength(all.length - 5);
+    // A second go for one of them is refused whole.
+    const again = await createCadreAccounts(county, ALL_TEAMS, [
+      { cadreId: after[0]!.cadreId, username: after[0]!.proposed },
+      { cadreId: picks[0]!.cadreId, username: "someone-new" },
+    ]);
+    expect(again).toMatchObject({ ok: false, reason: "invalid", message: "account.hasAccount" });
+    expect((await accountCandidates(county, ALL_TEAMS))!).toHaveLength(all.length - 5);
   });
 });
