@@ -84,11 +84,12 @@ const headersKey = (headers: readonly string[]) => headers.map(normalise).join("
 export async function proposeSheets(tables: Table[]): Promise<SheetInput[]> {
   const remembered = await db.selectFrom("import_mappings").selectAll().execute();
   return tables.map((table) => {
-    const kind = recogniseKind(table);
+    const key = headersKey(table.headers);
+    // A header row confirmed before says what the sheet holds, even under a name like "Sheet1".
+    const before = remembered.find((m) => m.headers_key === key)?.sheet;
+    const kind = recogniseKind(table) ?? (isSheetKind(before) ? before : null);
     if (!kind) return { table, kind, mapping: {} };
-    const stored = remembered.find(
-      (m) => m.sheet === kind && m.headers_key === headersKey(table.headers),
-    );
+    const stored = remembered.find((m) => m.sheet === kind && m.headers_key === key);
     const mapping = stored
       ? (JSON.parse(stored.mapping) as ColumnMapping)
       : guessColumns(kind, table.headers);

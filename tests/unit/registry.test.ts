@@ -15,7 +15,12 @@ import { today } from "~/utils/dates";
 import { addDays } from "~/utils/team-rules";
 import type { Viewer } from "~/permissions";
 import type { SheetPreview } from "~/utils/registry-sheets";
-import { readWorkbook, writeWorkbook, type Table } from "~/utils/spreadsheet.server";
+import {
+  MAX_SPREADSHEET_BYTES,
+  readWorkbook,
+  writeWorkbook,
+  type Table,
+} from "~/utils/spreadsheet.server";
 import { seedOnce, viewerFor } from "./helpers";
 
 let county: Viewer;
@@ -459,5 +464,48 @@ describe("the admin screens", () => {
 
     expect(await setActive(county, "villages", village.id, true)).toEqual({ ok: true });
     expect((await listVisibleVillages(county)).some((v) => v.id === village.id)).toBe(true);
+  });
+});
+
+describe("files and mappings", () => {
+  it("refuses a wrong file type or a file over the limit, and keeps each row's own number", async () => {
+    expect(await readWorkbook("list.pdf", new Uint8Array([1, 2, 3]))).toMatchObject({
+      ok: false,
+      error: "spreadsheet.wrongType",
+    });
+    expect(
+      await readWorkbook("big.csv", new Uint8Array(MAX_SPREADSHEET_BYTES + 1).fill(65)),
+    ).toMatchObject({ ok: false, error: "spreadsheet.tooLarge" });
+    expect(await readWorkbook("fake.xlsx", new TextEncoder().encode("name,level"))).toMatchObject({
+      ok: false,
+      error: "spreadsheet.unreadable",
+    });
+    const sheets = [
+      {
+        name: "派出单位",
+        columns: UNIT_HEADERS.map((header) => ({ header })),
+        rows: [["甲", "县派"], [], ["乙", "市派"]],
+      },
+    ];
+    const read = await readWorkbook(
+      "units.xlsx",
+      new Uint8Array(await writeWorkbook(sheets, { creator: "t" })),
+    );
+    expect(read.ok && read.tables[0]!.rowNumbers).toEqual([2, 4]);
+  });
+
+  it("remembers a column mapping for the next file with the same headers", async () => {
+    const table = sheet("Sheet1", ["Unit", "Tier"], [["映射测试单位", "county"]]);
+    // Headers nobody could guess: nothing is recognised at first.
+    const [first] = await proposeSheets([table]);
+    expect(first!.kind).toBeNull();
+    const result = await commitWorkbook(
+      county,
+      [{ table, kind: "units", mapping: { name: 0, level: 1 } }],
+      "en",
+    );
+    expect(result.ok && result.counts.new).toBe(1);
+    const [again] = await proposeSheets([table]);
+    expect(again).toMatchObject({ kind: "units", mapping: { name: 0, level: 1 } });
   });
 });
