@@ -40,23 +40,29 @@ export function RegistryField({
   value,
   errors,
   options,
+  locked = false,
 }: {
   kind: SheetKind;
   column: SheetColumn;
   value: string;
   errors?: string[];
   options: RegistryOptions;
+  /** Shown, not editable (the value comes from elsewhere, e.g. the household roster). */
+  locked?: boolean;
 }) {
   const t = useT();
   const id = `field-${column.key}`;
   const errorId = `${id}-errors`;
+  const hintId = `${id}-hint`;
+  const describedBy = [errors?.length ? errorId : null, locked ? hintId : null].filter(Boolean);
   const common = {
     id,
     name: column.key,
     defaultValue: value,
     required: column.required,
+    readOnly: locked || undefined,
     "aria-invalid": errors?.length ? true : undefined,
-    "aria-describedby": errors?.length ? errorId : undefined,
+    "aria-describedby": describedBy.length ? describedBy.join(" ") : undefined,
   };
   const fixed = FIXED[column.input];
   const linked =
@@ -100,6 +106,11 @@ export function RegistryField({
         {column.required ? <span aria-hidden="true"> *</span> : null}
       </label>
       {control}
+      {locked ? (
+        <span id={hintId} className="hint">
+          {t("admin.fromRoster")}
+        </span>
+      ) : null}
       <FieldErrors id={errorId} errors={errors} />
     </div>
   );

@@ -1313,4 +1313,7 @@ export const en: Catalogue = {
   "registry.data.sheet": "Sheet",
   "account.admin.allTeams": "Every team: members without an account",
   "account.admin.allTeamsHint": "{count} serving cadres in the county have no account yet. Pick them and create the accounts at once; the one-time passwords are shown once, and can be printed.",
+  "admin.fromRoster": "From the village's household roster; change it there.",
+  "admin.endTeamConfirm": "Confirm: end {name}",
+  "admin.teamColumn": "Team (village · start)",
 };

@@ -1284,6 +1284,9 @@ export const zhCN = {
   "registry.data.sheet": "工作表",
   "account.admin.allTeams": "全部工作队：尚无账号的队员",
   "account.admin.allTeamsHint": "全县在队干部中有 {count} 人还没有账号。勾选后一次创建，初始密码只显示一次，可打印。",
+  "admin.fromRoster": "来自本村贫困户花名册，在花名册中修改。",
+  "admin.endTeamConfirm": "确认 {name} 撤离",
+  "admin.teamColumn": "工作队（村 · 进驻日期）",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -80,7 +80,7 @@ export async function adminOptions(viewer: Viewer) {
     a.label.localeCompare(b.label, "zh-CN");
   const townships = [...registry.townships.byId.values()].filter((t) => !t.deactivatedAt);
   return {
-    townships: townships.map((t) => ({ value: t.code, label: t.name })).sort(byName),
+    townships: townships.map((t) => ({ value: t.name, label: t.name })).sort(byName),
     units: [...registry.units.byId.values()]
       .filter((u) => !u.deactivatedAt)
       .map((u) => ({ value: u.name, label: u.name }))
@@ -105,6 +105,8 @@ export async function adminRecord(viewer: Viewer, kind: AdminKind, id: string) {
   const cells = def.cells(record, registry, keysOnly) as Record<string, string | number>;
   return {
     cells: Object.fromEntries(SHEET_COLUMNS[kind].map((c) => [c.key, String(cells[c.key] ?? "")])),
+    /** Columns the form shows but cannot change: a rostered village's poor figures. */
+    locked: record.hasRoster === true ? ["poorHouseholds", "poorPeople"] : [],
     label: def.label(record, registry),
     active: isActive(kind, record, today()),
   };

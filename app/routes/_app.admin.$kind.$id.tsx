@@ -28,7 +28,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = params.id ?? "";
   const options = await adminOptions(viewer);
   if (!options) notFound();
-  if (id === "new") return { kind, id: null, label: null, cells: {}, active: true, options };
+  if (id === "new") {
+    return {
+      kind,
+      id: null,
+      label: null,
+      cells: {},
+      locked: [] as string[],
+      active: true,
+      options,
+    };
+  }
   const record = await adminRecord(viewer, kind, id);
   if (!record) notFound();
   return { kind, id, ...record, options };
@@ -56,7 +66,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function AdminRecord() {
   const t = useT();
-  const { kind, id, label, cells, options } = useLoaderData<typeof loader>();
+  const { kind, id, label, cells, locked, options } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const values: Record<string, string> = actionData?.cells ?? cells;
@@ -82,6 +92,7 @@ export default function AdminRecord() {
               value={values[column.key] ?? ""}
               errors={actionData?.errors[column.key]}
               options={options}
+              locked={locked.includes(column.key)}
             />
           ))}
         </div>

@@ -60,7 +60,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return data({ error: messageWithParams(result.message, result.params) }, { status: 409 });
 }
 
-/** The columns a list shows: enough to tell records apart on a phone and a desktop. */
+/** The columns a list shows, name first: enough to tell records apart on a phone and a desktop. */
 const LIST_COLUMNS: Record<AdminKind, string[]> = {
   townships: ["name", "code", "kind"],
   units: ["name", "level"],
@@ -74,7 +74,7 @@ export default function AdminList() {
   const { kind, q, inactive, rows, total } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
-  const columns = SHEET_COLUMNS[kind].filter((c) => LIST_COLUMNS[kind].includes(c.key));
+  const columns = LIST_COLUMNS[kind].map((key) => SHEET_COLUMNS[kind].find((c) => c.key === key)!);
   const addKey = `admin.add.${kind}` as const;
   return (
     <div className="stack-lg">
@@ -121,9 +121,11 @@ export default function AdminList() {
           </caption>
           <thead>
             <tr>
-              {columns.map((c) => (
+              {columns.map((c, i) => (
                 <th scope="col" key={c.key}>
-                  {t(columnLabelKey(kind, c.key))}
+                  {kind === "teams" && i === 0
+                    ? t("admin.teamColumn")
+                    : t(columnLabelKey(kind, c.key))}
                 </th>
               ))}
               <th scope="col">{t("admin.status")}</th>
@@ -158,7 +160,26 @@ export default function AdminList() {
                       >
                         {t("admin.edit")}
                       </Link>
-                      {kind === "teams" && !row.active ? null : (
+                      {kind === "teams" ? (
+                        row.active ? (
+                          // Ending a team ends its members' service too: one more step to confirm.
+                          <details className="disclosure">
+                            <summary>{t("admin.endTeam")}</summary>
+                            <Form method="post">
+                              <input type="hidden" name="id" value={row.id} />
+                              <button
+                                type="submit"
+                                name="intent"
+                                value="deactivate"
+                                className="button button-primary"
+                                disabled={navigation.state === "submitting"}
+                              >
+                                {t("admin.endTeamConfirm", { name })}
+                              </button>
+                            </Form>
+                          </details>
+                        ) : null
+                      ) : (
                         <Form method="post">
                           <input type="hidden" name="id" value={row.id} />
                           <button
@@ -167,21 +188,9 @@ export default function AdminList() {
                             value={row.active ? "deactivate" : "reactivate"}
                             className="button"
                             disabled={navigation.state === "submitting"}
-                            aria-label={`${t(
-                              kind === "teams"
-                                ? "admin.endTeam"
-                                : row.active
-                                  ? "admin.deactivate"
-                                  : "admin.reactivate",
-                            )} ${name}`}
+                            aria-label={`${t(row.active ? "admin.deactivate" : "admin.reactivate")} ${name}`}
                           >
-                            {t(
-                              kind === "teams"
-                                ? "admin.endTeam"
-                                : row.active
-                                  ? "admin.deactivate"
-                                  : "admin.reactivate",
-                            )}
+                            {t(row.active ? "admin.deactivate" : "admin.reactivate")}
                           </button>
                         </Form>
                       )}

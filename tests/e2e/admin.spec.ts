@@ -70,6 +70,7 @@ test.describe("the county admin", () => {
       page.getByText("「队员」第 3 行「离队日期」：早于开始日期 2017-03-01，日期顺序有误。"),
     ).toBeVisible();
     await expect(page.getByRole("button", { name: /确认导入/ })).toBeDisabled();
+    await expectAccessible(page);
     // Nothing was written: the unit is not there.
     await page.goto(`/admin/units?q=${UNIT}`);
     await expect(page.getByText("共 0 条")).toBeVisible();
