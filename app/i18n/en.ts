@@ -1214,10 +1214,12 @@ export const en: Catalogue = {
   "registry.notCount": "“{value}” is not a whole number of 0 or more.",
   "registry.notNumber": "“{value}” is not a number.",
   "registry.notDate": "“{value}” is not a date (e.g. 2024-03-01).",
-  "registry.outside": "{lat}, {lon} is outside Shangyi County (latitude {south}–{north}, longitude {west}–{east}).",
+  "registry.outside":
+    "{lat}, {lon} is outside Shangyi County (latitude {south}–{north}, longitude {west}–{east}).",
   "registry.townshipCode": "A township code has 9 digits.",
   "registry.villageCode": "A village code has 12 digits.",
-  "registry.villageCodeTownship": "A village code starts with its township's code, {code} ({township}).",
+  "registry.villageCodeTownship":
+    "A village code starts with its township's code, {code} ({township}).",
   "registry.unknownTownship": "No township “{value}” (give its name or its 9-digit code).",
   "registry.moreThan": "Cannot be more than {other}.",
   "registry.unknownUnit": "No sending unit “{value}” (add it on the sending units sheet first).",
@@ -1230,15 +1232,21 @@ export const en: Catalogue = {
   "registry.reasonWithoutEnd": "Give a reason for leaving only with a date of leaving.",
   "registry.noTeam": "{village} has no team on {date}.",
   "registry.afterTeamEnd": "After the team left, on {date}.",
-  "registry.cadreBusy": "This cadre is already in the {village} team then (from {start}); a cadre cannot be in two teams at once.",
+  "registry.cadreBusy":
+    "This cadre is already in the {village} team then (from {start}); a cadre cannot be in two teams at once.",
   "registry.duplicate": "Another record already has this code or name.",
   "registry.duplicateRow": "Same as row {row} of this sheet.",
-  "registry.deactivate.townshipHasVillages": "The township still has {count} active villages; it cannot be deactivated.",
-  "registry.deactivate.villageHasTeam": "The village still has a team in place; end the team first.",
-  "registry.deactivate.unitHasTeams": "The unit still has {count} teams in place; it cannot be deactivated.",
-  "registry.deactivate.cadreInTeam": "This cadre is still in the {village} team; end their membership on the team's page first.",
+  "registry.deactivate.townshipHasVillages":
+    "The township still has {count} active villages; it cannot be deactivated.",
+  "registry.deactivate.villageHasTeam":
+    "The village still has a team in place; end the team first.",
+  "registry.deactivate.unitHasTeams":
+    "The unit still has {count} teams in place; it cannot be deactivated.",
+  "registry.deactivate.cadreInTeam":
+    "This cadre is still in the {village} team; end their membership on the team's page first.",
   "registry.data.title": "Spreadsheet import and export",
-  "registry.data.intro": "One workbook may hold every sheet (townships, sending units, villages, cadres, teams, team members), or upload one sheet or CSV at a time. Every row's result is previewed and nothing is written until you confirm; one bad row and nothing is written at all. Importing the same file again changes nothing (rows are matched by code or name).",
+  "registry.data.intro":
+    "One workbook may hold every sheet (townships, sending units, villages, cadres, teams, team members), or upload one sheet or CSV at a time. Every row's result is previewed and nothing is written until you confirm; one bad row and nothing is written at all. Importing the same file again changes nothing (rows are matched by code or name).",
   "registry.data.templates": "Blank templates",
   "registry.data.templateAll": "All sheets (.xlsx)",
   "registry.data.export": "Export the current data (.xlsx)",
@@ -1249,9 +1257,12 @@ export const en: Catalogue = {
   "registry.data.ignore": "(do not import)",
   "registry.data.unrecognised": "Cannot tell what the sheet “{sheet}” holds; choose below.",
   "registry.data.preview": "Preview: {file}",
-  "registry.data.sheetCounts": "{total} rows: {created} new, {updated} updated, {unchanged} unchanged, {errors} with errors.",
-  "registry.data.rejected": "{count} rows have errors; nothing was written. Fix the file and upload it again.",
-  "registry.data.missing": "Required columns missing: {columns}. Choose them under “Column mapping” or fix the headers.",
+  "registry.data.sheetCounts":
+    "{total} rows: {created} new, {updated} updated, {unchanged} unchanged, {errors} with errors.",
+  "registry.data.rejected":
+    "{count} rows have errors; nothing was written. Fix the file and upload it again.",
+  "registry.data.missing":
+    "Required columns missing: {columns}. Choose them under “Column mapping” or fix the headers.",
   "registry.data.mapping": "Column mapping",
   "registry.data.remap": "Preview again with this mapping",
   "registry.data.commit": "Import ({count} rows)",
@@ -1265,7 +1276,8 @@ export const en: Catalogue = {
   "registry.data.notInFile": "(not in the file)",
   "registry.data.column": "Column {n}",
   "admin.title": "County administration",
-  "admin.intro": "Keep the county's townships, villages, sending units, teams and cadres, manage accounts, and import or export them in bulk. Deactivating never deletes history: past teams, logs, cards and plan changes keep pointing at who did them.",
+  "admin.intro":
+    "Keep the county's townships, villages, sending units, teams and cadres, manage accounts, and import or export them in bulk. Deactivating never deletes history: past teams, logs, cards and plan changes keep pointing at who did them.",
   "admin.add.townships": "Add a township",
   "admin.add.units": "Add a sending unit",
   "admin.add.villages": "Add a village",
@@ -1285,8 +1297,10 @@ export const en: Catalogue = {
   "admin.deactivate": "Deactivate",
   "admin.reactivate": "Reactivate",
   "admin.endTeam": "End the team",
-  "admin.deactivateHint": "A deactivated record no longer appears among the choices for new records; its history stays.",
-  "admin.endTeamHint": "The team ends today; its members leave with it (reason: rotated). History stays.",
+  "admin.deactivateHint":
+    "A deactivated record no longer appears among the choices for new records; its history stays.",
+  "admin.endTeamHint":
+    "The team ends today; its members leave with it (reason: rotated). History stays.",
   "admin.save": "Save",
   "admin.back": "Back to the list",
   "admin.choose": "Choose",
@@ -1312,7 +1326,8 @@ export const en: Catalogue = {
   "registry.data.rowsOf": "Row by row: “{sheet}”",
   "registry.data.sheet": "Sheet",
   "account.admin.allTeams": "Every team: members without an account",
-  "account.admin.allTeamsHint": "{count} serving cadres in the county have no account yet. Pick them and create the accounts at once; the one-time passwords are shown once, and can be printed.",
+  "account.admin.allTeamsHint":
+    "{count} serving cadres in the county have no account yet. Pick them and create the accounts at once; the one-time passwords are shown once, and can be printed.",
   "admin.fromRoster": "From the village's household roster; change it there.",
   "admin.endTeamConfirm": "Confirm: end {name}",
   "admin.teamColumn": "Team (village · start)",

@@ -1185,7 +1185,8 @@ export const zhCN = {
   "registry.notCount": "「{value}」不是 0 或正整数。",
   "registry.notNumber": "「{value}」不是数字。",
   "registry.notDate": "「{value}」不是日期（例如 2024-03-01）。",
-  "registry.outside": "坐标 {lat}, {lon} 不在尚义县范围内（纬度 {south}–{north}，经度 {west}–{east}）。",
+  "registry.outside":
+    "坐标 {lat}, {lon} 不在尚义县范围内（纬度 {south}–{north}，经度 {west}–{east}）。",
   "registry.townshipCode": "乡镇代码应为 9 位数字。",
   "registry.villageCode": "村代码应为 12 位数字。",
   "registry.villageCodeTownship": "村代码应以所属乡镇（{township}）的代码 {code} 开头。",
@@ -1201,7 +1202,8 @@ export const zhCN = {
   "registry.reasonWithoutEnd": "只有填了离队日期，才填离队原因。",
   "registry.noTeam": "{village}在 {date} 没有工作队。",
   "registry.afterTeamEnd": "晚于工作队撤离日期 {date}。",
-  "registry.cadreBusy": "该干部同期已在{village}工作队（自 {start} 起），一名干部不能同时在两支工作队。",
+  "registry.cadreBusy":
+    "该干部同期已在{village}工作队（自 {start} 起），一名干部不能同时在两支工作队。",
   "registry.duplicate": "已有相同代码或名称的记录。",
   "registry.duplicateRow": "与本表第 {row} 行重复。",
   "registry.deactivate.townshipHasVillages": "该乡镇还有 {count} 个在用的村，不能停用。",
@@ -1209,7 +1211,8 @@ export const zhCN = {
   "registry.deactivate.unitHasTeams": "该单位还有 {count} 支在驻工作队，不能停用。",
   "registry.deactivate.cadreInTeam": "该干部仍在{village}工作队，请先在工作队页面办理离队。",
   "registry.data.title": "表格导入导出",
-  "registry.data.intro": "一个工作簿可以包含全部工作表（乡镇、派出单位、村庄、干部、工作队、队员），也可以一次只传一张表或一个 CSV。先预览每一行的结果，确认后才写入；只要有一行出错，就不写入任何数据。同一文件重复导入不会改变数据（按代码或名称匹配）。",
+  "registry.data.intro":
+    "一个工作簿可以包含全部工作表（乡镇、派出单位、村庄、干部、工作队、队员），也可以一次只传一张表或一个 CSV。先预览每一行的结果，确认后才写入；只要有一行出错，就不写入任何数据。同一文件重复导入不会改变数据（按代码或名称匹配）。",
   "registry.data.templates": "空白模板",
   "registry.data.templateAll": "全部工作表（.xlsx）",
   "registry.data.export": "导出现有数据（.xlsx）",
@@ -1220,7 +1223,8 @@ export const zhCN = {
   "registry.data.ignore": "（不导入）",
   "registry.data.unrecognised": "无法判断工作表「{sheet}」是哪一种表，请在下方选择。",
   "registry.data.preview": "预览：{file}",
-  "registry.data.sheetCounts": "共 {total} 行：新增 {created}，更新 {updated}，无变化 {unchanged}，错误 {errors}。",
+  "registry.data.sheetCounts":
+    "共 {total} 行：新增 {created}，更新 {updated}，无变化 {unchanged}，错误 {errors}。",
   "registry.data.rejected": "有 {count} 行出错，未写入任何数据。请修正文件后重新上传。",
   "registry.data.missing": "缺少必填列：{columns}。请在「列对应」中选择，或修改表头。",
   "registry.data.mapping": "列对应",
@@ -1236,7 +1240,8 @@ export const zhCN = {
   "registry.data.notInFile": "（文件中没有）",
   "registry.data.column": "第 {n} 列",
   "admin.title": "县级管理",
-  "admin.intro": "维护全县的乡镇、村庄、派出单位、工作队和干部，管理账号，批量导入导出。停用不会删除历史：过去的工作队、日志、卡片和规划修改仍指向原来的人和村。",
+  "admin.intro":
+    "维护全县的乡镇、村庄、派出单位、工作队和干部，管理账号，批量导入导出。停用不会删除历史：过去的工作队、日志、卡片和规划修改仍指向原来的人和村。",
   "admin.add.townships": "新增乡镇",
   "admin.add.units": "新增派出单位",
   "admin.add.villages": "新增村庄",
@@ -1283,7 +1288,8 @@ export const zhCN = {
   "registry.data.rowsOf": "「{sheet}」逐行结果",
   "registry.data.sheet": "工作表",
   "account.admin.allTeams": "全部工作队：尚无账号的队员",
-  "account.admin.allTeamsHint": "全县在队干部中有 {count} 人还没有账号。勾选后一次创建，初始密码只显示一次，可打印。",
+  "account.admin.allTeamsHint":
+    "全县在队干部中有 {count} 人还没有账号。勾选后一次创建，初始密码只显示一次，可打印。",
   "admin.fromRoster": "来自本村贫困户花名册，在花名册中修改。",
   "admin.endTeamConfirm": "确认 {name} 撤离",
   "admin.teamColumn": "工作队（村 · 进驻日期）",

@@ -34,7 +34,6 @@ import {
   type RosterColumn,
 } from "~/utils/roster-columns";
 
-
 /** A header's column, by its label in either language or its key. */
 function recogniseHeader(header: string): RosterColumn | null {
   const h = normalise(header);

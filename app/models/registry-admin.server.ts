@@ -210,7 +210,7 @@ export async function setActive(
       }
       case "cadres": {
         const current = registry.memberships
-          .inGroup(id)
+          .inGroup(`cadre:${id}`)
           .find((m) => m.startedOn <= on && (m.endedOn === null || m.endedOn >= on));
         if (!active && current) {
           const team = registry.teams.byId.get(current.teamId);

@@ -100,25 +100,24 @@ export interface MembershipRec {
   endReason: MembershipEndReason | null;
 }
 
-/** Records by id, by natural key, and (optionally) grouped for the overlap checks. */
+/** Records by id, by natural key, and (optionally) in groups for the overlap checks. */
 class Store<T extends { id: string }> {
   readonly byId = new Map<string, T>();
   readonly byKey = new Map<string, T>();
   readonly groups = new Map<string, Set<string>>();
   constructor(
     readonly keyOf: (record: T) => string,
-    private readonly groupOf?: (record: T) => string,
+    private readonly groupsOf: (record: T) => string[] = () => [],
   ) {}
   set(record: T) {
     const old = this.byId.get(record.id);
     if (old) {
       this.byKey.delete(this.keyOf(old));
-      if (this.groupOf) this.groups.get(this.groupOf(old))?.delete(old.id);
+      for (const group of this.groupsOf(old)) this.groups.get(group)?.delete(old.id);
     }
     this.byId.set(record.id, record);
     this.byKey.set(this.keyOf(record), record);
-    if (this.groupOf) {
-      const group = this.groupOf(record);
+    for (const group of this.groupsOf(record)) {
       if (!this.groups.has(group)) this.groups.set(group, new Set());
       this.groups.get(group)!.add(record.id);
     }
@@ -147,11 +146,12 @@ function emptyRegistry(): Registry {
     cadres: new Store((c) => cadreKey(c.name, c.unitId)),
     teams: new Store(
       (t) => `${t.villageId}\u0000${t.startedOn}`,
-      (t) => t.villageId,
+      (t) => [t.villageId],
     ),
+    // A membership is found by its cadre (two teams at once?) and by its team (the team's dates).
     memberships: new Store(
       (m) => `${m.cadreId}\u0000${m.teamId}\u0000${m.startedOn}`,
-      (m) => m.cadreId,
+      (m) => [`cadre:${m.cadreId}`, `team:${m.teamId}`],
     ),
   };
 }
@@ -623,8 +623,9 @@ const villageSheet: SheetDef<VillageRec> = {
           exit_year: null,
         })
         .execute();
-      await refreshVillageProgress(trx, [v.id], now);
     }
+    // Not a villageWrite: keep the village's readiness record and history current here.
+    await refreshVillageProgress(trx, [v.id], now);
     await recordVillageHistory(trx, v.id, now);
   },
 };
@@ -723,7 +724,7 @@ const teamSheet: SheetDef<TeamRec> = {
         end: other.endedOn ?? "—",
       });
     }
-    const members = [...registry.memberships.byId.values()].filter((m) => m.teamId === team.id);
+    const members = registry.memberships.inGroup(`team:${team.id}`);
     const outside = members.find(
       (m) =>
         m.startedOn < team.startedOn ||
@@ -793,7 +794,7 @@ const membershipSheet: SheetDef<MembershipRec> = {
   },
   check(membership, registry, fail) {
     const other = registry.memberships
-      .inGroup(membership.cadreId)
+      .inGroup(`cadre:${membership.cadreId}`)
       .find((m) => m.id !== membership.id && overlaps(m, membership));
     if (other) {
       const team = registry.teams.byId.get(other.teamId);

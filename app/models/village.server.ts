@@ -60,51 +60,57 @@ export type VillageItem = VillageSummary | VillageFull;
 function selectVillages(viewer: Viewer, where: { villageId?: string; townshipId?: string } = {}) {
   const on = today();
   const scope = villageListScope(viewer);
-  return db
-    .selectFrom("villages")
-    .innerJoin("townships", "townships.id", "villages.township_id")
-    .leftJoin("teams", (join) =>
-      join.onRef("teams.village_id", "=", "villages.id").on(activeOn("teams", on)),
-    )
-    .leftJoin("sending_units", "sending_units.id", "teams.sending_unit_id")
-    .select((eb) => [
-      "villages.id",
-      "villages.code",
-      "villages.code_source",
-      "villages.name_zh",
-      "villages.name_pinyin",
-      "villages.name_source",
-      "villages.township_source",
-      "villages.source_note",
-      "villages.township_id",
-      "villages.exit_status",
-      "villages.exit_year",
-      "villages.lat",
-      "villages.lon",
-      "villages.position_source",
-      "villages.village_type",
-      "villages.agricultural_population",
-      "villages.households",
-      "villages.poor_households",
-      "villages.poor_people",
-      "townships.name_zh as township_name",
-      "townships.code as township_code",
-      "teams.id as team_id",
-      "teams.level as team_level",
-      "sending_units.name_zh as sending_unit_name",
-      "sending_units.name_source as sending_unit_source",
-      eb
-        .selectFrom("team_memberships as m")
-        .select((m) => m.fn.countAll<number>().as("n"))
-        .whereRef("m.team_id", "=", "teams.id")
-        .where(activeOn("m", on))
-        .as("cadre_count"),
-    ])
-    .$if(Boolean(scope.townshipId), (q) => q.where("villages.township_id", "=", scope.townshipId!))
-    // Lists leave out villages the county deactivated; a village's own page still opens (history).
-    .$if(!where.villageId, (q) => q.where("villages.deactivated_at", "is", null))
-    .$if(Boolean(where.villageId), (q) => q.where("villages.id", "=", where.villageId!))
-    .$if(Boolean(where.townshipId), (q) => q.where("villages.township_id", "=", where.townshipId!));
+  return (
+    db
+      .selectFrom("villages")
+      .innerJoin("townships", "townships.id", "villages.township_id")
+      .leftJoin("teams", (join) =>
+        join.onRef("teams.village_id", "=", "villages.id").on(activeOn("teams", on)),
+      )
+      .leftJoin("sending_units", "sending_units.id", "teams.sending_unit_id")
+      .select((eb) => [
+        "villages.id",
+        "villages.code",
+        "villages.code_source",
+        "villages.name_zh",
+        "villages.name_pinyin",
+        "villages.name_source",
+        "villages.township_source",
+        "villages.source_note",
+        "villages.township_id",
+        "villages.exit_status",
+        "villages.exit_year",
+        "villages.lat",
+        "villages.lon",
+        "villages.position_source",
+        "villages.village_type",
+        "villages.agricultural_population",
+        "villages.households",
+        "villages.poor_households",
+        "villages.poor_people",
+        "townships.name_zh as township_name",
+        "townships.code as township_code",
+        "teams.id as team_id",
+        "teams.level as team_level",
+        "sending_units.name_zh as sending_unit_name",
+        "sending_units.name_source as sending_unit_source",
+        eb
+          .selectFrom("team_memberships as m")
+          .select((m) => m.fn.countAll<number>().as("n"))
+          .whereRef("m.team_id", "=", "teams.id")
+          .where(activeOn("m", on))
+          .as("cadre_count"),
+      ])
+      .$if(Boolean(scope.townshipId), (q) =>
+        q.where("villages.township_id", "=", scope.townshipId!),
+      )
+      // Lists leave out villages the county deactivated; a village's own page still opens (history).
+      .$if(!where.villageId, (q) => q.where("villages.deactivated_at", "is", null))
+      .$if(Boolean(where.villageId), (q) => q.where("villages.id", "=", where.villageId!))
+      .$if(Boolean(where.townshipId), (q) =>
+        q.where("villages.township_id", "=", where.townshipId!),
+      )
+  );
 }
 
 type VillageRow = Awaited<ReturnType<ReturnType<typeof selectVillages>["execute"]>>[number];
