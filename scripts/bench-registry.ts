@@ -1,0 +1,61 @@
+/**
+ * One measurement run (called by scripts/bench.ts with DATABASE_URL set): the registry's export
+ * as an .xlsx, and a re-import preview of it (every row checked against the stored registry,
+ * nothing to change). For a province-scale database the file itself is over the upload limits,
+ * so the preview is timed on the export's rows directly: that is the check's own cost.
+ */
+import {
+  previewWorkbook,
+  proposeSheets,
+  registryWorkbook,
+} from "../app/models/registry-import.server";
+import { readWorkbook, writeWorkbook, type Table } from "../app/utils/spreadsheet.server";
+import { countyViewer, time } from "./bench-helpers";
+
+const viewer = countyViewer;
+const runs = Number(process.env.BENCH_RUNS ?? 5);
+
+let bytes = 0;
+let rows = 0;
+const exportMs = await time(async () => {
+  const sheets = (await registryWorkbook(viewer, "zh-CN"))!;
+  rows = sheets.reduce((n, s) => n + s.rows.length, 0);
+  bytes = (await writeWorkbook(sheets, { creator: "bench" })).byteLength;
+}, runs);
+
+const sheets = (await registryWorkbook(viewer, "zh-CN"))!;
+const tables: Table[] = sheets.map((s) => ({
+  sheet: s.name,
+  headers: s.columns.map((c) => c.header),
+  rows: s.rows.map((r) => r.map((c) => (c === null || c === undefined ? "" : String(c)))),
+}));
+let unchanged = 0;
+const previewMs = await time(async () => {
+  const preview = await previewWorkbook(viewer, await proposeSheets(tables), "zh-CN");
+  if (!preview.ok) throw new Error("refused");
+  unchanged = preview.previews.reduce((n, p) => n + p.counts.unchanged, 0);
+}, runs);
+
+// The whole upload path (read the .xlsx, then preview), when the file is within the limits.
+const buffer = await writeWorkbook(sheets, { creator: "bench" });
+const read = await readWorkbook("export.xlsx", new Uint8Array(buffer));
+const uploadMs = read.ok
+  ? (
+      await time(async () => {
+        const again = await readWorkbook("export.xlsx", new Uint8Array(buffer));
+        if (!again.ok) throw new Error(again.error);
+        await previewWorkbook(viewer, await proposeSheets(again.tables), "zh-CN");
+      }, runs)
+    ).median
+  : null;
+
+console.log(
+  JSON.stringify({
+    rows,
+    bytes,
+    unchanged,
+    exportMs: exportMs.median,
+    previewMs: previewMs.median,
+    uploadMs,
+  }),
+);
