@@ -1314,7 +1314,6 @@ export const en: Catalogue = {
   "registry.data.en": "English headers",
   "registry.data.sheetTitle": "“{sheet}”",
   "registry.data.recognisedAs": "Read as: {kind}",
-  "registry.data.noFile": "Choose a file.",
   "registry.data.invalid": "This preview is no longer valid; upload the file again.",
   "registry.data.importAnother": "Import another file",
   "saved.deactivate": "Deactivated. Its history stays.",

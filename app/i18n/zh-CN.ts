@@ -1276,7 +1276,6 @@ export const zhCN = {
   "registry.data.en": "英文表头",
   "registry.data.sheetTitle": "「{sheet}」",
   "registry.data.recognisedAs": "识别为：{kind}",
-  "registry.data.noFile": "请选择一个文件。",
   "registry.data.invalid": "提交的预览已失效，请重新上传文件。",
   "registry.data.importAnother": "再导入一个文件",
   "saved.deactivate": "已停用。历史记录保持不变。",

@@ -339,7 +339,7 @@ function analyse(
   const seen = new Map<string, number>();
   const parsed: (ParsedHousehold | null)[] = [];
   const rows: RowResult[] = table.rows.map((cells, i) => {
-    const rowNumber = i + 2;
+    const rowNumber = table.rowNumbers?.[i] ?? i + 2;
     const { value, issues } = parseRow(cells, mapping, incomeColumns, table.headers, cadresByName);
     const code = value?.code ?? (mapping.code !== undefined ? (cells[mapping.code] ?? "") : "");
     if (code) {

@@ -97,7 +97,10 @@ export async function proposeSheets(tables: Table[]): Promise<SheetInput[]> {
   });
 }
 
-/** Reads `kind.<sheet>` and `map.<sheet>.<column>` form fields (kept only if they make sense). */
+/**
+ * Reads `kind.<sheet>` and `map.<sheet>.<column>` form fields (kept only if they make sense); a
+ * sheet whose kind was just chosen gets the columns its headers name.
+ */
 export function sheetsFromForm(form: FormData, tables: Table[]): SheetInput[] {
   return tables.map((table, index) => {
     const raw = form.get(`kind.${index}`);
@@ -111,7 +114,12 @@ export function sheetsFromForm(form: FormData, tables: Table[]): SheetInput[] {
         if (Number.isInteger(n) && n >= 0 && n < table.headers.length) mapping[column.key] = n;
       }
     }
-    return { table, kind, mapping };
+    // A kind just chosen for a sheet has no mapping yet: start from the headers.
+    return {
+      table,
+      kind,
+      mapping: kind && !Object.keys(mapping).length ? guessColumns(kind, table.headers) : mapping,
+    };
   });
 }
 

@@ -6,14 +6,8 @@ import {
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
-import {
-  formatList,
-  messageWithParams,
-  translateMessage,
-  useLocale,
-  useT,
-  type MessageKey,
-} from "~/i18n";
+import { ImportRowsTable } from "~/components/import-rows";
+import { formatList, messageWithParams, translateMessage, useLocale, useT } from "~/i18n";
 import { resolveLocale } from "~/i18n/locale.server";
 import {
   commitWorkbook,
@@ -31,7 +25,12 @@ import {
   type RowAction,
   type SheetPreview,
 } from "~/utils/registry-sheets";
-import { MAX_SPREADSHEET_BYTES, readWorkbook, type Table } from "~/utils/spreadsheet.server";
+import {
+  MAX_SPREADSHEET_BYTES,
+  tablesFromForm,
+  uploadedSpreadsheet,
+  type Table,
+} from "~/utils/spreadsheet.server";
 import { readUploadForm } from "~/utils/upload.server";
 
 export const meta: MetaFunction = (args) => pageTitle(args, "registry.data.title");
@@ -56,7 +55,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const upload = await readUploadForm(request, MAX_SPREADSHEET_BYTES * 3);
   if (!upload.ok) {
     return upload.reason === "not-multipart"
-      ? data<ActionData>({ step: "error", error: "registry.data.noFile" }, { status: 400 })
+      ? data<ActionData>({ step: "error", error: "spreadsheet.noFile" }, { status: 400 })
       : data<ActionData>(
           {
             step: "error",
@@ -73,22 +72,14 @@ export async function action({ request }: ActionFunctionArgs) {
   let tables: Table[];
   let sheets;
   if (intent === "upload") {
-    const file = form.get("file");
-    if (!(file instanceof File) || file.size === 0) {
-      return data<ActionData>({ step: "error", error: "registry.data.noFile" }, { status: 400 });
-    }
-    const read = await readWorkbook(file.name, new Uint8Array(await file.arrayBuffer()));
-    if (!read.ok) {
-      return data<ActionData>(
-        { step: "error", error: messageWithParams(read.error, read.params) },
-        { status: 400 },
-      );
-    }
-    fileName = file.name;
-    tables = read.tables;
+    const upload = await uploadedSpreadsheet(form);
+    if (!upload.ok)
+      return data<ActionData>({ step: "error", error: upload.error }, { status: 400 });
+    fileName = upload.fileName;
+    tables = upload.tables;
     sheets = await proposeSheets(tables);
   } else if (intent === "preview" || intent === "commit") {
-    const parsed = parseTables(form.get("tables"));
+    const parsed = tablesFromForm(form.get("tables"));
     if (!parsed) {
       return data<ActionData>({ step: "error", error: "registry.data.invalid" }, { status: 400 });
     }
@@ -117,32 +108,6 @@ export async function action({ request }: ActionFunctionArgs) {
     previews: preview.previews,
   });
 }
-
-function parseTables(value: FormDataEntryValue | null): Table[] | null {
-  if (typeof value !== "string") return null;
-  try {
-    const list = JSON.parse(value) as unknown;
-    const isStrings = (a: unknown): a is string[] =>
-      Array.isArray(a) && a.every((c) => typeof c === "string");
-    if (!Array.isArray(list) || list.length === 0) return null;
-    const tables: Table[] = [];
-    for (const t of list as Partial<Table>[]) {
-      if (!isStrings(t.headers) || !Array.isArray(t.rows) || !t.rows.every(isStrings)) return null;
-      const numbers = Array.isArray(t.rowNumbers) && t.rowNumbers.every(Number.isInteger);
-      tables.push({
-        sheet: String(t.sheet ?? ""),
-        headers: t.headers,
-        rows: t.rows,
-        rowNumbers: numbers ? t.rowNumbers : undefined,
-      });
-    }
-    return tables;
-  } catch {
-    return null;
-  }
-}
-
-const SHOWN_ROWS = 200;
 
 export default function RegistryData() {
   const t = useT();
@@ -379,68 +344,20 @@ function SheetSection({ preview }: { preview: SheetPreview }) {
             // A sheet with nothing to change or fix keeps its rows folded away.
             <details open={preview.counts.unchanged < preview.rows.length}>
               <summary>{t("registry.data.rowsOf", { sheet: preview.name })}</summary>
-              <RowsTable preview={preview} />
+              <ImportRowsTable
+                label={`${t("registry.data.sheetTitle", { sheet: preview.name })} · ${t("registry.data.result")}`}
+                columns={[t("registry.data.what")]}
+                rows={preview.rows}
+                cells={(r) => [r.label]}
+                issueText={(r, column, message) =>
+                  t("registry.data.issue", { sheet: preview.name, row: r.row, column, message })
+                }
+                moreText={(shown, total) => t("registry.data.moreRows", { shown, total })}
+              />
             </details>
           ) : null}
         </>
       )}
     </section>
-  );
-}
-
-function RowsTable({ preview }: { preview: SheetPreview }) {
-  const t = useT();
-  // Errors first, so the reason is the first thing read; then what will change.
-  const ordered = (["error", "new", "update", "unchanged"] as const).flatMap((action) =>
-    preview.rows.filter((r) => r.action === action),
-  );
-  const shown = ordered.slice(0, SHOWN_ROWS);
-  const caption = `${t("registry.data.sheetTitle", { sheet: preview.name })} · ${t("registry.data.result")}`;
-  return (
-    <div className="table-wrap" role="region" aria-label={caption} tabIndex={0}>
-      <table className="data-table">
-        <caption className="visually-hidden">{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t("registry.data.row")}</th>
-            <th scope="col">{t("registry.data.what")}</th>
-            <th scope="col">{t("registry.data.result")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {shown.map((r) => (
-            <tr key={r.row} className={r.action === "error" ? "row-error" : undefined}>
-              <th scope="row">{r.row}</th>
-              <td>{r.label}</td>
-              <td>
-                <span className={`import-${r.action}`}>{t(`import.action.${r.action}`)}</span>
-                {r.issues.length ? (
-                  <ul className="field-errors">
-                    {r.issues.map((issue, i) => (
-                      <li key={i}>
-                        {t("registry.data.issue", {
-                          sheet: preview.name,
-                          row: r.row,
-                          column: issue.column,
-                          message: translateMessage(
-                            t,
-                            messageWithParams(issue.message as MessageKey, issue.params),
-                          ),
-                        })}
-                      </li>
-                    ))}
-                  </ul>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {preview.rows.length > SHOWN_ROWS ? (
-        <p className="muted small">
-          {t("registry.data.moreRows", { shown: SHOWN_ROWS, total: preview.rows.length })}
-        </p>
-      ) : null}
-    </div>
   );
 }

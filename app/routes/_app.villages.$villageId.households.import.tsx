@@ -7,15 +7,9 @@ import {
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
+import { ImportRowsTable } from "~/components/import-rows";
 import { db } from "~/db.server";
-import {
-  formatList,
-  translateMessage,
-  messageWithParams,
-  useLocale,
-  useT,
-  type MessageKey,
-} from "~/i18n";
+import { formatList, translateMessage, messageWithParams, useLocale, useT } from "~/i18n";
 import { authorizeVillage } from "~/models/access.server";
 import { ROSTER_COLUMNS, columnKey } from "~/utils/roster-columns";
 import {
@@ -28,7 +22,12 @@ import {
 } from "~/models/household-import.server";
 import { villageTabTitle } from "~/utils/meta";
 import { readUploadForm } from "~/utils/upload.server";
-import { MAX_SPREADSHEET_BYTES, readSpreadsheet, type Table } from "~/utils/spreadsheet.server";
+import {
+  MAX_SPREADSHEET_BYTES,
+  tablesFromForm,
+  uploadedSpreadsheet,
+  type Table,
+} from "~/utils/spreadsheet.server";
 
 export const meta: MetaFunction = (args) => villageTabTitle(args, "import.households.title");
 
@@ -83,22 +82,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
   let fileName: string;
   let mapping: Mapping;
   if (intent === "upload") {
-    const file = form.get("file");
-    if (!(file instanceof File) || file.size === 0) {
-      return data<ActionData>({ step: "error", error: "spreadsheet.noFile" }, { status: 400 });
-    }
-    const read = await readSpreadsheet(file.name, new Uint8Array(await file.arrayBuffer()));
-    if (!read.ok) {
-      return data<ActionData>(
-        { step: "error", error: messageWithParams(read.error, read.params) },
-        { status: 400 },
-      );
-    }
-    table = read.table;
-    fileName = file.name;
+    const upload = await uploadedSpreadsheet(form, { firstSheetOnly: true });
+    if (!upload.ok)
+      return data<ActionData>({ step: "error", error: upload.error }, { status: 400 });
+    table = upload.tables[0]!;
+    fileName = upload.fileName;
     mapping = guessMapping(table.headers);
   } else if (intent === "preview" || intent === "commit") {
-    const parsed = parseTable(form.get("table"));
+    const parsed = tablesFromForm(form.get("table"))?.[0];
     if (!parsed)
       return data<ActionData>({ step: "error", error: "spreadsheet.noFile" }, { status: 400 });
     table = parsed;
@@ -144,21 +135,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
     preview: rest,
   });
 }
-
-function parseTable(value: FormDataEntryValue | null): Table | null {
-  if (typeof value !== "string") return null;
-  try {
-    const t = JSON.parse(value) as Table;
-    const isStrings = (a: unknown): a is string[] =>
-      Array.isArray(a) && a.every((c) => typeof c === "string");
-    if (!isStrings(t.headers) || !Array.isArray(t.rows) || !t.rows.every(isStrings)) return null;
-    return { sheet: String(t.sheet ?? ""), headers: t.headers, rows: t.rows };
-  } catch {
-    return null;
-  }
-}
-
-const SHOWN_ROWS = 200;
 
 export default function ImportHouseholds() {
   const t = useT();
@@ -261,7 +237,16 @@ export default function ImportHouseholds() {
                 {t("import.households.remap")}
               </button>
             </details>
-            <RowsTable rows={result.preview.rows} />
+            <ImportRowsTable
+              label={t("import.households.rows")}
+              columns={[t("household.code"), t("household.head")]}
+              rows={result.preview.rows}
+              cells={(r) => [r.code, r.headName]}
+              issueText={(r, column, message) =>
+                t("import.households.issue", { row: r.row, column, message })
+              }
+              moreText={(shown, total) => t("import.households.moreRows", { shown, total })}
+            />
             <button
               type="submit"
               name="intent"
@@ -277,64 +262,6 @@ export default function ImportHouseholds() {
             </button>
           </Form>
         </section>
-      ) : null}
-    </div>
-  );
-}
-
-function RowsTable({ rows }: { rows: ImportPreview["rows"] }) {
-  const t = useT();
-  // Error rows first, so the reason is the first thing read.
-  const ordered = [
-    ...rows.filter((r) => r.action === "error"),
-    ...rows.filter((r) => r.action !== "error"),
-  ];
-  const shown = ordered.slice(0, SHOWN_ROWS);
-  return (
-    <div className="table-wrap" role="region" aria-label={t("import.households.rows")} tabIndex={0}>
-      <table className="data-table">
-        <caption className="visually-hidden">{t("import.households.rows")}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t("import.households.row")}</th>
-            <th scope="col">{t("household.code")}</th>
-            <th scope="col">{t("household.head")}</th>
-            <th scope="col">{t("import.households.result")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {shown.map((r) => (
-            <tr key={r.row} className={r.action === "error" ? "row-error" : undefined}>
-              <th scope="row">{r.row}</th>
-              <td>{r.code}</td>
-              <td>{r.headName}</td>
-              <td>
-                <span className={`import-${r.action}`}>{t(`import.action.${r.action}`)}</span>
-                {r.issues.length ? (
-                  <ul className="field-errors">
-                    {r.issues.map((issue, i) => (
-                      <li key={i}>
-                        {t("import.households.issue", {
-                          row: r.row,
-                          column: issue.column,
-                          message: translateMessage(
-                            t,
-                            messageWithParams(issue.message as MessageKey, issue.params),
-                          ),
-                        })}
-                      </li>
-                    ))}
-                  </ul>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {rows.length > SHOWN_ROWS ? (
-        <p className="muted small">
-          {t("import.households.moreRows", { shown: SHOWN_ROWS, total: rows.length })}
-        </p>
       ) : null}
     </div>
   );

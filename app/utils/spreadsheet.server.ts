@@ -5,6 +5,7 @@
  * leading apostrophe, OWASP "CSV injection").
  */
 import ExcelJS from "exceljs";
+import { messageWithParams } from "~/i18n";
 import Papa from "papaparse";
 
 export const MAX_SPREADSHEET_BYTES = 2 * 1024 * 1024;
@@ -21,6 +22,57 @@ export interface Table {
 export type ReadResult =
   | { ok: true; table: Table }
   | { ok: false; error: string; params?: Record<string, string | number> };
+
+/**
+ * Tables sent back with a preview form (JSON of one table or a list of them), checked cell by
+ * cell: a form field is user input like any other.
+ */
+export function tablesFromForm(value: FormDataEntryValue | null): Table[] | null {
+  if (typeof value !== "string") return null;
+  const isStrings = (a: unknown): a is string[] =>
+    Array.isArray(a) && a.every((c) => typeof c === "string");
+  try {
+    const parsed = JSON.parse(value) as unknown;
+    const list = (Array.isArray(parsed) ? parsed : [parsed]) as Partial<Table>[];
+    if (list.length === 0) return null;
+    const tables: Table[] = [];
+    for (const t of list) {
+      if (!t || !isStrings(t.headers) || !Array.isArray(t.rows) || !t.rows.every(isStrings)) {
+        return null;
+      }
+      const numbered =
+        Array.isArray(t.rowNumbers) &&
+        t.rowNumbers.length === t.rows.length &&
+        t.rowNumbers.every(Number.isInteger);
+      tables.push({
+        sheet: String(t.sheet ?? ""),
+        headers: t.headers,
+        rows: t.rows,
+        rowNumbers: numbered ? t.rowNumbers : undefined,
+      });
+    }
+    return tables;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The spreadsheet in a form's `file` field, read (every sheet, or only the first): the tables, or
+ * a message (with its parameters) the route shows as it is.
+ */
+export async function uploadedSpreadsheet(
+  form: FormData,
+  { firstSheetOnly = false }: { firstSheetOnly?: boolean } = {},
+): Promise<{ ok: true; fileName: string; tables: Table[] } | { ok: false; error: string }> {
+  const file = form.get("file");
+  if (!(file instanceof File) || file.size === 0) return { ok: false, error: "spreadsheet.noFile" };
+  const read = await readWorkbook(file.name, new Uint8Array(await file.arrayBuffer()), {
+    firstSheetOnly,
+  });
+  if (!read.ok) return { ok: false, error: messageWithParams(read.error, read.params) };
+  return { ok: true, fileName: file.name, tables: read.tables };
+}
 
 export type WorkbookResult =
   | { ok: true; tables: Table[] }

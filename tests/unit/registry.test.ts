@@ -6,6 +6,7 @@ import {
   proposeSheets,
   recogniseKind,
   registryWorkbook,
+  sheetsFromForm,
 } from "~/models/registry-import.server";
 import { parseDate } from "~/models/registry.server";
 import { adminList, adminRecord, saveRecord, setActive } from "~/models/registry-admin.server";
@@ -18,6 +19,7 @@ import type { SheetPreview } from "~/utils/registry-sheets";
 import {
   MAX_SPREADSHEET_BYTES,
   readWorkbook,
+  tablesFromForm,
   writeWorkbook,
   type Table,
 } from "~/utils/spreadsheet.server";
@@ -494,6 +496,18 @@ describe("files and mappings", () => {
     expect(read.ok && read.tables[0]!.rowNumbers).toEqual([2, 4]);
   });
 
+  it("a sheet the user says holds cadres gets the columns its headers name", () => {
+    const table = sheet("Sheet1", ["备注", ...CADRE_HEADERS], []);
+    const form = new FormData();
+    form.set("kind.0", "cadres");
+    expect(sheetsFromForm(form, [table])[0]).toMatchObject({
+      kind: "cadres",
+      mapping: { name: 1, unit: 2, specialty: 3, phone: 4 },
+    });
+    form.set("map.0.name", "0");
+    expect(sheetsFromForm(form, [table])[0]!.mapping).toEqual({ name: 0 });
+  });
+
   it("remembers a column mapping for the next file with the same headers", async () => {
     const table = sheet("Sheet1", ["Unit", "Tier"], [["映射测试单位", "county"]]);
     // Headers nobody could guess: nothing is recognised at first.
@@ -507,5 +521,20 @@ describe("files and mappings", () => {
     expect(result.ok && result.counts.new).toBe(1);
     const [again] = await proposeSheets([table]);
     expect(again).toMatchObject({ kind: "units", mapping: { name: 0, level: 1 } });
+  });
+});
+
+describe("tables sent back with a preview", () => {
+  it("are read back only if every cell is text", () => {
+    const table = { sheet: "村庄", headers: ["村名"], rows: [["甲村"]], rowNumbers: [3] };
+    expect(tablesFromForm(JSON.stringify([table]))).toEqual([table]);
+    expect(tablesFromForm(JSON.stringify(table))).toEqual([table]);
+    expect(tablesFromForm(JSON.stringify([{ ...table, rows: [[1]] }]))).toBeNull();
+    expect(tablesFromForm(JSON.stringify([{ ...table, rowNumbers: [1, 2] }]))![0]!.rowNumbers).toBe(
+      undefined,
+    );
+    expect(tablesFromForm("not json")).toBeNull();
+    expect(tablesFromForm("[]")).toBeNull();
+    expect(tablesFromForm(null)).toBeNull();
   });
 });

@@ -1,0 +1,91 @@
+/**
+ * An import preview's rows: the row number, what the row is about, and its result (new, update,
+ * unchanged, or error with every reason). Errors first, so the reason is the first thing read,
+ * then what will change; long files show their first rows and say how many there are.
+ */
+import type { ReactNode } from "react";
+import { messageWithParams, translateMessage, useT, type MessageKey } from "~/i18n";
+
+type Action = "new" | "update" | "unchanged" | "error";
+
+interface Row {
+  row: number;
+  action: Action;
+  issues: { column: string; message: string; params?: Record<string, string | number> }[];
+}
+
+const SHOWN_ROWS = 200;
+
+export function ImportRowsTable<R extends Row>({
+  label,
+  columns,
+  cells,
+  rows,
+  issueText,
+  moreText,
+}: {
+  label: string;
+  /** Headers of the columns between the row number and the result. */
+  columns: string[];
+  cells: (row: R) => ReactNode[];
+  rows: R[];
+  /** One reason as a sentence, from the row, its column and the translated message. */
+  issueText: (row: R, column: string, message: string) => string;
+  moreText: (shown: number, total: number) => string;
+}) {
+  const t = useT();
+  const ordered = (["error", "new", "update", "unchanged"] as const).flatMap((action) =>
+    rows.filter((r) => r.action === action),
+  );
+  const shown = ordered.slice(0, SHOWN_ROWS);
+  return (
+    <div className="table-wrap" role="region" aria-label={label} tabIndex={0}>
+      <table className="data-table">
+        <caption className="visually-hidden">{label}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t("import.households.row")}</th>
+            {columns.map((c) => (
+              <th scope="col" key={c}>
+                {c}
+              </th>
+            ))}
+            <th scope="col">{t("import.households.result")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {shown.map((r) => (
+            <tr key={r.row} className={r.action === "error" ? "row-error" : undefined}>
+              <th scope="row">{r.row}</th>
+              {cells(r).map((cell, i) => (
+                <td key={i}>{cell}</td>
+              ))}
+              <td>
+                <span className={`import-${r.action}`}>{t(`import.action.${r.action}`)}</span>
+                {r.issues.length ? (
+                  <ul className="field-errors">
+                    {r.issues.map((issue, i) => (
+                      <li key={i}>
+                        {issueText(
+                          r,
+                          issue.column,
+                          translateMessage(
+                            t,
+                            messageWithParams(issue.message as MessageKey, issue.params),
+                          ),
+                        )}
+                      </li>
+                    ))}
+                  </ul>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {rows.length > SHOWN_ROWS ? (
+        <p className="muted small">{moreText(SHOWN_ROWS, rows.length)}</p>
+      ) : null}
+    </div>
+  );
+}
