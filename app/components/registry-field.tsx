@@ -2,17 +2,16 @@
  * One field of a registry form (village, cadre, team…), drawn from the sheet's column: the same
  * value a spreadsheet cell would hold, so the server checks it with the import's row check.
  */
-import {
-  MEMBERSHIP_END_REASONS,
-  MEMBERSHIP_ROLES,
-  SPECIALTIES,
-  TOWNSHIP_KINDS,
-  UNIT_LEVELS,
-  VILLAGE_TYPES,
-} from "../../db/schema";
 import { FieldErrors } from "~/components/field-errors";
-import { useT, type MessageKey } from "~/i18n";
-import { columnLabelKey, type SheetColumn, type SheetKind } from "~/utils/registry-sheets";
+import { useT } from "~/i18n";
+import {
+  CHOICES,
+  choiceLabelKey,
+  columnLabelKey,
+  isChoice,
+  type SheetColumn,
+  type SheetKind,
+} from "~/utils/registry-sheets";
 
 export interface Option {
   value: string;
@@ -24,15 +23,6 @@ export interface RegistryOptions {
   units: Option[];
   villages: Option[];
 }
-
-const FIXED: Partial<Record<SheetColumn["input"], { prefix: string; keys: readonly string[] }>> = {
-  townshipKind: { prefix: "townshipKind", keys: TOWNSHIP_KINDS },
-  level: { prefix: "level", keys: UNIT_LEVELS },
-  villageType: { prefix: "villageType", keys: VILLAGE_TYPES },
-  specialty: { prefix: "specialty", keys: SPECIALTIES },
-  role: { prefix: "membershipRole", keys: MEMBERSHIP_ROLES },
-  endReason: { prefix: "rotation.reason", keys: MEMBERSHIP_END_REASONS },
-};
 
 export function RegistryField({
   kind,
@@ -64,7 +54,7 @@ export function RegistryField({
     "aria-invalid": errors?.length ? true : undefined,
     "aria-describedby": describedBy.length ? describedBy.join(" ") : undefined,
   };
-  const fixed = FIXED[column.input];
+  const choice = isChoice(column.input) ? column.input : null;
   const linked =
     column.input === "township"
       ? options.townships
@@ -74,10 +64,10 @@ export function RegistryField({
           ? options.villages
           : null;
   let control;
-  if (fixed || linked) {
+  if (choice || linked) {
     const choices =
       linked ??
-      fixed!.keys.map((k) => ({ value: k, label: t(`${fixed!.prefix}.${k}` as MessageKey) }));
+      CHOICES[choice!].keys.map((k) => ({ value: k, label: t(choiceLabelKey(choice!, k)) }));
     // A record may point at something deactivated since: keep it selectable as it is.
     const all =
       value && !choices.some((c) => c.value === value)

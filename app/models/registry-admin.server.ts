@@ -8,7 +8,6 @@
  * teams, logs, cards and plan changes keep pointing at them.
  */
 import { db } from "~/db.server";
-import type { Translate } from "~/i18n";
 import { serverTranslator } from "~/i18n/catalogues.server";
 import type { Locale } from "~/i18n";
 import type { Refusal } from "~/models/access.server";
@@ -29,11 +28,6 @@ import { SHEET_COLUMNS, type AdminKind, type RowIssue } from "~/utils/registry-s
 import { normalise } from "~/utils/labels.server";
 
 const allowed = (viewer: Viewer) => hasCountyWide(viewer, "manage:registry");
-
-/** Cells with option keys instead of labels ("county", not "县派"): what a form's fields hold. */
-const keysOnly = Object.assign((key: string) => key.slice(key.lastIndexOf(".") + 1), {
-  has: () => true,
-}) as unknown as Translate;
 
 function isActive(kind: AdminKind, record: Record<string, unknown>, on: string) {
   if (kind === "teams") return record.endedOn === null || String(record.endedOn) >= on;
@@ -102,7 +96,8 @@ export async function adminRecord(viewer: Viewer, kind: AdminKind, id: string) {
   const def = SHEETS[kind];
   const record = def.store(registry).byId.get(id) as Record<string, unknown> | undefined;
   if (!record) return null;
-  const cells = def.cells(record, registry, keysOnly) as Record<string, string | number>;
+  // Keys, not labels: the form's selects post keys ("county", not "县派").
+  const cells = def.cells(record, registry, null);
   return {
     cells: Object.fromEntries(SHEET_COLUMNS[kind].map((c) => [c.key, String(cells[c.key] ?? "")])),
     /** Columns the form shows but cannot change: a rostered village's poor figures. */

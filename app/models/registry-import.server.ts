@@ -168,11 +168,8 @@ function analyse(registry: Registry, sheets: SheetInput[], locale: Locale): Anal
         cells[column.key] = index === undefined ? "" : (cellsInFile[index] ?? "");
       }
       const outcome = checkRow(kind, cells, registry);
-      if (outcome.record) {
-        const store = (registry as unknown as Record<SheetKind, { keyOf: (r: unknown) => string }>)[
-          kind
-        ];
-        const key = store.keyOf(outcome.record);
+      const key = outcome.key;
+      if (outcome.record && key !== null) {
         const first = seen.get(key);
         if (first !== undefined) {
           outcome.action = "error";

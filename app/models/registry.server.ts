@@ -20,14 +20,6 @@ import type {
   UnitLevel,
   VillageType,
 } from "../../db/schema";
-import {
-  MEMBERSHIP_END_REASONS,
-  MEMBERSHIP_ROLES,
-  SPECIALTIES,
-  TOWNSHIP_KINDS,
-  UNIT_LEVELS,
-  VILLAGE_TYPES,
-} from "../../db/schema";
 import type { MessageKey, Translate } from "~/i18n";
 import { refreshVillageProgress } from "~/models/progress.server";
 import { recordVillageHistory } from "~/models/village-history.server";
@@ -35,8 +27,11 @@ import { ALLOWED_AREA_PARAMS, isInAllowedArea } from "~/utils/county-area";
 import { lookup, normalise } from "~/utils/labels.server";
 import { placeNamePinyin } from "~/utils/pinyin.server";
 import {
+  CHOICES,
   SHEET_COLUMNS,
   SHEET_KINDS,
+  choiceLabelKey,
+  type Choice,
   type RowAction,
   type RowIssue,
   type SheetKind,
@@ -244,12 +239,14 @@ export async function loadRegistry(executor: Executor): Promise<Registry> {
 export type Cells = Record<string, string>;
 type Fail = (column: string, message: MessageKey, params?: Record<string, string | number>) => void;
 
-const KINDS = lookup<TownshipKind>("townshipKind", TOWNSHIP_KINDS);
-const LEVELS = lookup<UnitLevel>("level", UNIT_LEVELS);
-const TYPES = lookup<VillageType>("villageType", VILLAGE_TYPES);
-const SPECIALTY_WORDS = lookup<Specialty>("specialty", SPECIALTIES);
-const ROLES = lookup<MembershipRole>("membershipRole", MEMBERSHIP_ROLES);
-const REASONS = lookup<MembershipEndReason>("rotation.reason", MEMBERSHIP_END_REASONS);
+const words = <C extends Choice>(choice: C) =>
+  lookup<(typeof CHOICES)[C]["keys"][number]>(CHOICES[choice].prefix, CHOICES[choice].keys);
+const KINDS = words("townshipKind");
+const LEVELS = words("level");
+const TYPES = words("villageType");
+const SPECIALTY_WORDS = words("specialty");
+const ROLES = words("role");
+const REASONS = words("endReason");
 
 class Reader {
   constructor(
@@ -368,8 +365,11 @@ interface SheetDef<R extends { id: string }> {
   /** Whether a stored record and a row say the same (deactivation is not a sheet's business). */
   same: (a: R, b: R) => boolean;
   label: (record: R, registry: Registry) => string;
-  /** The record as cells, in the sheet's columns (for the export and the edit form). */
-  cells: (record: R, registry: Registry, t: Translate) => Record<string, string | number>;
+  /**
+   * The record as cells, in the sheet's columns: choices as their labels for the export, or as
+   * their keys (`t` null) for the edit form, whose selects post keys.
+   */
+  cells: (record: R, registry: Registry, t: Translate | null) => Record<string, string | number>;
   write: (
     trx: Transaction<DB>,
     record: R,
@@ -384,7 +384,8 @@ interface WriteContext {
   viewerId: string;
 }
 
-const label = (t: Translate, key: string) => t(key as MessageKey);
+const label = (t: Translate | null, choice: Choice, key: string) =>
+  t ? t(choiceLabelKey(choice, key)) : key;
 
 const townshipSheet: SheetDef<TownshipRec> = {
   kind: "townships",
@@ -409,7 +410,7 @@ const townshipSheet: SheetDef<TownshipRec> = {
   cells: (t, _r, tr) => ({
     code: t.code,
     name: t.name,
-    kind: label(tr, `townshipKind.${t.kind}`),
+    kind: label(tr, "townshipKind", t.kind),
     lat: t.lat ?? "",
     lon: t.lon ?? "",
   }),
@@ -443,7 +444,7 @@ const unitSheet: SheetDef<UnitRec> = {
   },
   same: (a, b) => a.name === b.name && a.level === b.level,
   label: (u) => u.name,
-  cells: (u, _r, t) => ({ name: u.name, level: label(t, `level.${u.level}`) }),
+  cells: (u, _r, t) => ({ name: u.name, level: label(t, "level", u.level) }),
   async write(trx, u, before) {
     if (before) {
       await trx
@@ -546,7 +547,7 @@ const villageSheet: SheetDef<VillageRec> = {
     code: v.code,
     name: v.name,
     township: r.townships.byId.get(v.townshipId)?.name ?? "",
-    type: label(t, `villageType.${v.type}`),
+    type: label(t, "villageType", v.type),
     agriculturalPopulation: v.agriculturalPopulation,
     households: v.households,
     poorHouseholds: v.poorHouseholds,
@@ -683,7 +684,7 @@ const cadreSheet: SheetDef<CadreRec> = {
   cells: (c, r, t) => ({
     name: c.name,
     unit: r.units.byId.get(c.unitId)?.name ?? "",
-    specialty: label(t, `specialty.${c.specialty}`),
+    specialty: label(t, "specialty", c.specialty),
     phone: c.phone ?? "",
   }),
   async write(trx, c, before) {
@@ -822,10 +823,10 @@ const membershipSheet: SheetDef<MembershipRec> = {
       cadre: cadre?.name ?? "",
       cadreUnit: (cadre && r.units.byId.get(cadre.unitId)?.name) ?? "",
       village: (team && r.villages.byId.get(team.villageId)?.code) ?? "",
-      role: label(t, `membershipRole.${m.role}`),
+      role: label(t, "role", m.role),
       startedOn: m.startedOn,
       endedOn: m.endedOn ?? "",
-      endReason: m.endReason ? label(t, `rotation.reason.${m.endReason}`) : "",
+      endReason: m.endReason ? label(t, "endReason", m.endReason) : "",
     };
   },
   async write(trx, m, before, { now }) {
@@ -867,6 +868,8 @@ export interface RowOutcome<R = unknown> {
   record: R | null;
   before: R | undefined;
   label: string;
+  /** The row's natural key, once it parsed (a file may not hold the same key twice). */
+  key: string | null;
 }
 
 /**
@@ -888,10 +891,18 @@ export function checkRow(
   const value = def.parse(new Reader(cells, fail), registry, fail);
   const fallbackLabel = Object.values(cells).filter(Boolean).slice(0, 2).join(" · ");
   if (!value || issues.length) {
-    return { action: "error", issues, record: null, before: undefined, label: fallbackLabel };
+    return {
+      action: "error",
+      issues,
+      record: null,
+      before: undefined,
+      label: fallbackLabel,
+      key: null,
+    };
   }
   const store = def.store(registry);
-  const sameKey = store.byKey.get(store.keyOf({ id: "", ...value }));
+  const key = store.keyOf({ id: "", ...value });
+  const sameKey = store.byKey.get(key);
   let id: string;
   if (options.id) {
     if (sameKey && sameKey.id !== options.id) fail(def.keyColumn, "registry.duplicate");
@@ -902,11 +913,11 @@ export function checkRow(
   const record = { ...value, id };
   def.check?.(record, registry, fail);
   if (issues.length)
-    return { action: "error", issues, record: null, before: undefined, label: fallbackLabel };
+    return { action: "error", issues, record: null, before: undefined, label: fallbackLabel, key };
   const before = store.byId.get(id);
   const action: RowAction = !before ? "new" : def.same(before, record) ? "unchanged" : "update";
   if (action !== "unchanged") store.set(record);
-  return { action, issues, record, before, label: def.label(record, registry) };
+  return { action, issues, record, before, label: def.label(record, registry), key };
 }
 
 /** Writes the rows that checkRow judged new or updated, in the order given. */
@@ -924,7 +935,7 @@ export async function writeRows(
 }
 
 /** Every record of a sheet as cells, in a stable order (the export, and the admin lists). */
-export function sheetRecords(kind: SheetKind, registry: Registry, t: Translate) {
+export function sheetRecords(kind: SheetKind, registry: Registry, t: Translate | null) {
   const def = SHEETS[kind];
   return [...def.store(registry).byId.values()]
     .map((record) => ({

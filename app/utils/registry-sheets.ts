@@ -4,6 +4,14 @@
  * template's columns and the admin forms' fields, so a county can round-trip its data through
  * Excel and the admin screens check exactly what the import checks. Shared by server and client.
  */
+import {
+  MEMBERSHIP_END_REASONS,
+  MEMBERSHIP_ROLES,
+  SPECIALTIES,
+  TOWNSHIP_KINDS,
+  UNIT_LEVELS,
+  VILLAGE_TYPES,
+} from "../../db/schema";
 import type { MessageKey } from "~/i18n";
 
 /** In the order they are read and written: each sheet may refer to the ones before it. */
@@ -19,20 +27,27 @@ export type SheetKind = (typeof SHEET_KINDS)[number];
 
 /** How a field is edited on an admin form; a spreadsheet cell is always text. */
 export type FieldInput =
-  | "text"
-  | "integer"
-  | "decimal"
-  | "date"
-  | "tel"
-  | "townshipKind"
-  | "level"
-  | "villageType"
-  | "specialty"
-  | "role"
-  | "endReason"
-  | "township"
-  | "unit"
-  | "village";
+  "text" | "integer" | "decimal" | "date" | "tel" | Choice | "township" | "unit" | "village";
+
+/**
+ * The choice fields: their stored keys and the catalogue prefix of their labels
+ * (`<prefix>.<key>`). A cell may hold the key or its label in either language.
+ */
+export const CHOICES = {
+  townshipKind: { prefix: "townshipKind", keys: TOWNSHIP_KINDS },
+  level: { prefix: "level", keys: UNIT_LEVELS },
+  villageType: { prefix: "villageType", keys: VILLAGE_TYPES },
+  specialty: { prefix: "specialty", keys: SPECIALTIES },
+  role: { prefix: "membershipRole", keys: MEMBERSHIP_ROLES },
+  endReason: { prefix: "rotation.reason", keys: MEMBERSHIP_END_REASONS },
+} as const;
+export type Choice = keyof typeof CHOICES;
+
+export const isChoice = (input: FieldInput): input is Choice => input in CHOICES;
+
+/** The message key of a choice's label, e.g. `level.county`. */
+export const choiceLabelKey = (choice: Choice, key: string) =>
+  `${CHOICES[choice].prefix}.${key}` as MessageKey;
 
 export interface SheetColumn {
   key: string;
