@@ -15,6 +15,7 @@ import type {
   DB,
   MembershipEndReason,
   MembershipRole,
+  PositionSource,
   Specialty,
   TownshipKind,
   UnitLevel,
@@ -68,6 +69,8 @@ export interface VillageRec {
   lon: number;
   /** With a household roster, the poor figures come from it and a sheet cannot change them. */
   hasRoster: boolean;
+  /** Where the stored position came from (a moved village's change log records it). */
+  positionSource: PositionSource;
   deactivatedAt: string | null;
 }
 export interface CadreRec {
@@ -197,6 +200,7 @@ export async function loadRegistry(executor: Executor): Promise<Registry> {
       lat: v.lat,
       lon: v.lon,
       hasRoster: withRoster.has(v.id),
+      positionSource: v.position_source,
       deactivatedAt: v.deactivated_at,
     });
   }
@@ -528,6 +532,7 @@ const villageSheet: SheetDef<VillageRec> = {
       lat: place.lat!,
       lon: place.lon!,
       hasRoster: existing?.hasRoster ?? false,
+      positionSource: existing?.positionSource ?? "imported",
       deactivatedAt: existing?.deactivatedAt ?? null,
     };
   },
@@ -574,13 +579,6 @@ const villageSheet: SheetDef<VillageRec> = {
     if (before) {
       const renamed = before.name !== v.name || before.townshipId !== v.townshipId;
       const moved = before.lat !== v.lat || before.lon !== v.lon;
-      const previous = moved
-        ? await trx
-            .selectFrom("villages")
-            .select("position_source")
-            .where("id", "=", v.id)
-            .executeTakeFirstOrThrow()
-        : null;
       await trx
         .updateTable("villages")
         .set({
@@ -592,7 +590,7 @@ const villageSheet: SheetDef<VillageRec> = {
         })
         .where("id", "=", v.id)
         .execute();
-      if (previous) {
+      if (moved) {
         await trx
           .insertInto("village_position_changes")
           .values({
@@ -602,7 +600,7 @@ const villageSheet: SheetDef<VillageRec> = {
             lon: v.lon,
             previous_lat: before.lat,
             previous_lon: before.lon,
-            previous_source: previous.position_source,
+            previous_source: before.positionSource,
             source: "imported",
             method: "import",
             changed_by: viewerId,
@@ -625,8 +623,7 @@ const villageSheet: SheetDef<VillageRec> = {
         })
         .execute();
     }
-    // Not a villageWrite: keep the village's readiness record and history current here.
-    await refreshVillageProgress(trx, [v.id], now);
+    // Not a villageWrite: the history is kept here, readiness once for all by writeRows.
     await recordVillageHistory(trx, v.id, now);
   },
 };
@@ -920,18 +917,23 @@ export function checkRow(
   return { action, issues, record, before, label: def.label(record, registry), key };
 }
 
-/** Writes the rows that checkRow judged new or updated, in the order given. */
+/** Writes the rows that checkRow judged new or updated, sheet by sheet in dependency order. */
 export async function writeRows(
   trx: Transaction<DB>,
   rows: { kind: SheetKind; outcome: RowOutcome }[],
   context: WriteContext,
 ) {
+  const written = rows.filter((r) => r.outcome.action === "new" || r.outcome.action === "update");
   for (const kind of SHEET_KINDS) {
-    for (const { outcome } of rows.filter((r) => r.kind === kind)) {
-      if (outcome.action !== "new" && outcome.action !== "update") continue;
+    for (const { outcome } of written.filter((r) => r.kind === kind)) {
       await SHEETS[kind].write(trx, outcome.record, outcome.before, context);
     }
   }
+  // The villages written get their readiness record in one go (a new one has none yet).
+  const villages = written
+    .filter((r) => r.kind === "villages")
+    .map((r) => (r.outcome.record as VillageRec).id);
+  if (villages.length) await refreshVillageProgress(trx, villages, context.now);
 }
 
 /** Every record of a sheet as cells, in a stable order (the export, and the admin lists). */
