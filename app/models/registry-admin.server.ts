@@ -67,9 +67,7 @@ export async function adminList(
 }
 
 /** What the selects of the forms offer: the active townships, units and villages. */
-export async function adminOptions(viewer: Viewer) {
-  if (!allowed(viewer)) return null;
-  const registry = await loadRegistry(db);
+function formOptions(registry: Registry) {
   const byName = (a: { label: string }, b: { label: string }) =>
     a.label.localeCompare(b.label, "zh-CN");
   const townships = [...registry.townships.byId.values()].filter((t) => !t.deactivatedAt);
@@ -89,21 +87,28 @@ export async function adminOptions(viewer: Viewer) {
   };
 }
 
-/** One record's cells for its form, or null when it does not exist. */
-export async function adminRecord(viewer: Viewer, kind: AdminKind, id: string) {
+/**
+ * A record's form (id null: a new one), with the selects' options, from one read of the
+ * registry; null when the viewer may not, or the record does not exist.
+ */
+export async function adminForm(viewer: Viewer, kind: AdminKind, id: string | null) {
   if (!allowed(viewer)) return null;
   const registry = await loadRegistry(db);
+  const options = formOptions(registry);
+  if (id === null) {
+    return { options, cells: {} as Record<string, string>, locked: [] as string[], label: null };
+  }
   const def = SHEETS[kind];
   const record = def.store(registry).byId.get(id) as Record<string, unknown> | undefined;
   if (!record) return null;
   // Keys, not labels: the form's selects post keys ("county", not "县派").
   const cells = def.cells(record, registry, null);
   return {
+    options,
     cells: Object.fromEntries(SHEET_COLUMNS[kind].map((c) => [c.key, String(cells[c.key] ?? "")])),
     /** Columns the form shows but cannot change: a rostered village's poor figures. */
     locked: record.hasRoster === true ? ["poorHouseholds", "poorPeople"] : [],
-    label: def.label(record, registry),
-    active: isActive(kind, record, today()),
+    label: def.label(record, registry) as string | null,
   };
 }
 

@@ -7,46 +7,29 @@ import {
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
+import { adminKindOf } from "~/utils/admin-kind.server";
 import { RegistryField } from "~/components/registry-field";
 import { messageWithParams, useT } from "~/i18n";
-import { adminOptions, adminRecord, saveRecord } from "~/models/registry-admin.server";
+import { adminForm, saveRecord } from "~/models/registry-admin.server";
 import { hasCountyWide } from "~/permissions";
 import { pageTitle } from "~/utils/meta";
-import { SHEET_COLUMNS, isAdminKind, sheetLabelKey, type AdminKind } from "~/utils/registry-sheets";
+import { SHEET_COLUMNS, sheetLabelKey } from "~/utils/registry-sheets";
 
 export const meta: MetaFunction<typeof loader> = (args) =>
   pageTitle(args, args.data ? sheetLabelKey(args.data.kind) : "admin.title");
 
-function kindOf(params: { kind?: string }): AdminKind {
-  if (!isAdminKind(params.kind)) notFound();
-  return params.kind;
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
-  const kind = kindOf(params);
-  const id = params.id ?? "";
-  const options = await adminOptions(viewer);
-  if (!options) notFound();
-  if (id === "new") {
-    return {
-      kind,
-      id: null,
-      label: null,
-      cells: {},
-      locked: [] as string[],
-      active: true,
-      options,
-    };
-  }
-  const record = await adminRecord(viewer, kind, id);
-  if (!record) notFound();
-  return { kind, id, ...record, options };
+  const kind = adminKindOf(params);
+  const id = params.id === "new" ? null : (params.id ?? "");
+  const form = await adminForm(viewer, kind, id);
+  if (!form) notFound();
+  return { kind, id, ...form };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireViewer(request);
-  const kind = kindOf(params);
+  const kind = adminKindOf(params);
   if (!hasCountyWide(viewer, "manage:registry")) notFound();
   const id = params.id === "new" ? null : (params.id ?? "");
   const form = await request.formData();

@@ -7,6 +7,7 @@ import {
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
+import { adminKindOf } from "~/utils/admin-kind.server";
 import { SavedNotice } from "~/components/saved-notice";
 import { messageWithParams, translateMessage, useT } from "~/i18n";
 import { resolveLocale } from "~/i18n/locale.server";
@@ -16,7 +17,6 @@ import { pageTitle } from "~/utils/meta";
 import {
   SHEET_COLUMNS,
   columnLabelKey,
-  isAdminKind,
   sheetLabelKey,
   type AdminKind,
 } from "~/utils/registry-sheets";
@@ -24,14 +24,9 @@ import {
 export const meta: MetaFunction<typeof loader> = (args) =>
   pageTitle(args, args.data ? sheetLabelKey(args.data.kind) : "admin.title");
 
-function kindOf(params: { kind?: string }): AdminKind {
-  if (!isAdminKind(params.kind)) notFound();
-  return params.kind;
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
-  const kind = kindOf(params);
+  const kind = adminKindOf(params);
   const url = new URL(request.url);
   const q = (url.searchParams.get("q") ?? "").slice(0, 50);
   const inactive = url.searchParams.get("inactive") === "1";
@@ -42,7 +37,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireViewer(request);
-  const kind = kindOf(params);
+  const kind = adminKindOf(params);
   if (!hasCountyWide(viewer, "manage:registry")) notFound();
   const form = await request.formData();
   const intent = form.get("intent");

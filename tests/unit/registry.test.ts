@@ -9,7 +9,7 @@ import {
   sheetsFromForm,
 } from "~/models/registry-import.server";
 import { parseDate } from "~/models/registry.server";
-import { adminList, adminRecord, saveRecord, setActive } from "~/models/registry-admin.server";
+import { adminForm, adminList, saveRecord, setActive } from "~/models/registry-admin.server";
 import { mapData } from "~/models/map.server";
 import { getVillage, listVisibleVillages } from "~/models/village.server";
 import { today } from "~/utils/dates";
@@ -378,7 +378,7 @@ describe("the admin screens", () => {
     });
     expect(saved.ok).toBe(true);
     // The form reads back the keys it posted ("economic", not "经济干部").
-    const record = await adminRecord(county, "cadres", saved.ok ? saved.id : "");
+    const record = await adminForm(county, "cadres", saved.ok ? saved.id : "");
     expect(record?.cells).toEqual({
       name: "测试丙",
       unit: "测试县农业农村局",
