@@ -1,8 +1,39 @@
 /**
+ * The parts every spreadsheet import shares (the household roster, the county registry).
+ *
+ * The upload form: one .xlsx or .csv file, posted as multipart with `intent=upload`.
+ */
+export function SpreadsheetUploadForm({
+  id,
+  label,
+  submit,
+  busy,
+}: {
+  id: string;
+  label: string;
+  submit: string;
+  busy: boolean;
+}) {
+  return (
+    <Form method="post" encType="multipart/form-data" className="stack">
+      <input type="hidden" name="intent" value="upload" />
+      <div className="field">
+        <label htmlFor={id}>{label}</label>
+        <input id={id} type="file" name="file" accept=".xlsx,.csv" required />
+      </div>
+      <button type="submit" className="button button-primary" disabled={busy}>
+        {submit}
+      </button>
+    </Form>
+  );
+}
+
+/**
  * An import preview's rows: the row number, what the row is about, and its result (new, update,
  * unchanged, or error with every reason). Errors first, so the reason is the first thing read,
  * then what will change; long files show their first rows and say how many there are.
  */
+import { Form } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { messageWithParams, translateMessage, useT, type MessageKey } from "~/i18n";
 
@@ -44,13 +75,13 @@ export function ImportRowsTable<R extends Row>({
         <caption className="visually-hidden">{label}</caption>
         <thead>
           <tr>
-            <th scope="col">{t("import.households.row")}</th>
+            <th scope="col">{t("import.rows.number")}</th>
             {columns.map((c) => (
               <th scope="col" key={c}>
                 {c}
               </th>
             ))}
-            <th scope="col">{t("import.households.result")}</th>
+            <th scope="col">{t("import.rows.result")}</th>
           </tr>
         </thead>
         <tbody>

@@ -6,7 +6,7 @@ import {
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
-import { ImportRowsTable } from "~/components/import-rows";
+import { ImportRowsTable, SpreadsheetUploadForm } from "~/components/import-rows";
 import { formatList, messageWithParams, translateMessage, useLocale, useT } from "~/i18n";
 import { resolveLocale } from "~/i18n/locale.server";
 import {
@@ -180,16 +180,12 @@ export default function RegistryData() {
 
       <section className="card stack" aria-labelledby="upload-title">
         <h2 id="upload-title">{t("registry.data.upload")}</h2>
-        <Form method="post" encType="multipart/form-data" className="stack">
-          <input type="hidden" name="intent" value="upload" />
-          <div className="field">
-            <label htmlFor="registry-file">{t("registry.data.file", { mb: maxMb })}</label>
-            <input id="registry-file" type="file" name="file" accept=".xlsx,.csv" required />
-          </div>
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {t("registry.data.upload")}
-          </button>
-        </Form>
+        <SpreadsheetUploadForm
+          id="registry-file"
+          label={t("registry.data.file", { mb: maxMb })}
+          submit={t("registry.data.upload")}
+          busy={busy}
+        />
       </section>
 
       {result?.step === "error" ? (
@@ -345,7 +341,7 @@ function SheetSection({ preview }: { preview: SheetPreview }) {
             <details open={preview.counts.unchanged < preview.rows.length}>
               <summary>{t("registry.data.rowsOf", { sheet: preview.name })}</summary>
               <ImportRowsTable
-                label={`${t("registry.data.sheetTitle", { sheet: preview.name })} · ${t("registry.data.result")}`}
+                label={`${t("registry.data.sheetTitle", { sheet: preview.name })} · ${t("import.rows.result")}`}
                 columns={[t("registry.data.what")]}
                 rows={preview.rows}
                 cells={(r) => [r.label]}

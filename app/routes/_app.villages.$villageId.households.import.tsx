@@ -7,7 +7,7 @@ import {
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
-import { ImportRowsTable } from "~/components/import-rows";
+import { ImportRowsTable, SpreadsheetUploadForm } from "~/components/import-rows";
 import { db } from "~/db.server";
 import { formatList, translateMessage, messageWithParams, useLocale, useT } from "~/i18n";
 import { authorizeVillage } from "~/models/access.server";
@@ -157,16 +157,12 @@ export default function ImportHouseholds() {
             {t("import.households.template")}
           </a>
         </p>
-        <Form method="post" encType="multipart/form-data" className="stack">
-          <input type="hidden" name="intent" value="upload" />
-          <div className="field">
-            <label htmlFor="roster-file">{t("import.households.file")}</label>
-            <input id="roster-file" type="file" name="file" accept=".xlsx,.csv" required />
-          </div>
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {t("import.households.upload")}
-          </button>
-        </Form>
+        <SpreadsheetUploadForm
+          id="roster-file"
+          label={t("import.households.file")}
+          submit={t("import.households.upload")}
+          busy={busy}
+        />
       </section>
 
       {result?.step === "error" ? (
