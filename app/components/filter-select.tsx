@@ -7,6 +7,7 @@ export function FilterSelect({
   value,
   options,
   allLabel,
+  groups = [],
 }: {
   name: string;
   label: string;
@@ -14,6 +15,8 @@ export function FilterSelect({
   options: readonly { value: string; label: string }[];
   /** The empty choice's label: "全部 / All" unless a filter names it otherwise. */
   allLabel?: string;
+  /** Further choices under headings, after the plain ones. */
+  groups?: readonly { label: string; options: readonly { value: string; label: string }[] }[];
 }) {
   const t = useT();
   const id = `f-${name}`;
@@ -26,6 +29,15 @@ export function FilterSelect({
           <option key={o.value} value={o.value}>
             {o.label}
           </option>
+        ))}
+        {groups.map((g) => (
+          <optgroup key={g.label} label={g.label}>
+            {g.options.map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
+          </optgroup>
         ))}
       </select>
     </div>

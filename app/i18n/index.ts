@@ -104,6 +104,17 @@ export function formatDate(locale: Locale, isoDate: string): string {
   );
 }
 
+/** "2019-01" as "1月" / "Jan" (`short`, where the year is said nearby) or "2019年1月" / "Jan 2019". */
+export function formatMonth(locale: Locale, isoMonth: string, style: "short" | "long"): string {
+  const [y, m] = isoMonth.split("-").map(Number);
+  if (!y || !m) return isoMonth;
+  return new Intl.DateTimeFormat(locale, {
+    month: "short",
+    ...(style === "long" ? { year: "numeric" } : {}),
+    timeZone: "UTC",
+  }).format(new Date(Date.UTC(y, m - 1, 1)));
+}
+
 export function formatDateTime(locale: Locale, isoInstant: string): string {
   const date = new Date(isoInstant);
   if (Number.isNaN(date.getTime())) return isoInstant;

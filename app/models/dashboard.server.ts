@@ -17,8 +17,10 @@ import { isFinished } from "~/utils/boards";
 import {
   inFigure,
   MATRIX_KINDS,
+  parseMatrixShow,
   type Figure,
   type MatrixCell,
+  type MatrixShow,
   type OfficialKind,
 } from "~/utils/dashboard-columns";
 import { today } from "~/utils/dates";
@@ -391,12 +393,15 @@ function sumTotals(rows: readonly ProgressTotals[]): ProgressTotals {
 export interface DashboardRow extends ProgressTotals {
   id: string;
   name: string;
+  /** The name's reading, shown beside it in English. */
+  pinyin: string;
   nameSource: NameSource | null;
 }
 
 export interface AtRiskVillage {
   id: string;
   name: string;
+  pinyin: string;
   nameSource: NameSource;
   townshipName: string;
   targetExitYear: number | null;
@@ -427,14 +432,14 @@ export interface DashboardPage {
     rows: {
       id: string;
       name: string;
+      pinyin: string;
       nameSource: NameSource;
       cells: Record<OfficialKind, MatrixCell>;
     }[];
     total: number;
     page: number;
     pages: number;
-    indicator: OfficialKind | null;
-    state: MatrixCell | null;
+    show: MatrixShow | null;
   };
   week: { week: string; teams: number; submitted: number; late: number; missing: number };
   pendingLeave: number;
@@ -444,8 +449,7 @@ export interface DashboardPage {
 export interface DashboardView {
   trendYear?: number;
   page?: number;
-  indicator?: OfficialKind;
-  state?: MatrixCell;
+  show?: MatrixShow;
 }
 
 export function dashboardView(url: URL): DashboardView {
@@ -453,17 +457,10 @@ export function dashboardView(url: URL): DashboardView {
     const n = Number(url.searchParams.get(name));
     return Number.isInteger(n) && n > 0 ? n : undefined;
   };
-  const indicator = url.searchParams.get("indicator");
-  const state = url.searchParams.get("state");
   return {
     trendYear: num("year"),
     page: num("page"),
-    indicator: MATRIX_KINDS.includes(indicator as OfficialKind)
-      ? (indicator as OfficialKind)
-      : undefined,
-    state: ["met", "not_met", "not_measured"].includes(state ?? "")
-      ? (state as MatrixCell)
-      : undefined,
+    show: parseMatrixShow(url.searchParams.get("show")) ?? undefined,
   };
 }
 
@@ -482,6 +479,7 @@ async function villagesAtRisk(scope: Scope, year: number, limit: number | undefi
     .select([
       "v.id",
       "v.name_zh",
+      "v.name_pinyin",
       "v.name_source",
       "tw.name_zh as township_name",
       "p.target_exit_year",
@@ -499,6 +497,7 @@ async function villagesAtRisk(scope: Scope, year: number, limit: number | undefi
   return rows.map((v) => ({
     id: v.id,
     name: v.name_zh,
+    pinyin: v.name_pinyin,
     nameSource: v.name_source,
     townshipName: v.township_name,
     targetExitYear: v.target_exit_year,
@@ -556,8 +555,12 @@ async function trends(scope: Scope, year: number, askedYear: number | undefined)
       .where("day", "<=", `${monthYear}-12-31`)
       .execute(),
   );
+  // Plans name a year: a month's planned figure is what the plans want by the end of its year.
   const plannedBy = (p: string) =>
-    planned.reduce((n, r) => n + (r.target_exit_year <= Number(p) ? Number(r.n) : 0), 0);
+    planned.reduce(
+      (n, r) => n + (r.target_exit_year <= Number(p.slice(0, 4)) ? Number(r.n) : 0),
+      0,
+    );
   const years = trendFromChanges(yearChanges, yearPeriods(firstYear, year), plannedBy);
   const before = { exited: 0, poorPeople: 0, population: 0 };
   for (const c of yearChanges.filter((c) => Number(c.period) < monthYear)) {
@@ -568,23 +571,32 @@ async function trends(scope: Scope, year: number, askedYear: number | undefined)
   const months = trendFromChanges(
     monthChanges,
     monthPeriods(monthYear, scope.on),
-    undefined,
+    plannedBy,
     before,
   );
   return { years, months, monthYear, firstYear };
 }
 
+/** The matrix rows a filter keeps, over the readiness record's indicator states. */
+function matrixWhere(show: MatrixShow) {
+  const code = CELL_CODE[show.state];
+  if (show.indicator) {
+    const position = MATRIX_KINDS.indexOf(show.indicator) + 1;
+    return sql<SqlBool>`substr(vp.cells, ${position}, 1) = ${code}`;
+  }
+  return show.state === "met"
+    ? sql<SqlBool>`vp.cells = ${code.repeat(MATRIX_KINDS.length)}`
+    : sql<SqlBool>`instr(vp.cells, ${code}) > 0`;
+}
+
 async function matrix(scope: Scope, view: DashboardView, whole: boolean) {
-  const stateCode = view.indicator ? CELL_CODE[view.state ?? "not_met"] : null;
-  const position = view.indicator ? MATRIX_KINDS.indexOf(view.indicator) + 1 : 0;
+  const show = view.show;
   const filtered = () =>
     db
       .selectFrom("villages as v")
       .innerJoin("village_progress as vp", "vp.village_id", "v.id")
       .where(inScope(scope, "v.id"))
-      .$if(stateCode !== null, (q) =>
-        q.where(sql<SqlBool>`substr(vp.cells, ${position}, 1) = ${stateCode}`),
-      );
+      .$if(show !== undefined, (q) => q.where(matrixWhere(show!)));
   const [countRow, total] = await Promise.all([
     db
       .selectFrom("villages as v")
@@ -620,7 +632,7 @@ async function matrix(scope: Scope, view: DashboardView, whole: boolean) {
   const page = Math.min(view.page ?? 1, pages);
   const rows = await filtered()
     .innerJoin("townships as tw", "tw.id", "v.township_id")
-    .select(["v.id", "v.name_zh", "v.name_source", "vp.cells"])
+    .select(["v.id", "v.name_zh", "v.name_pinyin", "v.name_source", "vp.cells"])
     .orderBy("tw.code")
     .orderBy("v.code")
     .limit(pageSize)
@@ -631,14 +643,14 @@ async function matrix(scope: Scope, view: DashboardView, whole: boolean) {
     rows: rows.map((r) => ({
       id: r.id,
       name: r.name_zh,
+      pinyin: r.name_pinyin,
       nameSource: r.name_source,
       cells: decodeCells(r.cells),
     })),
     total: n,
     page,
     pages,
-    indicator: view.indicator ?? null,
-    state: view.indicator ? (view.state ?? "not_met") : null,
+    show: show ?? null,
   };
 }
 
@@ -656,7 +668,11 @@ export async function dashboard(
 ): Promise<DashboardPage | null> {
   const scope = await scopeOf(viewer, filters, on);
   const townships = (
-    await db.selectFrom("townships").select(["id", "name_zh", "code"]).orderBy("code").execute()
+    await db
+      .selectFrom("townships")
+      .select(["id", "name_zh", "name_pinyin", "code"])
+      .orderBy("code")
+      .execute()
   ).filter((t) => can(viewer, "read:dashboard", { townshipId: t.id }));
   const township = scope.townshipId ? townships.find((t) => t.id === scope.townshipId) : null;
   if (scope.townshipId && !township) return null;
@@ -692,26 +708,30 @@ export async function dashboard(
       township
         ? db
             .selectFrom("villages")
-            .select(["id", "name_zh", "name_source"])
+            .select(["id", "name_zh", "name_pinyin", "name_source"])
             .where("township_id", "=", township.id)
             .orderBy("code")
             .execute()
         : Promise.resolve([]),
     ]);
 
-  const rowOf = (id: string, name: string, nameSource: NameSource | null): DashboardRow => ({
-    id,
-    name,
+  const rowOf = (
+    place: { id: string; name_zh: string; name_pinyin: string },
+    nameSource: NameSource | null,
+  ): DashboardRow => ({
+    id: place.id,
+    name: place.name_zh,
+    pinyin: place.name_pinyin,
     nameSource,
     ...combine(
-      villageRows.get(id) ?? emptyVillageTotals(),
-      work.work.get(id),
-      attendance.byKey.get(id),
+      villageRows.get(place.id) ?? emptyVillageTotals(),
+      work.work.get(place.id),
+      attendance.byKey.get(place.id),
     ),
   });
   const rows = township
-    ? names.filter((v) => villageRows.has(v.id)).map((v) => rowOf(v.id, v.name_zh, v.name_source))
-    : townships.filter((t) => villageRows.has(t.id)).map((t) => rowOf(t.id, t.name_zh, null));
+    ? names.filter((v) => villageRows.has(v.id)).map((v) => rowOf(v, v.name_source))
+    : townships.filter((t) => villageRows.has(t.id)).map((t) => rowOf(t, null));
 
   const dueAt = reportDueAt(week, rules);
   const now = new Date().toISOString();
@@ -750,6 +770,7 @@ export async function dashboard(
 export interface FigureVillage {
   id: string;
   name: string;
+  pinyin: string;
   nameSource: NameSource;
   townshipName: string;
   exitStatus: ExitStatus;
@@ -791,6 +812,7 @@ export async function figureList(
       .select([
         "v.id",
         "v.name_zh",
+        "v.name_pinyin",
         "v.name_source",
         "v.township_id",
         "tw.name_zh as township_name",
@@ -827,6 +849,7 @@ export async function figureList(
     list.push({
       id: v.id,
       name: v.name_zh,
+      pinyin: v.name_pinyin,
       nameSource: v.name_source,
       townshipName: v.township_name,
       exitStatus: v.exit_status,

@@ -5,13 +5,14 @@ import { ClientOnly } from "remix-utils/client-only";
 import chartStyles from "uplot/dist/uPlot.min.css";
 import { UNIT_LEVELS, VILLAGE_TYPES } from "../../db/schema";
 import { notFound, requireViewer } from "~/auth.server";
-import { DemoBadge } from "~/components/badges";
 import { FilterSelect } from "~/components/filter-select";
+import { PlaceName } from "~/components/place-name";
 import type { ChartSpec } from "~/components/progress-chart.client";
 import { TableRegion } from "~/components/table-region";
 import {
   formatClauses,
   formatDate,
+  formatMonth,
   formatNumber,
   formatPercent,
   translateMessage,
@@ -29,9 +30,12 @@ import {
 import { hasAnywhere } from "~/permissions";
 import {
   MATRIX_KINDS,
+  MATRIX_STATES,
+  matrixShowValue,
   PROGRESS_COLUMNS,
   type Figure,
   type MatrixCell,
+  type MatrixShow,
 } from "~/utils/dashboard-columns";
 import { INCIDENCE_THRESHOLD, readinessMessage } from "~/utils/exit-rules";
 import { pageTitle } from "~/utils/meta";
@@ -253,8 +257,12 @@ export default function Dashboard() {
                 {data.atRisk.map((v) => (
                   <tr key={v.id}>
                     <th scope="row">
-                      <Link to={`/villages/${v.id}/plan`}>{v.name}</Link>{" "}
-                      <DemoBadge source={v.nameSource} />
+                      <PlaceName
+                        to={`/villages/${v.id}/plan`}
+                        name={v.name}
+                        pinyin={v.pinyin}
+                        source={v.nameSource}
+                      />
                     </th>
                     <td>{v.townshipName}</td>
                     <td className="num">{v.targetExitYear ?? "—"}</td>
@@ -325,10 +333,13 @@ function ChartBox({ spec, label }: { spec: ChartSpec; label: string }) {
 function useProgressSpec(t: Translate, locale: Locale, data: DashboardPage): ChartSpec {
   return useMemo(() => {
     const labels = data.rows.map((r) => r.name);
+    // Under the chart, English readers get the names' pinyin; the table has both.
+    const ticks = locale === "en" ? data.rows.map((r) => r.pinyin || r.name) : labels;
     if (data.rowKind === "village") {
       // One village a bar: its incidence against the 2% exit threshold.
       return {
         labels,
+        ticks,
         formatLeft: (v) => formatPercent(locale, v),
         series: [
           {
@@ -349,6 +360,7 @@ function useProgressSpec(t: Translate, locale: Locale, data: DashboardPage): Cha
     }
     return {
       labels,
+      ticks,
       series: [
         {
           label: t("dashboard.col.villages"),
@@ -406,16 +418,16 @@ function ProgressTable({
         {data.rows.map((row) => (
           <tr key={row.id}>
             <th scope="row">
-              {data.rowKind === "township" ? (
-                <Link to={`/dashboard${query(data.filters, { township: row.id })}`}>
-                  {row.name}
-                </Link>
-              ) : (
-                <>
-                  <Link to={`/villages/${row.id}`}>{row.name}</Link>{" "}
-                  <DemoBadge source={row.nameSource ?? ""} />
-                </>
-              )}
+              <PlaceName
+                to={
+                  data.rowKind === "township"
+                    ? `/dashboard${query(data.filters, { township: row.id })}`
+                    : `/villages/${row.id}`
+                }
+                name={row.name}
+                pinyin={row.pinyin}
+                source={row.nameSource}
+              />
             </th>
             {PROGRESS_COLUMNS.map((c) => (
               <td key={c.key} className="num">
@@ -436,7 +448,11 @@ function ProgressTable({
           <th scope="row">{t("bulletin.total")}</th>
           {PROGRESS_COLUMNS.map((c) => (
             <td key={c.key} className="num">
-              {cell(locale, data.headline, c.key, c.percent)}
+              {data.headline[c.key] !== 0 && !c.percent ? (
+                <Link to={listHref(c.figure)}>{cell(locale, data.headline, c.key)}</Link>
+              ) : (
+                cell(locale, data.headline, c.key, c.percent)
+              )}
             </td>
           ))}
         </tr>
@@ -445,27 +461,48 @@ function ProgressTable({
   );
 }
 
-function TrendTable({
-  points,
-  label,
-  planned,
-}: {
-  points: TrendPoint[];
+/** How a trend names its periods and its planned figure: by year, or the months of one year. */
+interface TrendKind {
   label: string;
-  planned: boolean;
-}) {
+  planned: string;
+  /** The period in the table ("2019", "2019年1月") and under the chart ("2019", "1月"). */
+  period: (period: string) => string;
+  tick: (period: string) => string;
+}
+
+function useTrendKind(kind: "year" | "month", year: number): TrendKind {
+  const t = useT();
+  const locale = useLocale();
+  return useMemo(
+    () =>
+      kind === "year"
+        ? {
+            label: t("dashboard.trend.byYear"),
+            planned: t("dashboard.trend.planned"),
+            period: (p) => p,
+            tick: (p) => p,
+          }
+        : {
+            label: t("dashboard.trend.byMonth", { year: String(year) }),
+            planned: t("dashboard.trend.plannedYearEnd"),
+            period: (p) => formatMonth(locale, p, "long"),
+            tick: (p) => formatMonth(locale, p, "short"),
+          },
+    [t, locale, kind, year],
+  );
+}
+
+function TrendTable({ points, kind }: { points: TrendPoint[]; kind: TrendKind }) {
   const t = useT();
   const locale = useLocale();
   return (
-    <TableRegion label={label}>
+    <TableRegion label={kind.label}>
       <thead>
         <tr>
           <th scope="col">{t("dashboard.trend.period")}</th>
-          {planned ? (
-            <th scope="col" className="num">
-              {t("dashboard.trend.planned")}
-            </th>
-          ) : null}
+          <th scope="col" className="num">
+            {kind.planned}
+          </th>
           <th scope="col" className="num">
             {t("dashboard.trend.exited")}
           </th>
@@ -477,8 +514,8 @@ function TrendTable({
       <tbody>
         {points.map((p) => (
           <tr key={p.period}>
-            <th scope="row">{p.period}</th>
-            {planned ? <td className="num">{p.planned ?? "—"}</td> : null}
+            <th scope="row">{kind.period(p.period)}</th>
+            <td className="num">{p.planned ?? "—"}</td>
             <td className="num">{p.exited}</td>
             <td className="num">
               {p.incidence === null ? "—" : formatPercent(locale, p.incidence)}
@@ -490,27 +527,19 @@ function TrendTable({
   );
 }
 
-function trendSpec(
-  t: Translate,
-  locale: Locale,
-  points: TrendPoint[],
-  planned: boolean,
-): ChartSpec {
+function trendSpec(t: Translate, locale: Locale, points: TrendPoint[], kind: TrendKind): ChartSpec {
   return {
-    labels: points.map((p) => p.period),
+    labels: points.map((p) => kind.period(p.period)),
+    ticks: points.map((p) => kind.tick(p.period)),
     formatRight: (v) => formatPercent(locale, v),
     series: [
-      ...(planned
-        ? [
-            {
-              label: t("dashboard.trend.planned"),
-              values: points.map((p) => p.planned),
-              color: COLORS.planned,
-              kind: "line" as const,
-              dash: true,
-            },
-          ]
-        : []),
+      {
+        label: kind.planned,
+        values: points.map((p) => p.planned),
+        color: COLORS.planned,
+        kind: "line",
+        dash: true,
+      },
       {
         label: t("dashboard.trend.exited"),
         values: points.map((p) => p.exited),
@@ -531,10 +560,15 @@ function trendSpec(
 function Trends({ data }: { data: DashboardPage }) {
   const t = useT();
   const locale = useLocale();
-  const yearSpec = useMemo(() => trendSpec(t, locale, data.years, true), [t, locale, data.years]);
+  const byYear = useTrendKind("year", data.monthYear);
+  const byMonth = useTrendKind("month", data.monthYear);
+  const yearSpec = useMemo(
+    () => trendSpec(t, locale, data.years, byYear),
+    [t, locale, data.years, byYear],
+  );
   const monthSpec = useMemo(
-    () => trendSpec(t, locale, data.months, false),
-    [t, locale, data.months],
+    () => trendSpec(t, locale, data.months, byMonth),
+    [t, locale, data.months, byMonth],
   );
   const years = data.years.map((p) => Number(p.period));
   return (
@@ -543,12 +577,12 @@ function Trends({ data }: { data: DashboardPage }) {
       <p className="small muted">{t("dashboard.trendsNote")}</p>
       <div className="trend-grid">
         <div className="stack">
-          <h3>{t("dashboard.trend.byYear")}</h3>
-          <ChartBox spec={yearSpec} label={t("dashboard.trend.byYear")} />
-          <TrendTable points={data.years} label={t("dashboard.trend.byYear")} planned />
+          <h3>{byYear.label}</h3>
+          <ChartBox spec={yearSpec} label={byYear.label} />
+          <TrendTable points={data.years} kind={byYear} />
         </div>
         <div className="stack">
-          <h3>{t("dashboard.trend.byMonth", { year: String(data.monthYear) })}</h3>
+          <h3>{byMonth.label}</h3>
           <nav aria-label={t("dashboard.trend.chooseYear")} className="year-links no-print">
             {years.map((y) =>
               y === data.monthYear ? (
@@ -566,15 +600,8 @@ function Trends({ data }: { data: DashboardPage }) {
               ),
             )}
           </nav>
-          <ChartBox
-            spec={monthSpec}
-            label={t("dashboard.trend.byMonth", { year: String(data.monthYear) })}
-          />
-          <TrendTable
-            points={data.months}
-            label={t("dashboard.trend.byMonth", { year: String(data.monthYear) })}
-            planned={false}
-          />
+          <ChartBox spec={monthSpec} label={byMonth.label} />
+          <TrendTable points={data.months} kind={byMonth} />
         </div>
       </div>
     </section>
@@ -587,17 +614,37 @@ function Matrix({ data }: { data: DashboardPage }) {
   const t = useT();
   const { matrix, filters } = data;
   const kinds = MATRIX_KINDS;
+  const shown = matrix.show ? matrixShowValue(matrix.show) : undefined;
+  const showHref = (show: MatrixShow) =>
+    `${query(filters, { show: matrixShowValue(show) })}#matrix`;
   const pageHref = (page: number) =>
-    `${query(filters, {
-      indicator: matrix.indicator ?? undefined,
-      state: matrix.state ?? undefined,
-      page: String(page),
-    })}#matrix`;
+    `${query(filters, { show: shown, page: String(page) })}#matrix`;
+  const countRow = (state: MatrixCell, label: string) => (
+    <tr className="matrix-counts">
+      <th scope="row">{label}</th>
+      {kinds.map((k) => (
+        <td key={k} className="num">
+          {matrix.counts[k][state] > 0 ? (
+            <Link to={showHref({ indicator: k, state })} preventScrollReset>
+              {matrix.counts[k][state]}
+            </Link>
+          ) : (
+            0
+          )}
+        </td>
+      ))}
+    </tr>
+  );
   return (
     <section className="stack matrix">
       <h2 id="matrix">{t("dashboard.matrix")}</h2>
       <p className="small muted">{t("dashboard.matrixLegend")}</p>
-      <Form method="get" className="filters no-print" aria-label={t("dashboard.matrixFilter")}>
+      <Form
+        method="get"
+        className="filters no-print"
+        aria-label={t("dashboard.matrixFilter")}
+        preventScrollReset
+      >
         {filters.townshipId ? (
           <input type="hidden" name="township" value={filters.townshipId} />
         ) : null}
@@ -607,19 +654,20 @@ function Matrix({ data }: { data: DashboardPage }) {
           <input type="hidden" name="target" value={filters.targetYear} />
         ) : null}
         <FilterSelect
-          name="indicator"
-          label={t("dashboard.matrix.indicator")}
-          value={matrix.indicator ?? undefined}
-          options={kinds.map((k) => ({ value: k, label: t(`indicator.kind.${k}`) }))}
-        />
-        <FilterSelect
-          name="state"
-          label={t("dashboard.matrix.state")}
-          value={matrix.state ?? undefined}
-          allLabel={t("dashboard.cell.not_met")}
-          options={(["met", "not_measured"] as const).map((s) => ({
-            value: s,
-            label: t(`dashboard.cell.${s}`),
+          name="show"
+          label={t("dashboard.matrix.show")}
+          value={shown}
+          allLabel={t("dashboard.matrix.showAll")}
+          options={MATRIX_STATES.map((s) => ({ value: s, label: t(`dashboard.matrix.any.${s}`) }))}
+          groups={kinds.map((k) => ({
+            label: t(`indicator.kind.${k}`),
+            options: MATRIX_STATES.map((s) => ({
+              value: matrixShowValue({ indicator: k, state: s }),
+              label: t("dashboard.matrix.kindState", {
+                indicator: t(`indicator.kind.${k}`),
+                state: t(`dashboard.cell.${s}`),
+              }),
+            })),
           }))}
         />
         <div className="filter-actions">
@@ -633,26 +681,28 @@ function Matrix({ data }: { data: DashboardPage }) {
           <tr>
             <th scope="col">{t("teams.col.village")}</th>
             {kinds.map((k) => (
-              <th scope="col" key={k} className="matrix-head">
+              <th
+                scope="col"
+                key={k}
+                className={`matrix-head${matrix.show?.indicator === k ? " matrix-chosen" : ""}`}
+              >
                 {t(`indicator.kind.${k}`)}
               </th>
             ))}
           </tr>
-          <tr className="matrix-counts">
-            <th scope="row">{t("dashboard.matrix.metCount")}</th>
-            {kinds.map((k) => (
-              <td key={k} className="num">
-                {matrix.counts[k].met}/{data.headline.villages}
-              </td>
-            ))}
-          </tr>
+          {countRow("met", t("dashboard.matrix.metCount"))}
+          {countRow("not_met", t("dashboard.matrix.notMetCount"))}
         </thead>
         <tbody>
           {matrix.rows.map((row) => (
             <tr key={row.id}>
               <th scope="row">
-                <Link to={`/villages/${row.id}/plan`}>{row.name}</Link>{" "}
-                <DemoBadge source={row.nameSource} />
+                <PlaceName
+                  to={`/villages/${row.id}/plan`}
+                  name={row.name}
+                  pinyin={row.pinyin}
+                  source={row.nameSource}
+                />
               </th>
               {kinds.map((k) => (
                 <td key={k} className={`matrix-cell cell-${row.cells[k]}`}>

@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
-import { DemoBadge, ExitStatusBadge } from "~/components/badges";
+import { ExitStatusBadge } from "~/components/badges";
+import { PlaceName } from "~/components/place-name";
 import { TableRegion } from "~/components/table-region";
 import { formatClauses, formatPercent, translateMessage, useLocale, useT } from "~/i18n";
 import { dashboardFilters, figureList } from "~/models/dashboard.server";
@@ -65,7 +66,12 @@ export default function FigureList() {
           {villages.map((v) => (
             <tr key={v.id}>
               <th scope="row">
-                <Link to={`/villages/${v.id}`}>{v.name}</Link> <DemoBadge source={v.nameSource} />
+                <PlaceName
+                  to={`/villages/${v.id}`}
+                  name={v.name}
+                  pinyin={v.pinyin}
+                  source={v.nameSource}
+                />
               </th>
               <td>{v.townshipName}</td>
               <td>

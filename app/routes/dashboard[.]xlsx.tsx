@@ -9,7 +9,7 @@ import { readinessMessage } from "~/utils/exit-rules";
 import type { ProgressTotals, TrendPoint } from "~/utils/progress";
 import { writeWorkbook, xlsxResponse } from "~/utils/spreadsheet.server";
 import { teamRules } from "~/utils/team-rules.server";
-import { formatClauses, translateMessage } from "~/i18n";
+import { formatClauses, translateMessage, type MessageKey } from "~/i18n";
 
 /** A ratio as a percentage with one decimal (a number, so Excel can add it up). */
 const percent = (ratio: number | null) => (ratio === null ? null : Math.round(ratio * 1000) / 10);
@@ -35,11 +35,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const t = serverTranslator(locale);
   const figures = (row: ProgressTotals) =>
     PROGRESS_COLUMNS.map((c) => (c.percent ? percent(row[c.key]) : row[c.key]));
-  const trendRows = (points: TrendPoint[], planned: boolean) =>
-    points.map((p) => [p.period, ...(planned ? [p.planned] : []), p.exited, percent(p.incidence)]);
-  const trendColumns = (planned: boolean) => [
+  const trendRows = (points: TrendPoint[]) =>
+    points.map((p) => [p.period, p.planned, p.exited, percent(p.incidence)]);
+  const trendColumns = (planned: MessageKey) => [
     { header: t("dashboard.trend.period"), width: 10 },
-    ...(planned ? [{ header: t("dashboard.trend.planned"), width: 14 }] : []),
+    { header: t(planned), width: 14 },
     { header: t("dashboard.trend.exited"), width: 14 },
     { header: `${t("dashboard.col.incidence")} (%)`, width: 14 },
   ];
@@ -86,13 +86,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
       },
       {
         name: t("dashboard.trend.byYear"),
-        columns: trendColumns(true),
-        rows: trendRows(data.years, true),
+        columns: trendColumns("dashboard.trend.planned"),
+        rows: trendRows(data.years),
       },
       {
         name: t("dashboard.sheet.byMonth"),
-        columns: trendColumns(false),
-        rows: trendRows(data.months, false),
+        columns: trendColumns("dashboard.trend.plannedYearEnd"),
+        rows: trendRows(data.months),
       },
       {
         name: t("dashboard.matrix"),

@@ -102,3 +102,27 @@ export function inFigure(
 export type OfficialKind = Exclude<IndicatorKind, "custom">;
 export const MATRIX_KINDS: readonly OfficialKind[] = OFFICIAL_INDICATORS.map((d) => d.kind);
 export type MatrixCell = "met" | "not_met" | "not_measured";
+export const MATRIX_STATES: readonly MatrixCell[] = ["not_met", "met", "not_measured"];
+
+/**
+ * The rows the matrix shows: the villages whose `indicator` is in `state`; with no indicator, the
+ * villages with any indicator not met (or not measured), or with every indicator met.
+ */
+export interface MatrixShow {
+  indicator: OfficialKind | null;
+  state: MatrixCell;
+}
+
+/** `?show=` as written by the matrix's filter: "not_met", or "hardened_road.met". */
+export function parseMatrixShow(value: string | null): MatrixShow | null {
+  const [first, second, ...rest] = (value ?? "").split(".");
+  const state = (second ?? first) as MatrixCell;
+  if (rest.length > 0 || !MATRIX_STATES.includes(state)) return null;
+  if (second === undefined) return { indicator: null, state };
+  const indicator = first as OfficialKind;
+  return MATRIX_KINDS.includes(indicator) ? { indicator, state } : null;
+}
+
+export function matrixShowValue(show: MatrixShow): string {
+  return show.indicator ? `${show.indicator}.${show.state}` : show.state;
+}

@@ -48,7 +48,7 @@ export interface TrendPoint {
   period: string;
   /** Villages exited (or consolidating) at the end of the period, of those with history by then. */
   exited: number;
-  /** Villages whose plan targets an exit in this period or earlier (years only). */
+  /** Villages whose plan targets an exit by the end of this period's year. */
   planned: number | null;
   /** Poverty incidence at the end of the period over the villages recorded by then; null if none. */
   incidence: number | null;

@@ -81,6 +81,32 @@ test.describe("county", () => {
     await expect(page.getByText(`共 ${total} 个村`)).toBeVisible();
   });
 
+  test("the indicator matrix filters by an indicator's state; its counts lead there", async ({
+    page,
+  }) => {
+    await page.goto("/dashboard");
+    await waitForHydration(page);
+    const matrix = page.getByRole("region", { name: "出列指标矩阵" });
+    // The second count row: villages not meeting each indicator; the road is the second column.
+    const roadNotMet = matrix.locator("thead tr.matrix-counts").nth(1).locator("td").nth(1);
+    const n = Number(await roadNotMet.innerText());
+    expect(n).toBeGreaterThan(0);
+    await roadNotMet.getByRole("link").click();
+    await expect(page).toHaveURL(/show=hardened_road\.not_met/);
+    await expect(page.getByText(`共 ${n} 个村`)).toBeVisible();
+    const rows = matrix.locator("tbody tr");
+    await expect(rows).toHaveCount(n);
+    await expect(rows.locator("td:nth-of-type(2)")).toHaveText(Array(n).fill("✗未达标"));
+
+    // Across indicators: villages meeting every one have no cell left unmet.
+    await page.getByLabel("显示").selectOption({ label: "各项指标均达标的村" });
+    await page.getByRole("form", { name: "指标矩阵筛选" }).getByRole("button").click();
+    await expect(page).toHaveURL(/show=met/);
+    await expect(page.getByText(/共 \d+ 个村/)).not.toHaveText(`共 ${89} 个村`);
+    await expect(rows.first()).toBeVisible();
+    await expect(matrix.locator("tbody td.cell-not_met")).toHaveCount(0);
+  });
+
   test("exports the dashboard's tables with the rows shown", async ({ page }) => {
     await page.goto("/dashboard");
     const byTownship = page.getByRole("region", { name: "各乡镇进度" });
@@ -129,6 +155,20 @@ test.describe("county", () => {
       page.getByRole("region", { name: "按年" }).locator("table.data-table > tbody > tr").first(),
     ).toBeVisible();
     await context.close();
+  });
+});
+
+test.describe("the county in English", () => {
+  test.use({ ...signedInAs("county"), locale: "en-US" });
+
+  test("places carry their pinyin beside the Chinese name", async ({ page }) => {
+    await page.goto("/dashboard");
+    const byTownship = page.getByRole("region", { name: "Progress by township" });
+    await expect(byTownship.locator("tbody th").first()).toHaveText(/^南壕堑镇\s*Nánháoqiàn Zhèn$/);
+    await byTownship.getByRole("link", { name: "大青沟镇", exact: true }).click();
+    await expect(page.getByRole("region", { name: "Progress by village" })).toContainText(
+      "Wèijiā Cūn",
+    );
   });
 });
 

@@ -5,6 +5,7 @@ import { createHousehold } from "~/models/household.server";
 import { updateIndicator } from "~/models/plan.server";
 import { refreshVillageProgress } from "~/models/progress.server";
 import { recordVillageHistory } from "~/models/village-history.server";
+import { matrixShowValue, parseMatrixShow, type MatrixShow } from "~/utils/dashboard-columns";
 import { today } from "~/utils/dates";
 import { OFFICIAL_INDICATORS } from "~/utils/exit-rules";
 import { historyChange, type VillageFigures } from "~/utils/history";
@@ -435,6 +436,51 @@ describe("headline figures and the at-risk rule (fixed data, hand-checked)", () 
     expect(await list("ready")).toEqual(["测试a2村"]);
     expect(await list("teams_behind")).toEqual(["测试a2村"]);
     expect(await list("exits_this_year")).toEqual(["测试a1村", "测试a4村"]);
+  });
+
+  it("the matrix keeps the villages its filter asks for", async () => {
+    const shown = async (show?: MatrixShow) =>
+      (await dashboard(
+        await viewerFor("county"),
+        { townshipId },
+        { show },
+        DEFAULT_TEAM_RULES,
+        ON,
+      ))!.matrix.rows.map((r) => r.name.slice(2, 4));
+    expect(await shown()).toEqual(["a1", "a2", "a3", "a4", "b1", "b2"]);
+    expect(await shown({ indicator: "hardened_road", state: "not_met" })).toEqual(["a3"]);
+    expect(await shown({ indicator: "hardened_road", state: "not_measured" })).toEqual(["b1"]);
+    expect(await shown({ indicator: "poverty_incidence", state: "met" })).toEqual([
+      "a1",
+      "a2",
+      "b2",
+    ]);
+    // Across indicators: any not met (a3's road, a3's and a4's incidence), any not measured (b1),
+    // every one met.
+    expect(await shown({ indicator: null, state: "not_met" })).toEqual(["a3", "a4"]);
+    expect(await shown({ indicator: null, state: "not_measured" })).toEqual(["b1"]);
+    expect(await shown({ indicator: null, state: "met" })).toEqual(["a1", "a2", "b2"]);
+  });
+
+  it("reads the matrix filter from the URL and ignores what it does not know", () => {
+    expect(parseMatrixShow("not_met")).toEqual({ indicator: null, state: "not_met" });
+    expect(parseMatrixShow("hardened_road.met")).toEqual({
+      indicator: "hardened_road",
+      state: "met",
+    });
+    for (const bad of [null, "", "all", "custom.met", "hardened_road.maybe", "a.b.c", ".met"])
+      expect(parseMatrixShow(bad)).toBeNull();
+    const show = { indicator: "broadband", state: "not_measured" } as const;
+    expect(parseMatrixShow(matrixShowValue(show))).toEqual(show);
+  });
+
+  it("trends by month carry the plans' figure for the end of that year", async () => {
+    const { months, years, monthYear } = await page();
+    expect(monthYear).toBe(2026);
+    expect(months.map((p) => p.period)).toEqual(["2026-01", "2026-02", "2026-03"]);
+    // Planned by the end of 2026: b2 (2024), a1 and b1 (2025), a2 and a3 (2026); a4 is due 2027.
+    expect(months.map((p) => p.planned)).toEqual([5, 5, 5]);
+    expect(years.at(-1)).toMatchObject({ period: "2026", planned: 5 });
   });
 
   it("filters by target year in the database", async () => {

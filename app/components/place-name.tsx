@@ -1,0 +1,36 @@
+import { Link } from "@remix-run/react";
+import type { NameSource } from "../../db/schema";
+import { DemoBadge } from "~/components/badges";
+import { useLocale } from "~/i18n";
+
+/**
+ * A township's or village's name in a table: a link to its page, the demo badge for invented
+ * names, and, for English readers, its reading in pinyin underneath.
+ */
+export function PlaceName({
+  to,
+  name,
+  pinyin,
+  source,
+}: {
+  to: string;
+  name: string;
+  pinyin: string;
+  source?: NameSource | null;
+}) {
+  const locale = useLocale();
+  return (
+    <>
+      <Link to={to} lang="zh-CN">
+        {name}
+      </Link>
+      {source ? (
+        <>
+          {" "}
+          <DemoBadge source={source} />
+        </>
+      ) : null}
+      {locale === "en" && pinyin ? <span className="pinyin">{pinyin}</span> : null}
+    </>
+  );
+}
