@@ -780,13 +780,18 @@ export interface FigureVillage {
   blocking: ReadinessItem[];
 }
 
-/** The villages behind one dashboard figure (same scope and filters as the dashboard). */
+/**
+ * The villages behind one dashboard figure (same scope and filters as the dashboard). A trend's
+ * figure names its period: the villages exited by its end (from their history, as the trend
+ * counts them), or planned to exit by the end of its year.
+ */
 export async function figureList(
   viewer: Viewer,
   filters: DashboardFilters,
   figure: Figure,
   rules: Pick<TeamRules, "daysPerMonth">,
   on = today(),
+  period?: { period: string; lastDay: string },
 ) {
   const scope = await scopeOf(viewer, filters, on);
   const township = scope.townshipId
@@ -802,7 +807,7 @@ export async function figureList(
   )
     return null;
   const year = Number(on.slice(0, 4));
-  const [villages, work, attendance] = await Promise.all([
+  const [villages, work, attendance, exitedBy] = await Promise.all([
     db
       .selectFrom("villages as v")
       .innerJoin("townships as tw", "tw.id", "v.township_id")
@@ -822,6 +827,7 @@ export async function figureList(
         "vp.ready",
         "vp.blocking",
         "t.id as team_id",
+        "p.target_exit_year",
         sql<number>`case when ${atRiskWhere(year)} then 1 else 0 end`.as("at_risk"),
       ])
       .where(inScope(scope, "v.id"))
@@ -830,7 +836,25 @@ export async function figureList(
       .execute(),
     workCounts(scope, "village"),
     teamAttendance(scope, "village", rules),
+    // Each village's last recorded state on or before the period's last day.
+    period && figure === "exited_by"
+      ? db
+          .selectFrom("village_history as h")
+          .select("h.village_id")
+          .where(inScope(scope, "h.village_id"))
+          .where("h.exit_status", "in", EXITED)
+          .where("h.day", "=", (eb) =>
+            eb
+              .selectFrom("village_history as l")
+              .select((e) => e.fn.max("l.day").as("day"))
+              .whereRef("l.village_id", "=", "h.village_id")
+              .where("l.day", "<=", period.lastDay),
+          )
+          .execute()
+      : Promise.resolve([]),
   ]);
+  const exitedIds = new Set(exitedBy.map((r) => r.village_id));
+  const periodYear = period ? Number(period.period.slice(0, 4)) : null;
   const list: FigureVillage[] = [];
   for (const v of villages) {
     if (!can(viewer, "read:dashboard", { townshipId: v.township_id, villageId: v.id })) continue;
@@ -844,6 +868,9 @@ export async function figureList(
       atRisk: v.at_risk === 1,
       poorPeople: v.poor_people,
       teamBehind: v.team_id ? attendance.behindTeams.has(v.team_id) : null,
+      exitedBy: exitedIds.has(v.id),
+      plannedBy:
+        periodYear !== null && v.target_exit_year !== null && v.target_exit_year <= periodYear,
     };
     if (!inFigure(figure, record)) continue;
     list.push({

@@ -57,6 +57,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return page;
 }
 
+/** The list of villages behind a figure: in a township, or at the end of a trend's period. */
+type ListHref = (figure: Figure, townshipId?: string, period?: string) => string;
+
 /** The current filters as a query string, with changes (undefined drops a parameter). */
 function query(
   filters: DashboardPage["filters"],
@@ -88,8 +91,8 @@ export default function Dashboard() {
   const locale = useLocale();
   const data = useLoaderData<typeof loader>();
   const { headline, filters, township } = data;
-  const listHref = (figure: Figure, townshipId?: string) =>
-    `/dashboard/villages${query(filters, { figure, township: townshipId ?? filters.townshipId })}`;
+  const listHref: ListHref = (figure, townshipId, period) =>
+    `/dashboard/villages${query(filters, { figure, township: townshipId ?? filters.townshipId, period })}`;
   const exportHref = `/dashboard.xlsx${query(filters)}`;
 
   return (
@@ -287,7 +290,7 @@ export default function Dashboard() {
         )}
       </section>
 
-      <Trends data={data} />
+      <Trends data={data} listHref={listHref} />
       <Matrix data={data} />
     </article>
   );
@@ -390,13 +393,7 @@ function cell(locale: Locale, row: ProgressTotals, key: keyof ProgressTotals, pe
   return percent ? formatPercent(locale, value) : formatNumber(locale, value);
 }
 
-function ProgressTable({
-  data,
-  listHref,
-}: {
-  data: DashboardPage;
-  listHref: (figure: Figure, townshipId?: string) => string;
-}) {
+function ProgressTable({ data, listHref }: { data: DashboardPage; listHref: ListHref }) {
   const t = useT();
   const locale = useLocale();
   const label = data.rowKind === "township" ? t("dashboard.byTownship") : t("dashboard.byVillage");
@@ -492,9 +489,21 @@ function useTrendKind(kind: "year" | "month", year: number): TrendKind {
   );
 }
 
-function TrendTable({ points, kind }: { points: TrendPoint[]; kind: TrendKind }) {
+function TrendTable({
+  points,
+  kind,
+  listHref,
+}: {
+  points: TrendPoint[];
+  kind: TrendKind;
+  listHref: ListHref;
+}) {
   const t = useT();
   const locale = useLocale();
+  // A figure leads to its villages; none behind a zero. Plans name a year, so a month's planned
+  // figure leads to its year's list.
+  const linked = (n: number | null, figure: Figure, period: string) =>
+    n ? <Link to={listHref(figure, undefined, period)}>{n}</Link> : (n ?? "—");
   return (
     <TableRegion label={kind.label}>
       <thead>
@@ -515,8 +524,8 @@ function TrendTable({ points, kind }: { points: TrendPoint[]; kind: TrendKind })
         {points.map((p) => (
           <tr key={p.period}>
             <th scope="row">{kind.period(p.period)}</th>
-            <td className="num">{p.planned ?? "—"}</td>
-            <td className="num">{p.exited}</td>
+            <td className="num">{linked(p.planned, "planned_by", p.period.slice(0, 4))}</td>
+            <td className="num">{linked(p.exited, "exited_by", p.period)}</td>
             <td className="num">
               {p.incidence === null ? "—" : formatPercent(locale, p.incidence)}
             </td>
@@ -557,7 +566,7 @@ function trendSpec(t: Translate, locale: Locale, points: TrendPoint[], kind: Tre
   };
 }
 
-function Trends({ data }: { data: DashboardPage }) {
+function Trends({ data, listHref }: { data: DashboardPage; listHref: ListHref }) {
   const t = useT();
   const locale = useLocale();
   const byYear = useTrendKind("year", data.monthYear);
@@ -579,7 +588,7 @@ function Trends({ data }: { data: DashboardPage }) {
         <div className="stack">
           <h3>{byYear.label}</h3>
           <ChartBox spec={yearSpec} label={byYear.label} />
-          <TrendTable points={data.years} kind={byYear} />
+          <TrendTable points={data.years} kind={byYear} listHref={listHref} />
         </div>
         <div className="stack">
           <h3>{byMonth.label}</h3>
@@ -601,7 +610,7 @@ function Trends({ data }: { data: DashboardPage }) {
             )}
           </nav>
           <ChartBox spec={monthSpec} label={byMonth.label} />
-          <TrendTable points={data.months} kind={byMonth} />
+          <TrendTable points={data.months} kind={byMonth} listHref={listHref} />
         </div>
       </div>
     </section>

@@ -7,9 +7,11 @@ import { TableRegion } from "~/components/table-region";
 import { formatClauses, formatPercent, translateMessage, useLocale, useT } from "~/i18n";
 import { dashboardFilters, figureList } from "~/models/dashboard.server";
 import { hasAnywhere } from "~/permissions";
-import { isFigure } from "~/utils/dashboard-columns";
+import { isFigure, PERIOD_FIGURES } from "~/utils/dashboard-columns";
+import { today } from "~/utils/dates";
 import { readinessMessage } from "~/utils/exit-rules";
 import { pageTitle } from "~/utils/meta";
+import { parsePeriod, periodEnd } from "~/utils/progress";
 import { teamRules } from "~/utils/team-rules.server";
 
 export const meta: MetaFunction = (args) => pageTitle(args, "dashboard.list.title");
@@ -21,17 +23,35 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const figure = url.searchParams.get("figure");
   if (!isFigure(figure)) notFound();
-  const list = await figureList(viewer, dashboardFilters(url), figure, teamRules());
+  // A trend's figure needs its period; the others take none.
+  const period = parsePeriod(url.searchParams.get("period"));
+  if (PERIOD_FIGURES.includes(figure) !== (period !== null)) notFound();
+  const list = await figureList(
+    viewer,
+    dashboardFilters(url),
+    figure,
+    teamRules(),
+    today(),
+    period ?? undefined,
+  );
   if (!list) notFound();
   const back = new URLSearchParams(url.searchParams);
   back.delete("figure");
-  return { ...list, back: `/dashboard${back.size ? `?${back}` : ""}` };
+  back.delete("period");
+  return {
+    ...list,
+    period: period?.period ?? null,
+    back: `/dashboard${back.size ? `?${back}` : ""}`,
+  };
 }
 
 export default function FigureList() {
   const t = useT();
   const locale = useLocale();
-  const { figure, villages, township, back } = useLoaderData<typeof loader>();
+  const { figure, period, villages, township, back } = useLoaderData<typeof loader>();
+  const title = t(`dashboard.figure.${figure}`, {
+    period: period ? periodEnd(t, locale, period) : "",
+  });
   return (
     <article className="stack-lg">
       <header className="page-head">
@@ -39,12 +59,12 @@ export default function FigureList() {
           <Link to={back}>← {t("dashboard.title")}</Link>
         </p>
         <h1>
-          {t(`dashboard.figure.${figure}`)}
+          {title}
           {township ? ` · ${township.name}` : ""}
         </h1>
         <p className="muted">{t("dashboard.list.count", { n: villages.length })}</p>
       </header>
-      <TableRegion label={t(`dashboard.figure.${figure}`)}>
+      <TableRegion label={title}>
         <thead>
           <tr>
             <th scope="col">{t("teams.col.village")}</th>

@@ -19,8 +19,14 @@ export const FIGURES = [
   "open_cases",
   "overdue_cases",
   "teams_behind",
+  // The trends' figures, at the end of a period (`&period=2019` or `2019-11`).
+  "exited_by",
+  "planned_by",
 ] as const;
 export type Figure = (typeof FIGURES)[number];
+
+/** The figures that need a period: which villages had exited, or were planned to, by its end. */
+export const PERIOD_FIGURES: readonly Figure[] = ["exited_by", "planned_by"];
 
 export function isFigure(value: unknown): value is Figure {
   return FIGURES.includes(value as Figure);
@@ -72,6 +78,9 @@ export function inFigure(
     atRisk: boolean;
     poorPeople: number;
     teamBehind: boolean | null;
+    /** By the end of the period asked for (false without one). */
+    exitedBy: boolean;
+    plannedBy: boolean;
   },
 ): boolean {
   switch (figure) {
@@ -95,6 +104,10 @@ export function inFigure(
       return v.overdueCases > 0;
     case "teams_behind":
       return v.teamBehind === true;
+    case "exited_by":
+      return v.exitedBy;
+    case "planned_by":
+      return v.plannedBy;
   }
 }
 

@@ -2,6 +2,7 @@
  * The dashboard's figures and trends as the page and the export read them, and the running totals
  * that turn the history's changes into trends (pure, tested on fixed data).
  */
+import { formatMonth, type Locale, type Translate } from "~/i18n";
 
 /** Open work and this year's exits, counted by the database per township or village. */
 export interface WorkCounts {
@@ -107,4 +108,23 @@ export function monthPeriods(year: number, until: string) {
     out.push({ period: month, lastDay: `${month}-${String(last).padStart(2, "0")}` });
   }
   return out;
+}
+
+/** A trend's period from a URL ("2019" or "2019-11"), with its last day; null if not one. */
+export function parsePeriod(value: string | null): { period: string; lastDay: string } | null {
+  const match = /^(\d{4})(?:-(\d{2}))?$/.exec(value ?? "");
+  if (!match) return null;
+  const year = Number(match[1]);
+  if (year < 2000 || year > 2100) return null;
+  if (match[2] === undefined) return yearPeriods(year, year)[0]!;
+  const month = Number(match[2]);
+  if (month < 1 || month > 12) return null;
+  return monthPeriods(year, `${year}-12-31`)[month - 1]!;
+}
+
+/** "2019年底" / "the end of Nov 2019": where a trend's period ends, in the reader's words. */
+export function periodEnd(t: Translate, locale: Locale, period: string): string {
+  return period.length === 4
+    ? t("dashboard.period.yearEnd", { year: period })
+    : t("dashboard.period.monthEnd", { month: formatMonth(locale, period, "long") });
 }

@@ -60,6 +60,19 @@ test.describe("county", () => {
     await expect(
       page.getByRole("region", { name: "各乡镇进度" }).locator("tfoot td").nth(3),
     ).toHaveText(String(atRisk));
+    // A trend's figure: the villages that had exited by the end of that year.
+    const year2018 = page
+      .getByRole("region", { name: "按年" })
+      .getByRole("row", { name: /^2018/ })
+      .locator("td")
+      .nth(1);
+    const exitedBy2018 = Number(await year2018.innerText());
+    expect(exitedBy2018).toBeGreaterThan(0);
+    await year2018.getByRole("link").click();
+    await expect(
+      page.getByRole("heading", { level: 1, name: "截至2018年底已出列的村" }),
+    ).toBeVisible();
+    await expect(page.locator("table.data-table > tbody > tr")).toHaveCount(exitedBy2018);
   });
 
   test("filters live in the URL and narrow every table", async ({ page }) => {

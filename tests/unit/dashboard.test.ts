@@ -10,7 +10,7 @@ import { today } from "~/utils/dates";
 import { OFFICIAL_INDICATORS } from "~/utils/exit-rules";
 import { historyChange, type VillageFigures } from "~/utils/history";
 import { dayBit } from "~/utils/presence";
-import { monthPeriods, trendFromChanges, yearPeriods } from "~/utils/progress";
+import { monthPeriods, parsePeriod, trendFromChanges, yearPeriods } from "~/utils/progress";
 import { DEFAULT_TEAM_RULES, eachDay } from "~/utils/team-rules";
 import type { ExitStatus } from "../../db/schema";
 import { newId } from "../../db/ids";
@@ -436,6 +436,34 @@ describe("headline figures and the at-risk rule (fixed data, hand-checked)", () 
     expect(await list("ready")).toEqual(["测试a2村"]);
     expect(await list("teams_behind")).toEqual(["测试a2村"]);
     expect(await list("exits_this_year")).toEqual(["测试a1村", "测试a4村"]);
+  });
+
+  it("the list behind a trend's figure: exited by the period's end, planned by its year's", async () => {
+    const county = await viewerFor("county");
+    const list = async (figure: "exited_by" | "planned_by", period: string) =>
+      (await figureList(
+        county,
+        { townshipId },
+        figure,
+        DEFAULT_TEAM_RULES,
+        ON,
+        parsePeriod(period)!,
+      ))!.villages.map((v) => v.name.slice(2, 4));
+    // Everything was first recorded on 18 March 2026: a1 exited, b2 consolidating.
+    expect(await list("exited_by", "2026-03")).toEqual(["a1", "b2"]);
+    expect(await list("exited_by", "2026-02")).toEqual([]);
+    expect(await list("exited_by", "2026")).toEqual(["a1", "b2"]);
+    const { months } = await page();
+    expect(months.find((p) => p.period === "2026-03")!.exited).toBe(2);
+    // Planned by the end of 2025: b2 (2024), a1 and b1 (2025).
+    expect(await list("planned_by", "2025")).toEqual(["a1", "b1", "b2"]);
+  });
+
+  it("reads a trend's period from the URL, with its last day", () => {
+    expect(parsePeriod("2019")).toEqual({ period: "2019", lastDay: "2019-12-31" });
+    expect(parsePeriod("2024-02")).toEqual({ period: "2024-02", lastDay: "2024-02-29" });
+    for (const bad of [null, "", "19", "2019-1", "2019-13", "2019-00", "1899", "2019-02-01"])
+      expect(parsePeriod(bad)).toBeNull();
   });
 
   it("the matrix keeps the villages its filter asks for", async () => {
