@@ -405,7 +405,7 @@ function ProgressTable({ data, listHref }: { data: DashboardPage; listHref: List
             {data.rowKind === "township" ? t("villages.filter.township") : t("teams.col.village")}
           </th>
           {PROGRESS_COLUMNS.map((c) => (
-            <th scope="col" key={c.key} className="num">
+            <th scope="col" key={c.key} className="num progress-head">
               {t(c.header)}
             </th>
           ))}
@@ -462,7 +462,7 @@ function ProgressTable({ data, listHref }: { data: DashboardPage; listHref: List
 interface TrendKind {
   label: string;
   planned: string;
-  /** The period in the table ("2019", "2019年1月") and under the chart ("2019", "1月"). */
+  /** The period in the table and under the chart: "2019", or "1月" under a heading naming 2019. */
   period: (period: string) => string;
   tick: (period: string) => string;
 }
@@ -482,7 +482,8 @@ function useTrendKind(kind: "year" | "month", year: number): TrendKind {
         : {
             label: t("dashboard.trend.byMonth", { year: String(year) }),
             planned: t("dashboard.trend.plannedYearEnd"),
-            period: (p) => formatMonth(locale, p, "long"),
+            // The heading names the year.
+            period: (p) => formatMonth(locale, p, "short"),
             tick: (p) => formatMonth(locale, p, "short"),
           },
     [t, locale, kind, year],
