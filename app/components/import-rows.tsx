@@ -1,8 +1,10 @@
-/**
- * The parts every spreadsheet import shares (the household roster, the county registry).
- *
- * The upload form: one .xlsx or .csv file, posted as multipart with `intent=upload`.
- */
+/** The parts every spreadsheet import shares (the household roster, the county registry). */
+import { Form } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { TableRegion } from "~/components/table-region";
+import { messageWithParams, translateMessage, useT, type MessageKey } from "~/i18n";
+
+/** The upload form: one .xlsx or .csv file, posted as multipart with `intent=upload`. */
 export function SpreadsheetUploadForm({
   id,
   label,
@@ -28,15 +30,6 @@ export function SpreadsheetUploadForm({
   );
 }
 
-/**
- * An import preview's rows: the row number, what the row is about, and its result (new, update,
- * unchanged, or error with every reason). Errors first, so the reason is the first thing read,
- * then what will change; long files show their first rows and say how many there are.
- */
-import { Form } from "@remix-run/react";
-import type { ReactNode } from "react";
-import { messageWithParams, translateMessage, useT, type MessageKey } from "~/i18n";
-
 type Action = "new" | "update" | "unchanged" | "error";
 
 interface Row {
@@ -47,6 +40,11 @@ interface Row {
 
 const SHOWN_ROWS = 200;
 
+/**
+ * An import preview's rows: the row number, what the row is about, and its result (new, update,
+ * unchanged, or error with every reason). Errors first, so the reason is the first thing read,
+ * then what will change; long files show their first rows and say how many there are.
+ */
 export function ImportRowsTable<R extends Row>({
   label,
   columns,
@@ -70,9 +68,8 @@ export function ImportRowsTable<R extends Row>({
   );
   const shown = ordered.slice(0, SHOWN_ROWS);
   return (
-    <div className="table-wrap" role="region" aria-label={label} tabIndex={0}>
-      <table className="data-table">
-        <caption className="visually-hidden">{label}</caption>
+    <>
+      <TableRegion label={label}>
         <thead>
           <tr>
             <th scope="col">{t("import.rows.number")}</th>
@@ -113,10 +110,10 @@ export function ImportRowsTable<R extends Row>({
             </tr>
           ))}
         </tbody>
-      </table>
+      </TableRegion>
       {rows.length > SHOWN_ROWS ? (
         <p className="muted small">{moreText(SHOWN_ROWS, rows.length)}</p>
       ) : null}
-    </div>
+    </>
   );
 }

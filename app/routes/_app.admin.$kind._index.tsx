@@ -9,6 +9,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { notFound, requireViewer } from "~/auth.server";
 import { adminKindOf } from "~/utils/admin-kind.server";
 import { SavedNotice } from "~/components/saved-notice";
+import { TableRegion } from "~/components/table-region";
 import { messageWithParams, translateMessage, useT } from "~/i18n";
 import { resolveLocale } from "~/i18n/locale.server";
 import { adminList, setActive } from "~/models/registry-admin.server";
@@ -109,94 +110,89 @@ export default function AdminList() {
         </div>
       </Form>
       <p className="muted small">{t("admin.count", { count: rows.length })}</p>
-      <div className="table-wrap" role="region" aria-label={t(sheetLabelKey(kind))} tabIndex={0}>
-        <table className="data-table">
-          <caption className="visually-hidden">
-            {t(sheetLabelKey(kind))} · {t("admin.count", { count: total })}
-          </caption>
-          <thead>
-            <tr>
-              {columns.map((c, i) => (
-                <th scope="col" key={c.key}>
-                  {kind === "teams" && i === 0
-                    ? t("admin.teamColumn")
-                    : t(columnLabelKey(kind, c.key))}
-                </th>
-              ))}
-              <th scope="col">{t("admin.status")}</th>
-              <th scope="col">{t("admin.actions")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => {
-              // A team is named by its village and start, not by the village's code.
-              const name = kind === "teams" ? row.label : String(row.cells[columns[0]!.key] ?? "");
-              return (
-                <tr key={row.id} className={row.active ? undefined : "is-inactive"}>
-                  {columns.map((c, i) =>
-                    i === 0 ? (
-                      <th scope="row" key={c.key}>
-                        <Link to={`/admin/${kind}/${row.id}`}>{name}</Link>
-                      </th>
+      <TableRegion
+        label={t(sheetLabelKey(kind))}
+        caption={`${t(sheetLabelKey(kind))} · ${t("admin.count", { count: total })}`}
+      >
+        <thead>
+          <tr>
+            {columns.map((c, i) => (
+              <th scope="col" key={c.key}>
+                {kind === "teams" && i === 0
+                  ? t("admin.teamColumn")
+                  : t(columnLabelKey(kind, c.key))}
+              </th>
+            ))}
+            <th scope="col">{t("admin.status")}</th>
+            <th scope="col">{t("admin.actions")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => {
+            // A team is named by its village and start, not by the village's code.
+            const name = kind === "teams" ? row.label : String(row.cells[columns[0]!.key] ?? "");
+            return (
+              <tr key={row.id} className={row.active ? undefined : "is-inactive"}>
+                {columns.map((c, i) =>
+                  i === 0 ? (
+                    <th scope="row" key={c.key}>
+                      <Link to={`/admin/${kind}/${row.id}`}>{name}</Link>
+                    </th>
+                  ) : (
+                    <td key={c.key}>{row.cells[c.key]}</td>
+                  ),
+                )}
+                <td>
+                  {kind === "teams"
+                    ? t(row.active ? "admin.status.teamActive" : "admin.status.teamEnded")
+                    : t(row.active ? "admin.status.active" : "admin.status.inactive")}
+                </td>
+                <td>
+                  <div className="button-row">
+                    <Link to={`/admin/${kind}/${row.id}`} aria-label={`${t("admin.edit")} ${name}`}>
+                      {t("admin.edit")}
+                    </Link>
+                    {kind === "teams" ? (
+                      row.active ? (
+                        // Ending a team ends its members' service too: one more step to confirm.
+                        <details className="disclosure">
+                          <summary>{t("admin.endTeam")}</summary>
+                          <Form method="post">
+                            <input type="hidden" name="id" value={row.id} />
+                            <button
+                              type="submit"
+                              name="intent"
+                              value="deactivate"
+                              className="button button-primary"
+                              disabled={navigation.state === "submitting"}
+                            >
+                              {t("admin.endTeamConfirm", { name })}
+                            </button>
+                          </Form>
+                        </details>
+                      ) : null
                     ) : (
-                      <td key={c.key}>{row.cells[c.key]}</td>
-                    ),
-                  )}
-                  <td>
-                    {kind === "teams"
-                      ? t(row.active ? "admin.status.teamActive" : "admin.status.teamEnded")
-                      : t(row.active ? "admin.status.active" : "admin.status.inactive")}
-                  </td>
-                  <td>
-                    <div className="button-row">
-                      <Link
-                        to={`/admin/${kind}/${row.id}`}
-                        aria-label={`${t("admin.edit")} ${name}`}
-                      >
-                        {t("admin.edit")}
-                      </Link>
-                      {kind === "teams" ? (
-                        row.active ? (
-                          // Ending a team ends its members' service too: one more step to confirm.
-                          <details className="disclosure">
-                            <summary>{t("admin.endTeam")}</summary>
-                            <Form method="post">
-                              <input type="hidden" name="id" value={row.id} />
-                              <button
-                                type="submit"
-                                name="intent"
-                                value="deactivate"
-                                className="button button-primary"
-                                disabled={navigation.state === "submitting"}
-                              >
-                                {t("admin.endTeamConfirm", { name })}
-                              </button>
-                            </Form>
-                          </details>
-                        ) : null
-                      ) : (
-                        <Form method="post">
-                          <input type="hidden" name="id" value={row.id} />
-                          <button
-                            type="submit"
-                            name="intent"
-                            value={row.active ? "deactivate" : "reactivate"}
-                            className="button"
-                            disabled={navigation.state === "submitting"}
-                            aria-label={`${t(row.active ? "admin.deactivate" : "admin.reactivate")} ${name}`}
-                          >
-                            {t(row.active ? "admin.deactivate" : "admin.reactivate")}
-                          </button>
-                        </Form>
-                      )}
-                    </div>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+                      <Form method="post">
+                        <input type="hidden" name="id" value={row.id} />
+                        <button
+                          type="submit"
+                          name="intent"
+                          value={row.active ? "deactivate" : "reactivate"}
+                          className="button"
+                          disabled={navigation.state === "submitting"}
+                          aria-label={`${t(row.active ? "admin.deactivate" : "admin.reactivate")} ${name}`}
+                        >
+                          {t(row.active ? "admin.deactivate" : "admin.reactivate")}
+                        </button>
+                      </Form>
+                    )}
+                  </div>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </TableRegion>
       <p className="muted small">
         {kind === "teams" ? t("admin.endTeamHint") : t("admin.deactivateHint")}
       </p>

@@ -7,6 +7,7 @@ import {
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
 import { ImportRowsTable, SpreadsheetUploadForm } from "~/components/import-rows";
+import { TableRegion } from "~/components/table-region";
 import { formatList, messageWithParams, translateMessage, useLocale, useT } from "~/i18n";
 import { resolveLocale } from "~/i18n/locale.server";
 import {
@@ -126,50 +127,42 @@ export default function RegistryData() {
 
       <section className="card stack" aria-labelledby="templates-title">
         <h2 id="templates-title">{t("registry.data.templates")}</h2>
-        <div
-          className="table-wrap"
-          role="region"
-          aria-label={t("registry.data.templates")}
-          tabIndex={0}
-        >
-          <table className="data-table compact">
-            <caption className="visually-hidden">{t("registry.data.templates")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("registry.data.sheet")}</th>
-                <th scope="col">{t("registry.data.templates")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {[null, ...SHEET_KINDS].map((kind) => {
-                const what = kind ? t(sheetLabelKey(kind)) : t("registry.data.templateAll");
-                const query = `template=1${kind ? `&sheet=${kind}` : ""}`;
-                return (
-                  <tr key={kind ?? "all"}>
-                    <th scope="row">{what}</th>
-                    <td>
-                      <a
-                        href={`/admin/data.xlsx?${query}&lang=zh-CN`}
-                        download
-                        aria-label={`${what} · ${t("registry.data.zh")}`}
-                      >
-                        {t("registry.data.zh")}
-                      </a>
-                      {" · "}
-                      <a
-                        href={`/admin/data.xlsx?${query}&lang=en`}
-                        download
-                        aria-label={`${what} · ${t("registry.data.en")}`}
-                      >
-                        {t("registry.data.en")}
-                      </a>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+        <TableRegion label={t("registry.data.templates")} compact>
+          <thead>
+            <tr>
+              <th scope="col">{t("registry.data.sheet")}</th>
+              <th scope="col">{t("registry.data.templates")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {[null, ...SHEET_KINDS].map((kind) => {
+              const what = kind ? t(sheetLabelKey(kind)) : t("registry.data.templateAll");
+              const query = `template=1${kind ? `&sheet=${kind}` : ""}`;
+              return (
+                <tr key={kind ?? "all"}>
+                  <th scope="row">{what}</th>
+                  <td>
+                    <a
+                      href={`/admin/data.xlsx?${query}&lang=zh-CN`}
+                      download
+                      aria-label={`${what} · ${t("registry.data.zh")}`}
+                    >
+                      {t("registry.data.zh")}
+                    </a>
+                    {" · "}
+                    <a
+                      href={`/admin/data.xlsx?${query}&lang=en`}
+                      download
+                      aria-label={`${what} · ${t("registry.data.en")}`}
+                    >
+                      {t("registry.data.en")}
+                    </a>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </TableRegion>
         <p>
           <a href="/admin/data.xlsx" download className="button">
             {t("registry.data.export")}
