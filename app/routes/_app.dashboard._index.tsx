@@ -60,8 +60,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 /** The list of villages behind a figure: in a township, or at the end of a trend's period. */
 type ListHref = (figure: Figure, townshipId?: string, period?: string) => string;
 
-/** The current filters as a query string, with changes (undefined drops a parameter). */
-function query(
+/** The current filters as URL parameters, with changes (undefined drops a parameter). */
+function filterParams(
   filters: DashboardPage["filters"],
   changes: Record<string, string | undefined> = {},
 ) {
@@ -74,7 +74,15 @@ function query(
     ...changes,
   };
   for (const [k, v] of Object.entries(base)) if (v) params.set(k, v);
-  const s = params.toString();
+  return params;
+}
+
+/** The same as a query string ("" when there is nothing to say). */
+function query(
+  filters: DashboardPage["filters"],
+  changes: Record<string, string | undefined> = {},
+) {
+  const s = filterParams(filters, changes).toString();
   return s ? `?${s}` : "";
 }
 
@@ -655,14 +663,10 @@ function Matrix({ data }: { data: DashboardPage }) {
         aria-label={t("dashboard.matrixFilter")}
         preventScrollReset
       >
-        {filters.townshipId ? (
-          <input type="hidden" name="township" value={filters.townshipId} />
-        ) : null}
-        {filters.type ? <input type="hidden" name="type" value={filters.type} /> : null}
-        {filters.level ? <input type="hidden" name="level" value={filters.level} /> : null}
-        {filters.targetYear ? (
-          <input type="hidden" name="target" value={filters.targetYear} />
-        ) : null}
+        {/* The page's filters go along with the matrix's own. */}
+        {[...filterParams(filters)].map(([name, value]) => (
+          <input key={name} type="hidden" name={name} value={value} />
+        ))}
         <FilterSelect
           name="show"
           label={t("dashboard.matrix.show")}

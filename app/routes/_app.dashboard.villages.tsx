@@ -4,14 +4,23 @@ import { notFound, requireViewer } from "~/auth.server";
 import { ExitStatusBadge } from "~/components/badges";
 import { PlaceName } from "~/components/place-name";
 import { TableRegion } from "~/components/table-region";
-import { formatClauses, formatPercent, translateMessage, useLocale, useT } from "~/i18n";
+import {
+  formatClauses,
+  formatMonth,
+  formatPercent,
+  translateMessage,
+  useLocale,
+  useT,
+  type Locale,
+  type Translate,
+} from "~/i18n";
 import { dashboardFilters, figureList } from "~/models/dashboard.server";
 import { hasAnywhere } from "~/permissions";
 import { isFigure, PERIOD_FIGURES } from "~/utils/dashboard-columns";
 import { today } from "~/utils/dates";
 import { readinessMessage } from "~/utils/exit-rules";
 import { pageTitle } from "~/utils/meta";
-import { parsePeriod, periodEnd } from "~/utils/progress";
+import { parsePeriod } from "~/utils/progress";
 import { teamRules } from "~/utils/team-rules.server";
 
 export const meta: MetaFunction = (args) => pageTitle(args, "dashboard.list.title");
@@ -43,6 +52,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
     period: period?.period ?? null,
     back: `/dashboard${back.size ? `?${back}` : ""}`,
   };
+}
+
+/** "2019年底" / "the end of Nov 2019": where a trend's period ends, in the reader's words. */
+function periodEnd(t: Translate, locale: Locale, period: string): string {
+  return period.length === 4
+    ? t("dashboard.period.yearEnd", { year: period })
+    : t("dashboard.period.monthEnd", { month: formatMonth(locale, period, "long") });
 }
 
 export default function FigureList() {

@@ -2,7 +2,6 @@
  * The dashboard's figures and trends as the page and the export read them, and the running totals
  * that turn the history's changes into trends (pure, tested on fixed data).
  */
-import { formatMonth, type Locale, type Translate } from "~/i18n";
 
 /** Open work and this year's exits, counted by the database per township or village. */
 export interface WorkCounts {
@@ -120,11 +119,4 @@ export function parsePeriod(value: string | null): { period: string; lastDay: st
   const month = Number(match[2]);
   if (month < 1 || month > 12) return null;
   return monthPeriods(year, `${year}-12-31`)[month - 1]!;
-}
-
-/** "2019年底" / "the end of Nov 2019": where a trend's period ends, in the reader's words. */
-export function periodEnd(t: Translate, locale: Locale, period: string): string {
-  return period.length === 4
-    ? t("dashboard.period.yearEnd", { year: period })
-    : t("dashboard.period.monthEnd", { month: formatMonth(locale, period, "long") });
 }
