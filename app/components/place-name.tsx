@@ -1,4 +1,5 @@
 import { Link } from "@remix-run/react";
+import type { ReactNode } from "react";
 import type { NameSource } from "../../db/schema";
 import { DemoBadge } from "~/components/badges";
 import { useLocale } from "~/i18n";
@@ -12,11 +13,14 @@ export function PlaceName({
   name,
   pinyin,
   source,
+  children,
 }: {
   to: string;
   name: string;
   pinyin: string;
   source?: NameSource | null;
+  /** Further badges after the demo badge ("mine"). */
+  children?: ReactNode;
 }) {
   const locale = useLocale();
   return (
@@ -30,6 +34,7 @@ export function PlaceName({
           <DemoBadge source={source} />
         </>
       ) : null}
+      {children}
       {locale === "en" && pinyin ? <span className="pinyin">{pinyin}</span> : null}
     </>
   );

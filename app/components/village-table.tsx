@@ -2,6 +2,7 @@ import { Link } from "@remix-run/react";
 import type { VillageItem } from "~/models/village.server";
 import { formatPercent, useLocale, useT } from "~/i18n";
 import { DemoBadge, ExitStatusBadge, LevelBadge } from "~/components/badges";
+import { PlaceName } from "~/components/place-name";
 import { TableRegion } from "~/components/table-region";
 
 /** The accessible table of villages used by the village list and township pages. */
@@ -44,14 +45,16 @@ export function VillageTable({
         {villages.map((v) => (
           <tr key={v.id} className={ownVillageIds.includes(v.id) ? "row-own" : undefined}>
             <th scope="row">
-              <Link to={`/villages/${v.id}`} lang="zh-CN">
-                {v.nameZh}
-              </Link>{" "}
-              <DemoBadge source={v.nameSource} />
-              {ownVillageIds.includes(v.id) ? (
-                <span className="badge badge-own">{t("villages.mine")}</span>
-              ) : null}
-              {locale === "en" ? <span className="pinyin">{v.namePinyin}</span> : null}
+              <PlaceName
+                to={`/villages/${v.id}`}
+                name={v.nameZh}
+                pinyin={v.namePinyin}
+                source={v.nameSource}
+              >
+                {ownVillageIds.includes(v.id) ? (
+                  <span className="badge badge-own">{t("villages.mine")}</span>
+                ) : null}
+              </PlaceName>
             </th>
             {showTownship ? (
               <td>
