@@ -361,8 +361,8 @@ describe("the admin screens", () => {
       specialty: "economic",
       phone: "abc",
     });
-    expect(bad.ok).toBe(false);
-    if (bad.ok || bad.reason !== "invalid") return;
+    expect(bad).toMatchObject({ ok: false, reason: "invalid" });
+    if (bad.ok || bad.reason !== "invalid") throw new Error("the form was not refused as invalid");
     expect(bad.issues.map((i) => `${i.column}:${i.message}`).sort()).toEqual([
       "phone:registry.phone",
       "unit:registry.unknownUnit",
