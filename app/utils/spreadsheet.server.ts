@@ -3,13 +3,43 @@
  * Everything read becomes plain text cells; everything written is protected against formula
  * injection (a cell that starts with = + - @ or a control character is written as text with a
  * leading apostrophe, OWASP "CSV injection").
+ *
+ * Reading is bounded while it happens, not after: a 400 KB .xlsx is a zip that can unpack to
+ * gigabytes, or hold 100,000 rows that ExcelJS would build in memory, on the server's only thread,
+ * before any limit was checked. So an .xlsx is first checked as an archive (its entries, its sizes
+ * as declared and then as really inflated, its rows holding values, counted while inflating), then
+ * parsed by ExcelJS in a worker thread under a heap and a time limit, a few at a time per process
+ * (see app/workers/xlsx-worker.mjs). A CSV (at most 2 MB) is parsed here and stops at the row
+ * limit. Tables sent back with a preview are bounded by the same limits.
  */
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 import ExcelJS from "exceljs";
-import { messageWithParams } from "~/i18n";
 import Papa from "papaparse";
+import yauzl, { type Entry, type ZipFile } from "yauzl";
+import { messageWithParams } from "~/i18n";
+import {
+  KB,
+  MAX_CELL_CHARS,
+  MAX_SPREADSHEET_BYTES,
+  MAX_SPREADSHEET_COLUMNS,
+  MAX_SPREADSHEET_ROWS,
+  MAX_SPREADSHEET_TABLES,
+  MAX_XLSX_COMPRESSION_RATIO,
+  MAX_XLSX_ENTRIES,
+  MAX_XLSX_SCANNED_ROWS,
+  MAX_XLSX_SCANNED_VALUES,
+  MAX_XLSX_UNPACKED_BYTES,
+  MB,
+  XLSX_PARSE_HEAP_MB,
+  XLSX_PARSE_TIME_LIMIT_MS,
+  XLSX_PARSES_AT_ONCE,
+  XLSX_PARSES_WAITING,
+} from "~/utils/limits";
 
-export const MAX_SPREADSHEET_BYTES = 2 * 1024 * 1024;
-export const MAX_SPREADSHEET_ROWS = 5000;
+export { MAX_SPREADSHEET_BYTES, MAX_SPREADSHEET_ROWS } from "~/utils/limits";
 
 export interface Table {
   sheet: string;
@@ -19,33 +49,42 @@ export interface Table {
   rowNumbers?: number[];
 }
 
-export type ReadResult =
-  | { ok: true; table: Table }
-  | { ok: false; error: string; params?: Record<string, string | number> };
+type Refusal = { ok: false; error: string; params?: Record<string, string | number> };
+
+export type ReadResult = { ok: true; table: Table } | Refusal;
+
+function refuse(error: string, params?: Record<string, string | number>): Refusal {
+  return params ? { ok: false, error, params } : { ok: false, error };
+}
 
 /**
  * Tables sent back with a preview form (JSON of one table or a list of them), checked cell by
- * cell: a form field is user input like any other.
+ * cell: a form field is user input like any other, held to the limits a file read is held to.
  */
 export function tablesFromForm(value: FormDataEntryValue | null): Table[] | null {
   if (typeof value !== "string") return null;
-  const isStrings = (a: unknown): a is string[] =>
-    Array.isArray(a) && a.every((c) => typeof c === "string");
+  const isCells = (a: unknown): a is string[] =>
+    Array.isArray(a) &&
+    a.length <= MAX_SPREADSHEET_COLUMNS &&
+    a.every((c) => typeof c === "string" && c.length <= MAX_CELL_CHARS);
   try {
     const parsed = JSON.parse(value) as unknown;
     const list = (Array.isArray(parsed) ? parsed : [parsed]) as Partial<Table>[];
-    if (list.length === 0) return null;
+    if (list.length === 0 || list.length > MAX_SPREADSHEET_TABLES) return null;
     const tables: Table[] = [];
+    let rowCount = 0;
     for (const t of list) {
-      if (!t || !isStrings(t.headers) || !Array.isArray(t.rows) || !t.rows.every(isStrings)) {
-        return null;
-      }
+      if (!t || !isCells(t.headers) || !Array.isArray(t.rows)) return null;
+      rowCount += t.rows.length;
+      if (rowCount > MAX_SPREADSHEET_ROWS || !t.rows.every(isCells)) return null;
+      const sheet = String(t.sheet ?? "");
+      if (sheet.length > MAX_CELL_CHARS) return null;
       const numbered =
         Array.isArray(t.rowNumbers) &&
         t.rowNumbers.length === t.rows.length &&
         t.rowNumbers.every(Number.isInteger);
       tables.push({
-        sheet: String(t.sheet ?? ""),
+        sheet,
         headers: t.headers,
         rows: t.rows,
         rowNumbers: numbered ? t.rowNumbers : undefined,
@@ -74,9 +113,7 @@ export async function uploadedSpreadsheet(
   return { ok: true, fileName: file.name, tables: read.tables };
 }
 
-export type WorkbookResult =
-  | { ok: true; tables: Table[] }
-  | { ok: false; error: string; params?: Record<string, string | number> };
+export type WorkbookResult = { ok: true; tables: Table[] } | Refusal;
 
 /** Reads the first sheet of an .xlsx file, or a CSV (UTF-8, with or without BOM). */
 export async function readSpreadsheet(fileName: string, bytes: Uint8Array): Promise<ReadResult> {
@@ -86,92 +123,395 @@ export async function readSpreadsheet(fileName: string, bytes: Uint8Array): Prom
 
 /**
  * Reads every sheet of an .xlsx file that has a header row and at least one row, or a CSV as one
- * sheet named after the file. The size and row limits apply to the whole file.
+ * sheet named after the file. The size and row limits apply to the whole file. Never throws for
+ * what a file holds: every refusal is a message for the person who sent it.
  */
 export async function readWorkbook(
   fileName: string,
   bytes: Uint8Array,
   { firstSheetOnly = false }: { firstSheetOnly?: boolean } = {},
 ): Promise<WorkbookResult> {
-  if (bytes.byteLength === 0) return { ok: false, error: "spreadsheet.empty" };
+  if (bytes.byteLength === 0) return refuse("spreadsheet.empty");
   if (bytes.byteLength > MAX_SPREADSHEET_BYTES) {
-    return {
-      ok: false,
-      error: "spreadsheet.tooLarge",
-      params: { mb: MAX_SPREADSHEET_BYTES / 1024 / 1024 },
-    };
+    return refuse("spreadsheet.tooLarge", { mb: MAX_SPREADSHEET_BYTES / MB });
   }
   const lower = fileName.toLowerCase();
-  const grids: { sheet: string; grid: string[][] }[] = [];
+  let read: SheetsRead;
   if (lower.endsWith(".xlsx")) {
     // An .xlsx is a zip archive: it starts with "PK".
-    if (bytes[0] !== 0x50 || bytes[1] !== 0x4b)
-      return { ok: false, error: "spreadsheet.unreadable" };
-    try {
-      const workbook = new ExcelJS.Workbook();
-      await workbook.xlsx.load(Buffer.from(bytes) as unknown as ExcelJS.Buffer);
-      const worksheets = firstSheetOnly ? workbook.worksheets.slice(0, 1) : workbook.worksheets;
-      if (!worksheets.length) return { ok: false, error: "spreadsheet.empty" };
-      for (const worksheet of worksheets) {
-        let grid: string[][] = [];
-        worksheet.eachRow({ includeEmpty: true }, (row, rowNumber) => {
-          const cells: string[] = [];
-          row.eachCell({ includeEmpty: true }, (cell, col) => {
-            cells[col - 1] = cellText(cell.value);
-          });
-          grid[rowNumber - 1] = Array.from(cells, (c) => c ?? "");
-        });
-        grid = Array.from(grid, (r) => r ?? []);
-        grids.push({ sheet: worksheet.name, grid });
-      }
-    } catch {
-      return { ok: false, error: "spreadsheet.unreadable" };
-    }
+    if (bytes[0] !== 0x50 || bytes[1] !== 0x4b) return refuse("spreadsheet.unreadable");
+    read = await readXlsx(bytes, firstSheetOnly);
   } else if (lower.endsWith(".csv")) {
-    const text = new TextDecoder("utf-8", { fatal: false }).decode(bytes).replace(/^\uFEFF/, "");
-    const parsed = Papa.parse<string[]>(text, { skipEmptyLines: "greedy" });
-    grids.push({ sheet: fileName, grid: parsed.data.map((r) => r.map((c) => String(c ?? ""))) });
+    read = readCsv(fileName, bytes);
   } else {
-    return { ok: false, error: "spreadsheet.wrongType" };
+    return refuse("spreadsheet.wrongType");
   }
+  return read.ok ? tablesOf(read.sheets) : read;
+}
+
+/**
+ * A non-blank row as read: its number in the file, how many cells it spans, the first
+ * MAX_SPREADSHEET_COLUMNS of them (trimmed, see boundedCell), and whether any cell past those holds
+ * text. app/workers/xlsx-worker.mjs builds the same shape from an .xlsx.
+ */
+interface SheetRow {
+  number: number;
+  width: number;
+  cells: string[];
+  textBeyond: boolean;
+}
+interface SheetRows {
+  sheet: string;
+  rows: SheetRow[];
+}
+type SheetsRead = { ok: true; sheets: SheetRows[] } | Refusal;
+
+/** Trimmed; a cell over the limit keeps the limit's worth and a "…", so it still reads as too long. */
+function boundedCell(text: string): string {
+  const trimmed = text.trim();
+  return trimmed.length > MAX_CELL_CHARS ? `${trimmed.slice(0, MAX_CELL_CHARS)}…` : trimmed;
+}
+
+function boundedRow(number: number, texts: readonly string[]): SheetRow {
+  return {
+    number,
+    width: texts.length,
+    cells: texts.slice(0, MAX_SPREADSHEET_COLUMNS).map(boundedCell),
+    textBeyond: texts.slice(MAX_SPREADSHEET_COLUMNS).some((t) => t.trim() !== ""),
+  };
+}
+
+/** The tables of the sheets read: each sheet's first non-blank row is its header. */
+function tablesOf(sheets: SheetRows[]): WorkbookResult {
   const tables: Table[] = [];
   let total = 0;
-  for (const { sheet, grid } of grids) {
+  for (const { sheet, rows: read } of sheets) {
     // Blank rows are skipped; each row keeps the number the spreadsheet program shows for it.
-    const numbered = grid
-      .map((cells, i) => ({ cells, number: i + 1 }))
-      .filter((r) => r.cells.some((c) => c.trim() !== ""));
-    if (numbered.length < 2) continue;
-    const [header, ...body] = numbered;
-    const headers = header!.cells;
-    const rows = body.map((r) => r.cells);
-    total += rows.length;
-    const width = headers.length;
+    const rows = read.filter((r) => r.textBeyond || r.cells.some((c) => c !== ""));
+    if (rows.length < 2) continue;
+    const [header, ...body] = rows as [SheetRow, ...SheetRow[]];
+    // The header row sets the width: cells past it are dropped, missing ones are blank.
+    let width = header.width;
+    if (width > MAX_SPREADSHEET_COLUMNS) {
+      // Too wide only if text lies past the limit: blank formatted cells beyond it are dropped.
+      if (rows.some((r) => r.textBeyond)) {
+        return refuse("spreadsheet.tooManyColumns", { max: MAX_SPREADSHEET_COLUMNS });
+      }
+      width = rows.reduce((w, r) => Math.max(w, r.cells.findLastIndex((c) => c !== "") + 1), 0);
+    }
+    const long = rows.find((r) => r.cells.slice(0, width).some((c) => c.length > MAX_CELL_CHARS));
+    if (long) return refuse("spreadsheet.cellTooLong", { row: long.number, max: MAX_CELL_CHARS });
+    const cellsOf = (r: SheetRow) => Array.from({ length: width }, (_, i) => r.cells[i] ?? "");
+    total += body.length;
     tables.push({
       sheet,
-      headers: headers.map((h) => h.trim()),
-      rows: rows.map((r) => Array.from({ length: width }, (_, i) => (r[i] ?? "").trim())),
+      headers: cellsOf(header),
+      rows: body.map(cellsOf),
       rowNumbers: body.map((r) => r.number),
     });
   }
-  if (!tables.length) return { ok: false, error: "spreadsheet.noRows" };
+  if (!tables.length) return refuse("spreadsheet.noRows");
   if (total > MAX_SPREADSHEET_ROWS) {
-    return { ok: false, error: "spreadsheet.tooManyRows", params: { max: MAX_SPREADSHEET_ROWS } };
+    return refuse("spreadsheet.tooManyRows", { max: MAX_SPREADSHEET_ROWS });
   }
+  if (tables.length > MAX_SPREADSHEET_TABLES) return refuse("spreadsheet.tooComplex");
   return { ok: true, tables };
 }
 
-function cellText(value: ExcelJS.CellValue): string {
-  if (value === null || value === undefined) return "";
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
-  if (typeof value === "object") {
-    if ("result" in value) return cellText(value.result as ExcelJS.CellValue);
-    if ("richText" in value) return value.richText.map((r) => r.text).join("");
-    if ("text" in value) return String(value.text);
-    if ("error" in value) return "";
-    return "";
+/** A CSV as one sheet named after the file; parsing stops one row past the limit. */
+function readCsv(fileName: string, bytes: Uint8Array): SheetsRead {
+  const text = new TextDecoder("utf-8", { fatal: false }).decode(bytes).replace(/^\uFEFF/, "");
+  const rows: SheetRow[] = [];
+  let tooMany = false;
+  // "greedy" drops blank lines before they reach `step`: rows are numbered among the others.
+  Papa.parse<string[]>(text, {
+    skipEmptyLines: "greedy",
+    step: (result, parser) => {
+      // The header and MAX_SPREADSHEET_ROWS rows are allowed.
+      if (rows.length > MAX_SPREADSHEET_ROWS) {
+        tooMany = true;
+        parser.abort();
+        return;
+      }
+      const texts = result.data.map((c) => String(c ?? ""));
+      rows.push(boundedRow(rows.length + 1, texts));
+    },
+  });
+  if (tooMany) return refuse("spreadsheet.tooManyRows", { max: MAX_SPREADSHEET_ROWS });
+  return { ok: true, sheets: [{ sheet: fileName, rows }] };
+}
+
+/** An .xlsx: checked as an archive, then parsed in a worker, when a parse slot is free. */
+async function readXlsx(bytes: Uint8Array, firstSheetOnly: boolean): Promise<SheetsRead> {
+  const read = await inParseSlot(async () => {
+    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return (await checkArchive(buffer)) ?? (await parseInWorker(bytes, firstSheetOnly));
+  });
+  return read ?? refuse("spreadsheet.busy");
+}
+
+let parsesRunning = 0;
+const parsesWaiting: (() => void)[] = [];
+
+/** Runs `task` once a parse slot is free; undefined at once when too many are already waiting. */
+async function inParseSlot<T>(task: () => Promise<T>): Promise<T | undefined> {
+  if (parsesRunning < XLSX_PARSES_AT_ONCE) parsesRunning++;
+  else if (parsesWaiting.length < XLSX_PARSES_WAITING) {
+    await new Promise<void>((resolve) => parsesWaiting.push(resolve));
+  } else return undefined;
+  try {
+    return await task();
+  } finally {
+    // The slot passes straight to the next in line.
+    const next = parsesWaiting.shift();
+    if (next) next();
+    else parsesRunning--;
   }
-  return String(value);
+}
+
+/** The entries ExcelJS reads as worksheets (its own test, unanchored). */
+const WORKSHEET_ENTRY = /xl\/worksheets\/sheet\d+[.]xml/;
+
+/**
+ * Checks an .xlsx as a zip archive before anything parses it: its entries, their sizes as the
+ * central directory declares them, then as they really inflate (declared sizes can lie; yauzl
+ * also fails an entry that inflates past its declared size), and the worksheets' values and rows
+ * holding one, counted while inflating. Nothing inflated is kept. Null when the file may be parsed.
+ */
+async function checkArchive(buffer: Buffer): Promise<Refusal | null> {
+  let zip: ZipFile;
+  try {
+    zip = await openZip(buffer);
+  } catch {
+    return refuse("spreadsheet.unreadable");
+  }
+  const unpackedTooLarge = () =>
+    refuse("spreadsheet.unpackedTooLarge", { mb: MAX_XLSX_UNPACKED_BYTES / MB });
+  try {
+    if (zip.entryCount > MAX_XLSX_ENTRIES) {
+      return refuse("spreadsheet.tooManyEntries", { max: MAX_XLSX_ENTRIES });
+    }
+    const entries = await listEntries(zip);
+    const declared = entries.reduce((sum, e) => sum + e.uncompressedSize, 0);
+    if (declared > MAX_XLSX_UNPACKED_BYTES) return unpackedTooLarge();
+    const packedTight = (e: Entry) =>
+      e.uncompressedSize > MB && e.uncompressedSize > e.compressedSize * MAX_XLSX_COMPRESSION_RATIO;
+    if (entries.some(packedTight)) return refuse("spreadsheet.tooComplex");
+    let unpacked = 0;
+    const totals = { rows: 0, values: 0 };
+    for (const entry of entries) {
+      const name = entryName(entry);
+      if (name.endsWith("/")) continue;
+      const counter = WORKSHEET_ENTRY.test(name) ? new ValueCounter(totals) : null;
+      const refusal = await inflate(zip, entry, (chunk) => {
+        unpacked += chunk.length;
+        if (unpacked > MAX_XLSX_UNPACKED_BYTES) return unpackedTooLarge();
+        counter?.count(chunk);
+        if (totals.rows > MAX_XLSX_SCANNED_ROWS) {
+          return refuse("spreadsheet.tooManyRows", { max: MAX_SPREADSHEET_ROWS });
+        }
+        return totals.values > MAX_XLSX_SCANNED_VALUES ? refuse("spreadsheet.tooComplex") : null;
+      });
+      if (refusal) return refusal;
+    }
+    return null;
+  } catch {
+    return refuse("spreadsheet.unreadable");
+  } finally {
+    zip.close();
+  }
+}
+
+function openZip(buffer: Buffer): Promise<ZipFile> {
+  return new Promise((resolve, reject) => {
+    // Names stay bytes (decodeStrings: false): yauzl would refuse a name such as
+    // "/xl/workbook.xml", which ExcelJS reads.
+    const options = { lazyEntries: true, decodeStrings: false, validateEntrySizes: true };
+    yauzl.fromBuffer(buffer, options, (error, zip) => (zip ? resolve(zip) : reject(error)));
+  });
+}
+
+/**
+ * yauzl's own decoding of an entry's name (the UTF-8 flag, an Info-ZIP Unicode Path field, which
+ * JSZip also honours, backslashes made slashes) without its checks; @types/yauzl 2.x omits it.
+ */
+const { getFileNameLowLevel } = yauzl as unknown as {
+  getFileNameLowLevel(
+    generalPurposeBitFlag: number,
+    fileName: Buffer,
+    extraFields: Entry["extraFields"],
+    strictFileNames: boolean,
+  ): string;
+};
+
+function entryName(entry: Entry): string {
+  // With decodeStrings off the name is still its bytes.
+  const bytes = entry.fileName as unknown as Buffer;
+  return getFileNameLowLevel(entry.generalPurposeBitFlag, bytes, entry.extraFields, false);
+}
+
+/** Every entry of the central directory, without reading any of their data. */
+function listEntries(zip: ZipFile): Promise<Entry[]> {
+  return new Promise((resolve, reject) => {
+    const entries: Entry[] = [];
+    zip.on("entry", (entry: Entry) => {
+      entries.push(entry);
+      zip.readEntry();
+    });
+    zip.once("end", () => resolve(entries));
+    // Stays attached: an error event with no listener would throw.
+    zip.on("error", reject);
+    zip.readEntry();
+  });
+}
+
+/** Inflates one entry chunk by chunk, stopping at the first refusal `onChunk` returns. */
+function inflate(
+  zip: ZipFile,
+  entry: Entry,
+  onChunk: (chunk: Buffer) => Refusal | null,
+): Promise<Refusal | null> {
+  return new Promise((resolve, reject) => {
+    zip.openReadStream(entry, (error, stream) => {
+      if (error) return reject(error);
+      let stopped = false;
+      stream.on("data", (chunk: Buffer) => {
+        if (stopped) return;
+        const refusal = onChunk(chunk);
+        if (!refusal) return;
+        stopped = true;
+        stream.destroy();
+        resolve(refusal);
+      });
+      stream.on("end", () => resolve(null));
+      stream.on("error", reject);
+    });
+  });
+}
+
+/**
+ * Counts, as the bytes of worksheet XML stream past, the values (a `<v>` or an inline `<t>`, unless
+ * empty) and the rows holding at least one: blank formatted rows and empty formula results are not
+ * counted. Any other doubt counts (CDATA, comments, a tag cut between chunks): the count is only
+ * ever too high. Reads the bytes as Latin-1, which leaves every ASCII tag as it is.
+ */
+class ValueCounter {
+  private static readonly token =
+    /<(?:[A-Za-z_][\w.-]*:)?(?:(row)[\s/>]|(?:v|t)(?:\s[^<>]*)?>(?!<\/))/g;
+  /** A `<row` was seen and no value in it yet. */
+  private inRow = false;
+  /** The end of the last chunk when it may be the start of a tag cut in two. */
+  private tail = "";
+
+  constructor(private readonly totals: { rows: number; values: number }) {}
+
+  count(chunk: Buffer) {
+    const text = this.tail + chunk.toString("latin1");
+    let end = 0;
+    for (const match of text.matchAll(ValueCounter.token)) {
+      end = match.index + match[0].length;
+      if (match[1]) {
+        this.inRow = true;
+        continue;
+      }
+      this.totals.values++;
+      if (this.inRow) this.totals.rows++;
+      this.inRow = false;
+    }
+    const lastTag = text.lastIndexOf("<");
+    this.tail = lastTag >= end && text.length - lastTag < 128 ? text.slice(lastTag) : "";
+  }
+}
+
+const WORKER_FILE = path.join("app", "workers", "xlsx-worker.mjs");
+let workerFile: string | undefined;
+
+/**
+ * The worker's file, looked for from this module's own folder upwards: app/utils when the sources
+ * run (Vitest, tsx), build/ once the server is bundled.
+ */
+function xlsxWorkerFile(): string {
+  if (workerFile) return workerFile;
+  const start = path.dirname(fileURLToPath(import.meta.url));
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, WORKER_FILE);
+    if (existsSync(candidate)) return (workerFile = candidate);
+    if (path.dirname(dir) === dir) throw new Error(`No ${WORKER_FILE} above ${start}`);
+  }
+}
+
+/** Each sheet's rows as lines of JSON (see xlsx-worker.mjs). */
+type WorkerReply =
+  { ok: true; sheets: { sheet: string; rows: string }[] } | { ok: false; error: string };
+
+/** Parses an .xlsx with ExcelJS in a worker thread of its own (see workerReply). */
+async function parseInWorker(bytes: Uint8Array, firstSheetOnly: boolean): Promise<SheetsRead> {
+  const reply = await workerReply(bytes, firstSheetOnly);
+  if (!reply.ok) return reply;
+  const sheets: SheetRows[] = [];
+  for (const { sheet, rows } of reply.sheets) sheets.push({ sheet, rows: await rowsOf(rows) });
+  return { ok: true, sheets };
+}
+
+/**
+ * Lines of JSON read back into rows a slice at a time, letting the server's other work run in
+ * between: 500,000 cells rebuilt at once would hold its thread for a third of a second.
+ */
+async function rowsOf(lines: string): Promise<SheetRow[]> {
+  const rows: SheetRow[] = [];
+  let slice = 0;
+  for (const line of lines ? lines.split("\n") : []) {
+    rows.push(JSON.parse(line) as SheetRow);
+    slice += line.length;
+    if (slice > 256 * KB) {
+      slice = 0;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+  return rows;
+}
+
+/**
+ * Runs the worker under a heap limit and a time limit: its reply, or the refusal its running out
+ * of either means. Settles only once the worker is gone, so its memory is free again before the
+ * parse slot passes on.
+ */
+function workerReply(bytes: Uint8Array, firstSheetOnly: boolean): Promise<WorkerReply | Refusal> {
+  const worker = new Worker(xlsxWorkerFile(), {
+    workerData: {
+      bytes,
+      firstSheetOnly,
+      maxColumns: MAX_SPREADSHEET_COLUMNS,
+      maxCellChars: MAX_CELL_CHARS,
+    },
+    resourceLimits: { maxOldGenerationSizeMb: XLSX_PARSE_HEAP_MB, maxYoungGenerationSizeMb: 32 },
+  });
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (read: WorkerReply | Refusal) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      const done = () => resolve(read);
+      worker.terminate().then(done, done);
+    };
+    const timer = setTimeout(
+      () => finish(refuse("spreadsheet.tooComplex")),
+      XLSX_PARSE_TIME_LIMIT_MS,
+    );
+    worker.on("message", (reply: WorkerReply) => finish(reply.ok ? reply : refuse(reply.error)));
+    // Out of heap is the file's doing; so is anything else that escapes ExcelJS while it parses.
+    worker.on("error", (error: Error & { code?: string }) =>
+      finish(
+        refuse(
+          error.code === "ERR_WORKER_OUT_OF_MEMORY"
+            ? "spreadsheet.tooComplex"
+            : "spreadsheet.unreadable",
+        ),
+      ),
+    );
+    worker.on("exit", () => finish(refuse("spreadsheet.unreadable")));
+  });
 }
 
 /** Text that a spreadsheet program would run as a formula is written as plain text instead. */
