@@ -89,6 +89,21 @@ export default tseslint.config(
     rules: { "@typescript-eslint/no-restricted-imports": ["error", serverOnly] },
   },
   {
+    // Every write transaction goes through `transact` (models/write.server.ts), which turns what
+    // it changed into an audit entry before it commits; a bare db.transaction() would not.
+    files: ["app/**/*.ts", "app/**/*.tsx"],
+    ignores: ["app/models/write.server.ts", "app/models/audit.server.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "CallExpression[callee.property.name='transaction'][callee.object.name='db']",
+          message: "Open write transactions with transact() from ~/models/write.server.",
+        },
+      ],
+    },
+  },
+  {
     files: ["db/migrations/**"],
     rules: {
       "@typescript-eslint/no-explicit-any": "off",

@@ -8,3 +8,10 @@ declare module "@remix-run/node" {
   }
 }
 export {};
+
+declare module "@remix-run/node" {
+  interface AppLoadContext {
+    /** This response's Content-Security-Policy nonce (app/server/app.server.ts). */
+    cspNonce?: string;
+  }
+}

@@ -9,5 +9,7 @@ export default defineConfig({
     setupFiles: ["tests/unit/setup.ts"],
     environment: "node",
     pool: "forks",
+    // Seeding the demo county into a fresh file takes 2–3 s alone and longer beside other work.
+    testTimeout: 20_000,
   },
 });

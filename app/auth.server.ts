@@ -3,31 +3,81 @@
  * getOptionalViewer) and then asks ~/permissions what that person may do.
  */
 import { redirect } from "@remix-run/node";
+import type { SessionEndReason, SessionProfile } from "../db/schema";
 import { getViewer } from "~/models/user.server";
 import type { Locale } from "~/i18n";
 import { chosenLocale, localeCookie } from "~/i18n/locale.server";
-import { sessionStorage } from "~/session.server";
+import { recordAudit } from "~/models/audit.server";
+import { db } from "~/db.server";
+import type { Viewer } from "~/permissions";
+import { requestContext } from "~/server/request-context.server";
+import {
+  clearSessionCookie,
+  endSessions,
+  readSession,
+  shortSessionId,
+  startSession,
+  type SessionRead,
+} from "~/session.server";
+
+type Signed = { read: SessionRead; viewer: Viewer | null };
+
+/**
+ * Who is signed in, read once per request (the root, layout and page loaders all ask): the
+ * session from the cookie, then the user and their jurisdiction from the database, so a
+ * deactivated account or a rotated cadre loses access at once. The actor is noted for the audit.
+ */
+async function signedIn(request: Request): Promise<Signed> {
+  const context = requestContext();
+  if (context?.signedIn) return context.signedIn as Promise<Signed>;
+  const work = (async (): Promise<Signed> => {
+    const read = await readSession(request);
+    if (read.state !== "open") return { read, viewer: null };
+    const viewer = await getViewer(read.session.userId);
+    if (!viewer) {
+      // The account was deactivated: its sessions end with it.
+      await endSessions({ userId: read.session.userId }, "deactivated", null);
+      return { read: { state: "ended", reason: "deactivated" }, viewer: null };
+    }
+    viewer.sessionId = read.session.id;
+    if (context) {
+      context.actor = {
+        id: viewer.id,
+        username: viewer.username,
+        role: viewer.role,
+        session: shortSessionId(read.session.id),
+      };
+    }
+    return { read, viewer };
+  })();
+  if (context) context.signedIn = work;
+  return work;
+}
 
 export async function getOptionalViewer(request: Request) {
-  const session = await sessionStorage.getSession(request.headers.get("Cookie"));
-  const userId = session.get("userId");
-  return userId ? getViewer(userId) : null;
+  return (await signedIn(request)).viewer;
 }
 
 /** Where a person signed in with a one-time password must go first. */
 export const CHANGE_PASSWORD_PATH = "/account/password";
 
 /**
- * The signed-in viewer, or a redirect to /login that comes back here afterwards. Someone signed in
- * with a one-time password is sent to replace it first, from every page.
+ * The signed-in viewer, or a redirect to /login that comes back here afterwards (saying why, when
+ * a session has just ended: idle too long, signed out elsewhere). Someone signed in with a
+ * one-time password is sent to replace it first, from every page.
  */
 export async function requireViewer(request: Request) {
-  const viewer = await getOptionalViewer(request);
+  const { read, viewer } = await signedIn(request);
   const url = new URL(request.url);
   const back = url.pathname + url.search;
   if (!viewer) {
-    const query = back === "/" ? "" : `?${new URLSearchParams({ redirectTo: back })}`;
-    throw redirect(`/login${query}`);
+    const query = new URLSearchParams();
+    if (back !== "/") query.set("redirectTo", back);
+    if (read.state === "ended") query.set("ended", read.reason);
+    const search = query.size ? `?${query}` : "";
+    throw redirect(`/login${search}`, {
+      headers: read.state === "none" ? {} : { "Set-Cookie": await clearSessionCookie() },
+    });
   }
   if (viewer.mustChangePassword && url.pathname !== CHANGE_PASSWORD_PATH) {
     const query = back === "/" ? "" : `?${new URLSearchParams({ redirectTo: back })}`;
@@ -37,41 +87,72 @@ export async function requireViewer(request: Request) {
 }
 
 /**
- * Signs in and redirects, with a fresh session so no pre-login cookie carries over. An account's
- * preferred language (set by an admin) applies when this browser has not chosen one itself.
+ * Signs in and redirects, with a new session (a token the browser never had before, so nothing
+ * from before sign-in carries over). An account's preferred language (set by an admin) applies
+ * when this browser has not chosen one itself.
  */
 export async function createUserSession(
   request: Request,
   user: { id: string; locale: Locale | null },
   redirectTo: string,
+  profile: SessionProfile,
 ) {
-  const session = await sessionStorage.getSession();
-  session.set("userId", user.id);
-  const headers = new Headers({ "Set-Cookie": await sessionStorage.commitSession(session) });
+  const session = await startSession(user.id, profile);
+  const headers = new Headers({ "Set-Cookie": session.cookie });
   if (user.locale && !(await chosenLocale(request))) {
     headers.append("Set-Cookie", await localeCookie.serialize(user.locale));
   }
   return redirect(safeRedirect(redirectTo), { headers });
 }
 
+/** Ends this browser's session (on the server, not just the cookie) and goes to the sign-in page. */
 export async function logout(request: Request) {
-  const session = await sessionStorage.getSession(request.headers.get("Cookie"));
-  return redirect("/login", {
-    headers: { "Set-Cookie": await sessionStorage.destroySession(session) },
-  });
+  const { read, viewer } = await signedIn(request);
+  if (read.state === "open") {
+    await endSessions({ ids: [read.session.id] }, "logout", read.session.userId);
+    await recordAudit(db, {
+      action: "auth.logout",
+      targetType: "account",
+      targetId: viewer?.username,
+    });
+  }
+  return redirect("/login", { headers: { "Set-Cookie": await clearSessionCookie() } });
 }
 
-/** Only same-site paths: never "//evil.example" or an absolute URL from a crafted link. */
+/** Why a session ended, for the sign-in page's message. */
+export function isEndReason(value: string | null): value is SessionEndReason {
+  return (
+    value === "idle" ||
+    value === "expired" ||
+    value === "password" ||
+    value === "reset" ||
+    value === "deactivated" ||
+    value === "user" ||
+    value === "admin" ||
+    value === "logout"
+  );
+}
+
+const PARSE_BASE = "http://zhucun.invalid";
+
+/**
+ * Where to go after a form, from the client's input: only a path on this site, decided by parsing
+ * it as a browser would (so "//evil.example", "/\t/evil.example" and "/\\evil" all fall back) and
+ * returned as the parser wrote it back, which never holds a control character.
+ */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/") {
-  if (
-    typeof to !== "string" ||
-    !to.startsWith("/") ||
-    to.startsWith("//") ||
-    to.startsWith("/\\")
-  ) {
+  if (typeof to !== "string" || !to.startsWith("/") || to.length > 2000) return fallback;
+  // Browsers drop tabs and newlines from URLs and read "\" as "/": refuse both outright.
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+  if (/[\u0000-\u001f\u007f\\]/.test(to)) return fallback;
+  let url: URL;
+  try {
+    url = new URL(to, PARSE_BASE);
+  } catch {
     return fallback;
   }
-  return to;
+  if (url.origin !== PARSE_BASE) return fallback;
+  return `${url.pathname}${url.search}${url.hash}`;
 }
 
 /** A 404 for records that do not exist or lie outside the viewer's jurisdiction (never a 403 that confirms they exist). */

@@ -5,6 +5,7 @@
 import type { Kysely } from "kysely";
 import { databasePathFromUrl, migrateToLatest, openDatabase } from "../db/connection";
 import type { DB } from "../db/schema";
+import { installAuditCapture } from "~/models/audit.server";
 
 declare global {
   var __zhucunDb: { db: Kysely<DB>; ready: Promise<unknown> } | undefined;
@@ -12,7 +13,8 @@ declare global {
 
 function create() {
   const db = openDatabase(databasePathFromUrl(process.env.DATABASE_URL));
-  return { db, ready: migrateToLatest(db) };
+  // Every write to the county's tables is captured for the audit log from the first request on.
+  return { db, ready: migrateToLatest(db).then(() => installAuditCapture(db)) };
 }
 
 const handle = (globalThis.__zhucunDb ??= create());

@@ -8,7 +8,8 @@
  */
 import type { UserRole } from "../db/schema";
 
-export type Action = "read" | "update" | "manage" | "approve" | "post" | "submit" | "write";
+export type Action =
+  "read" | "update" | "manage" | "approve" | "post" | "submit" | "write" | "reveal";
 export type Entity =
   | "village-position"
   | "geodata"
@@ -28,7 +29,11 @@ export type Entity =
   | "notice"
   | "bulletin"
   | "dashboard"
-  | "registry";
+  | "registry"
+  | "settings"
+  | "audit"
+  | "session"
+  | "household-identity";
 export type Access = "any" | "township" | "own";
 export type Permission = `${Action}:${Entity}`;
 type ScopedPermission = `${Permission}:${Access}`;
@@ -54,6 +59,10 @@ export const ROLE_PERMISSIONS: Record<UserRole, readonly ScopedPermission[]> = {
     "post:notice:any",
     "read:bulletin:any",
     "read:dashboard:any",
+    "manage:settings:any",
+    "read:audit:any",
+    "manage:session:any",
+    "reveal:household-identity:any",
   ],
   // The county organisation department (县委组织部): reads everything, decides long leave, sends
   // notices and reads the bulletin; it does not edit plans, rosters or boards.
@@ -102,6 +111,7 @@ export const ROLE_PERMISSIONS: Record<UserRole, readonly ScopedPermission[]> = {
     "read:team:own",
     "read:household:own",
     "update:household:own",
+    "reveal:household-identity:own",
     "read:village-summary:any",
     "read:team-summary:any",
     "read:attendance:own",
@@ -128,6 +138,8 @@ export interface Viewer {
   cadreId: string | null;
   /** Signed in with a one-time password that must be replaced before anything else. */
   mustChangePassword?: boolean;
+  /** The session this request came with (its id: the hash of the cookie's token). */
+  sessionId?: string;
 }
 
 /** What a check is about: a village (with its township), or a township alone. */

@@ -16,6 +16,7 @@ import { messagesFor } from "~/i18n/catalogues.server";
 import { resolveLocale } from "~/i18n/locale.server";
 import { hasDemoData } from "~/models/demo.server";
 import styles from "~/styles/app.css";
+import { useNonce } from "~/utils/nonce";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: styles },
@@ -51,6 +52,7 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({
 
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
+  const nonce = useNonce();
   return (
     // `js` is added before first paint by the inline script, so CSS can show what only works
     // with JavaScript (or only without it); React never renders that class, hence the suppression.
@@ -58,6 +60,8 @@ export function Layout({ children }: { children: ReactNode }) {
       <head>
         <meta charSet="utf-8" />
         <script
+          nonce={nonce}
+          suppressHydrationWarning
           dangerouslySetInnerHTML={{ __html: "document.documentElement.classList.add('js')" }}
         />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -66,8 +70,8 @@ export function Layout({ children }: { children: ReactNode }) {
       </head>
       <body>
         {children}
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

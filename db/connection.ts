@@ -7,7 +7,16 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import SQLite from "better-sqlite3";
-import { Kysely, Migrator, SqliteDialect } from "kysely";
+import {
+  CompiledQuery,
+  Kysely,
+  Migrator,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type Driver,
+  type SqliteDialectConfig,
+} from "kysely";
 import { migrationProvider } from "./migrations";
 import type { DB } from "./schema";
 
@@ -25,6 +34,28 @@ export function databasePathFromUrl(url: string | undefined): string {
   return value;
 }
 
+/**
+ * Write transactions take SQLite's write lock when they begin (BEGIN IMMEDIATE), not at their first
+ * write. With one process Kysely runs transactions one at a time anyway; with several
+ * (WEB_CONCURRENCY > 1, or a script beside the server) a deferred transaction that read first
+ * cannot wait for the lock — SQLite answers SQLITE_BUSY at once — while an immediate one waits out
+ * the busy timeout like any other writer.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly settings: SqliteDialectConfig) {
+    super(settings);
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.settings);
+  }
+}
+
 export function openDatabase(filePath: string): Kysely<DB> {
   if (filePath !== ":memory:")
     fs.mkdirSync(path.dirname(path.resolve(filePath)), { recursive: true });
@@ -33,7 +64,7 @@ export function openDatabase(filePath: string): Kysely<DB> {
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("synchronous = NORMAL");
-  return new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return new Kysely<DB>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
 }
 
 export async function migrateToLatest(db: Kysely<DB>): Promise<string[]> {

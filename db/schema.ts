@@ -380,6 +380,10 @@ export interface HouseholdTable {
   created_at: string;
   updated_at: string;
   updated_by: string | null;
+  /** 公民身份号码 of the head of household (sensitive personal information: shown masked). */
+  head_id_number: ColumnType<string | null, string | null | undefined, string | null>;
+  /** 联系电话 of the household (sensitive: shown masked). */
+  phone: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface HouseholdIncomeTable {
@@ -663,6 +667,96 @@ export interface ImportMappingTable {
   updated_at: string;
 }
 
+export const SESSION_PROFILES = ["shared", "device"] as const;
+/** "shared": an office or borrowed computer; "device": the person's own phone or computer. */
+export type SessionProfile = (typeof SESSION_PROFILES)[number];
+
+export const SESSION_END_REASONS = [
+  "logout",
+  "idle",
+  "expired",
+  "password",
+  "reset",
+  "deactivated",
+  "user",
+  "admin",
+] as const;
+export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
+
+/** A sign-in session. `id` is the SHA-256 of the cookie's token, never the token itself. */
+export interface SessionTable {
+  id: string;
+  user_id: string;
+  profile: SessionProfile;
+  created_at: string;
+  last_seen_at: string;
+  ip: string;
+  user_agent: string;
+  ended_at: string | null;
+  ended_reason: SessionEndReason | null;
+  ended_by: string | null;
+}
+
+/** Failed sign-ins counted by account (`user:<name>`) or client address (`ip:<address>`). */
+export interface LoginThrottleTable {
+  key: string;
+  failures: number;
+  window_started_at: string;
+  locked_until: string | null;
+  /** Sign-ins refused while locked (not audited one by one). */
+  refused: ColumnType<number, number | undefined, number>;
+  updated_at: string;
+}
+
+/** A rule the county sets (key → JSON value); defaults live in app/utils/settings.ts. */
+export interface CountySettingTable {
+  key: string;
+  value: string;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+export const AUDIT_OUTCOMES = ["ok", "refused"] as const;
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+
+/**
+ * The append-only audit log (triggers refuse updates, and deletes of entries no archive holds).
+ * `seq` is gapless and given by the app; `hash` = SHA-256(prev_hash + the entry's canonical JSON).
+ */
+export interface AuditLogTable {
+  seq: number;
+  at: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  actor_role: string | null;
+  /** The first characters of the session id, to tell one sign-in from another. */
+  session: string | null;
+  ip: string | null;
+  action: string;
+  outcome: AuditOutcome;
+  target_type: string | null;
+  target_id: string | null;
+  village_id: string | null;
+  /** JSON: what was read or changed (before → after). */
+  details: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** A month of audit entries past the retention period: gzip JSON Lines, one entry a line. */
+export interface AuditArchiveTable {
+  id: string;
+  from_seq: number;
+  to_seq: number;
+  from_at: string;
+  to_at: string;
+  entries: number;
+  last_hash: string;
+  sha256: string;
+  content: Uint8Array;
+  created_at: string;
+}
+
 export interface DB {
   townships: TownshipTable;
   villages: VillageTable;
@@ -697,6 +791,11 @@ export interface DB {
   presence_months: PresenceMonthTable;
   village_progress: VillageProgressTable;
   import_mappings: ImportMappingTable;
+  sessions: SessionTable;
+  login_throttle: LoginThrottleTable;
+  county_settings: CountySettingTable;
+  audit_log: AuditLogTable;
+  audit_archives: AuditArchiveTable;
 }
 
 export type Township = Selectable<TownshipTable>;

@@ -25,7 +25,13 @@ export function ErrorPage({ standalone = false }: { standalone?: boolean }) {
       ? [t("error.notFound.title"), t("error.notFound.body")]
       : status === 403
         ? [t("error.forbidden.title"), t("error.forbidden.body")]
-        : [t("error.generic.title"), t("error.generic.body")];
+        : status === 413
+          ? [t("error.tooLarge.title"), t("error.tooLarge.body")]
+          : status === 429 || status === 503
+            ? [t("error.tooMany.title"), t("error.tooMany.body")]
+            : status >= 400 && status < 500
+              ? [t("error.badRequest.title"), t("error.badRequest.body")]
+              : [t("error.generic.title"), t("error.generic.body")];
   if (!hasMessages) {
     [title, body] = [NO_CATALOGUE.title, NO_CATALOGUE.body];
   }

@@ -30,7 +30,7 @@ export function InputField({
   ...rest
 }: Common & {
   type?: "text" | "date" | "number" | "datetime-local";
-  inputMode?: "decimal" | "numeric" | "text";
+  inputMode?: "decimal" | "numeric" | "text" | "tel";
   autoComplete?: string;
   placeholder?: string;
   min?: string;

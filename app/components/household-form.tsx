@@ -35,6 +35,8 @@ export function HouseholdForm({
     housing: household?.guarantees.housing ?? "met",
     water: household?.guarantees.water ?? "met",
     monitored: household?.status === "monitored" ? "on" : undefined,
+    idNumber: household?.idNumber ?? "",
+    phone: household?.phone ?? "",
     incomes: years.map((year) => ({
       year: String(year),
       value: incomeByYear.has(year) ? String(incomeByYear.get(year)) : undefined,
@@ -83,6 +85,18 @@ export function HouseholdForm({
       <InputField field={fields.code} label={t("household.code")} hint={t("household.codeHint")} />
       <InputField field={fields.headName} label={t("household.head")} />
       <InputField field={fields.members} label={t("household.members")} inputMode="numeric" />
+      <InputField
+        field={fields.idNumber}
+        label={t("roster.col.idNumber")}
+        hint={household?.idNumber ? t("household.identityEditHint") : undefined}
+        autoComplete="off"
+      />
+      <InputField
+        field={fields.phone}
+        label={t("roster.col.phone")}
+        inputMode="tel"
+        autoComplete="off"
+      />
       <InputField
         field={fields.identifiedYear}
         label={t("household.identifiedYear")}

@@ -3,15 +3,18 @@
  * password. An account made for someone gets a one-time password, shown once to the admin; the
  * first sign-in must replace it (`must_change_password`).
  */
+import { sql } from "kysely";
 import { newId } from "../../db/ids";
-import type { MembershipRole, NameSource } from "../../db/schema";
+import type { MembershipRole, NameSource, UserRole } from "../../db/schema";
 import { db } from "~/db.server";
 import { activeOn } from "~/models/periods.server";
 import { done, guardedWrite, refuse, type WriteResult } from "~/models/write.server";
 import { hasCountyWide, type Viewer } from "~/permissions";
 import { today } from "~/utils/dates";
 import { oneTimePassword, proposeUsername, USERNAME_PATTERN } from "~/utils/credentials.server";
-import { hashPassword, verifyPassword } from "~/utils/password.server";
+import { PasswordCheckBusy, hashPassword, verifyPassword } from "~/utils/password.server";
+import { countPasswordFailure } from "~/models/login.server";
+import { endSessions } from "~/session.server";
 
 export interface AccountCandidate {
   cadreId: string;
@@ -203,7 +206,11 @@ export async function createTownshipLeaderAccount(
   });
 }
 
-/** Replaces the viewer's own password (the one-time one, or any), checking the current one. */
+/**
+ * Replaces the viewer's own password (the one-time one, or any), checking the current one. Every
+ * other session of the account ends with the old password; this one stays. A wrong current
+ * password counts against the account like a wrong sign-in.
+ */
 export async function changePassword(
   viewer: Viewer,
   current: string,
@@ -214,19 +221,228 @@ export async function changePassword(
     .select("password_hash")
     .where("id", "=", viewer.id)
     .executeTakeFirst();
-  if (!user || !(await verifyPassword(user.password_hash, current))) {
+  let rightCurrent: boolean;
+  let sameAsBefore: boolean;
+  try {
+    rightCurrent = Boolean(user) && (await verifyPassword(user!.password_hash, current));
+    sameAsBefore = rightCurrent && (await verifyPassword(user!.password_hash, next));
+  } catch (error) {
+    if (error instanceof PasswordCheckBusy) return refuse.invalid("current", "login.busy");
+    throw error;
+  }
+  if (!rightCurrent) {
+    await countPasswordFailure(viewer.username);
     return refuse.invalid("current", "account.currentWrong");
   }
-  if (await verifyPassword(user.password_hash, next)) {
-    return refuse.invalid("next", "account.sameAsBefore");
-  }
+  if (sameAsBefore) return refuse.invalid("next", "account.sameAsBefore");
   const hash = await hashPassword(next);
-  return guardedWrite(async (trx) => {
+  return guardedWrite(async (trx, now) => {
     await trx
       .updateTable("users")
       .set({ password_hash: hash, must_change_password: 0 })
       .where("id", "=", viewer.id)
       .execute();
+    await endSessions(
+      { userId: viewer.id, except: viewer.sessionId },
+      "password",
+      viewer.id,
+      new Date(now),
+      trx,
+    );
     return done(undefined);
   });
+}
+
+export interface AccountRow {
+  id: string;
+  username: string;
+  displayName: string;
+  role: UserRole;
+  township: string | null;
+  active: boolean;
+  mustChangePassword: boolean;
+  openSessions: number;
+  lastSignIn: string | null;
+  lockedUntil: string | null;
+}
+
+/** Every account (or those matching a search), with open sessions and the last sign-in, paged. */
+export async function listAccounts(
+  viewer: Viewer,
+  { q, page, pageSize }: { q: string; page: number; pageSize: number },
+): Promise<{ rows: AccountRow[]; total: number } | null> {
+  if (!hasCountyWide(viewer, "manage:account")) return null;
+  const search = q.trim().toLowerCase();
+  const base = db
+    .selectFrom("users as u")
+    .leftJoin("townships as tw", "tw.id", "u.township_id")
+    .$if(search !== "", (qb) =>
+      qb.where((eb) =>
+        eb.or([
+          eb("u.username", "like", `%${search.replace(/[%_]/g, "")}%`),
+          eb("u.display_name", "like", `%${search.replace(/[%_]/g, "")}%`),
+        ]),
+      ),
+    );
+  const now = new Date().toISOString();
+  const [rows, count] = await Promise.all([
+    base
+      .select((eb) => [
+        "u.id",
+        "u.username",
+        "u.display_name",
+        "u.role",
+        "u.deactivated_at",
+        "u.must_change_password",
+        "tw.name_zh as township",
+        eb
+          .selectFrom("sessions as s")
+          .select((e) => e.fn.countAll<number>().as("n"))
+          .whereRef("s.user_id", "=", "u.id")
+          .where("s.ended_at", "is", null)
+          .as("open_sessions"),
+        eb
+          .selectFrom("sessions as s")
+          .select((e) => e.fn.max("s.created_at").as("at"))
+          .whereRef("s.user_id", "=", "u.id")
+          .as("last_sign_in"),
+        eb
+          .selectFrom("login_throttle as l")
+          .select("l.locked_until")
+          .where(sql<boolean>`l.key = 'user:' || u.username`)
+          .where("l.locked_until", ">", now)
+          .as("locked_until"),
+      ])
+      .orderBy("u.deactivated_at")
+      .orderBy("u.role")
+      .orderBy("u.username")
+      .limit(pageSize)
+      .offset((page - 1) * pageSize)
+      .execute(),
+    base.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
+  ]);
+  return {
+    total: Number(count.n),
+    rows: rows.map((r) => ({
+      id: r.id,
+      username: r.username,
+      displayName: r.display_name,
+      role: r.role,
+      township: r.township,
+      active: r.deactivated_at === null,
+      mustChangePassword: r.must_change_password === 1,
+      openSessions: Number(r.open_sessions ?? 0),
+      lastSignIn: r.last_sign_in ?? null,
+      lockedUntil: r.locked_until ?? null,
+    })),
+  };
+}
+
+/**
+ * A new one-time password for someone who forgot theirs: shown once to the admin, to be replaced
+ * at the next sign-in. The account's sessions end and its lock is lifted.
+ */
+export async function resetPassword(
+  viewer: Viewer,
+  userId: string,
+): Promise<WriteResult<Credential>> {
+  if (!hasCountyWide(viewer, "manage:account")) return refuse.forbidden();
+  const password = oneTimePassword();
+  const hash = await hashPassword(password);
+  return guardedWrite(async (trx, now) => {
+    const user = await trx
+      .selectFrom("users")
+      .select(["id", "username", "display_name", "deactivated_at"])
+      .where("id", "=", userId)
+      .executeTakeFirst();
+    if (!user) return refuse.notFound();
+    if (user.deactivated_at) return refuse.invalid("form", "account.admin.inactive");
+    await trx
+      .updateTable("users")
+      .set({ password_hash: hash, must_change_password: 1 })
+      .where("id", "=", userId)
+      .execute();
+    await endSessions({ userId }, "reset", viewer.id, new Date(now), trx);
+    await trx.deleteFrom("login_throttle").where("key", "=", `user:${user.username}`).execute();
+    return done({ name: user.display_name, username: user.username, password });
+  });
+}
+
+/**
+ * Deactivates or reactivates an account (a township leader's, or any but one's own); its sessions
+ * end at once. A cadre's account follows the cadre on the registry screens instead.
+ */
+export async function setAccountActive(
+  viewer: Viewer,
+  userId: string,
+  active: boolean,
+): Promise<WriteResult> {
+  if (!hasCountyWide(viewer, "manage:account")) return refuse.forbidden();
+  if (userId === viewer.id) return refuse.invalid("form", "account.admin.notSelf");
+  return guardedWrite(async (trx, now) => {
+    const user = await trx
+      .selectFrom("users")
+      .select(["id", "cadre_id", "deactivated_at"])
+      .where("id", "=", userId)
+      .executeTakeFirst();
+    if (!user) return refuse.notFound();
+    if (active && user.cadre_id) {
+      const cadre = await trx
+        .selectFrom("cadres")
+        .select("deactivated_at")
+        .where("id", "=", user.cadre_id)
+        .executeTakeFirst();
+      if (cadre?.deactivated_at) return refuse.invalid("form", "account.admin.cadreInactive");
+    }
+    await trx
+      .updateTable("users")
+      .set({ deactivated_at: active ? null : now })
+      .where("id", "=", userId)
+      .execute();
+    if (!active) await endSessions({ userId }, "deactivated", viewer.id, new Date(now), trx);
+    return done(undefined);
+  });
+}
+
+/** One account for the county admin: who, and whether it can sign in now. */
+export async function accountDetail(viewer: Viewer, userId: string) {
+  if (!hasCountyWide(viewer, "manage:account")) return null;
+  const user = await db
+    .selectFrom("users as u")
+    .leftJoin("townships as tw", "tw.id", "u.township_id")
+    .leftJoin("cadres as c", "c.id", "u.cadre_id")
+    .select([
+      "u.id",
+      "u.username",
+      "u.display_name",
+      "u.role",
+      "u.deactivated_at",
+      "u.must_change_password",
+      "u.created_at",
+      "tw.name_zh as township",
+      "c.id as cadre_id",
+    ])
+    .where("u.id", "=", userId)
+    .executeTakeFirst();
+  if (!user) return null;
+  const lock = await db
+    .selectFrom("login_throttle")
+    .select(["failures", "locked_until"])
+    .where("key", "=", `user:${user.username}`)
+    .executeTakeFirst();
+  const now = new Date().toISOString();
+  return {
+    id: user.id,
+    username: user.username,
+    displayName: user.display_name,
+    role: user.role,
+    township: user.township,
+    cadreId: user.cadre_id,
+    active: user.deactivated_at === null,
+    mustChangePassword: user.must_change_password === 1,
+    createdAt: user.created_at,
+    isSelf: user.id === viewer.id,
+    lockedUntil: lock?.locked_until && lock.locked_until > now ? lock.locked_until : null,
+    recentFailures: lock?.failures ?? 0,
+  };
 }

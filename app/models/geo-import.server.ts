@@ -12,8 +12,10 @@ import type { MessageKey, MessageParams } from "~/i18n";
 import { moveVillageInTransaction } from "~/models/position.server";
 import { hasAnywhere, type Viewer } from "~/permissions";
 import { isInAllowedArea } from "~/utils/county-area";
+import { MAX_GEO_IMPORT_ROWS } from "~/utils/limits";
+import { transact } from "~/models/write.server";
 
-export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
+export { MAX_GEO_IMPORT_BYTES as MAX_IMPORT_BYTES } from "~/utils/limits";
 
 export interface ImportMessage {
   key: MessageKey;
@@ -79,18 +81,40 @@ function failure(key: MessageKey, params?: MessageParams): ParsedImport {
   return { kind: null, rows: [], errors: [{ key, params }], total: 0 };
 }
 
-/** Reads a file's rows without judging them yet: GeoJSON features or CSV lines. */
+const tooManyRows: ImportMessage = {
+  key: "spreadsheet.tooManyRows",
+  params: { max: MAX_GEO_IMPORT_ROWS },
+};
+
+/**
+ * Reads a file's rows without judging them yet: GeoJSON features or CSV lines, at most
+ * MAX_GEO_IMPORT_ROWS of them (every row beyond would only add to the work and to the errors
+ * shown).
+ */
 function readRows(
   fileName: string,
   content: string,
 ): { positions: RawPosition[]; boundaries: RawBoundary[] } | ImportMessage {
   const lower = fileName.toLowerCase();
   if (lower.endsWith(".csv")) {
+    const rows: Record<string, string>[] = [];
+    let tooMany = false;
+    // Parsing stops one row past the limit: "greedy" drops blank lines before they reach `step`.
     const parsed = Papa.parse<Record<string, string>>(content.replace(/^\uFEFF/, ""), {
       header: true,
       skipEmptyLines: "greedy",
       transformHeader: (h) => h.trim().toLowerCase(),
+      step: (result, parser) => {
+        if (rows.length < MAX_GEO_IMPORT_ROWS) {
+          rows.push(result.data);
+          return;
+        }
+        tooMany = true;
+        parser.abort();
+      },
     });
+    // Papa Parse returns nothing once aborted.
+    if (tooMany) return tooManyRows;
     const fields = parsed.meta.fields ?? [];
     const has = (...names: string[]) => names.some((n) => fields.includes(n));
     if (
@@ -101,7 +125,7 @@ function readRows(
       return { key: "import.error.csvHeader" };
     }
     return {
-      positions: parsed.data.map((r, i) => ({
+      positions: rows.map((r, i) => ({
         row: i + 2, // the header is row 1
         code: pick(r, "code", "村代码"),
         name: pick(r, "name", "村名"),
@@ -132,6 +156,7 @@ function readRows(
   if (!Array.isArray(features) || (features.length === 0 && !(json as { type?: string })?.type)) {
     return { key: "import.error.json", params: { detail: "FeatureCollection" } };
   }
+  if (features.length > MAX_GEO_IMPORT_ROWS) return tooManyRows;
   const positions: RawPosition[] = [];
   const boundaries: RawBoundary[] = [];
   features.forEach((f, i) => {
@@ -352,7 +377,7 @@ export async function commitImport(
   options: { gcj02: boolean },
 ): Promise<ParsedImport & { written: number }> {
   if (!hasAnywhere(viewer, "manage:geodata")) throw new Response("Not Found", { status: 404 });
-  return db.transaction().execute(async (trx) => {
+  return transact(async (trx) => {
     const parsed = parseImport(fileName, content, await loadPlaceIndex(trx), options);
     if (parsed.errors.length > 0 || parsed.kind === null) return { ...parsed, written: 0 };
     const now = new Date().toISOString();

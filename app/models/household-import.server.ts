@@ -33,6 +33,9 @@ import {
   columnKey,
   type RosterColumn,
 } from "~/utils/roster-columns";
+import { transact } from "~/models/write.server";
+import { recordAudit } from "~/models/audit.server";
+import { isMasked, isValidIdNumber, isValidPhone, maskIdNumber, maskPhone } from "~/utils/mask";
 
 /** A header's column, by its label in either language or its key. */
 function recogniseHeader(header: string): RosterColumn | null {
@@ -114,6 +117,9 @@ export interface ParsedHousehold {
   exitYear: number | null;
   guarantees: Record<(typeof GUARANTEES)[number], GuaranteeResult>;
   incomes: Record<number, number>;
+  /** undefined: not in the file, or masked (as exported): the stored number stays. */
+  idNumber: string | null | undefined;
+  phone: string | null | undefined;
 }
 
 export type RowAction = "new" | "update" | "unchanged" | "error";
@@ -134,7 +140,10 @@ export interface ImportPreview {
   incomeYears: number[];
 }
 
-type Existing = Map<string, { id: string; signature: string }>;
+type Existing = Map<
+  string,
+  { id: string; signature: string; idNumber: string | null; phone: string | null }
+>;
 
 function splitList(text: string) {
   return text
@@ -236,6 +245,25 @@ function parseRow(
     else fail(g, "import.row.unknownGuarantee", { value: text });
   }
 
+  /** A masked or absent number keeps what is stored; a typed one must be well formed. */
+  const identity = (
+    column: "idNumber" | "phone",
+    valid: (v: string) => boolean,
+    message: MessageKey,
+  ): string | null | undefined => {
+    if (mapping[column] === undefined) return undefined;
+    const text = cell(column).replace(/\s/g, "");
+    if (!text) return null;
+    if (isMasked(text)) return undefined;
+    if (!valid(text)) {
+      fail(column, message);
+      return undefined;
+    }
+    return column === "idNumber" ? text.toUpperCase() : text;
+  };
+  const idNumber = identity("idNumber", isValidIdNumber, "household.idNumberInvalid");
+  const phone = identity("phone", isValidPhone, "household.phoneInvalid");
+
   const incomes: Record<number, number> = {};
   for (const column of incomeColumns) {
     const text = (cells[column.index] ?? "").replace(/[,，¥元\s]/g, "");
@@ -265,6 +293,8 @@ function parseRow(
       exitYear: status === "poor" ? null : exitYear,
       guarantees,
       incomes,
+      idNumber,
+      phone,
     },
     issues,
   };
@@ -281,8 +311,12 @@ function signature(h: {
   identifiedYear: number;
   guarantees: Record<string, string>;
   incomes: Record<number, number>;
+  idNumber: string | null;
+  phone: string | null;
 }) {
   return JSON.stringify([
+    h.idNumber,
+    h.phone,
     h.headName,
     h.members,
     h.mainCause,
@@ -310,7 +344,11 @@ async function existingHouseholds(
       r.code,
       {
         id: r.id,
+        idNumber: r.head_id_number,
+        phone: r.phone,
         signature: signature({
+          idNumber: r.head_id_number,
+          phone: r.phone,
           headName: r.head_name,
           members: r.members,
           mainCause: r.main_cause,
@@ -361,7 +399,12 @@ function analyse(
       ? "error"
       : !before
         ? "new"
-        : before.signature === signature(value)
+        : before.signature ===
+            signature({
+              ...value,
+              idNumber: value.idNumber === undefined ? before.idNumber : value.idNumber,
+              phone: value.phone === undefined ? before.phone : value.phone,
+            })
           ? "unchanged"
           : "update";
     return {
@@ -412,7 +455,7 @@ export async function commitImport(
 ): Promise<
   ({ ok: true } & ImportPreview) | Refusal | ({ ok: false; reason: "rejected" } & ImportPreview)
 > {
-  return db.transaction().execute(async (trx) => {
+  return transact(async (trx) => {
     const auth = await authorizeVillage(trx, viewer, villageId, "update:household");
     if (!auth.ok) return auth;
     const existing = await existingHouseholds(trx, villageId);
@@ -438,6 +481,8 @@ export async function commitImport(
         paired_cadre_id: household.pairedCadreId,
         identified_year: household.identifiedYear,
         ...household.guarantees,
+        ...(household.idNumber === undefined ? {} : { head_id_number: household.idNumber }),
+        ...(household.phone === undefined ? {} : { phone: household.phone }),
         updated_at: now,
         updated_by: viewer.id,
       };
@@ -505,6 +550,14 @@ export async function rosterSheet(
 ) {
   const auth = await authorizeVillage(db, viewer, villageId, "read:household");
   if (!auth.ok) return auth;
+  if (!template) {
+    await recordAudit(db, {
+      action: "roster.export",
+      targetType: "village",
+      targetId: villageId,
+      villageId,
+    });
+  }
   const t = serverTranslator(locale);
   const households = template
     ? []
@@ -555,6 +608,8 @@ export async function rosterSheet(
       label("householdStatus", h.status === "exiting" ? "poor" : h.status),
       h.exit_year ?? "",
       ...GUARANTEES.map((g) => label("guaranteeResult", h[g])),
+      h.head_id_number ? maskIdNumber(h.head_id_number) : "",
+      h.phone ? maskPhone(h.phone) : "",
       ...years.map((y) => incomes.get(h.id)?.[y] ?? ""),
     ]),
   };

@@ -24,6 +24,8 @@ import { diff, recordActivity } from "~/models/activity.server";
 import { teamCadres } from "~/models/team.server";
 import { staleConflict, villageWrite, type Invalid, type WriteResult } from "~/models/write.server";
 import { recordVillageHistory } from "~/models/village-history.server";
+import { recordAudit } from "~/models/audit.server";
+import { maskIdNumber, maskPhone } from "~/utils/mask";
 import { can, type Viewer } from "~/permissions";
 import { today } from "~/utils/dates";
 import {
@@ -128,6 +130,13 @@ export async function listHouseholds(
 ): Promise<{ ok: true; households: HouseholdRow[]; total: number; canEdit: boolean } | Refusal> {
   const auth = await authorizeVillage(db, viewer, villageId, "read:household");
   if (!auth.ok) return auth;
+  await recordAudit(db, {
+    action: "roster.read",
+    targetType: "village",
+    targetId: villageId,
+    villageId,
+    details: Object.keys(filters).length ? { filters } : {},
+  });
   let query = db
     .selectFrom("households")
     .leftJoin("cadres", "cadres.id", "households.paired_cadre_id")
@@ -243,6 +252,9 @@ export interface HouseholdDetail {
   version: number;
   updatedAt: string;
   incomes: { year: number; value: number; line: number | null }[];
+  /** Masked: the full numbers only through revealHouseholdIdentity. */
+  idNumber: string | null;
+  phone: string | null;
 }
 
 async function loadHousehold(executor: Executor, villageId: string, householdId: string) {
@@ -288,6 +300,8 @@ async function loadHousehold(executor: Executor, villageId: string, householdId:
       value: i.per_capita_income,
       line: povertyLineFor(i.year, LINES)?.value ?? null,
     })),
+    idNumber: row.head_id_number ? maskIdNumber(row.head_id_number) : null,
+    phone: row.phone ? maskPhone(row.phone) : null,
   };
   return { detail, row, round: row.exit_round, updatedByName: row.updated_by_name };
 }
@@ -325,6 +339,14 @@ export async function getHousehold(viewer: Viewer, villageId: string, householdI
   if (!auth.ok) return auth;
   const loaded = await loadHousehold(db, villageId, householdId);
   if (!loaded) return { ok: false, reason: "not-found" } as const;
+  // Who looked at whose record (个人信息保护法: health and finances are sensitive).
+  await recordAudit(db, {
+    action: "household.read",
+    targetType: "household",
+    targetId: householdId,
+    villageId,
+    details: { code: loaded.detail.code },
+  });
   const steps = await db
     .selectFrom("household_exit_steps")
     .leftJoin("users", "users.id", "household_exit_steps.recorded_by")
@@ -357,7 +379,48 @@ export async function getHousehold(viewer: Viewer, villageId: string, householdI
     noticeEndsOn: noticeEnd(current),
     blockers: next === "appraisal" || next === "announcement" ? gateFor(detail, today()) : [],
     canEdit: can(viewer, "update:household", { townshipId: auth.village.townshipId, villageId }),
+    canReveal:
+      Boolean(loaded.row.head_id_number || loaded.row.phone) &&
+      can(viewer, "reveal:household-identity", { townshipId: auth.village.townshipId, villageId }),
   };
+}
+
+/**
+ * The head of household's full ID and phone numbers, for those who may see them (the village's
+ * team and the county admin), each showing recorded in the audit log.
+ */
+export async function revealHouseholdIdentity(
+  viewer: Viewer,
+  villageId: string,
+  householdId: string,
+): Promise<{ ok: true; idNumber: string | null; phone: string | null } | Refusal> {
+  const auth = await authorizeVillage(db, viewer, villageId, "read:household");
+  if (!auth.ok) return auth;
+  if (
+    !can(viewer, "reveal:household-identity", { townshipId: auth.village.townshipId, villageId })
+  ) {
+    return { ok: false, reason: "forbidden" };
+  }
+  const row = await db
+    .selectFrom("households")
+    .select(["head_id_number", "phone", "code"])
+    .where("id", "=", householdId)
+    .where("village_id", "=", villageId)
+    .executeTakeFirst();
+  if (!row) return { ok: false, reason: "not-found" };
+  await recordAudit(db, {
+    action: "household.reveal",
+    targetType: "household",
+    targetId: householdId,
+    villageId,
+    details: {
+      code: row.code,
+      fields: ["head_id_number", "phone"].filter((f) =>
+        f === "phone" ? row.phone : row.head_id_number,
+      ),
+    },
+  });
+  return { ok: true, idNumber: row.head_id_number, phone: row.phone };
 }
 
 function noticeEnd(steps: readonly { step: ExitStepRecord; doneOn: string }[]): string | null {
@@ -378,6 +441,9 @@ export interface HouseholdInput {
   /** Only exited ↔ monitored may be changed by hand; the rest follows the exit workflow. */
   monitored?: boolean;
   incomes: Record<number, number | undefined>;
+  /** undefined keeps the stored number (the form showed it masked); null clears it. */
+  idNumber?: string | null;
+  phone?: string | null;
 }
 
 /** A roster write: jurisdiction, the change, then the village's figures follow the roster. */
@@ -418,6 +484,8 @@ function householdColumns(input: HouseholdInput) {
     paired_cadre_id: input.pairedCadreId ?? null,
     identified_year: input.identifiedYear,
     ...input.guarantees,
+    ...(input.idNumber === undefined ? {} : { head_id_number: input.idNumber }),
+    ...(input.phone === undefined ? {} : { phone: input.phone }),
   };
 }
 

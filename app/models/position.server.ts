@@ -4,6 +4,7 @@ import type { DB, PositionChangeMethod } from "../../db/schema";
 import { newId } from "../../db/ids";
 import { db } from "~/db.server";
 import { can, type Viewer } from "~/permissions";
+import { transact } from "~/models/write.server";
 
 export type MoveResult =
   { ok: true; version: string } | { ok: false; reason: "not-found" | "stale" };
@@ -84,7 +85,7 @@ export async function moveVillage(
   ) {
     return { ok: false, reason: "not-found" };
   }
-  return db.transaction().execute((trx) => moveVillageInTransaction(trx, viewer.id, move));
+  return transact((trx) => moveVillageInTransaction(trx, viewer.id, move));
 }
 
 export async function positionHistory(villageId: string, limit = 5) {

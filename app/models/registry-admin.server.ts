@@ -20,7 +20,7 @@ import {
   type Cells,
   type Registry,
 } from "~/models/registry.server";
-import { refuse } from "~/models/write.server";
+import { refuse, transact } from "~/models/write.server";
 import { hasCountyWide, type Viewer } from "~/permissions";
 import { today } from "~/utils/dates";
 import { addDays } from "~/utils/team-rules";
@@ -123,7 +123,7 @@ export async function saveRecord(
   cells: Cells,
 ): Promise<SaveResult> {
   if (!allowed(viewer)) return refuse.forbidden();
-  return db.transaction().execute(async (trx) => {
+  return transact(async (trx) => {
     const registry = await loadRegistry(trx);
     if (id && !SHEETS[kind].store(registry).byId.has(id)) return refuse.notFound();
     const outcome = checkRow(kind, cells, registry, id ? { id } : {});
@@ -158,7 +158,7 @@ export async function setActive(
   active: boolean,
 ): Promise<ActiveResult> {
   if (!allowed(viewer)) return refuse.forbidden();
-  return db.transaction().execute(async (trx): Promise<ActiveResult> => {
+  return transact(async (trx): Promise<ActiveResult> => {
     const registry = await loadRegistry(trx);
     if (!SHEETS[kind].store(registry).byId.has(id)) return refuse.notFound();
     const on = today();

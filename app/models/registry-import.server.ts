@@ -17,7 +17,7 @@ import {
   type Registry,
   type RowOutcome,
 } from "~/models/registry.server";
-import { refuse } from "~/models/write.server";
+import { refuse, transact } from "~/models/write.server";
 import { hasCountyWide, type Viewer } from "~/permissions";
 import { normalise } from "~/utils/labels.server";
 import {
@@ -224,7 +224,7 @@ export async function commitWorkbook(
 ): Promise<CommitResult> {
   const refusal = registryRefusal(viewer);
   if (refusal) return refusal;
-  return db.transaction().execute(async (trx) => {
+  return transact(async (trx) => {
     const registry = await loadRegistry(trx);
     const { previews, outcomes, rejected } = analyse(registry, sheets, locale);
     if (rejected) return { ok: false as const, reason: "rejected" as const, previews };

@@ -1,27 +1,7 @@
 import { db } from "~/db.server";
 import { activeOn } from "~/models/periods.server";
-import type { Locale } from "~/i18n";
 import type { Viewer } from "~/permissions";
-import { dummyPasswordHash, verifyPassword } from "~/utils/password.server";
 import { today } from "~/utils/dates";
-
-/**
- * Checks a username and password. Returns the user id, or null without saying whether the account
- * exists: an unknown name is verified against a dummy hash so both failures take the same time.
- */
-export async function verifyLogin(
-  username: string,
-  password: string,
-): Promise<{ id: string; locale: Locale | null } | null> {
-  const user = await db
-    .selectFrom("users")
-    .select(["id", "password_hash", "locale"])
-    .where("username", "=", username.trim().toLowerCase())
-    .where("deactivated_at", "is", null)
-    .executeTakeFirst();
-  const ok = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), password);
-  return user && ok ? { id: user.id, locale: user.locale } : null;
-}
 
 /** The signed-in person with their jurisdiction, or null if the account is gone or deactivated. */
 export async function getViewer(userId: string): Promise<Viewer | null> {

@@ -192,3 +192,15 @@ export async function getVillage(viewer: Viewer, villageId: string): Promise<Vil
 export function seesFullList(viewer: Viewer): boolean {
   return viewer.role !== "team_member";
 }
+
+/** Village names by id, for lists that carry ids (the audit log). */
+export async function villageNames(ids: readonly string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(ids)];
+  if (!unique.length) return new Map();
+  const rows = await db
+    .selectFrom("villages")
+    .select(["id", "name_zh"])
+    .where("id", "in", unique)
+    .execute();
+  return new Map(rows.map((r) => [r.id, r.name_zh]));
+}

@@ -7,6 +7,12 @@ import type { Transaction } from "kysely";
 import type { DB } from "../../db/schema";
 import { db } from "~/db.server";
 import { authorizeVillage, type Refusal, type VillageRef } from "~/models/access.server";
+import {
+  appendAudit,
+  captureChanges,
+  flushAuditedChanges,
+  requestLabel,
+} from "~/models/audit.server";
 import { refreshVillageProgress } from "~/models/progress.server";
 import type { Permission, Viewer } from "~/permissions";
 
@@ -55,6 +61,19 @@ export function staleConflict(
 
 export type WriteResult<T = undefined> = { ok: true; value: T } | Refusal | Invalid | Conflict;
 
+/**
+ * The one way to open a write transaction: what it changed becomes an audit entry (who, when,
+ * from where, before → after) in the same transaction, just before it commits.
+ */
+export async function transact<T>(change: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    await captureChanges(trx);
+    const result = await change(trx);
+    await flushAuditedChanges(trx);
+    return result;
+  });
+}
+
 class Refused extends Error {
   constructor(readonly result: Refusal | Invalid | Conflict) {
     super(result.reason);
@@ -69,14 +88,25 @@ export async function guardedWrite<T>(
   change: (trx: Transaction<DB>, now: string) => Promise<WriteResult<T>>,
 ): Promise<WriteResult<T>> {
   try {
-    return await db.transaction().execute(async (trx) => {
+    return await transact(async (trx) => {
       const result = await change(trx, new Date().toISOString());
       if (!result.ok) throw new Refused(result);
       return result;
     });
   } catch (error) {
-    if (error instanceof Refused) return error.result;
-    throw error;
+    if (!(error instanceof Refused)) throw error;
+    // A write refused for being out of the viewer's reach is worth a line of its own: it is what
+    // a forged request looks like. Conflicts and invalid input are everyday and leave none.
+    if (error.result.reason === "forbidden" || error.result.reason === "not-found") {
+      await db.transaction().execute((trx) =>
+        appendAudit(trx, {
+          action: "write",
+          outcome: "refused",
+          details: { reason: error.result.reason, request: requestLabel() },
+        }),
+      );
+    }
+    return error.result;
   }
 }
 

@@ -10,6 +10,7 @@ import { changePassword } from "~/models/account.server";
 import { ChangePasswordSchema, MIN_PASSWORD_LENGTH } from "~/schemas/account";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { pageTitle } from "~/utils/meta";
+import { readForm } from "~/utils/form-guard.server";
 
 export const meta: MetaFunction = (args) => pageTitle(args, "account.password.title");
 
@@ -20,7 +21,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireViewer(request);
-  const submission = parseWithZod(await request.formData(), { schema: ChangePasswordSchema });
+  const submission = parseWithZod(await readForm(request, ChangePasswordSchema), {
+    schema: ChangePasswordSchema,
+  });
   if (submission.status !== "success") return invalidReply("password", submission);
   const { current, next, redirectTo } = submission.value;
   const result = await changePassword(viewer, current, next);

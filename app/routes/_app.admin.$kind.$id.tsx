@@ -14,6 +14,7 @@ import { adminForm, saveRecord } from "~/models/registry-admin.server";
 import { hasCountyWide } from "~/permissions";
 import { pageTitle } from "~/utils/meta";
 import { SHEET_COLUMNS, sheetLabelKey } from "~/utils/registry-sheets";
+import { readForm } from "~/utils/form-guard.server";
 
 export const meta: MetaFunction<typeof loader> = (args) =>
   pageTitle(args, args.data ? sheetLabelKey(args.data.kind) : "admin.title");
@@ -32,7 +33,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const kind = adminKindOf(params);
   if (!hasCountyWide(viewer, "manage:registry")) notFound();
   const id = params.id === "new" ? null : (params.id ?? "");
-  const form = await request.formData();
+  const form = await readForm(
+    request,
+    SHEET_COLUMNS[kind].map((c) => c.key),
+  );
   const cells = Object.fromEntries(
     SHEET_COLUMNS[kind].map((c) => [c.key, String(form.get(c.key) ?? "").slice(0, 200)]),
   );

@@ -21,6 +21,7 @@ import {
   sheetLabelKey,
   type AdminKind,
 } from "~/utils/registry-sheets";
+import { readForm } from "~/utils/form-guard.server";
 
 export const meta: MetaFunction<typeof loader> = (args) =>
   pageTitle(args, args.data ? sheetLabelKey(args.data.kind) : "admin.title");
@@ -40,7 +41,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireViewer(request);
   const kind = adminKindOf(params);
   if (!hasCountyWide(viewer, "manage:registry")) notFound();
-  const form = await request.formData();
+  const form = await readForm(request, ["id"]);
   const intent = form.get("intent");
   const id = String(form.get("id") ?? "");
   if (intent !== "deactivate" && intent !== "reactivate") {

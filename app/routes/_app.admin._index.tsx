@@ -13,12 +13,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const summary = await adminSummary(viewer);
   if (!summary) notFound();
-  return { summary, accounts: hasCountyWide(viewer, "manage:account") };
+  return {
+    summary,
+    accounts: hasCountyWide(viewer, "manage:account"),
+    security: hasCountyWide(viewer, "manage:settings"),
+    audit: hasCountyWide(viewer, "read:audit"),
+  };
 }
 
 export default function AdminHome() {
   const t = useT();
-  const { summary, accounts } = useLoaderData<typeof loader>();
+  const { summary, accounts, security, audit } = useLoaderData<typeof loader>();
   return (
     <div className="stack-lg">
       <h1>{t("admin.title")}</h1>
@@ -51,9 +56,28 @@ export default function AdminHome() {
         {accounts ? (
           <li className="card stack">
             <h2>
-              <Link to="/admin/accounts">{t("admin.accounts")}</Link>
+              <Link to="/admin/users">{t("users.title")}</Link>
             </h2>
-            <p className="muted">{t("account.admin.title")}</p>
+            <p className="muted">{t("admin.usersHint")}</p>
+            <p>
+              <Link to="/admin/accounts">{t("account.admin.title")}</Link>
+            </p>
+          </li>
+        ) : null}
+        {security ? (
+          <li className="card stack">
+            <h2>
+              <Link to="/admin/settings">{t("settings.title")}</Link>
+            </h2>
+            <p className="muted">{t("admin.settingsHint")}</p>
+          </li>
+        ) : null}
+        {audit ? (
+          <li className="card stack">
+            <h2>
+              <Link to="/admin/audit">{t("audit.title")}</Link>
+            </h2>
+            <p className="muted">{t("admin.auditHint")}</p>
           </li>
         ) : null}
       </ul>

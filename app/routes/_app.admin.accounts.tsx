@@ -22,6 +22,17 @@ import { listTownshipOptions } from "~/models/township.server";
 import { listTeams } from "~/models/team-roster.server";
 import { hasCountyWide } from "~/permissions";
 import { pageTitle } from "~/utils/meta";
+import { readForm } from "~/utils/form-guard.server";
+import { z } from "zod";
+
+/** The accounts forms' fields: a team's picks (or every serving cadre's), or one township leader. */
+const AccountsFormFields = z.object({
+  teamId: z.string(),
+  pick: z.array(z.string()).max(50_000),
+  township: z.string(),
+  leaderName: z.string(),
+  leaderUsername: z.string(),
+});
 
 export const meta: MetaFunction = (args) => pageTitle(args, "account.admin.title");
 
@@ -55,7 +66,7 @@ type Reply =
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireViewer(request);
   if (!hasCountyWide(viewer, "manage:account")) notFound();
-  const form = await request.formData();
+  const form = await readForm(request, [AccountsFormFields, /^username-[\w-]{1,64}$/]);
   if (form.get("intent") === "leader") {
     const typed = {
       township: String(form.get("township") ?? ""),

@@ -53,9 +53,15 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!hasCountyWide(viewer, "manage:registry")) notFound();
   const locale = await resolveLocale(request);
   // Room for the parsed tables sent back with the preview; the file itself is capped when read.
-  const upload = await readUploadForm(request, MAX_SPREADSHEET_BYTES * 3);
+  const upload = await readUploadForm(request, MAX_SPREADSHEET_BYTES * 3, [
+    "file",
+    "tables",
+    "fileName",
+    /^kind\.\d{1,2}$/,
+    /^map\.\d{1,2}\.[A-Za-z]{1,40}$/,
+  ]);
   if (!upload.ok) {
-    return upload.reason === "not-multipart"
+    return upload.reason !== "too-large"
       ? data<ActionData>({ step: "error", error: "spreadsheet.noFile" }, { status: 400 })
       : data<ActionData>(
           {

@@ -33,6 +33,7 @@ import {
 import { ArchiveSchema, CardSchema, CommentSchema, MoveSchema, cardInput } from "~/schemas/card";
 import { BOARD_SEGMENTS } from "~/utils/boards";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
+import { readForm } from "~/utils/form-guard.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
   { title: d ? `${d.card.title} · ${d.card.villageName}` : "" },
@@ -56,7 +57,13 @@ const MOVE_MESSAGES: Record<string, string> = {
 export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireViewer(request);
   const cardId = params.cardId ?? "";
-  const formData = await request.formData();
+  const formData = await readForm(request, [
+    MoveSchema,
+    CardSchema,
+    ArchiveSchema,
+    CommentSchema,
+    "cardId",
+  ]);
   const intent = formData.get("intent");
   const back = `/cards/${cardId}`;
 

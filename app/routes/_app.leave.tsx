@@ -30,6 +30,7 @@ import { today } from "~/utils/dates";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { pageTitle } from "~/utils/meta";
 import { teamRules } from "~/utils/team-rules.server";
+import { readForm } from "~/utils/form-guard.server";
 
 export const meta: MetaFunction = (args) => pageTitle(args, "leave.title");
 
@@ -51,7 +52,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireViewer(request);
-  const formData = await request.formData();
+  const formData = await readForm(request, [
+    LeaveRequestSchema,
+    LeaveDecisionSchema,
+    LeaveCancelSchema,
+    LeaveReturnSchema,
+  ]);
   const intent = formData.get("intent");
   if (intent === "request") {
     const submission = parseWithZod(formData, { schema: LeaveRequestSchema });

@@ -52,7 +52,12 @@ type ActionResult =
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireImporter(request);
   // Only the page's own multipart forms are accepted; anything else is a bad request, not a crash.
-  const upload = await readUploadForm(request, MAX_IMPORT_BYTES);
+  const upload = await readUploadForm(request, MAX_IMPORT_BYTES, [
+    "file",
+    "gcj02",
+    "fileName",
+    "content",
+  ]);
   if (!upload.ok) {
     const key = upload.reason === "too-large" ? "import.error.tooLarge" : "import.error.noFile";
     return data<ActionResult>({ step: "error", errors: [{ key }] }, { status: 400 });

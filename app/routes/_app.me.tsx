@@ -16,6 +16,7 @@ import { today } from "~/utils/dates";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { pageTitle } from "~/utils/meta";
 import { teamRules } from "~/utils/team-rules.server";
+import { readForm } from "~/utils/form-guard.server";
 
 export const meta: MetaFunction = (args) => pageTitle(args, "me.title");
 
@@ -60,7 +61,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireViewer(request);
-  const formData = await request.formData();
+  const formData = await readForm(request, [CheckInSchema, LateCheckInSchema]);
   if (formData.get("intent") === "late-check-in") {
     const submission = parseWithZod(formData, { schema: LateCheckInSchema });
     if (submission.status !== "success") return invalidReply("late-check-in", submission);

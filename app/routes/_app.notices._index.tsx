@@ -21,6 +21,7 @@ import { NoticeSchema } from "~/schemas/teamwork";
 import { NOTICE_KINDS } from "../../db/schema";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { pageTitle } from "~/utils/meta";
+import { readForm } from "~/utils/form-guard.server";
 
 export const meta: MetaFunction = (args) => pageTitle(args, "notice.title");
 
@@ -38,7 +39,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireViewer(request);
-  const submission = parseWithZod(await request.formData(), { schema: NoticeSchema });
+  const submission = parseWithZod(await readForm(request, NoticeSchema), { schema: NoticeSchema });
   if (submission.status !== "success") return invalidReply("notice", submission);
   const result = await sendNotice(viewer, submission.value);
   return formReply(

@@ -12,6 +12,7 @@ import { namedPageTitle, pageTitle } from "~/utils/meta";
 import { composeTownshipDraft } from "~/utils/report-draft";
 import { isWeekStart } from "~/utils/team-rules";
 import { teamRules } from "~/utils/team-rules.server";
+import { readForm } from "~/utils/form-guard.server";
 
 export const meta: MetaFunction<typeof loader> = (args) =>
   args.data
@@ -32,7 +33,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireViewer(request);
   const week = params.week ?? "";
   if (!isWeekStart(week)) notFound();
-  const submission = parseWithZod(await request.formData(), { schema: ReportSchema });
+  const submission = parseWithZod(await readForm(request, ReportSchema), { schema: ReportSchema });
   if (submission.status !== "success") return invalidReply("report", submission);
   const result = await submitTownshipReport(
     viewer,

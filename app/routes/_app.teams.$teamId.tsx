@@ -24,6 +24,7 @@ import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { namedPageTitle, pageTitle } from "~/utils/meta";
 import { weekOf } from "~/utils/team-rules";
 import { teamRules } from "~/utils/team-rules.server";
+import { readForm } from "~/utils/form-guard.server";
 
 export const meta: MetaFunction<typeof loader> = (args) =>
   args.data
@@ -63,7 +64,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireViewer(request);
   const teamId = params.teamId ?? "";
-  const formData = await request.formData();
+  const formData = await readForm(request, [AssignSchema, EndMembershipSchema, ReplaceSchema]);
   const intent = formData.get("intent");
   const back = `/teams/${teamId}`;
   if (intent === "assign") {

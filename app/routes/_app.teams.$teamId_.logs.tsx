@@ -16,6 +16,7 @@ import { today } from "~/utils/dates";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { pageTitle } from "~/utils/meta";
 import { isMonth, monthRange } from "~/utils/team-rules";
+import { readForm } from "~/utils/form-guard.server";
 
 export const meta: MetaFunction = (args) => pageTitle(args, "log.title");
 
@@ -46,7 +47,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireViewer(request);
-  const submission = parseWithZod(await request.formData(), { schema: WorkLogSchema });
+  const submission = parseWithZod(await readForm(request, WorkLogSchema), {
+    schema: WorkLogSchema,
+  });
   if (submission.status !== "success") return invalidReply("log", submission);
   const result = await addLog(viewer, params.teamId ?? "", submission.value);
   const month = submission.value.loggedOn.slice(0, 7);

@@ -104,6 +104,8 @@ function Header() {
               </p>
               <p>
                 <Link to="/account/password">{t("account.password.title")}</Link>
+                <br />
+                <Link to="/account/sessions">{t("sessions.title")}</Link>
                 {nav?.accounts ? (
                   <>
                     <br />

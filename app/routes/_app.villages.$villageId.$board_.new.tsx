@@ -11,6 +11,7 @@ import { CardSchema, cardInput } from "~/schemas/card";
 import { BOARD_SEGMENTS, boardFromSegment } from "~/utils/boards";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { villageTabTitle } from "~/utils/meta";
+import { readForm } from "~/utils/form-guard.server";
 
 export const meta: MetaFunction = (args) =>
   villageTabTitle(args, args.params.board === "cases" ? "card.new.case" : "card.new.project");
@@ -29,7 +30,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireViewer(request);
   const board = boardFromSegment(params.board) ?? notFound();
   const villageId = params.villageId ?? "";
-  const submission = parseWithZod(await request.formData(), { schema: CardSchema });
+  const submission = parseWithZod(await readForm(request, CardSchema), { schema: CardSchema });
   if (submission.status !== "success") return invalidReply("card-create", submission);
   if (submission.value.board !== board || submission.value.intent !== "create") {
     return invalidReply("card-create", submission);

@@ -18,6 +18,7 @@ import { TeamMembersTable } from "~/components/team-members";
 import { formatDate, formatDateTime, formatPercent, useLocale, useT } from "~/i18n";
 import { listActiveMembers } from "~/models/team.server";
 import { getVillage } from "~/models/village.server";
+import { readForm } from "~/utils/form-guard.server";
 
 export const meta: MetaFunction<typeof loader> = (args) =>
   namedPageTitle(args, args.data?.village.nameZh);
@@ -49,7 +50,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 /** The village page's writes, by intent. Today: correcting the position (county admin). */
 export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireViewer(request);
-  const formData = await request.formData();
+  const formData = await readForm(request, PositionSchema);
   if (formData.get("intent") !== "move") throw new Response("Unknown intent", { status: 400 });
 
   const submission = parseWithZod(formData, { schema: PositionSchema });

@@ -5,7 +5,14 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
-import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import {
+  Form,
+  Link,
+  useActionData,
+  useLoaderData,
+  useNavigation,
+  useSearchParams,
+} from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
 import { DemoBadge } from "~/components/badges";
 import { FieldErrors } from "~/components/field-errors";
@@ -21,11 +28,12 @@ import {
   useLocale,
   useT,
 } from "~/i18n";
-import { getHousehold, recordExitStep } from "~/models/household.server";
+import { getHousehold, recordExitStep, revealHouseholdIdentity } from "~/models/household.server";
 import { ExitStepSchema } from "~/schemas/household";
 import { today } from "~/utils/dates";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { EXIT_STEPS, GUARANTEES } from "../../db/schema";
+import { readForm } from "~/utils/form-guard.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data: page }) => [
   { title: page ? `${page.household.headName} · ${page.village.nameZh}` : "" },
@@ -43,7 +51,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireViewer(request);
   const villageId = params.villageId ?? "";
   const householdId = params.householdId ?? "";
-  const formData = await request.formData();
+  const formData = await readForm(request, ExitStepSchema);
+  if (formData.get("intent") === "reveal") {
+    const shown = await revealHouseholdIdentity(viewer, villageId, householdId);
+    if (!shown.ok && shown.reason === "not-found") notFound();
+    if (!shown.ok) throw data("Forbidden", { status: 403 });
+    return { formId: "reveal", idNumber: shown.idNumber, phone: shown.phone };
+  }
   if (formData.get("intent") !== "step") throw data("Unknown intent", { status: 400 });
   const submission = parseWithZod(formData, { schema: ExitStepSchema });
   if (submission.status !== "success") return invalidReply("step", submission);
@@ -137,6 +151,11 @@ export default function HouseholdPage() {
             <dd>{household.pairedCadre ?? "—"}</dd>
           </div>
         </dl>
+        <IdentityFacts
+          idNumber={household.idNumber}
+          phone={household.phone}
+          canReveal={page.canReveal}
+        />
       </section>
 
       <section className="card" aria-labelledby="hh-guarantees">
@@ -316,5 +335,56 @@ function WithdrawForm({ version, today }: { version: number; today: string }) {
         </div>
       </Form>
     </details>
+  );
+}
+
+/**
+ * The head of household's ID and phone numbers: masked; the full numbers on request, for those
+ * who may (the request is a form post, recorded in the audit log).
+ */
+function IdentityFacts({
+  idNumber,
+  phone,
+  canReveal,
+}: {
+  idNumber: string | null;
+  phone: string | null;
+  canReveal: boolean;
+}) {
+  const t = useT();
+  const reply = useActionData<typeof action>();
+  const shown = reply && "formId" in reply && reply.formId === "reveal" ? reply : null;
+  const busy = useNavigation().state === "submitting";
+  return (
+    <div className="stack identity-facts" aria-labelledby="hh-identity">
+      <h3 id="hh-identity">{t("household.identity")}</h3>
+      <p className="muted small">{t("household.identityHint")}</p>
+      <dl className="facts">
+        <div>
+          <dt>{t("roster.col.idNumber")}</dt>
+          <dd className="mono">
+            {(shown && "idNumber" in shown ? shown.idNumber : idNumber) ??
+              t("household.noIdentity")}
+          </dd>
+        </div>
+        <div>
+          <dt>{t("roster.col.phone")}</dt>
+          <dd className="mono">
+            {(shown && "phone" in shown ? shown.phone : phone) ?? t("household.noIdentity")}
+          </dd>
+        </div>
+      </dl>
+      {shown ? (
+        <p role="status" className="muted small">
+          {t("household.revealed")}
+        </p>
+      ) : canReveal ? (
+        <Form method="post">
+          <button type="submit" name="intent" value="reveal" className="button" disabled={busy}>
+            {t("household.reveal")}
+          </button>
+        </Form>
+      ) : null}
+    </div>
   );
 }

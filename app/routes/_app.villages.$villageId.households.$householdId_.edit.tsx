@@ -9,6 +9,7 @@ import { getHousehold, incomeYears, updateHousehold } from "~/models/household.s
 import { teamCadres } from "~/models/team.server";
 import { HouseholdSchema, householdInput } from "~/schemas/household";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
+import { readForm } from "~/utils/form-guard.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.household.headName} · ${data.village.nameZh}` : "" },
@@ -32,7 +33,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireViewer(request);
   const villageId = params.villageId ?? "";
   const householdId = params.householdId ?? "";
-  const submission = parseWithZod(await request.formData(), { schema: HouseholdSchema });
+  const submission = parseWithZod(await readForm(request, HouseholdSchema), {
+    schema: HouseholdSchema,
+  });
   if (submission.status !== "success") return invalidReply("household", submission);
   if (submission.value.version === undefined) {
     return invalidReply("household", submission);

@@ -60,8 +60,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return data<ActionData>({ step: "error", error: "form.forbidden" }, { status: 403 });
 
   // Room for the parsed table sent back with the preview; the file itself is capped when read.
-  const upload = await readUploadForm(request, MAX_SPREADSHEET_BYTES * 2);
-  if (!upload.ok && upload.reason === "not-multipart") {
+  const upload = await readUploadForm(request, MAX_SPREADSHEET_BYTES * 2, [
+    "file",
+    "table",
+    "fileName",
+    /^map\.[A-Za-z]{1,40}$/,
+  ]);
+  if (!upload.ok && upload.reason !== "too-large") {
     return data<ActionData>({ step: "error", error: "spreadsheet.noFile" }, { status: 400 });
   }
   if (!upload.ok) {

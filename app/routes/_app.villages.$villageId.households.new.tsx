@@ -11,6 +11,7 @@ import { teamCadres } from "~/models/team.server";
 import { HouseholdSchema, householdInput } from "~/schemas/household";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { villageTabTitle } from "~/utils/meta";
+import { readForm } from "~/utils/form-guard.server";
 
 export const meta: MetaFunction = (args) => villageTabTitle(args, "household.add");
 
@@ -29,7 +30,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireViewer(request);
   const villageId = params.villageId ?? "";
-  const submission = parseWithZod(await request.formData(), { schema: HouseholdSchema });
+  const submission = parseWithZod(await readForm(request, HouseholdSchema), {
+    schema: HouseholdSchema,
+  });
   if (submission.status !== "success") return invalidReply("household", submission);
   const result = await createHousehold(viewer, villageId, householdInput(submission.value));
   return formReply(

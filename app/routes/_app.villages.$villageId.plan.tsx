@@ -29,6 +29,7 @@ import {
 import { PLAN_SCHEMAS, type PlanIntent } from "~/schemas/plan";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { villageTabTitle } from "~/utils/meta";
+import { readForm } from "~/utils/form-guard.server";
 
 export const meta: MetaFunction = (args) => villageTabTitle(args, "village.tab.plan");
 
@@ -42,7 +43,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireViewer(request);
   const villageId = params.villageId ?? "";
-  const formData = await request.formData();
+  const formData = await readForm(request, Object.values(PLAN_SCHEMAS));
   const intent = String(formData.get("intent"));
   if (!Object.hasOwn(PLAN_SCHEMAS, intent)) throw data("Unknown intent", { status: 400 });
   const formId = String(formData.get("formId") ?? intent).slice(0, 80);

@@ -10,43 +10,73 @@ import {
 import {
   Form,
   useActionData,
+  useLoaderData,
   useLocation,
   useNavigation,
   useRouteLoaderData,
   useSearchParams,
 } from "@remix-run/react";
-import { createUserSession, getOptionalViewer, safeRedirect } from "~/auth.server";
+import { createUserSession, getOptionalViewer, isEndReason, safeRedirect } from "~/auth.server";
 import { FieldErrors } from "~/components/field-errors";
-import { useLocale, useT } from "~/i18n";
-import { verifyLogin } from "~/models/user.server";
+import { formatDateTime, messageWithParams, useLocale, useT } from "~/i18n";
+import { resolveLocale } from "~/i18n/locale.server";
+import { signIn } from "~/models/login.server";
+import { getSettings } from "~/models/settings.server";
 import type { loader as rootLoader } from "~/root";
 import { LoginSchema } from "~/schemas/login";
 import { useEffect, useRef } from "react";
 import type { z } from "zod";
 import { pageTitle } from "~/utils/meta";
+import { readForm } from "~/utils/form-guard.server";
 
 export const meta: MetaFunction = (args) => pageTitle(args, "login.title");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getOptionalViewer(request)) throw redirect("/");
-  return null;
+  const ended = new URL(request.url).searchParams.get("ended");
+  const settings = await getSettings();
+  return {
+    ended: isEndReason(ended) && ended !== "logout" ? ended : null,
+    limits: {
+      sharedIdleMinutes: settings["session.shared.idleMinutes"],
+      deviceIdleDays: settings["session.device.idleDays"],
+      deviceMaxDays: settings["session.device.maxDays"],
+    },
+  };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const formData = await request.formData();
+  const formData = await readForm(request, LoginSchema);
   const submission = parseWithZod(formData, { schema: LoginSchema });
   if (submission.status !== "success") {
     return data(submission.reply({ hideFields: ["password"] }), { status: 400 });
   }
-  const { username, password, redirectTo } = submission.value;
-  const user = await verifyLogin(username, password);
-  if (!user) {
-    // One message for an unknown user and a wrong password alike.
-    return data(submission.reply({ formErrors: ["login.failed"], hideFields: ["password"] }), {
-      status: 400,
-    });
+  const { username, password, redirectTo, device } = submission.value;
+  const result = await signIn(username, password);
+  if (result.ok) {
+    return createUserSession(
+      request,
+      result.user,
+      safeRedirect(redirectTo),
+      device ? "device" : "shared",
+    );
   }
-  return createUserSession(request, user, safeRedirect(redirectTo));
+  const locale = await resolveLocale(request);
+  // One message for an unknown user and a wrong password alike; a lock names when it ends.
+  const [message, status, retryAfter] =
+    result.reason === "locked"
+      ? [
+          messageWithParams("login.locked", { time: formatDateTime(locale, result.until) }),
+          429,
+          Math.max(1, Math.ceil((Date.parse(result.until) - Date.now()) / 1000)),
+        ]
+      : result.reason === "busy"
+        ? ["login.busy", 503, 5]
+        : ["login.failed", 400, null];
+  return data(submission.reply({ formErrors: [message], hideFields: ["password"] }), {
+    status,
+    headers: retryAfter ? { "Retry-After": String(retryAfter) } : undefined,
+  });
 }
 
 export default function Login() {
@@ -54,6 +84,7 @@ export default function Login() {
   const locale = useLocale();
   const demo = useRouteLoaderData<typeof rootLoader>("root")?.demo;
   const lastResult = useActionData<typeof action>();
+  const { ended, limits } = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const location = useLocation();
   const navigation = useNavigation();
@@ -87,6 +118,11 @@ export default function Login() {
         </p>
         <h1>{t("login.title")}</h1>
         <p className="muted">{t("login.intro")}</p>
+        {ended ? (
+          <p className="notice" role="status">
+            {t(`login.ended.${ended}`)}
+          </p>
+        ) : null}
         <Form method="post" {...getFormProps(form)} className="stack">
           <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? "/"} />
           <div id={form.errorId} role="alert" aria-live="polite">
@@ -110,6 +146,18 @@ export default function Login() {
               autoComplete="current-password"
             />
             <FieldErrors id={fields.password.errorId} errors={fields.password.errors} />
+          </div>
+          <div className="field">
+            <label className="checkbox">
+              <input
+                {...getInputProps(fields.device, { type: "checkbox", value: "on" })}
+                aria-describedby={`${fields.device.id}-help`}
+              />
+              {t("login.device")}
+            </label>
+            <p id={`${fields.device.id}-help`} className="muted small">
+              {t("login.deviceHelp", limits)}
+            </p>
           </div>
           <button type="submit" className="button button-primary" disabled={submitting}>
             {submitting ? t("login.submitting") : t("login.submit")}

@@ -1,6 +1,7 @@
 /** The household forms (Households tab): roster record and exit-workflow steps. */
 import { z } from "zod";
 import { EXIT_STEPS, GUARANTEE_RESULTS, HELP_MEASURES, POVERTY_CAUSES } from "../../db/schema";
+import { isMasked, isValidIdNumber, isValidPhone } from "~/utils/mask";
 import { optionalText, pastDate, requiredText, version, wholeNumber, number, year } from "./common";
 
 /** An enum whose missing value reads "required" and whose unknown value reads `message`. */
@@ -36,6 +37,15 @@ export const HouseholdSchema = z
     housing: guarantee(),
     water: guarantee(),
     monitored: z.literal("on").optional(),
+    // Shown masked in the form: a masked value (with *) keeps the stored number.
+    idNumber: optionalText(18).refine(
+      (v) => !v || isMasked(v) || isValidIdNumber(v),
+      "household.idNumberInvalid",
+    ),
+    phone: optionalText(20).refine(
+      (v) => !v || isMasked(v) || isValidPhone(v),
+      "household.phoneInvalid",
+    ),
     incomes: z
       .array(
         z.object({
@@ -89,5 +99,13 @@ export function householdInput(value: HouseholdForm) {
     },
     monitored: value.monitored === "on",
     incomes: Object.fromEntries(value.incomes.map((i) => [i.year, i.value])),
+    idNumber: identityInput(value.idNumber, (v) => v.toUpperCase()),
+    phone: identityInput(value.phone, (v) => v.replace(/[\s-]/g, "")),
   };
+}
+
+/** A typed number as stored; undefined (keep what is stored) when it was left masked. */
+function identityInput(value: string | undefined, clean: (v: string) => string) {
+  if (!value) return null;
+  return isMasked(value) ? undefined : clean(value.trim());
 }

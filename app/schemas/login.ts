@@ -11,5 +11,7 @@ export const LoginSchema = z.object({
     .string({ required_error: "form.required" })
     .min(1, "form.required")
     .max(256, "form.tooLong"),
-  redirectTo: z.string().optional(),
+  redirectTo: z.string().max(2000).optional(),
+  /** "This is my own phone or computer": the longer-lived session profile. */
+  device: z.literal("on").optional(),
 });

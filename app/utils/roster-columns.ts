@@ -14,6 +14,9 @@ export const ROSTER_COLUMNS = [
   "status",
   "exitYear",
   ...GUARANTEES,
+  // Sensitive: exported masked; a masked value imported back changes nothing.
+  "idNumber",
+  "phone",
 ] as const;
 export type RosterColumn = (typeof ROSTER_COLUMNS)[number];
 

@@ -1,28 +1,38 @@
 /**
- * Reading an upload form (multipart) in memory, the same way for every import: anything that is not
- * multipart, or a part over the limit, is a reason the route turns into its own 4xx, never a 500.
+ * Reading an upload form (multipart) in memory, the same way for every import. The HTTP layer has
+ * already refused a body over the route's limit; here a part over its own limit, a broken body or a
+ * field the form does not have is a reason the route turns into its own 4xx, never a 500.
  */
 import {
   MaxPartSizeExceededError,
   unstable_createMemoryUploadHandler,
   unstable_parseMultipartFormData,
 } from "@remix-run/node";
+import { checkFormData, type FormSpec } from "~/utils/form-guard.server";
 
 export type UploadForm =
-  { ok: true; form: FormData } | { ok: false; reason: "not-multipart" | "too-large" };
+  | { ok: true; form: FormData }
+  | { ok: false; reason: "not-multipart" | "too-large" | "unreadable" };
 
-export async function readUploadForm(request: Request, maxPartSize: number): Promise<UploadForm> {
+export async function readUploadForm(
+  request: Request,
+  maxPartSize: number,
+  fields: FormSpec,
+): Promise<UploadForm> {
   if (!request.headers.get("Content-Type")?.startsWith("multipart/form-data")) {
     return { ok: false, reason: "not-multipart" };
   }
+  let form: FormData;
   try {
-    const form = await unstable_parseMultipartFormData(
+    form = await unstable_parseMultipartFormData(
       request,
       unstable_createMemoryUploadHandler({ maxPartSize }),
     );
-    return { ok: true, form };
   } catch (e) {
     if (e instanceof MaxPartSizeExceededError) return { ok: false, reason: "too-large" };
-    throw e;
+    return { ok: false, reason: "unreadable" };
   }
+  // A field the form does not have is a thrown 400, as for every other form.
+  checkFormData(form, fields);
+  return { ok: true, form };
 }

@@ -5,6 +5,7 @@
  * household exit procedure. The rosters are built so that each village's remaining poor
  * households and people equal the village's figures.
  */
+import { createHash } from "node:crypto";
 import type { Insertable } from "kysely";
 import type {
   DB,
@@ -390,6 +391,7 @@ function buildRoster(
       created_at: STAMP,
       updated_at: STAMP,
       updated_by: null,
+      ...demoIdentity(id),
     });
 
     for (const year of INCOME_YEARS) {
@@ -424,4 +426,24 @@ function buildRoster(
       });
     });
   });
+}
+
+/**
+ * An invented ID number (Shangyi's region code 130725, a birth date, a check digit that verifies)
+ * and mobile number for a demo household, derived from its id so the rest of the seed's random
+ * stream is unchanged. Shown masked, like real ones; the household's 演示 badge marks them too.
+ */
+function demoIdentity(id: string): { head_id_number: string; phone: string } {
+  const digits = [...createHash("sha256").update(`identity:${id}`).digest()].map((b) => b % 10);
+  const year = 1940 + ((digits[0]! * 10 + digits[1]!) % 60);
+  const month = String(1 + ((digits[2]! * 10 + digits[3]!) % 12)).padStart(2, "0");
+  const day = String(1 + ((digits[4]! * 10 + digits[5]!) % 28)).padStart(2, "0");
+  const body = `130725${year}${month}${day}${digits.slice(6, 9).join("")}`;
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = weights.reduce((acc, w, i) => acc + w * Number(body[i]), 0);
+  const prefix = ["138", "139", "150", "151", "157", "187"][digits[9]! % 6]!;
+  return {
+    head_id_number: `${body}${"10X98765432"[sum % 11]}`,
+    phone: `${prefix}${digits.slice(10, 18).join("")}`,
+  };
 }

@@ -2,6 +2,7 @@ import type { Locator, Page } from "@playwright/test";
 import {
   expect,
   expectAccessible,
+  postForm,
   signedInAs,
   storageStateFor,
   test,
@@ -191,8 +192,11 @@ test.describe("the township leader of 大青沟镇", () => {
     await expect(page.getByRole("button", { name: /^拖动/ })).toHaveCount(0);
     await expect(page.getByText("移动到…")).toHaveCount(0);
     const href = await page.locator("li.board-card .card-title").first().getAttribute("href");
-    const response = await page.request.post(href!, {
-      form: { intent: "move", cardId: href!.split("/").pop()!, column: "done", version: "1" },
+    const response = await postForm(page, href!, {
+      intent: "move",
+      cardId: href!.split("/").pop()!,
+      column: "done",
+      version: "1",
     });
     expect(response.status()).toBe(403);
     await expectAccessible(page);

@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { expect, expectAccessible, signedInAs, test, waitForHydration } from "./fixtures";
+import { expect, expectAccessible, postForm, signedInAs, test, waitForHydration } from "./fixtures";
 
 /** How many villages the markers on screen stand for: one per village marker, N per cluster. */
 async function villagesOnMap(page: Page): Promise<number> {
@@ -146,9 +146,9 @@ test.describe("as the county admin", () => {
     await expect(page.getByRole("alert")).toContainText("第 3 行：找不到村「000000000000」。");
     await expect(page.getByRole("button", { name: "确认导入" })).toHaveCount(0);
     await expectAccessible(page);
-    // A post that is not the page's own upload form is a 400, not a crash.
-    const stray = await page.request.post("/map/import", { form: { intent: "preview" } });
-    expect(stray.status()).toBe(400);
+    // A post that is not the page's own upload form is refused (415: not an upload), not a crash.
+    const stray = await postForm(page, "/map/import", { intent: "preview" });
+    expect(stray.status()).toBe(415);
   });
 });
 

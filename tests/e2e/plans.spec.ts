@@ -1,6 +1,7 @@
 import ExcelJS from "exceljs";
 import type { Page } from "@playwright/test";
 import {
+  BASE_URL,
   expect,
   expectAccessible,
   signedInAs,
@@ -265,6 +266,7 @@ test.describe("the township leader of 大青沟镇", () => {
     const before = await indicator(page, "通硬化路").textContent();
 
     const response = await page.request.post(`${page.url()}`, {
+      headers: { Origin: BASE_URL },
       form: {
         intent: "indicator",
         formId: "x",
@@ -275,6 +277,7 @@ test.describe("the township leader of 大青沟镇", () => {
     });
     expect(response.status()).toBe(403);
     const household = await page.request.post(`${page.url().replace("/plan", "/households/new")}`, {
+      headers: { Origin: BASE_URL },
       form: {
         intent: "household",
         code: "F-1",

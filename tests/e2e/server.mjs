@@ -11,6 +11,6 @@ const env = { ...process.env, DATABASE_URL: file };
 const prepare = spawnSync("npx", ["tsx", "scripts/db-prepare.ts"], { env, stdio: "inherit" });
 if (prepare.status !== 0) process.exit(prepare.status ?? 1);
 
-const server = spawn("npx", ["remix-serve", "./build/index.js"], { env, stdio: "inherit" });
+const server = spawn("npx", ["tsx", "scripts/server.ts"], { env, stdio: "inherit" });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
 server.on("exit", (code) => process.exit(code ?? 0));

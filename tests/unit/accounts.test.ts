@@ -7,7 +7,8 @@ import {
   createCadreAccounts,
   createTownshipLeaderAccount,
 } from "~/models/account.server";
-import { getViewer, verifyLogin } from "~/models/user.server";
+import { getViewer } from "~/models/user.server";
+import { verifyLogin } from "./helpers";
 import { oneTimePassword, proposeUsername } from "~/utils/credentials.server";
 import { seedOnce, viewerFor, villageId } from "./helpers";
 

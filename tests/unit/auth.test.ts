@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { safeRedirect } from "~/auth.server";
 import { db } from "~/db.server";
-import { getViewer, verifyLogin } from "~/models/user.server";
+import { getViewer } from "~/models/user.server";
+import { verifyLogin } from "./helpers";
 import { databasePathFromUrl } from "../../db/connection";
 import { DEMO_PASSWORD } from "../../db/seed/seed-demo";
 import { seedOnce } from "./helpers";
@@ -11,6 +12,8 @@ describe("sign-in", () => {
     await seedOnce();
     expect(await verifyLogin("county", DEMO_PASSWORD)).toEqual({
       id: expect.any(String),
+      username: "county",
+      role: "county_admin",
       locale: null,
     });
     expect(await verifyLogin(" County ", DEMO_PASSWORD)).toMatchObject({ id: expect.any(String) });

@@ -1,4 +1,5 @@
 import { db } from "~/db.server";
+import { signIn } from "~/models/login.server";
 import { getViewer } from "~/models/user.server";
 import type { Viewer } from "~/permissions";
 import { seedDemo } from "../../db/seed/seed-demo";
@@ -31,4 +32,10 @@ export async function villageId(name: string): Promise<string> {
     .where("name_zh", "=", name)
     .executeTakeFirstOrThrow();
   return row.id;
+}
+
+/** Signs in through the model (throttling and audit included): the user, or null if refused. */
+export async function verifyLogin(username: string, password: string) {
+  const result = await signIn(username, password);
+  return result.ok ? result.user : null;
 }

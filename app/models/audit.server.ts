@@ -1,0 +1,481 @@
+/**
+ * The audit log (等保 2.0 安全审计; ASVS V16): who did what, when, from where — every sign-in,
+ * every write with its before → after, and every read of a household's record or a roster
+ * export. Append-only (triggers refuse updates, and deletes of what no archive holds) and chained:
+ * each entry's hash covers the one before, so an edit or a removal shows when the chain is checked.
+ *
+ * Writes are captured where nothing can forget them: temporary triggers on this connection copy
+ * every changed row of the county's tables into `temp.audit_changes`, and the transaction that
+ * made them (`transact`, app/models/write.server.ts) turns them into one entry before it commits.
+ * A rolled-back write leaves nothing behind, its captured rows included.
+ */
+import { createHash } from "node:crypto";
+import { gzipSync, gunzipSync } from "node:zlib";
+import { sql, type Kysely, type Transaction } from "kysely";
+import { newId } from "../../db/ids";
+import type { AuditOutcome, DB } from "../../db/schema";
+import { requestContext } from "~/server/request-context.server";
+import { maskIdNumber, maskPhone } from "~/utils/mask";
+
+/**
+ * Tables not captured: the log itself, sign-in bookkeeping (audited as sign-in events instead),
+ * and records every write derives again from the captured ones.
+ */
+const NOT_CAPTURED = new Set([
+  "audit_log",
+  "audit_archives",
+  "sessions",
+  "login_throttle",
+  "activity_log",
+  "card_events",
+  "village_progress",
+  "village_history",
+  "presence_months",
+  "import_mappings",
+  "kysely_migration",
+  "kysely_migration_lock",
+]);
+
+/** Columns never copied (a password hash), or copied masked (a villager's ID and phone). */
+const HIDDEN_COLUMNS: Record<string, Record<string, "hidden" | "id" | "phone">> = {
+  users: { password_hash: "hidden" },
+  households: { head_id_number: "id", phone: "phone" },
+};
+
+export interface AuditEntryInput {
+  action: string;
+  outcome?: AuditOutcome;
+  targetType?: string | null;
+  targetId?: string | null;
+  villageId?: string | null;
+  details?: Record<string, unknown>;
+  /** Who, when nobody is signed in yet (a sign-in attempt names the account tried). */
+  actor?: { id: string | null; name: string | null; role: string | null };
+}
+
+export interface AuditRow {
+  seq: number;
+  at: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  actor_role: string | null;
+  session: string | null;
+  ip: string | null;
+  action: string;
+  outcome: AuditOutcome;
+  target_type: string | null;
+  target_id: string | null;
+  village_id: string | null;
+  details: string;
+  prev_hash: string;
+}
+
+export const GENESIS_HASH = "0".repeat(64);
+
+/** The entry's hash: SHA-256 over the previous hash and the entry's fields as canonical JSON. */
+export function entryHash(row: AuditRow): string {
+  const canonical = JSON.stringify([
+    row.seq,
+    row.at,
+    row.actor_id,
+    row.actor_name,
+    row.actor_role,
+    row.session,
+    row.ip,
+    row.action,
+    row.outcome,
+    row.target_type,
+    row.target_id,
+    row.village_id,
+    row.details,
+  ]);
+  return createHash("sha256").update(row.prev_hash).update("\n").update(canonical).digest("hex");
+}
+
+// ——— capturing writes ———
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+/**
+ * Creates `temp.audit_changes` and a temporary trigger per captured table and operation on this
+ * connection (better-sqlite3 has exactly one per process). Run once after migrating.
+ */
+export async function installAuditCapture(db: Kysely<DB>): Promise<void> {
+  await sql`create temp table if not exists audit_changes (
+    tbl text not null, op text not null, row_key text not null, old text, new text)`.execute(db);
+  // Rows are captured only inside `transact` (which switches this on and off in its transaction),
+  // so a seed or a script writing through this connection leaves nothing behind for the next one.
+  await sql`create temp table if not exists audit_capture (capturing integer not null)`.execute(db);
+  const tables = await sql<{ name: string }>`
+    select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(db);
+  for (const { name: table } of tables.rows) {
+    if (NOT_CAPTURED.has(table)) continue;
+    const columns = await sql<{ name: string; pk: number }>`
+      select name, pk from pragma_table_info(${table})`.execute(db);
+    const hidden = HIDDEN_COLUMNS[table] ?? {};
+    const keys = columns.rows.filter((c) => c.pk > 0).map((c) => c.name);
+    const keyColumns = keys.length ? keys : ["rowid"];
+    // A hidden column (a password hash) is never copied: only whether it changed.
+    const value = (alias: "old" | "new", column: string) =>
+      hidden[column] !== "hidden"
+        ? `${alias}."${column}"`
+        : alias === "new" && op === "update"
+          ? `case when old."${column}" is new."${column}" then '•' else '• (changed)' end`
+          : `'•'`;
+    let op: "insert" | "update" | "delete" = "insert";
+    const json = (alias: "old" | "new") =>
+      `json_object(${columns.rows.map((c) => `'${c.name}', ${value(alias, c.name)}`).join(", ")})`;
+    const key = (alias: "old" | "new") =>
+      `json_array(${keyColumns.map((c) => `${alias}."${c}"`).join(", ")})`;
+    const triggers = {
+      insert: () => `'I', ${key("new")}, null, ${json("new")}`,
+      update: () => `'U', ${key("new")}, ${json("old")}, ${json("new")}`,
+      delete: () => `'D', ${key("old")}, ${json("old")}, null`,
+    };
+    for (const [kind, make] of Object.entries(triggers)) {
+      op = kind as typeof op;
+      const values = make();
+      await sql
+        .raw(
+          `create temp trigger if not exists "audit_${table}_${kind}" after ${kind} on main."${table}"
+           when exists (select 1 from temp.audit_capture)
+           begin insert into audit_changes values ('${table}', ${values}); end`,
+        )
+        .execute(db);
+    }
+  }
+}
+
+type Change = {
+  table: string;
+  op: "insert" | "update" | "delete";
+  key: unknown[];
+  before?: Record<string, unknown>;
+  after?: Record<string, unknown>;
+};
+
+const OPS = { I: "insert", U: "update", D: "delete" } as const;
+
+function masked(table: string, row: Record<string, unknown> | undefined) {
+  const rules = HIDDEN_COLUMNS[table];
+  if (!row || !rules) return row;
+  const out = { ...row };
+  for (const [column, rule] of Object.entries(rules)) {
+    if (!(column in out) || out[column] === null) continue;
+    if (rule === "id") out[column] = maskIdNumber(String(out[column]));
+    if (rule === "phone") out[column] = maskPhone(String(out[column]));
+  }
+  return out;
+}
+
+/** Starts capturing this transaction's writes (`transact` calls it first). */
+export async function captureChanges(trx: Transaction<DB>): Promise<void> {
+  await sql`insert into temp.audit_capture values (1)`.execute(trx);
+}
+
+/**
+ * The rows this transaction changed, as before → after (an update keeps the changed columns), and
+ * the village they belong to where a row says so (for filtering the log by village).
+ */
+async function takeChanges(
+  trx: Transaction<DB>,
+): Promise<{ changes: Change[]; villageId: string | null }> {
+  await sql`delete from temp.audit_capture`.execute(trx);
+  const rows = await sql<{
+    tbl: string;
+    op: "I" | "U" | "D";
+    row_key: string;
+    old: string | null;
+    new: string | null;
+  }>`
+    select tbl, op, row_key, old, new from temp.audit_changes order by rowid`.execute(trx);
+  if (!rows.rows.length) return { changes: [], villageId: null };
+  await sql`delete from temp.audit_changes`.execute(trx);
+  const changes: Change[] = [];
+  let villageId: string | null = null;
+  for (const r of rows.rows) {
+    const before = r.old ? (JSON.parse(r.old) as Record<string, unknown>) : undefined;
+    const after = r.new ? (JSON.parse(r.new) as Record<string, unknown>) : undefined;
+    const change: Change = { table: r.tbl, op: OPS[r.op], key: JSON.parse(r.row_key) as unknown[] };
+    const row = after ?? before;
+    villageId ??=
+      r.tbl === "villages" && typeof change.key[0] === "string"
+        ? change.key[0]
+        : typeof row?.village_id === "string"
+          ? row.village_id
+          : null;
+    if (before && after) {
+      const changed = Object.keys(after).filter(
+        (k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]),
+      );
+      if (!changed.length) continue;
+      change.before = masked(r.tbl, Object.fromEntries(changed.map((k) => [k, before[k]])));
+      change.after = masked(r.tbl, Object.fromEntries(changed.map((k) => [k, after[k]])));
+    } else {
+      change.before = masked(r.tbl, before);
+      change.after = masked(r.tbl, after);
+    }
+    changes.push(change);
+  }
+  return { changes, villageId };
+}
+
+/**
+ * Turns what this transaction changed into one audit entry, in the same transaction. Called by
+ * `transact` just before commit; a transaction that changed nothing captured writes nothing here.
+ */
+export async function flushAuditedChanges(trx: Transaction<DB>): Promise<void> {
+  const { changes, villageId } = await takeChanges(trx);
+  if (!changes.length) return;
+  const context = requestContext();
+  const first = changes[0]!;
+  await appendAudit(trx, {
+    action: "write",
+    targetType: first.table,
+    targetId: first.key.map(String).join("/"),
+    villageId,
+    details: { request: requestLabel(), intent: context?.intent, changes },
+  });
+}
+
+/** The request an entry comes from ("POST /villages/…/plan"), or "script" outside one. */
+export function requestLabel(): string {
+  const context = requestContext();
+  return context ? `${context.method} ${context.path}` : "script";
+}
+
+// ——— appending ———
+
+/**
+ * Appends one entry in the given transaction: the next number and the chain's hash. The entry's
+ * actor and address come from the request being served (or say "system" outside one).
+ */
+export async function appendAudit(trx: Transaction<DB>, input: AuditEntryInput): Promise<void> {
+  const context = requestContext();
+  const head = await trx
+    .selectFrom("audit_log")
+    .select(["seq", "hash"])
+    .orderBy("seq", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  const archived = head
+    ? undefined
+    : await trx
+        .selectFrom("audit_archives")
+        .select(["to_seq", "last_hash"])
+        .orderBy("to_seq", "desc")
+        .limit(1)
+        .executeTakeFirst();
+  const actor = input.actor ?? {
+    id: context?.actor?.id ?? null,
+    name: context?.actor?.username ?? null,
+    role: context?.actor?.role ?? null,
+  };
+  const row: AuditRow = {
+    seq: (head?.seq ?? archived?.to_seq ?? 0) + 1,
+    at: new Date().toISOString(),
+    actor_id: actor.id,
+    actor_name: actor.name,
+    actor_role: actor.role,
+    session: context?.actor?.session ?? null,
+    ip: context?.ip ?? null,
+    action: input.action,
+    outcome: input.outcome ?? "ok",
+    target_type: input.targetType ?? null,
+    target_id: input.targetId ?? null,
+    village_id: input.villageId ?? null,
+    details: JSON.stringify(input.details ?? {}),
+    prev_hash: head?.hash ?? archived?.last_hash ?? GENESIS_HASH,
+  };
+  await trx
+    .insertInto("audit_log")
+    .values({ ...row, hash: entryHash(row) })
+    .execute();
+}
+
+/** Appends an entry in a transaction of its own (a read, a sign-in). */
+export async function recordAudit(db: Kysely<DB>, input: AuditEntryInput): Promise<void> {
+  await db.transaction().execute((trx) => appendAudit(trx, input));
+}
+
+// ——— reading, checking, archiving ———
+
+export interface AuditFilter {
+  actor?: string;
+  action?: string;
+  villageId?: string;
+  target?: string;
+  from?: string;
+  to?: string;
+  outcome?: AuditOutcome;
+}
+
+/** The filtered log, newest first, `limit` entries before `beforeSeq` (keyset paging). */
+export async function auditEntries(
+  db: Kysely<DB>,
+  filter: AuditFilter,
+  { limit, beforeSeq }: { limit: number; beforeSeq?: number },
+) {
+  let q = db.selectFrom("audit_log").selectAll().orderBy("seq", "desc").limit(limit);
+  if (beforeSeq) q = q.where("seq", "<", beforeSeq);
+  if (filter.actor) {
+    const actor = filter.actor;
+    q = q.where((eb) => eb.or([eb("actor_name", "=", actor), eb("actor_id", "=", actor)]));
+  }
+  if (filter.action) {
+    q = filter.action.endsWith(".")
+      ? q.where("action", "like", `${filter.action.replace(/[%_]/g, "")}%`)
+      : q.where("action", "=", filter.action);
+  }
+  if (filter.villageId) q = q.where("village_id", "=", filter.villageId);
+  if (filter.target) q = q.where("target_id", "=", filter.target);
+  if (filter.outcome) q = q.where("outcome", "=", filter.outcome);
+  if (filter.from) q = q.where("at", ">=", filter.from);
+  if (filter.to) q = q.where("at", "<", filter.to);
+  return q.execute();
+}
+
+export type ChainCheck =
+  | { ok: true; entries: number; lastSeq: number }
+  | { ok: false; brokenAt: number; reason: "hash" | "gap" };
+
+/** Recomputes every live entry's hash from the last archive's (or the genesis) onwards. */
+export async function verifyAuditChain(db: Db): Promise<ChainCheck> {
+  const archived = await db
+    .selectFrom("audit_archives")
+    .select(["to_seq", "last_hash"])
+    .orderBy("to_seq", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  let prev = archived?.last_hash ?? GENESIS_HASH;
+  let expectSeq = (archived?.to_seq ?? 0) + 1;
+  let entries = 0;
+  const PAGE = 5000;
+  for (;;) {
+    const rows = await db
+      .selectFrom("audit_log")
+      .selectAll()
+      .where("seq", ">=", expectSeq)
+      .orderBy("seq")
+      .limit(PAGE)
+      .execute();
+    for (const row of rows) {
+      if (row.seq !== expectSeq) return { ok: false, brokenAt: expectSeq, reason: "gap" };
+      if (row.prev_hash !== prev || entryHash(row) !== row.hash) {
+        return { ok: false, brokenAt: row.seq, reason: "hash" };
+      }
+      prev = row.hash;
+      expectSeq += 1;
+      entries += 1;
+    }
+    if (rows.length < PAGE) break;
+  }
+  // A gap at the end (the newest entries removed) cannot be seen from the rows alone; the
+  // archives and the next entry's prev_hash can, and the triggers refuse such a delete anyway.
+  return { ok: true, entries, lastSeq: expectSeq - 1 };
+}
+
+/** One entry as a line of JSON Lines: one entry a line, whatever its text holds. */
+export function auditLine(row: AuditRow & { hash: string }): string {
+  return JSON.stringify({ ...row, details: JSON.parse(row.details) as unknown });
+}
+
+/**
+ * Moves entries older than the retention period into archives, a calendar month (UTC) at a
+ * time: gzip JSON Lines with its SHA-256 and the chain's last hash, then removes them from the
+ * live log (the delete trigger lets only archived entries go). Returns the archives made.
+ */
+export async function archiveAudit(
+  db: Kysely<DB>,
+  retentionDays: number,
+  now = new Date(),
+): Promise<number> {
+  const cutoff = new Date(now.getTime() - retentionDays * 86_400_000).toISOString();
+  let made = 0;
+  for (;;) {
+    const done = await db.transaction().execute(async (trx) => {
+      const first = await trx
+        .selectFrom("audit_log")
+        .select(["seq", "at"])
+        .orderBy("seq")
+        .limit(1)
+        .executeTakeFirst();
+      if (!first || first.at >= cutoff) return true;
+      const month = first.at.slice(0, 7);
+      const [y, m] = month.split("-").map(Number) as [number, number];
+      const monthEnd = new Date(Date.UTC(y, m, 1)).toISOString();
+      const until = monthEnd < cutoff ? monthEnd : cutoff;
+      // By number, not time: everything up to the last entry before the cut, so a clock that
+      // stepped back can never leave an entry out of the archive that removes it.
+      const through = await trx
+        .selectFrom("audit_log")
+        .select((eb) => eb.fn.max("seq").as("seq"))
+        .where("at", "<", until)
+        .executeTakeFirst();
+      if (!through?.seq) return true;
+      const rows = await trx
+        .selectFrom("audit_log")
+        .selectAll()
+        .where("seq", "<=", through.seq)
+        .orderBy("seq")
+        .execute();
+      if (!rows.length) return true;
+      const content = gzipSync(Buffer.from(rows.map((r) => auditLine(r)).join("\n") + "\n"));
+      const last = rows[rows.length - 1]!;
+      await trx
+        .insertInto("audit_archives")
+        .values({
+          id: newId(),
+          from_seq: rows[0]!.seq,
+          to_seq: last.seq,
+          from_at: rows[0]!.at,
+          to_at: last.at,
+          entries: rows.length,
+          last_hash: last.hash,
+          sha256: createHash("sha256").update(content).digest("hex"),
+          content,
+          created_at: now.toISOString(),
+        })
+        .execute();
+      await trx.deleteFrom("audit_log").where("seq", "<=", last.seq).execute();
+      return false;
+    });
+    if (done) break;
+    made += 1;
+  }
+  return made;
+}
+
+/** An archive's entries back as JSON Lines text, after checking its SHA-256. */
+export function archiveText(archive: { content: Uint8Array; sha256: string }): string | null {
+  const digest = createHash("sha256").update(archive.content).digest("hex");
+  if (digest !== archive.sha256) return null;
+  return gunzipSync(archive.content).toString("utf8");
+}
+
+/** The archives, newest first (without their content). */
+export async function auditArchives(db: Db) {
+  const rows = await db
+    .selectFrom("audit_archives")
+    .select(["id", "from_seq", "to_seq", "from_at", "to_at", "entries"])
+    .orderBy("to_seq", "desc")
+    .limit(240)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    fromSeq: r.from_seq,
+    toSeq: r.to_seq,
+    fromAt: r.from_at,
+    toAt: r.to_at,
+    entries: r.entries,
+  }));
+}
+
+/** One archive with its content, or undefined. */
+export function auditArchive(db: Db, id: string) {
+  return db
+    .selectFrom("audit_archives")
+    .select(["id", "from_seq", "to_seq", "sha256", "content"])
+    .where("id", "=", id)
+    .executeTakeFirst();
+}

@@ -1,0 +1,135 @@
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import { Form, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { logout, requireViewer } from "~/auth.server";
+import { TableRegion } from "~/components/table-region";
+import { formatDateTime, useLocale, useT } from "~/i18n";
+import { db } from "~/db.server";
+import { recordAudit } from "~/models/audit.server";
+import { endOwnSession, endSessions, openSessions } from "~/session.server";
+import { readForm } from "~/utils/form-guard.server";
+import { pageTitle } from "~/utils/meta";
+
+export const meta: MetaFunction = (args) => pageTitle(args, "sessions.title");
+
+/** Where the viewer is signed in: every open session of their account, this one marked. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request);
+  return { sessions: await openSessions(viewer.id, viewer.sessionId) };
+}
+
+/** Ends one of the viewer's sessions, or every one but this. */
+export async function action({ request }: ActionFunctionArgs) {
+  const viewer = await requireViewer(request);
+  const form = await readForm(request, ["id"]);
+  const intent = form.get("intent");
+  if (intent === "end-others") {
+    const ended = await endSessions(
+      { userId: viewer.id, except: viewer.sessionId },
+      "user",
+      viewer.id,
+    );
+    await recordAudit(db, {
+      action: "session.end",
+      targetType: "account",
+      targetId: viewer.username,
+      details: { sessions: ended, others: true },
+    });
+    return redirect(`/account/sessions?ended=${ended}`);
+  }
+  if (intent === "end") {
+    const id = String(form.get("id") ?? "");
+    if (id === viewer.sessionId) return logout(request);
+    if (!(await endOwnSession(viewer.id, id))) return data({ error: true }, { status: 404 });
+    await recordAudit(db, {
+      action: "session.end",
+      targetType: "account",
+      targetId: viewer.username,
+      details: { sessions: 1 },
+    });
+    return redirect("/account/sessions?ended=1");
+  }
+  return data({ error: true }, { status: 400 });
+}
+
+export default function MySessions() {
+  const t = useT();
+  const locale = useLocale();
+  const { sessions } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const ended = Number(params.get("ended") ?? "");
+  const busy = useNavigation().state === "submitting";
+  return (
+    <article className="stack-lg">
+      <header className="page-head">
+        <h1>{t("sessions.title")}</h1>
+        <p className="muted">{t("sessions.intro")}</p>
+      </header>
+      {Number.isInteger(ended) && ended > 0 ? (
+        <p className="notice" role="status">
+          {t("sessions.ended", { count: ended })}
+        </p>
+      ) : null}
+      <TableRegion label={t("sessions.title")}>
+        <thead>
+          <tr>
+            <th scope="col">{t("sessions.device")}</th>
+            <th scope="col">{t("sessions.profile")}</th>
+            <th scope="col">{t("sessions.since")}</th>
+            <th scope="col">{t("sessions.lastSeen")}</th>
+            <th scope="col">{t("sessions.address")}</th>
+            <th scope="col">{t("admin.actions")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {sessions.map((s) => (
+            <tr key={s.id}>
+              <th scope="row">
+                {s.device}
+                {s.current ? <span className="badge">{t("sessions.thisOne")}</span> : null}
+              </th>
+              <td>
+                {t(s.profile === "device" ? "sessions.profile.device" : "sessions.profile.shared")}
+              </td>
+              <td>{formatDateTime(locale, s.createdAt)}</td>
+              <td>{formatDateTime(locale, s.lastSeenAt)}</td>
+              <td>{s.ip}</td>
+              <td>
+                <Form method="post">
+                  <input type="hidden" name="id" value={s.id} />
+                  <button
+                    type="submit"
+                    name="intent"
+                    value="end"
+                    className="button"
+                    disabled={busy}
+                  >
+                    {s.current ? t("nav.signOut") : t("sessions.end")}
+                  </button>
+                </Form>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </TableRegion>
+      {sessions.length > 1 ? (
+        <Form method="post">
+          <button
+            type="submit"
+            name="intent"
+            value="end-others"
+            className="button button-primary"
+            disabled={busy}
+          >
+            {t("sessions.endOthers")}
+          </button>
+        </Form>
+      ) : null}
+    </article>
+  );
+}

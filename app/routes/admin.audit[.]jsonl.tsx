@@ -1,0 +1,11 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { notFound, requireViewer } from "~/auth.server";
+import { hasCountyWide } from "~/permissions";
+import { auditExport } from "~/utils/audit-export.server";
+
+/** The filtered audit log as JSON Lines, one entry a line, with its chain hashes. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request);
+  if (!hasCountyWide(viewer, "read:audit")) notFound();
+  return auditExport(request, "jsonl");
+}
