@@ -9,6 +9,9 @@ const executablePath =
   process.env.CHROMIUM_PATH ??
   (fs.existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
 
+/** Specs that speak HTTP only, each to a server of its own: no browser, no signed-in states. */
+const API_SPECS = /(access-matrix|fuzz)\.spec\.ts/;
+
 const launchOptions = {
   executablePath,
   args: [
@@ -44,6 +47,7 @@ export default defineConfig({
     {
       name: "desktop",
       dependencies: ["setup"],
+      testIgnore: API_SPECS,
       use: { ...devices["Desktop Chrome"], launchOptions },
     },
     {
@@ -51,8 +55,11 @@ export default defineConfig({
       name: "phone",
       grep: /@phone/,
       dependencies: ["setup"],
+      testIgnore: API_SPECS,
       use: { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, launchOptions },
     },
+    // The access matrix and the fuzzer: HTTP requests to their own isolated servers.
+    { name: "api", testMatch: API_SPECS },
   ],
   webServer: {
     // The production build on a fresh database with the demo data, as `npm start` runs it.

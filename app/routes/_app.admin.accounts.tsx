@@ -69,9 +69,9 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await readForm(request, [AccountsFormFields, /^username-[\w-]{1,64}$/]);
   if (form.get("intent") === "leader") {
     const typed = {
-      township: String(form.get("township") ?? ""),
-      leaderName: String(form.get("leaderName") ?? ""),
-      leaderUsername: String(form.get("leaderUsername") ?? ""),
+      township: String(form.get("township") ?? "").slice(0, 64),
+      leaderName: String(form.get("leaderName") ?? "").slice(0, 100),
+      leaderUsername: String(form.get("leaderUsername") ?? "").slice(0, 64),
     };
     const result = await createTownshipLeaderAccount(viewer, {
       townshipId: typed.township,
@@ -93,7 +93,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const typed = Object.fromEntries(
     [...form.entries()]
       .filter(([k]) => k.startsWith("username-"))
-      .map(([k, v]) => [k.slice("username-".length), String(v)]),
+      .map(([k, v]) => [k.slice("username-".length), String(v).slice(0, 64)]),
   );
   const result = await createCadreAccounts(
     viewer,

@@ -15,6 +15,9 @@ import { readForm } from "~/utils/form-guard.server";
 import { pageTitle } from "~/utils/meta";
 import { SETTINGS, SETTING_KEYS, type SettingKey } from "~/utils/settings";
 
+/** A setting's form field: its key with "-" for "." (a dotted name would read as a nested one). */
+const fieldName = (key: SettingKey) => key.replace(/\./g, "-");
+
 export const meta: MetaFunction = (args) => pageTitle(args, "settings.title");
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -26,9 +29,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireViewer(request);
   if (!hasCountyWide(viewer, "manage:settings")) notFound();
-  const form = await readForm(request, SETTING_KEYS);
+  const form = await readForm(request, SETTING_KEYS.map(fieldName));
   const typed = Object.fromEntries(
-    SETTING_KEYS.map((k) => [k, String(form.get(k) ?? "").slice(0, 12)]),
+    SETTING_KEYS.map((k) => [k, String(form.get(fieldName(k)) ?? "").slice(0, 12)]),
   );
   const result = await saveSettings(viewer, typed);
   if (result.ok) return redirect("/admin/settings?saved=settings");
@@ -83,7 +86,7 @@ export default function CountySettings() {
             <legend>{t(group.title)}</legend>
             {group.keys.map((key) => {
               const def = SETTINGS[key];
-              const id = `setting-${key.replace(/\./g, "-")}`;
+              const id = `setting-${fieldName(key)}`;
               const invalid = reply?.invalid.includes(key);
               return (
                 <div className="field" key={key}>
@@ -91,7 +94,7 @@ export default function CountySettings() {
                   <input
                     id={id}
                     className="input-number"
-                    name={key}
+                    name={fieldName(key)}
                     type="number"
                     inputMode="numeric"
                     min={def.min}

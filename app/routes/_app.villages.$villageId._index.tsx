@@ -18,7 +18,7 @@ import { TeamMembersTable } from "~/components/team-members";
 import { formatDate, formatDateTime, formatPercent, useLocale, useT } from "~/i18n";
 import { listActiveMembers } from "~/models/team.server";
 import { getVillage } from "~/models/village.server";
-import { readForm } from "~/utils/form-guard.server";
+import { readForm, replyOf } from "~/utils/form-guard.server";
 
 export const meta: MetaFunction<typeof loader> = (args) =>
   namedPageTitle(args, args.data?.village.nameZh);
@@ -54,7 +54,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (formData.get("intent") !== "move") throw new Response("Unknown intent", { status: 400 });
 
   const submission = parseWithZod(formData, { schema: PositionSchema });
-  if (submission.status !== "success") return data(submission.reply(), { status: 400 });
+  if (submission.status !== "success") return data(replyOf(submission), { status: 400 });
   const { lat, lon, method, version } = submission.value;
   const result = await moveVillage(viewer, {
     villageId: params.villageId ?? "",
@@ -65,11 +65,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
   });
   if (!result.ok && result.reason === "not-found") notFound();
   if (!result.ok)
-    return data(submission.reply({ formErrors: ["position.stale"] }), { status: 409 });
+    return data(replyOf(submission, { formErrors: ["position.stale"] }), { status: 409 });
 
   const redirectTo = formData.get("redirectTo");
   if (typeof redirectTo === "string") return redirect(safeRedirect(redirectTo));
-  const reply: PositionActionData = { ...submission.reply(), saved: true, version: result.version };
+  const reply: PositionActionData = {
+    ...replyOf(submission),
+    saved: true,
+    version: result.version,
+  };
   return reply;
 }
 

@@ -4,6 +4,7 @@ import {
   data,
   redirect,
   type ActionFunctionArgs,
+  type HeadersFunction,
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
@@ -27,9 +28,15 @@ import { LoginSchema } from "~/schemas/login";
 import { useEffect, useRef } from "react";
 import type { z } from "zod";
 import { pageTitle } from "~/utils/meta";
-import { readForm } from "~/utils/form-guard.server";
+import { readForm, replyOf } from "~/utils/form-guard.server";
 
 export const meta: MetaFunction = (args) => pageTitle(args, "login.title");
+
+/** A refused sign-in's Retry-After (locked, busy) reaches a plain form post too, not only fetches. */
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retry = actionHeaders.get("Retry-After");
+  return retry ? { "Retry-After": retry } : new Headers();
+};
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getOptionalViewer(request)) throw redirect("/");
@@ -49,7 +56,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const formData = await readForm(request, LoginSchema);
   const submission = parseWithZod(formData, { schema: LoginSchema });
   if (submission.status !== "success") {
-    return data(submission.reply({ hideFields: ["password"] }), { status: 400 });
+    return data(replyOf(submission, { hideFields: ["password"] }), { status: 400 });
   }
   const { username, password, redirectTo, device } = submission.value;
   const result = await signIn(username, password);
@@ -73,7 +80,7 @@ export async function action({ request }: ActionFunctionArgs) {
       : result.reason === "busy"
         ? ["login.busy", 503, 5]
         : ["login.failed", 400, null];
-  return data(submission.reply({ formErrors: [message], hideFields: ["password"] }), {
+  return data(replyOf(submission, { formErrors: [message], hideFields: ["password"] }), {
     status,
     headers: retryAfter ? { "Retry-After": String(retryAfter) } : undefined,
   });

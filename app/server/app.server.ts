@@ -101,6 +101,9 @@ function guardWrites(origins: readonly string[]): RequestHandler {
     if (!ALLOWED_METHODS.has(req.method)) {
       return refuse(req, res, 405, `method ${JSON.stringify(req.method.slice(0, 20))}`);
     }
+    // `?_data=` is the data protocol before single fetch: no page of ours asks for it, and Remix
+    // answers it only with a warning it throws (a stack trace in the log for anyone's asking).
+    if (/[?&]_data(?:[=&]|$)/.test(req.url)) return refuse(req, res, 400, "?_data request");
     if (!WRITE_METHODS.has(req.method)) return next();
     const allowed = originAllowed({
       origin: req.headers.origin,

@@ -6,6 +6,7 @@
  * `x[99999999]=1` is a 400 at once instead of a hundred-million-slot array, and nothing unbounded
  * is ever echoed back in a reply.
  */
+import type { SubmissionResult } from "@conform-to/react";
 import { z } from "zod";
 import { requestContext } from "~/server/request-context.server";
 import { DEFAULT_MAX_LIST_ITEMS, MAX_FIELD_NAME_CHARS, MAX_FORM_FIELDS } from "~/utils/limits";
@@ -265,4 +266,37 @@ function largestList(spec: FormSpec): number {
     }
   };
   return Math.max(MAX_FORM_FIELDS, Math.min(walk(policyOf(spec).node) + 10, 20_000));
+}
+
+/** The longest value a reply gives back as typed: the longest text field any form has. */
+const MAX_ECHO_CHARS = 6000;
+/** All the values a reply gives back, together. */
+const MAX_ECHO_TOTAL = 64 * 1024;
+
+/**
+ * A refused form's reply, with what was typed given back bounded: each value cut to the longest
+ * field any form has, and nothing more once 64 KB are given back. A form keeps what a person
+ * typed; a 250 KB value sent by hand is not echoed (twice: in the form and the page's data).
+ */
+export function replyOf<T>(
+  submission: { reply: (options?: T) => SubmissionResult },
+  options?: T,
+): SubmissionResult {
+  const result = submission.reply(options);
+  let budget = MAX_ECHO_TOTAL;
+  const clip = (value: unknown): unknown => {
+    if (typeof value === "string") {
+      const kept = value.slice(0, Math.max(0, Math.min(MAX_ECHO_CHARS, budget)));
+      budget -= kept.length;
+      return kept;
+    }
+    if (Array.isArray(value)) return value.map(clip);
+    if (value && typeof value === "object") {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, clip(v)]));
+    }
+    return value;
+  };
+  return result.initialValue
+    ? { ...result, initialValue: clip(result.initialValue) as SubmissionResult["initialValue"] }
+    : result;
 }

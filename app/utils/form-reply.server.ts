@@ -9,6 +9,7 @@ import { data, redirect } from "@remix-run/node";
 import { notFound } from "~/auth.server";
 import { messageWithParams } from "~/i18n";
 import type { WriteResult } from "~/models/write.server";
+import { replyOf } from "~/utils/form-guard.server";
 
 export interface ConflictInfo {
   current: Record<string, unknown>;
@@ -30,14 +31,14 @@ export function formReply<T>(
     // falls through: notFound never returns
     case "forbidden":
       return data(
-        { formId, result: submission.reply({ formErrors: ["form.forbidden"] }), conflict: null },
+        { formId, result: replyOf(submission, { formErrors: ["form.forbidden"] }), conflict: null },
         { status: 403 },
       );
     case "invalid":
       return data(
         {
           formId,
-          result: submission.reply({
+          result: replyOf(submission, {
             fieldErrors: { [result.field]: [messageWithParams(result.message, result.params)] },
           }),
           conflict: null,
@@ -52,7 +53,7 @@ export function formReply<T>(
         at: result.at,
       };
       return data(
-        { formId, result: submission.reply({ formErrors: ["form.conflict"] }), conflict },
+        { formId, result: replyOf(submission, { formErrors: ["form.conflict"] }), conflict },
         { status: 409 },
       );
     }
@@ -61,5 +62,5 @@ export function formReply<T>(
 
 /** A schema failure: 400 with what was typed, for the form that sent it. */
 export function invalidReply(formId: string, submission: Submission<unknown>) {
-  return data({ formId, result: submission.reply(), conflict: null }, { status: 400 });
+  return data({ formId, result: replyOf(submission), conflict: null }, { status: 400 });
 }
