@@ -94,6 +94,7 @@ export function HouseholdForm({
       <InputField
         field={fields.phone}
         label={t("roster.col.phone")}
+        hint={household?.phone ? t("household.identityEditHint") : undefined}
         inputMode="tel"
         autoComplete="off"
       />

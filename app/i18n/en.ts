@@ -1349,7 +1349,7 @@ export const en: Catalogue = {
   "error.tooMany.body": "The server is busy with other requests. Wait a moment and try again.",
   "settings.sharedIdle.label": "Shared computer: sign out after inactivity (minutes)",
   "settings.sharedIdle.help":
-    "On an office or borrowed computer, a session with no activity for this long is ended (an idle timeout is a 等保 requirement).",
+    "On an office or borrowed computer, a session with no activity for this long is ended (China's Multi-Level Protection Scheme, MLPS 2.0, requires an idle timeout).",
   "settings.sharedMax.label": "Shared computer: longest session (hours)",
   "settings.sharedMax.help": "After this long a session ends even if it is in use.",
   "settings.deviceIdle.label": "Own device: sign out after inactivity (days)",
@@ -1360,7 +1360,7 @@ export const en: Catalogue = {
     "On one's own device a session lasts at most this long; then the password must be typed again.",
   "settings.maxFailures.label": "Account lock: wrong passwords in a row",
   "settings.maxFailures.help":
-    "An account is locked for a while once this many wrong passwords are tried within the period (等保: login-failure handling).",
+    "An account is locked for a while once this many wrong passwords are tried within the period (MLPS 2.0: login-failure handling).",
   "settings.lockMinutes.label": "Lock time and counting period (minutes)",
   "settings.lockMinutes.help":
     "Wrong passwords count within this period, and a lock lasts this long. The county admin can unlock sooner.",
@@ -1369,7 +1369,7 @@ export const en: Catalogue = {
     "Once this many wrong passwords come from one network address (any accounts) within the period, sign-in from it pauses. A township office often shares one address.",
   "settings.auditRetention.label": "Audit log kept online (days)",
   "settings.auditRetention.help":
-    "Audit entries stay in the live log this long, then move to monthly archives (never deleted; downloadable). 等保 requires at least 180 days.",
+    "Audit entries stay in the live log this long, then move to monthly archives (never deleted; downloadable). MLPS 2.0 requires at least 180 days.",
   "login.locked":
     "Too many wrong passwords: sign-in is paused until {time}. The county admin can unlock it sooner.",
   "login.busy": "The server is handling many sign-ins at the moment. Try again in a few seconds.",
@@ -1548,4 +1548,13 @@ export const en: Catalogue = {
   "audit.target.notice_teams": "Notice recipient",
   "audit.target.notice_reads": "Notice read",
   "audit.target.county_settings": "County setting",
+  "audit.op.insert": "Added",
+  "audit.op.update": "Changed",
+  "audit.op.delete": "Removed",
+  "audit.moreChanges": "{count} more changes are not shown here; the exports hold them all.",
+  "audit.csv.at": "Time (China)",
+  "household.maskedChanged":
+    "A masked number cannot be edited: type the whole new number to change it, or leave the masked one as it is to keep it.",
+  "users.confirm": "Confirm: {action}",
+  "users.create": "Create accounts for cadres and township leaders",
 };

@@ -1494,6 +1494,15 @@ export const zhCN = {
   "audit.target.notice_teams": "通知对象",
   "audit.target.notice_reads": "通知已阅",
   "audit.target.county_settings": "县级设置",
+  "audit.op.insert": "新增",
+  "audit.op.update": "修改",
+  "audit.op.delete": "删除",
+  "audit.moreChanges": "另有 {count} 处改动未在此显示，导出文件中有全部内容。",
+  "audit.csv.at": "时间（北京时间）",
+  "household.maskedChanged":
+    "带星号的号码不能修改：要更改，请输入完整的新号码；要保留，请不要改动带星号的号码。",
+  "users.confirm": "确认：{action}",
+  "users.create": "为干部和乡镇领导开设账号",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

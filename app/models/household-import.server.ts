@@ -35,7 +35,14 @@ import {
 } from "~/utils/roster-columns";
 import { transact } from "~/models/write.server";
 import { recordAudit } from "~/models/audit.server";
-import { isMasked, isValidIdNumber, isValidPhone, maskIdNumber, maskPhone } from "~/utils/mask";
+import {
+  isMasked,
+  isValidIdNumber,
+  isValidPhone,
+  maskIdNumber,
+  maskPhone,
+  resolveTyped,
+} from "~/utils/mask";
 
 /** A header's column, by its label in either language or its key. */
 function recogniseHeader(header: string): RosterColumn | null {
@@ -117,7 +124,7 @@ export interface ParsedHousehold {
   exitYear: number | null;
   guarantees: Record<(typeof GUARANTEES)[number], GuaranteeResult>;
   incomes: Record<number, number>;
-  /** undefined: not in the file, or masked (as exported): the stored number stays. */
+  /** As in the file (see resolveTyped): undefined when the file has no such column. */
   idNumber: string | null | undefined;
   phone: string | null | undefined;
 }
@@ -254,7 +261,8 @@ function parseRow(
     if (mapping[column] === undefined) return undefined;
     const text = cell(column).replace(/\s/g, "");
     if (!text) return null;
-    if (isMasked(text)) return undefined;
+    // Compared with the stored number once the row's household is known (analyse).
+    if (isMasked(text)) return text;
     if (!valid(text)) {
       fail(column, message);
       return undefined;
@@ -392,9 +400,26 @@ function analyse(
         seen.set(code, rowNumber);
       }
     }
+    const before = code ? existing.get(code) : undefined;
+    if (value) {
+      // A masked number (as exported) keeps the stored one if it is that number's mask.
+      for (const [column, mask] of [
+        ["idNumber", maskIdNumber],
+        ["phone", maskPhone],
+      ] as const) {
+        const resolved = resolveTyped(value[column], before?.[column] ?? null, mask);
+        if ("invalid" in resolved) {
+          issues.push({
+            column: table.headers[mapping[column]!] ?? column,
+            message: "household.maskedChanged",
+          });
+        } else {
+          value[column] = "keep" in resolved ? undefined : resolved.value;
+        }
+      }
+    }
     const ok = value && issues.length === 0;
     parsed.push(ok ? value : null);
-    const before = code ? existing.get(code) : undefined;
     const action: RowAction = !ok
       ? "error"
       : !before

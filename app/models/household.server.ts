@@ -25,7 +25,7 @@ import { teamCadres } from "~/models/team.server";
 import { staleConflict, villageWrite, type Invalid, type WriteResult } from "~/models/write.server";
 import { recordVillageHistory } from "~/models/village-history.server";
 import { recordAudit } from "~/models/audit.server";
-import { maskIdNumber, maskPhone } from "~/utils/mask";
+import { maskIdNumber, maskPhone, resolveTyped } from "~/utils/mask";
 import { can, type Viewer } from "~/permissions";
 import { today } from "~/utils/dates";
 import {
@@ -441,7 +441,10 @@ export interface HouseholdInput {
   /** Only exited ↔ monitored may be changed by hand; the rest follows the exit workflow. */
   monitored?: boolean;
   incomes: Record<number, number | undefined>;
-  /** undefined keeps the stored number (the form showed it masked); null clears it. */
+  /**
+   * As typed: its mask as shown keeps the stored number, null clears it, a whole number replaces
+   * it; undefined leaves it alone (see resolveTyped).
+   */
   idNumber?: string | null;
   phone?: string | null;
 }
@@ -484,8 +487,30 @@ function householdColumns(input: HouseholdInput) {
     paired_cadre_id: input.pairedCadreId ?? null,
     identified_year: input.identifiedYear,
     ...input.guarantees,
-    ...(input.idNumber === undefined ? {} : { head_id_number: input.idNumber }),
-    ...(input.phone === undefined ? {} : { phone: input.phone }),
+  };
+}
+
+/**
+ * The ID and phone columns a write sets, from what was typed against what is stored; a masked
+ * value that is not the stored number's mask is refused on its field.
+ */
+function identityColumns(
+  input: Pick<HouseholdInput, "idNumber" | "phone">,
+  stored: { head_id_number: string | null; phone: string | null } | null,
+): { head_id_number?: string | null; phone?: string | null } | Invalid {
+  const id = resolveTyped(input.idNumber, stored?.head_id_number ?? null, maskIdNumber);
+  const phone = resolveTyped(input.phone, stored?.phone ?? null, maskPhone);
+  for (const [field, result] of [
+    ["idNumber", id],
+    ["phone", phone],
+  ] as const) {
+    if ("invalid" in result) {
+      return { ok: false, reason: "invalid", field, message: "household.maskedChanged" };
+    }
+  }
+  return {
+    ...("value" in id ? { head_id_number: id.value } : {}),
+    ...("value" in phone ? { phone: phone.value } : {}),
   };
 }
 
@@ -538,11 +563,14 @@ export async function createHousehold(viewer: Viewer, villageId: string, input: 
   return write(viewer, villageId, async (trx, now) => {
     const invalid = await validateHousehold(trx, villageId, input, null);
     if (invalid) return invalid;
+    const identity = identityColumns(input, null);
+    if ("ok" in identity) return identity;
     const id = newId();
     const row = {
       id,
       village_id: villageId,
       ...householdColumns(input),
+      ...identity,
       name_source: "imported" as const,
       status: "poor" as const,
       exit_year: null,
@@ -594,6 +622,8 @@ export async function updateHousehold(
     if (stale) return stale;
     const invalid = await validateHousehold(trx, villageId, input, householdId);
     if (invalid) return invalid;
+    const identity = identityColumns(input, before);
+    if ("ok" in identity) return identity;
     const status: HouseholdStatus =
       before.status === "exited" || before.status === "monitored"
         ? input.monitored
@@ -603,7 +633,13 @@ export async function updateHousehold(
     const after = { ...householdColumns(input), status };
     await trx
       .updateTable("households")
-      .set({ ...after, version: before.version + 1, updated_at: now, updated_by: viewer.id })
+      .set({
+        ...after,
+        ...identity,
+        version: before.version + 1,
+        updated_at: now,
+        updated_by: viewer.id,
+      })
       .where("id", "=", householdId)
       .execute();
     await writeIncomes(trx, householdId, input.incomes);

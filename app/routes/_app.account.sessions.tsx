@@ -7,8 +7,8 @@ import {
 } from "@remix-run/node";
 import { Form, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { logout, requireViewer } from "~/auth.server";
-import { TableRegion } from "~/components/table-region";
-import { formatDateTime, useLocale, useT } from "~/i18n";
+import { SessionList } from "~/components/session-list";
+import { useT } from "~/i18n";
 import { db } from "~/db.server";
 import { recordAudit } from "~/models/audit.server";
 import { endOwnSession, endSessions, openSessions } from "~/session.server";
@@ -59,7 +59,6 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function MySessions() {
   const t = useT();
-  const locale = useLocale();
   const { sessions } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const ended = Number(params.get("ended") ?? "");
@@ -75,48 +74,7 @@ export default function MySessions() {
           {t("sessions.ended", { count: ended })}
         </p>
       ) : null}
-      <TableRegion label={t("sessions.title")}>
-        <thead>
-          <tr>
-            <th scope="col">{t("sessions.device")}</th>
-            <th scope="col">{t("sessions.profile")}</th>
-            <th scope="col">{t("sessions.since")}</th>
-            <th scope="col">{t("sessions.lastSeen")}</th>
-            <th scope="col">{t("sessions.address")}</th>
-            <th scope="col">{t("admin.actions")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {sessions.map((s) => (
-            <tr key={s.id}>
-              <th scope="row">
-                {s.device}
-                {s.current ? <span className="badge">{t("sessions.thisOne")}</span> : null}
-              </th>
-              <td>
-                {t(s.profile === "device" ? "sessions.profile.device" : "sessions.profile.shared")}
-              </td>
-              <td>{formatDateTime(locale, s.createdAt)}</td>
-              <td>{formatDateTime(locale, s.lastSeenAt)}</td>
-              <td>{s.ip}</td>
-              <td>
-                <Form method="post">
-                  <input type="hidden" name="id" value={s.id} />
-                  <button
-                    type="submit"
-                    name="intent"
-                    value="end"
-                    className="button"
-                    disabled={busy}
-                  >
-                    {s.current ? t("nav.signOut") : t("sessions.end")}
-                  </button>
-                </Form>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </TableRegion>
+      <SessionList sessions={sessions} label={t("sessions.title")} intent="end" />
       {sessions.length > 1 ? (
         <Form method="post">
           <button

@@ -60,7 +60,7 @@ export default function AdminHome() {
             </h2>
             <p className="muted">{t("admin.usersHint")}</p>
             <p>
-              <Link to="/admin/accounts">{t("account.admin.title")}</Link>
+              <Link to="/admin/accounts">{t("users.create")}</Link>
             </p>
           </li>
         ) : null}

@@ -8,7 +8,7 @@ import { auditArchives, auditEntries, recordAudit, verifyAuditChain } from "~/mo
 import { villageNames } from "~/models/village.server";
 import { hasCountyWide } from "~/permissions";
 import { AUDIT_ACTIONS, auditActionLabel, auditTargetLabel } from "~/utils/audit-actions";
-import { auditQuery } from "~/utils/audit-filter.server";
+import { auditQuery, detailsView, type DetailsView } from "~/utils/audit-filter.server";
 import { pageTitle } from "~/utils/meta";
 
 export const meta: MetaFunction = (args) => pageTitle(args, "audit.title");
@@ -48,8 +48,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       targetType: r.target_type,
       targetId: r.target_id,
       village: r.village_id ? (names.get(r.village_id) ?? r.village_id) : "",
-      // Shown as text (React escapes it); long imports are cut for the page, whole in exports.
-      details: r.details.length > 4000 ? `${r.details.slice(0, 4000)}…` : r.details,
+      // Readable and bounded on the page (React escapes every value); whole in the exports.
+      details: detailsView(r.details),
     })),
     next: rows.length > PAGE_SIZE ? page[page.length - 1]!.seq : null,
     verify,
@@ -79,7 +79,7 @@ export default function AuditLog() {
       <Form method="get" className="filters" role="search" aria-label={t("admin.filter")}>
         <div className="field">
           <label htmlFor="audit-actor">{t("audit.actor")}</label>
-          <input id="audit-actor" name="actor" defaultValue={form.actor} />
+          <input id="audit-actor" type="text" name="actor" defaultValue={form.actor} />
         </div>
         <div className="field">
           <label htmlFor="audit-action">{t("audit.action")}</label>
@@ -103,7 +103,7 @@ export default function AuditLog() {
         </div>
         <div className="field">
           <label htmlFor="audit-target">{t("audit.target")}</label>
-          <input id="audit-target" name="target" defaultValue={form.target} />
+          <input id="audit-target" type="text" name="target" defaultValue={form.target} />
         </div>
         <div className="field">
           <label htmlFor="audit-from">{t("audit.from")}</label>
@@ -167,7 +167,7 @@ export default function AuditLog() {
                 ) : null}
               </td>
               <td>
-                {t(auditActionLabel(e.action))}
+                {t(auditActionLabel(e.action))}{" "}
                 {e.outcome === "refused" ? (
                   <span className="badge badge-warn">{t("audit.outcome.refused")}</span>
                 ) : null}
@@ -178,10 +178,7 @@ export default function AuditLog() {
               </td>
               <td>{e.ip ?? "—"}</td>
               <td>
-                <details className="disclosure">
-                  <summary>{t("audit.details")}</summary>
-                  <pre className="audit-details">{e.details}</pre>
-                </details>
+                <AuditDetails details={e.details} />
               </td>
             </tr>
           ))}
@@ -225,5 +222,55 @@ function TargetName({ type, id }: { type: string; id: string | null }) {
     <>
       {key ? t(key) : type} {id ? <span className="muted small">{id}</span> : null}
     </>
+  );
+}
+
+/** What an entry holds: the request, then each changed record's fields before → after. */
+function AuditDetails({ details }: { details: DetailsView }) {
+  const t = useT();
+  if (!details.request && !details.changes.length && !details.other.length) return null;
+  return (
+    <details className="disclosure audit-details">
+      <summary>{t("audit.details")}</summary>
+      {details.request ? (
+        <p className="muted small">
+          {details.request}
+          {details.intent ? ` · ${details.intent}` : null}
+        </p>
+      ) : null}
+      {details.changes.map((c, i) => (
+        <div key={i} className="audit-change">
+          <p>
+            <strong>{t(`audit.op.${c.op}`)}</strong> <TargetName type={c.table} id={c.key} />
+          </p>
+          <ul className="plain-list small">
+            {c.fields.map((f) => (
+              <li key={f.name}>
+                <code>{f.name}</code>:{" "}
+                {c.op === "update" ? (
+                  <>
+                    <del>{f.before || "—"}</del> → <ins>{f.after || "—"}</ins>
+                  </>
+                ) : (
+                  f.after || f.before || "—"
+                )}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ))}
+      {details.more ? (
+        <p className="muted small">{t("audit.moreChanges", { count: details.more })}</p>
+      ) : null}
+      {details.other.length ? (
+        <ul className="plain-list small">
+          {details.other.map(([k, v]) => (
+            <li key={k}>
+              <code>{k}</code>: {v}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </details>
   );
 }

@@ -8,7 +8,7 @@ import {
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
 import { SavedNotice } from "~/components/saved-notice";
-import { TableRegion } from "~/components/table-region";
+import { SessionList } from "~/components/session-list";
 import { db } from "~/db.server";
 import { formatDateTime, translateMessage, useLocale, useT } from "~/i18n";
 import { accountDetail, resetPassword, setAccountActive } from "~/models/account.server";
@@ -117,6 +117,14 @@ export default function UserPage() {
       </button>
     </Form>
   );
+  // What cannot be undone with one more click (a new password, an account off, every session
+  // ended) asks for one more: a disclosure that says what will happen, then the button.
+  const confirmed = (intent: string, label: string, confirm: string) => (
+    <details className="disclosure">
+      <summary>{label}</summary>
+      {button(intent, confirm, true)}
+    </details>
+  );
   return (
     <article className="stack-lg">
       <p>
@@ -165,52 +173,16 @@ export default function UserPage() {
         <h2 id="sessions-title">{t("users.openSessions", { count: sessions.length })}</h2>
         {sessions.length ? (
           <>
-            <TableRegion label={t("users.openSessions", { count: sessions.length })}>
-              <thead>
-                <tr>
-                  <th scope="col">{t("sessions.device")}</th>
-                  <th scope="col">{t("sessions.profile")}</th>
-                  <th scope="col">{t("sessions.since")}</th>
-                  <th scope="col">{t("sessions.lastSeen")}</th>
-                  <th scope="col">{t("sessions.address")}</th>
-                  <th scope="col">{t("admin.actions")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {sessions.map((s) => (
-                  <tr key={s.id}>
-                    <th scope="row">
-                      {s.device} <span className="muted small">#{s.shortId}</span>
-                    </th>
-                    <td>
-                      {t(
-                        s.profile === "device"
-                          ? "sessions.profile.device"
-                          : "sessions.profile.shared",
-                      )}
-                    </td>
-                    <td>{formatDateTime(locale, s.createdAt)}</td>
-                    <td>{formatDateTime(locale, s.lastSeenAt)}</td>
-                    <td>{s.ip}</td>
-                    <td>
-                      <Form method="post">
-                        <input type="hidden" name="id" value={s.id} />
-                        <button
-                          type="submit"
-                          name="intent"
-                          value="end-session"
-                          className="button"
-                          disabled={busy}
-                        >
-                          {t("sessions.end")}
-                        </button>
-                      </Form>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </TableRegion>
-            {button("end-all", t("users.endAll"), true)}
+            <SessionList
+              sessions={sessions}
+              label={t("users.openSessions", { count: sessions.length })}
+              intent="end-session"
+            />
+            {confirmed(
+              "end-all",
+              t("users.endAll"),
+              t("users.confirm", { action: t("users.endAll") }),
+            )}
           </>
         ) : (
           <p className="muted">{t("users.noSessions")}</p>
@@ -222,7 +194,7 @@ export default function UserPage() {
         {account.active ? (
           <>
             <p className="muted small">{t("users.resetHint")}</p>
-            {button("reset", t("users.reset"))}
+            {confirmed("reset", t("users.reset"), t("users.confirm", { action: t("users.reset") }))}
           </>
         ) : null}
         {account.isSelf ? null : account.cadreId ? (
@@ -232,10 +204,13 @@ export default function UserPage() {
             <p className="muted small">
               {t(account.active ? "users.deactivateHint" : "users.reactivateHint")}
             </p>
-            {button(
-              account.active ? "deactivate" : "reactivate",
-              t(account.active ? "admin.deactivate" : "admin.reactivate"),
-            )}
+            {account.active
+              ? confirmed(
+                  "deactivate",
+                  t("admin.deactivate"),
+                  t("users.confirm", { action: t("admin.deactivate") }),
+                )
+              : button("reactivate", t("admin.reactivate"))}
           </>
         )}
       </section>
@@ -243,7 +218,7 @@ export default function UserPage() {
       <section className="stack" aria-labelledby="signins-title">
         <h2 id="signins-title">{t("users.signIns")}</h2>
         <p>
-          <Link to={`/admin/audit?actor=${encodeURIComponent(account.id)}`}>
+          <Link to={`/admin/audit?actor=${encodeURIComponent(account.username)}`}>
             {t("users.fullAudit")}
           </Link>
         </p>

@@ -34,7 +34,7 @@ export default function Users() {
       <div className="page-head-row">
         <h1>{t("users.title")}</h1>
         <Link to="/admin/accounts" className="button">
-          {t("account.admin.title")}
+          {t("users.create")}
         </Link>
       </div>
       <p>{t("users.intro")}</p>
@@ -75,12 +75,12 @@ export default function Users() {
                 {u.township ? <span className="muted"> · {u.township}</span> : null}
               </td>
               <td>
-                {t(u.active ? "admin.status.active" : "admin.status.inactive")}
+                {t(u.active ? "admin.status.active" : "admin.status.inactive")}{" "}
                 {u.lockedUntil ? (
                   <span className="badge badge-warn">
                     {t("users.lockedUntil", { time: formatDateTime(locale, u.lockedUntil) })}
                   </span>
-                ) : null}
+                ) : null}{" "}
                 {u.mustChangePassword ? <span className="badge">{t("users.oneTime")}</span> : null}
               </td>
               <td className="num">{u.openSessions}</td>

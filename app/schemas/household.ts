@@ -104,8 +104,8 @@ export function householdInput(value: HouseholdForm) {
   };
 }
 
-/** A typed number as stored; undefined (keep what is stored) when it was left masked. */
+/** A typed number cleaned as stored; a masked one as it was shown (the model compares it). */
 function identityInput(value: string | undefined, clean: (v: string) => string) {
   if (!value) return null;
-  return isMasked(value) ? undefined : clean(value.trim());
+  return isMasked(value) ? value.trim() : clean(value.trim());
 }

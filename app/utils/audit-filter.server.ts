@@ -54,3 +54,56 @@ export function auditQuery(url: URL): AuditQuery {
     },
   };
 }
+
+/** One audit entry's details as the viewer shows them: bounded, and readable without JSON. */
+export interface DetailsView {
+  request?: string;
+  intent?: string;
+  changes: {
+    table: string;
+    key: string;
+    op: "insert" | "update" | "delete";
+    fields: { name: string; before: string; after: string }[];
+  }[];
+  /** Changes (of a big import) not shown on the page; the exports hold them all. */
+  more: number;
+  other: [string, string][];
+}
+
+const SHOWN_CHANGES = 20;
+const SHOWN_FIELDS = 30;
+const shown = (value: unknown) => {
+  if (value === undefined) return "";
+  const text = typeof value === "string" ? value : JSON.stringify(value);
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+};
+
+export function detailsView(json: string): DetailsView {
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(json) as Record<string, unknown>;
+  } catch {
+    return { changes: [], more: 0, other: [["details", shown(json)]] };
+  }
+  const { request, intent, changes, ...rest } = parsed;
+  const list = Array.isArray(changes) ? (changes as Record<string, unknown>[]) : [];
+  return {
+    request: typeof request === "string" ? request : undefined,
+    intent: typeof intent === "string" ? intent : undefined,
+    changes: list.slice(0, SHOWN_CHANGES).map((c) => {
+      const before = (c.before ?? {}) as Record<string, unknown>;
+      const after = (c.after ?? {}) as Record<string, unknown>;
+      const names = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+      return {
+        table: String(c.table ?? ""),
+        key: Array.isArray(c.key) ? c.key.map(String).join("/") : "",
+        op: c.op === "insert" || c.op === "delete" ? c.op : "update",
+        fields: names
+          .slice(0, SHOWN_FIELDS)
+          .map((name) => ({ name, before: shown(before[name]), after: shown(after[name]) })),
+      };
+    }),
+    more: Math.max(0, list.length - SHOWN_CHANGES),
+    other: Object.entries(rest).map(([k, v]) => [k, shown(v)]),
+  };
+}

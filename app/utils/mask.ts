@@ -40,3 +40,19 @@ export function isValidPhone(value: string): boolean {
   const v = value.replace(/[\s-]/g, "");
   return /^1\d{10}$/.test(v) || /^0\d{9,11}$/.test(v);
 }
+
+/**
+ * A number as typed in a form or a file, against the one stored: its mask as shown keeps the
+ * stored number (`keep`), an empty value clears it, a whole number replaces it, and a masked
+ * value that is not the stored number's mask (someone edited the stars' neighbours) is refused.
+ */
+export function resolveTyped(
+  typed: string | null | undefined,
+  stored: string | null,
+  mask: (value: string) => string,
+): { keep: true } | { value: string | null } | { invalid: true } {
+  if (typed === undefined) return { keep: true };
+  if (typed === null || typed.trim() === "") return { value: null };
+  if (!isMasked(typed)) return { value: typed };
+  return stored !== null && mask(stored) === typed.trim() ? { keep: true } : { invalid: true };
+}

@@ -150,6 +150,11 @@ test.describe("cross-site requests and redirects", () => {
     const data = await page.request.get("/villages.data");
     expect(data.headers()["cache-control"]).toBe("no-store");
     expect(data.headers()["x-content-type-options"]).toBe("nosniff");
+    // No NUL byte in a page (React's streaming renderer left some at its buffer's boundary).
+    for (const path of ["/villages", "/boards/cases", "/dashboard"]) {
+      const bytes = await (await page.request.get(path)).body();
+      expect(bytes.includes(0), path).toBe(false);
+    }
     const bulletin = await page.request.get("/reports/monthly.xlsx");
     expect(bulletin.headers()["cache-control"]).toBe("no-store");
     expect(bulletin.headers()["x-content-type-options"]).toBe("nosniff");
@@ -192,13 +197,14 @@ test.describe("sessions end when they should", () => {
     const phone = await freshSignIn(browser, "zuzhibu", true);
     const office = await freshSignIn(browser, "zuzhibu");
     await office.page.goto("/account/sessions");
-    const table = office.page.getByRole("region", { name: "我的登录设备" });
+    const table = office.page.getByRole("list", { name: "我的登录设备" });
     await expect(table.getByText("当前设备")).toHaveCount(1);
     // The phone is the one signed in as "own device" (other tests' sessions of this account are
     // shared-computer ones, and stay).
     await table
-      .locator("tr", { hasText: "本人设备" })
-      .getByRole("button", { name: "结束登录" })
+      .getByRole("listitem")
+      .filter({ hasText: "本人设备" })
+      .getByRole("button", { name: /^结束登录/ })
       .click();
     await expect(office.page.getByRole("status")).toContainText("已结束 1 个登录");
     await phone.page.goto("/dashboard");
@@ -222,9 +228,10 @@ test.describe("sessions end when they should", () => {
     await expect(page.getByRole("heading", { name: /在线设备/ })).toBeVisible();
     // Only the session this test made (its own-device one): other tests use this account too.
     await page
-      .getByRole("region", { name: /在线设备/ })
-      .locator("tr", { hasText: "本人设备" })
-      .getByRole("button", { name: "结束登录" })
+      .getByRole("list", { name: /在线设备/ })
+      .getByRole("listitem")
+      .filter({ hasText: "本人设备" })
+      .getByRole("button", { name: /^结束登录/ })
       .click();
     await expect(page.getByRole("status")).toContainText("已结束登录");
     await leader.page.goto("/dashboard");
@@ -314,6 +321,42 @@ test.describe("sensitive numbers and the audit log", () => {
       for (const line of (await jsonl.text()).trim().split("\n")) {
         expect(JSON.parse(line)).toMatchObject({ action: "auth.login" });
       }
+    });
+  });
+
+  test.describe("the county's settings", () => {
+    test.use(signedInAs("county"));
+    test("are saved, and a value out of range is refused on its field with the typed values kept", async ({
+      page,
+    }) => {
+      await page.goto("/admin/settings");
+      await waitForHydration(page);
+      const lock = page.getByLabel("锁定时长与计数时段（分钟）");
+      await expect(lock).toHaveValue("15");
+      await lock.fill("20");
+      await page.getByRole("button", { name: "保存" }).click();
+      await expect(page.getByRole("status")).toHaveText("设置已保存。");
+      await expect(page.getByLabel("锁定时长与计数时段（分钟）")).toHaveValue("20");
+      // Without the browser's own range check (as a script or an old browser would post it).
+      const refused = await page.request.post("/admin/settings", {
+        headers: origin,
+        form: {
+          "session-shared-idleMinutes": "1",
+          "session-shared-maxHours": "12",
+          "session-device-idleDays": "7",
+          "session-device-maxDays": "30",
+          "login-maxFailures": "5",
+          "login-lockMinutes": "15",
+          "login-addressMaxFailures": "30",
+          "audit-retentionDays": "180",
+        },
+      });
+      expect(refused.status()).toBe(400);
+      expect(await refused.text()).toContain("请输入 5 到 240 之间的整数。");
+      await page.goto("/admin/settings");
+      await page.getByLabel("锁定时长与计数时段（分钟）").fill("15");
+      await page.getByRole("button", { name: "保存" }).click();
+      await expect(page.getByRole("status")).toHaveText("设置已保存。");
     });
   });
 

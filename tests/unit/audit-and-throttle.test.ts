@@ -272,6 +272,35 @@ describe("the audit log", () => {
         .where("id", "=", household.id)
         .executeTakeFirst(),
     ).toEqual({ head_id_number: idNumber, phone: "13812345678" });
+    // The masks as the form shows them keep the numbers; an edited mask is refused on its field.
+    const withMasks = (phone: string) =>
+      updateHousehold(weijia, village, household.id, {
+        code: household.code,
+        headName: household.head_name,
+        members: household.members,
+        mainCause: household.main_cause,
+        otherCauses: [],
+        helpMeasures: [],
+        identifiedYear: household.identified_year,
+        guarantees: loaded.household.guarantees,
+        incomes: Object.fromEntries(loaded.household.incomes.map((i) => [i.year, i.value])),
+        version: household.version + 2,
+        idNumber: maskIdNumber(idNumber),
+        phone,
+      });
+    expect(await withMasks("139****0000")).toMatchObject({
+      ok: false,
+      field: "phone",
+      message: "household.maskedChanged",
+    });
+    expect((await withMasks(maskPhone("13812345678"))).ok).toBe(true);
+    expect(
+      await db
+        .selectFrom("households")
+        .select(["head_id_number", "phone"])
+        .where("id", "=", household.id)
+        .executeTakeFirst(),
+    ).toEqual({ head_id_number: idNumber, phone: "13812345678" });
   });
 
   it("moves entries past the retention period into archives, and the chain goes on", async () => {
