@@ -179,7 +179,7 @@ export default function HouseholdPage() {
         {household.incomes.length === 0 ? (
           <p className="muted">{t("household.noIncomes")}</p>
         ) : (
-          <table className="data-table compact">
+          <table className="data-table compact wrap-head">
             <thead>
               <tr>
                 <th scope="col">{t("household.year")}</th>
@@ -195,7 +195,9 @@ export default function HouseholdPage() {
                     className={`num ${i.line !== null && i.value < i.line ? "over-threshold" : ""}`}
                   >
                     {formatYuan(locale, i.value)}
-                    {i.line !== null && i.value < i.line ? ` ✗ ${t("household.belowLine")}` : ""}
+                    {i.line !== null && i.value < i.line ? (
+                      <span className="below-line">✗ {t("household.belowLine")}</span>
+                    ) : null}
                   </td>
                   <td className="num">{i.line !== null ? formatYuan(locale, i.line) : "—"}</td>
                 </tr>

@@ -258,6 +258,15 @@ test.describe("sign-in resists guessing", () => {
   });
 });
 
+/**
+ * How far the page is wider than the viewport (0 or less: it fits). Not `window.innerWidth`: a
+ * mobile browser zooms out to show a page that overflows, and the window grows with it.
+ */
+async function horizontalOverflow(page: Page) {
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  return width - (page.viewportSize()?.width ?? 0);
+}
+
 async function weijiaHousehold(page: Page) {
   await page.goto("/villages");
   await page.getByRole("link", { name: "魏家村" }).first().click();
@@ -282,6 +291,7 @@ test.describe("sensitive numbers and the audit log", () => {
       await page.getByRole("button", { name: "显示完整号码" }).click();
       await expect(facts.locator("dd").first()).toHaveText(/^130725\d{11}[\dX]$/);
       await expect(page.getByRole("status")).toContainText("已记入审计日志");
+      expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
     });
   });
 
@@ -373,6 +383,26 @@ test.describe("sensitive numbers and the audit log", () => {
 
 test.describe("in English", () => {
   test.use({ locale: "en-US" });
+  test.describe("the team", () => {
+    test.use(signedInAs("weijia"));
+    test("reads a household's record, incomes below the line included, within a phone's width @phone", async ({
+      page,
+    }) => {
+      await page.goto("/villages");
+      const village = await page
+        .locator('a[href^="/villages/"]', { hasText: "魏家村" })
+        .first()
+        .getAttribute("href");
+      await page.goto(`${village}/households`);
+      await page.locator('table a[href*="/households/"]').first().click();
+      await expect(
+        page.getByRole("heading", { name: "Head of household's ID and phone" }),
+      ).toBeVisible();
+      await expect(page.getByText("below the line").first()).toBeVisible();
+      expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+    });
+  });
+
   test("the sign-in page offers the own-device choice with the county's limits", async ({
     page,
   }) => {
