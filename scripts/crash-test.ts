@@ -21,12 +21,9 @@
  * The harness (throwaway database, server process group, a signed-in HTTP client) is exported for
  * scripts/load-test.ts.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import SQLite from "better-sqlite3";
 import { openDatabase } from "../db/connection";
@@ -34,11 +31,7 @@ import { newId } from "../db/ids";
 import { activeOn } from "../app/models/periods.server";
 import { today } from "../app/utils/dates";
 import { hashPassword } from "../app/utils/password.server";
-
-export const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { freePort, type ProcessInfo, ROOT, runScript, sleep, spawnServer } from "./server-process";
 
 /** A temp folder for one run; removed at the end unless asked to keep it. */
 export function tempFolder(kind: string): string {
@@ -51,20 +44,6 @@ export function requireBuild() {
     console.error("[zhucun] No production build: run `npm run build` first.");
     process.exit(2);
   }
-}
-
-/** Runs a tsx script to its end, its output into `log`; throws if it fails. */
-function runScript(script: string, env: NodeJS.ProcessEnv, log: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const out = fs.openSync(log, "a");
-    const child = spawn(TSX, [script], { cwd: ROOT, env, stdio: ["ignore", out, out] });
-    child.on("error", reject);
-    child.on("exit", (code) => {
-      fs.closeSync(out);
-      if (code === 0) resolve();
-      else reject(new Error(`${script} exited with ${code}; see ${log}`));
-    });
-  });
 }
 
 /** A new database with the Shangyi demo, made the way `npm start` makes one (db-prepare). */
@@ -151,62 +130,6 @@ export async function cadreAccounts(file: string, limit = Infinity): Promise<Cad
   }
 }
 
-/** A free TCP port on the loopback interface. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-interface ProcessInfo {
-  pid: number;
-  rssKiB: number;
-  /** CPU time used so far, user and system (Linux counts it in 1/100 s). */
-  cpuSeconds: number;
-  /** tsx leads the group and starts the supervisor, which forks the workers; esbuild serves tsx. */
-  role: "tsx" | "supervisor" | "worker" | "esbuild";
-}
-
-/** The live (not zombie) processes of a server's process group, from /proc (Linux). */
-export function groupProcesses(pgid: number): ProcessInfo[] {
-  const found: ProcessInfo[] = [];
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      // After the command (in parentheses, may hold spaces): state, parent pid, process group, …,
-      // user and system CPU time (fields 14 and 15 of proc(5)).
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      const [state, ppid, pgrp] = fields;
-      const [utime, stime] = [Number(fields[11]), Number(fields[12])];
-      if (Number(pgrp) !== pgid || state === "Z") continue;
-      const rss = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${entry}/status`, "utf8"))?.[1];
-      const pid = Number(entry);
-      const program = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0")[0] ?? "";
-      found.push({
-        pid,
-        rssKiB: Number(rss ?? 0),
-        cpuSeconds: (utime + stime) / 100,
-        role: program.includes("esbuild")
-          ? "esbuild"
-          : pid === pgid
-            ? "tsx"
-            : Number(ppid) === pgid
-              ? "supervisor"
-              : "worker",
-      });
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return found;
-}
-
 export interface ServerProcess {
   port: number;
   origin: string;
@@ -234,16 +157,10 @@ export async function startServer(options: {
 }): Promise<ServerProcess> {
   const origin = `http://127.0.0.1:${options.port}`;
   const out = fs.openSync(options.log, "a");
-  const started = performance.now();
-  const child: ChildProcess = spawn(TSX, ["scripts/server.ts"], {
-    cwd: ROOT,
-    detached: true, // its own process group, so one kill reaches every process of the server
+  const group = spawnServer({
+    port: options.port,
     stdio: ["ignore", out, out],
     env: {
-      ...process.env,
-      NODE_ENV: "production",
-      HOST: "127.0.0.1",
-      PORT: String(options.port),
       DATABASE_URL: options.database,
       SESSION_SECRET: "zhucun-test-secret-0123456789abcdef0123456789",
       COOKIE_SECURE: "false",
@@ -251,62 +168,23 @@ export async function startServer(options: {
     },
   });
   fs.closeSync(out);
-  const pgid = child.pid!;
-  let exited = false;
-  const exit = new Promise<void>((resolve) =>
-    child.once("exit", () => {
-      exited = true;
-      resolve();
-    }),
-  );
-  const gone = async (ms: number) => {
-    const until = Date.now() + ms;
-    while (Date.now() < until) {
-      if (exited && groupProcesses(pgid).length === 0) return true;
-      await sleep(50);
-    }
-    return false;
-  };
-  const server: ServerProcess = {
-    port: options.port,
-    origin,
-    pgid,
-    startSeconds: 0,
-    async kill9() {
-      const members = groupProcesses(pgid);
-      process.kill(-pgid, "SIGKILL");
-      await exit;
-      if (!(await gone(10_000))) {
-        throw new Error(`process group ${pgid} still has processes after SIGKILL`);
-      }
-      return members;
-    },
-    async stop() {
-      if (exited) return;
-      process.kill(-pgid, "SIGTERM");
-      if (!(await gone(15_000))) {
-        process.kill(-pgid, "SIGKILL");
-        await gone(10_000);
-      }
-    },
-  };
-  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
-  while (Date.now() < deadline) {
-    if (exited) throw new Error(`the server exited while starting; see ${options.log}`);
-    try {
+  const startSeconds = await group.waitUntil(
+    async () => {
       const res = await fetch(`${origin}/healthz`, { signal: AbortSignal.timeout(2000) });
       await res.arrayBuffer();
-      if (res.ok) {
-        server.startSeconds = (performance.now() - started) / 1000;
-        return server;
-      }
-    } catch {
-      // Not listening yet.
-    }
-    await sleep(100);
-  }
-  await server.stop();
-  throw new Error(`the server did not answer /healthz within the time; see ${options.log}`);
+      return res.ok;
+    },
+    options.timeoutMs ?? 120_000,
+    () => `see ${options.log}`,
+  );
+  return {
+    port: options.port,
+    origin,
+    pgid: group.pgid,
+    startSeconds,
+    kill9: group.kill9,
+    stop: group.stop,
+  };
 }
 
 export interface Reply {

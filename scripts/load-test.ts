@@ -33,16 +33,14 @@ import {
   Browser,
   type CadreLogin,
   cadreAccounts,
-  freePort,
-  groupProcesses,
   type Reply,
   requireBuild,
   seededDatabase,
-  sleep,
   startServer,
   tempFolder,
   workLogForm,
 } from "./crash-test";
+import { freePort, groupProcesses, sleep } from "./server-process";
 
 const { values } = parseArgs({
   options: {

@@ -9,85 +9,23 @@
  * lengths, broken bodies — and sees resets for what they are. Also here: reading the spec's
  * database read-only, and the server processes' memory.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import SQLite from "better-sqlite3";
-
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
+import {
+  freePort,
+  type ProcessInfo,
+  ROOT,
+  runScript,
+  spawnServer,
+} from "../../scripts/server-process";
 
 export const DEMO_PASSWORD = "zhucun-demo";
 
 /** The terminal colour codes Node's inspector puts in the stack lines it logs. */
 const COLOURS = new RegExp(`${String.fromCharCode(27)}\\[[\\d;]*m`, "g");
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Runs a tsx script to its end with its output in `log`; rejects if it fails. */
-function runScript(script: string, env: NodeJS.ProcessEnv, log: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const out = fs.openSync(log, "a");
-    const child = spawn(TSX, [script], { cwd: ROOT, env, stdio: ["ignore", out, out] });
-    child.on("error", reject);
-    child.on("exit", (code) => {
-      fs.closeSync(out);
-      if (code === 0) resolve();
-      else reject(new Error(`${script} exited with ${code}; see ${log}`));
-    });
-  });
-}
-
-export interface ServerProcess {
-  pid: number;
-  rssKiB: number;
-  role: "tsx" | "supervisor" | "worker" | "other";
-}
-
-/** The live processes of a process group, from /proc (Linux). */
-function groupProcesses(pgid: number): ServerProcess[] {
-  const found: ServerProcess[] = [];
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-      const [state, ppid, pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(pgrp) !== pgid || state === "Z") continue;
-      const status = fs.readFileSync(`/proc/${entry}/status`, "utf8");
-      const pid = Number(entry);
-      const program = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8");
-      found.push({
-        pid,
-        rssKiB: Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0),
-        role:
-          pid === pgid
-            ? "tsx"
-            : program.includes("esbuild")
-              ? "other"
-              : Number(ppid) === pgid
-                ? "supervisor"
-                : "worker",
-      });
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return found;
-}
 
 export interface IsolatedServer {
   origin: string;
@@ -106,7 +44,7 @@ export interface IsolatedServer {
    */
   stackTraces(from?: number): string[];
   /** The server's processes now, with their resident memory. */
-  processes(): ServerProcess[];
+  processes(): ProcessInfo[];
   stop(): Promise<void>;
 }
 
@@ -134,38 +72,28 @@ export async function startIsolatedServer(name: string): Promise<IsolatedServer>
   await runScript("scripts/db-prepare.ts", env, path.join(dir, "prepare.log"));
   const seedSeconds = (performance.now() - seeding) / 1000;
 
-  const starting = performance.now();
   const port = await freePort();
   const host = `127.0.0.1:${port}`;
   const chunks: string[] = [];
-  const child: ChildProcess = spawn(TSX, ["scripts/server.ts"], {
-    cwd: ROOT,
-    detached: true, // its own process group: one signal reaches tsx, supervisor and worker
+  const group = spawnServer({
+    port,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...env, HOST: "127.0.0.1", PORT: String(port), WEB_CONCURRENCY: "1" },
+    env: { ...env, WEB_CONCURRENCY: "1" },
   });
   const logFile = fs.openSync(path.join(dir, "server.log"), "w");
-  for (const stream of [child.stdout!, child.stderr!]) {
+  for (const stream of [group.child.stdout!, group.child.stderr!]) {
     stream.setEncoding("utf8");
     stream.on("data", (text: string) => {
       chunks.push(text);
       fs.writeSync(logFile, text);
     });
   }
-  const pgid = child.pid!;
-  let exited = false;
-  child.once("exit", () => {
-    exited = true;
-  });
-  const output = () => chunks.join("");
-  const gone = async (ms: number) => {
-    const until = Date.now() + ms;
-    while (Date.now() < until) {
-      if (exited && groupProcesses(pgid).length === 0) return true;
-      await sleep(50);
-    }
-    return false;
+  let logOpen = true;
+  const closeLog = () => {
+    if (logOpen) fs.closeSync(logFile);
+    logOpen = false;
   };
+  const output = () => chunks.join("");
   const server: IsolatedServer = {
     origin: `http://${host}`,
     host,
@@ -185,37 +113,26 @@ export async function startIsolatedServer(name: string): Promise<IsolatedServer>
       });
       return traces;
     },
-    processes: () => groupProcesses(pgid),
+    processes: group.processes,
     async stop() {
-      if (!exited) {
-        try {
-          process.kill(-pgid, "SIGTERM");
-        } catch {
-          // Already gone.
-        }
-        if (!(await gone(15_000))) {
-          process.kill(-pgid, "SIGKILL");
-          await gone(5_000);
-        }
-      }
-      fs.closeSync(logFile);
+      await group.stop();
+      closeLog();
     },
   };
-
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (exited) break;
-    const health = await send(server, { method: "GET", path: "/healthz", timeoutMs: 2000 });
-    if (health.kind === "response" && health.status === 200) {
-      server.startSeconds = (performance.now() - starting) / 1000;
-      return server;
-    }
-    await sleep(150);
+  try {
+    server.startSeconds = await group.waitUntil(
+      async () => {
+        const health = await send(server, { method: "GET", path: "/healthz", timeoutMs: 2000 });
+        return health.kind === "response" && health.status === 200;
+      },
+      90_000,
+      () => `its output:\n${output()}`,
+    );
+  } catch (error) {
+    closeLog();
+    throw error;
   }
-  await server.stop();
-  throw new Error(
-    `the isolated server did not answer GET /healthz with 200; its output:\n${output()}`,
-  );
+  return server;
 }
 
 export interface RawRequest {
