@@ -13,7 +13,7 @@ import { createHash } from "node:crypto";
 import { gzipSync, gunzipSync } from "node:zlib";
 import { sql, type Kysely, type Transaction } from "kysely";
 import { newId } from "../../db/ids";
-import type { AuditOutcome, DB } from "../../db/schema";
+import type { AuditLogTable, AuditOutcome, DB } from "../../db/schema";
 import { requestContext } from "~/server/request-context.server";
 import { maskIdNumber, maskPhone } from "~/utils/mask";
 
@@ -53,22 +53,8 @@ export interface AuditEntryInput {
   actor?: { id: string | null; name: string | null; role: string | null };
 }
 
-export interface AuditRow {
-  seq: number;
-  at: string;
-  actor_id: string | null;
-  actor_name: string | null;
-  actor_role: string | null;
-  session: string | null;
-  ip: string | null;
-  action: string;
-  outcome: AuditOutcome;
-  target_type: string | null;
-  target_id: string | null;
-  village_id: string | null;
-  details: string;
-  prev_hash: string;
-}
+/** An entry as written, before its hash is computed. */
+export type AuditRow = Omit<AuditLogTable, "hash">;
 
 export const GENESIS_HASH = "0".repeat(64);
 
