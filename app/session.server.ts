@@ -15,6 +15,7 @@ import type { DB, SessionEndReason, SessionProfile } from "../db/schema";
 import { db } from "~/db.server";
 import { getSettings } from "~/models/settings.server";
 import { clientAddress, requestContext } from "~/server/request-context.server";
+import { secureCookiesFromEnv } from "~/utils/cookie-security";
 import type { Settings } from "~/utils/settings";
 
 /**
@@ -43,10 +44,7 @@ function sessionSecret(): string {
 }
 
 /** Secure cookies in production; COOKIE_SECURE=false allows plain HTTP on a local network. */
-export const secureCookies =
-  process.env.COOKIE_SECURE !== undefined
-    ? process.env.COOKIE_SECURE === "true"
-    : process.env.NODE_ENV === "production";
+export const secureCookies = secureCookiesFromEnv();
 
 export const SESSION_COOKIE = "zhucun_session";
 

@@ -22,9 +22,15 @@ try {
     // migrate only
   } else if (await isEmptyDatabase(db)) {
     const data = await seedDemo(db);
+    const { n: register } = await db
+      .selectFrom("cadres")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     console.log(
       `[zhucun] New empty database: loaded the Shangyi demo data (${data.townships.length} townships, ` +
-        `${data.villages.length} villages, ${data.teams.length} teams, ${data.cadres.length} cadres).`,
+        `${data.villages.length} villages, ${data.teams.length} teams with ${data.cadres.length} ` +
+        `cadres serving in them; the cadre register holds ${register}, counting a reserve and ` +
+        "those who have left a team).",
     );
     console.log(
       `[zhucun] Demo accounts: ${DEMO_ACCOUNTS.map((a) => a.username).join(", ")} — password "${DEMO_PASSWORD}".`,

@@ -13,6 +13,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { broadcastDevReady, installGlobals, type ServerBuild } from "@remix-run/node";
 import { createApp } from "~/server/app.server";
+import { isLoopbackHost, secureCookiesFromEnv } from "~/utils/cookie-security";
 
 const mode = process.env.NODE_ENV === "development" ? "development" : "production";
 process.env.NODE_ENV = mode;
@@ -106,12 +107,26 @@ async function serve() {
     assets: { directory: build.assetsBuildDirectory, publicPath: build.publicPath },
   });
   const onListen = () => {
-    const lan = Object.values(os.networkInterfaces())
-      .flat()
-      .find((i) => i && i.family === "IPv4" && !i.internal)?.address;
+    // The LAN address others would open, when listening on every interface.
+    const lan =
+      !host || host === "0.0.0.0" || host === "::"
+        ? Object.values(os.networkInterfaces())
+            .flat()
+            .find((i) => i && i.family === "IPv4" && !i.internal)?.address
+        : isLoopbackHost(host)
+          ? undefined
+          : host;
     console.log(
       `[zhucun] serving on http://localhost:${port}${lan ? ` (http://${lan}:${port})` : ""} — process ${process.pid}`,
     );
+    if (lan && secureCookiesFromEnv() && !process.env.TRUST_PROXY) {
+      console.log(
+        `[zhucun] Signing in over plain HTTP works only at http://localhost:${port}: at ` +
+          `http://${lan}:${port} or a host name, browsers drop the Secure session cookie. Serve ` +
+          "it over HTTPS (docs/deployment.md), or on a trusted local network start it with " +
+          "COOKIE_SECURE=false.",
+      );
+    }
     if (mode === "development") void broadcastDevReady(build);
   };
   const server = host ? app.listen(port, host, onListen) : app.listen(port, onListen);

@@ -32,8 +32,9 @@ export const en: Catalogue = {
   "login.submit": "Sign in",
   "login.submitting": "Signing in…",
   "login.failed": "Wrong username or password.",
-  "login.demoHint":
-    "Demo accounts: county, viewer, daqinggou, xiaosuangou, weijia, xianaling; the password is in the README.",
+  "login.demoHint": "Demo accounts: {accounts}; the password is in the README.",
+  "login.insecureHttp":
+    "This address uses plain HTTP, so your browser will not keep the sign-in cookie and you cannot sign in. Open Zhucun at an HTTPS address, or at http://localhost on the computer that runs it; on a trusted local network only, an administrator can restart it with COOKIE_SECURE=false.",
   "form.required": "This field is required.",
   "form.tooLong": "This is too long.",
   "form.invalid": "The form is not valid; please check it and try again.",
@@ -1298,6 +1299,8 @@ export const en: Catalogue = {
   "admin.status": "Status",
   "admin.status.active": "Active",
   "admin.status.inactive": "Deactivated",
+  "admin.status.serving":
+    "{count} of them serving in a work team (the others are a reserve or have left one)",
   "admin.status.teamActive": "In place",
   "admin.status.teamEnded": "Ended",
   "admin.edit": "Edit",

@@ -33,8 +33,9 @@ export const zhCN = {
   "login.submit": "登录",
   "login.submitting": "正在登录…",
   "login.failed": "用户名或密码不正确。",
-  "login.demoHint":
-    "演示账号：county、viewer、daqinggou、xiaosuangou、weijia、xianaling，密码见 README。",
+  "login.demoHint": "演示账号：{accounts}，密码见 README。",
+  "login.insecureHttp":
+    "这个地址用的是未加密的 HTTP，浏览器不会保存登录凭据，所以无法登录。请用 HTTPS 地址打开驻村工作台，或在运行它的电脑上用 http://localhost 打开；只在可信的内网里，管理员才可以设置 COOKIE_SECURE=false 后重新启动。",
   "form.required": "请填写此项。",
   "form.tooLong": "内容过长。",
   "form.invalid": "提交的内容无效，请检查后重试。",
@@ -1262,6 +1263,7 @@ export const zhCN = {
   "admin.status": "状态",
   "admin.status.active": "在用",
   "admin.status.inactive": "已停用",
+  "admin.status.serving": "其中 {count} 人在工作队驻村（其余为后备或已离队）",
   "admin.status.teamActive": "在驻",
   "admin.status.teamEnded": "已撤离",
   "admin.edit": "编辑",

@@ -22,6 +22,7 @@ import {
 } from "~/models/registry.server";
 import { refuse, transact } from "~/models/write.server";
 import { hasCountyWide, type Viewer } from "~/permissions";
+import { activeOn } from "~/models/periods.server";
 import { today } from "~/utils/dates";
 import { addDays } from "~/utils/team-rules";
 import { SHEET_COLUMNS, type AdminKind, type RowIssue } from "~/utils/registry-sheets";
@@ -265,12 +266,21 @@ export async function adminSummary(viewer: Viewer) {
   if (!allowed(viewer)) return null;
   const registry = await loadRegistry(db);
   const on = today();
+  // The register's cadres include a reserve and those who have left a team: say how many serve.
+  const serving = await db
+    .selectFrom("team_memberships as m")
+    .innerJoin("teams as t", "t.id", "m.team_id")
+    .where(activeOn("m", on))
+    .where(activeOn("t", on))
+    .select((eb) => eb.fn.count<number>("m.cadre_id").distinct().as("n"))
+    .executeTakeFirstOrThrow();
   const count = (kind: AdminKind) => {
     const records = [...SHEETS[kind].store(registry).byId.values()] as Record<string, unknown>[];
     return {
       kind,
       total: records.length,
       active: records.filter((r) => isActive(kind, r, on)).length,
+      serving: kind === "cadres" ? Number(serving.n) : null,
     };
   };
   return (["townships", "villages", "units", "teams", "cadres"] as const).map(count);

@@ -37,6 +37,12 @@ export default function AdminHome() {
             <p>
               <strong>{s.active}</strong>{" "}
               {t(s.kind === "teams" ? "admin.status.teamActive" : "admin.status.active")}
+              {s.serving !== null ? (
+                <span className="muted">
+                  {" · "}
+                  {t("admin.status.serving", { count: s.serving })}
+                </span>
+              ) : null}
               {s.total > s.active ? (
                 <span className="muted">
                   {" · "}

@@ -17,6 +17,7 @@ import {
   useRouteLoaderData,
   useSearchParams,
 } from "@remix-run/react";
+import { DEMO_ACCOUNTS } from "../../db/seed/demo-accounts";
 import { createUserSession, getOptionalViewer, isEndReason, safeRedirect } from "~/auth.server";
 import { FieldErrors } from "~/components/field-errors";
 import { formatDateTime, messageWithParams, useLocale, useT } from "~/i18n";
@@ -28,6 +29,8 @@ import { LoginSchema } from "~/schemas/login";
 import { useEffect, useRef } from "react";
 import type { z } from "zod";
 import { pageTitle } from "~/utils/meta";
+import { secureCookieDropped } from "~/utils/cookie-security";
+import { secureCookies } from "~/session.server";
 import { readForm, replyOf } from "~/utils/form-guard.server";
 
 export const meta: MetaFunction = (args) => pageTitle(args, "login.title");
@@ -44,6 +47,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const settings = await getSettings();
   return {
     ended: isEndReason(ended) && ended !== "logout" ? ended : null,
+    // Over plain HTTP at a LAN address the browser would drop the session cookie: say so now.
+    insecure: secureCookieDropped(new URL(request.url), secureCookies),
     limits: {
       sharedIdleMinutes: settings["session.shared.idleMinutes"],
       deviceIdleDays: settings["session.device.idleDays"],
@@ -57,6 +62,15 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = parseWithZod(formData, { schema: LoginSchema });
   if (submission.status !== "success") {
     return data(replyOf(submission, { hideFields: ["password"] }), { status: 400 });
+  }
+  if (secureCookieDropped(new URL(request.url), secureCookies)) {
+    // Checking the password would only sign in to a cookie the browser throws away.
+    return data(
+      replyOf(submission, { formErrors: ["login.insecureHttp"], hideFields: ["password"] }),
+      {
+        status: 400,
+      },
+    );
   }
   const { username, password, redirectTo, device } = submission.value;
   const result = await signIn(username, password);
@@ -91,7 +105,7 @@ export default function Login() {
   const locale = useLocale();
   const demo = useRouteLoaderData<typeof rootLoader>("root")?.demo;
   const lastResult = useActionData<typeof action>();
-  const { ended, limits } = useLoaderData<typeof loader>();
+  const { ended, insecure, limits } = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const location = useLocation();
   const navigation = useNavigation();
@@ -125,6 +139,11 @@ export default function Login() {
         </p>
         <h1>{t("login.title")}</h1>
         <p className="muted">{t("login.intro")}</p>
+        {insecure ? (
+          <p className="error-box" role="alert">
+            {t("login.insecureHttp")}
+          </p>
+        ) : null}
         {ended ? (
           <p className="notice" role="status">
             {t(`login.ended.${ended}`)}
@@ -133,7 +152,12 @@ export default function Login() {
         <Form method="post" {...getFormProps(form)} className="stack">
           <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? "/"} />
           <div id={form.errorId} role="alert" aria-live="polite">
-            <FieldErrors errors={form.errors} />
+            {/* The page already says why signing in cannot work here: not twice. */}
+            <FieldErrors
+              errors={
+                insecure ? form.errors?.filter((e) => e !== "login.insecureHttp") : form.errors
+              }
+            />
           </div>
           <div className="field">
             <label htmlFor={fields.username.id}>{t("login.username")}</label>
@@ -170,7 +194,13 @@ export default function Login() {
             {submitting ? t("login.submitting") : t("login.submit")}
           </button>
         </Form>
-        {demo ? <p className="muted small">{t("login.demoHint")}</p> : null}
+        {demo ? (
+          <p className="muted small">
+            {t("login.demoHint", {
+              accounts: DEMO_ACCOUNTS.map((a) => a.username).join(locale === "zh-CN" ? "、" : ", "),
+            })}
+          </p>
+        ) : null}
       </div>
     </main>
   );

@@ -3,7 +3,8 @@
  * stable id and existing rows are left as they are, so a second run changes nothing.
  */
 import type { Kysely } from "kysely";
-import type { DB, UserRole } from "../schema";
+import type { DB } from "../schema";
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "./demo-accounts";
 import { stableId } from "../ids";
 import { buildDemoData, type DemoData } from "./demo-data";
 import { insertInBatches } from "./insert";
@@ -24,8 +25,7 @@ import { isInsidePolygon } from "../../app/utils/geo";
 import { placeNamePinyin } from "../../app/utils/pinyin.server";
 import { hashPassword } from "../../app/utils/password.server";
 
-/** The one demo password, stated in the README. Demo accounts exist only in demo databases. */
-export const DEMO_PASSWORD = "zhucun-demo";
+export { DEMO_ACCOUNTS, DEMO_PASSWORD };
 
 export function demoData(): DemoData {
   return buildDemoData({
@@ -36,34 +36,6 @@ export function demoData(): DemoData {
     toPinyin: placeNamePinyin,
   });
 }
-
-interface DemoAccount {
-  username: string;
-  displayName: string;
-  role: UserRole;
-  township?: string;
-  village?: string;
-}
-
-export const DEMO_ACCOUNTS: DemoAccount[] = [
-  { username: "county", displayName: "县扶贫办管理员", role: "county_admin" },
-  { username: "zuzhibu", displayName: "县委组织部干部", role: "county_organisation" },
-  { username: "viewer", displayName: "县级查看员", role: "county_viewer" },
-  {
-    username: "daqinggou",
-    displayName: "大青沟镇领导",
-    role: "township_leader",
-    township: "大青沟镇",
-  },
-  {
-    username: "xiaosuangou",
-    displayName: "小蒜沟镇领导",
-    role: "township_leader",
-    township: "小蒜沟镇",
-  },
-  { username: "weijia", displayName: "", role: "team_member", village: "魏家村" },
-  { username: "xianaling", displayName: "", role: "team_member", village: "下纳岭村" },
-];
 
 /**
  * `today` anchors the recent team-work records (check-ins, logs, leave, reports) to the seed date,

@@ -9,7 +9,13 @@ import {
   sheetsFromForm,
 } from "~/models/registry-import.server";
 import { parseDate } from "~/models/registry.server";
-import { adminForm, adminList, saveRecord, setActive } from "~/models/registry-admin.server";
+import {
+  adminForm,
+  adminList,
+  adminSummary,
+  saveRecord,
+  setActive,
+} from "~/models/registry-admin.server";
 import { mapData } from "~/models/map.server";
 import { getVillage, listVisibleVillages } from "~/models/village.server";
 import { today } from "~/utils/dates";
@@ -536,5 +542,35 @@ describe("tables sent back with a preview", () => {
     expect(tablesFromForm("not json")).toBeNull();
     expect(tablesFromForm("[]")).toBeNull();
     expect(tablesFromForm(null)).toBeNull();
+  });
+});
+
+describe("the admin summary", () => {
+  it("says how many of the register's cadres serve in a team today, apart from the register", async () => {
+    const summary = (await adminSummary(county))!;
+    const cadres = summary.find((s) => s.kind === "cadres")!;
+    const on = today();
+    const current = (r: { started_on: string; ended_on: string | null }) =>
+      r.started_on <= on && (r.ended_on === null || r.ended_on >= on);
+    const teams = new Set(
+      (await db.selectFrom("teams").select(["id", "started_on", "ended_on"]).execute())
+        .filter(current)
+        .map((t) => t.id),
+    );
+    const serving = new Set(
+      (
+        await db
+          .selectFrom("team_memberships")
+          .select(["cadre_id", "team_id", "started_on", "ended_on"])
+          .execute()
+      )
+        .filter((m) => current(m) && teams.has(m.team_id))
+        .map((m) => m.cadre_id),
+    );
+    expect(cadres.serving).toBe(serving.size);
+    // The demo's register holds a reserve and former members besides those serving.
+    expect(cadres.serving).toBeGreaterThan(0);
+    expect(cadres.serving!).toBeLessThan(cadres.active);
+    expect(summary.filter((s) => s.kind !== "cadres").every((s) => s.serving === null)).toBe(true);
   });
 });
