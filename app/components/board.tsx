@@ -260,7 +260,8 @@ export function BoardView({
                     container={container}
                     ids={dnd.items[container] ?? []}
                     byId={byId}
-                    wipLimit={(WIP_LIMITS[board]?.[column] ?? 0) * lane.villages}
+                    wipLimit={WIP_LIMITS[board]?.[column] ?? 0}
+                    villages={lane.villages}
                     showVillage={showVillage}
                     expanded={expanded}
                     expandHref={expandHref}
@@ -282,6 +283,7 @@ function Column({
   ids,
   byId,
   wipLimit,
+  villages,
   showVillage,
   expanded,
   expandHref,
@@ -291,7 +293,10 @@ function Column({
   container: string;
   ids: string[];
   byId: Map<string, BoardCard>;
+  /** Cards in progress a village's team may hold in this column (0: no limit). */
   wipLimit: number;
+  /** Villages in the lane: a lane of several holds each to its own limit. */
+  villages: number;
   showVillage: boolean;
   expanded: boolean;
   expandHref?: string;
@@ -299,7 +304,17 @@ function Column({
   const t = useT();
   const { setNodeRef, isOver } = useDroppable({ id: container });
   const name = t(`board.column.${board}.${column}` as "board.column.project.proposed");
-  const over = wipLimit > 0 && ids.length > wipLimit;
+  // The limit is each village's: a lane of many villages counts those over theirs.
+  const villagesOver = (() => {
+    if (wipLimit <= 0) return 0;
+    const perVillage = new Map<string, number>();
+    for (const id of ids) {
+      const village = byId.get(id)?.villageId ?? "";
+      perVillage.set(village, (perVillage.get(village) ?? 0) + 1);
+    }
+    return [...perVillage.values()].filter((n) => n > wipLimit).length;
+  })();
+  const over = villagesOver > 0;
   const shown = expanded ? ids : ids.slice(0, COLUMN_PAGE);
   const headingId = `col-${container.replace(/[^\w-]/g, "_")}`;
   return (
@@ -310,14 +325,20 @@ function Column({
       <h3 id={headingId} className="column-title">
         {name}{" "}
         <span className="column-count">
-          {wipLimit > 0
-            ? t("board.countWithLimit", { count: ids.length, limit: wipLimit })
-            : ids.length}
+          {wipLimit <= 0
+            ? ids.length
+            : t(villages > 1 ? "board.countWithVillageLimit" : "board.countWithLimit", {
+                count: ids.length,
+                limit: wipLimit,
+              })}
         </span>
       </h3>
       {over ? (
         <p className="wip-warning" role="note">
-          ! {t("board.overWip", { limit: wipLimit })}
+          !{" "}
+          {villages > 1
+            ? t("board.villagesOverWip", { limit: wipLimit, villages: villagesOver })
+            : t("board.overWip", { limit: wipLimit })}
         </p>
       ) : null}
       <SortableContext id={container} items={shown} strategy={verticalListSortingStrategy}>

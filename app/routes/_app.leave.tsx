@@ -44,6 +44,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     today: today(),
     isCadre: viewer.cadreId !== null,
+    // A read-only overseer (the county viewer) follows leave but decides none.
+    decides: hasAnywhere(viewer, "approve:leave"),
     townshipMax: rules.townshipLeaveMaxDays,
     mine,
     overview,
@@ -134,15 +136,26 @@ export default function LeavePage() {
       ) : null}
       {!data.isCadre ? (
         <>
-          <section className="stack" aria-labelledby="decide-heading">
-            <h2 id="decide-heading">{t("leave.toDecide", { count: deciding.length })}</h2>
-            {deciding.length ? (
-              <LeaveTable rows={deciding} today={data.today} />
-            ) : (
-              <p className="muted">{t("leave.nothingToDecide")}</p>
-            )}
-          </section>
-          {waiting.length ? (
+          {data.decides ? (
+            <section className="stack" aria-labelledby="decide-heading">
+              <h2 id="decide-heading">{t("leave.toDecide", { count: deciding.length })}</h2>
+              {deciding.length ? (
+                <LeaveTable rows={deciding} today={data.today} />
+              ) : (
+                <p className="muted">{t("leave.nothingToDecide")}</p>
+              )}
+            </section>
+          ) : (
+            <section className="stack" aria-labelledby="pending-heading">
+              <h2 id="pending-heading">{t("leave.pending", { count: waiting.length })}</h2>
+              {waiting.length ? (
+                <LeaveTable rows={waiting} today={data.today} />
+              ) : (
+                <p className="muted">{t("leave.nonePending")}</p>
+              )}
+            </section>
+          )}
+          {data.decides && waiting.length ? (
             <section className="stack" aria-labelledby="waiting-heading">
               <h2 id="waiting-heading">{t("leave.waitingElsewhere")}</h2>
               <LeaveTable rows={waiting} today={data.today} />

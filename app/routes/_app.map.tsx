@@ -57,7 +57,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-function Legend() {
+/** `ownVillage`: the viewer has villages of their own (a team member), marked apart on the map. */
+function Legend({ ownVillage }: { ownVillage: boolean }) {
   const t = useT();
   return (
     <section className="map-legend" aria-labelledby="legend-title">
@@ -72,13 +73,15 @@ function Legend() {
             {t(`exitStatus.${status}`)}
           </li>
         ))}
-        <li>
-          <span
-            className="legend-symbol"
-            dangerouslySetInnerHTML={{ __html: markerSvg("exited", true) }}
-          />
-          {t("map.legendOwn")}
-        </li>
+        {ownVillage ? (
+          <li>
+            <span
+              className="legend-symbol"
+              dangerouslySetInnerHTML={{ __html: markerSvg("exited", true) }}
+            />
+            {t("map.legendOwn")}
+          </li>
+        ) : null}
         <li>
           <span className="legend-symbol legend-cluster" aria-hidden="true">
             12
@@ -310,7 +313,7 @@ export default function MapPage() {
               ) : null}
             </section>
           ) : null}
-          <Legend />
+          <Legend ownVillage={data.ownVillageIds.length > 0} />
         </aside>
       </div>
 

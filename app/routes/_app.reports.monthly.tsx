@@ -32,7 +32,7 @@ export default function MonthlyBulletin() {
   const { bulletin, previous, next } = useLoaderData<typeof loader>();
   const complete = bulletin.complete;
   const headers = BULLETIN_COLUMNS.map((c) => (
-    <th scope="col" key={c.key}>
+    <th scope="col" key={c.key} className="num">
       {t(c.header, { rule: bulletin.rule })}
     </th>
   ));
@@ -104,7 +104,9 @@ export default function MonthlyBulletin() {
             <thead>
               <tr>
                 <th scope="col">{t("villages.filter.township")}</th>
-                <th scope="col">{t("report.teams")}</th>
+                <th scope="col" className="num">
+                  {t("report.teams")}
+                </th>
                 {headers}
               </tr>
             </thead>

@@ -90,10 +90,18 @@ export default function WeeklyReports() {
             <thead>
               <tr>
                 <th scope="col">{t("villages.filter.township")}</th>
-                <th scope="col">{t("report.teams")}</th>
-                <th scope="col">{t("report.status.on_time")}</th>
-                <th scope="col">{t("report.status.late")}</th>
-                <th scope="col">{t("report.status.missing")}</th>
+                <th scope="col" className="num">
+                  {t("report.teams")}
+                </th>
+                <th scope="col" className="num">
+                  {t("report.status.on_time")}
+                </th>
+                <th scope="col" className="num">
+                  {t("report.status.late")}
+                </th>
+                <th scope="col" className="num">
+                  {t("report.status.missing")}
+                </th>
                 <th scope="col">{t("report.townshipSummary")}</th>
               </tr>
             </thead>

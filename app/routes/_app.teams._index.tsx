@@ -114,8 +114,12 @@ export default function TeamsPage() {
             <th scope="col">{t("team.unit")}</th>
             <th scope="col">{t("teams.col.leader")}</th>
             <th scope="col">{t("teams.col.secretary")}</th>
-            <th scope="col">{t("teams.col.members")}</th>
-            <th scope="col">{t("teams.col.days", { rule: data.rule })}</th>
+            <th scope="col" className="num">
+              {t("teams.col.members")}
+            </th>
+            <th scope="col" className="num">
+              {t("teams.col.days", { rule: data.rule })}
+            </th>
             {data.showMatching ? <th scope="col">{t("teams.col.matching")}</th> : null}
           </tr>
         </thead>

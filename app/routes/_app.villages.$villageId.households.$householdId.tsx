@@ -225,9 +225,9 @@ export default function HouseholdPage() {
                 </strong>
                 {done ? (
                   <p className="small">
-                    {t("exit.doneLine", {
+                    {t(done.by ? "exit.doneLine" : "exit.doneLineUnknown", {
                       date: formatDate(locale, done.doneOn),
-                      who: done.by ?? "—",
+                      who: done.by ?? "",
                       when: formatDateTime(locale, done.recordedAt),
                     })}
                     {done.note ? ` — ${done.note}` : ""}

@@ -224,4 +224,17 @@ test.describe("the county", () => {
     await page.getByRole("button", { name: "应用筛选" }).click();
     await expect(page.locator("li.board-card:not(.is-overdue)")).toHaveCount(0);
   });
+
+  test("a county-wide column says its limit is each village's, and counts the villages over it", async ({
+    page,
+  }) => {
+    await page.goto("/boards/cases");
+    const heading = page.getByRole("heading", { level: 3, name: /^处理中/ });
+    await expect(heading).toHaveText(/^处理中 \d+（每村上限 5）$/);
+    // One village's board: that village's limit, in words, not "n / 5".
+    await openBoard(page, "魏家村", "服务个案");
+    await expect(page.getByRole("heading", { level: 3, name: /^处理中/ })).toHaveText(
+      /^处理中 \d+（上限 5）$/,
+    );
+  });
 });

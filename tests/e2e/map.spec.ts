@@ -164,6 +164,10 @@ test.describe("as 大青沟镇's township leader", () => {
     expect(data.v.id).toHaveLength(7);
     expect(data.v.version).toBeUndefined();
     expect((await page.request.get("/map/import")).status()).toBe(404);
+    // A leader has no village of their own: the legend does not explain a marker never shown.
+    const legend = page.getByRole("region", { name: "图例" });
+    await expect(legend).toContainText("未出列");
+    await expect(legend.getByText("本村", { exact: true })).toHaveCount(0);
   });
 });
 
@@ -178,6 +182,9 @@ test.describe("as 魏家村's team member", () => {
     await expect(own).toHaveCount(1);
     await expect(own).toBeInViewport();
     await expect(own).toHaveAccessibleName(/^魏家村，/);
+    await expect(
+      page.getByRole("region", { name: "图例" }).getByText("本村", { exact: true }),
+    ).toBeVisible();
     // Zoomed all the way out, it is still its own marker.
     for (let i = 0; i < 4; i++) await page.getByRole("button", { name: "Zoom out" }).click();
     await expect(page.locator(".village-marker.is-own")).toHaveCount(1);

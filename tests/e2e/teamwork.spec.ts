@@ -258,3 +258,46 @@ test.describe("pages at a glance", () => {
     await expectAccessible(page);
   });
 });
+
+test.describe("the county viewer", () => {
+  test.use(signedInAs("viewer"));
+
+  test("follows leave awaiting a decision without a 'to decide' list of its own", async ({
+    page,
+  }) => {
+    await page.goto("/leave");
+    await expect(page.getByRole("heading", { name: /待我审批/ })).toHaveCount(0);
+    await expect(page.getByRole("heading", { level: 2, name: /^待审批（\d+）$/ })).toBeVisible();
+    await expect(page.getByRole("button", { name: /批准/ })).toHaveCount(0);
+    await expectAccessible(page);
+  });
+});
+
+test.describe("tables as the county reads them", () => {
+  test.use(signedInAs("county"));
+
+  test("each column's heading is aligned as its figures are", async ({ page }) => {
+    for (const path of [
+      "/reports/weekly",
+      "/reports/monthly",
+      "/teams",
+      "/villages",
+      "/townships",
+    ]) {
+      await page.goto(path);
+      const misaligned = await page.evaluate(() =>
+        [...document.querySelectorAll("table")].flatMap((table) => {
+          const heads = [...table.querySelectorAll("thead tr:last-child th")];
+          const cells = [...(table.querySelector("tbody tr")?.children ?? [])];
+          if (heads.length !== cells.length) return [];
+          return heads.flatMap((th, i) => {
+            const want = getComputedStyle(cells[i]!).textAlign;
+            const got = getComputedStyle(th).textAlign;
+            return want === got ? [] : [`${th.textContent?.trim()}: ${got} over ${want}`];
+          });
+        }),
+      );
+      expect(misaligned, path).toEqual([]);
+    }
+  });
+});

@@ -399,6 +399,9 @@ test.describe("in English", () => {
         page.getByRole("heading", { name: "Head of household's ID and phone" }),
       ).toBeVisible();
       await expect(page.getByText("below the line").first()).toBeVisible();
+      // Steps recorded by nobody known (the demo's history) say so, not "recorded by —".
+      await expect(page.getByText(/by whom is not known/).first()).toBeVisible();
+      await expect(page.getByText("recorded by —")).toHaveCount(0);
       expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
     });
   });
