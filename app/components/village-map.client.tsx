@@ -129,7 +129,7 @@ function Clusters({
   const villageMarker = (v: MapVillage) => {
     const selected = v.id === selectedId;
     const dragging = drag?.id === v.id;
-    const label = `${v.nameZh}，${t(`exitStatus.${v.exitStatus}`)}`;
+    const label = t("map.markerLabel", { name: v.nameZh, status: t(`exitStatus.${v.exitStatus}`) });
     return (
       <Marker
         key={v.id}

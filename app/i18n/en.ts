@@ -174,6 +174,7 @@ export const en: Catalogue = {
   "map.loading": "Loading the map…",
   "map.noScript": "The map needs JavaScript; the table below lists the same villages.",
   "map.legend": "Legend",
+  "map.markerLabel": "{name}, {status}",
   "map.legendOwn": "Your village",
   "map.legendCluster": "Several villages (the ring shows their exit statuses)",
   "map.clusterLabel": "{count} villages, {exited} exited",

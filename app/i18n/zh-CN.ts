@@ -168,6 +168,7 @@ export const zhCN = {
   "map.loading": "地图加载中…",
   "map.noScript": "地图需要 JavaScript；下表列出了同样的村。",
   "map.legend": "图例",
+  "map.markerLabel": "{name}，{status}",
   "map.legendOwn": "本村",
   "map.legendCluster": "多个村（环形比例为各出列状态）",
   "map.clusterLabel": "{count} 个村，{exited} 个已出列",

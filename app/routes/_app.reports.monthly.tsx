@@ -3,7 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
 import { DemoBadge } from "~/components/badges";
 import { TableRegion } from "~/components/table-region";
-import { useT } from "~/i18n";
+import { formatMonth, useLocale, useT } from "~/i18n";
 import { bulletinMonth, monthlyBulletin } from "~/models/bulletin.server";
 import { hasAnywhere } from "~/permissions";
 import { BULLETIN_COLUMNS } from "~/utils/bulletin-columns";
@@ -29,6 +29,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function MonthlyBulletin() {
   const t = useT();
+  const locale = useLocale();
   const { bulletin, previous, next } = useLoaderData<typeof loader>();
   const complete = bulletin.complete;
   const headers = BULLETIN_COLUMNS.map((c) => (
@@ -45,7 +46,7 @@ export default function MonthlyBulletin() {
   return (
     <article className="stack-lg bulletin">
       <header className="page-head">
-        <h1>{t("bulletin.heading", { month: bulletin.month })}</h1>
+        <h1>{t("bulletin.heading", { month: formatMonth(locale, bulletin.month, "long") })}</h1>
         <p className="muted">
           {complete ? t("bulletin.rule", { rule: bulletin.rule }) : t("bulletin.incomplete")}
         </p>

@@ -20,7 +20,7 @@ import {
 import { DEMO_ACCOUNTS } from "../../db/seed/demo-accounts";
 import { createUserSession, getOptionalViewer, isEndReason, safeRedirect } from "~/auth.server";
 import { FieldErrors } from "~/components/field-errors";
-import { formatDateTime, messageWithParams, useLocale, useT } from "~/i18n";
+import { formatDateTime, formatList, messageWithParams, useLocale, useT } from "~/i18n";
 import { resolveLocale } from "~/i18n/locale.server";
 import { signIn } from "~/models/login.server";
 import { getSettings } from "~/models/settings.server";
@@ -197,7 +197,10 @@ export default function Login() {
         {demo ? (
           <p className="muted small">
             {t("login.demoHint", {
-              accounts: DEMO_ACCOUNTS.map((a) => a.username).join(locale === "zh-CN" ? "、" : ", "),
+              accounts: formatList(
+                locale,
+                DEMO_ACCOUNTS.map((a) => a.username),
+              ),
             })}
           </p>
         ) : null}

@@ -405,7 +405,7 @@ export function buildTeamworkData(
   out.notices.push({
     id: monthly,
     kind: "meeting",
-    title: "演示：全县驻村工作月度例会",
+    title: "全县驻村工作月度例会",
     body: "演示数据。请各工作组组长汇报本月驻村天数、周报和帮扶项目进展，带好工作台账。",
     meeting_at: `${addDays(today, 3)}T09:00`,
     place: "县扶贫办会议室",
@@ -423,7 +423,7 @@ export function buildTeamworkData(
     out.notices.push({
       id,
       kind: "announcement",
-      title: "演示：做好冬季困难群众走访慰问",
+      title: "做好冬季困难群众走访慰问",
       body: "演示数据。请各工作组在本月底前完成对独居老人、重病和残疾贫困户的入户走访，登记取暖和就医需求。",
       meeting_at: null,
       place: null,

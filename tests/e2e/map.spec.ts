@@ -56,6 +56,10 @@ test.describe("as the county admin", () => {
 
     // Team level: the 4 province-level teams' villages, on the map and in the table alike.
     await page.getByLabel("出列状态").selectOption("");
+    // Each change navigates: the next waits for this one (a form redrawn from the first answer
+    // would otherwise reset a choice made meanwhile; seen once on a loaded machine).
+    await expect(page).not.toHaveURL(/status=exited/);
+    await expect(tableRows(page)).toHaveCount(89);
     await page.getByLabel("派出层级").selectOption("province");
     await expect(page).toHaveURL(/level=province/);
     await expect(tableRows(page)).toHaveCount(4);
@@ -188,6 +192,17 @@ test.describe("as 魏家村's team member", () => {
     // Zoomed all the way out, it is still its own marker.
     for (let i = 0; i < 4; i++) await page.getByRole("button", { name: "Zoom out" }).click();
     await expect(page.locator(".village-marker.is-own")).toHaveCount(1);
+  });
+});
+
+test.describe("in English, as 魏家村's team member", () => {
+  test.use({ ...signedInAs("weijia"), locale: "en-US" });
+
+  test("a marker's name reads in English punctuation", async ({ page }) => {
+    await openMap(page);
+    await expect(page.locator(".village-marker.is-own")).toHaveAccessibleName(
+      /^魏家村, [A-Z][a-z]/,
+    );
   });
 });
 
