@@ -514,7 +514,10 @@ function workerReply(bytes: Uint8Array, firstSheetOnly: boolean): Promise<Worker
   });
 }
 
-/** Text that a spreadsheet program would run as a formula is written as plain text instead. */
+/**
+ * For CSV, which has no cell types: text that a spreadsheet program would run as a formula gets a
+ * leading apostrophe (OWASP's advice). An .xlsx needs none: its text cells are typed as text.
+ */
 export function safeCell(value: string | number | null | undefined): string | number | null {
   if (value === null || value === undefined) return null;
   if (typeof value === "number") return value;
@@ -527,7 +530,11 @@ export interface SheetSpec {
   rows: (string | number | null | undefined)[][];
 }
 
-/** An .xlsx workbook: bold frozen header row, every text cell passed through safeCell. */
+/**
+ * An .xlsx workbook: bold frozen header row. Every text cell is written as a text cell (a shared
+ * string), never a formula, so "=1+1" or "-2" stays the text it was and reads back unchanged: no
+ * apostrophe that would become part of the value when the file is imported again.
+ */
 export async function writeWorkbook(
   sheets: SheetSpec[],
   meta: { creator: string },
@@ -541,7 +548,7 @@ export async function writeWorkbook(
     });
     worksheet.columns = spec.columns.map((c) => ({ header: c.header, width: c.width ?? 14 }));
     worksheet.getRow(1).font = { bold: true };
-    for (const row of spec.rows) worksheet.addRow(row.map(safeCell));
+    for (const row of spec.rows) worksheet.addRow(row.map((value) => value ?? null));
   }
   const buffer = await workbook.xlsx.writeBuffer();
   return Buffer.from(buffer);

@@ -1,3 +1,4 @@
+import ExcelJS from "exceljs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import {
@@ -83,19 +84,31 @@ describe("reading spreadsheets", () => {
     });
   });
 
-  it("writes formulas as text (formula injection)", async () => {
+  it("writes formulas as text (formula injection): an apostrophe in CSV, a text cell in .xlsx", async () => {
     expect(safeCell('=HYPERLINK("http://x")')).toBe('\'=HYPERLINK("http://x")');
     expect(safeCell("+1")).toBe("'+1");
     expect(safeCell("@SUM(A1)")).toBe("'@SUM(A1)");
     expect(safeCell("-2")).toBe("'-2");
     expect(safeCell("张三")).toBe("张三");
     expect(safeCell(-2)).toBe(-2);
+    const texts = ["=1+1", '=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "张三"];
     const buffer = await writeWorkbook(
-      [{ name: "S", columns: [{ header: "h" }], rows: [["=1+1"]] }],
+      [{ name: "S", columns: [{ header: "h" }], rows: texts.map((t) => [t]) }],
       { creator: "t" },
     );
+    // Every one a text cell, none a formula: nothing for a spreadsheet program to run.
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(
+      buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength) as ArrayBuffer,
+    );
+    const cells = texts.map((_, i) => workbook.worksheets[0]!.getCell(i + 2, 1));
+    expect(cells.map((c) => c.type)).toEqual(texts.map(() => ExcelJS.ValueType.String));
+    // And an export imported again reads exactly what was written (no apostrophe added).
     const read = await readSpreadsheet("s.xlsx", new Uint8Array(buffer));
-    expect(read).toMatchObject({ ok: true, table: { headers: ["h"], rows: [["'=1+1"]] } });
+    expect(read).toMatchObject({
+      ok: true,
+      table: { headers: ["h"], rows: texts.map((t) => [t]) },
+    });
   });
 });
 
