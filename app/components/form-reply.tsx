@@ -12,7 +12,7 @@ import {
 } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
 import { Form, useActionData, useNavigation } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { useEffect, useRef, type ReactNode } from "react";
 import type { z } from "zod";
 import { FieldErrors } from "~/components/field-errors";
 import { formatDateTime, useLocale, useT } from "~/i18n";
@@ -125,6 +125,7 @@ export function EditForm({
   submitLabel,
   className = "form-grid",
   stayInPlace = true,
+  clearOnSuccess = false,
   children,
 }: {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any form's metadata
@@ -139,8 +140,15 @@ export function EditForm({
   className?: string;
   /** Keep the scroll position after saving (an item on a long page), rather than open a new page. */
   stayInPlace?: boolean;
+  /**
+   * A form that creates something (a leave request, a log entry, a notice): empty it once saved,
+   * so it is ready for the next and cannot be sent twice by mistake. Without JavaScript the saved
+   * page is a new page, empty anyway.
+   */
+  clearOnSuccess?: boolean;
   children: ReactNode;
 }) {
+  useClearOnSuccess(form, formId, reply, clearOnSuccess);
   return (
     <Form
       method="post"
@@ -168,4 +176,30 @@ export function EditForm({
       </div>
     </Form>
   );
+}
+
+/**
+ * Resets `form` when its own submission has ended without a reply for it: the action redirected,
+ * which is how every write here says "saved" (a refusal replies with the form's id and keeps what
+ * was typed).
+ */
+function useClearOnSuccess(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any form's metadata
+  form: FormMetadata<any, string[]>,
+  formId: string,
+  reply: FormReply | undefined,
+  enabled: boolean,
+) {
+  const navigation = useNavigation();
+  const submitted = useRef(false);
+  const mine = navigation.state !== "idle" && navigation.formData?.get("formId") === formId;
+  useEffect(() => {
+    if (!enabled) return;
+    if (mine) {
+      submitted.current = true;
+    } else if (navigation.state === "idle" && submitted.current) {
+      submitted.current = false;
+      if (!reply) form.reset();
+    }
+  }, [enabled, mine, navigation.state, reply, form]);
 }

@@ -181,6 +181,7 @@ function LeaveRequestForm({ today }: { today: string }) {
       intent="request"
       reply={reply}
       stayInPlace={false}
+      clearOnSuccess
       submitLabel={t("leave.submit")}
     >
       <InputField field={fields.startsOn} type="date" label={t("leave.startsOn")} min={today} />

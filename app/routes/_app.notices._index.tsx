@@ -154,6 +154,7 @@ function ComposeForm({
       intent="send"
       reply={reply}
       stayInPlace={false}
+      clearOnSuccess
       submitLabel={t("notice.send")}
     >
       <SelectField

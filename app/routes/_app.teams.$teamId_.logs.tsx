@@ -155,6 +155,7 @@ function LogForm({
       intent="log"
       reply={reply}
       stayInPlace={false}
+      clearOnSuccess
       submitLabel={t("log.save")}
     >
       <InputField field={fields.loggedOn} type="date" label={t("log.date")} max={today} />

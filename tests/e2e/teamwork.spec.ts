@@ -50,6 +50,8 @@ test.describe("a cadre's week", () => {
     await weijia.getByRole("button", { name: "保存日记" }).click();
     await expect(weijia.getByRole("status")).toContainText("日记已保存");
     await expect(weijia.locator(".log-list li").first()).toContainText(entry);
+    // Saved, the form is empty for the next entry (a second click would not post it again).
+    await expect(weijia.getByLabel("内容")).toHaveValue("");
 
     // Leave: ending before it starts is refused, and what was typed stays.
     await weijia.goto("/leave");
@@ -66,6 +68,8 @@ test.describe("a cadre's week", () => {
     await weijia.getByLabel("结束日期").fill(end);
     await weijia.getByRole("button", { name: "提交申请" }).click();
     await expect(weijia.getByRole("status")).toContainText("请假申请已提交");
+    await expect(weijia.getByLabel("事由")).toHaveValue("");
+    await expect(weijia.getByLabel("开始日期")).toHaveValue("");
     const mine = weijia.getByRole("region", { name: "请销假", exact: true });
     await expect(mine.getByRole("row").filter({ hasText: "家中老人住院" })).toContainText("待审批");
     await expect(mine.getByRole("row").filter({ hasText: "家中老人住院" })).toContainText("乡镇");
