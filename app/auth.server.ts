@@ -3,7 +3,7 @@
  * getOptionalViewer) and then asks ~/permissions what that person may do.
  */
 import { redirect } from "@remix-run/node";
-import type { SessionEndReason, SessionProfile } from "../db/schema";
+import { SESSION_END_REASONS, type SessionEndReason, type SessionProfile } from "../db/schema";
 import { getViewer } from "~/models/user.server";
 import type { Locale } from "~/i18n";
 import { chosenLocale, localeCookie } from "~/i18n/locale.server";
@@ -121,16 +121,7 @@ export async function logout(request: Request) {
 
 /** Why a session ended, for the sign-in page's message. */
 export function isEndReason(value: string | null): value is SessionEndReason {
-  return (
-    value === "idle" ||
-    value === "expired" ||
-    value === "password" ||
-    value === "reset" ||
-    value === "deactivated" ||
-    value === "user" ||
-    value === "admin" ||
-    value === "logout"
-  );
+  return (SESSION_END_REASONS as readonly (string | null)[]).includes(value);
 }
 
 const PARSE_BASE = "http://zhucun.invalid";

@@ -173,7 +173,7 @@ export function clearSessionCookie(): Promise<string> {
  * change that ends them (a password change), so both happen or neither.
  */
 export async function endSessions(
-  which: { ids: readonly string[] } | { userId: string; except?: string },
+  which: { ids: readonly string[]; userId?: string } | { userId: string; except?: string },
   reason: SessionEndReason,
   by: string | null,
   now = new Date(),
@@ -186,6 +186,8 @@ export async function endSessions(
   if ("ids" in which) {
     if (!which.ids.length) return 0;
     q = q.where("id", "in", which.ids);
+    // Only this user's, when the ids come from a form about them.
+    if (which.userId) q = q.where("user_id", "=", which.userId);
   } else {
     q = q.where("user_id", "=", which.userId);
     if (which.except) q = q.where("id", "<>", which.except);
@@ -268,14 +270,5 @@ export function describeUserAgent(ua: string): string {
 
 /** Ends one of the user's own sessions (from "My sessions"); false if it is not theirs or open. */
 export async function endOwnSession(userId: string, id: string): Promise<boolean> {
-  const row = await db
-    .selectFrom("sessions")
-    .select("id")
-    .where("id", "=", id)
-    .where("user_id", "=", userId)
-    .where("ended_at", "is", null)
-    .executeTakeFirst();
-  if (!row) return false;
-  await endSessions({ ids: [id] }, "user", userId);
-  return true;
+  return (await endSessions({ ids: [id], userId }, "user", userId)) > 0;
 }

@@ -21,6 +21,7 @@ import {
   type Registry,
 } from "~/models/registry.server";
 import { refuse, transact } from "~/models/write.server";
+import { endSessions } from "~/session.server";
 import { hasCountyWide, type Viewer } from "~/permissions";
 import { activeOn } from "~/models/periods.server";
 import { today } from "~/utils/dates";
@@ -224,12 +225,18 @@ export async function setActive(
           .set({ deactivated_at: stamp })
           .where("id", "=", id)
           .execute();
-        // Their account goes (and comes back) with them.
-        await trx
+        // Their account goes (and comes back) with them; going, its sessions end at once.
+        const accounts = await trx
           .updateTable("users")
           .set({ deactivated_at: stamp })
           .where("cadre_id", "=", id)
+          .returning("id")
           .execute();
+        if (!active) {
+          for (const account of accounts) {
+            await endSessions({ userId: account.id }, "deactivated", viewer.id, new Date(now), trx);
+          }
+        }
         break;
       }
       case "teams": {

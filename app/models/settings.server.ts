@@ -65,6 +65,8 @@ export async function saveSettings(
     else values[key] = value;
   }
   if (invalid.length) return { ok: false, reason: "invalid", fields: invalid };
+  // What is stored now, not this process's copy of up to 5 s ago (another server may have saved).
+  forgetSettings();
   const current = await getSettings();
   const changed = SETTING_KEYS.filter((k) => values[k] !== undefined && values[k] !== current[k]);
   if (changed.length) {

@@ -57,7 +57,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     case "end-all": {
       const one = form.get("intent") === "end-session";
       const ended = await endSessions(
-        one ? { ids: [String(form.get("id") ?? "")] } : { userId: account.id },
+        one ? { ids: [String(form.get("id") ?? "")], userId: account.id } : { userId: account.id },
         "admin",
         viewer.id,
       );

@@ -29,6 +29,7 @@ import {
   writeWorkbook,
   type Table,
 } from "~/utils/spreadsheet.server";
+import { startSession } from "~/session.server";
 import { seedOnce, viewerFor } from "./helpers";
 
 let county: Viewer;
@@ -456,7 +457,33 @@ describe("the admin screens", () => {
       members.every((m) => m.ended_on === addDays(today(), -1) && m.end_reason === "rotated"),
     ).toBe(true);
 
+    // The cadre's account, signed in: deactivating the cadre ends its session at once.
+    const account = "acct-test-jia";
+    await db
+      .insertInto("users")
+      .values({
+        id: account,
+        username: "ceshijia",
+        password_hash: "x",
+        display_name: "测试甲",
+        role: "team_member",
+        township_id: null,
+        cadre_id: cadre.id,
+        locale: null,
+        deactivated_at: null,
+      })
+      .execute();
+    const session = await startSession(account, "device");
     expect(await setActive(county, "cadres", cadre.id, false)).toEqual({ ok: true });
+    expect(
+      await db
+        .selectFrom("sessions")
+        .select(["ended_reason", "ended_by"])
+        .where("id", "=", session.id)
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ ended_reason: "deactivated", ended_by: county.id });
+    await db.deleteFrom("sessions").where("user_id", "=", account).execute();
+    await db.deleteFrom("users").where("id", "=", account).execute();
     expect(await setActive(county, "villages", village.id, false)).toEqual({ ok: true });
     expect(await counts()).toEqual(before);
 

@@ -4,7 +4,13 @@ import { getOptionalViewer } from "~/auth.server";
 import { changePassword, resetPassword, setAccountActive } from "~/models/account.server";
 import { forgetSettings, saveSettings } from "~/models/settings.server";
 import { runWithRequestContext } from "~/server/request-context.server";
-import { endSessions, openSessions, readSession, startSession } from "~/session.server";
+import {
+  endOwnSession,
+  endSessions,
+  openSessions,
+  readSession,
+  startSession,
+} from "~/session.server";
 import { DEMO_PASSWORD } from "../../db/seed/seed-demo";
 import { seedOnce, verifyLogin, viewerFor } from "./helpers";
 
@@ -127,6 +133,19 @@ describe("sessions kept on the server", () => {
       state: "ended",
       reason: "logout",
     });
+  });
+
+  it("ends a session by id only for the person a form is about", async () => {
+    const weijia = await userId("weijia");
+    const other = await startSession(await userId("xianaling"), "shared");
+    // An id of someone else's session, posted on weijia's page, ends nothing.
+    expect(await endSessions({ ids: [other.id], userId: weijia }, "admin", weijia)).toBe(0);
+    expect(await endOwnSession(weijia, other.id)).toBe(false);
+    expect(await readSession(requestWith(other.cookie))).toMatchObject({ state: "open" });
+    const own = await startSession(weijia, "shared");
+    expect(await endOwnSession(weijia, own.id)).toBe(true);
+    expect(await endOwnSession(weijia, own.id)).toBe(false);
+    await endSessions({ ids: [other.id] }, "logout", null);
   });
 
   it("a password change ends every other session; a reset and a deactivation end them all", async () => {
