@@ -13,6 +13,12 @@ export const MAX_SPREADSHEET_ROWS = 5000;
 export const MAX_SPREADSHEET_COLUMNS = 100;
 /** Characters in one cell. */
 export const MAX_CELL_CHARS = 2000;
+/**
+ * Characters in all the cells of one spreadsheet together. Shared strings let a 2 MB file repeat
+ * one long cell a hundred thousand times; no table that large could be sent back with a preview
+ * (the import's body limit), so the reader stops there instead of handing it on.
+ */
+export const MAX_SPREADSHEET_TEXT_CHARS = 4_000_000;
 /** An .xlsx unpacked: every entry together, as the zip declares and as it really inflates. */
 export const MAX_XLSX_UNPACKED_BYTES = 40 * MB;
 /** Entries (files) in an .xlsx archive. */

@@ -23,6 +23,7 @@ import { messageWithParams } from "~/i18n";
 import {
   KB,
   MAX_CELL_CHARS,
+  MAX_SPREADSHEET_TEXT_CHARS,
   MAX_SPREADSHEET_BYTES,
   MAX_SPREADSHEET_COLUMNS,
   MAX_SPREADSHEET_ROWS,
@@ -483,6 +484,7 @@ function workerReply(bytes: Uint8Array, firstSheetOnly: boolean): Promise<Worker
       firstSheetOnly,
       maxColumns: MAX_SPREADSHEET_COLUMNS,
       maxCellChars: MAX_CELL_CHARS,
+      maxTextChars: MAX_SPREADSHEET_TEXT_CHARS,
     },
     resourceLimits: { maxOldGenerationSizeMb: XLSX_PARSE_HEAP_MB, maxYoungGenerationSizeMb: 32 },
   });

@@ -18,7 +18,7 @@ import ExcelJS from "exceljs";
 /**
  * @typedef {{ number: number; width: number; cells: string[]; textBeyond: boolean }} SheetRow
  * @typedef {{ sheet: string; rows: string }} SheetLines one JSON SheetRow a line
- * @typedef {{ bytes: Uint8Array; firstSheetOnly: boolean; maxColumns: number; maxCellChars: number }} Job
+ * @typedef {{ bytes: Uint8Array; firstSheetOnly: boolean; maxColumns: number; maxCellChars: number; maxTextChars: number }} Job
  */
 
 /** @type {Job} */
@@ -52,6 +52,10 @@ function boundedCell(text) {
   return trimmed.length > job.maxCellChars ? `${trimmed.slice(0, job.maxCellChars)}…` : trimmed;
 }
 
+/** Thrown once the cells' text passes `job.maxTextChars`, all sheets together. */
+class TooMuchText extends Error {}
+let textChars = 0;
+
 /** @param {ExcelJS.Worksheet} worksheet @returns {SheetLines} */
 function sheetLines(worksheet) {
   /** @type {string[]} */
@@ -65,6 +69,8 @@ function sheetLines(worksheet) {
     row.eachCell((cell, column) => {
       const text = boundedCell(cellText(cell.value));
       if (text === "") return;
+      textChars += text.length;
+      if (textChars > job.maxTextChars) throw new TooMuchText();
       blank = false;
       if (column <= job.maxColumns) cells[column - 1] = text;
       else textBeyond = true;
@@ -86,7 +92,10 @@ try {
   reply = worksheets.length
     ? { ok: true, sheets: worksheets.map(sheetLines) }
     : { ok: false, error: "spreadsheet.empty" };
-} catch {
-  reply = { ok: false, error: "spreadsheet.unreadable" };
+} catch (error) {
+  reply = {
+    ok: false,
+    error: error instanceof TooMuchText ? "spreadsheet.tooComplex" : "spreadsheet.unreadable",
+  };
 }
 parentPort?.postMessage(reply);
