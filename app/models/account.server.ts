@@ -272,17 +272,14 @@ export async function listAccounts(
   { q, page, pageSize }: { q: string; page: number; pageSize: number },
 ): Promise<{ rows: AccountRow[]; total: number } | null> {
   if (!hasCountyWide(viewer, "manage:account")) return null;
-  const search = q.trim().toLowerCase();
+  // LIKE's wildcards typed in the search are dropped, not matched.
+  const search = q.trim().toLowerCase().replace(/[%_]/g, "");
+  const like = `%${search}%`;
   const base = db
     .selectFrom("users as u")
     .leftJoin("townships as tw", "tw.id", "u.township_id")
     .$if(search !== "", (qb) =>
-      qb.where((eb) =>
-        eb.or([
-          eb("u.username", "like", `%${search.replace(/[%_]/g, "")}%`),
-          eb("u.display_name", "like", `%${search.replace(/[%_]/g, "")}%`),
-        ]),
-      ),
+      qb.where((eb) => eb.or([eb("u.username", "like", like), eb("u.display_name", "like", like)])),
     );
   const now = new Date().toISOString();
   const [rows, count] = await Promise.all([
