@@ -20,6 +20,12 @@ const cardIn = (scope: Locator | Page, title: string) => {
     .filter({ has: page.getByRole("link", { name: title, exact: true }) });
 };
 
+/** Resolves once the server has answered a card move: reload only after it, or the page may show the board from before. */
+const moveSaved = (page: Page) =>
+  page.waitForResponse(
+    (r) => r.request().method() === "POST" && new URL(r.url()).pathname.startsWith("/cards/"),
+  );
+
 async function openBoard(page: Page, village: string, tab: "项目" | "服务个案") {
   await page.goto(`/villages?q=${village}`);
   await page.getByRole("link", { name: village }).click();
@@ -48,12 +54,14 @@ test.describe("the work team of 魏家村 on its project board", () => {
     const target = column(page, "验收").locator("ol.card-list");
     const from = (await handle.boundingBox())!;
     const to = (await target.boundingBox())!;
+    const saved = moveSaved(page);
     await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
     await page.mouse.down();
     await page.mouse.move(from.x + 20, from.y + 20, { steps: 5 });
     await page.mouse.move(to.x + to.width / 2, to.y + 20, { steps: 15 });
     await page.mouse.up();
     await expect(cardIn(column(page, "验收"), title)).toBeVisible();
+    expect((await saved).ok()).toBe(true);
     await page.reload();
     await expect(cardIn(column(page, "验收"), title)).toBeVisible();
     await expect(cardIn(column(page, "实施中"), title)).toHaveCount(0);
@@ -87,9 +95,11 @@ test.describe("the work team of 魏家村 on its project board", () => {
     await expect(page.getByText(/已拿起「绿色高效养猪项目/)).toBeAttached();
     await page.keyboard.press("ArrowRight");
     await expect(page.getByText(/移到「见效」/)).toBeAttached();
+    const saved = moveSaved(page);
     await page.keyboard.press("Space");
     await expect(cardIn(column(page, "见效"), title)).toBeVisible();
     await expect(page.getByText(/已放下「绿色高效养猪项目/)).toBeAttached();
+    expect((await saved).ok()).toBe(true);
     await page.reload();
     await expect(cardIn(column(page, "见效"), title)).toBeVisible();
   });
@@ -112,8 +122,10 @@ test.describe("the work team of 魏家村 on its project board", () => {
     const theirs = cardIn(other, title);
     await theirs.getByText("移动到…").click();
     await theirs.getByLabel("栏目").selectOption({ label: "提议" });
+    const saved = moveSaved(other);
     await theirs.getByRole("button", { name: "移动" }).click();
     await expect(cardIn(column(other, "提议"), title)).toBeVisible();
+    expect((await saved).ok()).toBe(true);
     await context.close();
 
     const mine = cardIn(page, title);
