@@ -22,13 +22,88 @@ export function isLocale(value: unknown): value is Locale {
   return typeof value === "string" && (LOCALES as readonly string[]).includes(value);
 }
 
+const numberFormats = new Map<Locale, Intl.NumberFormat>();
+const pluralRules = new Map<Locale, Intl.PluralRules>();
+
+function numberFormat(locale: Locale): Intl.NumberFormat {
+  let format = numberFormats.get(locale);
+  if (!format) numberFormats.set(locale, (format = new Intl.NumberFormat(locale)));
+  return format;
+}
+
+function pluralRule(locale: Locale): Intl.PluralRules {
+  let rules = pluralRules.get(locale);
+  if (!rules) pluralRules.set(locale, (rules = new Intl.PluralRules(locale)));
+  return rules;
+}
+
+/** The index just past the `}` that closes the `{` at `open`, or -1. */
+function closingBrace(template: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < template.length; i++) {
+    if (template[i] === "{") depth++;
+    else if (template[i] === "}" && --depth === 0) return i + 1;
+  }
+  return -1;
+}
+
+/**
+ * The options of one `{n, plural, one {# day} other {# days}}` block: selector → text. Selectors are
+ * ICU's: `=0`, `=1`… for exact values, then the locale's categories (`one`, `few`, `other`…).
+ */
+export function pluralOptions(body: string): Map<string, string> | null {
+  const options = new Map<string, string>();
+  let i = 0;
+  while (i < body.length) {
+    const selector = /^\s*(=\d+|[a-z]+)\s*\{/.exec(body.slice(i));
+    if (!selector) return /^\s*$/.test(body.slice(i)) && options.has("other") ? options : null;
+    const open = i + selector[0].length - 1;
+    const end = closingBrace(body, open);
+    if (end === -1) return null;
+    options.set(selector[1]!, body.slice(open + 1, end - 1));
+    i = end;
+  }
+  return options.has("other") ? options : null;
+}
+
+const PLURAL_START = /\{(\w+),\s*plural,/g;
+
+/**
+ * Fills `{name}` placeholders (numbers in the locale's digits and grouping) and chooses among the
+ * options of `{name, plural, one {# day} other {# days}}` by the locale's plural rules
+ * (Intl.PluralRules), `#` standing for the number — the subset of ICU MessageFormat our two
+ * catalogues use (see docs/decisions/003-i18n.md).
+ */
 export function formatMessage(locale: Locale, template: string, params?: MessageParams): string {
   if (!params) return template;
-  const numberFormat = new Intl.NumberFormat(locale);
-  return template.replace(/\{(\w+)\}/g, (match, name: string) => {
+  let text = template;
+  if (text.includes(", plural,")) {
+    let out = "";
+    let from = 0;
+    PLURAL_START.lastIndex = 0;
+    for (let match = PLURAL_START.exec(text); match; match = PLURAL_START.exec(text)) {
+      const end = closingBrace(text, match.index);
+      const options =
+        end === -1 ? null : pluralOptions(text.slice(PLURAL_START.lastIndex, end - 1));
+      const value = params[match[1]!];
+      if (!options || value === undefined) continue;
+      // A number chooses by the locale's rules; text (an already formatted figure) reads as "other".
+      const count = typeof value === "number" ? value : Number.NaN;
+      const chosen =
+        options.get(`=${count}`) ??
+        (Number.isFinite(count) ? options.get(pluralRule(locale).select(count)) : undefined) ??
+        options.get("other")!;
+      const shown = typeof value === "number" ? numberFormat(locale).format(value) : value;
+      out += text.slice(from, match.index) + chosen.replaceAll("#", shown);
+      from = end;
+      PLURAL_START.lastIndex = end;
+    }
+    text = out + text.slice(from);
+  }
+  return text.replace(/\{(\w+)\}/g, (match, name: string) => {
     const value = params[name];
     if (value === undefined) return match;
-    return typeof value === "number" ? numberFormat.format(value) : value;
+    return typeof value === "number" ? numberFormat(locale).format(value) : value;
   });
 }
 
@@ -123,6 +198,21 @@ export function formatDateTime(locale: Locale, isoInstant: string): string {
     timeStyle: "short",
     timeZone: "Asia/Shanghai",
   }).format(date);
+}
+
+/**
+ * A wall-clock time in the county ("2026-12-05T09:00", as a datetime-local input gives it) in the
+ * same style as formatDateTime, so a line mixing the two reads as one: "2026年12月5日 09:00".
+ */
+export function formatLocalDateTime(locale: Locale, local: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})/.exec(local);
+  if (!match) return local;
+  const [y, mo, d, h, mi] = match.slice(1).map(Number) as [number, number, number, number, number];
+  return new Intl.DateTimeFormat(locale, {
+    dateStyle: "medium",
+    timeStyle: "short",
+    timeZone: "UTC",
+  }).format(new Date(Date.UTC(y, mo - 1, d, h, mi)));
 }
 
 export function formatNumber(locale: Locale, value: number, maximumFractionDigits = 2): string {

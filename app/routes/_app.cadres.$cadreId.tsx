@@ -4,7 +4,7 @@ import { notFound, requireViewer } from "~/auth.server";
 import { DemoBadge, LevelBadge } from "~/components/badges";
 import { TableRegion } from "~/components/table-region";
 import { MembershipHistoryTable } from "~/components/team-members";
-import { useT } from "~/i18n";
+import { formatMonth, useLocale, useT } from "~/i18n";
 import { cadreMonths } from "~/models/attendance.server";
 import { getCadre } from "~/models/team-roster.server";
 import { today } from "~/utils/dates";
@@ -35,6 +35,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export default function CadrePage() {
   const t = useT();
+  const locale = useLocale();
   const { cadre, months, rule } = useLoaderData<typeof loader>();
   return (
     <article className="stack-lg">
@@ -98,7 +99,7 @@ export default function CadrePage() {
               {months.map((m) => (
                 <tr key={m.month}>
                   <th scope="row">
-                    {m.month}
+                    {formatMonth(locale, m.month, "long")}
                     {m.complete ? "" : ` (${t("bulletin.soFar")})`}
                   </th>
                   <td className="num">{m.inVillage}</td>

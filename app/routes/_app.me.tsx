@@ -6,7 +6,7 @@ import { CheckInForm, LateCheckInForm } from "~/components/check-in-form";
 import { MonthCalendar } from "~/components/month-calendar";
 import { SavedNotice } from "~/components/saved-notice";
 import { db } from "~/db.server";
-import { formatDate, useLocale, useT } from "~/i18n";
+import { formatDate, formatLocalDateTime, useLocale, useT } from "~/i18n";
 import { cadreMonth, checkIn } from "~/models/attendance.server";
 import { myLeave } from "~/models/leave.server";
 import { listNotices } from "~/models/notice.server";
@@ -149,7 +149,7 @@ export default function MyWork() {
                 <Link to={`/notices/${n.id}`}>{n.title}</Link>{" "}
                 <span className="muted small">
                   {t(`notice.kind.${n.kind}`)}
-                  {n.meetingAt ? ` · ${n.meetingAt.replace("T", " ")}` : ""}
+                  {n.meetingAt ? ` · ${formatLocalDateTime(locale, n.meetingAt)}` : ""}
                 </span>
               </li>
             ))}

@@ -5,7 +5,7 @@ import { notFound, requireViewer } from "~/auth.server";
 import { DemoBadge } from "~/components/badges";
 import { SavedNotice } from "~/components/saved-notice";
 import { TableRegion } from "~/components/table-region";
-import { formatDateTime, useLocale, useT } from "~/i18n";
+import { formatDateTime, formatLocalDateTime, useLocale, useT } from "~/i18n";
 import { getNotice, markRead } from "~/models/notice.server";
 import { namedPageTitle } from "~/utils/meta";
 
@@ -54,7 +54,7 @@ export default function NoticePage() {
             {notice.meetingAt ? (
               <div>
                 <dt>{t("notice.meetingAtLabel")}</dt>
-                <dd>{notice.meetingAt.replace("T", " ")}</dd>
+                <dd>{formatLocalDateTime(locale, notice.meetingAt)}</dd>
               </div>
             ) : null}
             {notice.place ? (

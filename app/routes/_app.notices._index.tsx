@@ -8,7 +8,7 @@ import { FieldErrors } from "~/components/field-errors";
 import { InputField, SelectField, TextareaField } from "~/components/form-fields";
 import { EditForm, useEditForm, useFormReply } from "~/components/form-reply";
 import { SavedNotice } from "~/components/saved-notice";
-import { formatDateTime, useLocale, useT } from "~/i18n";
+import { formatDateTime, formatLocalDateTime, useLocale, useT } from "~/i18n";
 import {
   addressableTeams,
   listNotices,
@@ -110,7 +110,7 @@ function NoticeList({
             {n.senderTownship ?? t("notice.fromCounty")}
             {n.sender ? ` · ${n.sender}` : ""} · {formatDateTime(locale, n.createdAt)}
             {n.meetingAt
-              ? ` · ${t("notice.meetingAt", { when: n.meetingAt.replace("T", " ") })}`
+              ? ` · ${t("notice.meetingAt", { when: formatLocalDateTime(locale, n.meetingAt) })}`
               : ""}
             {n.place ? ` · ${n.place}` : ""}
             {n.teams !== undefined

@@ -1,11 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { en } from "~/i18n/en";
 import { zhCN } from "~/i18n/zh-CN";
-import { formatPercent } from "~/i18n";
+import { formatMessage, formatPercent, pluralOptions } from "~/i18n";
 import { translate } from "~/i18n/catalogues.server";
 import { localeFromAcceptLanguage, resolveLocale, localeCookie } from "~/i18n/locale.server";
 
-const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+/** The parameters a template uses, plain (`{n}`) or choosing a plural form (`{n, plural, …}`). */
+const placeholders = (s: string) =>
+  [
+    ...new Set(
+      [...s.matchAll(/(?<!(?:=\d+|\b(?:zero|one|two|few|many|other))\s*)\{(\w+)(?:\}|,\s*plural,)/g)].map(
+        (m) => m[1],
+      ),
+    ),
+  ].sort();
 
 describe("catalogues", () => {
   it("translate every key into English with the same placeholders and no empty text", () => {
@@ -15,6 +23,50 @@ describe("catalogues", () => {
       expect(placeholders(english), key).toEqual(placeholders(zh));
     }
     expect(Object.keys(en).sort()).toEqual(Object.keys(zhCN).sort());
+  });
+
+  it("write every plural block so that it parses, with an `other` form", () => {
+    for (const [key, text] of [...Object.entries(en), ...Object.entries(zhCN)]) {
+      for (const match of text.matchAll(/\{(\w+),\s*plural,/g)) {
+        let depth = 0;
+        let end = match.index;
+        for (; end < text.length; end++) {
+          if (text[end] === "{") depth++;
+          else if (text[end] === "}" && --depth === 0) break;
+        }
+        const body = text.slice(match.index + match[0].length, end);
+        expect(pluralOptions(body), `${key}: ${text}`).not.toBeNull();
+      }
+    }
+  });
+
+  it("choose singular or plural by the locale's rules, in every English count we checked", () => {
+    expect(translate("en", "leave.days", { days: 1 })).toBe("1 day");
+    expect(translate("en", "leave.days", { days: 3 })).toBe("3 days");
+    expect(translate("en", "villages.count", { count: 1 })).toBe("1 village");
+    expect(translate("en", "villages.count", { count: 8000 })).toBe("8,000 villages");
+    expect(translate("en", "readiness.blockedBy", { count: 1 })).toBe(
+      "One condition still blocks the exit:",
+    );
+    expect(translate("en", "attendance.soFar", { days: 1, expected: 20, rule: 20 })).toMatch(
+      /^1 day in the village so far/,
+    );
+    expect(translate("zh-CN", "leave.days", { days: 1 })).toBe(
+      zhCN["leave.days"].replace("{days}", "1"),
+    );
+  });
+
+  it("format a plural block with exact matches, other parameters inside and text counts", () => {
+    const template =
+      "{n, plural, =0 {no cards} one {# card in {column}} other {# cards in {column}}}.";
+    expect(formatMessage("en", template, { n: 0, column: "Done" })).toBe("no cards.");
+    expect(formatMessage("en", template, { n: 1, column: "Done" })).toBe("1 card in Done.");
+    expect(formatMessage("en", template, { n: 1234, column: "Done" })).toBe("1,234 cards in Done.");
+    expect(formatMessage("en", template, { n: "many", column: "Done" })).toBe(
+      "many cards in Done.",
+    );
+    expect(pluralOptions(" one {x} ")).toBeNull(); // no `other`
+    expect(pluralOptions(" one {x} other {y")).toBeNull(); // unclosed
   });
 
   it("fills placeholders and formats numbers for the locale", () => {
