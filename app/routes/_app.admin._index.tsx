@@ -35,8 +35,11 @@ export default function AdminHome() {
               <Link to={`/admin/${s.kind}`}>{t(sheetLabelKey(s.kind))}</Link>
             </h2>
             <p>
-              <strong>{s.active}</strong>{" "}
-              {t(s.kind === "teams" ? "admin.status.teamActive" : "admin.status.active")}
+              <strong>
+                {t(s.kind === "teams" ? "admin.card.teamActive" : "admin.card.active", {
+                  count: s.active,
+                })}
+              </strong>
               {s.serving !== null ? (
                 <span className="muted">
                   {" · "}
@@ -46,8 +49,9 @@ export default function AdminHome() {
               {s.total > s.active ? (
                 <span className="muted">
                   {" · "}
-                  {s.total - s.active}{" "}
-                  {t(s.kind === "teams" ? "admin.status.teamEnded" : "admin.status.inactive")}
+                  {t(s.kind === "teams" ? "admin.card.teamEnded" : "admin.card.inactive", {
+                    count: s.total - s.active,
+                  })}
                 </span>
               ) : null}
             </p>

@@ -18,6 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     cadre: viewer.cadreId !== null,
     dashboard: hasAnywhere(viewer, "read:dashboard"),
+    bulletin: hasAnywhere(viewer, "read:bulletin"),
     accounts: hasCountyWide(viewer, "manage:account"),
     admin: hasCountyWide(viewer, "manage:registry"),
     unread,
@@ -45,6 +46,30 @@ function LanguageSwitch() {
   );
 }
 
+/** A menu entry that stays current on every page of its section (both boards, not only the one it opens). */
+function SectionLink({
+  to,
+  section,
+  pathname,
+  children,
+}: {
+  to: string;
+  section: string;
+  pathname: string;
+  children: React.ReactNode;
+}) {
+  const current = pathname.startsWith(section);
+  return (
+    <Link
+      to={to}
+      className={current ? "active" : undefined}
+      aria-current={current ? "page" : undefined}
+    >
+      {children}
+    </Link>
+  );
+}
+
 function Header() {
   const t = useT();
   const root = useRouteLoaderData<typeof rootLoader>("root");
@@ -64,9 +89,12 @@ function Header() {
         <NavLink to="/map">{t("nav.map")}</NavLink>
         <NavLink to="/villages">{t("nav.villages")}</NavLink>
         <NavLink to="/townships">{t("nav.townships")}</NavLink>
-        <NavLink to="/boards/cases">{t("nav.boards")}</NavLink>
+        <SectionLink to="/boards/cases" section="/boards/" pathname={pathname}>
+          {t("nav.boards")}
+        </SectionLink>
         <NavLink to="/teams">{t("nav.teams")}</NavLink>
         <NavLink to="/reports/weekly">{t("nav.reports")}</NavLink>
+        {nav?.bulletin ? <NavLink to="/reports/monthly">{t("nav.bulletin")}</NavLink> : null}
         <NavLink to="/notices">
           {t("nav.notices")}
           {nav?.unread ? (

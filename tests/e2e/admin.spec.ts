@@ -52,6 +52,28 @@ async function upload(page: Page, name: string, buffer: Buffer) {
   await expect(page.getByRole("heading", { level: 2, name: `预览：${name}` })).toBeVisible();
 }
 
+test.describe("the county admin in English", () => {
+  test.use({ ...signedInAs("county"), locale: "en-US" });
+
+  test("the admin home: every card says what it holds beyond its own name", async ({ page }) => {
+    await page.goto("/admin");
+    const cards = page.locator(".admin-grid > li");
+    expect(await cards.count()).toBeGreaterThanOrEqual(8);
+    for (const card of await cards.all()) {
+      const title = (await card.getByRole("heading", { level: 2 }).textContent())!.trim();
+      const rest = (await card.textContent())!.replace(title, "").trim();
+      expect(rest, title).not.toBe("");
+      expect(rest.toLowerCase(), title).not.toBe(title.toLowerCase());
+    }
+    await expect(cards.filter({ hasText: "User accounts" })).toContainText("end sessions");
+    // Cadres: how many are on the register and how many serve in a team, each said.
+    const cadres = cards.filter({
+      has: page.getByRole("heading", { name: "Cadres", exact: true }),
+    });
+    await expect(cadres).toContainText(/^Cadres\s*281 active · 267 of them serving in a work team/);
+  });
+});
+
 test.describe("the county admin", () => {
   test.use(signedInAs("county"));
   test.describe.configure({ mode: "serial" });

@@ -132,7 +132,7 @@ test.describe("county", () => {
       page.waitForEvent("download"),
       page.getByRole("link", { name: "导出 Excel" }).click(),
     ]);
-    expect(download.suggestedFilename()).toMatch(/^工作看板-全县-\d{4}-\d{2}-\d{2}\.xlsx$/);
+    expect(download.suggestedFilename()).toMatch(/^进度总览-全县-\d{4}-\d{2}-\d{2}\.xlsx$/);
     const book = new ExcelJS.Workbook();
     await book.xlsx.readFile(await download.path());
     expect(book.worksheets.map((w) => w.name)).toEqual([

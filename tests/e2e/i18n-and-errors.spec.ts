@@ -36,6 +36,53 @@ test.describe("an English browser", () => {
   });
 });
 
+test.describe("the main menu", () => {
+  const menu = (page: import("@playwright/test").Page) =>
+    page.getByRole("navigation", { name: "主导航" });
+
+  test.describe("of the county admin", () => {
+    test.use(signedInAs("county"));
+
+    test("names the overview, the boards and both reports apart, and marks the open section", async ({
+      page,
+    }) => {
+      await page.goto("/dashboard");
+      const names = await menu(page).getByRole("link").allTextContents();
+      for (const name of ["进度总览", "项目与个案", "周报", "月度通报"])
+        expect(names).toContain(name);
+      // Nothing in the menu is named like another: no "工作看板" beside "看板".
+      expect(names.filter((n) => n.includes("看板"))).toEqual([]);
+      await menu(page).getByRole("link", { name: "月度通报" }).click();
+      await expect(page).toHaveURL(/\/reports\/monthly/);
+      await expect(menu(page).getByRole("link", { name: "月度通报" })).toHaveAttribute(
+        "aria-current",
+        "page",
+      );
+      await expect(menu(page).getByRole("link", { name: "周报" })).not.toHaveAttribute(
+        "aria-current",
+        "page",
+      );
+      // Both boards belong to the one menu entry.
+      await page.goto("/boards/projects");
+      await expect(menu(page).getByRole("link", { name: "项目与个案" })).toHaveAttribute(
+        "aria-current",
+        "page",
+      );
+    });
+  });
+
+  test.describe("of a team member", () => {
+    test.use(signedInAs("weijia"));
+
+    test("has the team's weekly report and no bulletin it cannot open", async ({ page }) => {
+      await page.goto("/me");
+      await expect(menu(page).getByRole("link", { name: "周报" })).toBeVisible();
+      await expect(menu(page).getByRole("link", { name: "月度通报" })).toHaveCount(0);
+      expect((await page.goto("/reports/monthly"))?.status()).toBe(404);
+    });
+  });
+});
+
 test.describe("as the county admin", () => {
   test.use(signedInAs("county"));
 

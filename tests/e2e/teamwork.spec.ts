@@ -97,7 +97,7 @@ test.describe("a cadre's week", () => {
     );
 
     // The weekly report opens with a draft from this week's records, including today's log.
-    await weijia.getByRole("link", { name: "周报月报" }).click();
+    await weijia.getByRole("link", { name: "周报" }).click();
     await expect(weijia.getByRole("heading", { level: 1, name: "魏家村工作队周报" })).toBeVisible();
     await waitForHydration(weijia);
     const done = weijia.getByLabel("本周工作");
