@@ -1,3 +1,4 @@
+import type { Page } from "@playwright/test";
 import { expect, signedInAs, test } from "./fixtures";
 
 test.describe("as the county viewer", () => {
@@ -37,8 +38,7 @@ test.describe("an English browser", () => {
 });
 
 test.describe("the main menu", () => {
-  const menu = (page: import("@playwright/test").Page) =>
-    page.getByRole("navigation", { name: "主导航" });
+  const menu = (page: Page) => page.getByRole("navigation", { name: "主导航" });
 
   test.describe("of the county admin", () => {
     test.use(signedInAs("county"));
