@@ -9,9 +9,11 @@ import { localeFromAcceptLanguage, resolveLocale, localeCookie } from "~/i18n/lo
 const placeholders = (s: string) =>
   [
     ...new Set(
-      [...s.matchAll(/(?<!(?:=\d+|\b(?:zero|one|two|few|many|other))\s*)\{(\w+)(?:\}|,\s*plural,)/g)].map(
-        (m) => m[1],
-      ),
+      [
+        ...s.matchAll(
+          /(?<!(?:=\d+|\b(?:zero|one|two|few|many|other))\s*)\{(\w+)(?:\}|,\s*plural,)/g,
+        ),
+      ].map((m) => m[1]),
     ),
   ].sort();
 
