@@ -683,6 +683,15 @@ export const SESSION_END_REASONS = [
 ] as const;
 export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
 
+/** A create form's request id, claimed by the first write that carried it (see write-once.server.ts). */
+export interface WriteRequestTable {
+  user_id: string;
+  form: string;
+  request_id: string;
+  result_id: string;
+  created_at: string;
+}
+
 /** A sign-in session. `id` is the SHA-256 of the cookie's token, never the token itself. */
 export interface SessionTable {
   id: string;
@@ -796,6 +805,7 @@ export interface DB {
   county_settings: CountySettingTable;
   audit_log: AuditLogTable;
   audit_archives: AuditArchiveTable;
+  write_requests: WriteRequestTable;
 }
 
 export type Township = Selectable<TownshipTable>;

@@ -37,11 +37,14 @@ export function CardForm({
   values,
   options,
   submitLabel,
+  requestId,
 }: {
   board: Board;
   values: CardFormValues | null;
   options: CardOptions;
   submitLabel: string;
+  /** A new card's request id: the same form sent twice makes one card. */
+  requestId?: string;
 }) {
   const t = useT();
   const formId = values ? "card-edit" : "card-create";
@@ -81,7 +84,7 @@ export function CardForm({
       intent={values ? "edit" : "create"}
       reply={reply}
       version={values?.version}
-      hidden={{ board }}
+      hidden={requestId ? { board, requestId } : { board }}
       submitLabel={submitLabel}
       stayInPlace={false}
       describeConflict={(field, value) =>

@@ -62,11 +62,17 @@ export function SelectField({
   className,
   options,
   empty,
-}: Common & { options: { value: string; label: string }[]; empty?: string }) {
+  onChange,
+}: Common & {
+  options: { value: string; label: string }[];
+  empty?: string;
+  /** For a form that shows or hides other fields by this choice. */
+  onChange?: (event: React.ChangeEvent<HTMLSelectElement>) => void;
+}) {
   return (
     <div className={`field ${className ?? ""}`}>
       <label htmlFor={field.id}>{label}</label>
-      <select {...getSelectProps(field)} key={field.key}>
+      <select {...getSelectProps(field)} key={field.key} onChange={onChange}>
         {empty !== undefined ? <option value="">{empty}</option> : null}
         {options.map((o) => (
           <option key={o.value} value={o.value}>

@@ -1009,6 +1009,11 @@ export const en: Catalogue = {
   "notice.audienceTeamsHint": "Tick them for “chosen teams”.",
   "notice.meetingNeedsTime": "A meeting needs a time.",
   "notice.audienceOutOfScope": "You can only send to teams in your jurisdiction.",
+  "notice.confirmSend":
+    "This notice goes to {teams, plural, one {# team} other {# teams}}. Check the title, text and recipients, tick to confirm, then send.",
+  "notice.confirmLabel": "I have checked: send it to these teams",
+  "notice.fromTownships": "Sent by townships",
+  "notice.goesTo": "Goes to {teams, plural, one {# team} other {# teams}}",
   "notice.noTeams": "Choose at least one team.",
   "notice.none": "No notices.",
   "notice.unread": "Unread",

@@ -979,6 +979,11 @@ export const zhCN = {
   "notice.meetingNeedsTime": "会议通知需要填写会议时间。",
   "notice.audienceOutOfScope": "只能发给你管辖范围内的工作队。",
   "notice.noTeams": "请至少选择一支工作队。",
+  "notice.confirmSend":
+    "这条通知将发给 {teams} 支工作队。请核对标题、正文和发送范围，勾选确认后再发送。",
+  "notice.confirmLabel": "我已核对，确认发给这些工作队",
+  "notice.fromTownships": "各乡镇发出的通知",
+  "notice.goesTo": "将发给 {teams} 支工作队",
   "notice.none": "没有通知。",
   "notice.unread": "未读",
   "notice.fromCounty": "县扶贫办",

@@ -11,6 +11,7 @@ import { authorizeVillage } from "~/models/access.server";
 import { activeOn } from "~/models/periods.server";
 import { teamCadres } from "~/models/team.server";
 import { staleConflict, villageWrite, type WriteResult } from "~/models/write.server";
+import { claimRequest } from "~/models/write-once.server";
 import { can, villageListScope, type Viewer } from "~/permissions";
 import { BOARD_COLUMNS, BOARD_KINDS, isCardOverdue, isColumnOf, isFinished } from "~/utils/boards";
 import { chinaDayRange, today } from "~/utils/dates";
@@ -305,8 +306,12 @@ export async function createCard(
   villageId: string,
   board: Board,
   input: CardInput & { column?: BoardColumn },
+  requestId?: string,
 ): Promise<WriteResult<string>> {
   return villageWrite(viewer, villageId, "update:village", async (trx, _village, now) => {
+    const id = newId();
+    const earlier = await claimRequest(trx, viewer.id, "card", requestId, id, now);
+    if (earlier) return { ok: true, value: earlier };
     const column = input.column ?? BOARD_COLUMNS[board][0]!;
     if (!isColumnOf(board, column))
       return { ok: false, reason: "invalid", field: "column", message: "card.unknownColumn" };
@@ -320,7 +325,6 @@ export async function createCard(
       .where("column_key", "=", column)
       .where("archived_at", "is", null)
       .executeTakeFirst();
-    const id = newId();
     await trx
       .insertInto("cards")
       .values({
@@ -571,11 +575,15 @@ export async function setArchived(
   });
 }
 
-export async function addComment(viewer: Viewer, cardId: string, body: string) {
+export async function addComment(viewer: Viewer, cardId: string, body: string, requestId?: string) {
   return cardWrite(viewer, cardId, async (trx, card, now) => {
+    const id = newId();
+    if (await claimRequest(trx, viewer.id, "comment", requestId, id, now)) {
+      return { ok: true, value: undefined };
+    }
     await trx
       .insertInto("card_comments")
-      .values({ id: newId(), card_id: card.id, body, author_id: viewer.id, created_at: now })
+      .values({ id, card_id: card.id, body, author_id: viewer.id, created_at: now })
       .execute();
     await recordEvent(trx, card.id, "comment", { length: body.length }, viewer.id, now);
     return { ok: true, value: undefined };

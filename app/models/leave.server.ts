@@ -9,6 +9,7 @@ import type { DB, LeaveRoute, LeaveStatus, NameSource } from "../../db/schema";
 import { newId } from "../../db/ids";
 import { db } from "~/db.server";
 import { membershipOn, teamTarget } from "~/models/team-roster.server";
+import { claimRequest } from "~/models/write-once.server";
 import { done, guardedWrite, refuse, staleConflict, type WriteResult } from "~/models/write.server";
 import { can, hasAnywhere, hasCountyWide, villageListScope, type Viewer } from "~/permissions";
 import { today } from "~/utils/dates";
@@ -22,6 +23,8 @@ export interface LeaveInput {
   startsOn: string;
   endsOn: string;
   reason: string;
+  /** The form's request id: the same id twice makes one request (write-once.server.ts). */
+  requestId?: string;
 }
 
 export async function requestLeave(
@@ -31,6 +34,16 @@ export async function requestLeave(
 ): Promise<WriteResult<{ id: string; route: LeaveRoute }>> {
   return guardedWrite(async (trx, now) => {
     if (!viewer.cadreId) return refuse.forbidden();
+    const id = newId();
+    const earlier = await claimRequest(trx, viewer.id, "leave", input.requestId, id, now);
+    if (earlier) {
+      const first = await trx
+        .selectFrom("leave_requests")
+        .select("route")
+        .where("id", "=", earlier)
+        .executeTakeFirstOrThrow();
+      return done({ id: earlier, route: first.route });
+    }
     if (input.endsOn < input.startsOn) return refuse.invalid("endsOn", "leave.endBeforeStart");
     const days = leaveLength(input.startsOn, input.endsOn);
     if (days > LEAVE_MAX_DAYS)
@@ -56,7 +69,6 @@ export async function requestLeave(
         to: clash.ends_on,
       });
     }
-    const id = newId();
     const route = leaveRoute(days, rules);
     await trx
       .insertInto("leave_requests")

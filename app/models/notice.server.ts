@@ -8,6 +8,7 @@ import { newId } from "../../db/ids";
 import { db } from "~/db.server";
 import { activeOn } from "~/models/periods.server";
 import { done, guardedWrite, refuse, type WriteResult } from "~/models/write.server";
+import { claimRequest } from "~/models/write-once.server";
 import { can, hasCountyWide, type Viewer } from "~/permissions";
 import { today } from "~/utils/dates";
 
@@ -20,7 +21,14 @@ export interface NoticeInput {
   audience: NoticeAudience;
   townshipId?: string;
   teamIds: string[];
+  /** The form's request id: the same id twice sends one notice (write-once.server.ts). */
+  requestId?: string;
+  /** The sender has seen how many teams it goes to (asked for at NOTICE_CONFIRM_TEAMS or more). */
+  confirmed?: boolean;
 }
+
+/** A notice to this many teams or more is sent only once the sender confirms the count. */
+export const NOTICE_CONFIRM_TEAMS = 10;
 
 export async function sendNotice(viewer: Viewer, input: NoticeInput): Promise<WriteResult<string>> {
   return guardedWrite(async (trx, now) => {
@@ -29,6 +37,9 @@ export async function sendNotice(viewer: Viewer, input: NoticeInput): Promise<Wr
     if (!county && !(ownTownship && can(viewer, "post:notice", { townshipId: ownTownship }))) {
       return refuse.forbidden();
     }
+    const id = newId();
+    const earlier = await claimRequest(trx, viewer.id, "notice", input.requestId, id, now);
+    if (earlier) return done(earlier);
     if (input.kind === "meeting" && !input.meetingAt) {
       return refuse.invalid("meetingAt", "notice.meetingNeedsTime");
     }
@@ -58,7 +69,9 @@ export async function sendNotice(viewer: Viewer, input: NoticeInput): Promise<Wr
       if (outside || foreign) return refuse.invalid("teamIds", "notice.audienceOutOfScope");
     }
     if (teams.length === 0) return refuse.invalid("audience", "notice.noTeams");
-    const id = newId();
+    if (teams.length >= NOTICE_CONFIRM_TEAMS && !input.confirmed) {
+      return refuse.invalid("confirmed", "notice.confirmSend", { teams: teams.length });
+    }
     await trx
       .insertInto("notices")
       .values({
@@ -126,6 +139,8 @@ function noticeQuery() {
 export async function listNotices(viewer: Viewer): Promise<{
   received: NoticeSummary[];
   sent: NoticeSummary[];
+  /** For the county: what townships sent to their own teams, apart from the county's own. */
+  fromTownships: NoticeSummary[];
 }> {
   const teamIds = [...viewer.teamIds];
   const received = teamIds.length
@@ -148,36 +163,45 @@ export async function listNotices(viewer: Viewer): Promise<{
         .execute()
     : [];
   let sent: NoticeSummary[] = [];
+  let fromTownships: NoticeSummary[] = [];
   if (viewer.role !== "team_member") {
-    let query = noticeQuery()
-      .select((eb) => [
-        eb
-          .selectFrom("notice_teams as nt")
-          .select((c) => c.fn.countAll<number>().as("n"))
-          .whereRef("nt.notice_id", "=", "n.id")
-          .as("teams"),
-        eb
-          .selectFrom("notice_teams as nt")
-          .select((c) => c.fn.countAll<number>().as("n"))
-          .whereRef("nt.notice_id", "=", "n.id")
-          .where((w) =>
-            w.exists(
-              w
-                .selectFrom("notice_reads as r")
-                .innerJoin("users as u", "u.id", "r.user_id")
-                .innerJoin("team_memberships as m", "m.cadre_id", "u.cadre_id")
-                .select("r.user_id")
-                .whereRef("r.notice_id", "=", "n.id")
-                .whereRef("m.team_id", "=", "nt.team_id"),
-            ),
-          )
-          .as("teams_read"),
-      ])
-      .orderBy("n.created_at", "desc")
-      .limit(100);
+    const sentQuery = () =>
+      noticeQuery()
+        .select((eb) => [
+          eb
+            .selectFrom("notice_teams as nt")
+            .select((c) => c.fn.countAll<number>().as("n"))
+            .whereRef("nt.notice_id", "=", "n.id")
+            .as("teams"),
+          eb
+            .selectFrom("notice_teams as nt")
+            .select((c) => c.fn.countAll<number>().as("n"))
+            .whereRef("nt.notice_id", "=", "n.id")
+            .where((w) =>
+              w.exists(
+                w
+                  .selectFrom("notice_reads as r")
+                  .innerJoin("users as u", "u.id", "r.user_id")
+                  .innerJoin("team_memberships as m", "m.cadre_id", "u.cadre_id")
+                  .select("r.user_id")
+                  .whereRef("r.notice_id", "=", "n.id")
+                  .whereRef("m.team_id", "=", "nt.team_id"),
+              ),
+            )
+            .as("teams_read"),
+        ])
+        .orderBy("n.created_at", "desc")
+        .limit(100);
+    const withCounts = (rows: Awaited<ReturnType<ReturnType<typeof sentQuery>["execute"]>>) =>
+      rows.map((r) => ({
+        ...summary(r),
+        readAt: null,
+        teams: Number(r.teams ?? 0),
+        teamsRead: Number(r.teams_read ?? 0),
+      }));
     if (viewer.role === "township_leader") {
       // Their own notices, and the county's that reached their township's teams.
-      query = query.where((eb) =>
+      const query = sentQuery().where((eb) =>
         eb.or([
           eb("n.sender_township_id", "=", viewer.townshipId),
           eb.exists(
@@ -191,19 +215,21 @@ export async function listNotices(viewer: Viewer): Promise<{
           ),
         ]),
       );
+      sent = withCounts(await query.execute());
+    } else {
+      // The county: its own notices as sent, the townships' apart.
+      sent = withCounts(await sentQuery().where("n.sender_township_id", "is", null).execute());
+      fromTownships = withCounts(
+        await sentQuery().where("n.sender_township_id", "is not", null).execute(),
+      );
     }
-    sent = (await query.execute()).map((r) => ({
-      ...summary(r),
-      readAt: null,
-      teams: Number(r.teams ?? 0),
-      teamsRead: Number(r.teams_read ?? 0),
-    }));
   }
   return {
     received: received
       .map((r) => ({ ...summary(r), readAt: r.read_at ?? null }))
       .sort((a, b) => Number(a.readAt !== null) - Number(b.readAt !== null)),
     sent,
+    fromTownships,
   };
 }
 

@@ -7,6 +7,7 @@ import { newId } from "../../db/ids";
 import { db } from "~/db.server";
 import { markPresent } from "~/models/attendance.server";
 import { membershipOn, teamTarget } from "~/models/team-roster.server";
+import { claimRequest } from "~/models/write-once.server";
 import { done, guardedWrite, refuse, type WriteResult } from "~/models/write.server";
 import { can, type Viewer } from "~/permissions";
 import { today } from "~/utils/dates";
@@ -21,6 +22,8 @@ export interface LogInput {
   body: string;
   householdId?: string;
   cardId?: string;
+  /** The form's request id: the same id twice makes one entry (write-once.server.ts). */
+  requestId?: string;
 }
 
 /** A cadre writes in their own team's log only, for a day they served in it. */
@@ -36,6 +39,9 @@ export async function addLog(
     if ((await membershipOn(trx, viewer.cadreId, today()))?.teamId !== teamId) {
       return refuse.forbidden();
     }
+    const id = newId();
+    const earlier = await claimRequest(trx, viewer.id, "log", input.requestId, id, now);
+    if (earlier) return done(earlier);
     if (input.loggedOn > today()) return refuse.invalid("loggedOn", "form.dateInFuture");
     if (input.loggedOn < addDays(today(), -LOG_BACKDATE_DAYS)) {
       return refuse.invalid("loggedOn", "log.tooOld", { days: LOG_BACKDATE_DAYS });
@@ -60,7 +66,6 @@ export async function addLog(
         .executeTakeFirst();
       if (!card) return refuse.invalid("cardId", "log.notOurCard");
     }
-    const id = newId();
     await trx
       .insertInto("work_logs")
       .values({

@@ -6,7 +6,15 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import {
+  Form,
+  Link,
+  useActionData,
+  useLoaderData,
+  useNavigation,
+  useSearchParams,
+} from "@remix-run/react";
+import { useEffect, useRef } from "react";
 import { notFound, requireViewer, safeRedirect } from "~/auth.server";
 import { DemoBadge } from "~/components/badges";
 import { CardForm } from "~/components/card-form";
@@ -34,6 +42,7 @@ import { ArchiveSchema, CardSchema, CommentSchema, MoveSchema, cardInput } from 
 import { BOARD_SEGMENTS } from "~/utils/boards";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { readForm } from "~/utils/form-guard.server";
+import { newId } from "../../db/ids";
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
   { title: d ? `${d.card.title} · ${d.card.villageName}` : "" },
@@ -45,7 +54,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!result) notFound();
   const options =
     result.canEdit && !result.card.archivedAt ? await cardOptions(result.card.villageId) : null;
-  return { ...result, options };
+  // A fresh request id with every render: the same comment sent twice is posted once.
+  return { ...result, options, requestId: newId() };
 }
 
 const MOVE_MESSAGES: Record<string, string> = {
@@ -108,7 +118,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (intent === "comment") {
     const submission = parseWithZod(formData, { schema: CommentSchema });
     if (submission.status !== "success") return invalidReply("comment", submission);
-    const result = await addComment(viewer, cardId, submission.value.body);
+    const result = await addComment(
+      viewer,
+      cardId,
+      submission.value.body,
+      submission.value.requestId,
+    );
     return formReply("comment", submission, result, `${back}#comments`);
   }
   throw data("Unknown intent", { status: 400 });
@@ -153,10 +168,10 @@ function eventText(
 export default function CardPage() {
   const t = useT();
   const locale = useLocale();
-  const { card, comments, events, canEdit, options } = useLoaderData<typeof loader>();
+  const { card, comments, events, canEdit, options, requestId } = useLoaderData<typeof loader>();
   const actionData = useActionData<{
     formId: string;
-    result: { error?: Record<string, string[]> };
+    result: { error?: Record<string, string[]>; initialValue?: Record<string, unknown> };
   }>();
   const [searchParams] = useSearchParams();
   const kindKey = card.board === "project" ? `measure.${card.kind}` : `caseKind.${card.kind}`;
@@ -343,24 +358,15 @@ export default function CardPage() {
           ))}
         </ul>
         {canEdit ? (
-          <Form method="post" className="stack">
-            <input type="hidden" name="intent" value="comment" />
-            <input type="hidden" name="formId" value="comment" />
-            <div className="field">
-              <label htmlFor="comment-body">{t("card.addComment")}</label>
-              <textarea
-                id="comment-body"
-                name="body"
-                rows={3}
-                maxLength={2000}
-                aria-invalid={commentErrors ? true : undefined}
-              />
-              <FieldErrors errors={commentErrors} />
-            </div>
-            <button type="submit" className="button">
-              {t("card.addCommentSubmit")}
-            </button>
-          </Form>
+          <CommentForm
+            requestId={requestId}
+            errors={commentErrors}
+            typed={
+              actionData?.formId === "comment"
+                ? String(actionData.result.initialValue?.body ?? "")
+                : undefined
+            }
+          />
         ) : null}
       </section>
 
@@ -378,5 +384,55 @@ export default function CardPage() {
         </ol>
       </section>
     </article>
+  );
+}
+
+/**
+ * Adding a comment: the button is disabled while it is sent, the box empties once it is saved (a
+ * refusal keeps the text, with or without JavaScript), and the request id makes a second send of
+ * the same comment — a double click, a resend without JavaScript — post it once.
+ */
+function CommentForm({
+  requestId,
+  errors,
+  typed,
+}: {
+  requestId: string;
+  errors: string[] | undefined;
+  typed: string | undefined;
+}) {
+  const t = useT();
+  const navigation = useNavigation();
+  const formRef = useRef<HTMLFormElement>(null);
+  const sending = navigation.state !== "idle" && navigation.formData?.get("formId") === "comment";
+  const sent = useRef(false);
+  useEffect(() => {
+    if (sending) sent.current = true;
+    else if (navigation.state === "idle" && sent.current) {
+      sent.current = false;
+      if (errors === undefined) formRef.current?.reset();
+    }
+  }, [sending, navigation.state, errors]);
+  return (
+    <Form method="post" className="stack" ref={formRef} preventScrollReset>
+      <input type="hidden" name="intent" value="comment" />
+      <input type="hidden" name="formId" value="comment" />
+      <input type="hidden" name="requestId" value={requestId} />
+      <div className="field">
+        <label htmlFor="comment-body">{t("card.addComment")}</label>
+        <textarea
+          id="comment-body"
+          name="body"
+          rows={3}
+          maxLength={2000}
+          defaultValue={typed}
+          aria-invalid={errors ? true : undefined}
+        />
+        <FieldErrors errors={errors} />
+      </div>
+      <button type="submit" className="button" disabled={sending}>
+        {sending ? t("form.saving") : t("card.addCommentSubmit")}
+      </button>
+    </Form>
   );
 }

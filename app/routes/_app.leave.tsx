@@ -31,6 +31,7 @@ import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { pageTitle } from "~/utils/meta";
 import { teamRules } from "~/utils/team-rules.server";
 import { readForm } from "~/utils/form-guard.server";
+import { newId } from "../../db/ids";
 
 export const meta: MetaFunction = (args) => pageTitle(args, "leave.title");
 
@@ -43,6 +44,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const [mine, overview] = await Promise.all([myLeave(viewer), leaveOverview(viewer)]);
   return {
     today: today(),
+    // A fresh id with every render of the form: the same request sent twice makes one leave request.
+    requestId: newId(),
     isCadre: viewer.cadreId !== null,
     // A read-only overseer (the county viewer) follows leave but decides none.
     decides: hasAnywhere(viewer, "approve:leave"),
@@ -122,7 +125,7 @@ export default function LeavePage() {
         <>
           <section className="card stack" aria-labelledby="request-heading">
             <h2 id="request-heading">{t("leave.request")}</h2>
-            <LeaveRequestForm today={data.today} />
+            <LeaveRequestForm today={data.today} requestId={data.requestId} />
           </section>
           <section className="stack" aria-labelledby="mine-heading">
             <h2 id="mine-heading">{t("leave.mine")}</h2>
@@ -171,7 +174,7 @@ export default function LeavePage() {
   );
 }
 
-function LeaveRequestForm({ today }: { today: string }) {
+function LeaveRequestForm({ today, requestId }: { today: string; requestId: string }) {
   const t = useT();
   const { form, fields, reply } = useEditForm("leave", LeaveRequestSchema);
   return (
@@ -179,6 +182,7 @@ function LeaveRequestForm({ today }: { today: string }) {
       form={form}
       formId="leave"
       intent="request"
+      hidden={{ requestId }}
       reply={reply}
       stayInPlace={false}
       clearOnSuccess

@@ -22,6 +22,7 @@ import { NOTICE_KINDS } from "../../db/schema";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { pageTitle } from "~/utils/meta";
 import { readForm } from "~/utils/form-guard.server";
+import { newId } from "../../db/ids";
 
 export const meta: MetaFunction = (args) => pageTitle(args, "notice.title");
 
@@ -34,7 +35,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     canPost ? addressableTeams(viewer) : [],
     county ? listTownshipOptions(viewer) : [],
   ]);
-  return { ...notices, canPost, county, teams, townships };
+  return { ...notices, canPost, county, teams, townships, requestId: newId() };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -69,13 +70,24 @@ export default function NoticesPage() {
       {data.canPost ? (
         <details className="card disclosure" id="compose" open={Boolean(composeReply)}>
           <summary>{t("notice.compose")}</summary>
-          <ComposeForm county={data.county} teams={data.teams} townships={data.townships} />
+          <ComposeForm
+            county={data.county}
+            teams={data.teams}
+            townships={data.townships}
+            requestId={data.requestId}
+          />
         </details>
       ) : null}
       {data.canPost || data.sent.length ? (
         <section className="stack" aria-labelledby="sent">
           <h2 id="sent">{data.county ? t("notice.sentCounty") : t("notice.sentTownship")}</h2>
           <NoticeList notices={data.sent} />
+        </section>
+      ) : null}
+      {data.fromTownships.length ? (
+        <section className="stack" aria-labelledby="from-townships">
+          <h2 id="from-townships">{t("notice.fromTownships")}</h2>
+          <NoticeList notices={data.fromTownships} />
         </section>
       ) : null}
     </div>
@@ -127,17 +139,26 @@ function ComposeForm({
   county,
   teams,
   townships,
+  requestId,
 }: {
   county: boolean;
   teams: { id: string; village: string; township_id: string; township: string }[];
   townships: { id: string; name: string }[];
+  requestId: string;
 }) {
   const t = useT();
+  const initialAudience = county ? "all" : "township";
+  // A plain announcement is the everyday notice; a meeting asks for its time and place.
   const { form, fields, reply } = useEditForm("notice", NoticeSchema, {
-    kind: "meeting",
-    audience: county ? "all" : "township",
+    kind: "announcement",
+    audience: initialAudience,
   });
-  const [audience, setAudience] = useState<string>(county ? "all" : "township");
+  const [kind, setKind] = useState<string>(String(fields.kind.initialValue ?? "announcement"));
+  const [audience, setAudience] = useState<string>(
+    String(fields.audience.initialValue ?? initialAudience),
+  );
+  const [township, setTownship] = useState<string>(String(fields.townshipId.initialValue ?? ""));
+  const [picked, setPicked] = useState<number>(0);
   const byTownship = new Map<string, typeof teams>();
   for (const team of teams) {
     const list = byTownship.get(team.township) ?? [];
@@ -147,11 +168,23 @@ function ComposeForm({
   const audiences = county
     ? (["all", "township", "teams"] as const)
     : (["township", "teams"] as const);
+  // How many teams it goes to, as the sender chooses (the server counts again when it is sent).
+  const goesTo =
+    audience === "all"
+      ? teams.length
+      : audience === "township"
+        ? county
+          ? teams.filter((team) => team.township_id === township).length
+          : teams.length
+        : picked;
+  // The server's question stays until the next send (live validation would clear it on a click).
+  const confirmQuestion = reply?.result.error?.confirmed ?? undefined;
   return (
     <EditForm
       form={form}
       formId="notice"
       intent="send"
+      hidden={{ requestId }}
       reply={reply}
       stayInPlace={false}
       clearOnSuccess
@@ -161,16 +194,23 @@ function ComposeForm({
         field={fields.kind}
         label={t("notice.kindLabel")}
         options={NOTICE_KINDS.map((k) => ({ value: k, label: t(`notice.kind.${k}`) }))}
+        onChange={(e) => setKind(e.currentTarget.value)}
       />
       <InputField field={fields.title} label={t("notice.titleLabel")} className="wide" />
       <TextareaField field={fields.body} label={t("notice.body")} className="wide" rows={5} />
+      {/* Without JavaScript both show, with the hint saying when they are needed. */}
       <InputField
         field={fields.meetingAt}
         type="datetime-local"
         label={t("notice.meetingAtLabel")}
         hint={t("notice.meetingHint")}
+        className={kind === "meeting" ? undefined : "js-collapsed"}
       />
-      <InputField field={fields.place} label={t("notice.place")} />
+      <InputField
+        field={fields.place}
+        label={t("notice.place")}
+        className={kind === "meeting" ? undefined : "js-collapsed"}
+      />
       <fieldset className="field wide">
         <legend>{t("notice.audience")}</legend>
         {audiences.map((a) => (
@@ -179,7 +219,7 @@ function ComposeForm({
               type="radio"
               name={fields.audience.name}
               value={a}
-              defaultChecked={a === (county ? "all" : "township")}
+              defaultChecked={a === (fields.audience.initialValue ?? initialAudience)}
               onChange={() => setAudience(a)}
             />{" "}
             {t(`notice.audience.${a}`)}
@@ -194,23 +234,55 @@ function ComposeForm({
           options={townships.map((o) => ({ value: o.id, label: o.name }))}
           empty=""
           hint={t("notice.audienceTownshipHint")}
+          className={audience === "township" ? undefined : "js-collapsed"}
+          onChange={(e) => setTownship(e.currentTarget.value)}
         />
       ) : null}
-      <fieldset className={`field wide team-picker${audience === "teams" ? "" : " js-collapsed"}`}>
+      <fieldset
+        className={`field wide team-picker${audience === "teams" ? "" : " js-collapsed"}`}
+        onChange={(e) =>
+          setPicked(
+            e.currentTarget.querySelectorAll<HTMLInputElement>("input[type=checkbox]:checked")
+              .length,
+          )
+        }
+      >
         <legend>{t("notice.audienceTeams")}</legend>
         <p className="hint">{t("notice.audienceTeamsHint")}</p>
-        {[...byTownship.entries()].map(([township, list]) => (
-          <div key={township} className="team-group">
-            <p className="small-heading">{township}</p>
+        {[...byTownship.entries()].map(([name, list]) => (
+          <div key={name} className="team-group">
+            <p className="small-heading">{name}</p>
             {list.map((team) => (
               <label key={team.id} className="checkbox">
-                <input type="checkbox" name={fields.teamIds.name} value={team.id} /> {team.village}
+                <input
+                  type="checkbox"
+                  name={fields.teamIds.name}
+                  value={team.id}
+                  defaultChecked={
+                    Array.isArray(fields.teamIds.initialValue)
+                      ? fields.teamIds.initialValue.includes(team.id)
+                      : fields.teamIds.initialValue === team.id
+                  }
+                />{" "}
+                {team.village}
               </label>
             ))}
           </div>
         ))}
         <FieldErrors errors={fields.teamIds.errors} />
       </fieldset>
+      <p className="wide js-only" aria-live="polite">
+        <strong>{t("notice.goesTo", { teams: goesTo })}</strong>
+      </p>
+      {confirmQuestion?.length ? (
+        <div className="wide notice" role="alert">
+          <FieldErrors errors={confirmQuestion} />
+          <label className="checkbox">
+            <input type="checkbox" name={fields.confirmed.name} value="on" />{" "}
+            {t("notice.confirmLabel")}
+          </label>
+        </div>
+      ) : null}
     </EditForm>
   );
 }

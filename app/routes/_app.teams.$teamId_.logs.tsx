@@ -17,6 +17,7 @@ import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { pageTitle } from "~/utils/meta";
 import { isMonth, monthRange } from "~/utils/team-rules";
 import { readForm } from "~/utils/form-guard.server";
+import { newId } from "../../db/ids";
 
 export const meta: MetaFunction = (args) => pageTitle(args, "log.title");
 
@@ -42,6 +43,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     logs,
     canWrite,
     links: canWrite ? await logLinkOptions(team.villageId) : null,
+    requestId: newId(),
   };
 }
 
@@ -80,7 +82,7 @@ export default function TeamLogs() {
       {data.canWrite && data.links ? (
         <section className="card stack" aria-labelledby="new-log">
           <h2 id="new-log">{t("log.write")}</h2>
-          <LogForm today={data.today} links={data.links} />
+          <LogForm today={data.today} links={data.links} requestId={data.requestId} />
         </section>
       ) : null}
       <Form method="get" className="filters" aria-label={t("log.filter")}>
@@ -139,8 +141,10 @@ export default function TeamLogs() {
 function LogForm({
   today,
   links,
+  requestId,
 }: {
   today: string;
+  requestId: string;
   links: NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["links"]>;
 }) {
   const t = useT();
@@ -153,6 +157,7 @@ function LogForm({
       form={form}
       formId="log"
       intent="log"
+      hidden={{ requestId }}
       reply={reply}
       stayInPlace={false}
       clearOnSuccess

@@ -12,6 +12,7 @@ import { BOARD_SEGMENTS, boardFromSegment } from "~/utils/boards";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { villageTabTitle } from "~/utils/meta";
 import { readForm } from "~/utils/form-guard.server";
+import { newId } from "../../db/ids";
 
 export const meta: MetaFunction = (args) =>
   villageTabTitle(args, args.params.board === "cases" ? "card.new.case" : "card.new.project");
@@ -23,7 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const villageId = params.villageId ?? "";
   const auth = await authorizeVillage(db, viewer, villageId, "update:village");
   if (!auth.ok) notFound();
-  return { board, villageId, options: await cardOptions(villageId) };
+  return { board, villageId, options: await cardOptions(villageId), requestId: newId() };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -35,7 +36,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (submission.value.board !== board || submission.value.intent !== "create") {
     return invalidReply("card-create", submission);
   }
-  const result = await createCard(viewer, villageId, board, cardInput(submission.value));
+  const result = await createCard(
+    viewer,
+    villageId,
+    board,
+    cardInput(submission.value),
+    submission.value.requestId,
+  );
   return formReply(
     "card-create",
     submission,
@@ -46,7 +53,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function NewCard() {
   const t = useT();
-  const { board, villageId, options } = useLoaderData<typeof loader>();
+  const { board, villageId, options, requestId } = useLoaderData<typeof loader>();
   return (
     <div className="stack-lg">
       <p>
@@ -60,6 +67,7 @@ export default function NewCard() {
           board={board}
           values={null}
           options={options}
+          requestId={requestId}
           submitLabel={t(`card.new.${board}`)}
         />
       </div>

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { URGENCIES } from "../../db/schema";
 import { BOARD_KINDS, isBoard } from "~/utils/boards";
-import { isoDate, number, optionalText, requiredText, version } from "./common";
+import { isoDate, number, optionalText, requestId, requiredText, version } from "./common";
 
 const optionalId = () => z.string().max(64).optional();
 
@@ -27,6 +27,7 @@ export const CardSchema = z
     dueOn: isoDate().optional(),
     followUpOn: isoDate().optional(),
     notes: optionalText(2000),
+    requestId: requestId(),
   })
   .superRefine((v, ctx) => {
     if (isBoard(v.board) && !BOARD_KINDS[v.board].includes(v.kind)) {
@@ -58,6 +59,7 @@ export const ArchiveSchema = z.object({
 export const CommentSchema = z.object({
   intent: z.literal("comment"),
   body: requiredText(2000),
+  requestId: requestId(),
 });
 
 /** The model's input from a validated card form. */

@@ -38,3 +38,10 @@ export const version = () =>
   z.number({ required_error: "form.invalid", invalid_type_error: "form.invalid" }).int().min(1);
 
 export const id = () => z.string({ required_error: "form.invalid" }).min(1, "form.invalid").max(64);
+
+/** A create form's request id (see models/write-once.server.ts): optional, so old pages still work. */
+export const requestId = () =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,64}$/, "form.invalid")
+    .optional();

@@ -1,7 +1,16 @@
 /** Forms of teams at work: check-in, leave, work log, weekly report, notice, rotation. */
 import { z } from "zod";
 import { LOG_PLACES, MEMBERSHIP_ROLES, NOTICE_AUDIENCES, NOTICE_KINDS } from "../../db/schema";
-import { id, isoDate, number, optionalText, pastDate, requiredText, version } from "./common";
+import {
+  id,
+  isoDate,
+  number,
+  optionalText,
+  pastDate,
+  requestId,
+  requiredText,
+  version,
+} from "./common";
 
 const choice = <T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { errorMap: () => ({ message: "form.invalid" }) });
@@ -31,6 +40,7 @@ export const LeaveRequestSchema = z
     startsOn: isoDate(),
     endsOn: isoDate(),
     reason: requiredText(300),
+    requestId: requestId(),
   })
   .refine((v) => v.endsOn >= v.startsOn, { path: ["endsOn"], message: "leave.endBeforeStart" });
 
@@ -56,6 +66,7 @@ export const WorkLogSchema = z.object({
   body: requiredText(2000),
   householdId: z.string().max(64).optional(),
   cardId: z.string().max(64).optional(),
+  requestId: requestId(),
 });
 
 export const ReportSchema = z.object({
@@ -81,6 +92,8 @@ export const NoticeSchema = z
     audience: choice(NOTICE_AUDIENCES),
     townshipId: z.string().max(64).optional(),
     teamIds: z.array(z.string().max(64)).max(500).default([]),
+    confirmed: z.boolean().optional(),
+    requestId: requestId(),
   })
   .superRefine((v, ctx) => {
     if (v.kind === "meeting" && !v.meetingAt) {

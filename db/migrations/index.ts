@@ -13,6 +13,7 @@ import * as m20261126150000 from "./20261126150000_dashboard";
 import * as m20261126160000 from "./20261126160000_accounts";
 import * as m20261126170000 from "./20261126170000_registry";
 import * as m20261201090000 from "./20261201090000_trust";
+import * as m20261202090000 from "./20261202090000_write_requests";
 
 export const migrations: Record<string, Migration> = {
   "20261126090000_foundation": m20261126090000,
@@ -24,6 +25,7 @@ export const migrations: Record<string, Migration> = {
   "20261126160000_accounts": m20261126160000,
   "20261126170000_registry": m20261126170000,
   "20261201090000_trust": m20261201090000,
+  "20261202090000_write_requests": m20261202090000,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -159,6 +159,36 @@ test.describe("the work team of 魏家村 on its project board", () => {
     await expect(cardIn(column(page, "登记"), "冬季送煤上门")).toContainText("独居老人");
   });
 
+  test("a comment posts once, however often it is sent, and the box empties once saved", async ({
+    page,
+  }) => {
+    await openBoard(page, "魏家村", "服务个案");
+    await page.locator("li.board-card .card-title a, li.board-card a").first().click();
+    await waitForHydration(page);
+    const comments = page.getByRole("region", { name: "评论" }).locator("ul.opinions > li");
+    const before = await comments.count();
+    const box = page.getByLabel("添加评论");
+    const text = `已电话回访 ${Date.now()}`;
+
+    // An empty comment is refused; nothing is posted.
+    await page.getByRole("button", { name: "发表评论" }).click();
+    await expect(page.getByText("请填写此项。")).toBeVisible();
+
+    await box.fill(text);
+    await page.getByRole("button", { name: "发表评论" }).dblclick();
+    await expect(comments.filter({ hasText: text })).toHaveCount(1);
+    await expect(box).toHaveValue("");
+    await expect(comments).toHaveCount(before + 1);
+
+    // The same form sent again (a resend without JavaScript carries the same request id): still one.
+    const requestId = await page.locator("input[name=requestId]").inputValue();
+    const again = { intent: "comment", formId: "comment", body: "重发", requestId };
+    expect((await postForm(page, page.url(), again)).status()).toBeLessThan(400);
+    expect((await postForm(page, page.url(), again)).status()).toBeLessThan(400);
+    await page.reload();
+    await expect(comments.filter({ hasText: "重发" })).toHaveCount(1);
+  });
+
   test("archives a card and restores it; the history keeps every step", async ({ page }) => {
     await openBoard(page, "魏家村", "项目");
     await page.getByRole("link", { name: "扶贫车间（手工编织）" }).click();

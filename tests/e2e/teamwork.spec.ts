@@ -227,6 +227,49 @@ test.describe("county", () => {
   });
 });
 
+test.describe("the county sends a notice", () => {
+  test.use(signedInAs("county"));
+
+  test("an announcement by default, meeting fields only for a meeting, and a confirmation for 89 teams", async ({
+    page,
+  }) => {
+    await page.goto("/notices");
+    await waitForHydration(page);
+    await page.locator("summary", { hasText: "发通知" }).click();
+    await expect(page.getByLabel("类型")).toHaveValue("announcement");
+    await expect(page.getByLabel("会议时间")).toBeHidden();
+    await expect(page.getByLabel("乡镇", { exact: true })).toBeHidden();
+    await page.getByLabel("类型").selectOption({ label: "会议通知" });
+    await expect(page.getByLabel("会议时间")).toBeVisible();
+    await page.getByLabel("类型").selectOption({ label: "公告" });
+    await expect(page.getByLabel("会议时间")).toBeHidden();
+
+    const title = `冬季防火提醒 ${Date.now()}`;
+    await page.getByLabel("标题").fill(title);
+    await page.getByLabel("正文").fill("请各工作队检查所驻村的防火措施。");
+    await expect(page.getByText("将发给 89 支工作队")).toBeVisible();
+    await page.getByLabel("一个乡镇的工作队").check();
+    await page.getByLabel("乡镇", { exact: true }).selectOption({ label: "大青沟镇" });
+    await expect(page.getByText("将发给 7 支工作队")).toBeVisible();
+    await page.getByLabel("全县所有工作队").check();
+
+    await page.getByRole("button", { name: "发送" }).click();
+    const ask = page.getByRole("alert").filter({ hasText: "这条通知将发给 89 支工作队" });
+    await expect(ask).toBeVisible();
+    await expect(page.getByLabel("标题")).toHaveValue(title);
+    await page.getByLabel("我已核对，确认发给这些工作队").check();
+    await page.getByRole("button", { name: "发送" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
+
+    // The county's sent list holds its own notices; a township's are listed apart.
+    await page.goto("/notices");
+    const sent = page.getByRole("region", { name: "已发通知" });
+    await expect(sent.getByRole("link", { name: title })).toBeVisible();
+    await expect(sent).not.toContainText("大青沟镇 ·");
+    await expectAccessible(page);
+  });
+});
+
 test.describe("townships see their own", () => {
   test.use(signedInAs("daqinggou"));
 

@@ -404,6 +404,13 @@ const COLUMNS: { [T in keyof DB]: Record<keyof DB[T], true> } = {
     content: true,
     created_at: true,
   },
+  write_requests: {
+    user_id: true,
+    form: true,
+    request_id: true,
+    result_id: true,
+    created_at: true,
+  },
   township_boundaries: {
     township_id: true,
     geometry: true,

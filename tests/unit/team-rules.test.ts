@@ -239,7 +239,8 @@ describe("report drafts", () => {
     expect(draft.problems).toContain("饮水工程");
     expect(draft.nextPlan).toBe("");
     const english = composeDraft(en, "en", facts);
-    expect(english.done).toContain("1 log entries");
+    expect(english.done).toContain("1 log entry:");
+    expect(english.done).toContain("2 card moves:");
     expect(english.done).toContain("“独居老人照料”: In progress → Resolved");
   });
 
