@@ -73,6 +73,29 @@ export function CheckInForm() {
   );
 }
 
+/**
+ * A refused check-in said after the page has redrawn as "checked in" (another tab or device got
+ * there first): the refusal stays on screen until the cadre dismisses it, rather than vanishing
+ * with the form it came from.
+ */
+export function CheckInRefusal() {
+  const t = useT();
+  const reply = useFormReply("check-in");
+  const [dismissed, setDismissed] = useState<unknown>(null);
+  const errors = Object.values(reply?.result.error ?? {}).flatMap((e) => e ?? []);
+  if (!reply || !errors.length || dismissed === reply) return null;
+  return (
+    <div className="notice stack" role="alert">
+      <FieldErrors errors={errors} />
+      <p className="js-only">
+        <button type="button" className="button" onClick={() => setDismissed(reply)}>
+          {t("board.dismiss")}
+        </button>
+      </p>
+    </div>
+  );
+}
+
 export function LateCheckInForm({ today }: { today: string }) {
   const t = useT();
   const { form, fields, reply } = useEditForm("late-check-in", LateCheckInSchema);

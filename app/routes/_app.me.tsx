@@ -2,7 +2,7 @@ import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
-import { CheckInForm, LateCheckInForm } from "~/components/check-in-form";
+import { CheckInForm, CheckInRefusal, LateCheckInForm } from "~/components/check-in-form";
 import { MonthCalendar } from "~/components/month-calendar";
 import { SavedNotice } from "~/components/saved-notice";
 import { db } from "~/db.server";
@@ -98,6 +98,7 @@ export default function MyWork() {
       <section className="card stack" aria-labelledby="check-in-heading">
         <h2 id="check-in-heading">{t("checkIn.title")}</h2>
         <p className="hint">{t("checkIn.optional")}</p>
+        {data.checkedInToday ? <CheckInRefusal /> : null}
         {data.checkedInToday ? (
           <p className="saved" role="status">
             {t("checkIn.doneToday", { date: formatDate(locale, data.today) })}

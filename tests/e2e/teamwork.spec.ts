@@ -125,11 +125,26 @@ test.describe("a cadre's week", () => {
       javaScriptEnabled: false,
     });
     const page = await context.newPage();
+    // The same cadre has the page open on a second device, with JavaScript.
+    const other = await pageAs(browser, "xianaling");
+    await other.goto("/me");
+    await waitForHydration(other);
     await page.goto("/me");
     // Without JavaScript there is no location to attach.
     await expect(page.getByLabel("附上我的位置（可选）")).toBeHidden();
     await page.getByRole("button", { name: "今天在村，签到" }).click();
     await expect(page.getByRole("status").first()).toContainText("已签到");
+
+    // The second device's check-in is refused; the page redraws as checked in and the refusal
+    // stays on screen until dismissed.
+    await other.getByRole("button", { name: "今天在村，签到" }).click();
+    const refusal = other.getByRole("alert").filter({ hasText: "已经签过到了" });
+    await expect(refusal).toBeVisible();
+    await expect(other.getByRole("status").filter({ hasText: "已签到" })).toBeVisible();
+    await expect(refusal).toBeVisible();
+    await refusal.getByRole("button", { name: "知道了" }).click();
+    await expect(refusal).toHaveCount(0);
+    await other.context().close();
     await page.goto("/me");
     await expect(page.getByRole("button", { name: "今天在村，签到" })).toHaveCount(0);
     // A forgotten day needs a reason: refused with a message, nothing stored.
