@@ -367,4 +367,29 @@ test.describe("tables as the county reads them", () => {
       expect(misaligned, path).toEqual([]);
     }
   });
+  test("every field is drawn like the others: month filters and plain inputs included", async ({
+    page,
+  }) => {
+    const team = await page.request.get("/teams").then(async (r) => {
+      const match = /href="(\/teams\/[^"/?]+)"/.exec(await r.text());
+      return match![1]!;
+    });
+    for (const path of [
+      "/reports/monthly",
+      `${team}/logs`,
+      "/notices",
+      "/admin/accounts",
+      "/leave",
+      "/boards/cases",
+    ]) {
+      await page.goto(path);
+      const unstyled = await page.evaluate(() =>
+        [...document.querySelectorAll<HTMLInputElement | HTMLSelectElement>("input, select")]
+          .filter((el) => !["hidden", "checkbox", "radio", "file", "submit"].includes(el.type))
+          .filter((el) => getComputedStyle(el).borderTopLeftRadius !== "6px")
+          .map((el) => `${el.tagName.toLowerCase()}[type=${el.type}][name=${el.name}]`),
+      );
+      expect(unstyled, path).toEqual([]);
+    }
+  });
 });
