@@ -8,7 +8,7 @@ import {
   getTextareaProps,
   type FieldMetadata,
 } from "@conform-to/react";
-import type { ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { FieldErrors } from "~/components/field-errors";
 
 type Field = FieldMetadata<unknown>;
@@ -133,5 +133,81 @@ export function CheckboxGroup({
       ))}
       <FieldErrors id={field.errorId} errors={field.errors} />
     </fieldset>
+  );
+}
+
+/**
+ * A select among many (a village's 40-odd households) with a search box in front: typing a name, a
+ * household number or pinyin initials ("wjg" for 王建国) narrows the choices, and a single match is
+ * chosen. Without JavaScript it is the plain select with every choice.
+ */
+export function SearchableSelectField({
+  field,
+  label,
+  hint,
+  className,
+  options,
+  empty,
+  searchLabel,
+  matchesLabel,
+}: Common & {
+  /** `search`: further text the choice is found by (pinyin, initials), lower case. */
+  options: { value: string; label: string; search?: string }[];
+  empty: string;
+  searchLabel: string;
+  matchesLabel: (count: number) => string;
+}) {
+  const [query, setQuery] = useState("");
+  const selectRef = useRef<HTMLSelectElement>(null);
+  const q = query.trim().toLowerCase().replace(/\s+/g, "");
+  const current = selectRef.current?.value ?? String(field.initialValue ?? "");
+  const shown = q
+    ? options.filter(
+        (o) =>
+          o.value === current ||
+          o.label.toLowerCase().replace(/\s+/g, "").includes(q) ||
+          (o.search ?? "").includes(q),
+      )
+    : options;
+  const matches = shown.filter(
+    (o) => !q || o.label.toLowerCase().replace(/\s+/g, "").includes(q) || o.search?.includes(q),
+  );
+  useEffect(() => {
+    const select = selectRef.current;
+    if (q && matches.length === 1 && select) select.value = matches[0]!.value;
+  }, [q, matches]);
+  useEffect(() => {
+    // The form emptied after saving: the search goes with it.
+    const form = selectRef.current?.form;
+    const clear = () => setQuery("");
+    form?.addEventListener("reset", clear);
+    return () => form?.removeEventListener("reset", clear);
+  }, []);
+  return (
+    <div className={`field ${className ?? ""}`}>
+      <label htmlFor={field.id}>{label}</label>
+      <input
+        type="search"
+        className="js-only"
+        aria-label={searchLabel}
+        aria-controls={field.id}
+        placeholder={searchLabel}
+        value={query}
+        onChange={(e) => setQuery(e.currentTarget.value)}
+      />
+      <select {...getSelectProps(field)} key={field.key} ref={selectRef}>
+        <option value="">{empty}</option>
+        {shown.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+      <span className="hint js-only" aria-live="polite">
+        {q ? matchesLabel(matches.length) : hint}
+      </span>
+      {hint ? <span className="hint no-js-only">{hint}</span> : null}
+      <FieldErrors id={field.errorId} errors={field.errors} />
+    </div>
   );
 }

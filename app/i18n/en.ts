@@ -746,6 +746,9 @@ export const en: Catalogue = {
   "field.follow_up_on": "Follow-up",
   "field.notes": "Notes",
   "field.kind": "Kind",
+  "picker.searchHousehold": "Search by name, household number or pinyin initials",
+  "picker.matches":
+    "{count, plural, =0 {No household matches} one {# household matches} other {# households match}}",
   "board.dismiss": "Dismiss",
   "board.filter.assignee": "Assignee or owner",
   "common.labelColon": "{label}: ",

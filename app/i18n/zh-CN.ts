@@ -720,6 +720,8 @@ export const zhCN = {
   "field.notes": "进展／结果",
   "field.kind": "类别",
   "board.dismiss": "知道了",
+  "picker.searchHousehold": "搜索户主姓名、户编号或拼音首字母",
+  "picker.matches": "找到 {count} 户",
   "board.filter.assignee": "承办人／负责人",
   "common.labelColon": "{label}：",
   "common.listSeparator": "、",

@@ -11,6 +11,7 @@ import { claimRequest } from "~/models/write-once.server";
 import { done, guardedWrite, refuse, type WriteResult } from "~/models/write.server";
 import { can, type Viewer } from "~/permissions";
 import { today } from "~/utils/dates";
+import { personPinyin } from "~/utils/pinyin.server";
 import { addDays } from "~/utils/team-rules";
 
 /** How far back an entry may be dated (a diary written up at the end of a busy week). */
@@ -179,7 +180,11 @@ export async function logLinkOptions(villageId: string) {
       .execute(),
   ]);
   return {
-    households: households.map((h) => ({ id: h.id, label: `${h.code} ${h.head_name}` })),
+    households: households.map((h) => ({
+      id: h.id,
+      label: `${h.code} ${h.head_name}`,
+      search: personPinyin(h.head_name),
+    })),
     cards: cards.map((c) => ({ id: c.id, title: c.title, board: c.board })),
   };
 }

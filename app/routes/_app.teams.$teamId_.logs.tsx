@@ -3,7 +3,12 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
 import { DemoBadge } from "~/components/badges";
-import { InputField, SelectField, TextareaField } from "~/components/form-fields";
+import {
+  InputField,
+  SearchableSelectField,
+  SelectField,
+  TextareaField,
+} from "~/components/form-fields";
 import { EditForm, useEditForm } from "~/components/form-reply";
 import { SavedNotice } from "~/components/saved-notice";
 import { db } from "~/db.server";
@@ -171,11 +176,13 @@ function LogForm({
         hint={t("log.placeHint")}
       />
       <TextareaField field={fields.body} label={t("log.body")} className="wide" rows={4} />
-      <SelectField
+      <SearchableSelectField
         field={fields.householdId}
         label={t("log.linkHousehold")}
-        options={links.households.map((h) => ({ value: h.id, label: h.label }))}
+        options={links.households.map((h) => ({ value: h.id, label: h.label, search: h.search }))}
         empty={t("log.noLink")}
+        searchLabel={t("picker.searchHousehold")}
+        matchesLabel={(count) => t("picker.matches", { count })}
       />
       <SelectField
         field={fields.cardId}

@@ -1,5 +1,11 @@
 import { pinyin } from "pinyin-pro";
 
+/** "王建国" → "wangjianguo wjg": what a person's name is found by when typed in pinyin. */
+export function personPinyin(name: string): string {
+  const syllables = pinyin(name, { toneType: "none", type: "array" }).map((s) => s.toLowerCase());
+  return `${syllables.join("")} ${syllables.map((s) => s.charAt(0)).join("")}`;
+}
+
 /** "魏家村" → "Wèijiā Cūn", in the style of the township names in the data file ("Dàqīnggōu Zhèn"). */
 export function placeNamePinyin(name: string): string {
   const suffixes: [string, string][] = [

@@ -1,4 +1,5 @@
 import ExcelJS from "exceljs";
+import { pinyin } from "pinyin-pro";
 import type { Browser, Page } from "@playwright/test";
 import {
   expect,
@@ -46,7 +47,19 @@ test.describe("a cadre's week", () => {
     await waitForHydration(weijia);
     const entry = `入户走访，核实养猪项目分红（测试 ${Date.now()}）`;
     await weijia.getByLabel("内容").fill(entry);
-    await weijia.getByLabel("相关贫困户（可选）").selectOption({ index: 1 });
+    // The household is found by typing its head's pinyin initials, and the one match is chosen.
+    const picker = weijia.getByRole("combobox", { name: "相关贫困户（可选）" });
+    const third = (await picker.locator("option").nth(3).textContent())!;
+    const [, name] = third.split(" ");
+    const initials = pinyin(name!, { pattern: "first", toneType: "none", type: "array" }).join("");
+    const everyone = await picker.locator("option").count();
+    await weijia
+      .getByRole("searchbox", { name: "搜索户主姓名、户编号或拼音首字母" })
+      .fill(initials);
+    await expect(weijia.getByText(/^找到 \d+ 户$/)).toBeVisible();
+    expect(await picker.locator("option").count()).toBeLessThan(everyone);
+    await expect(picker.locator("option", { hasText: third })).toHaveCount(1);
+    await picker.selectOption({ label: third });
     await weijia.getByRole("button", { name: "保存日记" }).click();
     await expect(weijia.getByRole("status")).toContainText("日记已保存");
     await expect(weijia.locator(".log-list li").first()).toContainText(entry);

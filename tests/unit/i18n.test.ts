@@ -97,3 +97,10 @@ describe("locale resolution", () => {
     expect(await resolveLocale(request({}))).toBe("zh-CN");
   });
 });
+
+describe("finding a person by pinyin", () => {
+  it("gives the whole name and its initials, without tones", async () => {
+    const { personPinyin } = await import("~/utils/pinyin.server");
+    expect(personPinyin("王建国")).toBe("wangjianguo wjg");
+  });
+});
