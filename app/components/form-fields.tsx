@@ -160,7 +160,8 @@ export function SearchableSelectField({
   const [query, setQuery] = useState("");
   const selectRef = useRef<HTMLSelectElement>(null);
   const q = query.trim().toLowerCase().replace(/\s+/g, "");
-  const current = selectRef.current?.value ?? String(field.initialValue ?? "");
+  // The chosen household stays in the list whatever is typed, so the search never unchooses it.
+  const [current, setCurrent] = useState(String(field.initialValue ?? ""));
   const shown = q
     ? options.filter(
         (o) =>
@@ -174,12 +175,18 @@ export function SearchableSelectField({
   );
   useEffect(() => {
     const select = selectRef.current;
-    if (q && matches.length === 1 && select) select.value = matches[0]!.value;
+    if (q && matches.length === 1 && select) {
+      select.value = matches[0]!.value;
+      setCurrent(select.value);
+    }
   }, [q, matches]);
   useEffect(() => {
     // The form emptied after saving: the search goes with it.
     const form = selectRef.current?.form;
-    const clear = () => setQuery("");
+    const clear = () => {
+      setQuery("");
+      setCurrent("");
+    };
     form?.addEventListener("reset", clear);
     return () => form?.removeEventListener("reset", clear);
   }, []);
@@ -195,7 +202,12 @@ export function SearchableSelectField({
         value={query}
         onChange={(e) => setQuery(e.currentTarget.value)}
       />
-      <select {...getSelectProps(field)} key={field.key} ref={selectRef}>
+      <select
+        {...getSelectProps(field)}
+        key={field.key}
+        ref={selectRef}
+        onChange={(e) => setCurrent(e.currentTarget.value)}
+      >
         <option value="">{empty}</option>
         {shown.map((o) => (
           <option key={o.value} value={o.value}>
