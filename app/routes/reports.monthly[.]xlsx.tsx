@@ -1,10 +1,11 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { notFound, requireViewer } from "~/auth.server";
+import { formatDateTime, formatMonth } from "~/i18n";
 import { serverTranslator } from "~/i18n/catalogues.server";
 import { resolveLocale } from "~/i18n/locale.server";
 import { bulletinMonth, monthlyBulletin } from "~/models/bulletin.server";
 import { hasAnywhere } from "~/permissions";
-import { BULLETIN_COLUMNS, bulletinHeaders } from "~/utils/bulletin-columns";
+import { bulletinSheetHeaders, bulletinSheetValues } from "~/utils/bulletin-columns";
 import { writeWorkbook, xlsxResponse } from "~/utils/spreadsheet.server";
 import { teamRules } from "~/utils/team-rules.server";
 
@@ -14,15 +15,29 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (!hasAnywhere(viewer, "read:bulletin")) notFound();
   const month = bulletinMonth(new URL(request.url));
   const bulletin = await monthlyBulletin(viewer, month, teamRules());
-  const t = serverTranslator(await resolveLocale(request));
-  const headers = bulletinHeaders(t, bulletin.rule);
-  const figureColumns = headers.map((header) => ({ header, width: 14 }));
-  const values = (row: Parameters<(typeof BULLETIN_COLUMNS)[number]["value"]>[0]) =>
-    BULLETIN_COLUMNS.map((c) => c.value(row, bulletin.complete));
+  const locale = await resolveLocale(request);
+  const t = serverTranslator(locale);
+  const figureColumns = bulletinSheetHeaders(t, bulletin.rule).map((header) => ({
+    header,
+    width: 14,
+  }));
+  const values = (row: Parameters<typeof bulletinSheetValues>[0]) =>
+    bulletinSheetValues(row, bulletin.complete);
+  // Each sheet says what it is, for when it is printed or forwarded alone.
+  const scope =
+    viewer.role === "township_leader"
+      ? bulletin.townships.map((tw) => tw.name).join("、")
+      : t("bulletin.scopeCounty");
+  const title = [
+    t("bulletin.sheetTitle", { month: formatMonth(locale, month, "long") }),
+    bulletin.complete ? t("bulletin.rule", { rule: bulletin.rule }) : t("bulletin.incomplete"),
+    t("bulletin.sheetScope", { scope, at: formatDateTime(locale, new Date().toISOString()) }),
+  ];
   const buffer = await writeWorkbook(
     [
       {
         name: t("bulletin.byTownship"),
+        title,
         columns: [
           { header: t("villages.filter.township"), width: 14 },
           { header: t("report.teams"), width: 10 },
@@ -35,6 +50,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       },
       {
         name: t("bulletin.byTeam"),
+        title,
         columns: [
           { header: t("teams.col.village"), width: 14 },
           { header: t("villages.filter.township"), width: 14 },
@@ -50,6 +66,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       },
       {
         name: t("bulletin.followUp"),
+        title,
         columns: [
           { header: t("teams.col.village"), width: 14 },
           { header: t("villages.filter.township"), width: 14 },

@@ -23,6 +23,11 @@ export interface BulletinColumn {
   key: string;
   header: MessageKey;
   value: (row: Figures, complete: boolean) => number | string;
+  /**
+   * The column in the workbook, where a figure must be a number to add up or chart: one or more
+   * columns of numbers (null for "not yet", an empty cell). Without it the page's value is used.
+   */
+  sheet?: { header: MessageKey; value: (row: Figures, complete: boolean) => number | null }[];
 }
 
 export const BULLETIN_COLUMNS: BulletinColumn[] = [
@@ -36,17 +41,34 @@ export const BULLETIN_COLUMNS: BulletinColumn[] = [
     key: "meeting",
     header: "bulletin.col.meeting",
     value: (r, complete) => (complete ? r.attendance.meeting : "—"),
+    sheet: [
+      {
+        header: "bulletin.col.meeting",
+        value: (r, complete) => (complete ? r.attendance.meeting : null),
+      },
+    ],
   },
   {
     key: "below",
     header: "bulletin.col.below",
     value: (r, complete) => (complete ? r.attendance.below : "—"),
+    sheet: [
+      {
+        header: "bulletin.col.below",
+        value: (r, complete) => (complete ? r.attendance.below : null),
+      },
+    ],
   },
   { key: "leaveDays", header: "bulletin.col.leaveDays", value: (r) => r.attendance.leaveDays },
   {
     key: "reportsOnTime",
     header: "bulletin.col.reportsOnTime",
     value: (r) => `${r.reports.onTime}/${r.reports.due}`,
+    // "16/20" is text to a spreadsheet: two columns of numbers instead.
+    sheet: [
+      { header: "bulletin.col.reportsOnTimeCount", value: (r) => r.reports.onTime },
+      { header: "bulletin.col.reportsDue", value: (r) => r.reports.due },
+    ],
   },
   { key: "reportsLate", header: "bulletin.col.reportsLate", value: (r) => r.reports.late },
   { key: "reportsMissing", header: "bulletin.col.reportsMissing", value: (r) => r.reports.missing },
@@ -56,6 +78,20 @@ export const BULLETIN_COLUMNS: BulletinColumn[] = [
   { key: "milestonesDone", header: "bulletin.col.milestonesDone", value: (r) => r.milestonesDone },
 ];
 
-export function bulletinHeaders(t: Translate, rule: number) {
-  return BULLETIN_COLUMNS.map((c) => t(c.header, { rule }));
+type SheetColumn = {
+  header: MessageKey;
+  value: (row: Figures, complete: boolean) => number | string | null;
+};
+
+/** The workbook's figure columns: each column's sheet form where it has one. */
+const SHEET_COLUMNS: SheetColumn[] = BULLETIN_COLUMNS.flatMap(
+  (c): SheetColumn[] => c.sheet ?? [{ header: c.header, value: c.value }],
+);
+
+export function bulletinSheetHeaders(t: Translate, rule: number) {
+  return SHEET_COLUMNS.map((c) => t(c.header, { rule }));
+}
+
+export function bulletinSheetValues(row: Figures, complete: boolean) {
+  return SHEET_COLUMNS.map((c) => c.value(row, complete));
 }

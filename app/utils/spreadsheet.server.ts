@@ -528,6 +528,8 @@ export function safeCell(value: string | number | null | undefined): string | nu
 
 export interface SheetSpec {
   name: string;
+  /** Lines above the table (a report's title, its month, its rule), for a sheet read or printed alone. */
+  title?: string[];
   columns: { header: string; width?: number }[];
   rows: (string | number | null | undefined)[][];
 }
@@ -545,11 +547,19 @@ export async function writeWorkbook(
   workbook.creator = meta.creator;
   workbook.created = new Date();
   for (const spec of sheets) {
+    const title = spec.title ?? [];
+    // The title lines, a blank line, then the header row, frozen so it stays in view.
+    const headerRow = title.length ? title.length + 2 : 1;
     const worksheet = workbook.addWorksheet(spec.name.slice(0, 31), {
-      views: [{ state: "frozen", ySplit: 1 }],
+      views: [{ state: "frozen", ySplit: headerRow }],
     });
-    worksheet.columns = spec.columns.map((c) => ({ header: c.header, width: c.width ?? 14 }));
-    worksheet.getRow(1).font = { bold: true };
+    worksheet.columns = spec.columns.map((c) => ({ width: c.width ?? 14 }));
+    title.forEach((line, i) => {
+      const row = worksheet.addRow([line]);
+      row.font = i === 0 ? { bold: true, size: 14 } : { italic: true };
+    });
+    if (title.length) worksheet.addRow([]);
+    worksheet.addRow(spec.columns.map((c) => c.header)).font = { bold: true };
     for (const row of spec.rows) worksheet.addRow(row.map((value) => value ?? null));
   }
   const buffer = await workbook.xlsx.writeBuffer();

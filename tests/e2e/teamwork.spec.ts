@@ -203,15 +203,29 @@ test.describe("county", () => {
       "按工作队",
       "需跟进的工作队（有队员在村天数不足）",
     ]);
-    expect(book.worksheets[0]!.rowCount).toBe(1 + 14 + 1);
-    expect(book.worksheets[1]!.rowCount).toBe(1 + 89);
-    expect(book.worksheets[2]!.rowCount).toBe(1 + followUp);
-    // The first township row in the workbook is the first on the page, figure for figure.
+    // Each sheet says what it is: title with the month, the rule, the scope; then the table.
+    const [sheet, teamsSheet, followSheet] = book.worksheets;
+    expect(String(sheet!.getRow(1).getCell(1).value)).toMatch(
+      /^尚义县驻村工作月度通报（\d{4}年\d{1,2}月）$/,
+    );
+    expect(String(sheet!.getRow(2).getCell(1).value)).toContain("每月不少于 20 天");
+    expect(String(sheet!.getRow(3).getCell(1).value)).toMatch(/^范围：全县。/);
+    const headers = (sheet!.getRow(5).values as unknown[]).slice(1).map(String);
+    expect(headers).toContain("按时周报（份）");
+    expect(headers).toContain("应报周报（份）");
+    expect(sheet!.rowCount).toBe(5 + 14 + 1);
+    expect(teamsSheet!.rowCount).toBe(5 + 89);
+    expect(followSheet!.rowCount).toBe(5 + followUp);
+    // The first township row in the workbook is the first on the page, figure for figure, and
+    // every figure is a number a spreadsheet can add up ("16/20" on the page is two columns).
     const firstRow = (
       await byTownship.locator("tbody tr").first().locator("th, td").allInnerTexts()
     ).map((s) => s.trim());
-    const sheetRow = (book.worksheets[0]!.getRow(2).values as unknown[]).slice(1).map(String);
-    expect(sheetRow).toEqual(firstRow);
+    const sheetRow = (sheet!.getRow(6).values as unknown[]).slice(1);
+    expect(sheetRow.slice(1).filter((v) => typeof v !== "number")).toEqual([]);
+    expect(sheetRow.map(String)).toEqual(
+      firstRow.flatMap((text) => (/^\d+\/\d+$/.test(text) ? text.split("/") : [text])),
+    );
     await expectAccessible(page);
   });
 
