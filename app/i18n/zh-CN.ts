@@ -720,6 +720,7 @@ export const zhCN = {
   "field.notes": "进展／结果",
   "field.kind": "类别",
   "board.dismiss": "知道了",
+  "table.scrollHint": "表格较宽：左右滑动可查看其余各列（首列固定）。",
   "picker.searchHousehold": "搜索户主姓名、户编号或拼音首字母",
   "picker.matches": "找到 {count} 户",
   "board.filter.assignee": "承办人／负责人",

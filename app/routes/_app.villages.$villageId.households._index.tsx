@@ -98,8 +98,8 @@ export default function HouseholdsTab() {
         <TableRegion label={t("household.title")}>
           <thead>
             <tr>
-              <th scope="col">{t("household.code")}</th>
               <th scope="col">{t("household.head")}</th>
+              <th scope="col">{t("household.code")}</th>
               <th scope="col">{t("household.members")}</th>
               <th scope="col">{t("household.mainCause")}</th>
               <th scope="col">{t("household.status")}</th>
@@ -111,10 +111,10 @@ export default function HouseholdsTab() {
           <tbody>
             {households.map((h) => (
               <tr key={h.id}>
-                <td>{h.code}</td>
                 <th scope="row">
                   <Link to={h.id}>{h.headName}</Link> <DemoBadge source={h.nameSource} />
                 </th>
+                <td>{h.code}</td>
                 <td className="num">{h.members}</td>
                 <td>{t(`cause.${h.mainCause}`)}</td>
                 <td>

@@ -420,3 +420,69 @@ test.describe("tables as the county reads them", () => {
     }
   });
 });
+
+test.describe("wide tables, in English", () => {
+  test.use({ ...signedInAs("county"), locale: "en-US" });
+
+  test("a table wider than the page says so, scrolls, and keeps its first column in view", async ({
+    page,
+  }) => {
+    const team = await page.request.get("/teams").then(async (r) => {
+      const match = /href="(\/teams\/[^"/?]+)"/.exec(await r.text());
+      return match![1]!;
+    });
+    const village = await page.request
+      .get(`/villages?q=${encodeURIComponent("魏家村")}`)
+      .then(async (r) => /href="(\/villages\/[^"/?]+)"/.exec(await r.text())![1]!);
+    const paths = [
+      "/teams",
+      team,
+      "/reports/monthly",
+      "/villages",
+      "/map",
+      "/townships",
+      `${village}/households`,
+    ];
+    const scrolled: string[] = [];
+    for (const width of [1280, 900]) {
+      await page.setViewportSize({ width, height: 800 });
+      for (const path of paths) {
+        await page.goto(path);
+        await waitForHydration(page);
+        for (const region of await page.locator(".table-wrap").all()) {
+          const { scrollWidth, clientWidth } = await region.evaluate((el) => ({
+            scrollWidth: el.scrollWidth,
+            clientWidth: el.clientWidth,
+          }));
+          const label = `${width} ${path} ${await region.getAttribute("aria-label")}`;
+          if (scrollWidth <= clientWidth + 1) {
+            await expect(region, label).not.toHaveAttribute("data-more-right");
+            continue;
+          }
+          // Columns out of view: the region says so, and its first column stays put as it scrolls.
+          await expect(region, label).toHaveAttribute("data-more-right", "");
+          await expect(
+            page.getByText(/scroll sideways for the other columns/).first(),
+          ).toBeVisible();
+          // The row's name is its first cell, the one that stays in view.
+          const row = region.locator("tbody tr").first();
+          expect(
+            await row
+              .locator("> *")
+              .first()
+              .evaluate((el) => el.tagName),
+            label,
+          ).toBe((await row.locator("> th").count()) ? "TH" : "TD");
+          const first = row.locator("> *").first();
+          const before = (await first.boundingBox())!.x;
+          await region.evaluate((el) => el.scrollTo({ left: el.scrollWidth }));
+          await expect(region, label).not.toHaveAttribute("data-more-right");
+          expect(Math.abs((await first.boundingBox())!.x - before), label).toBeLessThan(2);
+          scrolled.push(label);
+        }
+      }
+    }
+    // The scrolling case is exercised, not only the tables that fit.
+    expect(scrolled.length).toBeGreaterThan(0);
+  });
+});
