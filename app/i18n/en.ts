@@ -749,7 +749,8 @@ export const en: Catalogue = {
   "picker.searchHousehold": "Search by name, household number or pinyin initials",
   "picker.matches":
     "{count, plural, =0 {No household matches} one {# household matches} other {# households match}}",
-  "table.scrollHint": "This table is wider than the page: scroll sideways for the other columns (the first stays in view).",
+  "table.scrollHint":
+    "This table is wider than the page: scroll sideways for the other columns (the first stays in view).",
   "board.dismiss": "Dismiss",
   "board.filter.assignee": "Assignee or owner",
   "common.labelColon": "{label}: ",
