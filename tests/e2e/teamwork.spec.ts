@@ -427,6 +427,8 @@ test.describe("wide tables, in English", () => {
   test("a table wider than the page says so, scrolls, and keeps its first column in view", async ({
     page,
   }) => {
+    // Fourteen page loads at two widths.
+    test.slow();
     const team = await page.request.get("/teams").then(async (r) => {
       const match = /href="(\/teams\/[^"/?]+)"/.exec(await r.text());
       return match![1]!;
