@@ -315,7 +315,7 @@ function thresholdText(t: Translate, locale: Locale, indicator: Indicator) {
     : t("indicator.atLeast", { value: v });
 }
 
-export function NewIndicatorForm() {
+export function NewIndicatorForm({ requestId }: { requestId: string }) {
   const t = useT();
   const formId = "add-indicator";
   const { form, fields, reply } = useEditForm(formId, NewIndicatorSchema, {
@@ -328,6 +328,7 @@ export function NewIndicatorForm() {
         form={form}
         formId={formId}
         intent="add-indicator"
+        hidden={{ requestId }}
         reply={reply}
         submitLabel={t("indicator.addSubmit")}
       >
@@ -470,7 +471,13 @@ export function MilestoneItem({
   );
 }
 
-export function NewMilestoneForm({ owners }: { owners: { id: string; name: string }[] }) {
+export function NewMilestoneForm({
+  owners,
+  requestId,
+}: {
+  owners: { id: string; name: string }[];
+  requestId: string;
+}) {
   const t = useT();
   const formId = "add-milestone";
   const { form, fields, reply } = useEditForm(formId, NewMilestoneSchema, { status: "planned" });
@@ -481,6 +488,7 @@ export function NewMilestoneForm({ owners }: { owners: { id: string; name: strin
         form={form}
         formId={formId}
         intent="add-milestone"
+        hidden={{ requestId }}
         reply={reply}
         submitLabel={t("milestone.addSubmit")}
       >
@@ -490,7 +498,7 @@ export function NewMilestoneForm({ owners }: { owners: { id: string; name: strin
   );
 }
 
-export function OpinionForm() {
+export function OpinionForm({ requestId }: { requestId: string }) {
   const t = useT();
   const formId = "opinion";
   const { form, fields, reply } = useEditForm(formId, OpinionSchema);
@@ -501,6 +509,7 @@ export function OpinionForm() {
         form={form}
         formId={formId}
         intent="opinion"
+        hidden={{ requestId }}
         reply={reply}
         submitLabel={t("opinion.addSubmit")}
       >

@@ -16,6 +16,7 @@ import { newId } from "../../db/ids";
 import { db } from "~/db.server";
 import { authorizeVillage, type Refusal } from "~/models/access.server";
 import { staleConflict, villageWrite } from "~/models/write.server";
+import { claimRequest } from "~/models/write-once.server";
 import { diff, recordActivity } from "~/models/activity.server";
 import { rosterCounts } from "~/models/household.server";
 import { teamCadres } from "~/models/team.server";
@@ -476,16 +477,24 @@ export async function updateIndicator(
 export async function addIndicator(
   viewer: Viewer,
   villageId: string,
-  input: IndicatorInput & { name: string; unit?: string; comparison: IndicatorComparison },
+  input: IndicatorInput & {
+    name: string;
+    unit?: string;
+    comparison: IndicatorComparison;
+    requestId?: string;
+  },
 ) {
   return write(viewer, villageId, async (trx, _village, now) => {
+    const id = newId();
+    const earlier = await claimRequest(trx, viewer.id, "indicator", input.requestId, id, now);
+    if (earlier) return { ok: true, value: earlier };
     const last = await trx
       .selectFrom("plan_indicators")
       .select((eb) => eb.fn.max("position").as("max"))
       .where("village_id", "=", villageId)
       .executeTakeFirst();
     const row = {
-      id: newId(),
+      id,
       village_id: villageId,
       kind: "custom" as const,
       name: input.name,
@@ -606,8 +615,15 @@ export async function updateMilestone(
   });
 }
 
-export async function addMilestone(viewer: Viewer, villageId: string, input: MilestoneInput) {
+export async function addMilestone(
+  viewer: Viewer,
+  villageId: string,
+  input: MilestoneInput & { requestId?: string },
+) {
   return write(viewer, villageId, async (trx, _village, now) => {
+    const id = newId();
+    const earlier = await claimRequest(trx, viewer.id, "milestone", input.requestId, id, now);
+    if (earlier) return { ok: true, value: earlier };
     if (!(await checkOwner(trx, villageId, input.ownerId))) {
       return {
         ok: false,
@@ -617,7 +633,7 @@ export async function addMilestone(viewer: Viewer, villageId: string, input: Mil
       };
     }
     const row = {
-      id: newId(),
+      id,
       village_id: villageId,
       ...milestoneRow(input),
       version: 1,
@@ -643,11 +659,14 @@ export async function addMilestone(viewer: Viewer, villageId: string, input: Mil
 export async function addOpinion(
   viewer: Viewer,
   villageId: string,
-  input: { gatheredOn: string; source: string; content: string },
+  input: { gatheredOn: string; source: string; content: string; requestId?: string },
 ) {
   return write(viewer, villageId, async (trx, _village, now) => {
+    const id = newId();
+    const earlier = await claimRequest(trx, viewer.id, "opinion", input.requestId, id, now);
+    if (earlier) return { ok: true, value: earlier };
     const row = {
-      id: newId(),
+      id,
       village_id: villageId,
       gathered_on: input.gatheredOn,
       source: input.source,

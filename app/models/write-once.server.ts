@@ -14,7 +14,8 @@ import type { DB } from "../../db/schema";
 /** How long a request id is remembered: far longer than any retry, short enough to stay small. */
 export const REQUEST_ID_DAYS = 7;
 
-export type CreateForm = "card" | "comment" | "leave" | "log" | "notice";
+export type CreateForm =
+  "card" | "comment" | "leave" | "log" | "notice" | "indicator" | "milestone" | "opinion";
 
 /**
  * Claims `requestId` for `resultId`. Null when this is the first request with it (go on and

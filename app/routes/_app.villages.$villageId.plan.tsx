@@ -30,6 +30,7 @@ import { PLAN_SCHEMAS, type PlanIntent } from "~/schemas/plan";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { villageTabTitle } from "~/utils/meta";
 import { readForm } from "~/utils/form-guard.server";
+import { newId } from "../../db/ids";
 
 export const meta: MetaFunction = (args) => villageTabTitle(args, "village.tab.plan");
 
@@ -37,7 +38,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const page = await getPlanPage(viewer, params.villageId ?? "");
   if (!page.ok) notFound();
-  return { ...page, villageId: params.villageId ?? "" };
+  // A fresh request id with every render: a create form sent twice adds one item.
+  return { ...page, villageId: params.villageId ?? "", requestId: newId() };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -106,8 +108,18 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function PlanTab() {
   const t = useT();
   const locale = useLocale();
-  const { villageId, plan, figures, indicators, milestones, opinions, readiness, owners, canEdit } =
-    useLoaderData<typeof loader>();
+  const {
+    villageId,
+    plan,
+    figures,
+    indicators,
+    milestones,
+    opinions,
+    readiness,
+    owners,
+    canEdit,
+    requestId,
+  } = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const saved = searchParams.get("saved");
   const officialCount = indicators.filter((i) => i.kind !== "custom").length;
@@ -185,7 +197,7 @@ export default function PlanTab() {
             />
           ))}
         </ul>
-        {canEdit ? <NewIndicatorForm key={indicators.length} /> : null}
+        {canEdit ? <NewIndicatorForm key={indicators.length} requestId={requestId} /> : null}
       </section>
 
       <section aria-labelledby="milestones-title" className="card" id="milestones">
@@ -201,7 +213,9 @@ export default function PlanTab() {
             />
           ))}
         </ul>
-        {canEdit ? <NewMilestoneForm key={milestones.length} owners={owners} /> : null}
+        {canEdit ? (
+          <NewMilestoneForm key={milestones.length} owners={owners} requestId={requestId} />
+        ) : null}
       </section>
 
       <section aria-labelledby="opinions-title" className="card" id="opinions">
@@ -218,7 +232,7 @@ export default function PlanTab() {
             </li>
           ))}
         </ul>
-        {canEdit ? <OpinionForm key={opinions.length} /> : null}
+        {canEdit ? <OpinionForm key={opinions.length} requestId={requestId} /> : null}
       </section>
 
       <p>

@@ -1,7 +1,17 @@
 /** The exit-plan forms (Plan tab), shared by client and server through Conform. */
 import { z } from "zod";
 import { INDICATOR_COMPARISONS, MILESTONE_STATUSES } from "../../db/schema";
-import { id, isoDate, number, optionalText, pastDate, requiredText, version, year } from "./common";
+import {
+  id,
+  isoDate,
+  number,
+  optionalText,
+  pastDate,
+  requestId,
+  requiredText,
+  version,
+  year,
+} from "./common";
 
 export const PlanSchema = z
   .object({
@@ -45,6 +55,7 @@ export const NewIndicatorSchema = z
     unit: optionalText(20),
     comparison: z.enum(INDICATOR_COMPARISONS, { errorMap: () => ({ message: "form.invalid" }) }),
     ...indicatorValues,
+    requestId: requestId(),
   })
   .superRefine((v, ctx) => {
     if (v.comparison !== "yes" && v.threshold === undefined) {
@@ -72,7 +83,7 @@ export const MilestoneSchema = z
   .superRefine(milestoneRules);
 
 export const NewMilestoneSchema = z
-  .object({ intent: z.literal("add-milestone"), ...milestoneFields })
+  .object({ intent: z.literal("add-milestone"), ...milestoneFields, requestId: requestId() })
   .superRefine(milestoneRules);
 
 export const OpinionSchema = z.object({
@@ -80,6 +91,7 @@ export const OpinionSchema = z.object({
   gatheredOn: pastDate(),
   source: requiredText(60),
   content: requiredText(1000),
+  requestId: requestId(),
 });
 
 /** Every Plan-tab write, by its intent (the route picks the schema; an unknown intent is a 400). */

@@ -184,3 +184,53 @@ describe("a notice to many teams", () => {
     expect(lists.fromTownships.every((n) => n.senderTownship === "大青沟镇")).toBe(true);
   });
 });
+
+describe("the plan's create forms sent twice with the same request id", () => {
+  it("add one indicator, one milestone and one opinion", async () => {
+    const { addIndicator, addMilestone, addOpinion } = await import("~/models/plan.server");
+    const rows = async (table: "plan_indicators" | "plan_milestones" | "plan_opinions") =>
+      Number(
+        (
+          await db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll().as("n"))
+            .where("village_id", "=", weijiaVillage)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const before = [
+      await rows("plan_indicators"),
+      await rows("plan_milestones"),
+      await rows("plan_opinions"),
+    ];
+    const indicator = {
+      name: "冷库容量",
+      unit: "吨",
+      comparison: "at_least" as const,
+      threshold: 50,
+      requestId: newId(),
+    };
+    const milestone = {
+      title: "冷库建成",
+      status: "planned" as const,
+      dueOn: addDays(today(), 90),
+      requestId: newId(),
+    };
+    const opinion = {
+      gatheredOn: today(),
+      source: "村民代表会",
+      content: "希望冷库尽快建成",
+      requestId: newId(),
+    };
+    for (let i = 0; i < 2; i++) {
+      expect((await addIndicator(weijia, weijiaVillage, indicator)).ok).toBe(true);
+      expect((await addMilestone(weijia, weijiaVillage, milestone)).ok).toBe(true);
+      expect((await addOpinion(weijia, weijiaVillage, opinion)).ok).toBe(true);
+    }
+    expect([
+      await rows("plan_indicators"),
+      await rows("plan_milestones"),
+      await rows("plan_opinions"),
+    ]).toEqual(before.map((n) => n + 1));
+  });
+});
