@@ -7,13 +7,12 @@ import { SESSION_END_REASONS, type SessionEndReason, type SessionProfile } from 
 import { getViewer } from "~/models/user.server";
 import type { Locale } from "~/i18n";
 import { chosenLocale, localeCookie } from "~/i18n/locale.server";
-import { recordAudit } from "~/models/audit.server";
-import { db } from "~/db.server";
 import type { Viewer } from "~/permissions";
 import { requestContext } from "~/server/request-context.server";
 import {
   clearSessionCookie,
   endSessions,
+  endSessionsRecorded,
   readSession,
   shortSessionId,
   startSession,
@@ -109,11 +108,9 @@ export async function createUserSession(
 export async function logout(request: Request) {
   const { read, viewer } = await signedIn(request);
   if (read.state === "open") {
-    await endSessions({ ids: [read.session.id] }, "logout", read.session.userId);
-    await recordAudit(db, {
+    await endSessionsRecorded({ ids: [read.session.id] }, "logout", read.session.userId, {
       action: "auth.logout",
-      targetType: "account",
-      targetId: viewer?.username,
+      account: viewer?.username,
     });
   }
   return redirect("/login", { headers: { "Set-Cookie": await clearSessionCookie() } });

@@ -13,7 +13,9 @@ import { databasePathFromUrl } from "../db/connection";
 import type { Kysely, Transaction } from "kysely";
 import type { DB, SessionEndReason, SessionProfile } from "../db/schema";
 import { db } from "~/db.server";
+import { appendAudit } from "~/models/audit.server";
 import { getSettings } from "~/models/settings.server";
+import { transact } from "~/models/write.server";
 import { clientAddress, requestContext } from "~/server/request-context.server";
 import { secureCookiesFromEnv } from "~/utils/cookie-security";
 import type { Settings } from "~/utils/settings";
@@ -196,6 +198,29 @@ export async function endSessions(
   return Number(result.numUpdatedRows);
 }
 
+/**
+ * Ends sessions and writes who ended them into the audit log in one transaction: a session is
+ * never ended without its entry, nor the entry written for sessions still open. `details` add to
+ * the count of sessions ended.
+ */
+export async function endSessionsRecorded(
+  which: Parameters<typeof endSessions>[0],
+  reason: SessionEndReason,
+  by: string | null,
+  audit: { action: string; account: string | undefined; details?: Record<string, unknown> },
+): Promise<number> {
+  return transact(async (trx) => {
+    const ended = await endSessions(which, reason, by, new Date(), trx);
+    await appendAudit(trx, {
+      action: audit.action,
+      targetType: "account",
+      targetId: audit.account,
+      details: { sessions: ended, ...audit.details },
+    });
+    return ended;
+  });
+}
+
 export interface SessionListItem {
   id: string;
   /** The first characters of the id, as the audit log shows them. */
@@ -269,6 +294,14 @@ export function describeUserAgent(ua: string): string {
 }
 
 /** Ends one of the user's own sessions (from "My sessions"); false if it is not theirs or open. */
-export async function endOwnSession(userId: string, id: string): Promise<boolean> {
-  return (await endSessions({ ids: [id], userId }, "user", userId)) > 0;
+export async function endOwnSession(
+  userId: string,
+  username: string,
+  id: string,
+): Promise<boolean> {
+  const ended = await endSessionsRecorded({ ids: [id], userId }, "user", userId, {
+    action: "session.end",
+    account: username,
+  });
+  return ended > 0;
 }

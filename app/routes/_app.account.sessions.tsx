@@ -9,9 +9,7 @@ import { Form, useLoaderData, useNavigation, useSearchParams } from "@remix-run/
 import { logout, requireViewer } from "~/auth.server";
 import { SessionList } from "~/components/session-list";
 import { useT } from "~/i18n";
-import { db } from "~/db.server";
-import { recordAudit } from "~/models/audit.server";
-import { endOwnSession, endSessions, openSessions } from "~/session.server";
+import { endOwnSession, endSessionsRecorded, openSessions } from "~/session.server";
 import { readForm } from "~/utils/form-guard.server";
 import { pageTitle } from "~/utils/meta";
 
@@ -29,29 +27,20 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await readForm(request, ["id"]);
   const intent = form.get("intent");
   if (intent === "end-others") {
-    const ended = await endSessions(
+    const ended = await endSessionsRecorded(
       { userId: viewer.id, except: viewer.sessionId },
       "user",
       viewer.id,
+      { action: "session.end", account: viewer.username, details: { others: true } },
     );
-    await recordAudit(db, {
-      action: "session.end",
-      targetType: "account",
-      targetId: viewer.username,
-      details: { sessions: ended, others: true },
-    });
     return redirect(`/account/sessions?ended=${ended}`);
   }
   if (intent === "end") {
     const id = String(form.get("id") ?? "");
     if (id === viewer.sessionId) return logout(request);
-    if (!(await endOwnSession(viewer.id, id))) return data({ error: true }, { status: 404 });
-    await recordAudit(db, {
-      action: "session.end",
-      targetType: "account",
-      targetId: viewer.username,
-      details: { sessions: 1 },
-    });
+    if (!(await endOwnSession(viewer.id, viewer.username, id))) {
+      return data({ error: true }, { status: 404 });
+    }
     return redirect("/account/sessions?ended=1");
   }
   return data({ error: true }, { status: 400 });

@@ -12,10 +12,10 @@ import { SessionList } from "~/components/session-list";
 import { db } from "~/db.server";
 import { formatDateTime, translateMessage, useLocale, useT } from "~/i18n";
 import { accountDetail, resetPassword, setAccountActive } from "~/models/account.server";
-import { auditEntries, recordAudit } from "~/models/audit.server";
+import { auditEntries } from "~/models/audit.server";
 import { unlock } from "~/models/login.server";
 import { hasCountyWide } from "~/permissions";
-import { endSessions, openSessions } from "~/session.server";
+import { endSessionsRecorded, openSessions } from "~/session.server";
 import { readForm } from "~/utils/form-guard.server";
 import { auditActionLabel } from "~/utils/audit-actions";
 import { pageTitle } from "~/utils/meta";
@@ -56,17 +56,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
     case "end-session":
     case "end-all": {
       const one = form.get("intent") === "end-session";
-      const ended = await endSessions(
+      await endSessionsRecorded(
         one ? { ids: [String(form.get("id") ?? "")], userId: account.id } : { userId: account.id },
         "admin",
         viewer.id,
+        { action: "session.end", account: account.username },
       );
-      await recordAudit(db, {
-        action: "session.end",
-        targetType: "account",
-        targetId: account.username,
-        details: { sessions: ended },
-      });
       return redirect(`${back}?saved=sessionsEnded`);
     }
     case "reset": {

@@ -7,6 +7,7 @@ import { runWithRequestContext } from "~/server/request-context.server";
 import {
   endOwnSession,
   endSessions,
+  endSessionsRecorded,
   openSessions,
   readSession,
   startSession,
@@ -140,12 +141,59 @@ describe("sessions kept on the server", () => {
     const other = await startSession(await userId("xianaling"), "shared");
     // An id of someone else's session, posted on weijia's page, ends nothing.
     expect(await endSessions({ ids: [other.id], userId: weijia }, "admin", weijia)).toBe(0);
-    expect(await endOwnSession(weijia, other.id)).toBe(false);
+    expect(await endOwnSession(weijia, "weijia", other.id)).toBe(false);
     expect(await readSession(requestWith(other.cookie))).toMatchObject({ state: "open" });
     const own = await startSession(weijia, "shared");
-    expect(await endOwnSession(weijia, own.id)).toBe(true);
-    expect(await endOwnSession(weijia, own.id)).toBe(false);
+    expect(await endOwnSession(weijia, "weijia", own.id)).toBe(true);
+    expect(await endOwnSession(weijia, "weijia", own.id)).toBe(false);
     await endSessions({ ids: [other.id] }, "logout", null);
+  });
+
+  it("records who ended sessions in the same transaction as the ending", async () => {
+    const weijia = await userId("weijia");
+    const sessions = [await startSession(weijia, "shared"), await startSession(weijia, "device")];
+    const lastSeq = async () =>
+      Number(
+        (
+          await db
+            .selectFrom("audit_log")
+            .select((eb) => eb.fn.max("seq").as("seq"))
+            .executeTakeFirstOrThrow()
+        ).seq ?? 0,
+      );
+    const before = await lastSeq();
+    const ended = await endSessionsRecorded({ userId: weijia }, "admin", weijia, {
+      action: "session.end",
+      account: "weijia",
+    });
+    expect(ended).toBeGreaterThanOrEqual(2);
+    const entries = await db
+      .selectFrom("audit_log")
+      .select(["action", "target_id", "details"])
+      .where("seq", ">", before)
+      .execute();
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ action: "session.end", target_id: "weijia" });
+    expect(JSON.parse(String(entries[0]!.details))).toMatchObject({ sessions: ended });
+    for (const s of sessions) {
+      expect(await readSession(requestWith(s.cookie))).toEqual({ state: "ended", reason: "admin" });
+    }
+    // A failure writing the entry leaves the sessions open: nothing half-done.
+    const open = await startSession(weijia, "shared");
+    await expect(
+      endSessionsRecorded({ ids: [open.id] }, "user", weijia, {
+        action: "session.end",
+        account: "weijia",
+        details: {
+          cyclic: (() => {
+            const o: Record<string, unknown> = {};
+            o.self = o;
+            return o;
+          })(),
+        },
+      }),
+    ).rejects.toThrow();
+    expect(await readSession(requestWith(open.cookie))).toMatchObject({ state: "open" });
   });
 
   it("a password change ends every other session; a reset and a deactivation end them all", async () => {
