@@ -250,6 +250,11 @@ test.describe("the county", () => {
 
   test("filters the county case board and groups it into swimlanes @phone", async ({ page }) => {
     await page.goto("/boards/cases");
+    // Every card's hidden "移动到…" text stays inside the board's scroller: the page fits the
+    // screen (it was 857 px wide on a 360 px phone). Against the viewport, not innerWidth.
+    await expect(page.getByText("移动到…").first()).toBeAttached();
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width).toBeLessThanOrEqual(page.viewportSize()?.width ?? 0);
     const summary = page.getByText(/^共 \d+ 张卡片/);
     await expect(summary).toContainText(/共 \d+ 张卡片/);
     const all = Number((await summary.textContent())!.match(/共 (\d+)/)![1]);
