@@ -36,6 +36,8 @@ import {
 import { transact } from "~/models/write.server";
 import { recordAudit } from "~/models/audit.server";
 import {
+  cleanIdNumber,
+  cleanPhone,
   isMasked,
   isValidIdNumber,
   isValidPhone,
@@ -259,7 +261,8 @@ function parseRow(
     message: MessageKey,
   ): string | null | undefined => {
     if (mapping[column] === undefined) return undefined;
-    const text = cell(column).replace(/\s/g, "");
+    // Cleaned as the household form cleans it, so a number stores the same from either.
+    const text = (column === "idNumber" ? cleanIdNumber : cleanPhone)(cell(column));
     if (!text) return null;
     // Compared with the stored number once the row's household is known (analyse).
     if (isMasked(text)) return text;
@@ -267,7 +270,7 @@ function parseRow(
       fail(column, message);
       return undefined;
     }
-    return column === "idNumber" ? text.toUpperCase() : text;
+    return text;
   };
   const idNumber = identity("idNumber", isValidIdNumber, "household.idNumberInvalid");
   const phone = identity("phone", isValidPhone, "household.phoneInvalid");

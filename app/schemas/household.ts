@@ -1,7 +1,7 @@
 /** The household forms (Households tab): roster record and exit-workflow steps. */
 import { z } from "zod";
 import { EXIT_STEPS, GUARANTEE_RESULTS, HELP_MEASURES, POVERTY_CAUSES } from "../../db/schema";
-import { isMasked, isValidIdNumber, isValidPhone } from "~/utils/mask";
+import { cleanIdNumber, cleanPhone, isMasked, isValidIdNumber, isValidPhone } from "~/utils/mask";
 import { optionalText, pastDate, requiredText, version, wholeNumber, number, year } from "./common";
 
 /** An enum whose missing value reads "required" and whose unknown value reads `message`. */
@@ -99,8 +99,8 @@ export function householdInput(value: HouseholdForm) {
     },
     monitored: value.monitored === "on",
     incomes: Object.fromEntries(value.incomes.map((i) => [i.year, i.value])),
-    idNumber: identityInput(value.idNumber, (v) => v.toUpperCase()),
-    phone: identityInput(value.phone, (v) => v.replace(/[\s-]/g, "")),
+    idNumber: identityInput(value.idNumber, cleanIdNumber),
+    phone: identityInput(value.phone, cleanPhone),
   };
 }
 

@@ -20,6 +20,18 @@ export function maskPhone(value: string): string {
   return `${v.slice(0, 3)}${"*".repeat(v.length - 7)}${v.slice(-4)}`;
 }
 
+/**
+ * A typed number as it is stored, the same from the form and from an imported roster: an ID
+ * without spaces, its X upper case; a phone number without spaces or dashes ("0313-1234567").
+ */
+export function cleanIdNumber(value: string): string {
+  return value.replace(/\s/g, "").toUpperCase();
+}
+
+export function cleanPhone(value: string): string {
+  return value.replace(/[\s-]/g, "");
+}
+
 /** Whether a value is a masked copy (it came back from an export): such a value changes nothing. */
 export function isMasked(value: string): boolean {
   return value.includes("*");

@@ -197,6 +197,31 @@ describe("household import", () => {
     expect(await householdCount()).toBe(before + 2);
   });
 
+  it("stores a phone number and an ID as the household form does: no spaces, dashes or lower-case x", async () => {
+    const viewer = await viewerFor("county");
+    const bytes = new TextEncoder().encode(
+      "\uFEFF" +
+        [
+          [...HEADERS, "联系电话", "公民身份号码"],
+          [...good("P-1", "丁"), "0313-752 1234", "13072219800101 006x"],
+        ]
+          .map((r) => r.join(","))
+          .join("\r\n"),
+    );
+    const read = await readSpreadsheet("roster.csv", bytes);
+    if (!read.ok) throw new Error(read.error);
+    const mapping = guessMapping(read.table.headers);
+    const result = await commitImport(viewer, beichaonianId, read.table, mapping, "roster.csv");
+    expect(result).toMatchObject({ ok: true, counts: { new: 1, error: 0 } });
+    const stored = await db
+      .selectFrom("households")
+      .select(["phone", "head_id_number"])
+      .where("code", "=", "P-1")
+      .where("village_id", "=", beichaonianId)
+      .executeTakeFirstOrThrow();
+    expect(stored).toEqual({ phone: "03137521234", head_id_number: "13072219800101006X" });
+  });
+
   it("round-trips the exported roster: every row unchanged", async () => {
     const viewer = await viewerFor("county");
     for (const locale of ["zh-CN", "en"] as const) {
