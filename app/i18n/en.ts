@@ -1525,6 +1525,8 @@ export const en: Catalogue = {
   "audit.older": "Older entries",
   "audit.exportCsv": "Export CSV (Excel)",
   "audit.exportJsonl": "Export JSON Lines",
+  "audit.exportLimit":
+    "Exports follow the filters and hold at most the newest {max} entries; a file cut there says “newest” in its name: narrow the dates to export older ones in parts.",
   "audit.verify": "Check the log's integrity",
   "audit.verified":
     "The log is intact: {entries, plural, one {# entry} other {# entries}} checked one by one (up to #{last}).",

@@ -1465,6 +1465,8 @@ export const zhCN = {
   "audit.older": "更早的记录",
   "audit.exportCsv": "导出 CSV（Excel）",
   "audit.exportJsonl": "导出 JSON Lines",
+  "audit.exportLimit":
+    "导出按当前筛选条件，最多包含最新的 {max} 条；超出时文件名注明“newest”，更早的记录请缩小日期范围分次导出。",
   "audit.verify": "校验日志完整性",
   "audit.verified": "日志完整：{entries} 条记录逐条校验通过（至第 {last} 条）。",
   "audit.broken": "日志校验失败：第 {seq} 条记录被改动或缺失。请立即报告。",

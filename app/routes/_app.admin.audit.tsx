@@ -8,6 +8,7 @@ import { auditArchives, auditEntries, recordAudit, verifyAuditChain } from "~/mo
 import { villageNames } from "~/models/village.server";
 import { hasCountyWide } from "~/permissions";
 import { AUDIT_ACTIONS, auditActionLabel, auditTargetLabel } from "~/utils/audit-actions";
+import { MAX_EXPORT_ENTRIES } from "~/utils/audit-export.server";
 import { auditQuery, detailsView, type DetailsView } from "~/utils/audit-filter.server";
 import { pageTitle } from "~/utils/meta";
 
@@ -54,13 +55,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
     next: rows.length > PAGE_SIZE ? page[page.length - 1]!.seq : null,
     verify,
     archives: await auditArchives(db),
+    exportLimit: MAX_EXPORT_ENTRIES,
   };
 }
 
 export default function AuditLog() {
   const t = useT();
   const locale = useLocale();
-  const { form, entries, next, verify, archives } = useLoaderData<typeof loader>();
+  const { form, entries, next, verify, archives, exportLimit } = useLoaderData<typeof loader>();
   const filters = new URLSearchParams(Object.entries(form).filter(([, v]) => v !== ""));
   const withFilters = (extra: Record<string, string>) => {
     const q = new URLSearchParams(filters);
@@ -131,6 +133,7 @@ export default function AuditLog() {
           {t("audit.verify")}
         </Link>
       </p>
+      <p className="small muted">{t("audit.exportLimit", { max: exportLimit })}</p>
       {verify ? (
         <p role="status" className={verify.ok ? "saved" : "error-box"}>
           {verify.ok

@@ -71,14 +71,28 @@ function csvRows(rows: (AuditRow & { hash: string })[], locale: Locale): string[
   ];
 }
 
-export async function auditExport(request: Request, format: "csv" | "jsonl"): Promise<Response> {
+export async function auditExport(
+  request: Request,
+  format: "csv" | "jsonl",
+  limit = MAX_EXPORT_ENTRIES,
+): Promise<Response> {
   const query = auditQuery(new URL(request.url));
-  const rows = await auditEntries(db, query.filter, { limit: MAX_EXPORT_ENTRIES });
+  // One more than the limit tells whether older entries were left out; the page says the limit,
+  // and a file that stops at it says so in its name.
+  const fetched = await auditEntries(db, query.filter, { limit: limit + 1 });
+  const truncated = fetched.length > limit;
+  const rows = truncated ? fetched.slice(0, limit) : fetched;
   await recordAudit(db, {
     action: "audit.export",
-    details: { format, filter: query.form, entries: rows.length },
+    details: {
+      format,
+      filter: query.form,
+      entries: rows.length,
+      ...(truncated ? { truncated } : {}),
+    },
   });
-  const stamp = chinaTime(new Date().toISOString()).slice(0, 10);
+  const stamp =
+    chinaTime(new Date().toISOString()).slice(0, 10) + (truncated ? `-newest-${limit}` : "");
   const body =
     format === "csv"
       ? "\uFEFF" +

@@ -165,6 +165,26 @@ describe("the audit log", () => {
     ]);
   });
 
+  it("exports at most its limit, the newest first, and says so in the file's name", async () => {
+    const { auditExport } = await import("~/utils/audit-export.server");
+    const newest = await auditEntries(db, {}, { limit: 4 });
+    expect(newest).toHaveLength(4);
+    const request = () => new Request("http://localhost/admin/audit.jsonl");
+    const cut = await auditExport(request(), "jsonl", 3);
+    expect(cut.headers.get("Content-Disposition")).toMatch(/-newest-3\.jsonl"$/);
+    const lines = (await cut.text()).trim().split("\n");
+    expect(lines.map((l) => (JSON.parse(l) as { seq: number }).seq)).toEqual(
+      newest.slice(0, 3).map((r) => r.seq),
+    );
+    expect(JSON.parse((await lastEntry("audit.export")).details)).toMatchObject({
+      entries: 3,
+      truncated: true,
+    });
+    const whole = await auditExport(request(), "jsonl", 1_000_000);
+    expect(whole.headers.get("Content-Disposition")).not.toMatch(/newest/);
+    expect(JSON.parse((await lastEntry("audit.export")).details)).not.toHaveProperty("truncated");
+  });
+
   it("cannot be edited or deleted, and the chain shows any tampering", async () => {
     expect(await verifyAuditChain(db)).toMatchObject({ ok: true });
     const entry = await lastEntry();
