@@ -162,17 +162,10 @@ export function SearchableSelectField({
   const q = query.trim().toLowerCase().replace(/\s+/g, "");
   // The chosen household stays in the list whatever is typed, so the search never unchooses it.
   const [current, setCurrent] = useState(String(field.initialValue ?? ""));
-  const shown = q
-    ? options.filter(
-        (o) =>
-          o.value === current ||
-          o.label.toLowerCase().replace(/\s+/g, "").includes(q) ||
-          (o.search ?? "").includes(q),
-      )
-    : options;
-  const matches = shown.filter(
-    (o) => !q || o.label.toLowerCase().replace(/\s+/g, "").includes(q) || o.search?.includes(q),
-  );
+  const found = (o: { label: string; search?: string }) =>
+    o.label.toLowerCase().replace(/\s+/g, "").includes(q) || Boolean(o.search?.includes(q));
+  const matches = q ? options.filter(found) : options;
+  const shown = q ? options.filter((o) => o.value === current || found(o)) : options;
   useEffect(() => {
     const select = selectRef.current;
     if (q && matches.length === 1 && select) {
