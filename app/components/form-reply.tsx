@@ -148,7 +148,7 @@ export function EditForm({
   clearOnSuccess?: boolean;
   children: ReactNode;
 }) {
-  useClearOnSuccess(form, formId, reply, clearOnSuccess);
+  useClearOnSuccess(formId, Boolean(reply), clearOnSuccess ? () => form.reset() : null);
   return (
     <Form
       method="post"
@@ -179,27 +179,21 @@ export function EditForm({
 }
 
 /**
- * Resets `form` when its own submission has ended without a reply for it: the action redirected,
- * which is how every write here says "saved" (a refusal replies with the form's id and keeps what
- * was typed).
+ * Calls `reset` when the form's own submission has ended without a reply for it: the action
+ * redirected, which is how every write here says "saved" (a refusal replies with the form's id and
+ * keeps what was typed). Null `reset`: the form is left as it is.
  */
-function useClearOnSuccess(
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any form's metadata
-  form: FormMetadata<any, string[]>,
-  formId: string,
-  reply: FormReply | undefined,
-  enabled: boolean,
-) {
+export function useClearOnSuccess(formId: string, replied: boolean, reset: (() => void) | null) {
   const navigation = useNavigation();
   const submitted = useRef(false);
   const mine = navigation.state !== "idle" && navigation.formData?.get("formId") === formId;
   useEffect(() => {
-    if (!enabled) return;
+    if (!reset) return;
     if (mine) {
       submitted.current = true;
     } else if (navigation.state === "idle" && submitted.current) {
       submitted.current = false;
-      if (!reply) form.reset();
+      if (!replied) reset();
     }
-  }, [enabled, mine, navigation.state, reply, form]);
+  }, [reset, mine, navigation.state, replied]);
 }

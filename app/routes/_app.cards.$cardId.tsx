@@ -14,12 +14,13 @@ import {
   useNavigation,
   useSearchParams,
 } from "@remix-run/react";
-import { useEffect, useRef } from "react";
+import { useCallback, useRef } from "react";
 import { notFound, requireViewer, safeRedirect } from "~/auth.server";
 import { DemoBadge } from "~/components/badges";
 import { CardForm } from "~/components/card-form";
 import type { MoveReply } from "~/components/board";
 import { FieldErrors } from "~/components/field-errors";
+import { useClearOnSuccess } from "~/components/form-reply";
 import {
   formatDate,
   formatDateTime,
@@ -405,14 +406,8 @@ function CommentForm({
   const navigation = useNavigation();
   const formRef = useRef<HTMLFormElement>(null);
   const sending = navigation.state !== "idle" && navigation.formData?.get("formId") === "comment";
-  const sent = useRef(false);
-  useEffect(() => {
-    if (sending) sent.current = true;
-    else if (navigation.state === "idle" && sent.current) {
-      sent.current = false;
-      if (errors === undefined) formRef.current?.reset();
-    }
-  }, [sending, navigation.state, errors]);
+  const reset = useCallback(() => formRef.current?.reset(), []);
+  useClearOnSuccess("comment", errors !== undefined, reset);
   return (
     <Form method="post" className="stack" ref={formRef} preventScrollReset>
       <input type="hidden" name="intent" value="comment" />
