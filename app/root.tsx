@@ -15,6 +15,7 @@ import { DEFAULT_LOCALE, makeTranslator } from "~/i18n";
 import { messagesFor } from "~/i18n/catalogues.server";
 import { resolveLocale } from "~/i18n/locale.server";
 import { hasDemoData } from "~/models/demo.server";
+import { bannerFolded } from "~/utils/banner.server";
 import styles from "~/styles/app.css";
 import { useNonce } from "~/utils/nonce";
 
@@ -35,6 +36,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     locale,
     messages: messagesFor(locale),
     demo: await hasDemoData(),
+    demoFolded: await bannerFolded(request),
     viewer: viewer
       ? { username: viewer.username, displayName: viewer.displayName, role: viewer.role }
       : null,

@@ -5,7 +5,17 @@
  * server confirms or refuses.
  */
 import { Link, useFetcher, useFetchers, useRevalidator, useSubmit } from "@remix-run/react";
-import { memo, useEffect, useMemo, useState, type CSSProperties } from "react";
+import {
+  createContext,
+  memo,
+  useContext,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type CSSProperties,
+} from "react";
 import { useHydrated } from "remix-utils/use-hydrated";
 import type { Board, BoardColumn } from "../../db/schema";
 import {
@@ -79,6 +89,115 @@ function groupCards(cards: BoardCard[], lanes: Lanes, columns: readonly BoardCol
     ids.sort((a, b) => byId.get(a)!.position - byId.get(b)!.position);
   }
   return { byId, laneList, grouped };
+}
+
+/** A card moved from the phone's move sheet: said above the board, since the card leaves the column in view. */
+interface Moved {
+  title: string;
+  column: BoardColumn;
+}
+const MovedContext = createContext<(moved: Moved | null) => void>(() => {});
+
+/** The app's phone layout (one board column at a time, the bottom tab bar): below 720 px. */
+const PHONE_QUERY = "(max-width: 719px)";
+function isPhoneScreen() {
+  return typeof window !== "undefined" && window.matchMedia(PHONE_QUERY).matches;
+}
+
+/**
+ * One lane's columns. On a phone (below 720 px) they show one at a time: the scroller snaps to each
+ * column (swipe), a switcher above names them with their counts, and the board opens on the team's
+ * "in progress" column if it holds cards, else on the first that does. The switcher is a row of
+ * links to the columns, so it works without JavaScript too; wider screens hide it.
+ */
+function LaneBoard({
+  board,
+  lane,
+  counts,
+  children,
+}: {
+  board: Board;
+  lane: string;
+  counts: number[];
+  children: React.ReactNode;
+}) {
+  const t = useT();
+  const columns = BOARD_COLUMNS[board];
+  const ref = useRef<HTMLDivElement>(null);
+  const [current, setCurrent] = useState<number | null>(null);
+  const opened = useRef(false);
+  const columnId = (column: BoardColumn) =>
+    `col-${`${lane}${SEP}${column}`.replace(/[^\w-]/g, "_")}`;
+  const columnAt = (index: number) =>
+    ref.current?.querySelectorAll<HTMLElement>(":scope > .board-column")[index];
+
+  // Before the first paint after hydration: open on the column worth seeing first.
+  useLayoutEffect(() => {
+    const scroller = ref.current;
+    if (opened.current || !scroller || !isPhoneScreen()) return;
+    opened.current = true;
+    const working = columns.indexOf("in_progress");
+    const start =
+      working >= 0 && counts[working]! > 0
+        ? working
+        : Math.max(
+            0,
+            counts.findIndex((n) => n > 0),
+          );
+    scroller.scrollLeft = columnAt(start)?.offsetLeft ?? 0;
+    setCurrent(start);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once, when the board first shows
+  }, []);
+
+  useEffect(() => {
+    const scroller = ref.current;
+    if (!scroller) return;
+    const onScroll = () => {
+      const list = scroller.querySelectorAll<HTMLElement>(":scope > .board-column");
+      let best = 0;
+      list.forEach((el, i) => {
+        if (
+          Math.abs(el.offsetLeft - scroller.scrollLeft) <
+          Math.abs(list[best]!.offsetLeft - scroller.scrollLeft)
+        )
+          best = i;
+      });
+      setCurrent(best);
+    };
+    scroller.addEventListener("scroll", onScroll, { passive: true });
+    return () => scroller.removeEventListener("scroll", onScroll);
+  }, []);
+
+  const show = (index: number) => (event: React.MouseEvent) => {
+    const scroller = ref.current;
+    const column = columnAt(index);
+    if (!scroller || !column) return;
+    event.preventDefault();
+    const still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    scroller.scrollTo({ left: column.offsetLeft, behavior: still ? "auto" : "smooth" });
+    setCurrent(index);
+  };
+
+  return (
+    <>
+      <nav className="board-switcher" aria-label={t("board.columns")}>
+        {columns.map((column, index) => (
+          <a
+            key={column}
+            href={`#${columnId(column)}`}
+            onClick={show(index)}
+            aria-current={current === index ? "true" : undefined}
+          >
+            {t(`board.column.${board}.${column}` as "board.column.project.proposed")}
+            <span className="switcher-count">{counts[index]}</span>
+          </a>
+        ))}
+      </nav>
+      <div className="board" ref={ref}>
+        {children}
+      </div>
+    </>
+  );
 }
 
 interface PendingMove {
@@ -167,6 +286,7 @@ export function BoardView({
   const submit = useSubmit();
   const pending = usePendingMoves();
   const [refusal, setRefusal] = useState<Refusal | null>(null);
+  const [moved, setMoved] = useState<Moved | null>(null);
   const columns = BOARD_COLUMNS[board];
   // Grouping is done once per loader result, not on every render of a drag.
   const { byId, laneList, grouped } = useMemo(
@@ -226,53 +346,73 @@ export function BoardView({
   );
 
   return (
-    <DndContext {...dnd.contextProps}>
-      <div role="alert" className="move-error-region">
-        {refusal ? (
-          <p className="error-box move-error">
-            {t("board.moveRefused", { title: refusal.title })}
-            {translateMessage(t, messageWithParams(refusal.message, refusal.params))}{" "}
-            <button type="button" className="button-link" onClick={() => setRefusal(null)}>
-              {t("board.dismiss")}
-            </button>
-          </p>
-        ) : null}
-      </div>
-      {watched.map((id) => (
-        <MoveWatcher key={id} cardId={id} title={byId.get(id)!.title} onRefused={setRefusal} />
-      ))}
-      <div className="board-lanes">
-        {laneList.map((lane) => (
-          <section
-            key={lane.key}
-            className="board-lane"
-            aria-label={lane.label || t(`board.title.${board}`)}
-          >
-            {lane.label ? <h2 className="lane-title">{lane.label}</h2> : null}
-            <div className="board">
-              {columns.map((column) => {
-                const container = `${lane.key}${SEP}${column}`;
-                return (
-                  <Column
-                    key={container}
-                    board={board}
-                    column={column}
-                    container={container}
-                    ids={dnd.items[container] ?? []}
-                    byId={byId}
-                    wipLimit={WIP_LIMITS[board]?.[column] ?? 0}
-                    villages={lane.villages}
-                    showVillage={showVillage}
-                    expanded={expanded}
-                    expandHref={expandHref}
-                  />
-                );
+    <MovedContext.Provider value={setMoved}>
+      <DndContext {...dnd.contextProps}>
+        <div role="status" className="move-done-region">
+          {moved ? (
+            <p className="saved move-done">
+              {t("board.movedTo", {
+                title: moved.title,
+                column: t(
+                  `board.column.${board}.${moved.column}` as "board.column.project.proposed",
+                ),
               })}
-            </div>
-          </section>
+            </p>
+          ) : null}
+        </div>
+        <div role="alert" className="move-error-region">
+          {refusal ? (
+            <p className="error-box move-error">
+              {t("board.moveRefused", { title: refusal.title })}
+              {translateMessage(t, messageWithParams(refusal.message, refusal.params))}{" "}
+              <button type="button" className="button-link" onClick={() => setRefusal(null)}>
+                {t("board.dismiss")}
+              </button>
+            </p>
+          ) : null}
+        </div>
+        {watched.map((id) => (
+          <MoveWatcher key={id} cardId={id} title={byId.get(id)!.title} onRefused={setRefusal} />
         ))}
-      </div>
-    </DndContext>
+        <div className="board-lanes">
+          {laneList.map((lane) => (
+            <section
+              key={lane.key}
+              className="board-lane"
+              aria-label={lane.label || t(`board.title.${board}`)}
+            >
+              {lane.label ? <h2 className="lane-title">{lane.label}</h2> : null}
+              <LaneBoard
+                board={board}
+                lane={lane.key}
+                counts={columns.map(
+                  (column) => (dnd.items[`${lane.key}${SEP}${column}`] ?? []).length,
+                )}
+              >
+                {columns.map((column) => {
+                  const container = `${lane.key}${SEP}${column}`;
+                  return (
+                    <Column
+                      key={container}
+                      board={board}
+                      column={column}
+                      container={container}
+                      ids={dnd.items[container] ?? []}
+                      byId={byId}
+                      wipLimit={WIP_LIMITS[board]?.[column] ?? 0}
+                      villages={lane.villages}
+                      showVillage={showVillage}
+                      expanded={expanded}
+                      expandHref={expandHref}
+                    />
+                  );
+                })}
+              </LaneBoard>
+            </section>
+          ))}
+        </div>
+      </DndContext>
+    </MovedContext.Provider>
   );
 }
 
@@ -316,9 +456,11 @@ function Column({
   })();
   const over = villagesOver > 0;
   const shown = expanded ? ids : ids.slice(0, COLUMN_PAGE);
-  const headingId = `col-${container.replace(/[^\w-]/g, "_")}`;
+  const columnId = `col-${container.replace(/[^\w-]/g, "_")}`;
+  const headingId = `${columnId}-title`;
   return (
     <section
+      id={columnId}
       className={`board-column ${isOver ? "is-over" : ""} ${over ? "over-wip" : ""}`}
       aria-labelledby={headingId}
     >
@@ -452,40 +594,128 @@ function MoveToForm({
   const t = useT();
   const hydrated = useHydrated();
   const [open, setOpen] = useState(false);
+  const [sheet, setSheet] = useState(false);
   const selectId = `move-${card.id}-column`;
   return (
     // With JavaScript the form is built only when opened: hundreds of cards each carrying a form
-    // made picking a card up slow. Without JavaScript it is always in the page.
-    <details className="move-to" onToggle={(e) => setOpen(e.currentTarget.open)}>
-      <summary>
-        {t("board.moveTo")}
-        <span className="visually-hidden"> {card.title}</span>
-      </summary>
-      {hydrated && !open ? null : (
-        <fetcher.Form method="post" action={`/cards/${card.id}`} className="move-to-form">
-          <input type="hidden" name="intent" value="move" />
-          <input type="hidden" name="cardId" value={card.id} />
-          <input type="hidden" name="version" value={card.version} />
-          {/* Without JavaScript the action redirects back to the board; with it, the fetcher stays. */}
-          {hydrated ? null : <input type="hidden" name="redirectTo" value="back" />}
-          <label htmlFor={selectId}>{t("board.moveToColumn")}</label>
-          <select id={selectId} name="column" defaultValue={card.column}>
-            {BOARD_COLUMNS[card.board].map((c) => (
-              <option key={c} value={c}>
-                {t(`board.column.${card.board}.${c}` as "board.column.project.proposed")}
-              </option>
-            ))}
-          </select>
-          <label htmlFor={`${selectId}-place`}>{t("board.moveToPlace")}</label>
-          <select id={`${selectId}-place`} name="place" defaultValue="bottom">
-            <option value="top">{t("board.place.top")}</option>
-            <option value="bottom">{t("board.place.bottom")}</option>
-          </select>
-          <button type="submit" className="button">
-            {t("board.moveSubmit")}
-          </button>
-        </fetcher.Form>
-      )}
-    </details>
+    // made picking a card up slow. Without JavaScript it is always in the page. On a phone, with
+    // JavaScript, "move to…" opens a bottom sheet of large column buttons instead.
+    <>
+      <details className="move-to" onToggle={(e) => setOpen(e.currentTarget.open)}>
+        <summary
+          onClick={(event) => {
+            if (!isPhoneScreen()) return;
+            event.preventDefault();
+            setSheet(true);
+          }}
+        >
+          {t("board.moveTo")}
+          <span className="visually-hidden"> {card.title}</span>
+        </summary>
+        {hydrated && !open ? null : (
+          <fetcher.Form method="post" action={`/cards/${card.id}`} className="move-to-form">
+            <input type="hidden" name="intent" value="move" />
+            <input type="hidden" name="cardId" value={card.id} />
+            <input type="hidden" name="version" value={card.version} />
+            {/* Without JavaScript the action redirects back to the board; with it, the fetcher stays. */}
+            {hydrated ? null : <input type="hidden" name="redirectTo" value="back" />}
+            <label htmlFor={selectId}>{t("board.moveToColumn")}</label>
+            <select id={selectId} name="column" defaultValue={card.column}>
+              {BOARD_COLUMNS[card.board].map((c) => (
+                <option key={c} value={c}>
+                  {t(`board.column.${card.board}.${c}` as "board.column.project.proposed")}
+                </option>
+              ))}
+            </select>
+            <label htmlFor={`${selectId}-place`}>{t("board.moveToPlace")}</label>
+            <select id={`${selectId}-place`} name="place" defaultValue="bottom">
+              <option value="top">{t("board.place.top")}</option>
+              <option value="bottom">{t("board.place.bottom")}</option>
+            </select>
+            <button type="submit" className="button">
+              {t("board.moveSubmit")}
+            </button>
+          </fetcher.Form>
+        )}
+      </details>
+      {/* Outside the details: a closed details element hides all it holds, a dialog too. */}
+      {sheet ? <MoveSheet card={card} fetcher={fetcher} onClose={() => setSheet(false)} /> : null}
+    </>
+  );
+}
+
+/**
+ * The phone's way to move a card: a bottom sheet (a modal dialog) with one large button per column,
+ * the card's own column marked and disabled. A tap moves the card to the end of that column at
+ * once (the same fetcher as the desktop form, so it shows before the server answers), closes the
+ * sheet and says where the card went.
+ */
+function MoveSheet({
+  card,
+  fetcher,
+  onClose,
+}: {
+  card: BoardCard;
+  fetcher: ReturnType<typeof useFetcher<MoveReply>>;
+  onClose: () => void;
+}) {
+  const t = useT();
+  const announce = useContext(MovedContext);
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = `move-sheet-${card.id}`;
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (!dialog.open) dialog.showModal();
+    // A tap on the backdrop (outside the sheet's box) closes it, as on every phone; Escape too.
+    const onBackdrop = (event: MouseEvent) => {
+      if (event.target === dialog) dialog.close();
+    };
+    dialog.addEventListener("click", onBackdrop);
+    return () => dialog.removeEventListener("click", onBackdrop);
+  }, []);
+  return (
+    <dialog ref={ref} className="sheet" aria-labelledby={titleId} onClose={onClose}>
+      <h2 id={titleId} className="sheet-title">
+        {t("board.moveSheetTitle", { title: card.title })}
+      </h2>
+      <fetcher.Form
+        method="post"
+        action={`/cards/${card.id}`}
+        className="sheet-options"
+        onSubmit={(event) => {
+          const submitter = (event.nativeEvent as SubmitEvent)
+            .submitter as HTMLButtonElement | null;
+          const column = submitter?.value as BoardColumn | undefined;
+          if (column) announce({ title: card.title, column });
+          ref.current?.close();
+        }}
+      >
+        <input type="hidden" name="intent" value="move" />
+        <input type="hidden" name="cardId" value={card.id} />
+        <input type="hidden" name="version" value={card.version} />
+        <input type="hidden" name="place" value="bottom" />
+        {BOARD_COLUMNS[card.board].map((column) => {
+          const here = column === card.column;
+          return (
+            <button
+              key={column}
+              type="submit"
+              name="column"
+              value={column}
+              className="sheet-option"
+              disabled={here}
+              aria-current={here ? "true" : undefined}
+            >
+              {t(`board.column.${card.board}.${column}` as "board.column.project.proposed")}
+              {here ? <span className="muted small"> {t("board.currentColumn")}</span> : null}
+            </button>
+          );
+        })}
+      </fetcher.Form>
+      <button type="button" className="button sheet-cancel" onClick={() => ref.current?.close()}>
+        {t("board.closeSheet")}
+      </button>
+    </dialog>
   );
 }

@@ -84,11 +84,16 @@ export function ImportRowsTable<R extends Row>({
         <tbody>
           {shown.map((r) => (
             <tr key={r.row} className={r.action === "error" ? "row-error" : undefined}>
-              <th scope="row">{r.row}</th>
+              {/* A bare number: its card on a phone says what it is ("Row 12"). */}
+              <th scope="row" data-label={t("import.rows.number")}>
+                {r.row}
+              </th>
               {cells(r).map((cell, i) => (
-                <td key={i}>{cell}</td>
+                <td key={i} data-label={columns[i]}>
+                  {cell}
+                </td>
               ))}
-              <td>
+              <td data-label={t("import.rows.result")}>
                 <span className={`import-${r.action}`}>{t(`import.action.${r.action}`)}</span>
                 {r.issues.length ? (
                   <ul className="field-errors">

@@ -3,6 +3,8 @@
  * form is a plain Remix <Form> (works without JavaScript), folded in a <details> on the item it
  * changes, and carries the version it was shown with.
  */
+import type { FormMetadata } from "@conform-to/react";
+import { useEffect, useRef } from "react";
 import { EditForm, useEditForm } from "~/components/form-reply";
 import { InputField, SelectField, TextareaField } from "~/components/form-fields";
 import { formatIndicatorValue, indicatorName } from "~/utils/indicators";
@@ -18,9 +20,25 @@ import {
 } from "~/schemas/plan";
 import { MILESTONE_STATUSES, INDICATOR_COMPARISONS } from "../../db/schema";
 import { readinessMessage, type ReadinessItem } from "~/utils/exit-rules";
+import { today } from "~/utils/dates";
 
 type Indicator = Omit<IndicatorView, "kind"> & { kind: string };
 type Milestone = MilestoneView;
+
+/** "Saved", said in the item that was saved (the page keeps its scroll position after a save). */
+function SavedNote() {
+  const t = useT();
+  const ref = useRef<HTMLParagraphElement>(null);
+  // A saved item may have moved (a milestone done goes among the done ones): bring it into view.
+  useEffect(() => {
+    ref.current?.scrollIntoView({ block: "nearest" });
+  }, []);
+  return (
+    <p role="status" className="saved saved-inline" ref={ref}>
+      {t("form.savedMessage")}
+    </p>
+  );
+}
 
 function MetBadge({ met }: { met: boolean | null }) {
   const t = useT();
@@ -142,7 +160,16 @@ export function PlanSummaryForm({
   );
 }
 
-export function IndicatorItem({ indicator, canEdit }: { indicator: Indicator; canEdit: boolean }) {
+export function IndicatorItem({
+  indicator,
+  canEdit,
+  saved = false,
+}: {
+  indicator: Indicator;
+  canEdit: boolean;
+  /** Just saved: the item says so where the person is looking. */
+  saved?: boolean;
+}) {
   const t = useT();
   const locale = useLocale();
   const formId = `indicator-${indicator.id}`;
@@ -173,43 +200,45 @@ export function IndicatorItem({ indicator, canEdit }: { indicator: Indicator; ca
         <h3>{name}</h3>
         <MetBadge met={indicator.met} />
       </div>
-      <dl className="indicator-values">
-        <div>
-          <dt>{t("indicator.current")}</dt>
-          <dd>
-            {value(indicator.current)}
-            {indicator.computed ? (
-              <span className="muted small"> {t("indicator.computed")}</span>
-            ) : null}
-          </dd>
-        </div>
-        <div>
-          <dt>{t("indicator.threshold")}</dt>
-          <dd>{thresholdText(t, locale, indicator)}</dd>
-        </div>
-        <div>
-          <dt>{t("indicator.baseline")}</dt>
-          <dd>{value(indicator.baseline)}</dd>
-        </div>
-        <div>
-          <dt>{t("indicator.target")}</dt>
-          <dd>{value(indicator.target)}</dd>
-        </div>
-        {indicator.measuredOn && !indicator.computed ? (
+      {/* One line each: where the village stands and the standard. The rest folds. */}
+      <p className="indicator-line small">
+        {t("indicator.currentLine", {
+          current: value(indicator.current),
+          threshold: thresholdText(t, locale, indicator),
+        })}
+        {indicator.computed ? <span className="muted"> {t("indicator.computed")}</span> : null}
+      </p>
+      {saved ? <SavedNote /> : null}
+      <details className="indicator-more">
+        <summary>
+          {t("indicator.more")}
+          <span className="visually-hidden"> {name}</span>
+        </summary>
+        <dl className="indicator-values">
           <div>
-            <dt>{t("indicator.measuredOn")}</dt>
-            <dd>{formatDate(locale, indicator.measuredOn)}</dd>
+            <dt>{t("indicator.baseline")}</dt>
+            <dd>{value(indicator.baseline)}</dd>
           </div>
+          <div>
+            <dt>{t("indicator.target")}</dt>
+            <dd>{value(indicator.target)}</dd>
+          </div>
+          {indicator.measuredOn && !indicator.computed ? (
+            <div>
+              <dt>{t("indicator.measuredOn")}</dt>
+              <dd>{formatDate(locale, indicator.measuredOn)}</dd>
+            </div>
+          ) : null}
+        </dl>
+        {indicator.evidence ? (
+          <p className="evidence">
+            <span className="muted">
+              {t("common.labelColon", { label: t("indicator.evidence") })}
+            </span>
+            {indicator.evidence}
+          </p>
         ) : null}
-      </dl>
-      {indicator.evidence ? (
-        <p className="evidence">
-          <span className="muted">
-            {t("common.labelColon", { label: t("indicator.evidence") })}
-          </span>
-          {indicator.evidence}
-        </p>
-      ) : null}
+      </details>
       {canEdit ? (
         <details className="edit" open={Boolean(reply)}>
           <summary>
@@ -354,14 +383,23 @@ export function NewIndicatorForm({ requestId }: { requestId: string }) {
 }
 
 function MilestoneFields({
+  form,
   fields,
   owners,
 }: {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- both milestone forms share these fields
+  form: FormMetadata<any, string[]>;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- both milestone forms share these fields
   fields: any;
   owners: { id: string; name: string }[];
 }) {
   const t = useT();
+  // Choosing "done" fills in today's date (China time) when none is typed yet; it can be changed.
+  const fillDoneOn = (event: React.ChangeEvent<HTMLSelectElement>) => {
+    const doneOn = event.currentTarget.form?.elements.namedItem(fields.doneOn.name);
+    if (event.currentTarget.value === "done" && doneOn instanceof HTMLInputElement && !doneOn.value)
+      form.update({ name: fields.doneOn.name, value: today() });
+  };
   return (
     <>
       <InputField field={fields.title} label={t("milestone.title")} className="wide" />
@@ -376,6 +414,7 @@ function MilestoneFields({
         field={fields.status}
         label={t("milestone.status")}
         options={MILESTONE_STATUSES.map((s) => ({ value: s, label: t(`milestone.status.${s}`) }))}
+        onChange={fillDoneOn}
       />
       <InputField
         field={fields.doneOn}
@@ -392,10 +431,13 @@ export function MilestoneItem({
   milestone,
   owners,
   canEdit,
+  saved = false,
 }: {
   milestone: Milestone;
   owners: { id: string; name: string }[];
   canEdit: boolean;
+  /** Just saved: the item says so where the person is looking. */
+  saved?: boolean;
 }) {
   const t = useT();
   const locale = useLocale();
@@ -437,6 +479,7 @@ export function MilestoneItem({
           {milestone.evidence}
         </p>
       ) : null}
+      {saved ? <SavedNote /> : null}
       {canEdit ? (
         <details className="edit" open={Boolean(reply)}>
           <summary>
@@ -463,7 +506,7 @@ export function MilestoneItem({
               return null;
             }}
           >
-            <MilestoneFields fields={fields} owners={owners} />
+            <MilestoneFields form={form} fields={fields} owners={owners} />
           </EditForm>
         </details>
       ) : null}
@@ -492,7 +535,7 @@ export function NewMilestoneForm({
         reply={reply}
         submitLabel={t("milestone.addSubmit")}
       >
-        <MilestoneFields fields={fields} owners={owners} />
+        <MilestoneFields form={form} fields={fields} owners={owners} />
       </EditForm>
     </details>
   );

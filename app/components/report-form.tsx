@@ -199,11 +199,15 @@ export function TeamReportsTable({
               <Link to={`/reports/weekly/${week}/teams/${r.team.id}`}>{r.team.village}</Link>{" "}
               <DemoBadge source={r.team.villageSource} />
             </th>
-            {showTownship ? <td>{r.township.name}</td> : null}
-            <td>
+            {showTownship ? (
+              <td data-label={t("villages.filter.township")}>{r.township.name}</td>
+            ) : null}
+            <td data-label={t("report.col.status")}>
               <ReportStatusBadge status={r.status} />
             </td>
-            <td>{r.submittedAt ? formatDateTime(locale, r.submittedAt) : "—"}</td>
+            <td data-label={t("report.col.submitted")}>
+              {r.submittedAt ? formatDateTime(locale, r.submittedAt) : "—"}
+            </td>
           </tr>
         ))}
       </tbody>

@@ -7,20 +7,29 @@ import { useT } from "~/i18n";
  * column (the row's name) stays in view while it scrolls. When columns are out of view, the region
  * says so: a shadow on the side that hides them and a line above the table. The label doubles as
  * the caption, unless the caption says more (a count); a compact table is only as wide as its cells.
+ *
+ * On a phone (below 720 px) a `stack` table is a list of cards instead (app.css): each row a card
+ * titled by its row header, each other cell a line "label: value". The label is the cell's
+ * `data-label`, rendered on the server with its column's heading, so cards need no script. Stack is
+ * on unless the table is compact (a small table that fits a phone as it is).
  */
 export function TableRegion({
   label,
   caption,
   compact = false,
+  stack = !compact,
   children,
 }: {
   label: string;
   caption?: ReactNode;
   compact?: boolean;
+  /** Cards on a phone; give each `<td>` a `data-label` with its column's heading. */
+  stack?: boolean;
   children: ReactNode;
 }) {
   const t = useT();
   const ref = useRef<HTMLDivElement>(null);
+  const tableRef = useRef<HTMLTableElement>(null);
   const [overflow, setOverflow] = useState<{ left: boolean; right: boolean } | null>(null);
   useEffect(() => {
     const wrap = ref.current;
@@ -43,10 +52,21 @@ export function TableRegion({
       wrap.removeEventListener("scroll", measure);
     };
   }, []);
+  // As cards the table's parts no longer display as a table, and some browsers (WebKit) then stop
+  // exposing them as one to screen readers: name their roles outright. After every render, since
+  // rows come and go with the data.
+  useEffect(() => {
+    const table = tableRef.current;
+    if (stack && table) addTableRoles(table);
+  });
   return (
     <>
       {overflow ? (
-        <p className="table-scroll-hint small muted" aria-hidden="true">
+        <p
+          className="table-scroll-hint small muted"
+          aria-hidden="true"
+          data-stack={stack ? "" : undefined}
+        >
           {t("table.scrollHint")}
         </p>
       ) : null}
@@ -58,12 +78,43 @@ export function TableRegion({
         tabIndex={0}
         data-more-left={overflow?.left ? "" : undefined}
         data-more-right={overflow?.right ? "" : undefined}
+        data-stack={stack ? "" : undefined}
       >
-        <table className={compact ? "data-table compact" : "data-table"}>
+        <table
+          ref={tableRef}
+          className={compact ? "data-table compact" : "data-table"}
+          data-stack={stack ? "" : undefined}
+        >
           <caption className="visually-hidden">{caption ?? label}</caption>
           {children}
         </table>
       </div>
     </>
   );
+}
+
+/** The roles a table's elements have by default, set explicitly (the same on a desktop). */
+function addTableRoles(table: HTMLTableElement) {
+  setRole(table, "table");
+  for (const group of table.querySelectorAll(":scope > thead, :scope > tbody, :scope > tfoot")) {
+    setRole(group, "rowgroup");
+  }
+  for (const row of table.rows) {
+    setRole(row, "row");
+    for (const cell of row.cells) {
+      const scope = cell.getAttribute("scope");
+      setRole(
+        cell,
+        cell.tagName === "TD"
+          ? "cell"
+          : scope === "col" || (scope !== "row" && row.parentElement?.tagName === "THEAD")
+            ? "columnheader"
+            : "rowheader",
+      );
+    }
+  }
+}
+
+function setRole(element: Element, role: string) {
+  if (!element.hasAttribute("role")) element.setAttribute("role", role);
 }

@@ -49,12 +49,12 @@ export function TeamMembersTable({
                 </Link>{" "}
                 <DemoBadge source={m.nameSource} />
               </th>
-              <td>{t(`membershipRole.${m.role}`)}</td>
-              <td>{t(`specialty.${m.specialty}`)}</td>
-              <td>{m.sendingUnit}</td>
-              <td>{formatDate(locale, m.startedOn)}</td>
+              <td data-label={t("team.col.role")}>{t(`membershipRole.${m.role}`)}</td>
+              <td data-label={t("team.col.specialty")}>{t(`specialty.${m.specialty}`)}</td>
+              <td data-label={t("team.col.unit")}>{m.sendingUnit}</td>
+              <td data-label={t("team.col.since")}>{formatDate(locale, m.startedOn)}</td>
               {attendance ? (
-                <td>
+                <td data-label={t("team.col.days", { rule: rule ?? 0 })}>
                   {record
                     ? t("attendance.cell", { days: record.inVillage, expected: record.expected })
                     : "—"}
@@ -112,12 +112,12 @@ export function MembershipHistoryTable({
                 <Link to={`/teams/${m.teamId}`}>{m.village.name}</Link>
               )}
             </th>
-            <td>{t(`membershipRole.${m.role}`)}</td>
-            <td>
+            <td data-label={t("team.col.role")}>{t(`membershipRole.${m.role}`)}</td>
+            <td data-label={t("team.col.period")}>
               {formatDate(locale, m.startedOn)} –{" "}
               {m.endedOn ? formatDate(locale, m.endedOn) : t("cadre.present")}
             </td>
-            <td>
+            <td data-label={t("team.col.endReason")}>
               {m.endReason ? t(`rotation.reason.${m.endReason}`) : "—"}
               {m.endNote ? <span className="small muted"> · {m.endNote}</span> : null}
             </td>

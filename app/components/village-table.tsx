@@ -57,27 +57,32 @@ export function VillageTable({
               </PlaceName>
             </th>
             {showTownship ? (
-              <td>
+              <td data-label={t("villages.col.township")}>
                 <Link to={`/townships/${v.townshipId}`}>{v.townshipName}</Link>
               </td>
             ) : null}
-            {anyFull ? <td>{v.access === "full" ? t(`villageType.${v.type}`) : "—"}</td> : null}
-            <td>
+            {anyFull ? (
+              <td data-label={t("villages.col.type")}>
+                {v.access === "full" ? t(`villageType.${v.type}`) : "—"}
+              </td>
+            ) : null}
+            <td data-label={t("villages.col.status")}>
               <ExitStatusBadge status={v.exitStatus} />
             </td>
             {anyFull ? (
               <>
-                <td className="num">
+                <td className="num" data-label={t("villages.col.poor")}>
                   {v.access === "full" ? `${v.poorHouseholds} / ${v.poorPeople}` : "—"}
                 </td>
                 <td
                   className={`num${v.access === "full" && v.incidence >= 0.02 ? " over-threshold" : ""}`}
+                  data-label={t("villages.col.incidence")}
                 >
                   {v.access === "full" ? formatPercent(locale, v.incidence) : "—"}
                 </td>
               </>
             ) : null}
-            <td>
+            <td data-label={t("villages.col.team")}>
               {v.team ? (
                 <>
                   <LevelBadge level={v.team.level} /> {v.team.sendingUnit}{" "}

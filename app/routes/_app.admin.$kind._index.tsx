@@ -140,15 +140,17 @@ export default function AdminList() {
                       <Link to={`/admin/${kind}/${row.id}`}>{name}</Link>
                     </th>
                   ) : (
-                    <td key={c.key}>{row.cells[c.key]}</td>
+                    <td key={c.key} data-label={t(columnLabelKey(kind, c.key))}>
+                      {row.cells[c.key]}
+                    </td>
                   ),
                 )}
-                <td>
+                <td data-label={t("admin.status")}>
                   {kind === "teams"
                     ? t(row.active ? "admin.status.teamActive" : "admin.status.teamEnded")
                     : t(row.active ? "admin.status.active" : "admin.status.inactive")}
                 </td>
-                <td>
+                <td data-label={t("admin.actions")}>
                   <div className="button-row">
                     <Link to={`/admin/${kind}/${row.id}`} aria-label={`${t("admin.edit")} ${name}`}>
                       {t("admin.edit")}

@@ -151,10 +151,10 @@ export default function AdminAccounts() {
             {reply.credentials.map((c) => (
               <tr key={c.username}>
                 <th scope="row">{c.name}</th>
-                <td>
+                <td data-label={t("login.username")}>
                   <code>{c.username}</code>
                 </td>
-                <td>
+                <td data-label={t("account.admin.oneTime")}>
                   <code className="one-time">{c.password}</code>
                 </td>
               </tr>
@@ -220,7 +220,7 @@ export default function AdminAccounts() {
                     : null;
                 return (
                   <tr key={c.cadreId}>
-                    <td>
+                    <td data-label={t("account.admin.create")}>
                       {c.existing ? null : (
                         <input
                           type="checkbox"
@@ -241,7 +241,7 @@ export default function AdminAccounts() {
                         {t(`membershipRole.${c.role}`)}
                       </span>
                     </th>
-                    <td>
+                    <td data-label={t("login.username")}>
                       {c.existing ? (
                         <span className="muted">
                           {t("account.admin.has", { username: c.existing })}

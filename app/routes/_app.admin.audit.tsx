@@ -160,7 +160,7 @@ export default function AuditLog() {
                 <br />
                 <span className="muted small">#{e.seq}</span>
               </th>
-              <td>
+              <td data-label={t("audit.actor")}>
                 {e.actor ?? t("audit.system")}
                 {e.role ? (
                   <span className="muted small">
@@ -169,18 +169,18 @@ export default function AuditLog() {
                   </span>
                 ) : null}
               </td>
-              <td>
+              <td data-label={t("audit.action")}>
                 {t(auditActionLabel(e.action))}{" "}
                 {e.outcome === "refused" ? (
                   <span className="badge badge-warn">{t("audit.outcome.refused")}</span>
                 ) : null}
               </td>
-              <td>
+              <td data-label={t("audit.target")}>
                 {e.targetType ? <TargetName type={e.targetType} id={e.targetId} /> : null}
                 {e.village ? <div className="muted small">{e.village}</div> : null}
               </td>
-              <td>{e.ip ?? "—"}</td>
-              <td>
+              <td data-label={t("sessions.address")}>{e.ip ?? "—"}</td>
+              <td data-label={t("audit.details")}>
                 <AuditDetails details={e.details} />
               </td>
             </tr>

@@ -133,7 +133,8 @@ export default function RegistryData() {
 
       <section className="card stack" aria-labelledby="templates-title">
         <h2 id="templates-title">{t("registry.data.templates")}</h2>
-        <TableRegion label={t("registry.data.templates")} compact>
+        {/* Compact, yet too wide for a phone in English: cards there. */}
+        <TableRegion label={t("registry.data.templates")} compact stack>
           <thead>
             <tr>
               <th scope="col">{t("registry.data.sheet")}</th>
@@ -147,7 +148,7 @@ export default function RegistryData() {
               return (
                 <tr key={kind ?? "all"}>
                   <th scope="row">{what}</th>
-                  <td>
+                  <td data-label={t("registry.data.templates")}>
                     <a
                       href={`/admin/data.xlsx?${query}&lang=zh-CN`}
                       download

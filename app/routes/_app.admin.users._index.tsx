@@ -69,12 +69,12 @@ export default function Users() {
               <th scope="row">
                 <Link to={`/admin/users/${u.id}`}>{u.username}</Link>
               </th>
-              <td>{u.displayName}</td>
-              <td>
+              <td data-label={t("account.admin.name")}>{u.displayName}</td>
+              <td data-label={t("users.role")}>
                 {t(`role.${u.role}`)}
                 {u.township ? <span className="muted"> · {u.township}</span> : null}
               </td>
-              <td>
+              <td data-label={t("admin.status")}>
                 {t(u.active ? "admin.status.active" : "admin.status.inactive")}{" "}
                 {u.lockedUntil ? (
                   <span className="badge badge-warn">
@@ -83,8 +83,12 @@ export default function Users() {
                 ) : null}{" "}
                 {u.mustChangePassword ? <span className="badge">{t("users.oneTime")}</span> : null}
               </td>
-              <td className="num">{u.openSessions}</td>
-              <td>{u.lastSignIn ? formatDateTime(locale, u.lastSignIn) : "—"}</td>
+              <td className="num" data-label={t("users.sessions")}>
+                {u.openSessions}
+              </td>
+              <td data-label={t("users.lastSignIn")}>
+                {u.lastSignIn ? formatDateTime(locale, u.lastSignIn) : "—"}
+              </td>
             </tr>
           ))}
         </tbody>

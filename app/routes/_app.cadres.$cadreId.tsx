@@ -102,9 +102,15 @@ export default function CadrePage() {
                     {formatMonth(locale, m.month, "long")}
                     {m.complete ? "" : ` (${t("bulletin.soFar")})`}
                   </th>
-                  <td className="num">{m.inVillage}</td>
-                  <td className="num">{m.expected}</td>
-                  <td className="num">{m.leaveDays}</td>
+                  <td className="num" data-label={t("cadre.inVillage")}>
+                    {m.inVillage}
+                  </td>
+                  <td className="num" data-label={t("cadre.expected")}>
+                    {m.expected}
+                  </td>
+                  <td className="num" data-label={t("cadre.leave")}>
+                    {m.leaveDays}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -275,9 +275,11 @@ export default function Dashboard() {
                         source={v.nameSource}
                       />
                     </th>
-                    <td>{v.townshipName}</td>
-                    <td className="num">{v.targetExitYear ?? "—"}</td>
-                    <td className="small blocking">
+                    <td data-label={t("villages.filter.township")}>{v.townshipName}</td>
+                    <td className="num" data-label={t("dashboard.filter.target")}>
+                      {v.targetExitYear ?? "—"}
+                    </td>
+                    <td className="small blocking" data-label={t("dashboard.list.blocking")}>
                       {formatClauses(
                         locale,
                         v.blocking.map((item) => translateMessage(t, readinessMessage(item))),
@@ -435,7 +437,7 @@ function ProgressTable({ data, listHref }: { data: DashboardPage; listHref: List
               />
             </th>
             {PROGRESS_COLUMNS.map((c) => (
-              <td key={c.key} className="num">
+              <td key={c.key} className="num" data-label={t(c.header)}>
                 {data.rowKind === "township" && row[c.key] !== 0 && !c.percent ? (
                   <Link to={listHref(c.figure, row.id)}>{cell(locale, row, c.key)}</Link>
                 ) : data.rowKind === "village" && row[c.key] !== 0 && c.villageTab ? (
@@ -452,7 +454,7 @@ function ProgressTable({ data, listHref }: { data: DashboardPage; listHref: List
         <tr>
           <th scope="row">{t("bulletin.total")}</th>
           {PROGRESS_COLUMNS.map((c) => (
-            <td key={c.key} className="num">
+            <td key={c.key} className="num" data-label={t(c.header)}>
               {data.headline[c.key] !== 0 && !c.percent ? (
                 <Link to={listHref(c.figure)}>{cell(locale, data.headline, c.key)}</Link>
               ) : (
@@ -533,9 +535,13 @@ function TrendTable({
         {points.map((p) => (
           <tr key={p.period}>
             <th scope="row">{kind.period(p.period)}</th>
-            <td className="num">{linked(p.planned, "planned_by", p.period.slice(0, 4))}</td>
-            <td className="num">{linked(p.exited, "exited_by", p.period)}</td>
-            <td className="num">
+            <td className="num" data-label={kind.planned}>
+              {linked(p.planned, "planned_by", p.period.slice(0, 4))}
+            </td>
+            <td className="num" data-label={t("dashboard.trend.exited")}>
+              {linked(p.exited, "exited_by", p.period)}
+            </td>
+            <td className="num" data-label={t("dashboard.col.incidence")}>
               {p.incidence === null ? "—" : formatPercent(locale, p.incidence)}
             </td>
           </tr>
@@ -641,7 +647,7 @@ function Matrix({ data }: { data: DashboardPage }) {
     <tr className="matrix-counts">
       <th scope="row">{label}</th>
       {kinds.map((k) => (
-        <td key={k} className="num">
+        <td key={k} className="num" data-label={t(`indicator.kind.${k}`)}>
           {matrix.counts[k][state] > 0 ? (
             <Link to={showHref({ indicator: k, state })} preventScrollReset>
               {matrix.counts[k][state]}
@@ -719,7 +725,11 @@ function Matrix({ data }: { data: DashboardPage }) {
                 />
               </th>
               {kinds.map((k) => (
-                <td key={k} className={`matrix-cell cell-${row.cells[k]}`}>
+                <td
+                  key={k}
+                  className={`matrix-cell cell-${row.cells[k]}`}
+                  data-label={t(`indicator.kind.${k}`)}
+                >
                   <span aria-hidden="true">{CELL_MARK[row.cells[k]]}</span>
                   <span className="visually-hidden">{t(`dashboard.cell.${row.cells[k]}`)}</span>
                 </td>

@@ -109,22 +109,24 @@ export default function FigureList() {
                   source={v.nameSource}
                 />
               </th>
-              <td>{v.townshipName}</td>
-              <td>
+              <td data-label={t("villages.filter.township")}>{v.townshipName}</td>
+              <td data-label={t("villages.filter.status")}>
                 <ExitStatusBadge status={v.exitStatus} />
               </td>
-              <td className="num">{formatPercent(locale, v.incidence)}</td>
-              <td className="num">
+              <td className="num" data-label={t("dashboard.col.incidence")}>
+                {formatPercent(locale, v.incidence)}
+              </td>
+              <td className="num" data-label={t("dashboard.col.overdueMilestones")}>
                 {v.overdueMilestones ? (
                   <Link to={`/villages/${v.id}/plan`}>{v.overdueMilestones}</Link>
                 ) : (
                   0
                 )}
               </td>
-              <td className="num">
+              <td className="num" data-label={t("dashboard.col.openCases")}>
                 {v.openCases ? <Link to={`/villages/${v.id}/cases`}>{v.openCases}</Link> : 0}
               </td>
-              <td className="small blocking">
+              <td className="small blocking" data-label={t("dashboard.list.blocking")}>
                 {v.blocking.length
                   ? formatClauses(
                       locale,

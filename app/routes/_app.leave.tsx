@@ -234,14 +234,14 @@ function LeaveTable({
                     </span>
                   </th>
                 )}
-                <td>
+                <td data-label={t("leave.col.dates")}>
                   {formatDate(locale, l.startsOn)} – {formatDate(locale, l.endsOn)}
                   <br />
                   <span className="small muted">{t("leave.days", { days: l.days })}</span>
                 </td>
-                <td>{l.reason}</td>
-                <td>{t(`leave.route.${l.route}`)}</td>
-                <td>
+                <td data-label={t("leave.reason")}>{l.reason}</td>
+                <td data-label={t("leave.col.route")}>{t(`leave.route.${l.route}`)}</td>
+                <td data-label={t("leave.col.status")}>
                   {t(`leave.status.${l.status}`)}
                   {l.decidedBy ? (
                     <span className="small muted">

@@ -206,9 +206,9 @@ export default function ImportPage() {
               <tbody>
                 {result.rows.slice(0, 500).map((r) => (
                   <tr key={r.row}>
-                    <td>{r.row}</td>
+                    <td data-label={t("import.col.row")}>{r.row}</td>
                     <th scope="row">{r.label}</th>
-                    <td>{t(`import.result.${r.result}`)}</td>
+                    <td data-label={t("import.col.result")}>{t(`import.result.${r.result}`)}</td>
                   </tr>
                 ))}
               </tbody>

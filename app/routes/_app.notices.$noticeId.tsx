@@ -110,8 +110,8 @@ export default function NoticePage() {
                   <th scope="row">
                     <Link to={`/teams/${r.team.id}`}>{r.team.village}</Link>
                   </th>
-                  <td>{r.team.township}</td>
-                  <td>
+                  <td data-label={t("villages.filter.township")}>{r.team.township}</td>
+                  <td data-label={t("notice.readBy.col")}>
                     {r.reads.length ? (
                       r.reads.map((x) => (
                         <span key={x.name} className="reader">

@@ -39,7 +39,7 @@ export default function MonthlyBulletin() {
   ));
   const cells = (row: Parameters<(typeof BULLETIN_COLUMNS)[number]["value"]>[0]) =>
     BULLETIN_COLUMNS.map((c) => (
-      <td key={c.key} className="num">
+      <td key={c.key} className="num" data-label={t(c.header, { rule: bulletin.rule })}>
         {c.value(row, complete)}
       </td>
     ));
@@ -115,7 +115,9 @@ export default function MonthlyBulletin() {
               {bulletin.townships.map((tw) => (
                 <tr key={tw.id}>
                   <th scope="row">{tw.name}</th>
-                  <td className="num">{tw.teams}</td>
+                  <td className="num" data-label={t("report.teams")}>
+                    {tw.teams}
+                  </td>
                   {cells(tw)}
                 </tr>
               ))}
@@ -123,7 +125,9 @@ export default function MonthlyBulletin() {
             <tfoot>
               <tr>
                 <th scope="row">{t("bulletin.total")}</th>
-                <td className="num">{bulletin.total.teams}</td>
+                <td className="num" data-label={t("report.teams")}>
+                  {bulletin.total.teams}
+                </td>
                 {cells(bulletin.total)}
               </tr>
             </tfoot>
@@ -148,7 +152,7 @@ export default function MonthlyBulletin() {
                   <Link to={`/teams/${team.id}`}>{team.village.name}</Link>{" "}
                   <DemoBadge source={team.village.nameSource} />
                 </th>
-                <td>{team.township.name}</td>
+                <td data-label={t("villages.filter.township")}>{team.township.name}</td>
                 {cells(team)}
               </tr>
             ))}

@@ -109,11 +109,19 @@ export default function WeeklyReports() {
               {data.townships.map((tw) => (
                 <tr key={tw.id}>
                   <th scope="row">{tw.name}</th>
-                  <td className="num">{tw.teams}</td>
-                  <td className="num">{tw.onTime}</td>
-                  <td className="num">{tw.late}</td>
-                  <td className="num">{tw.missing}</td>
-                  <td>
+                  <td className="num" data-label={t("report.teams")}>
+                    {tw.teams}
+                  </td>
+                  <td className="num" data-label={t("report.status.on_time")}>
+                    {tw.onTime}
+                  </td>
+                  <td className="num" data-label={t("report.status.late")}>
+                    {tw.late}
+                  </td>
+                  <td className="num" data-label={t("report.status.missing")}>
+                    {tw.missing}
+                  </td>
+                  <td data-label={t("report.townshipSummary")}>
                     <Link to={`/reports/weekly/${data.week}/townships/${tw.id}`}>
                       <ReportStatusBadge status={tw.summaryStatus} />
                     </Link>

@@ -130,19 +130,23 @@ export default function TeamsPage() {
                 <Link to={`/teams/${r.id}`}>{r.village.name}</Link>{" "}
                 <DemoBadge source={r.village.nameSource} />
               </th>
-              <td>{r.township.name}</td>
-              <td>
+              <td data-label={t("teams.col.township")}>{r.township.name}</td>
+              <td data-label={t("team.level")}>
                 <LevelBadge level={r.level} />
               </td>
-              <td>
+              <td data-label={t("team.unit")}>
                 {r.unit} <DemoBadge source={r.unitSource} />
               </td>
-              <td>{r.leader ?? "—"}</td>
-              <td>{r.firstSecretary ?? "—"}</td>
-              <td className="num">{r.memberCount}</td>
-              <td className="num">{r.averageDays ?? "—"}</td>
+              <td data-label={t("teams.col.leader")}>{r.leader ?? "—"}</td>
+              <td data-label={t("teams.col.secretary")}>{r.firstSecretary ?? "—"}</td>
+              <td className="num" data-label={t("teams.col.members")}>
+                {r.memberCount}
+              </td>
+              <td className="num" data-label={t("teams.col.days", { rule: data.rule })}>
+                {r.averageDays ?? "—"}
+              </td>
               {data.showMatching ? (
-                <td>
+                <td data-label={t("teams.col.matching")}>
                   {r.mismatch ? (
                     <span className="badge badge-unmet">{t("teams.mismatch")}</span>
                   ) : (

@@ -48,12 +48,18 @@ export default function Townships() {
                 <Link to={`/townships/${tw.id}`}>{tw.name}</Link>
                 <span className="pinyin">{tw.namePinyin}</span>
               </th>
-              <td>{tw.code}</td>
-              <td className="num">{tw.villages}</td>
-              <td className="num">
+              <td data-label={t("townships.col.code")}>{tw.code}</td>
+              <td className="num" data-label={t("townships.col.villages")}>
+                {tw.villages}
+              </td>
+              <td className="num" data-label={t("townships.col.exited")}>
                 <progress max={tw.villages || 1} value={tw.exited} aria-hidden="true" /> {tw.exited}
               </td>
-              {showPoor ? <td className="num">{tw.poorPeople ?? "—"}</td> : null}
+              {showPoor ? (
+                <td className="num" data-label={t("townships.col.poorPeople")}>
+                  {tw.poorPeople ?? "—"}
+                </td>
+              ) : null}
             </tr>
           ))}
         </tbody>

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, NavLink, Outlet, useLocation, useRouteLoaderData } from "@remix-run/react";
+import { useEffect, useRef } from "react";
 import { requireViewer } from "~/auth.server";
 import { hasAnywhere, hasCountyWide } from "~/permissions";
 import { pendingForViewer } from "~/models/leave.server";
@@ -16,6 +17,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const [unread, pendingLeave] = await Promise.all([unreadCount(viewer), pendingForViewer(viewer)]);
   return {
+    role: viewer.role,
+    /** A team member's village and team: their board and work log are tabs on a phone. */
+    village: viewer.villageIds[0] ?? null,
+    team: viewer.teamIds[0] ?? null,
     cadre: viewer.cadreId !== null,
     dashboard: hasAnywhere(viewer, "read:dashboard"),
     bulletin: hasAnywhere(viewer, "read:bulletin"),
@@ -70,6 +75,226 @@ function SectionLink({
   );
 }
 
+type NavData = ReturnType<typeof useRouteLoaderData<typeof loader>>;
+
+/** Every page of the main menu this person may open: the header's menu, and "more" on a phone. */
+function MenuLinks({ nav, pathname }: { nav: NavData; pathname: string }) {
+  const t = useT();
+  return (
+    <>
+      {nav?.cadre ? <NavLink to="/me">{t("nav.me")}</NavLink> : null}
+      {nav?.dashboard ? <NavLink to="/dashboard">{t("nav.dashboard")}</NavLink> : null}
+      <NavLink to="/map">{t("nav.map")}</NavLink>
+      <NavLink to="/villages">{t("nav.villages")}</NavLink>
+      <NavLink to="/townships">{t("nav.townships")}</NavLink>
+      <SectionLink to="/boards/cases" section="/boards/" pathname={pathname}>
+        {t("nav.boards")}
+      </SectionLink>
+      <NavLink to="/teams">{t("nav.teams")}</NavLink>
+      <NavLink to="/reports/weekly">{t("nav.reports")}</NavLink>
+      {nav?.bulletin ? <NavLink to="/reports/monthly">{t("nav.bulletin")}</NavLink> : null}
+      <NavLink to="/notices">
+        {t("nav.notices")}
+        <UnreadBadge count={nav?.unread ?? 0} />
+      </NavLink>
+      <NavLink to="/leave">
+        {t("nav.leave")}
+        <PendingBadge count={nav?.pendingLeave ?? 0} />
+      </NavLink>
+      {nav?.admin ? <NavLink to="/admin">{t("nav.admin")}</NavLink> : null}
+    </>
+  );
+}
+
+function UnreadBadge({ count }: { count: number }) {
+  const t = useT();
+  return count ? (
+    <span className="nav-badge" aria-label={t("nav.unreadBadge", { count })}>
+      {count}
+    </span>
+  ) : null;
+}
+
+function PendingBadge({ count }: { count: number }) {
+  const t = useT();
+  return count ? (
+    <span className="nav-badge" aria-label={t("nav.pendingBadge", { count })}>
+      {count}
+    </span>
+  ) : null;
+}
+
+type TabKey =
+  | "me"
+  | "board"
+  | "log"
+  | "dashboard"
+  | "map"
+  | "villages"
+  | "teams"
+  | "leave"
+  | "notices"
+  | "bulletin"
+  | "admin";
+
+/**
+ * The four things each role does most, as a phone's bottom tab bar; everything else is under
+ * "more". A team member: my work, their village's case board, the team's work log, notices.
+ */
+function tabsFor(nav: NonNullable<NavData>): TabKey[] {
+  switch (nav.role) {
+    case "team_member":
+      return [
+        nav.cadre ? "me" : "villages",
+        nav.village ? "board" : "map",
+        nav.team ? "log" : "teams",
+        "notices",
+      ];
+    case "township_leader":
+      return ["dashboard", "map", "teams", "leave"];
+    case "county_organisation":
+      return ["dashboard", "teams", "leave", "notices"];
+    case "county_admin":
+      return ["dashboard", "map", "teams", "admin"];
+    default:
+      return ["dashboard", "map", "villages", "notices"];
+  }
+}
+
+function TabIcon({ name }: { name: TabKey | "more" }) {
+  const paths: Record<TabKey | "more", string> = {
+    me: "M4 11l8-7 8 7v9h-5v-6H9v6H4z",
+    board: "M4 4h4v16H4zM10 4h4v10h-4zM16 4h4v13h-4z",
+    log: "M6 3h9l4 4v14H6zM9 11h7M9 15h7M9 7h4",
+    dashboard: "M4 20V10M10 20V4M16 20v-7M22 20H2",
+    map: "M12 21s-6-6.2-6-11a6 6 0 1 1 12 0c0 4.8-6 11-6 11zM12 12.5a2.5 2.5 0 1 0 0-5 2.5 2.5 0 0 0 0 5z",
+    villages: "M3 20V11l5-4 5 4v9M13 20v-6l4-3 4 3v6M2 20h20",
+    teams:
+      "M9 11a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM3 20c0-3.3 2.7-6 6-6s6 2.7 6 6M16 5.5a3 3 0 0 1 0 5.5M18 14c2 .8 3 2.9 3 6",
+    leave: "M4 6h16v14H4zM4 10h16M8 3v5M16 3v5M9 15h6",
+    notices: "M6 16V11a6 6 0 1 1 12 0v5l2 2H4zM10 20a2 2 0 0 0 4 0",
+    bulletin: "M5 3h14v18H5zM8 8h8M8 12h8M8 16h5",
+    admin:
+      "M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM19 12l2-1-1-3-2 .3-1.4-1.4.3-2-3-1-1 2h-2l-1-2-3 1 .3 2L6 7.3 4 7 3 10l2 1v2l-2 1 1 3 2-.3 1.4 1.4-.3 2 3 1 1-2h2l1 2 3-1-.3-2 1.4-1.4 2 .3 1-3-2-1z",
+    more: "M5 12h.01M12 12h.01M19 12h.01",
+  };
+  return (
+    <svg
+      className="tab-icon"
+      viewBox="0 0 24 24"
+      width="24"
+      height="24"
+      aria-hidden="true"
+      focusable="false"
+    >
+      <path d={paths[name]} />
+    </svg>
+  );
+}
+
+/**
+ * A phone's navigation (below 720 px; wider screens use the header's menu): a bottom tab bar with
+ * the role's four daily places and "more", which opens every other page, the account and the
+ * language. Works without JavaScript (links and a details element); closes on navigation.
+ */
+function TabBar({ nav, pathname }: { nav: NonNullable<NavData>; pathname: string }) {
+  const t = useT();
+  const tabs = tabsFor(nav);
+  const target: Record<TabKey, string> = {
+    me: "/me",
+    board: `/villages/${nav.village}/cases`,
+    log: `/teams/${nav.team}/logs`,
+    dashboard: "/dashboard",
+    map: "/map",
+    villages: "/villages",
+    teams: "/teams",
+    leave: "/leave",
+    notices: "/notices",
+    bulletin: "/reports/monthly",
+    admin: "/admin",
+  };
+  const current = (tab: TabKey) => {
+    if (tab === "board")
+      return (
+        pathname.startsWith(`/villages/${nav.village}/`) && /\/(cases|projects)$/.test(pathname)
+      );
+    if (tab === "teams") return pathname.startsWith("/teams") && !pathname.endsWith("/logs");
+    return pathname === target[tab] || pathname.startsWith(`${target[tab]}/`);
+  };
+  // Badges of pages that are not tabs show on "more", so none goes unseen.
+  const hidden =
+    (tabs.includes("notices") ? 0 : nav.unread) + (tabs.includes("leave") ? 0 : nav.pendingLeave);
+  const root = useRouteLoaderData<typeof rootLoader>("root");
+  const more = useRef<HTMLDetailsElement>(null);
+  // "More" closes when the page changes (a link in it was followed)…
+  useEffect(() => {
+    if (more.current) more.current.open = false;
+  }, [pathname]);
+  // …and on a tap outside it or on Escape, as a phone's menus do.
+  useEffect(() => {
+    const close = (event: Event) => {
+      const details = more.current;
+      if (!details?.open) return;
+      if (
+        event instanceof KeyboardEvent
+          ? event.key === "Escape"
+          : !details.contains(event.target as Node)
+      )
+        details.open = false;
+    };
+    document.addEventListener("pointerdown", close);
+    document.addEventListener("keydown", close);
+    return () => {
+      document.removeEventListener("pointerdown", close);
+      document.removeEventListener("keydown", close);
+    };
+  }, []);
+  return (
+    <nav className="tab-bar" aria-label={t("tab.label")}>
+      {tabs.map((tab) => (
+        <Link
+          key={tab}
+          to={target[tab]}
+          className="tab-link"
+          aria-current={current(tab) ? "page" : undefined}
+        >
+          <TabIcon name={tab} />
+          <span className="tab-text">{t(`tab.${tab}`)}</span>
+          {tab === "notices" ? <UnreadBadge count={nav.unread} /> : null}
+          {tab === "leave" ? <PendingBadge count={nav.pendingLeave} /> : null}
+        </Link>
+      ))}
+      <details className="tab-more" ref={more}>
+        <summary className="tab-link">
+          <TabIcon name="more" />
+          <span className="tab-text">{t("tab.more")}</span>
+          {hidden ? (
+            <span className="nav-badge" aria-label={t("tab.moreBadge", { count: hidden })}>
+              {hidden}
+            </span>
+          ) : null}
+        </summary>
+        <div className="tab-more-panel">
+          <nav aria-label={t("tab.allPages")} className="more-links">
+            <MenuLinks nav={nav} pathname={pathname} />
+          </nav>
+          {root?.viewer ? (
+            <div className="more-account">
+              <p className="muted small">
+                {t("nav.signedInAs", { name: root.viewer.username })} ·{" "}
+                {t(`role.${root.viewer.role}`)}
+              </p>
+              <Link to="/account/password">{t("account.password.title")}</Link>
+              <Link to="/account/sessions">{t("sessions.title")}</Link>
+              {nav.accounts ? <Link to="/admin/accounts">{t("account.admin.title")}</Link> : null}
+            </div>
+          ) : null}
+        </div>
+      </details>
+    </nav>
+  );
+}
+
 function Header() {
   const t = useT();
   const root = useRouteLoaderData<typeof rootLoader>("root");
@@ -84,37 +309,7 @@ function Header() {
         <span>{t("app.name")}</span>
       </Link>
       <nav aria-label={t("nav.main")} className="main-nav">
-        {nav?.cadre ? <NavLink to="/me">{t("nav.me")}</NavLink> : null}
-        {nav?.dashboard ? <NavLink to="/dashboard">{t("nav.dashboard")}</NavLink> : null}
-        <NavLink to="/map">{t("nav.map")}</NavLink>
-        <NavLink to="/villages">{t("nav.villages")}</NavLink>
-        <NavLink to="/townships">{t("nav.townships")}</NavLink>
-        <SectionLink to="/boards/cases" section="/boards/" pathname={pathname}>
-          {t("nav.boards")}
-        </SectionLink>
-        <NavLink to="/teams">{t("nav.teams")}</NavLink>
-        <NavLink to="/reports/weekly">{t("nav.reports")}</NavLink>
-        {nav?.bulletin ? <NavLink to="/reports/monthly">{t("nav.bulletin")}</NavLink> : null}
-        <NavLink to="/notices">
-          {t("nav.notices")}
-          {nav?.unread ? (
-            <span className="nav-badge" aria-label={t("nav.unreadBadge", { count: nav.unread })}>
-              {nav.unread}
-            </span>
-          ) : null}
-        </NavLink>
-        <NavLink to="/leave">
-          {t("nav.leave")}
-          {nav?.pendingLeave ? (
-            <span
-              className="nav-badge"
-              aria-label={t("nav.pendingBadge", { count: nav.pendingLeave })}
-            >
-              {nav.pendingLeave}
-            </span>
-          ) : null}
-        </NavLink>
-        {nav?.admin ? <NavLink to="/admin">{t("nav.admin")}</NavLink> : null}
+        <MenuLinks nav={nav} pathname={pathname} />
       </nav>
       <div className="header-tools">
         <LanguageSwitch />
@@ -154,23 +349,49 @@ function Header() {
   );
 }
 
+/**
+ * The note that the data is invented. It can be folded to one line for the browser session (it
+ * takes room on a phone); folded, it still says so.
+ */
+function DemoBanner({ folded }: { folded: boolean }) {
+  const t = useT();
+  const location = useLocation();
+  return (
+    <div className={folded ? "demo-banner folded" : "demo-banner"} role="note">
+      <Form method="post" action="/banner" className="demo-banner-form">
+        <input type="hidden" name="fold" value={folded ? "0" : "1"} />
+        <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
+        <span>{folded ? t("demo.short") : t("demo.banner")}</span>
+        <button
+          type="submit"
+          className="banner-toggle"
+          aria-label={folded ? t("demo.unfoldLabel") : t("demo.foldLabel")}
+        >
+          {folded ? t("demo.unfold") : t("demo.fold")}
+        </button>
+      </Form>
+    </div>
+  );
+}
+
 function Shell({ children }: { children: React.ReactNode }) {
   const t = useT();
-  const demo = useRouteLoaderData<typeof rootLoader>("root")?.demo;
+  const root = useRouteLoaderData<typeof rootLoader>("root");
+  const demo = root?.demo;
+  const folded = root?.demoFolded ?? false;
+  const nav = useRouteLoaderData<typeof loader>("routes/_app");
+  const { pathname } = useLocation();
   return (
     <>
       <a className="skip-link" href="#main">
         {t("app.skipToContent")}
       </a>
       <Header />
-      {demo ? (
-        <p className="demo-banner" role="note">
-          {t("demo.banner")}
-        </p>
-      ) : null}
+      {demo ? <DemoBanner folded={folded} /> : null}
       <main id="main" className="page">
         {children}
       </main>
+      {nav ? <TabBar nav={nav} pathname={pathname} /> : null}
     </>
   );
 }

@@ -114,16 +114,18 @@ export default function HouseholdsTab() {
                 <th scope="row">
                   <Link to={h.id}>{h.headName}</Link> <DemoBadge source={h.nameSource} />
                 </th>
-                <td>{h.code}</td>
-                <td className="num">{h.members}</td>
-                <td>{t(`cause.${h.mainCause}`)}</td>
-                <td>
+                <td data-label={t("household.code")}>{h.code}</td>
+                <td className="num" data-label={t("household.members")}>
+                  {h.members}
+                </td>
+                <td data-label={t("household.mainCause")}>{t(`cause.${h.mainCause}`)}</td>
+                <td data-label={t("household.status")}>
                   <span className={`hh-status hh-${h.status}`}>
                     {t(`householdStatus.${h.status}`)}
                   </span>
                   {h.exitYear ? <span className="muted small"> {h.exitYear}</span> : null}
                 </td>
-                <td className="num">
+                <td className="num" data-label={t("household.latestIncome")}>
                   {h.latestIncome ? (
                     <span
                       className={
@@ -139,7 +141,7 @@ export default function HouseholdsTab() {
                     "—"
                   )}
                 </td>
-                <td>
+                <td data-label={t("household.guarantees")}>
                   {h.unmetGuarantees.length === 0
                     ? t("household.allGuaranteesMet")
                     : formatList(
@@ -147,7 +149,7 @@ export default function HouseholdsTab() {
                         h.unmetGuarantees.map((g) => t(`guarantee.${g}`)),
                       )}
                 </td>
-                <td>{h.pairedCadre ?? "—"}</td>
+                <td data-label={t("household.pairedCadre")}>{h.pairedCadre ?? "—"}</td>
               </tr>
             ))}
           </tbody>

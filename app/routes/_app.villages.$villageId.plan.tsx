@@ -122,16 +122,53 @@ export default function PlanTab() {
   } = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const saved = searchParams.get("saved");
+  // An indicator or a milestone says "saved" itself, where the person is looking.
+  const savedInItem = saved !== null && /^(indicator|milestone)-/.test(saved);
   const officialCount = indicators.filter((i) => i.kind !== "custom").length;
+  // What is still to do comes first (in due order); what is done folds beneath it.
+  const openMilestones = milestones.filter((m) => m.status !== "done");
+  const doneMilestones = milestones.filter((m) => m.status === "done");
+  const milestoneItem = (m: (typeof milestones)[number]) => (
+    <MilestoneItem
+      key={`${m.id}:${m.version}`}
+      milestone={m}
+      owners={owners}
+      canEdit={canEdit}
+      saved={saved === `milestone-${m.id}`}
+    />
+  );
 
   return (
     <div className="stack-lg plan">
-      {saved ? (
+      {saved && !savedInItem ? (
         <p role="status" className="saved">
           {t("form.savedMessage")}
         </p>
       ) : null}
       {!canEdit ? <p className="notice">{t("plan.readOnly")}</p> : null}
+
+      {/* A team's daily work first (what is due, what is missing), then the plan and its details. */}
+      <section aria-labelledby="milestones-title" className="card" id="milestones">
+        <h2 id="milestones-title">{t("milestone.heading")}</h2>
+        {milestones.length === 0 ? <p className="muted">{t("milestone.none")}</p> : null}
+        {openMilestones.length ? (
+          <ul className="indicator-list">{openMilestones.map(milestoneItem)}</ul>
+        ) : milestones.length ? (
+          <p className="muted">{t("milestone.allDone")}</p>
+        ) : null}
+        {doneMilestones.length ? (
+          <details
+            className="disclosure done-milestones"
+            open={doneMilestones.some((m) => saved === `milestone-${m.id}`)}
+          >
+            <summary>{t("milestone.doneFolded", { count: doneMilestones.length })}</summary>
+            <ul className="indicator-list">{doneMilestones.map(milestoneItem)}</ul>
+          </details>
+        ) : null}
+        {canEdit ? (
+          <NewMilestoneForm key={milestones.length} owners={owners} requestId={requestId} />
+        ) : null}
+      </section>
 
       <ReadinessChecklist items={readiness} />
 
@@ -194,28 +231,11 @@ export default function PlanTab() {
               key={`${indicator.id}:${indicator.version}`}
               indicator={indicator}
               canEdit={canEdit}
+              saved={saved === `indicator-${indicator.id}`}
             />
           ))}
         </ul>
         {canEdit ? <NewIndicatorForm key={indicators.length} requestId={requestId} /> : null}
-      </section>
-
-      <section aria-labelledby="milestones-title" className="card" id="milestones">
-        <h2 id="milestones-title">{t("milestone.heading")}</h2>
-        {milestones.length === 0 ? <p className="muted">{t("milestone.none")}</p> : null}
-        <ul className="indicator-list">
-          {milestones.map((m) => (
-            <MilestoneItem
-              key={`${m.id}:${m.version}`}
-              milestone={m}
-              owners={owners}
-              canEdit={canEdit}
-            />
-          ))}
-        </ul>
-        {canEdit ? (
-          <NewMilestoneForm key={milestones.length} owners={owners} requestId={requestId} />
-        ) : null}
       </section>
 
       <section aria-labelledby="opinions-title" className="card" id="opinions">

@@ -20,7 +20,10 @@ export interface BodyRule {
 
 /** Routes that take a file; every other write is a small form. */
 const RULES: { pattern: RegExp; rule: BodyRule }[] = [
-  { pattern: /^\/(login|logout|locale)$/, rule: { bytes: MAX_AUTH_FORM_BYTES, types: [FORM] } },
+  {
+    pattern: /^\/(login|logout|locale|banner)$/,
+    rule: { bytes: MAX_AUTH_FORM_BYTES, types: [FORM] },
+  },
   {
     pattern: /^\/villages\/[^/]+\/households\/import$/,
     rule: { bytes: UPLOAD_BODY_BYTES.roster, types: [MULTIPART] },

@@ -285,3 +285,73 @@ test.describe("the county", () => {
     );
   });
 });
+
+test.describe("the work team of 魏家村 on a 360 px phone", () => {
+  test.use({
+    ...signedInAs("weijia"),
+    viewport: { width: 360, height: 740 },
+    isMobile: true,
+    hasTouch: true,
+  });
+
+  test("one column at a time: opens on the working column, switches, moves a card with the bottom sheet", async ({
+    page,
+  }) => {
+    await openBoard(page, "魏家村", "项目");
+    await waitForHydration(page);
+    const switcher = page.getByRole("navigation", { name: "看板栏目" });
+    await expect(switcher).toBeVisible();
+    // It opens on "in progress", which holds cards: that column alone fills the board's width.
+    const current = switcher.locator('a[aria-current="true"]');
+    await expect(current).toContainText("实施中");
+    const working = column(page, "实施中");
+    await expect(working).toBeInViewport({ ratio: 0.9 });
+    await expect(column(page, "提议")).not.toBeInViewport();
+    const count = Number(await current.locator(".switcher-count").textContent());
+    expect(count).toBeGreaterThan(0);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      360,
+    );
+
+    // The switcher shows another column; a swipe (the board scrolls) brings the next into view.
+    await switcher.getByRole("link", { name: /^验收/ }).click();
+    await expect(column(page, "验收")).toBeInViewport({ ratio: 0.9 });
+    await expect(switcher.locator('a[aria-current="true"]')).toContainText("验收");
+    await switcher.getByRole("link", { name: /^实施中/ }).click();
+    await expect(working).toBeInViewport({ ratio: 0.9 });
+
+    // "Move to…" opens a bottom sheet of large column buttons; a tap moves the card.
+    const card = working.locator("li.board-card").first();
+    const title = (await card.locator(".card-title").textContent())!;
+    const moveTo = card.locator(".move-to summary");
+    const summaryBox = (await moveTo.boundingBox())!;
+    expect(summaryBox.height).toBeGreaterThanOrEqual(44);
+    await moveTo.click();
+    const sheet = page.getByRole("dialog", { name: `把「${title}」移动到` });
+    await expect(sheet).toBeVisible();
+    await expect(sheet.getByRole("button", { name: /^实施中/ })).toBeDisabled();
+    const target = sheet.getByRole("button", { name: "验收", exact: true });
+    expect((await target.boundingBox())!.height).toBeGreaterThanOrEqual(44);
+    const saved = moveSaved(page);
+    await target.click();
+    await expect(sheet).toBeHidden();
+    await expect(page.getByRole("status").filter({ hasText: "已移到" })).toHaveText(
+      `「${title}」已移到「验收」。`,
+    );
+    await expect(switcher.getByRole("link", { name: /^实施中/ })).toContainText(String(count - 1));
+    expect((await saved).status()).toBe(200);
+    await page.reload();
+    await expect(cardIn(column(page, "验收"), title)).toHaveCount(1);
+
+    // And back, so the board is as the other tests found it.
+    await switcher.getByRole("link", { name: /^验收/ }).click();
+    await cardIn(column(page, "验收"), title).locator(".move-to summary").click();
+    const back = moveSaved(page);
+    await page
+      .getByRole("dialog", { name: `把「${title}」移动到` })
+      .getByRole("button", { name: "实施中", exact: true })
+      .click();
+    expect((await back).status()).toBe(200);
+    await expectAccessible(page);
+  });
+});

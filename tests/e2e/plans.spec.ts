@@ -4,6 +4,7 @@ import {
   BASE_URL,
   expect,
   expectAccessible,
+  postForm,
   signedInAs,
   storageStateFor,
   test,
@@ -32,6 +33,7 @@ test.describe("the work team of 魏家村", () => {
   test.use(signedInAs("weijia"));
 
   test("edits an indicator and a milestone and sees readiness change", async ({ page }) => {
+    test.slow();
     await openWeijia(page, "退出规划");
     await expect(readiness(page)).toContainText("各项出列条件均已达到");
     await waitForHydration(page);
@@ -41,12 +43,15 @@ test.describe("the work team of 魏家村", () => {
     await broadband.getByLabel("当前值").selectOption({ label: "否" });
     await broadband.getByLabel("佐证材料").fill("光缆被施工挖断，待修复");
     await broadband.getByRole("button", { name: "保存" }).click();
-    await expect(page.getByRole("status")).toContainText("已保存");
+    // "Saved" is said in the indicator itself, where the person is looking.
+    await expect(indicator(page, "通宽带").getByRole("status")).toHaveText("已保存。");
     await expect(readiness(page)).toContainText("还有 1 项条件阻碍出列");
     await expect(readiness(page)).toContainText("通宽带：未达标");
     await expect(indicator(page, "通宽带")).toContainText("未达标");
 
     // The milestone: mark it done without a date (refused, typed values kept), then with one.
+    // Every milestone of 魏家村 is done: they are folded under the open ones.
+    await page.getByText(/^已完成的节点（\d+ 个）$/).click();
     const milestone = page.locator("li.milestone").first();
     const title = (await milestone.getByRole("heading").textContent()) ?? "";
     await milestone.getByText("编辑").click();
@@ -63,6 +68,10 @@ test.describe("the work team of 魏家村", () => {
 
     await edited.getByText("编辑").click();
     await edited.getByLabel("状态").selectOption({ label: "已完成" });
+    // Choosing "done" fills in today (China time) when no date is there; emptied, it is refused.
+    const todayInChina = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format();
+    await expect(edited.getByLabel("完成日期", { exact: true })).toHaveValue(todayInChina);
+    await edited.getByLabel("完成日期", { exact: true }).fill("");
     await edited.getByRole("button", { name: "保存" }).click();
     await expect(edited.getByText("已完成的节点须填写完成日期。")).toBeVisible();
     await expect(edited.getByLabel("佐证材料")).toHaveValue("正在施工");
@@ -318,5 +327,58 @@ test.describe("the county viewer in English", () => {
     await expect(page.getByRole("link", { name: "Add a household" })).toHaveCount(0);
     await expect(page.getByRole("link", { name: "Export roster (Excel)" })).toBeVisible();
     await expectAccessible(page);
+  });
+});
+
+test.describe("the work team of 魏家村 on a 360 px phone", () => {
+  test.use({
+    ...signedInAs("weijia"),
+    viewport: { width: 360, height: 740 },
+    isMobile: true,
+    hasTouch: true,
+  });
+
+  test("marks a milestone done within one screen of opening the plan", async ({ page }) => {
+    // A milestone still to do (every demo milestone of 魏家村 is done), added as the form would.
+    await page.goto("/me");
+    const villageHref = await page.getByRole("link", { name: "村页面" }).getAttribute("href");
+    const added = await postForm(page, `${villageHref}/plan`, {
+      intent: "add-milestone",
+      formId: "add-milestone",
+      title: "手机上完成的节点",
+      dueOn: "2030-06-30",
+      status: "planned",
+      requestId: `phone-milestone-${Date.now()}`,
+    });
+    expect(added.status()).toBeLessThan(400);
+
+    await page.goto(`${villageHref}/plan`);
+    await waitForHydration(page);
+    // What is to do comes first: the open milestone and its edit control are on the first screen.
+    const milestone = page.locator("li.milestone", {
+      has: page.getByRole("heading", { name: "手机上完成的节点", exact: true }),
+    });
+    const edit = milestone.getByText("编辑");
+    const box = (await edit.boundingBox())!;
+    expect(box.y + box.height).toBeLessThanOrEqual(740);
+    expect(box.height).toBeGreaterThanOrEqual(44);
+    // Indicator details fold: the first indicator's values are not shown until asked for.
+    await expect(page.locator("li.indicator").first().locator(".indicator-values")).toBeHidden();
+
+    await edit.click();
+    await milestone.getByLabel("状态").selectOption({ label: "已完成" });
+    const todayInChina = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format();
+    await expect(milestone.getByLabel("完成日期", { exact: true })).toHaveValue(todayInChina);
+    await milestone.getByRole("button", { name: "保存" }).click();
+
+    // Saved, said in the milestone itself, which is now among the done ones (opened), in view.
+    const saved = page.locator("li.milestone", {
+      has: page.getByRole("heading", { name: "手机上完成的节点", exact: true }),
+    });
+    await expect(saved.locator(".milestone-badge")).toHaveText("已完成");
+    await expect(saved.getByRole("status")).toHaveText("已保存。");
+    await expect(saved.getByRole("status")).toBeInViewport();
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width).toBeLessThanOrEqual(360);
   });
 });

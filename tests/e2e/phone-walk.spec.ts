@@ -1,0 +1,199 @@
+/**
+ * Every page of every role on a 360 × 740 phone, in both languages: it fits the screen (no
+ * sideways scrolling of the page), and the bottom navigation (tab bar and "more") reaches every
+ * page of the role's main menu. The pages are the built server's route manifest with the access
+ * matrix's parameters: each route a role may open (200 in access-matrix.ts) is visited, so a new
+ * page is walked without anyone adding it here.
+ *
+ * Runs against a server of its own (isolated-server.ts), read only.
+ */
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { MATRIX } from "./access-matrix";
+import { signIn, startIsolatedServer, type IsolatedServer } from "./isolated-server";
+import {
+  HOME,
+  ROLES,
+  demoIds,
+  fillPattern,
+  loadRouteManifest,
+  type DemoIds,
+  type ManifestRoute,
+  type Role,
+} from "./route-manifest";
+
+const PHONE = { width: 360, height: 740 };
+
+let server: IsolatedServer;
+let routes: ManifestRoute[];
+let ids: DemoIds;
+
+test.describe.configure({ mode: "default" });
+
+test.beforeAll(async () => {
+  test.setTimeout(180_000);
+  [server, routes] = await Promise.all([startIsolatedServer("phone-walk"), loadRouteManifest()]);
+  ids = demoIds(server);
+});
+
+test.afterAll(async () => {
+  await server?.stop();
+});
+
+/** The HTML pages a role may open: a 200 in the access matrix, not a file or data route. */
+function pagesFor(role: Role): string[] {
+  const index = ROLES.indexOf(role);
+  const pages: string[] = [];
+  for (const route of routes) {
+    const entry = MATRIX[route.id];
+    if (!entry?.get || route.pattern === null || !route.hasLoader) continue;
+    if (/\[\.\]|healthz|archives/.test(route.id)) continue;
+    if (entry.get.in.split(" ")[index] !== "200") continue;
+    const path = fillPattern(route, ids, HOME[role]);
+    pages.push(
+      entry.query ? `${path}${entry.query.startsWith("?") ? "" : "?"}${entry.query}` : path,
+    );
+  }
+  return pages;
+}
+
+async function phoneFor(browser: Browser, role: Role, locale: "zh-CN" | "en", javaScript = true) {
+  const context = await browser.newContext({
+    viewport: PHONE,
+    isMobile: true,
+    hasTouch: true,
+    locale,
+    javaScriptEnabled: javaScript,
+  });
+  const cookie = await signIn(server, role);
+  const [name, ...value] = cookie.split("=");
+  await context.addCookies([
+    { name: name!, value: value.join("="), url: server.origin },
+    // The language switch's cookie, as the switch sets it (a JSON string, base64).
+    {
+      name: "zhucun_locale",
+      value: encodeURIComponent(Buffer.from(JSON.stringify(locale)).toString("base64")),
+      url: server.origin,
+    },
+  ]);
+  return context;
+}
+
+/** How far the page reaches past the screen's right edge, and the elements that reach it. */
+async function overflow(page: Page) {
+  return page.evaluate(() => {
+    const width = window.innerWidth;
+    const wide = [...document.querySelectorAll<HTMLElement>("body *")]
+      .filter((el) => {
+        const box = el.getBoundingClientRect();
+        if (box.width === 0 || box.right <= width + 1) return false;
+        // Inside a region that scrolls or clips on its own, it does not widen the page.
+        for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+          if (getComputedStyle(a).overflowX !== "visible") return false;
+        }
+        return true;
+      })
+      .slice(0, 3)
+      .map(
+        (el) =>
+          `${el.tagName.toLowerCase()}.${el.className} → ${Math.round(el.getBoundingClientRect().right)}`,
+      );
+    return { scrollWidth: document.documentElement.scrollWidth, width, wide };
+  });
+}
+
+for (const role of ROLES) {
+  for (const locale of ["zh-CN", "en"] as const) {
+    test(`${role} (${locale}${locale === "en" ? ", no JavaScript" : ""}): every page fits a 360 px phone`, async ({
+      browser,
+    }) => {
+      test.setTimeout(240_000);
+      // English (the longer words) also without JavaScript, as the server draws the pages; the
+      // Chinese walk with it, as hydrated.
+      const context = await phoneFor(browser, role, locale, locale === "zh-CN");
+      const page = await context.newPage();
+      const pages = pagesFor(role);
+      expect(pages.length, "pages the role may open").toBeGreaterThan(10);
+      const problems: string[] = [];
+      for (const path of pages) {
+        const response = await page.goto(server.origin + path, { waitUntil: "load" });
+        if (response?.status() !== 200) {
+          problems.push(`${path}: status ${response?.status()}`);
+          continue;
+        }
+        const { scrollWidth, width, wide } = await overflow(page);
+        if (scrollWidth > width)
+          problems.push(`${path}: ${scrollWidth} px wide (${wide.join(", ")})`);
+      }
+      expect(problems, `pages wider than the phone (of ${pages.length})`).toEqual([]);
+      await context.close();
+    });
+  }
+
+  test(`${role}: the bottom navigation reaches every page of the menu`, async ({ browser }) => {
+    test.setTimeout(120_000);
+    const context = await phoneFor(browser, role, "zh-CN");
+    const page = await context.newPage();
+    await page.goto(server.origin + "/");
+    await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
+
+    // On a phone the header's menu gives way to the tab bar; its entries are the role's menu.
+    const headerMenu = page.locator(".site-header .main-nav");
+    await expect(headerMenu).toBeHidden();
+    const menu = await headerMenu
+      .locator("a")
+      .evaluateAll((links) => links.map((a) => a.getAttribute("href")));
+    expect(menu.length).toBeGreaterThan(6);
+    const tabBar = page.getByRole("navigation", { name: "常用" });
+    await expect(tabBar).toBeVisible();
+    const tabs = tabBar.locator(":scope > a");
+    await expect(tabs).toHaveCount(4);
+
+    // Four tabs and "more": each tab is at least 44 × 44 px.
+    for (const tab of await tabBar.locator(":scope > a, summary").all()) {
+      const box = (await tab.boundingBox())!;
+      expect(box.width).toBeGreaterThanOrEqual(44);
+      expect(box.height).toBeGreaterThanOrEqual(44);
+    }
+
+    // "More" holds every page of the menu; a tap outside closes it.
+    await tabBar.getByText("更多").click();
+    const more = page.getByRole("navigation", { name: "全部页面" });
+    await expect(more).toBeVisible();
+    const inMore = await more
+      .getByRole("link")
+      .evaluateAll((links) => links.map((a) => a.getAttribute("href")));
+    expect(inMore).toEqual(menu);
+    // A tap outside closes it (on the page behind; a real tap there could hit a link), Escape too.
+    await page.locator("main").dispatchEvent("pointerdown");
+    await expect(more).toBeHidden();
+    await tabBar.getByText("更多").click();
+    await expect(more).toBeVisible();
+    await page.keyboard.press("Escape");
+    await expect(more).toBeHidden();
+
+    // Every tab opens its page, marked as the current one.
+    const hrefs = await tabs.evaluateAll((links) => links.map((a) => a.getAttribute("href")!));
+    for (const href of hrefs) {
+      await tabBar.locator(`:scope > a[href="${href}"]`).click();
+      await page.waitForURL((url) => url.pathname.startsWith(href));
+      await expect(tabBar.locator(`:scope > a[href="${href}"]`)).toHaveAttribute(
+        "aria-current",
+        "page",
+      );
+    }
+    // And every page under "more" opens from there.
+    for (const href of inMore) {
+      await tabBar.getByText("更多").click();
+      await more.locator(`a[href="${href}"]`).click();
+      // A page may send on to its own detail (a team member's weekly report: their team's).
+      await page.waitForURL((url) => url.pathname.startsWith(href!));
+      // The new page is on screen (its entry marked current) before "more" is opened again.
+      await expect(page.locator(`.more-links a[href="${href}"]`)).toHaveAttribute(
+        "aria-current",
+        "page",
+      );
+      await expect(page.locator("h1").first()).toBeVisible();
+    }
+    await context.close();
+  });
+}
