@@ -8,10 +8,13 @@
  *    column rebalance) ≤ 20 ms median; the board page's first-load JavaScript ≤ 130 KiB gzip;
  *  - the county's monthly bulletin on the demo's three months of team records ≤ 200 ms median;
  *  - the dashboard loader over 8,000 villages (province-scale synthetic data) ≤ 200 ms median;
- *  - a county's registry workbook (the demo's), uploaded and checked row by row ≤ 500 ms median.
+ *  - a county's registry workbook (the demo's), uploaded and checked row by row ≤ 500 ms median;
+ *  - Lighthouse on a phone (360 px, Slow 4G) for /login, /me, a village's case board and its
+ *    plan: performance ≥ 90, accessibility 100, LCP ≤ 2.5 s (scripts/bench-lighthouse.ts, which
+ *    holds the pages and their budgets).
  * Needs a production build (`npm run build`). Exits 1 if a target is missed.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -296,6 +299,21 @@ row(
   "lazy chart chunk (uPlot)",
   `${(chartChunks.reduce((s, f) => s + gz(f), 0) / KiB).toFixed(1)} KiB`,
 );
+
+// Lighthouse on a phone: its own server, browser and table; its missed targets count here.
+console.log("");
+{
+  const lighthouse = spawnSync("npx", ["tsx", "scripts/bench-lighthouse.ts"], {
+    stdio: "inherit",
+  });
+  if (lighthouse.status !== 0) {
+    failures.push(
+      lighthouse.status === 1
+        ? "Lighthouse mobile budgets (listed above)"
+        : `Lighthouse mobile: could not measure (exit ${lighthouse.status ?? lighthouse.signal})`,
+    );
+  }
+}
 
 if (failures.length) {
   console.log(`\n${failures.length} target(s) missed: ${failures.join("; ")}`);

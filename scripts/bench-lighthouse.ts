@@ -1,0 +1,751 @@
+/**
+ * npm run bench:lighthouse — Lighthouse on a phone: each page of PAGES below, loaded cold in
+ * Chromium (/usr/bin/chromium, headless) as a 360 × 740 px mobile screen, with Lighthouse's
+ * simulated throttling for each network its budgets name (Slow 4G: 150 ms RTT, 1.6 Mbit/s,
+ * CPU × 4), `--runs` times (default 3). Performance score, LCP, FCP, TBT, CLS and bytes are the
+ * medians of the runs; the accessibility score is the median run's (it does not vary).
+ *
+ * It starts its own production server (`tsx scripts/server.ts`, as `npm start` runs it) on a free
+ * port in 3600–3699 on a throwaway database with the demo data, signs in as the demo team member
+ * `weijia` through the real form, and gives Lighthouse the session cookie for the signed-in pages.
+ * Needs the production build (`npm run bench` builds first); run alone without one, it builds.
+ *   npm run bench:lighthouse -- [--runs 3] [--pages login,me,cases,plan] [--json figures.json]
+ *                               [--reports dir] [--keep]
+ * --pages measures only those (ids below); --json writes every figure and failing audit to a file;
+ * --reports writes each page's median run as Lighthouse's own report (.html, and .json to load in
+ * the Lighthouse viewer); --keep leaves the temp folder (database, server log) behind.
+ *
+ * Exits 1 if a budget is missed, listing for each such page the audits that fail (for
+ * accessibility with the elements' selectors), 2 if it could not measure at all.
+ */
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { launch, type LaunchedChrome } from "chrome-launcher";
+import lighthouse, { type Config, type Result, type ThrottlingSettings } from "lighthouse";
+import { activeOn } from "../app/models/periods.server";
+import { today } from "../app/utils/dates";
+import { openDatabase } from "../db/connection";
+import { DEMO_PASSWORD } from "../db/seed/demo-accounts";
+import { seededDatabase, tempFolder } from "./crash-test";
+import { ROOT, sleep, spawnServer, type ServerGroup } from "./server-process";
+
+// ---------------------------------------------------------------------------------------------
+// What is measured, and against what: data. A page is measured once per network its budgets name.
+
+/** Lighthouse's own mobile network profiles (lantern's simulation constants, Lighthouse 12). */
+const NETWORKS = {
+  "Slow 4G": {
+    rttMs: 150,
+    throughputKbps: 1.6 * 1024,
+    requestLatencyMs: 150 * 3.75,
+    downloadThroughputKbps: 1.6 * 1024 * 0.9,
+    uploadThroughputKbps: 750 * 0.9,
+    cpuSlowdownMultiplier: 4,
+  },
+  "Regular 3G": {
+    rttMs: 300,
+    throughputKbps: 700,
+    requestLatencyMs: 300 * 3.75,
+    downloadThroughputKbps: 700 * 0.9,
+    uploadThroughputKbps: 700 * 0.9,
+    cpuSlowdownMultiplier: 4,
+  },
+} satisfies Record<string, ThrottlingSettings>;
+type Network = keyof typeof NETWORKS;
+
+/** Lower bounds for scores (0–100), upper bounds for times; an absent field is not checked. */
+interface Budget {
+  performance?: number;
+  accessibility?: number;
+  /** First contentful paint (the "first paint" of a budget). */
+  fcpMs?: number;
+  lcpMs?: number;
+}
+
+interface PageSpec {
+  /** For --pages and the JSON. */
+  id: string;
+  /** How the table names it. */
+  label: string;
+  path: (context: { villageId: string }) => string;
+  /** Signed in as the demo team member, or not at all. */
+  signedIn: boolean;
+  budgets: Partial<Record<Network, Budget>>;
+}
+
+const PHONE: Budget = { performance: 90, accessibility: 100, lcpMs: 2500 };
+
+const PAGES: PageSpec[] = [
+  {
+    id: "login",
+    label: "/login (signed out)",
+    path: () => "/login",
+    signedIn: false,
+    budgets: { "Slow 4G": PHONE },
+  },
+  { id: "me", label: "/me", path: () => "/me", signedIn: true, budgets: { "Slow 4G": PHONE } },
+  {
+    id: "cases",
+    label: "village case board",
+    path: ({ villageId }) => `/villages/${villageId}/cases`,
+    signedIn: true,
+    budgets: { "Slow 4G": PHONE },
+  },
+  {
+    id: "plan",
+    label: "village exit plan",
+    path: ({ villageId }) => `/villages/${villageId}/plan`,
+    signedIn: true,
+    budgets: { "Slow 4G": PHONE },
+  },
+];
+
+const USER = "weijia";
+const SCREEN = { mobile: true, width: 360, height: 740, deviceScaleFactor: 3, disabled: false };
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const PORTS = [3600, 3699] as const;
+const lighthouseVersion = (
+  JSON.parse(
+    fs.readFileSync(path.join(ROOT, "node_modules", "lighthouse", "package.json"), "utf8"),
+  ) as { version: string }
+).version;
+
+// ---------------------------------------------------------------------------------------------
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: "string", default: "3" },
+    pages: { type: "string" },
+    json: { type: "string" },
+    reports: { type: "string" },
+    keep: { type: "boolean", default: false },
+  },
+});
+const runs = Number(values.runs);
+const wanted = values.pages?.split(",").map((s) => s.trim());
+const pages = wanted ? PAGES.filter((p) => wanted.includes(p.id)) : PAGES;
+if (!(Number.isInteger(runs) && runs >= 1) || (wanted && pages.length !== wanted.length)) {
+  console.error(
+    `[zhucun] --runs takes a whole number ≥ 1, --pages some of: ${PAGES.map((p) => p.id).join(", ")}.`,
+  );
+  process.exit(2);
+}
+
+const KB = 1000;
+const failures: string[] = [];
+/** A line as scripts/bench.ts prints it; a missed target is counted under `name`. */
+const row = (label: string, value: string, target?: string, ok = true, name = label) => {
+  console.log(
+    `${ok ? "  " : "✗ "}${label.padEnd(44)} ${value.padStart(14)}${target ? `   (target ${target})` : ""}`,
+  );
+  if (!ok) failures.push(name);
+};
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+/** A free port in PORTS on the loopback interface (IPv4 and, where there is one, IPv6). */
+async function freePortInRange(): Promise<number> {
+  const listens = (port: number, host: string) =>
+    new Promise<boolean>((resolve) => {
+      const server = net.createServer();
+      server.once("error", (error: NodeJS.ErrnoException) =>
+        // No IPv6 loopback on this machine: nothing can be listening there either.
+        resolve(error.code === "EADDRNOTAVAIL" || error.code === "EAFNOSUPPORT"),
+      );
+      server.listen(port, host, () => server.close(() => resolve(true)));
+    });
+  const [from, to] = PORTS;
+  const count = to - from + 1;
+  const offset = Math.floor(Math.random() * count);
+  for (let i = 0; i < count; i++) {
+    const port = from + ((offset + i) % count);
+    if ((await listens(port, "127.0.0.1")) && (await listens(port, "::1"))) return port;
+  }
+  throw new Error(`no free port in ${from}–${to}`);
+}
+
+/**
+ * CPU time so far (Linux jiffies, from /proc): all of the machine's busy time, and that of this
+ * process and its descendants (the server, Chromium). The difference is what other programs took:
+ * with simulated throttling Lighthouse multiplies the CPU time it observes, so a busy machine
+ * inflates TBT, FCP and LCP and lowers the score.
+ */
+function cpuSnapshot() {
+  const cpu = fs.readFileSync("/proc/stat", "utf8").split("\n")[0]!.split(/\s+/).slice(1);
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = cpu.map(Number) as number[];
+  const busy = user! + nice! + system! + irq! + softirq! + steal!;
+  const children = new Map<number, number[]>();
+  const times = new Map<number, number>();
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const pid = Number(entry);
+      const ppid = Number(fields[1]);
+      // utime, stime, cutime, cstime: fields 14–17 of proc(5).
+      times.set(
+        pid,
+        fields.slice(11, 15).reduce((sum, f) => sum + Number(f), 0),
+      );
+      children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  let ours = 0;
+  const queue = [process.pid];
+  while (queue.length) {
+    const pid = queue.pop()!;
+    ours += times.get(pid) ?? 0;
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return { busy, total: busy + idle! + iowait!, ours };
+}
+
+/** The village the demo user's team serves, from the database. */
+async function villageOf(database: string, username: string): Promise<string> {
+  const db = openDatabase(database);
+  try {
+    const on = today();
+    const row = await db
+      .selectFrom("users as u")
+      .innerJoin("team_memberships as m", "m.cadre_id", "u.cadre_id")
+      .innerJoin("teams as t", "t.id", "m.team_id")
+      .select("t.village_id")
+      .where("u.username", "=", username)
+      .where(activeOn("m", on))
+      .where(activeOn("t", on))
+      .executeTakeFirst();
+    if (!row) throw new Error(`${username} serves in no team in the demo database`);
+    return row.village_id;
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** Signs in through the sign-in form, as the browser posts it; the session's Cookie header. */
+async function signIn(origin: string, username: string, password: string): Promise<string> {
+  const res = await fetch(`${origin}/login`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: origin },
+    body: new URLSearchParams({ username, password, device: "on", redirectTo: "/me" }),
+  });
+  await res.arrayBuffer();
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0]!.trim())
+    .filter((pair) => !pair.endsWith("="))
+    .join("; ");
+  if (res.status !== 302 || !cookie) {
+    throw new Error(`signing in as ${username} answered ${res.status}, no session cookie`);
+  }
+  // The cookie must open a signed-in page, not lead back to the sign-in form.
+  const me = await fetch(`${origin}/me`, { redirect: "manual", headers: { Cookie: cookie } });
+  await me.arrayBuffer();
+  if (me.status !== 200) {
+    throw new Error(
+      `/me with ${username}'s session answered ${me.status} ${me.headers.get("location") ?? ""}`,
+    );
+  }
+  return cookie;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lighthouse runs and what is read from them.
+
+interface RunFigures {
+  performance: number;
+  accessibility: number;
+  fcpMs: number;
+  lcpMs: number;
+  tbtMs: number;
+  cls: number;
+  bytes: number;
+}
+
+interface FailingAudit {
+  category: "performance" | "accessibility";
+  id: string;
+  title: string;
+  score: number | null;
+  value?: string;
+  /** Elements (selectors) or resources (URLs) the audit names, with a short note each. */
+  items: string[];
+  moreItems: number;
+}
+
+interface Measurement {
+  page: string;
+  label: string;
+  path: string;
+  network: Network;
+  signedIn: boolean;
+  budget: Budget;
+  median: RunFigures;
+  runs: RunFigures[];
+  /** Lighthouse's measure of this machine's CPU (a mid-range phone's host ≈ 1000 and up). */
+  benchmarkIndex: number | null;
+  /** CPU cores other programs kept busy, on average, while these runs went on. */
+  otherCores: number;
+  /** The run whose audits are listed (the median performance score), 0-based. */
+  auditedRun: number;
+  missed: string[];
+  failingAudits: FailingAudit[];
+  /** Requests that failed or answered an error, in any run. */
+  failedRequests: string[];
+  /** Audits Lighthouse could not run (in any run), with the first error's message. */
+  erroredAudits: Record<string, string>;
+}
+
+function figures(lhr: Result): RunFigures {
+  const num = (id: string) => lhr.audits[id]?.numericValue ?? NaN;
+  const score = (id: string) => Math.round((lhr.categories[id]?.score ?? NaN) * 100);
+  return {
+    performance: score("performance"),
+    accessibility: score("accessibility"),
+    fcpMs: num("first-contentful-paint"),
+    lcpMs: num("largest-contentful-paint"),
+    tbtMs: num("total-blocking-time"),
+    cls: num("cumulative-layout-shift"),
+    bytes: num("total-byte-weight"),
+  };
+}
+
+type Loose = Record<string, unknown>;
+const isObject = (x: unknown): x is Loose => typeof x === "object" && x !== null;
+const str = (x: unknown) => (typeof x === "string" ? x : undefined);
+
+/** What an item costs, as Lighthouse gives it: time (saved, spent) or bytes. */
+function cost(item: Loose): string {
+  for (const key of ["wastedMs", "duration", "total", "timing"]) {
+    const v = item[key];
+    if (typeof v === "number") return ` (${Math.round(v)} ms${key === "wastedMs" ? " saved" : ""})`;
+  }
+  for (const key of ["wastedBytes", "transferSize"]) {
+    const v = item[key];
+    if (typeof v === "number") return ` (${(v / KB).toFixed(1)} KB)`;
+  }
+  return "";
+}
+
+/** One line for an item of an audit's details: the element's selector or the resource's URL. */
+function describeItem(item: Loose, origin: string): string | null {
+  const node = item.type === "node" ? item : isObject(item.node) ? item.node : null;
+  const selector = node ? str(node.selector) : undefined;
+  if (node && selector) {
+    const label = str(node.nodeLabel)?.replace(/\s+/g, " ").slice(0, 60);
+    const why = str(node.explanation)
+      ?.split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .find((l) => !/^Fix (any|all) of the following:?$/i.test(l));
+    return [
+      selector,
+      // dom-size and a few others label an element with its selector again.
+      label && !selector.startsWith(label) ? `"${label}"` : "",
+      why ? `— ${why.slice(0, 200)}` : "",
+    ]
+      .filter(Boolean)
+      .join(" ");
+  }
+  const url =
+    str(item.url) ??
+    (isObject(item.source) ? str(item.source.url) : undefined) ??
+    (isObject(item.entity) ? str(item.entity.text) : undefined);
+  if (url) return `${url.replace(origin, "")}${cost(item)}`;
+  const text =
+    str(item.label) ??
+    str(item.groupLabel) ??
+    str(item.phase) ??
+    str(item.reason) ??
+    str(item.description);
+  return text ? `${text}${cost(item)}` : null;
+}
+
+/** The items an audit names, through lists of tables (the LCP element audit's shape). */
+function auditItems(details: unknown, origin: string): string[] {
+  if (!isObject(details)) return [];
+  if (details.type === "list" && Array.isArray(details.items)) {
+    return details.items.flatMap((d) => auditItems(d, origin));
+  }
+  if (!Array.isArray(details.items) || details.type === "criticalrequestchain") return [];
+  return details.items
+    .filter(isObject)
+    .map((item) => describeItem(item, origin))
+    .filter((line): line is string => Boolean(line));
+}
+
+/**
+ * The audits to fix, from one run: every failing accessibility audit (all of its elements up to
+ * 20); for performance the LCP element and its phases (when LCP missed its budget), then the
+ * audits scoring below 0.9 other than the metrics themselves (the table has those), those with
+ * the largest estimated savings first.
+ */
+function failingAudits(
+  lhr: Result,
+  origin: string,
+  categories: Set<string>,
+  lcpMissed: boolean,
+): FailingAudit[] {
+  const found: FailingAudit[] = [];
+  const entry = (category: FailingAudit["category"], audit: Result["audits"][string]) => {
+    const items = auditItems(audit.details, origin);
+    const limit = category === "accessibility" ? 20 : 6;
+    found.push({
+      category,
+      id: audit.id,
+      title: audit.title,
+      score: audit.score,
+      value: audit.displayValue || undefined,
+      items: items.slice(0, limit),
+      moreItems: Math.max(0, items.length - limit),
+    });
+  };
+  const lcpElement = lhr.audits["largest-contentful-paint-element"];
+  if (categories.has("performance") && lcpMissed && lcpElement) entry("performance", lcpElement);
+  for (const category of ["performance", "accessibility"] as const) {
+    if (!categories.has(category)) continue;
+    const savings = (audit: Result["audits"][string]) =>
+      Object.values(audit.metricSavings ?? {})
+        .filter((v): v is number => typeof v === "number")
+        .reduce((s, v) => s + v, 0);
+    const failing = (lhr.categories[category]?.auditRefs ?? [])
+      .filter((ref) => ref.group !== "metrics" && ref.id !== "largest-contentful-paint-element")
+      .map((ref) => lhr.audits[ref.id])
+      .filter(
+        (audit): audit is Result["audits"][string] =>
+          audit !== undefined &&
+          audit.score !== null &&
+          audit.score < (category === "accessibility" ? 1 : 0.9) &&
+          !["notApplicable", "informative", "manual"].includes(audit.scoreDisplayMode),
+      )
+      .sort((a, b) => savings(b) - savings(a) || (a.score ?? 0) - (b.score ?? 0));
+    for (const audit of failing.slice(0, category === "accessibility" ? Infinity : 10)) {
+      entry(category, audit);
+    }
+  }
+  return found;
+}
+
+async function runLighthouse(
+  chrome: LaunchedChrome,
+  url: string,
+  network: Network,
+  headers: Record<string, string>,
+): Promise<{ lhr: Result; html?: string }> {
+  const config: Config = {
+    extends: "lighthouse:default",
+    settings: {
+      onlyCategories: ["performance", "accessibility"],
+      formFactor: "mobile",
+      screenEmulation: SCREEN,
+      throttlingMethod: "simulate",
+      throttling: NETWORKS[network],
+    },
+  };
+  const result = await lighthouse(
+    url,
+    {
+      port: chrome.port,
+      output: values.reports ? "html" : "json",
+      logLevel: "error",
+      extraHeaders: headers,
+    },
+    config,
+  );
+  const lhr = result?.lhr;
+  if (!lhr) throw new Error(`Lighthouse returned nothing for ${url}`);
+  if (lhr.runtimeError) {
+    throw new Error(`Lighthouse on ${url}: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
+  }
+  if (new URL(lhr.finalDisplayedUrl).pathname !== new URL(url).pathname) {
+    throw new Error(`${url} ended at ${lhr.finalDisplayedUrl} (signed out?)`);
+  }
+  return { lhr, html: values.reports ? String(result.report) : undefined };
+}
+
+/** Requests of the page that failed or answered 4xx/5xx: a broken page's figures mean little. */
+function failedRequests(lhr: Result, origin: string): string[] {
+  const details: unknown = lhr.audits["network-requests"]?.details;
+  if (!isObject(details) || !Array.isArray(details.items)) return [];
+  return details.items
+    .filter(isObject)
+    .filter((r) => typeof r.statusCode === "number" && (r.statusCode >= 400 || r.statusCode < 0))
+    .map((r) => `${String(r.statusCode)} ${String(r.url).replace(origin, "")}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+if (!fs.existsSync(path.join(ROOT, "build", "index.js"))) {
+  console.log("[zhucun] No production build: building it (npm run build).");
+  execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit" });
+}
+if (!fs.existsSync(CHROMIUM)) {
+  console.error(`[zhucun] No Chromium at ${CHROMIUM} (set CHROMIUM_PATH).`);
+  process.exit(2);
+}
+
+const dir = tempFolder("lighthouse");
+const log = path.join(dir, "server.log");
+let server: ServerGroup | undefined;
+let chrome: LaunchedChrome | undefined;
+const measurements: Measurement[] = [];
+let exitCode = 0;
+try {
+  const buildStamp = () => fs.statSync(path.join(ROOT, "build", "index.js")).mtimeMs;
+  const builtAt = buildStamp();
+  const database = await seededDatabase(dir);
+  const villageId = await villageOf(database, USER);
+  const port = await freePortInRange();
+  const origin = `http://localhost:${port}`;
+  const out = fs.openSync(log, "a");
+  server = spawnServer({
+    port,
+    stdio: ["ignore", out, out],
+    env: {
+      DATABASE_URL: database,
+      SESSION_SECRET: "zhucun-bench-lighthouse-secret-0123456789abcdef",
+      WEB_CONCURRENCY: "1",
+    },
+  });
+  fs.closeSync(out);
+  await server.waitUntil(
+    async () => {
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`, {
+        signal: AbortSignal.timeout(2000),
+      });
+      await res.arrayBuffer();
+      return res.ok;
+    },
+    120_000,
+    () => `see ${log}`,
+  );
+  const cookie = await signIn(origin, USER, DEMO_PASSWORD);
+  chrome = await launch({
+    chromePath: CHROMIUM,
+    chromeFlags: ["--headless=new", "--no-sandbox", "--disable-gpu"],
+    logLevel: "error",
+  });
+
+  console.log(
+    `Lighthouse ${lighthouseVersion}, mobile ${SCREEN.width}×${SCREEN.height} px, ` +
+      `simulated throttling, median of ${runs} run(s); ${USER} signed in; Chinese (Accept-Language zh-CN):`,
+  );
+  for (const page of pages) {
+    for (const [network, budget] of Object.entries(page.budgets) as [Network, Budget][]) {
+      const pagePath = page.path({ villageId });
+      const headers: Record<string, string> = { "Accept-Language": "zh-CN,zh;q=0.9" };
+      if (page.signedIn) headers.Cookie = cookie;
+      const lhrs: Result[] = [];
+      const htmls: (string | undefined)[] = [];
+      const before = cpuSnapshot();
+      for (let i = 0; i < runs; i++) {
+        const { lhr, html } = await runLighthouse(chrome, origin + pagePath, network, headers);
+        lhrs.push(lhr);
+        htmls.push(html);
+        await sleep(250);
+      }
+      const after = cpuSnapshot();
+      const otherCores =
+        Math.max(0, after.busy - before.busy - (after.ours - before.ours)) /
+        ((after.total - before.total) / os.cpus().length);
+      const all = lhrs.map(figures);
+      const med: RunFigures = {
+        performance: median(all.map((f) => f.performance)),
+        accessibility: median(all.map((f) => f.accessibility)),
+        fcpMs: median(all.map((f) => f.fcpMs)),
+        lcpMs: median(all.map((f) => f.lcpMs)),
+        tbtMs: median(all.map((f) => f.tbtMs)),
+        cls: median(all.map((f) => f.cls)),
+        bytes: median(all.map((f) => f.bytes)),
+      };
+      // The run whose performance score is the median: the one whose audits are listed.
+      const order = all.map((f, i) => [f.performance, i] as const).sort((a, b) => a[0] - b[0]);
+      const auditedRun = order[Math.floor((order.length - 1) / 2)]![1];
+      const medianRun = lhrs[auditedRun]!;
+      const failed = [...new Set(lhrs.flatMap((lhr) => failedRequests(lhr, origin)))];
+      const erroredAudits: Record<string, string> = {};
+      for (const lhr of lhrs) {
+        for (const audit of Object.values(lhr.audits)) {
+          if (audit.scoreDisplayMode === "error") {
+            erroredAudits[audit.id] ??= audit.errorMessage ?? "";
+          }
+        }
+      }
+      if (values.reports) {
+        fs.mkdirSync(values.reports, { recursive: true });
+        const base = path.join(values.reports, `${page.id}-${network.replace(/\s+/g, "")}`);
+        fs.writeFileSync(`${base}.html`, htmls[auditedRun] ?? "");
+        fs.writeFileSync(`${base}.json`, JSON.stringify(medianRun));
+      }
+
+      const name = `${page.label}, ${network}`;
+      console.log(`\n${name}: ${pagePath}`);
+      const missed: string[] = [];
+      const check = (label: string, value: string, target: string | undefined, ok: boolean) => {
+        row(label, value, target, ok, `${name}: ${label}`);
+        if (!ok) missed.push(label);
+      };
+      check(
+        "performance score",
+        String(med.performance),
+        budget.performance !== undefined ? `≥ ${budget.performance}` : undefined,
+        budget.performance === undefined || med.performance >= budget.performance,
+      );
+      check(
+        "accessibility score",
+        String(med.accessibility),
+        budget.accessibility !== undefined ? `≥ ${budget.accessibility}` : undefined,
+        budget.accessibility === undefined || med.accessibility >= budget.accessibility,
+      );
+      check(
+        "first contentful paint",
+        seconds(med.fcpMs),
+        budget.fcpMs !== undefined ? `≤ ${seconds(budget.fcpMs)}` : undefined,
+        budget.fcpMs === undefined || med.fcpMs <= budget.fcpMs,
+      );
+      check(
+        "largest contentful paint",
+        seconds(med.lcpMs),
+        budget.lcpMs !== undefined ? `≤ ${seconds(budget.lcpMs)}` : undefined,
+        budget.lcpMs === undefined || med.lcpMs <= budget.lcpMs,
+      );
+      row("total blocking time", `${med.tbtMs.toFixed(0)} ms`);
+      row("cumulative layout shift", med.cls.toFixed(3));
+      row("transferred", `${(med.bytes / KB).toFixed(1)} KB`);
+      row("CPU taken by other programs meanwhile", `${otherCores.toFixed(2)} cores`);
+      check("failed requests (any run)", String(failed.length), "none", failed.length === 0);
+      if (runs > 1) {
+        row(`performance of ${runs} runs`, all.map((f) => f.performance).join(" / "));
+        row(`LCP of ${runs} runs`, all.map((f) => (f.lcpMs / 1000).toFixed(2)).join(" / ") + " s");
+      }
+      const categories = new Set<string>();
+      if (missed.includes("accessibility score")) categories.add("accessibility");
+      if (missed.some((m) => m !== "accessibility score")) categories.add("performance");
+      measurements.push({
+        page: page.id,
+        label: page.label,
+        path: pagePath,
+        network,
+        signedIn: page.signedIn,
+        budget,
+        median: med,
+        runs: all,
+        benchmarkIndex: medianRun.environment.benchmarkIndex ?? null,
+        otherCores,
+        failedRequests: failed,
+        erroredAudits,
+        auditedRun,
+        missed,
+        failingAudits: failingAudits(
+          medianRun,
+          origin,
+          categories,
+          missed.includes("largest contentful paint"),
+        ),
+      });
+    }
+  }
+
+  const failing = measurements.filter((m) => m.missed.length);
+  if (failing.length) {
+    console.log("\nFailing audits, from each page's run with the median performance score:");
+    for (const m of failing) {
+      const run = m.runs[m.auditedRun]!;
+      console.log(
+        `\n✗ ${m.label}, ${m.network} (${m.path}): ${m.missed.join(", ")}` +
+          ` — run ${m.auditedRun + 1}: performance ${run.performance}, LCP ${seconds(run.lcpMs)}`,
+      );
+      for (const a of m.failingAudits) {
+        const value = a.value ? ` — ${a.value}` : "";
+        console.log(`    ${a.category}: ${a.id} — ${a.title}${value}`);
+        for (const item of a.items) console.log(`        ${item}`);
+        if (a.moreItems) console.log(`        … and ${a.moreItems} more`);
+        if (a.id === "largest-contentful-paint-element" && !a.items.length) {
+          console.log(
+            m.erroredAudits[a.id] !== undefined
+              ? "        (Lighthouse could not run this audit: see below)"
+              : "        (Lighthouse found no element for it in this run)",
+          );
+        }
+      }
+      for (const request of m.failedRequests) console.log(`    failed request: ${request}`);
+    }
+  }
+  const benchmark = measurements.find((m) => m.benchmarkIndex !== null)?.benchmarkIndex;
+  if (benchmark !== undefined && benchmark !== null) {
+    console.log(
+      `\nLighthouse's CPU benchmark index of this machine: ${benchmark.toFixed(0)}` +
+        (benchmark < 1000 ? " (below 1000: CPU × 4 overstates a mid-range phone's slowness)" : ""),
+    );
+  }
+  const busiest = Math.max(0, ...measurements.map((m) => m.otherCores));
+  if (busiest > 0.25) {
+    console.log(
+      `Other programs kept up to ${busiest.toFixed(2)} of ${os.cpus().length} cores busy during the runs: ` +
+        "TBT, FCP and LCP are inflated (Lighthouse multiplies the CPU time it sees). Run again on an idle machine.",
+    );
+  }
+  const errored = new Map<string, string>();
+  for (const m of measurements) {
+    for (const [id, message] of Object.entries(m.erroredAudits)) errored.set(id, message);
+  }
+  if (errored.size) {
+    console.log(
+      `Lighthouse ${lighthouseVersion} could not run ${errored.size} audit(s) with this Chromium: ` +
+        `${[...errored.keys()].join(", ")} (${[...errored.values()][0]!.slice(0, 160)}).`,
+    );
+  }
+  if (buildStamp() !== builtAt) {
+    console.log(
+      "The production build changed while these pages were measured (someone rebuilt): " +
+        "the figures may mix two builds. Run again.",
+    );
+  }
+  if (values.reports) console.log(`Lighthouse reports (median runs) in ${values.reports}.`);
+  if (values.json) {
+    fs.writeFileSync(
+      values.json,
+      JSON.stringify(
+        {
+          date: new Date().toISOString(),
+          machine: { cores: os.cpus().length, node: process.version },
+          user: USER,
+          screen: SCREEN,
+          runsPerPage: runs,
+          networks: NETWORKS,
+          measurements,
+        },
+        null,
+        2,
+      ) + "\n",
+    );
+    console.log(`Figures written to ${values.json}.`);
+  }
+  if (failures.length) {
+    console.log(`\n${failures.length} Lighthouse target(s) missed: ${failures.join("; ")}`);
+    exitCode = 1;
+  } else {
+    console.log("\nAll Lighthouse targets met.");
+  }
+} catch (error) {
+  console.error(`[zhucun] Lighthouse bench failed: ${(error as Error).message}`);
+  exitCode = 2;
+} finally {
+  chrome?.kill();
+  await server?.stop();
+  if (values.keep || exitCode === 2) console.log(`[zhucun] Files kept in ${dir}`);
+  else fs.rmSync(dir, { recursive: true, force: true });
+}
+process.exit(exitCode);
