@@ -1,12 +1,40 @@
 import { RemixBrowser } from "@remix-run/react";
 import { startTransition, StrictMode } from "react";
 import { hydrateRoot } from "react-dom/client";
+import { isLocale, registerCatalogue, type Catalogue } from "~/i18n";
 
-startTransition(() => {
-  hydrateRoot(
-    document,
-    <StrictMode>
-      <RemixBrowser />
-    </StrictMode>,
-  );
+/**
+ * The active catalogue, fetched before hydrating: a file named by its content's hash (preloaded by
+ * the page's head, cached for good), not repeated inside every page. If it cannot be fetched the
+ * page stays as the server drew it — it works as it does without JavaScript — rather than
+ * hydrating into untranslated keys.
+ */
+async function loadCatalogue(): Promise<boolean> {
+  const link = document.querySelector<HTMLLinkElement>("link[data-catalogue]");
+  const locale = document.documentElement.lang;
+  if (!link || !isLocale(locale)) return true; // the error page without a catalogue
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const response = await fetch(link.href, { credentials: "same-origin" });
+      if (response.ok) {
+        registerCatalogue(locale, (await response.json()) as Catalogue);
+        return true;
+      }
+    } catch {
+      // Offline or cut short: one more try, then leave the page as it is.
+    }
+  }
+  return false;
+}
+
+void loadCatalogue().then((ok) => {
+  if (!ok) return;
+  startTransition(() => {
+    hydrateRoot(
+      document,
+      <StrictMode>
+        <RemixBrowser />
+      </StrictMode>,
+    );
+  });
 });

@@ -11,8 +11,8 @@ import {
 import { useEffect, type ReactNode } from "react";
 import { getOptionalViewer } from "~/auth.server";
 import { ErrorPage } from "~/components/error-page";
-import { DEFAULT_LOCALE, makeTranslator } from "~/i18n";
-import { messagesFor } from "~/i18n/catalogues.server";
+import { DEFAULT_LOCALE, translatorFor } from "~/i18n";
+import { catalogueHref } from "~/i18n/catalogues.server";
 import { resolveLocale } from "~/i18n/locale.server";
 import { hasDemoData } from "~/models/demo.server";
 import { bannerFolded } from "~/utils/banner.server";
@@ -25,7 +25,7 @@ export const links: LinksFunction = () => [
 ];
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
-  const t = makeTranslator(data?.locale ?? DEFAULT_LOCALE, data?.messages ?? {});
+  const t = translatorFor(data?.locale);
   return [{ title: t("app.name") }, { name: "description", content: t("app.tagline") }];
 };
 
@@ -34,7 +34,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const locale = await resolveLocale(request);
   return {
     locale,
-    messages: messagesFor(locale),
+    catalogue: catalogueHref(locale),
     demo: await hasDemoData(),
     demoFolded: await bannerFolded(request),
     viewer: viewer
@@ -68,6 +68,16 @@ export function Layout({ children }: { children: ReactNode }) {
         />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <Meta />
+        {/* The catalogue entry.client.tsx fetches before hydrating: fetched alongside the scripts. */}
+        {data?.catalogue ? (
+          <link
+            rel="preload"
+            as="fetch"
+            href={data.catalogue}
+            crossOrigin="anonymous"
+            data-catalogue=""
+          />
+        ) : null}
         <Links />
       </head>
       <body>

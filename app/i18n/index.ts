@@ -1,7 +1,8 @@
 /**
  * Translation without a runtime library: two typed catalogues and a formatter (see
- * docs/decisions/003-i18n.md). The catalogues themselves are server-side (catalogues.server.ts);
- * the root loader sends the browser only the active one, and useT() reads it from there.
+ * docs/decisions/003-i18n.md and 013-phone-first.md). The server holds both (catalogues.server.ts);
+ * the browser fetches the active one as a file named by its content's hash (cached for good, not
+ * repeated in every page), registers it here before hydrating, and useT() reads it from here.
  */
 import { useRouteLoaderData } from "@remix-run/react";
 import type { Catalogue, MessageKey } from "./zh-CN";
@@ -107,6 +108,26 @@ export function formatMessage(locale: Locale, template: string, params?: Message
   });
 }
 
+/** The catalogues this process holds: both on the server, the active one in a browser. */
+const registry = new Map<Locale, { messages: Catalogue; t: Translate }>();
+const echo = new Map<Locale, Translate>();
+
+export function registerCatalogue(locale: Locale, messages: Catalogue) {
+  registry.set(locale, { messages, t: makeTranslator(locale, messages) });
+}
+
+/** The translator for a locale; without its catalogue (the root loader failed) keys echo back. */
+export function translatorFor(locale: Locale | undefined): Translate {
+  if (locale) {
+    const entry = registry.get(locale);
+    if (entry) return entry.t;
+  }
+  const key = locale ?? DEFAULT_LOCALE;
+  let t = echo.get(key);
+  if (!t) echo.set(key, (t = makeTranslator(key, {})));
+  return t;
+}
+
 export function makeTranslator(locale: Locale, messages: Partial<Catalogue>): Translate {
   const t = ((key: MessageKey, params?: MessageParams) =>
     formatMessage(locale, messages[key] ?? key, params)) as Translate;
@@ -117,7 +138,6 @@ export function makeTranslator(locale: Locale, messages: Partial<Catalogue>): Tr
 
 interface RootI18n {
   locale?: Locale;
-  messages?: Catalogue;
 }
 
 /** The active locale, from the root loader (server and client render agree). */
@@ -128,13 +148,13 @@ export function useLocale(): Locale {
 
 /** The translator for the active locale. Without root data (the root loader failed) keys echo back. */
 export function useT(): Translate {
-  const data = useRouteLoaderData<RootI18n>("root");
-  return makeTranslator(data?.locale ?? DEFAULT_LOCALE, data?.messages ?? {});
+  return translatorFor(useRouteLoaderData<RootI18n>("root")?.locale);
 }
 
 /** Whether translations are available (false only when the root loader itself failed). */
 export function useHasMessages(): boolean {
-  return Boolean(useRouteLoaderData<RootI18n>("root")?.messages);
+  const locale = useRouteLoaderData<RootI18n>("root")?.locale;
+  return locale !== undefined && registry.has(locale);
 }
 
 /**

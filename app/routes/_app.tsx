@@ -36,7 +36,8 @@ function LanguageSwitch() {
   const locale = useLocale();
   const location = useLocation();
   return (
-    <Form method="post" action="/locale" className="language-switch" reloadDocument={false}>
+    // A full page load: the other language's catalogue is fetched as the page starts.
+    <Form method="post" action="/locale" className="language-switch" reloadDocument>
       <input type="hidden" name="locale" value={locale === "zh-CN" ? "en" : "zh-CN"} />
       <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
       <button

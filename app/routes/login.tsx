@@ -126,7 +126,7 @@ export default function Login() {
   return (
     <main className="login-page">
       <div className="login-card">
-        <Form method="post" action="/locale" className="login-language">
+        <Form method="post" action="/locale" className="login-language" reloadDocument>
           <input type="hidden" name="locale" value={locale === "zh-CN" ? "en" : "zh-CN"} />
           <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
           <button type="submit" className="button-link" aria-label={t("locale.switchLabel")}>

@@ -13,7 +13,7 @@ import helmet from "helmet";
 import morgan from "morgan";
 import onHeaders from "on-headers";
 import { DEFAULT_LOCALE, isLocale, type Locale } from "~/i18n";
-import { translate } from "~/i18n/catalogues.server";
+import { catalogueFile, translate } from "~/i18n/catalogues.server";
 import { localeFromAcceptLanguage } from "~/i18n/locale.server";
 import type { MessageKey } from "~/i18n/zh-CN";
 import {
@@ -188,6 +188,16 @@ export function createApp(options: AppOptions): express.Express {
     }),
   );
   app.use(express.static("public", { maxAge: STATIC_CACHE.public }));
+  // The active language's catalogue, fetched by the browser before it hydrates: named by its
+  // content's hash, so it is cached for a year and changes name when a text changes.
+  app.get("/i18n/:file", (req, res) => {
+    const match = /^(zh-CN|en)\.[0-9a-f]{12}\.json$/.exec(req.params.file);
+    const file = match && isLocale(match[1]) ? catalogueFile(match[1]) : null;
+    if (!file || file.name !== req.params.file) return refuse(req, res, 404, "no such catalogue");
+    res.setHeader("Cache-Control", `public, max-age=${365 * 24 * 3600}, immutable`);
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    res.type("application/json").send(file.json);
+  });
 
   app.use(secureHeaders((req) => req.secure));
   app.use(guardWrites(origins));

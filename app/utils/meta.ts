@@ -1,20 +1,9 @@
 import type { MetaArgs } from "@remix-run/node";
-import {
-  DEFAULT_LOCALE,
-  isLocale,
-  makeTranslator,
-  type MessageKey,
-  type MessageParams,
-  type Catalogue,
-} from "~/i18n";
+import { isLocale, translatorFor, type MessageKey, type MessageParams } from "~/i18n";
 
 function rootTranslator(args: MetaArgs) {
-  const root = args.matches.find((m) => m.id === "root")?.data as
-    { locale?: unknown; messages?: Catalogue } | undefined;
-  return makeTranslator(
-    isLocale(root?.locale) ? root.locale : DEFAULT_LOCALE,
-    root?.messages ?? {},
-  );
+  const root = args.matches.find((m) => m.id === "root")?.data as { locale?: unknown } | undefined;
+  return translatorFor(isLocale(root?.locale) ? root.locale : undefined);
 }
 
 /** "<page> · 驻村工作台" in the active locale (meta runs outside React, so it reads the root data). */

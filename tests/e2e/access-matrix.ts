@@ -111,6 +111,11 @@ export const MATRIX: Record<string, MatrixEntry> = {
     get: { anon: 302, anonLocation: "/", in: "302 302 302 302 302 302 302" },
     post: { body: { form: { locale: "xx", redirectTo: "/" } }, anon: 400, in: ALL_400 },
   },
+  "routes/banner": {
+    get: { anon: 302, anonLocation: "/", in: "302 302 302 302 302 302 302" },
+    post: { body: { form: { fold: "maybe", redirectTo: "/" } }, anon: 400, in: ALL_400 },
+    note: "folds the demo note for the browser session: a cookie, open to anyone, like /locale",
+  },
   "routes/map.villages[.]json": { get: { anon: 302, in: ALL_200 } },
   "routes/villages[.]geojson": { get: { anon: 401, in: ALL_200 } },
   "routes/admin.audit.archives.$archiveId": {

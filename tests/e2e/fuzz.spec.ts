@@ -72,7 +72,7 @@ interface Target {
 
 /** The body rule of a path, as app/server/policy.server.ts states it (from app/utils/limits.ts). */
 function bodyRule(path: string): Pick<Target, "limit" | "type" | "upload"> {
-  if (/^\/(login|logout|locale)$/.test(path)) {
+  if (/^\/(login|logout|locale|banner)$/.test(path)) {
     return { limit: MAX_AUTH_FORM_BYTES, type: FORM, upload: false };
   }
   if (/^\/villages\/[^/]+\/households\/import$/.test(path)) {
@@ -1145,7 +1145,7 @@ async function fuzzFamily(name: string, arbitrary: fc.Arbitrary<FuzzCase>, runs:
 }
 
 const isUpload = (t: Target) => t.upload;
-const isAuth = (t: Target) => /^\/(login|logout|locale|account\/)/.test(t.url);
+const isAuth = (t: Target) => /^\/(login|logout|locale|banner|account\/)/.test(t.url);
 const isAdmin = (t: Target) => t.url.startsWith("/admin/");
 const isVillage = (t: Target) => /^\/(villages|cards)\//.test(t.url) && !t.upload;
 const isTeamwork = (t: Target) => !isUpload(t) && !isAuth(t) && !isAdmin(t) && !isVillage(t);
