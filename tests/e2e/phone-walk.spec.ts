@@ -197,3 +197,26 @@ for (const role of ROLES) {
     await context.close();
   });
 }
+
+test("the demo note folds to one line for the browser session, and unfolds", async ({
+  browser,
+}) => {
+  const context = await phoneFor(browser, "weijia", "zh-CN");
+  const page = await context.newPage();
+  await page.goto(server.origin + "/me");
+  await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
+  const note = page.getByRole("note").filter({ hasText: "演示数据" });
+  const tall = (await note.boundingBox())!.height;
+  await note.getByRole("button", { name: /^收起/ }).click();
+  await expect(note).toContainText("演示数据：标有「演示」的名称和所有位置为虚构。");
+  const folded = (await note.boundingBox())!.height;
+  expect(folded).toBeLessThan(tall);
+  // Still folded on the next page, and the catalogue came from its cached file, not the page.
+  const catalogue = page.waitForResponse((r) => r.url().includes("/i18n/"));
+  await page.goto(server.origin + "/notices");
+  expect((await catalogue).headers()["cache-control"]).toContain("immutable");
+  await expect(note).toContainText("演示数据：标有「演示」的名称和所有位置为虚构。");
+  await note.getByRole("button", { name: /^展开/ }).click();
+  await expect(note).toContainText("仅用于展示功能");
+  await context.close();
+});

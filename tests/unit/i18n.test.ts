@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { en } from "~/i18n/en";
 import { zhCN } from "~/i18n/zh-CN";
-import { formatMessage, formatPercent, pluralOptions } from "~/i18n";
-import { translate } from "~/i18n/catalogues.server";
+import { formatMessage, formatPercent, pluralOptions, translatorFor } from "~/i18n";
+import { catalogueFile, catalogueHref, translate } from "~/i18n/catalogues.server";
+import { bannerCookie, bannerFolded } from "~/utils/banner.server";
 import { localeFromAcceptLanguage, resolveLocale, localeCookie } from "~/i18n/locale.server";
 
 /** The parameters a template uses, plain (`{n}`) or choosing a plural form (`{n, plural, …}`). */
@@ -77,6 +78,44 @@ describe("catalogues", () => {
       "Showing 7 of 1,234 villages",
     );
     expect(formatPercent("en", 0.0412)).toBe("4.1%");
+  });
+});
+
+describe("the catalogue as the browser fetches it", () => {
+  it("is the whole active catalogue, named by a hash of its content", () => {
+    for (const [locale, catalogue] of [
+      ["zh-CN", zhCN],
+      ["en", en],
+    ] as const) {
+      const file = catalogueFile(locale);
+      expect(file.name).toMatch(new RegExp(`^${locale}\\.[0-9a-f]{12}\\.json$`));
+      expect(JSON.parse(file.json)).toEqual(catalogue);
+      expect(catalogueHref(locale)).toBe(`/i18n/${file.name}`);
+    }
+    expect(catalogueFile("zh-CN").name.split(".")[1]).not.toBe(
+      catalogueFile("en").name.split(".")[1],
+    );
+  });
+
+  it("is registered on the server; an unknown locale's keys echo back", () => {
+    expect(translatorFor("en")("app.name")).toBe(en["app.name"]);
+    expect(translatorFor("zh-CN")("app.name")).toBe(zhCN["app.name"]);
+    expect(translatorFor(undefined)("app.name")).toBe("app.name");
+  });
+});
+
+describe("the demo note's fold", () => {
+  it("lasts for the browser session only, and only 'folded' folds it", async () => {
+    const header = await bannerCookie.serialize("folded");
+    expect(header).not.toMatch(/Max-Age|Expires/i);
+    expect(header).toMatch(/HttpOnly/);
+    const cookie = header.split(";")[0]!;
+    const request = (c: string) => new Request("http://localhost/", { headers: { Cookie: c } });
+    expect(await bannerFolded(request(cookie))).toBe(true);
+    expect(await bannerFolded(request((await bannerCookie.serialize("")).split(";")[0]!))).toBe(
+      false,
+    );
+    expect(await bannerFolded(request("zhucun_banner=folded"))).toBe(false);
   });
 });
 
