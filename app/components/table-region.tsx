@@ -57,7 +57,10 @@ export function TableRegion({
   // rows come and go with the data.
   useEffect(() => {
     const table = tableRef.current;
-    if (stack && table) addTableRoles(table);
+    // Only where the table is drawn as cards: a desktop's tables keep their native semantics.
+    if (stack && table && window.matchMedia("screen and (max-width: 719px)").matches) {
+      addTableRoles(table);
+    }
   });
   return (
     <>
