@@ -96,30 +96,28 @@ function MenuLinks({ nav, pathname }: { nav: NavData; pathname: string }) {
       {nav?.bulletin ? <NavLink to="/reports/monthly">{t("nav.bulletin")}</NavLink> : null}
       <NavLink to="/notices">
         {t("nav.notices")}
-        <UnreadBadge count={nav?.unread ?? 0} />
+        <CountBadge count={nav?.unread ?? 0} label="nav.unreadBadge" />
       </NavLink>
       <NavLink to="/leave">
         {t("nav.leave")}
-        <PendingBadge count={nav?.pendingLeave ?? 0} />
+        <CountBadge count={nav?.pendingLeave ?? 0} label="nav.pendingBadge" />
       </NavLink>
       {nav?.admin ? <NavLink to="/admin">{t("nav.admin")}</NavLink> : null}
     </>
   );
 }
 
-function UnreadBadge({ count }: { count: number }) {
+/** A count on a menu entry, read out with what it counts ("2 条未读", "1 条待审批"). */
+function CountBadge({
+  count,
+  label,
+}: {
+  count: number;
+  label: "nav.unreadBadge" | "nav.pendingBadge";
+}) {
   const t = useT();
   return count ? (
-    <span className="nav-badge" aria-label={t("nav.unreadBadge", { count })}>
-      {count}
-    </span>
-  ) : null;
-}
-
-function PendingBadge({ count }: { count: number }) {
-  const t = useT();
-  return count ? (
-    <span className="nav-badge" aria-label={t("nav.pendingBadge", { count })}>
+    <span className="nav-badge" aria-label={t(label, { count })}>
       {count}
     </span>
   ) : null;
@@ -261,8 +259,10 @@ function TabBar({ nav, pathname }: { nav: NonNullable<NavData>; pathname: string
         >
           <TabIcon name={tab} />
           <span className="tab-text">{t(`tab.${tab}`)}</span>
-          {tab === "notices" ? <UnreadBadge count={nav.unread} /> : null}
-          {tab === "leave" ? <PendingBadge count={nav.pendingLeave} /> : null}
+          {tab === "notices" ? <CountBadge count={nav.unread} label="nav.unreadBadge" /> : null}
+          {tab === "leave" ? (
+            <CountBadge count={nav.pendingLeave} label="nav.pendingBadge" />
+          ) : null}
         </Link>
       ))}
       <details className="tab-more" ref={more}>

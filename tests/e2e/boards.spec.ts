@@ -2,6 +2,7 @@ import type { Locator, Page } from "@playwright/test";
 import {
   expect,
   expectAccessible,
+  ON_A_PHONE,
   postForm,
   signedInAs,
   storageStateFor,
@@ -287,12 +288,7 @@ test.describe("the county", () => {
 });
 
 test.describe("the work team of 魏家村 on a 360 px phone", () => {
-  test.use({
-    ...signedInAs("weijia"),
-    viewport: { width: 360, height: 740 },
-    isMobile: true,
-    hasTouch: true,
-  });
+  test.use({ ...signedInAs("weijia"), ...ON_A_PHONE });
 
   test("one column at a time: opens on the working column, switches, moves a card with the bottom sheet", async ({
     page,

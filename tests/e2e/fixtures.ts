@@ -10,6 +10,13 @@ export function storageStateFor(user: DemoUser) {
   return `tests/.artifacts/auth/${user}.json`;
 }
 
+/** A 360 × 740 touch phone, for `test.use` in a describe of phone tests on the desktop project. */
+export const ON_A_PHONE = {
+  viewport: { width: 360, height: 740 },
+  isMobile: true,
+  hasTouch: true,
+} as const;
+
 /** Use inside a describe: every test in it starts signed in as this demo role. */
 export function signedInAs(user: DemoUser) {
   return { storageState: storageStateFor(user) };

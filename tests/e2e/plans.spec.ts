@@ -4,6 +4,7 @@ import {
   BASE_URL,
   expect,
   expectAccessible,
+  ON_A_PHONE,
   postForm,
   signedInAs,
   storageStateFor,
@@ -331,12 +332,7 @@ test.describe("the county viewer in English", () => {
 });
 
 test.describe("the work team of 魏家村 on a 360 px phone", () => {
-  test.use({
-    ...signedInAs("weijia"),
-    viewport: { width: 360, height: 740 },
-    isMobile: true,
-    hasTouch: true,
-  });
+  test.use({ ...signedInAs("weijia"), ...ON_A_PHONE });
 
   test("marks a milestone done within one screen of opening the plan", async ({ page }) => {
     // A milestone still to do (every demo milestone of 魏家村 is done), added as the form would.
