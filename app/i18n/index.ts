@@ -23,19 +23,26 @@ export function isLocale(value: unknown): value is Locale {
   return typeof value === "string" && (LOCALES as readonly string[]).includes(value);
 }
 
-const numberFormats = new Map<Locale, Intl.NumberFormat>();
-const pluralRules = new Map<Locale, Intl.PluralRules>();
+/**
+ * Each Intl formatter made once per locale and style, then reused: making one (its locale data
+ * looked up and resolved) costs far more than formatting with it, and a page formats hundreds of
+ * dates and numbers — on the server per request, and again in the browser while hydrating. The
+ * keys are a fixed set (two locales × the styles below), so the cache stays small.
+ */
+const formatters = new Map<string, unknown>();
+
+function formatter<T>(key: string, make: () => T): T {
+  let made = formatters.get(key) as T | undefined;
+  if (made === undefined) formatters.set(key, (made = make()));
+  return made;
+}
 
 function numberFormat(locale: Locale): Intl.NumberFormat {
-  let format = numberFormats.get(locale);
-  if (!format) numberFormats.set(locale, (format = new Intl.NumberFormat(locale)));
-  return format;
+  return formatter(`number|${locale}`, () => new Intl.NumberFormat(locale));
 }
 
 function pluralRule(locale: Locale): Intl.PluralRules {
-  let rules = pluralRules.get(locale);
-  if (!rules) pluralRules.set(locale, (rules = new Intl.PluralRules(locale)));
-  return rules;
+  return formatter(`plural|${locale}`, () => new Intl.PluralRules(locale));
 }
 
 /** The index just past the `}` that closes the `{` at `open`, or -1. */
@@ -184,40 +191,53 @@ export function translateMessage(t: Translate, message: string): string {
 }
 
 export function formatPercent(locale: Locale, ratio: number): string {
-  return new Intl.NumberFormat(locale, {
-    style: "percent",
-    minimumFractionDigits: 1,
-    maximumFractionDigits: 1,
-  }).format(ratio);
+  return formatter(
+    `percent|${locale}`,
+    () =>
+      new Intl.NumberFormat(locale, {
+        style: "percent",
+        minimumFractionDigits: 1,
+        maximumFractionDigits: 1,
+      }),
+  ).format(ratio);
 }
 
 export function formatDate(locale: Locale, isoDate: string): string {
   const [y, m, d] = isoDate.split("-").map(Number);
   if (!y || !m || !d) return isoDate;
-  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" }).format(
-    new Date(Date.UTC(y, m - 1, d)),
-  );
+  return formatter(
+    `date|${locale}`,
+    () => new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" }),
+  ).format(new Date(Date.UTC(y, m - 1, d)));
 }
 
 /** "2019-01" as "1月" / "Jan" (`short`, where the year is said nearby) or "2019年1月" / "Jan 2019". */
 export function formatMonth(locale: Locale, isoMonth: string, style: "short" | "long"): string {
   const [y, m] = isoMonth.split("-").map(Number);
   if (!y || !m) return isoMonth;
-  return new Intl.DateTimeFormat(locale, {
-    month: "short",
-    ...(style === "long" ? { year: "numeric" } : {}),
-    timeZone: "UTC",
-  }).format(new Date(Date.UTC(y, m - 1, 1)));
+  return formatter(
+    `month-${style}|${locale}`,
+    () =>
+      new Intl.DateTimeFormat(locale, {
+        month: "short",
+        ...(style === "long" ? { year: "numeric" } : {}),
+        timeZone: "UTC",
+      }),
+  ).format(new Date(Date.UTC(y, m - 1, 1)));
 }
 
 export function formatDateTime(locale: Locale, isoInstant: string): string {
   const date = new Date(isoInstant);
   if (Number.isNaN(date.getTime())) return isoInstant;
-  return new Intl.DateTimeFormat(locale, {
-    dateStyle: "medium",
-    timeStyle: "short",
-    timeZone: "Asia/Shanghai",
-  }).format(date);
+  return formatter(
+    `instant|${locale}`,
+    () =>
+      new Intl.DateTimeFormat(locale, {
+        dateStyle: "medium",
+        timeStyle: "short",
+        timeZone: "Asia/Shanghai",
+      }),
+  ).format(date);
 }
 
 /**
@@ -228,30 +248,40 @@ export function formatLocalDateTime(locale: Locale, local: string): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})/.exec(local);
   if (!match) return local;
   const [y, mo, d, h, mi] = match.slice(1).map(Number) as [number, number, number, number, number];
-  return new Intl.DateTimeFormat(locale, {
-    dateStyle: "medium",
-    timeStyle: "short",
-    timeZone: "UTC",
-  }).format(new Date(Date.UTC(y, mo - 1, d, h, mi)));
+  return formatter(
+    `wall-clock|${locale}`,
+    () =>
+      new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }),
+  ).format(new Date(Date.UTC(y, mo - 1, d, h, mi)));
 }
 
 export function formatNumber(locale: Locale, value: number, maximumFractionDigits = 2): string {
-  return new Intl.NumberFormat(locale, { maximumFractionDigits }).format(value);
+  return formatter(
+    `number-${maximumFractionDigits}|${locale}`,
+    () => new Intl.NumberFormat(locale, { maximumFractionDigits }),
+  ).format(value);
 }
 
 /** Yuan amounts: "¥3,218" in both languages (Chinese readers expect the symbol too). */
 export function formatYuan(locale: Locale, value: number): string {
-  return new Intl.NumberFormat(locale, {
-    style: "currency",
-    currency: "CNY",
-    currencyDisplay: "narrowSymbol",
-    maximumFractionDigits: 0,
-  }).format(value);
+  return formatter(
+    `yuan|${locale}`,
+    () =>
+      new Intl.NumberFormat(locale, {
+        style: "currency",
+        currency: "CNY",
+        currencyDisplay: "narrowSymbol",
+        maximumFractionDigits: 0,
+      }),
+  ).format(value);
 }
 
 /** "甲、乙和丙" / "a, b, and c": a list in the reader's language. */
 export function formatList(locale: Locale, items: readonly string[]): string {
-  return new Intl.ListFormat(locale, { type: "conjunction", style: "long" }).format(items);
+  return formatter(
+    `list|${locale}`,
+    () => new Intl.ListFormat(locale, { type: "conjunction", style: "long" }),
+  ).format(items);
 }
 
 /** "甲；乙" / "a; b": clauses that each say something whole (what blocks an exit). */

@@ -1,11 +1,13 @@
+const chinaDay = new Intl.DateTimeFormat("en-CA", {
+  timeZone: "Asia/Shanghai",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+});
+
 /** Today's date as ISO `YYYY-MM-DD` in China Standard Time, where every user of Zhucun works. */
 export function today(now: Date = new Date()): string {
-  return new Intl.DateTimeFormat("en-CA", {
-    timeZone: "Asia/Shanghai",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).format(now);
+  return chinaDay.format(now);
 }
 
 /** The UTC instants (ISO) a China-time day range starts at and ends before: [from 00:00, to + 1 day 00:00). */

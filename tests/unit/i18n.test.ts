@@ -1,7 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { en } from "~/i18n/en";
 import { zhCN } from "~/i18n/zh-CN";
-import { formatMessage, formatPercent, pluralOptions, translatorFor } from "~/i18n";
+import {
+  formatDate,
+  formatDateTime,
+  formatList,
+  formatLocalDateTime,
+  formatMessage,
+  formatMonth,
+  formatNumber,
+  formatPercent,
+  formatYuan,
+  pluralOptions,
+  translatorFor,
+} from "~/i18n";
+import { today } from "~/utils/dates";
 import { catalogueFile, catalogueHref, translate } from "~/i18n/catalogues.server";
 import { bannerCookie, bannerFolded } from "~/utils/banner.server";
 import { localeFromAcceptLanguage, resolveLocale, localeCookie } from "~/i18n/locale.server";
@@ -141,5 +154,26 @@ describe("finding a person by pinyin", () => {
   it("gives the whole name and its initials, without tones", async () => {
     const { personPinyin } = await import("~/utils/pinyin.server");
     expect(personPinyin("王建国")).toBe("wangjianguo wjg");
+  });
+});
+
+describe("formatting, with each Intl formatter made once", () => {
+  it("keeps each locale's and style's formatter apart, however the calls interleave", () => {
+    for (let round = 0; round < 2; round++) {
+      expect(formatDate("zh-CN", "2026-12-05")).toBe("2026年12月5日");
+      expect(formatDate("en", "2026-12-05")).toBe("Dec 5, 2026");
+      expect(formatMonth("zh-CN", "2019-01", "short")).toBe("1月");
+      expect(formatMonth("zh-CN", "2019-01", "long")).toBe("2019年1月");
+      expect(formatMonth("en", "2019-01", "long")).toBe("Jan 2019");
+      expect(formatNumber("en", 1234.5678)).toBe("1,234.57");
+      expect(formatNumber("en", 1234.5678, 0)).toBe("1,235");
+      expect(formatPercent("zh-CN", 0.0213)).toBe("2.1%");
+      expect(formatYuan("en", 30000)).toBe("¥30,000");
+      expect(formatList("zh-CN", ["甲", "乙", "丙"])).toBe("甲、乙和丙");
+      expect(formatList("en", ["a", "b", "c"])).toBe("a, b, and c");
+      expect(formatDateTime("en", "2026-12-05T01:00:00Z")).toBe("Dec 5, 2026, 9:00 AM");
+      expect(formatLocalDateTime("zh-CN", "2026-12-05T09:00")).toBe("2026年12月5日 09:00");
+    }
+    expect(today(new Date("2026-12-04T16:30:00Z"))).toBe("2026-12-05");
   });
 });
