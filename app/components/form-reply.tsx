@@ -12,7 +12,7 @@ import {
 } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
 import { Form, useActionData, useNavigation } from "@remix-run/react";
-import { useEffect, useRef, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import type { z } from "zod";
 import { FieldErrors } from "~/components/field-errors";
 import { formatDateTime, useLocale, useT } from "~/i18n";
@@ -73,6 +73,61 @@ export function ConflictNotice({
       ) : null}
       <p className="small">{t("conflict.keep")}</p>
     </div>
+  );
+}
+
+const INERT = { __html: "" };
+
+/**
+ * An edit form folded under its summary ("编辑"), drawn by React only once it is opened. A page
+ * such as a village's plan holds a form for every item; the reader opens one or none. The server
+ * still writes every form into the page, so each works without JavaScript (a plain form post);
+ * in the browser the folded ones are not hydrated — their server HTML is left as it is
+ * (`dangerouslySetInnerHTML` with the same empty string on every render, which React neither
+ * hydrates nor rewrites), so the page's scripts do not build a Conform form, fields and
+ * validation for each item at load. Opening the fold renders the live form in place of that HTML.
+ * A form with a reply (errors, a conflict) is open and live from the start, on both sides. A
+ * fold opened before the scripts ran (a slow phone) keeps its server form, and what is being typed
+ * in it: that form posts as without JavaScript.
+ *
+ * `children` is the form component (it calls useEditForm itself), so nothing of it runs while
+ * folded.
+ */
+export function FoldedForm({
+  formId,
+  summary,
+  children,
+}: {
+  formId: string;
+  summary: ReactNode;
+  children: ReactNode;
+}) {
+  const open = Boolean(useFormReply(formId));
+  const ref = useRef<HTMLDetailsElement>(null);
+  // "server": opened before hydration, so its server form stays (with whatever is typed in it).
+  const [state, setState] = useState<"folded" | "live" | "server">("folded");
+  useEffect(() => {
+    if (ref.current?.open && !open) setState((s) => (s === "folded" ? "server" : s));
+    // Only what the page was hydrated with matters here.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+  const live = state === "live" || open || typeof document === "undefined";
+  return (
+    <details
+      className="edit"
+      open={open}
+      ref={ref}
+      onToggle={(event) => {
+        if (event.currentTarget.open) setState((s) => (s === "folded" ? "live" : s));
+      }}
+    >
+      <summary>{summary}</summary>
+      {live ? (
+        <div className="folded-form">{children}</div>
+      ) : (
+        <div className="folded-form" suppressHydrationWarning dangerouslySetInnerHTML={INERT} />
+      )}
+    </details>
   );
 }
 

@@ -1,11 +1,12 @@
 /**
  * The Plan tab's pieces: indicators, milestones, opinions and the readiness checklist. Each edit
- * form is a plain Remix <Form> (works without JavaScript), folded in a <details> on the item it
+ * form is a plain Remix <Form> (works without JavaScript), folded (FoldedForm: drawn by React only
+ * once opened) on the item it
  * changes, and carries the version it was shown with.
  */
 import type { FormMetadata } from "@conform-to/react";
 import { useEffect, useRef } from "react";
-import { EditForm, useEditForm } from "~/components/form-reply";
+import { EditForm, FoldedForm, useEditForm } from "~/components/form-reply";
 import { InputField, SelectField, TextareaField } from "~/components/form-fields";
 import { formatIndicatorValue, indicatorName } from "~/utils/indicators";
 import { formatDate, translateMessage, useLocale, useT, type Locale, type Translate } from "~/i18n";
@@ -96,20 +97,26 @@ export function ReadinessChecklist({ items }: { items: ReadinessItem[] }) {
   );
 }
 
-export function PlanSummaryForm({
-  plan,
-  canEdit,
-}: {
-  plan: {
-    startYear: number;
-    attackEndYear: number;
-    endYear: number;
-    targetExitYear: number;
-    narrative: string;
-    version: number;
-  };
-  canEdit: boolean;
-}) {
+type PlanValues = {
+  startYear: number;
+  attackEndYear: number;
+  endYear: number;
+  targetExitYear: number;
+  narrative: string;
+  version: number;
+};
+
+export function PlanSummaryForm({ plan, canEdit }: { plan: PlanValues; canEdit: boolean }) {
+  const t = useT();
+  if (!canEdit) return null;
+  return (
+    <FoldedForm formId="plan" summary={t("plan.edit")}>
+      <PlanEditor plan={plan} />
+    </FoldedForm>
+  );
+}
+
+function PlanEditor({ plan }: { plan: PlanValues }) {
   const t = useT();
   const formId = "plan";
   const { form, fields, reply } = useEditForm(formId, PlanSchema, {
@@ -119,44 +126,40 @@ export function PlanSummaryForm({
     targetExitYear: String(plan.targetExitYear),
     narrative: plan.narrative,
   });
-  if (!canEdit) return null;
   return (
-    <details className="edit" open={Boolean(reply)}>
-      <summary>{t("plan.edit")}</summary>
-      <EditForm
-        form={form}
-        formId={formId}
-        intent="plan"
-        reply={reply}
-        version={plan.version}
-        describeConflict={(field, value) =>
-          field === "narrative"
-            ? { label: t("plan.narrative"), value: String(value ?? "") }
-            : field === "target_exit_year"
-              ? { label: t("plan.targetExitYear"), value: String(value) }
-              : null
-        }
-      >
-        <InputField
-          field={fields.targetExitYear}
-          label={t("plan.targetExitYear")}
-          inputMode="numeric"
-        />
-        <InputField field={fields.startYear} label={t("plan.startYear")} inputMode="numeric" />
-        <InputField
-          field={fields.attackEndYear}
-          label={t("plan.attackEndYear")}
-          inputMode="numeric"
-        />
-        <InputField field={fields.endYear} label={t("plan.endYear")} inputMode="numeric" />
-        <TextareaField
-          field={fields.narrative}
-          label={t("plan.narrative")}
-          className="wide"
-          rows={4}
-        />
-      </EditForm>
-    </details>
+    <EditForm
+      form={form}
+      formId={formId}
+      intent="plan"
+      reply={reply}
+      version={plan.version}
+      describeConflict={(field, value) =>
+        field === "narrative"
+          ? { label: t("plan.narrative"), value: String(value ?? "") }
+          : field === "target_exit_year"
+            ? { label: t("plan.targetExitYear"), value: String(value) }
+            : null
+      }
+    >
+      <InputField
+        field={fields.targetExitYear}
+        label={t("plan.targetExitYear")}
+        inputMode="numeric"
+      />
+      <InputField field={fields.startYear} label={t("plan.startYear")} inputMode="numeric" />
+      <InputField
+        field={fields.attackEndYear}
+        label={t("plan.attackEndYear")}
+        inputMode="numeric"
+      />
+      <InputField field={fields.endYear} label={t("plan.endYear")} inputMode="numeric" />
+      <TextareaField
+        field={fields.narrative}
+        label={t("plan.narrative")}
+        className="wide"
+        rows={4}
+      />
+    </EditForm>
   );
 }
 
@@ -173,27 +176,8 @@ export function IndicatorItem({
   const t = useT();
   const locale = useLocale();
   const formId = `indicator-${indicator.id}`;
-  const yesNo = indicator.comparison === "yes";
-  const { form, fields, reply } = useEditForm(formId, IndicatorSchema, {
-    baseline: displayNumber(indicator, indicator.baseline),
-    target: displayNumber(indicator, indicator.target),
-    current: indicator.computed ? undefined : displayNumber(indicator, indicator.current),
-    threshold: yesNo ? undefined : displayNumber(indicator, indicator.threshold),
-    measuredOn: indicator.computed ? undefined : (indicator.measuredOn ?? undefined),
-    evidence: indicator.evidence ?? undefined,
-  });
   const name = indicatorName(t, indicator);
   const value = (v: number | null) => formatIndicatorValue(t, locale, indicator, v);
-  const unitHint =
-    indicator.unit === "ratio"
-      ? t("indicator.percentHint")
-      : indicator.unit === "yuan_per_year"
-        ? t("indicator.yuanHint")
-        : undefined;
-  const yesNoOptions = [
-    { value: "1", label: t("common.yes") },
-    { value: "0", label: t("common.no") },
-  ];
   return (
     <li className={`indicator ${indicator.met === false ? "is-unmet" : ""}`} id={formId}>
       <div className="indicator-head">
@@ -240,99 +224,127 @@ export function IndicatorItem({
         ) : null}
       </details>
       {canEdit ? (
-        <details className="edit" open={Boolean(reply)}>
-          <summary>
-            {t("form.edit")}
-            <span className="visually-hidden"> {name}</span>
-          </summary>
-          <EditForm
-            form={form}
-            formId={formId}
-            intent="indicator"
-            reply={reply}
-            version={indicator.version}
-            hidden={{ id: indicator.id }}
-            describeConflict={(field, v) => {
-              const label = {
-                baseline: t("indicator.baseline"),
-                target: t("indicator.target"),
-                current_value: t("indicator.current"),
-                evidence: t("indicator.evidence"),
-              }[field];
-              if (!label) return null;
-              return {
-                label,
-                value:
-                  field === "evidence" ? String(v ?? "—") : value((v as number | null) ?? null),
-              };
-            }}
-          >
-            {indicator.computed ? null : yesNo ? (
-              <SelectField
-                field={fields.current}
-                label={t("indicator.current")}
-                options={yesNoOptions}
-                empty={t("indicator.unknown")}
-              />
-            ) : (
-              <InputField
-                field={fields.current}
-                label={t("indicator.current")}
-                inputMode="decimal"
-                hint={unitHint}
-              />
-            )}
-            {yesNo ? (
-              <>
-                <SelectField
-                  field={fields.baseline}
-                  label={t("indicator.baseline")}
-                  options={yesNoOptions}
-                  empty={t("indicator.unknown")}
-                />
-                <SelectField
-                  field={fields.target}
-                  label={t("indicator.target")}
-                  options={yesNoOptions}
-                  empty={t("indicator.unknown")}
-                />
-              </>
-            ) : (
-              <>
-                <InputField
-                  field={fields.baseline}
-                  label={t("indicator.baseline")}
-                  inputMode="decimal"
-                  hint={unitHint}
-                />
-                <InputField
-                  field={fields.target}
-                  label={t("indicator.target")}
-                  inputMode="decimal"
-                  hint={unitHint}
-                />
-                {indicator.kind === "collective_income" || indicator.kind === "custom" ? (
-                  <InputField
-                    field={fields.threshold}
-                    label={t("indicator.threshold")}
-                    inputMode="decimal"
-                    hint={unitHint}
-                  />
-                ) : null}
-              </>
-            )}
-            {indicator.computed ? null : (
-              <InputField field={fields.measuredOn} label={t("indicator.measuredOn")} type="date" />
-            )}
-            <TextareaField
-              field={fields.evidence}
-              label={t("indicator.evidence")}
-              className="wide"
-            />
-          </EditForm>
-        </details>
+        <FoldedForm
+          formId={formId}
+          summary={
+            <>
+              {t("form.edit")}
+              <span className="visually-hidden"> {name}</span>
+            </>
+          }
+        >
+          <IndicatorEditor indicator={indicator} />
+        </FoldedForm>
       ) : null}
     </li>
+  );
+}
+
+function IndicatorEditor({ indicator }: { indicator: Indicator }) {
+  const t = useT();
+  const locale = useLocale();
+  const formId = `indicator-${indicator.id}`;
+  const yesNo = indicator.comparison === "yes";
+  const { form, fields, reply } = useEditForm(formId, IndicatorSchema, {
+    baseline: displayNumber(indicator, indicator.baseline),
+    target: displayNumber(indicator, indicator.target),
+    current: indicator.computed ? undefined : displayNumber(indicator, indicator.current),
+    threshold: yesNo ? undefined : displayNumber(indicator, indicator.threshold),
+    measuredOn: indicator.computed ? undefined : (indicator.measuredOn ?? undefined),
+    evidence: indicator.evidence ?? undefined,
+  });
+  const value = (v: number | null) => formatIndicatorValue(t, locale, indicator, v);
+  const unitHint =
+    indicator.unit === "ratio"
+      ? t("indicator.percentHint")
+      : indicator.unit === "yuan_per_year"
+        ? t("indicator.yuanHint")
+        : undefined;
+  const yesNoOptions = [
+    { value: "1", label: t("common.yes") },
+    { value: "0", label: t("common.no") },
+  ];
+  return (
+    <EditForm
+      form={form}
+      formId={formId}
+      intent="indicator"
+      reply={reply}
+      version={indicator.version}
+      hidden={{ id: indicator.id }}
+      describeConflict={(field, v) => {
+        const label = {
+          baseline: t("indicator.baseline"),
+          target: t("indicator.target"),
+          current_value: t("indicator.current"),
+          evidence: t("indicator.evidence"),
+        }[field];
+        if (!label) return null;
+        return {
+          label,
+          value: field === "evidence" ? String(v ?? "—") : value((v as number | null) ?? null),
+        };
+      }}
+    >
+      {indicator.computed ? null : yesNo ? (
+        <SelectField
+          field={fields.current}
+          label={t("indicator.current")}
+          options={yesNoOptions}
+          empty={t("indicator.unknown")}
+        />
+      ) : (
+        <InputField
+          field={fields.current}
+          label={t("indicator.current")}
+          inputMode="decimal"
+          hint={unitHint}
+        />
+      )}
+      {yesNo ? (
+        <>
+          <SelectField
+            field={fields.baseline}
+            label={t("indicator.baseline")}
+            options={yesNoOptions}
+            empty={t("indicator.unknown")}
+          />
+          <SelectField
+            field={fields.target}
+            label={t("indicator.target")}
+            options={yesNoOptions}
+            empty={t("indicator.unknown")}
+          />
+        </>
+      ) : (
+        <>
+          <InputField
+            field={fields.baseline}
+            label={t("indicator.baseline")}
+            inputMode="decimal"
+            hint={unitHint}
+          />
+          <InputField
+            field={fields.target}
+            label={t("indicator.target")}
+            inputMode="decimal"
+            hint={unitHint}
+          />
+          {indicator.kind === "collective_income" || indicator.kind === "custom" ? (
+            <InputField
+              field={fields.threshold}
+              label={t("indicator.threshold")}
+              inputMode="decimal"
+              hint={unitHint}
+            />
+          ) : null}
+        </>
+      )}
+      {indicator.computed ? null : (
+        <InputField field={fields.measuredOn} label={t("indicator.measuredOn")} type="date" />
+      )}
+      <TextareaField field={fields.evidence} label={t("indicator.evidence")} className="wide" />
+    </EditForm>
   );
 }
 
@@ -346,39 +358,45 @@ function thresholdText(t: Translate, locale: Locale, indicator: Indicator) {
 
 export function NewIndicatorForm({ requestId }: { requestId: string }) {
   const t = useT();
+  return (
+    <FoldedForm formId="add-indicator" summary={t("indicator.add")}>
+      <NewIndicatorEditor requestId={requestId} />
+    </FoldedForm>
+  );
+}
+
+function NewIndicatorEditor({ requestId }: { requestId: string }) {
+  const t = useT();
   const formId = "add-indicator";
   const { form, fields, reply } = useEditForm(formId, NewIndicatorSchema, {
     comparison: "at_least",
   });
   return (
-    <details className="edit" open={Boolean(reply)}>
-      <summary>{t("indicator.add")}</summary>
-      <EditForm
-        form={form}
-        formId={formId}
-        intent="add-indicator"
-        hidden={{ requestId }}
-        reply={reply}
-        submitLabel={t("indicator.addSubmit")}
-      >
-        <InputField field={fields.name} label={t("indicator.name")} className="wide" />
-        <SelectField
-          field={fields.comparison}
-          label={t("indicator.comparison")}
-          options={INDICATOR_COMPARISONS.map((c) => ({
-            value: c,
-            label: t(`indicator.comparison.${c}`),
-          }))}
-        />
-        <InputField field={fields.unit} label={t("indicator.unit")} />
-        <InputField field={fields.threshold} label={t("indicator.threshold")} inputMode="decimal" />
-        <InputField field={fields.baseline} label={t("indicator.baseline")} inputMode="decimal" />
-        <InputField field={fields.target} label={t("indicator.target")} inputMode="decimal" />
-        <InputField field={fields.current} label={t("indicator.current")} inputMode="decimal" />
-        <InputField field={fields.measuredOn} label={t("indicator.measuredOn")} type="date" />
-        <TextareaField field={fields.evidence} label={t("indicator.evidence")} className="wide" />
-      </EditForm>
-    </details>
+    <EditForm
+      form={form}
+      formId={formId}
+      intent="add-indicator"
+      hidden={{ requestId }}
+      reply={reply}
+      submitLabel={t("indicator.addSubmit")}
+    >
+      <InputField field={fields.name} label={t("indicator.name")} className="wide" />
+      <SelectField
+        field={fields.comparison}
+        label={t("indicator.comparison")}
+        options={INDICATOR_COMPARISONS.map((c) => ({
+          value: c,
+          label: t(`indicator.comparison.${c}`),
+        }))}
+      />
+      <InputField field={fields.unit} label={t("indicator.unit")} />
+      <InputField field={fields.threshold} label={t("indicator.threshold")} inputMode="decimal" />
+      <InputField field={fields.baseline} label={t("indicator.baseline")} inputMode="decimal" />
+      <InputField field={fields.target} label={t("indicator.target")} inputMode="decimal" />
+      <InputField field={fields.current} label={t("indicator.current")} inputMode="decimal" />
+      <InputField field={fields.measuredOn} label={t("indicator.measuredOn")} type="date" />
+      <TextareaField field={fields.evidence} label={t("indicator.evidence")} className="wide" />
+    </EditForm>
   );
 }
 
@@ -442,14 +460,6 @@ export function MilestoneItem({
   const t = useT();
   const locale = useLocale();
   const formId = `milestone-${milestone.id}`;
-  const { form, fields, reply } = useEditForm(formId, MilestoneSchema, {
-    title: milestone.title,
-    dueOn: milestone.dueOn,
-    ownerId: milestone.ownerId ?? "",
-    status: milestone.status,
-    doneOn: milestone.doneOn ?? undefined,
-    evidence: milestone.evidence ?? undefined,
-  });
   return (
     <li
       className={`milestone status-${milestone.status} ${milestone.overdue ? "is-overdue" : ""}`}
@@ -481,36 +491,62 @@ export function MilestoneItem({
       ) : null}
       {saved ? <SavedNote /> : null}
       {canEdit ? (
-        <details className="edit" open={Boolean(reply)}>
-          <summary>
-            {t("form.edit")}
-            <span className="visually-hidden"> {milestone.title}</span>
-          </summary>
-          <EditForm
-            form={form}
-            formId={formId}
-            intent="milestone"
-            reply={reply}
-            version={milestone.version}
-            hidden={{ id: milestone.id }}
-            describeConflict={(field, v) => {
-              if (field === "title") return { label: t("milestone.title"), value: String(v) };
-              if (field === "status")
-                return {
-                  label: t("milestone.status"),
-                  value: t(`milestone.status.${v as Milestone["status"]}`),
-                };
-              if (field === "due_on") return { label: t("milestone.dueOn"), value: String(v) };
-              if (field === "evidence")
-                return { label: t("milestone.evidence"), value: String(v ?? "—") };
-              return null;
-            }}
-          >
-            <MilestoneFields form={form} fields={fields} owners={owners} />
-          </EditForm>
-        </details>
+        <FoldedForm
+          formId={formId}
+          summary={
+            <>
+              {t("form.edit")}
+              <span className="visually-hidden"> {milestone.title}</span>
+            </>
+          }
+        >
+          <MilestoneEditor milestone={milestone} owners={owners} />
+        </FoldedForm>
       ) : null}
     </li>
+  );
+}
+
+function MilestoneEditor({
+  milestone,
+  owners,
+}: {
+  milestone: Milestone;
+  owners: { id: string; name: string }[];
+}) {
+  const t = useT();
+  const formId = `milestone-${milestone.id}`;
+  const { form, fields, reply } = useEditForm(formId, MilestoneSchema, {
+    title: milestone.title,
+    dueOn: milestone.dueOn,
+    ownerId: milestone.ownerId ?? "",
+    status: milestone.status,
+    doneOn: milestone.doneOn ?? undefined,
+    evidence: milestone.evidence ?? undefined,
+  });
+  return (
+    <EditForm
+      form={form}
+      formId={formId}
+      intent="milestone"
+      reply={reply}
+      version={milestone.version}
+      hidden={{ id: milestone.id }}
+      describeConflict={(field, v) => {
+        if (field === "title") return { label: t("milestone.title"), value: String(v) };
+        if (field === "status")
+          return {
+            label: t("milestone.status"),
+            value: t(`milestone.status.${v as Milestone["status"]}`),
+          };
+        if (field === "due_on") return { label: t("milestone.dueOn"), value: String(v) };
+        if (field === "evidence")
+          return { label: t("milestone.evidence"), value: String(v ?? "—") };
+        return null;
+      }}
+    >
+      <MilestoneFields form={form} fields={fields} owners={owners} />
+    </EditForm>
   );
 }
 
@@ -522,48 +558,66 @@ export function NewMilestoneForm({
   requestId: string;
 }) {
   const t = useT();
+  return (
+    <FoldedForm formId="add-milestone" summary={t("milestone.add")}>
+      <NewMilestoneEditor owners={owners} requestId={requestId} />
+    </FoldedForm>
+  );
+}
+
+function NewMilestoneEditor({
+  owners,
+  requestId,
+}: {
+  owners: { id: string; name: string }[];
+  requestId: string;
+}) {
+  const t = useT();
   const formId = "add-milestone";
   const { form, fields, reply } = useEditForm(formId, NewMilestoneSchema, { status: "planned" });
   return (
-    <details className="edit" open={Boolean(reply)}>
-      <summary>{t("milestone.add")}</summary>
-      <EditForm
-        form={form}
-        formId={formId}
-        intent="add-milestone"
-        hidden={{ requestId }}
-        reply={reply}
-        submitLabel={t("milestone.addSubmit")}
-      >
-        <MilestoneFields form={form} fields={fields} owners={owners} />
-      </EditForm>
-    </details>
+    <EditForm
+      form={form}
+      formId={formId}
+      intent="add-milestone"
+      hidden={{ requestId }}
+      reply={reply}
+      submitLabel={t("milestone.addSubmit")}
+    >
+      <MilestoneFields form={form} fields={fields} owners={owners} />
+    </EditForm>
   );
 }
 
 export function OpinionForm({ requestId }: { requestId: string }) {
   const t = useT();
+  return (
+    <FoldedForm formId="opinion" summary={t("opinion.add")}>
+      <OpinionEditor requestId={requestId} />
+    </FoldedForm>
+  );
+}
+
+function OpinionEditor({ requestId }: { requestId: string }) {
+  const t = useT();
   const formId = "opinion";
   const { form, fields, reply } = useEditForm(formId, OpinionSchema);
   return (
-    <details className="edit" open={Boolean(reply)}>
-      <summary>{t("opinion.add")}</summary>
-      <EditForm
-        form={form}
-        formId={formId}
-        intent="opinion"
-        hidden={{ requestId }}
-        reply={reply}
-        submitLabel={t("opinion.addSubmit")}
-      >
-        <InputField field={fields.gatheredOn} label={t("opinion.gatheredOn")} type="date" />
-        <InputField
-          field={fields.source}
-          label={t("opinion.source")}
-          hint={t("opinion.sourceHint")}
-        />
-        <TextareaField field={fields.content} label={t("opinion.content")} className="wide" />
-      </EditForm>
-    </details>
+    <EditForm
+      form={form}
+      formId={formId}
+      intent="opinion"
+      hidden={{ requestId }}
+      reply={reply}
+      submitLabel={t("opinion.addSubmit")}
+    >
+      <InputField field={fields.gatheredOn} label={t("opinion.gatheredOn")} type="date" />
+      <InputField
+        field={fields.source}
+        label={t("opinion.source")}
+        hint={t("opinion.sourceHint")}
+      />
+      <TextareaField field={fields.content} label={t("opinion.content")} className="wide" />
+    </EditForm>
   );
 }

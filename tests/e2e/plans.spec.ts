@@ -131,6 +131,53 @@ test.describe("the work team of 魏家村", () => {
     await expect(indicator(page, "村集体经济收入")).toContainText("¥45,000/年");
   });
 
+  test("on a slow signal the plan reads and edits before its scripts arrive, and keeps what was typed", async ({
+    page,
+  }) => {
+    await openWeijia(page, "退出规划");
+    // Hold the scripts back, as one bar of signal would, and reload.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route("**/build/entry.client-*.js", async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.reload({ waitUntil: "commit" });
+    // As sent, the page asks for its scripts after its stylesheet: the text and forms come first.
+    const preloads = page.locator('link[rel="modulepreload"]');
+    await expect(preloads.nth(3)).toBeAttached();
+    for (const priority of await preloads.evaluateAll((links) =>
+      links.map((l) => l.getAttribute("fetchpriority")),
+    )) {
+      expect(priority).toBe("low");
+    }
+
+    const income = indicator(page, "村集体经济收入");
+    // Every edit form is in the page as sent (folded forms are not rebuilt by the scripts).
+    await income.getByText("编辑").click();
+    await income.getByLabel("佐证材料").fill("村委会账目（信号恢复前填写）");
+    expect(await page.evaluate(() => document.documentElement.dataset.hydrated)).toBeUndefined();
+    release();
+    await waitForHydration(page);
+    // The scripts ran: the open form is left as it was, with what was typed.
+    await expect(income.getByLabel("佐证材料")).toHaveValue("村委会账目（信号恢复前填写）");
+    await income.getByRole("button", { name: "保存" }).click();
+    await expect(indicator(page, "村集体经济收入").getByRole("status")).toHaveText("已保存。");
+    await expect(indicator(page, "村集体经济收入").locator(".evidence")).toHaveText(
+      /村委会账目（信号恢复前填写）/,
+    );
+
+    // A fold opened after the scripts ran is drawn by them: choosing 已完成 fills in today.
+    await page.getByText(/^已完成的节点（\d+ 个）$/).click();
+    const milestone = page.locator("li.milestone").first();
+    await milestone.getByText("编辑").click();
+    await milestone.getByLabel("完成日期", { exact: true }).fill("");
+    await milestone.getByLabel("状态").selectOption({ label: "进行中" });
+    await milestone.getByLabel("状态").selectOption({ label: "已完成" });
+    const todayInChina = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format();
+    await expect(milestone.getByLabel("完成日期", { exact: true })).toHaveValue(todayInChina);
+  });
+
   test("a household goes through the whole exit procedure", async ({ page }) => {
     await openWeijia(page, "贫困户");
     await page.getByRole("link", { name: "新增贫困户" }).click();
