@@ -9,8 +9,20 @@
  * port in 3600–3699 on a throwaway database with the demo data, signs in as the demo team member
  * `weijia` through the real form, and gives Lighthouse the session cookie for the signed-in pages.
  * Needs the production build (`npm run bench` builds first); run alone without one, it builds.
+ *
+ * Before measuring, Chromium draws a blank page of Chinese text in regular and bold once (not one
+ * of ours, nothing cached for the app): a phone's system fonts are loaded when it boots, but a
+ * freshly started headless Chromium on Linux first opens fontconfig and the two 20 MB Noto CJK
+ * files, 200–300 ms that Lighthouse would otherwise charge (× 4) to the first page's first layout.
+ * `--cold-fonts` skips that, to see it.
+ *
+ * `--throttling devtools` loads each page through Chromium's own throttled network and CPU instead
+ * of Lighthouse's simulation (lantern). Slower, but it sees what the browser does: lantern 12
+ * counts every module script that finished before the first paint as render-blocking
+ * (GoogleChrome/lighthouse#17163; fixed in Lighthouse 13, which needs Node 22), so the two differ.
+ * The budgets are judged on the default, simulate.
  *   npm run bench:lighthouse -- [--runs 3] [--pages login,me,cases,plan] [--json figures.json]
- *                               [--reports dir] [--keep]
+ *                               [--reports dir] [--keep] [--cold-fonts] [--throttling devtools]
  * --pages measures only those (ids below); --json writes every figure and failing audit to a file;
  * --reports writes each page's median run as Lighthouse's own report (.html, and .json to load in
  * the Lighthouse viewer); --keep leaves the temp folder (database, server log) behind.
@@ -123,8 +135,16 @@ const { values } = parseArgs({
     json: { type: "string" },
     reports: { type: "string" },
     keep: { type: "boolean", default: false },
+    "cold-fonts": { type: "boolean", default: false },
+    throttling: { type: "string", default: "simulate" },
   },
 });
+const METHODS = ["simulate", "devtools"] as const;
+const method = METHODS.find((m) => m === values.throttling);
+if (!method) {
+  console.error("[zhucun] --throttling is simulate (Lighthouse's default) or devtools.");
+  process.exit(2);
+}
 const runs = Number(values.runs);
 const wanted = values.pages?.split(",").map((s) => s.trim());
 const pages = wanted ? PAGES.filter((p) => wanted.includes(p.id)) : PAGES;
@@ -450,7 +470,7 @@ async function runLighthouse(
       onlyCategories: ["performance", "accessibility"],
       formFactor: "mobile",
       screenEmulation: SCREEN,
-      throttlingMethod: "simulate",
+      throttlingMethod: method,
       throttling: NETWORKS[network],
     },
   };
@@ -473,6 +493,25 @@ async function runLighthouse(
     throw new Error(`${url} ended at ${lhr.finalDisplayedUrl} (signed out?)`);
   }
   return { lhr, html: values.reports ? String(result.report) : undefined };
+}
+
+/**
+ * Has Chromium draw Chinese text in regular and bold weights once, in a tab of its own that is
+ * then closed (through the DevTools HTTP endpoint chrome-launcher opened), so the fonts are
+ * loaded as on a phone. A data: URL: nothing of the app's is fetched or cached.
+ */
+async function warmFonts(chrome: LaunchedChrome): Promise<void> {
+  const page =
+    "data:text/html;charset=utf-8," +
+    encodeURIComponent(
+      '<!doctype html><html lang="zh-CN"><body style="font-family:sans-serif">' +
+        "<p>驻村工作台 魏家村 服务个案 Zhucun</p><h1>我的驻村 看板 Village</h1></body></html>",
+    );
+  const devtools = `http://127.0.0.1:${chrome.port}/json`;
+  const res = await fetch(`${devtools}/new?${page}`, { method: "PUT" });
+  const target = (await res.json()) as { id: string };
+  await sleep(1500);
+  await (await fetch(`${devtools}/close/${target.id}`)).text();
 }
 
 /** Requests of the page that failed or answered 4xx/5xx: a broken page's figures mean little. */
@@ -537,10 +576,12 @@ try {
     chromeFlags: ["--headless=new", "--no-sandbox", "--disable-gpu"],
     logLevel: "error",
   });
+  if (!values["cold-fonts"]) await warmFonts(chrome);
 
   console.log(
     `Lighthouse ${lighthouseVersion}, mobile ${SCREEN.width}×${SCREEN.height} px, ` +
-      `simulated throttling, median of ${runs} run(s); ${USER} signed in; Chinese (Accept-Language zh-CN):`,
+      `${method === "simulate" ? "simulated" : "applied (devtools)"} throttling, median of ${runs} run(s); ${USER} signed in; Chinese (Accept-Language zh-CN); ` +
+      `fonts ${values["cold-fonts"] ? "cold (--cold-fonts)" : "loaded first, as on a phone"}:`,
   );
   for (const page of pages) {
     for (const [network, budget] of Object.entries(page.budgets) as [Network, Budget][]) {
@@ -724,6 +765,8 @@ try {
           user: USER,
           screen: SCREEN,
           runsPerPage: runs,
+          fontsWarmedFirst: !values["cold-fonts"],
+          throttlingMethod: method,
           networks: NETWORKS,
           measurements,
         },
