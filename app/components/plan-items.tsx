@@ -1,8 +1,7 @@
 /**
  * The Plan tab's pieces: indicators, milestones, opinions and the readiness checklist. Each edit
- * form is a plain Remix <Form> (works without JavaScript), folded (FoldedForm: drawn by React only
- * once opened) on the item it
- * changes, and carries the version it was shown with.
+ * form is a plain Remix <Form> (works without JavaScript), folded on the item it changes
+ * (FoldedForm: drawn by React only once opened), and carries the version it was shown with.
  */
 import type { FormMetadata } from "@conform-to/react";
 import { useEffect, useRef } from "react";
