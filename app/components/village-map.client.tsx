@@ -23,6 +23,7 @@ import {
   markerSvg,
   type StatusCounts,
 } from "~/utils/map-style";
+import { groupBy } from "~/utils/group";
 
 export interface TileConfig {
   url: string;
@@ -182,10 +183,11 @@ function TownshipMarkers({
   onSelectTownship,
   t,
 }: Pick<VillageMapProps, "villages" | "townships" | "onSelectTownship" | "t">) {
+  const byTownship = groupBy(villages, (v) => v.townshipId);
   return (
     <>
       {townships.map((tw) => {
-        const mine = villages.filter((v) => v.townshipId === tw.id);
+        const mine = byTownship.get(tw.id) ?? [];
         if (mine.length === 0) return null;
         const lat = mine.reduce((s, v) => s + v.lat, 0) / mine.length;
         const lon = mine.reduce((s, v) => s + v.lon, 0) / mine.length;

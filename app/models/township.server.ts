@@ -3,6 +3,7 @@ import { db } from "~/db.server";
 import { townshipAccess, type Viewer } from "~/permissions";
 import { listVisibleVillages, type VillageItem } from "~/models/village.server";
 import { hasExited } from "~/utils/village-list";
+import { groupBy } from "~/utils/group";
 
 export interface TownshipRow {
   id: string;
@@ -29,10 +30,11 @@ export async function summariseTownships(
     .select(["id", "code", "name_zh", "name_pinyin", "kind"])
     .orderBy("code")
     .execute();
+  const byTownship = groupBy(villages, (v) => v.townshipId);
   return townships
     .filter((t) => townshipAccess(viewer, { townshipId: t.id }) !== null)
     .map((t) => {
-      const mine = villages.filter((v) => v.townshipId === t.id);
+      const mine = byTownship.get(t.id) ?? [];
       const full = mine.every((v) => v.access === "full");
       return {
         id: t.id,

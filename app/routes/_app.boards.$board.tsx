@@ -1,6 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
-import { z } from "zod";
 import { notFound, requireViewer } from "~/auth.server";
 import { BoardView, type Lanes } from "~/components/board";
 import { FilterSelect } from "~/components/filter-select";
@@ -8,6 +7,7 @@ import { useT } from "~/i18n";
 import { listBoard } from "~/models/card.server";
 import { listTownshipOptions } from "~/models/township.server";
 import { getViewerCadre } from "~/models/user.server";
+import { parseBoardFilters } from "~/utils/board-filters.server";
 import { BOARD_KINDS, BOARD_SEGMENTS, boardFromSegment } from "~/utils/boards";
 import { pageTitle } from "~/utils/meta";
 import type { Board } from "../../db/schema";
@@ -15,24 +15,11 @@ import type { Board } from "../../db/schema";
 export const meta: MetaFunction = (args) =>
   pageTitle(args, args.params.board === "cases" ? "board.title.case" : "board.title.project");
 
-const optional = <T extends z.ZodTypeAny>(schema: T) =>
-  z.preprocess((v) => (v === "" || v === null ? undefined : v), schema.optional()).catch(undefined);
-const FiltersSchema = z.object({
-  township: optional(z.string().max(64)),
-  village: optional(z.string().max(64)),
-  kind: optional(z.string().max(30)),
-  mine: optional(z.literal("1")),
-  assignee: optional(z.string().max(64)),
-  overdue: optional(z.literal("1")),
-  lanes: optional(z.enum(["township", "village"])),
-  all: optional(z.literal("1")),
-});
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const board = boardFromSegment(params.board) ?? notFound();
   const url = new URL(request.url);
-  const filters = FiltersSchema.parse(Object.fromEntries(url.searchParams));
+  const filters = parseBoardFilters(url.searchParams);
   const cadreId = filters.mine ? await getViewerCadre(viewer) : undefined;
   const [cards, townships] = await Promise.all([
     listBoard(viewer, board, {
