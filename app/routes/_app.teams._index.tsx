@@ -13,10 +13,14 @@ import { can, hasCountyWide } from "~/permissions";
 import { UNIT_LEVELS, type UnitLevel } from "../../db/schema";
 import { today } from "~/utils/dates";
 import { groupBy } from "~/utils/group";
+import { pageWindow } from "~/utils/paging";
 import { pageTitle } from "~/utils/meta";
 import { teamRules } from "~/utils/team-rules.server";
 
 export const meta: MetaFunction = (args) => pageTitle(args, "teams.title");
+
+/** Teams a page: a county's 89 fit on one; a province's 8,000 are 80 pages, not 9 MB of HTML. */
+const PAGE_SIZE = 100;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
@@ -36,6 +40,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   // The matching rule concerns the county: village types are not shown to everyone.
   const showMatching = hasCountyWide(viewer, "read:team");
   if (showMatching && mismatchOnly) teams = teams.filter((t) => t.mismatch);
+  const total = teams.length;
+  const { page, pages, start, end } = pageWindow(total, url.searchParams.get("page"), PAGE_SIZE);
+  teams = teams.slice(start, end);
   const attendance = await attendanceForTeams(
     db,
     teams.map((t) => t.id),
@@ -60,11 +67,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
   });
   return {
     rows,
+    total,
+    page,
+    pages,
     showMatching,
     rule: rules.daysPerMonth,
     month,
     townships: viewer.role === "team_member" ? [] : await listTownshipOptions(viewer),
   };
+}
+
+/** The same filters, another page. */
+function pageHref(params: URLSearchParams, page: number): string {
+  const next = new URLSearchParams(params);
+  next.set("page", String(page));
+  return `?${next}`;
 }
 
 export default function TeamsPage() {
@@ -75,7 +92,7 @@ export default function TeamsPage() {
     <div className="stack-lg">
       <header className="page-head">
         <h1>{t("teams.title")}</h1>
-        <p className="muted">{t("teams.count", { count: data.rows.length })}</p>
+        <p className="muted">{t("teams.count", { count: data.total })}</p>
       </header>
       {data.townships.length ? (
         <Form method="get" className="filters" aria-label={t("teams.filters")}>
@@ -162,6 +179,17 @@ export default function TeamsPage() {
           ))}
         </tbody>
       </TableRegion>
+      {data.pages > 1 ? (
+        <nav className="small pager" aria-label={t("teams.pages")}>
+          {t("users.page", { page: data.page, pages: data.pages })}{" "}
+          {data.page > 1 ? (
+            <Link to={pageHref(params, data.page - 1)}>← {t("dashboard.previous")}</Link>
+          ) : null}{" "}
+          {data.page < data.pages ? (
+            <Link to={pageHref(params, data.page + 1)}>{t("dashboard.next")} →</Link>
+          ) : null}
+        </nav>
+      ) : null}
       <p className="small muted">{t("teams.daysExplain")}</p>
     </div>
   );
