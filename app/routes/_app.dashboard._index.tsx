@@ -1,4 +1,4 @@
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { lazy, Suspense, useMemo, type ReactNode } from "react";
 import { ClientOnly } from "remix-utils/client-only";
@@ -39,12 +39,16 @@ import {
 } from "~/utils/dashboard-columns";
 import { INCIDENCE_THRESHOLD, readinessMessage } from "~/utils/exit-rules";
 import { pageTitle } from "~/utils/meta";
+import { loadStylesheet } from "~/utils/stylesheet";
 import type { ProgressTotals, TrendPoint } from "~/utils/progress";
 import { teamRules } from "~/utils/team-rules.server";
 
-const ProgressChart = lazy(() => import("~/components/progress-chart.client"));
-
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: chartStyles }];
+// uPlot's stylesheet comes with the chart's script, not as the page's `links` (render-blocking).
+const ProgressChart = lazy(() =>
+  Promise.all([import("~/components/progress-chart.client"), loadStylesheet(chartStyles)]).then(
+    ([module]) => module,
+  ),
+);
 
 export const meta: MetaFunction = (args) => pageTitle(args, "dashboard.title");
 

@@ -1,4 +1,4 @@
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useFetcher, useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
 import leafletStyles from "leaflet/dist/leaflet.css";
 import { lazy, Suspense, useEffect, useMemo, useRef, useState } from "react";
@@ -15,10 +15,17 @@ import { parseVillageFilters } from "~/schemas/village-filters";
 import { decodeMapData, type MapDataWire } from "~/utils/map-data";
 import { STATUS_ORDER, markerSvg } from "~/utils/map-style";
 import { pageTitle } from "~/utils/meta";
+import { loadStylesheet } from "~/utils/stylesheet";
 import { tileLayers } from "~/utils/tiles.server";
 import { filterVillages } from "~/utils/village-list";
 
-const VillageMap = lazy(() => import("~/components/village-map.client"));
+// Leaflet's stylesheet comes with the map's script, not as the page's `links`: it no longer holds
+// back the first paint of the filters and the table.
+const VillageMap = lazy(() =>
+  Promise.all([import("~/components/village-map.client"), loadStylesheet(leafletStyles)]).then(
+    ([module]) => module,
+  ),
+);
 /** Only county admins correct positions: the form (with Conform and Zod) loads when they open it. */
 const PositionForm = lazy(() =>
   import("~/components/position-form").then((m) => ({ default: m.PositionForm })),
@@ -27,7 +34,6 @@ const PositionForm = lazy(() =>
 /** The accessible table under the map shows at most this many rows (a province has thousands). */
 const TABLE_LIMIT = 200;
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: leafletStyles }];
 export const meta: MetaFunction = (args) => pageTitle(args, "map.title");
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -1,5 +1,13 @@
 import type { Page } from "@playwright/test";
-import { expect, expectAccessible, postForm, signedInAs, test, waitForHydration } from "./fixtures";
+import {
+  expect,
+  expectAccessible,
+  ON_A_PHONE,
+  postForm,
+  signedInAs,
+  test,
+  waitForHydration,
+} from "./fixtures";
 
 /** How many villages the markers on screen stand for: one per village marker, N per cluster. */
 async function villagesOnMap(page: Page): Promise<number> {
@@ -153,6 +161,32 @@ test.describe("as the county admin", () => {
     // A post that is not the page's own upload form is refused (415: not an upload), not a crash.
     const stray = await postForm(page, "/map/import", { intent: "preview" });
     expect(stray.status()).toBe(415);
+  });
+});
+
+test.describe("as the county admin on a 360 px phone", () => {
+  test.use({ ...signedInAs("county"), ...ON_A_PHONE });
+
+  test("Leaflet's stylesheet comes with the map, and the map stays under the tab bar", async ({
+    page,
+  }) => {
+    // Not in the page as sent (it held back the first paint of the filters and the table).
+    const sent = await (await page.request.get("/map")).text();
+    expect(sent).not.toMatch(/leaflet[^"]*\.css/);
+    await openMap(page);
+    await expect(page.locator('link[rel="stylesheet"][href*="leaflet"]')).toHaveCount(1);
+    await expect(page.locator(".leaflet-container")).toHaveCSS("overflow", "hidden");
+    // The map's top edge just above the tab bar: the bar's middle is still the bar, not a marker.
+    const bar = page.locator(".tab-bar");
+    const box = (await bar.boundingBox())!;
+    await page.locator(".map-frame").evaluate((frame, top) => {
+      window.scrollBy(0, frame.getBoundingClientRect().top - top);
+    }, box.y - 40);
+    const onTop = await page.evaluate(
+      ([x, y]) => document.elementFromPoint(x!, y!)?.closest(".tab-bar") !== null,
+      [box.x + box.width / 2, box.y + box.height / 2],
+    );
+    expect(onTop).toBe(true);
   });
 });
 
