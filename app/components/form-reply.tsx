@@ -11,7 +11,7 @@ import {
   type SubmissionResult,
 } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { Form, useActionData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import type { z } from "zod";
 import { FieldErrors } from "~/components/field-errors";
@@ -76,19 +76,16 @@ export function ConflictNotice({
   );
 }
 
-const INERT = { __html: "" };
-
 /**
- * An edit form folded under its summary ("编辑"), drawn by React only once it is opened. A page
- * such as a village's plan holds a form for every item; the reader opens one or none. The server
- * still writes every form into the page, so each works without JavaScript (a plain form post);
- * in the browser the folded ones are not hydrated — their server HTML is left as it is
- * (`dangerouslySetInnerHTML` with the same empty string on every render, which React neither
- * hydrates nor rewrites), so the page's scripts do not build a Conform form, fields and
- * validation for each item at load. Opening the fold renders the live form in place of that HTML.
- * A form with a reply (errors, a conflict) is open and live from the start, on both sides. A
- * fold opened before the scripts ran (a slow phone) keeps its server form, and what is being typed
- * in it: that form posts as without JavaScript.
+ * An edit form folded under its summary ("编辑"), drawn only once it is opened. A page such as a
+ * village's plan has a form for every item, and the reader opens one or none: drawing them all
+ * made the plan 80 KB of HTML and 1,100 elements for the phone to parse, lay out and hydrate.
+ *
+ * With JavaScript, opening the fold draws the live form in place. Without it (or before the
+ * scripts have arrived), the open fold holds a link to the same page with `?edit=<formId>`, where
+ * the server draws that one form, open, at its item (`#<formId>`); it posts as any form does. A
+ * form with a reply (errors, a conflict) is open and drawn from the start. A fold opened before
+ * the scripts ran is drawn when they do.
  *
  * `children` is the form component (it calls useEditForm itself), so nothing of it runs while
  * folded.
@@ -102,30 +99,33 @@ export function FoldedForm({
   summary: ReactNode;
   children: ReactNode;
 }) {
-  const open = Boolean(useFormReply(formId));
+  const t = useT();
+  const [params] = useSearchParams();
+  const asked = params.get("edit") === formId;
+  const open = Boolean(useFormReply(formId)) || asked;
   const ref = useRef<HTMLDetailsElement>(null);
-  // "server": opened before hydration, so its server form stays (with whatever is typed in it).
-  const [state, setState] = useState<"folded" | "live" | "server">("folded");
+  const [opened, setOpened] = useState(false);
   useEffect(() => {
-    if (ref.current?.open && !open) setState((s) => (s === "folded" ? "server" : s));
-    // Only what the page was hydrated with matters here.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    if (ref.current?.open) setOpened(true);
   }, []);
-  const live = state === "live" || open || typeof document === "undefined";
+  const editHref = new URLSearchParams(params);
+  editHref.set("edit", formId);
   return (
     <details
       className="edit"
       open={open}
       ref={ref}
       onToggle={(event) => {
-        if (event.currentTarget.open) setState((s) => (s === "folded" ? "live" : s));
+        if (event.currentTarget.open) setOpened(true);
       }}
     >
       <summary>{summary}</summary>
-      {live ? (
-        <div className="folded-form">{children}</div>
+      {opened || open ? (
+        children
       ) : (
-        <div className="folded-form" suppressHydrationWarning dangerouslySetInnerHTML={INERT} />
+        <p className="small">
+          <Link to={{ search: `?${editHref}`, hash: formId }}>{t("form.openEditor")}</Link>
+        </p>
       )}
     </details>
   );

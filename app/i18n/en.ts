@@ -273,6 +273,7 @@ export const en: Catalogue = {
   "form.conflict": "Not saved: someone else saved this first.",
   "form.save": "Save",
   "form.saving": "Saving…",
+  "form.openEditor": "Open the form",
   "form.edit": "Edit",
   "form.savedMessage": "Saved.",
   "conflict.title": "Edit conflict.",

@@ -258,6 +258,7 @@ export const zhCN = {
   "form.conflict": "未保存：有人在你之后先保存了此项。",
   "form.save": "保存",
   "form.saving": "正在保存…",
+  "form.openEditor": "打开表单",
   "form.edit": "编辑",
   "form.savedMessage": "已保存。",
   "conflict.title": "保存冲突。",

@@ -5,7 +5,7 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
-import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
 import {
   IndicatorItem,
@@ -121,9 +121,13 @@ export default function PlanTab() {
     requestId,
   } = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
+  const reply = useActionData<{ formId?: string }>();
   const saved = searchParams.get("saved");
   // An indicator or a milestone says "saved" itself, where the person is looking.
   const savedInItem = saved !== null && /^(indicator|milestone)-/.test(saved);
+  // The items to show unfolded: just saved, asked to edit (`?edit=`, without JavaScript), or
+  // answered with errors.
+  const inView = [saved, searchParams.get("edit"), reply?.formId];
   const officialCount = indicators.filter((i) => i.kind !== "custom").length;
   // What is still to do comes first (in due order); what is done folds beneath it.
   const openMilestones = milestones.filter((m) => m.status !== "done");
@@ -159,7 +163,7 @@ export default function PlanTab() {
         {doneMilestones.length ? (
           <details
             className="disclosure done-milestones"
-            open={doneMilestones.some((m) => saved === `milestone-${m.id}`)}
+            open={doneMilestones.some((m) => inView.includes(`milestone-${m.id}`))}
           >
             <summary>{t("milestone.doneFolded", { count: doneMilestones.length })}</summary>
             <ul className="indicator-list">{doneMilestones.map(milestoneItem)}</ul>

@@ -131,7 +131,7 @@ test.describe("the work team of 魏家村", () => {
     await expect(indicator(page, "村集体经济收入")).toContainText("¥45,000/年");
   });
 
-  test("on a slow signal the plan reads and edits before its scripts arrive, and keeps what was typed", async ({
+  test("on a slow signal the plan reads before its scripts arrive, and its folded forms are drawn when opened", async ({
     page,
   }) => {
     await openWeijia(page, "退出规划");
@@ -153,18 +153,19 @@ test.describe("the work team of 魏家村", () => {
     }
 
     const income = indicator(page, "村集体经济收入");
-    // Every edit form is in the page as sent (folded forms are not rebuilt by the scripts).
+    // Opened before the scripts arrive, a fold offers its form as a page of its own (?edit=).
     await income.getByText("编辑").click();
-    await income.getByLabel("佐证材料").fill("村委会账目（信号恢复前填写）");
+    await expect(income.getByRole("link", { name: "打开表单" })).toBeVisible();
+    await expect(income.locator("form")).toHaveCount(0);
     expect(await page.evaluate(() => document.documentElement.dataset.hydrated)).toBeUndefined();
     release();
     await waitForHydration(page);
-    // The scripts ran: the open form is left as it was, with what was typed.
-    await expect(income.getByLabel("佐证材料")).toHaveValue("村委会账目（信号恢复前填写）");
+    // The scripts ran: the open fold now holds the form itself.
+    await income.getByLabel("佐证材料").fill("村委会账目（信号恢复后填写）");
     await income.getByRole("button", { name: "保存" }).click();
     await expect(indicator(page, "村集体经济收入").getByRole("status")).toHaveText("已保存。");
     await expect(indicator(page, "村集体经济收入").locator(".evidence")).toHaveText(
-      /村委会账目（信号恢复前填写）/,
+      /村委会账目（信号恢复后填写）/,
     );
 
     // A fold opened after the scripts ran is drawn by them: choosing 已完成 fills in today.
@@ -307,6 +308,42 @@ test.describe("the work team of 魏家村", () => {
       "村民意见",
     ]);
     expect(planBook.getWorksheet("出列指标")!.getRow(3).getCell(1).value).toBe("通硬化路");
+  });
+});
+
+test.describe("the work team of 魏家村 without JavaScript", () => {
+  test.use({ ...signedInAs("weijia"), javaScriptEnabled: false });
+
+  test("edits a milestone through its form's own page: refused with what was typed kept, then saved", async ({
+    page,
+  }) => {
+    await page.goto("/villages?q=魏家村");
+    await page.getByRole("link", { name: "魏家村" }).click();
+    await page
+      .getByRole("navigation", { name: "村庄栏目" })
+      .getByRole("link", { name: "退出规划" })
+      .click();
+    // Every milestone of 魏家村 is done: they are folded beneath the open ones.
+    await page.getByText(/^已完成的节点（\d+ 个）$/).click();
+    const first = page.locator("li.milestone").first();
+    const title = (await first.getByRole("heading").textContent()) ?? "";
+    await first.getByText("编辑").click();
+    await first.getByRole("link", { name: "打开表单" }).click();
+    await expect(page).toHaveURL(/[?&]edit=milestone-/);
+    const item = page.locator("li.milestone", {
+      has: page.getByRole("heading", { name: title, exact: true }),
+    });
+    // Drawn open by the server, at its item, inside the unfolded list of done milestones.
+    await expect(item.getByLabel("佐证材料")).toBeVisible();
+    await item.getByLabel("完成日期", { exact: true }).fill("");
+    await item.getByLabel("佐证材料").fill("村民代表会议纪要（无脚本）");
+    await item.getByRole("button", { name: "保存" }).click();
+    await expect(item.getByText("已完成的节点须填写完成日期。")).toBeVisible();
+    await expect(item.getByLabel("佐证材料")).toHaveValue("村民代表会议纪要（无脚本）");
+    await item.getByLabel("完成日期", { exact: true }).fill("2019-06-30");
+    await item.getByRole("button", { name: "保存" }).click();
+    await expect(item).toContainText("村民代表会议纪要（无脚本）");
+    await expect(item).toContainText("2019年6月30日 完成");
   });
 });
 
