@@ -1,3 +1,4 @@
+import { Transform, type TransformCallback } from "node:stream";
 import type {
   ActionFunctionArgs,
   AppLoadContext,
@@ -8,11 +9,22 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
-import { DropNulBytes, LowPriorityModulePreloads } from "~/utils/html-stream.server";
 import { NonceProvider } from "~/utils/nonce";
 
 const ABORT_DELAY = 5_000;
 export const streamTimeout = ABORT_DELAY;
+
+/**
+ * React 18.3's streaming renderer writes its whole 2048-byte buffer when a string does not fit
+ * the bytes left in it, unused tail included: a Chinese character on the boundary leaves NUL
+ * bytes in the page (an input's value then holds one, and is saved with it). NUL is never part of
+ * a valid page, so the bytes are dropped on the way out.
+ */
+class DropNulBytes extends Transform {
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
+    done(null, chunk.includes(0) ? chunk.filter((byte) => byte !== 0) : chunk);
+  }
+}
 
 export default function handleRequest(
   request: Request,
@@ -39,9 +51,7 @@ export default function handleRequest(
         [waitForAll ? "onAllReady" : "onShellReady"]() {
           shellRendered = true;
           const body = new DropNulBytes();
-          const stream = createReadableStreamFromReadable(
-            body.pipe(new LowPriorityModulePreloads()),
-          );
+          const stream = createReadableStreamFromReadable(body);
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
           resolve(new Response(stream, { headers: responseHeaders, status: responseStatusCode }));
           pipe(body);
