@@ -9,7 +9,7 @@ import { EditForm, FoldedForm, useEditForm } from "~/components/form-reply";
 import { InputField, SelectField, TextareaField } from "~/components/form-fields";
 import { formatIndicatorValue, indicatorName } from "~/utils/indicators";
 import { formatDate, translateMessage, useLocale, useT, type Locale, type Translate } from "~/i18n";
-import type { IndicatorView, MilestoneView } from "~/models/plan.server";
+import type { IndicatorView, MilestoneView, PlanPage } from "~/models/plan.server";
 import {
   IndicatorSchema,
   MilestoneSchema,
@@ -96,14 +96,7 @@ export function ReadinessChecklist({ items }: { items: ReadinessItem[] }) {
   );
 }
 
-type PlanValues = {
-  startYear: number;
-  attackEndYear: number;
-  endYear: number;
-  targetExitYear: number;
-  narrative: string;
-  version: number;
-};
+type PlanValues = Omit<PlanPage["plan"], "updatedAt" | "updatedBy">;
 
 export function PlanSummaryForm({ plan, canEdit }: { plan: PlanValues; canEdit: boolean }) {
   const t = useT();
