@@ -94,7 +94,7 @@ export default function Users() {
         </tbody>
       </TableRegion>
       {pages > 1 ? (
-        <p className="small">
+        <p className="small pager">
           {t("users.page", { page, pages })}{" "}
           {page > 1 ? <Link to={href(page - 1)}>← {t("dashboard.previous")}</Link> : null}{" "}
           {page < pages ? <Link to={href(page + 1)}>{t("dashboard.next")} →</Link> : null}
