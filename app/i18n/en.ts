@@ -919,7 +919,7 @@ export const en: Catalogue = {
   "log.notServing": "You were not in a work team on that day.",
   "log.notOurHousehold": "Choose a household of your village.",
   "log.notOurCard": "Choose a project or case of your village.",
-  "teams.pages": "Pages of teams",
+  "pager.label": "Pages",
   "teams.title": "Work teams",
   "teams.count": "{count, plural, one {# team} other {# teams}}",
   "teams.filters": "Filter teams",

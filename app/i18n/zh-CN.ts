@@ -887,7 +887,7 @@ export const zhCN = {
   "log.notServing": "这一天你不在驻村工作队。",
   "log.notOurHousehold": "只能关联本村的贫困户。",
   "log.notOurCard": "只能关联本村的项目或个案。",
-  "teams.pages": "工作队分页",
+  "pager.label": "翻页",
   "teams.title": "驻村工作队",
   "teams.count": "共 {count} 支工作队",
   "teams.filters": "筛选工作队",

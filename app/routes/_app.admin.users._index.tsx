@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Pager } from "~/components/pager";
 import { notFound, requireViewer } from "~/auth.server";
 import { TableRegion } from "~/components/table-region";
 import { formatDateTime, useLocale, useT } from "~/i18n";
@@ -93,13 +94,7 @@ export default function Users() {
           ))}
         </tbody>
       </TableRegion>
-      {pages > 1 ? (
-        <p className="small pager">
-          {t("users.page", { page, pages })}{" "}
-          {page > 1 ? <Link to={href(page - 1)}>← {t("dashboard.previous")}</Link> : null}{" "}
-          {page < pages ? <Link to={href(page + 1)}>{t("dashboard.next")} →</Link> : null}
-        </p>
-      ) : null}
+      <Pager page={page} pages={pages} href={href} summary={t("users.page", { page, pages })} />
     </div>
   );
 }

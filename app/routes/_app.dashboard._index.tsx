@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Pager } from "~/components/pager";
 import { lazy, Suspense, useMemo, type ReactNode } from "react";
 import { ClientOnly } from "remix-utils/client-only";
 import chartStyles from "uplot/dist/uPlot.min.css";
@@ -742,19 +743,17 @@ function Matrix({ data }: { data: DashboardPage }) {
           ))}
         </tbody>
       </TableRegion>
-      <p className="small">
-        {t("dashboard.matrix.page", {
+      <Pager
+        page={matrix.page}
+        pages={matrix.pages}
+        href={pageHref}
+        summaryAlone
+        summary={t("dashboard.matrix.page", {
           page: matrix.page,
           pages: matrix.pages,
           total: matrix.total,
-        })}{" "}
-        {matrix.page > 1 ? (
-          <Link to={pageHref(matrix.page - 1)}>← {t("dashboard.previous")}</Link>
-        ) : null}{" "}
-        {matrix.page < matrix.pages ? (
-          <Link to={pageHref(matrix.page + 1)}>{t("dashboard.next")} →</Link>
-        ) : null}
-      </p>
+        })}
+      />
     </section>
   );
 }

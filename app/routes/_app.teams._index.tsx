@@ -3,6 +3,7 @@ import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireViewer } from "~/auth.server";
 import { DemoBadge, LevelBadge } from "~/components/badges";
 import { FilterSelect } from "~/components/filter-select";
+import { Pager } from "~/components/pager";
 import { TableRegion } from "~/components/table-region";
 import { db } from "~/db.server";
 import { useT } from "~/i18n";
@@ -179,17 +180,12 @@ export default function TeamsPage() {
           ))}
         </tbody>
       </TableRegion>
-      {data.pages > 1 ? (
-        <nav className="small pager" aria-label={t("teams.pages")}>
-          {t("users.page", { page: data.page, pages: data.pages })}{" "}
-          {data.page > 1 ? (
-            <Link to={pageHref(params, data.page - 1)}>← {t("dashboard.previous")}</Link>
-          ) : null}{" "}
-          {data.page < data.pages ? (
-            <Link to={pageHref(params, data.page + 1)}>{t("dashboard.next")} →</Link>
-          ) : null}
-        </nav>
-      ) : null}
+      <Pager
+        page={data.page}
+        pages={data.pages}
+        href={(page) => pageHref(params, page)}
+        summary={t("users.page", { page: data.page, pages: data.pages })}
+      />
       <p className="small muted">{t("teams.daysExplain")}</p>
     </div>
   );

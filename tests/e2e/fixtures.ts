@@ -112,3 +112,14 @@ export const test = base.extend<{ consoleErrors: string[]; tiles: "served" | "bl
 });
 
 export { expect };
+
+/** A village's page (its path), found as a person would: its link on the village list. */
+export async function villageHref(page: Page, name: string): Promise<string> {
+  await page.goto("/villages");
+  const href = await page
+    .locator('a[href^="/villages/"]', { hasText: name })
+    .first()
+    .getAttribute("href");
+  if (!href) throw new Error(`no link to ${name} on /villages`);
+  return href;
+}

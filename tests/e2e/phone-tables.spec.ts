@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { expect, signedInAs, test, waitForHydration } from "./fixtures";
+import { expect, signedInAs, test, villageHref, waitForHydration } from "./fixtures";
 
 /**
  * Every table region on the page, measured: whether it scrolls sideways, and for a stacked table
@@ -147,11 +147,7 @@ test.describe("tables on a 360 px phone", () => {
     test("the household list is cards, and a household's incomes show the poverty line", async ({
       page,
     }) => {
-      await page.goto("/villages");
-      const village = await page
-        .locator('a[href^="/villages/"]', { hasText: "魏家村" })
-        .first()
-        .getAttribute("href");
+      const village = await villageHref(page, "魏家村");
       const path = `${village}/households`;
       await page.goto(path);
       await waitForHydration(page);

@@ -6,6 +6,7 @@ import {
   signedInAs,
   storageStateFor,
   test,
+  villageHref,
   waitForHydration,
 } from "./fixtures";
 
@@ -388,11 +389,7 @@ test.describe("in English", () => {
     test("reads a household's record, incomes below the line included, within a phone's width @phone", async ({
       page,
     }) => {
-      await page.goto("/villages");
-      const village = await page
-        .locator('a[href^="/villages/"]', { hasText: "魏家村" })
-        .first()
-        .getAttribute("href");
+      const village = await villageHref(page, "魏家村");
       await page.goto(`${village}/households`);
       await page.locator('table a[href*="/households/"]').first().click();
       await expect(
