@@ -10,6 +10,7 @@ import { db } from "~/db.server";
 import { activeOn } from "~/models/periods.server";
 import { done, guardedWrite, refuse, type WriteResult } from "~/models/write.server";
 import { hasCountyWide, type Viewer } from "~/permissions";
+import { ALL_TEAMS } from "~/schemas/account";
 import { today } from "~/utils/dates";
 import { oneTimePassword, proposeUsername, USERNAME_PATTERN } from "~/utils/credentials.server";
 import { PasswordCheckBusy, hashPassword, verifyPassword } from "~/utils/password.server";
@@ -27,9 +28,6 @@ export interface AccountCandidate {
   /** The cadre's existing account, if any (then nothing is proposed). */
   existing: string | null;
 }
-
-/** Every team: the cadres serving in any team who have no account yet. */
-export const ALL_TEAMS = "all";
 
 /**
  * A team's current members, each with their account or a proposed username; or, for

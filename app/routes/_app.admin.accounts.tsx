@@ -13,7 +13,6 @@ import { TableRegion } from "~/components/table-region";
 import { messageWithParams, translateMessage, useT } from "~/i18n";
 import {
   accountCandidates,
-  ALL_TEAMS,
   createCadreAccounts,
   createTownshipLeaderAccount,
   type Credential,
@@ -21,6 +20,7 @@ import {
 import { listTownshipOptions } from "~/models/township.server";
 import { listTeams } from "~/models/team-roster.server";
 import { hasCountyWide } from "~/permissions";
+import { ALL_TEAMS } from "~/schemas/account";
 import { pageTitle } from "~/utils/meta";
 import { readForm } from "~/utils/form-guard.server";
 import { z } from "zod";

@@ -2,6 +2,13 @@ import { z } from "zod";
 
 export const MIN_PASSWORD_LENGTH = 10;
 
+/**
+ * The accounts form's "every team" choice: the cadres serving in any team who have no account
+ * yet. Here, not in the model, because the form's select draws it in the browser too (a value
+ * exported by a `.server` module is undefined there).
+ */
+export const ALL_TEAMS = "all";
+
 /** Replacing one's own password (the one-time one after a first sign-in, or any time). */
 export const ChangePasswordSchema = z
   .object({

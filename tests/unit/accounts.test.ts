@@ -2,12 +2,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import {
   accountCandidates,
-  ALL_TEAMS,
   changePassword,
   createCadreAccounts,
   createTownshipLeaderAccount,
 } from "~/models/account.server";
 import { getViewer } from "~/models/user.server";
+import { ALL_TEAMS } from "~/schemas/account";
 import { verifyLogin } from "./helpers";
 import { oneTimePassword, proposeUsername } from "~/utils/credentials.server";
 import { seedOnce, viewerFor, villageId } from "./helpers";
