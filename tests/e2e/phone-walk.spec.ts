@@ -114,6 +114,10 @@ for (const role of ROLES) {
       const pages = pagesFor(role);
       expect(pages.length, "pages the role may open").toBeGreaterThan(10);
       const problems: string[] = [];
+      const scripts = new Set<string>();
+      page.on("request", (request) => {
+        if (request.resourceType() === "script") scripts.add(request.url());
+      });
       for (const path of pages) {
         const response = await page.goto(server.origin + path, { waitUntil: "load" });
         if (response?.status() !== 200) {
@@ -125,6 +129,19 @@ for (const role of ROLES) {
           problems.push(`${path}: ${scrollWidth} px wide (${wide.join(", ")})`);
       }
       expect(problems, `pages wider than the phone (of ${pages.length})`).toEqual([]);
+      if (locale === "zh-CN") {
+        // A phone on a slow network pays for every request. The compiler stands in an empty
+        // CommonJS module for each `.server` file a route imports; without the patch in
+        // scripts/patches (`sideEffects: false` on them) each was a ~100-byte chunk of its own
+        // that every page loaded (8 of /me's 31 scripts).
+        expect(scripts.size, "scripts the pages loaded").toBeGreaterThan(5);
+        const empty: string[] = [];
+        for (const url of scripts) {
+          const body = await (await context.request.get(url)).text();
+          if (body.length < 300 && /\.exports=\{\}/.test(body)) empty.push(new URL(url).pathname);
+        }
+        expect(empty, "chunks that only stand in for server modules").toEqual([]);
+      }
       await context.close();
     });
   }
