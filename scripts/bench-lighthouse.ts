@@ -14,7 +14,10 @@
  * of ours, nothing cached for the app): a phone's system fonts are loaded when it boots, but a
  * freshly started headless Chromium on Linux first opens fontconfig and the two 20 MB Noto CJK
  * files, 200–300 ms that Lighthouse would otherwise charge (× 4) to the first page's first layout.
- * `--cold-fonts` skips that, to see it.
+ * A renderer process loads its fonts itself, and Chromium gives each site (and the warm-up's
+ * data: page) a process of its own, so Chromium runs here with one renderer process for all
+ * tabs: without it every measured page paid about 100 ms for each of the two faces in its first
+ * two layouts, which lantern counts × 4 into the first paint. `--cold-fonts` skips both, to see it.
  *
  * `--throttling devtools` loads each page through Chromium's own throttled network and CPU instead
  * of Lighthouse's simulation (lantern). Slower, but it sees what the browser does: lantern 12
@@ -573,7 +576,16 @@ try {
   const cookie = await signIn(origin, USER, DEMO_PASSWORD);
   chrome = await launch({
     chromePath: CHROMIUM,
-    chromeFlags: ["--headless=new", "--no-sandbox", "--disable-gpu"],
+    chromeFlags: [
+      "--headless=new",
+      "--no-sandbox",
+      "--disable-gpu",
+      // Fonts are loaded per renderer process: one process for every tab, so the measured pages
+      // draw with the fonts the warm-up loaded (see warmFonts). --cold-fonts keeps the default.
+      ...(values["cold-fonts"]
+        ? []
+        : ["--renderer-process-limit=1", "--disable-site-isolation-trials"]),
+    ],
     logLevel: "error",
   });
   if (!values["cold-fonts"]) await warmFonts(chrome);
