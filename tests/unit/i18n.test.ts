@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { en } from "~/i18n/en";
 import { zhCN } from "~/i18n/zh-CN";
 import {
+  formatCount,
   formatDate,
   formatDateTime,
   formatList,
@@ -11,6 +12,7 @@ import {
   formatNumber,
   formatPercent,
   formatYuan,
+  pluralCategory,
   pluralOptions,
   translatorFor,
 } from "~/i18n";
@@ -175,5 +177,24 @@ describe("formatting, with each Intl formatter made once", () => {
       expect(formatLocalDateTime("zh-CN", "2026-12-05T09:00")).toBe("2026年12月5日 09:00");
     }
     expect(today(new Date("2026-12-04T16:30:00Z"))).toBe("2026-12-05");
+  });
+});
+
+describe("numbers in messages without Intl where they read the same", () => {
+  it("writes every number as Intl.NumberFormat and picks the plural as Intl.PluralRules", () => {
+    const samples = [0, 1, 2, 3, 11, 21, 99, 100, 999, -1, -999, 1000, 1234, 30000, -45678];
+    for (const locale of ["zh-CN", "en"] as const) {
+      const numbers = new Intl.NumberFormat(locale);
+      const plurals = new Intl.PluralRules(locale);
+      for (const n of [...samples, ...Array.from({ length: 1000 }, (_, i) => i), 0.5, 1.5, 2.25]) {
+        expect(formatCount(locale, n), `${locale} ${n}`).toBe(numbers.format(n));
+        expect(pluralCategory(locale, n), `${locale} ${n}`).toBe(plurals.select(n));
+      }
+    }
+    expect(formatCount("en", 1000)).toBe("1,000");
+    expect(formatMessage("en", "{n, plural, one {# day} other {# days}}", { n: 1 })).toBe("1 day");
+    expect(formatMessage("en", "{n, plural, one {# day} other {# days}}", { n: 1200 })).toBe(
+      "1,200 days",
+    );
   });
 });
