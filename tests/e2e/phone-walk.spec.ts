@@ -115,8 +115,12 @@ for (const role of ROLES) {
       expect(pages.length, "pages the role may open").toBeGreaterThan(10);
       const problems: string[] = [];
       const scripts = new Set<string>();
+      const discoveries: string[] = [];
       page.on("request", (request) => {
-        if (request.resourceType() === "script") scripts.add(request.url());
+        // Shared chunks (a resource route's own module, fetched by a fetcher, is empty by nature).
+        if (request.resourceType() === "script" && request.url().includes("/build/_shared/"))
+          scripts.add(request.url());
+        if (new URL(request.url()).pathname === "/__manifest") discoveries.push(request.url());
       });
       for (const path of pages) {
         const response = await page.goto(server.origin + path, { waitUntil: "load" });
@@ -134,13 +138,16 @@ for (const role of ROLES) {
         // CommonJS module for each `.server` file a route imports; without the patch in
         // scripts/patches (`sideEffects: false` on them) each was a ~100-byte chunk of its own
         // that every page loaded (8 of /me's 31 scripts).
-        expect(scripts.size, "scripts the pages loaded").toBeGreaterThan(5);
+        expect(scripts.size, "shared chunks the pages loaded").toBeGreaterThan(5);
         const empty: string[] = [];
         for (const url of scripts) {
           const body = await (await context.request.get(url)).text();
           if (body.length < 300 && /\.exports=\{\}/.test(body)) empty.push(new URL(url).pathname);
         }
         expect(empty, "chunks that only stand in for server modules").toEqual([]);
+        // The route manifest comes whole with the build (remix.config.js): no page asks for its
+        // links' routes after hydrating, which re-rendered the page and cost a round trip.
+        expect(discoveries.slice(0, 3), "route discovery requests").toEqual([]);
       }
       await context.close();
     });
