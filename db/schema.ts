@@ -725,6 +725,16 @@ export interface CountySettingTable {
   updated_by: string | null;
 }
 
+/** A team rule's value from a date on (app/models/county-rules.server.ts). */
+export interface CountyRuleTable {
+  id: string;
+  key: string;
+  value: number;
+  effective_from: string;
+  changed_at: string;
+  changed_by: string | null;
+}
+
 export const AUDIT_OUTCOMES = ["ok", "refused"] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
@@ -803,6 +813,7 @@ export interface DB {
   sessions: SessionTable;
   login_throttle: LoginThrottleTable;
   county_settings: CountySettingTable;
+  county_rules: CountyRuleTable;
   audit_log: AuditLogTable;
   audit_archives: AuditArchiveTable;
   write_requests: WriteRequestTable;

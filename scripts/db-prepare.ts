@@ -7,6 +7,7 @@ import path from "node:path";
 import { databasePathFromUrl, migrateToLatest, openDatabase } from "../db/connection";
 import { progressComplete, refreshVillageProgress } from "../app/models/progress.server";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, isEmptyDatabase, seedDemo } from "../db/seed/seed-demo";
+import { ensureFirstRules } from "../app/utils/team-rules.server";
 
 const file = databasePathFromUrl(process.env.DATABASE_URL);
 const db = openDatabase(file);
@@ -37,6 +38,11 @@ try {
     );
   } else {
     console.log("[zhucun] Database already has data: no demo data loaded.");
+  }
+  // The team rules' first values (IN_VILLAGE_DAYS … or the defaults), once; the county changes
+  // them on /admin/settings from then on.
+  if (await ensureFirstRules(db)) {
+    console.log("[zhucun] Stored the county's first team rules (environment or defaults).");
   }
   if (!(await progressComplete(db))) {
     // A database from before the dashboard, or rows written outside the app: derive readiness once.

@@ -1528,7 +1528,7 @@ export const en: Catalogue = {
   "audit.outcome.ok": "succeeded",
   "saved.sessionsEnded": "Sessions ended.",
   "saved.unlocked": "Account unlocked.",
-  "settings.title": "Security settings",
+  "settings.title": "County settings",
   "settings.intro":
     "These rules are the county's to set, not fixed in code. A change applies at once (within 5 seconds on every server) and is itself recorded in the audit log.",
   "settings.invalid":
@@ -1539,6 +1539,37 @@ export const en: Catalogue = {
   "settings.range": "(allowed {min}–{max}, default {default})",
   "settings.outOfRange": "Enter a whole number from {min} to {max}.",
   "saved.settings": "Settings saved.",
+  "saved.rules": "Rules saved; they apply from the date given.",
+  "rules.title": "Work-team rules",
+  "rules.intro":
+    "What the county asks of its resident work teams. Each change applies from the date given: a month that has ended is still judged by the rules it had (March's bulletin by March's rules), and every change is kept below.",
+  "rules.invalid": "A rule or the date is not allowed, so nothing was saved. See the notes below.",
+  "rules.daysPerMonth.label": "Days in the village a month",
+  "rules.daysPerMonth.help":
+    "The least a cadre who served the whole month should spend in the village; used by the monthly bulletin and attendance.",
+  "rules.townshipLeaveMaxDays.label": "Leave the township may approve (days)",
+  "rules.townshipLeaveMaxDays.help":
+    "Leave up to this many days is decided by the township; longer leave by the county.",
+  "rules.reportDueWeekday.label": "Weekly report due: weekday",
+  "rules.reportDueWeekday.help":
+    "1 is Monday, 7 is Sunday; each week's deadline follows the rules in effect when the week begins.",
+  "rules.reportDueHour.label": "Weekly report due: hour (China time)",
+  "rules.reportDueHour.help": "0 to 23: a report sent before this hour on the due day is on time.",
+  "rules.range": "(allowed {min}–{max})",
+  "rules.effectiveFrom": "Applies from",
+  "rules.effectiveFromHelp":
+    "The new rules apply from this day on: today or a day within the next year.",
+  "rules.effectiveFromInvalid": "The date must be today or within the next year.",
+  "rules.save": "Save rules",
+  "rules.history": "Changes to the rules",
+  "rules.noHistory": "The county has not changed the rules yet; the first values apply.",
+  "rules.col.rule": "Rule",
+  "rules.col.change": "Change",
+  "rules.col.from": "Applies from",
+  "rules.col.by": "Changed by",
+  "rules.upcoming": "(not yet in effect)",
+  "rules.byAt": "{name}, {at}",
+  "audit.target.county_rules": "Work-team rules",
   "audit.title": "Audit log",
   "audit.intro":
     "Who did what, when and from where: every sign-in (succeeded, failed, locked), every change (before → after), every view of a household's record or export of a roster. Entries can only be added: nobody can edit or delete them, and each is chained to the one before.",

@@ -280,7 +280,8 @@ export async function cadreMonths(
   viewer: Viewer,
   cadre: { id: string; memberships: MembershipRecord[] },
   months: readonly string[],
-  rules: Pick<TeamRules, "daysPerMonth">,
+  /** Each month is judged by its own rule (see ruleDayOfMonth). */
+  rulesFor: (month: string) => Promise<Pick<TeamRules, "daysPerMonth">>,
   on = today(),
 ) {
   const teamIds = [
@@ -299,11 +300,13 @@ export async function cadreMonths(
   ];
   const perMonth = await Promise.all(
     months.map(async (month) => {
+      const rules = await rulesFor(month);
       const records = (await attendanceForTeams(db, teamIds, month, rules, on)).filter(
         (r) => r.cadreId === cadre.id,
       );
       return {
         month,
+        rule: rules.daysPerMonth,
         inVillage: records.reduce((sum, r) => sum + r.inVillage, 0),
         expected: records.reduce((sum, r) => sum + r.expected, 0),
         leaveDays: records.reduce((sum, r) => sum + r.leaveDays, 0),

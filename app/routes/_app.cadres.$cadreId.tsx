@@ -9,8 +9,8 @@ import { cadreMonths } from "~/models/attendance.server";
 import { getCadre } from "~/models/team-roster.server";
 import { today } from "~/utils/dates";
 import { namedPageTitle } from "~/utils/meta";
-import { previousMonth } from "~/utils/team-rules";
-import { teamRules } from "~/utils/team-rules.server";
+import { previousMonth, ruleDayOfMonth } from "~/utils/team-rules";
+import { teamRulesOn } from "~/models/county-rules.server";
 
 export const meta: MetaFunction<typeof loader> = (args) =>
   namedPageTitle(args, args.data?.cadre.name);
@@ -21,13 +21,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const cadre = await getCadre(viewer, params.cadreId ?? "");
   if (!cadre) notFound();
   const on = today();
-  const rules = teamRules();
+  const rules = await teamRulesOn(on);
   const current = on.slice(0, 7);
   const months = await cadreMonths(
     viewer,
     cadre,
     [current, previousMonth(current), previousMonth(previousMonth(current))],
-    rules,
+    (month) => teamRulesOn(ruleDayOfMonth(month, on)),
     on,
   );
   return { cadre, months, rule: rules.daysPerMonth };

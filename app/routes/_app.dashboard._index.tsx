@@ -42,7 +42,7 @@ import { INCIDENCE_THRESHOLD, readinessMessage } from "~/utils/exit-rules";
 import { pageTitle } from "~/utils/meta";
 import { loadStylesheet } from "~/utils/stylesheet";
 import type { ProgressTotals, TrendPoint } from "~/utils/progress";
-import { teamRules } from "~/utils/team-rules.server";
+import { teamRulesOn } from "~/models/county-rules.server";
 
 // uPlot's stylesheet comes with the chart's script, not as the page's `links` (render-blocking).
 const ProgressChart = lazy(() =>
@@ -57,7 +57,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   if (!hasAnywhere(viewer, "read:dashboard")) notFound();
   const url = new URL(request.url);
-  const page = await dashboard(viewer, dashboardFilters(url), dashboardView(url), teamRules());
+  const page = await dashboard(
+    viewer,
+    dashboardFilters(url),
+    dashboardView(url),
+    await teamRulesOn(),
+  );
   if (!page) notFound();
   return page;
 }

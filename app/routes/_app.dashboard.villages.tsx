@@ -21,7 +21,7 @@ import { today } from "~/utils/dates";
 import { readinessMessage } from "~/utils/exit-rules";
 import { pageTitle } from "~/utils/meta";
 import { parsePeriod } from "~/utils/progress";
-import { teamRules } from "~/utils/team-rules.server";
+import { teamRulesOn } from "~/models/county-rules.server";
 
 export const meta: MetaFunction = (args) => pageTitle(args, "dashboard.list.title");
 
@@ -39,7 +39,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     viewer,
     dashboardFilters(url),
     figure,
-    teamRules(),
+    await teamRulesOn(),
     today(),
     period ?? undefined,
   );

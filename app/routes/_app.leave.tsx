@@ -29,7 +29,7 @@ import {
 import { today } from "~/utils/dates";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { pageTitle } from "~/utils/meta";
-import { teamRules } from "~/utils/team-rules.server";
+import { teamRulesOn } from "~/models/county-rules.server";
 import { readForm } from "~/utils/form-guard.server";
 import { newId } from "../../db/ids";
 
@@ -40,7 +40,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const oversees = hasAnywhere(viewer, "approve:leave") || hasAnywhere(viewer, "read:attendance");
   if (!viewer.cadreId && !oversees) notFound();
-  const rules = teamRules();
+  const rules = await teamRulesOn();
   const [mine, overview] = await Promise.all([myLeave(viewer), leaveOverview(viewer)]);
   return {
     today: today(),
@@ -67,7 +67,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (intent === "request") {
     const submission = parseWithZod(formData, { schema: LeaveRequestSchema });
     if (submission.status !== "success") return invalidReply("leave", submission);
-    const result = await requestLeave(viewer, submission.value, teamRules());
+    const result = await requestLeave(viewer, submission.value, await teamRulesOn());
     return formReply("leave", submission, result, "/leave?saved=leave-requested");
   }
   if (intent === "approve" || intent === "reject") {

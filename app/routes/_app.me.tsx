@@ -15,7 +15,7 @@ import { CheckInSchema, LateCheckInSchema } from "~/schemas/teamwork";
 import { today } from "~/utils/dates";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { pageTitle } from "~/utils/meta";
-import { teamRules } from "~/utils/team-rules.server";
+import { teamRulesOn } from "~/models/county-rules.server";
 import { readForm } from "~/utils/form-guard.server";
 
 export const meta: MetaFunction = (args) => pageTitle(args, "me.title");
@@ -26,7 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (!viewer.cadreId) notFound();
   const on = today();
   const month = on.slice(0, 7);
-  const rules = teamRules();
+  const rules = await teamRulesOn(on);
   const membership = await membershipOn(db, viewer.cadreId, on);
   const [{ checkIns, villageLogDays, record }, notices, leave] = await Promise.all([
     cadreMonth(viewer.cadreId, membership?.teamId ?? null, month, rules, on),

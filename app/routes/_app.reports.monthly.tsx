@@ -9,8 +9,8 @@ import { hasAnywhere } from "~/permissions";
 import { BULLETIN_COLUMNS } from "~/utils/bulletin-columns";
 import { today } from "~/utils/dates";
 import { pageTitle } from "~/utils/meta";
-import { nextMonth, previousMonth } from "~/utils/team-rules";
-import { teamRules } from "~/utils/team-rules.server";
+import { nextMonth, previousMonth, ruleDayOfMonth } from "~/utils/team-rules";
+import { teamRulesOn } from "~/models/county-rules.server";
 
 export const meta: MetaFunction = (args) => pageTitle(args, "bulletin.title");
 
@@ -18,7 +18,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   if (!hasAnywhere(viewer, "read:bulletin")) notFound();
   const month = bulletinMonth(new URL(request.url));
-  const bulletin = await monthlyBulletin(viewer, month, teamRules());
+  const bulletin = await monthlyBulletin(
+    viewer,
+    month,
+    await teamRulesOn(ruleDayOfMonth(month, today())),
+  );
   const current = today().slice(0, 7);
   return {
     bulletin,

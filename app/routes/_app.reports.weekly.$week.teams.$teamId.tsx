@@ -11,7 +11,7 @@ import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { namedPageTitle, pageTitle } from "~/utils/meta";
 import { composeDraft } from "~/utils/report-draft";
 import { addDays, isWeekStart } from "~/utils/team-rules";
-import { teamRules } from "~/utils/team-rules.server";
+import { teamRulesOn } from "~/models/county-rules.server";
 import { readForm } from "~/utils/form-guard.server";
 
 export const meta: MetaFunction<typeof loader> = (args) =>
@@ -23,7 +23,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const week = params.week ?? "";
   if (!isWeekStart(week)) notFound();
-  const page = await teamReport(viewer, params.teamId ?? "", week, teamRules());
+  const page = await teamReport(viewer, params.teamId ?? "", week, await teamRulesOn(week));
   if (!page) notFound();
   return { page };
 }

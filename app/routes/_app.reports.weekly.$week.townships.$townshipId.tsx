@@ -11,7 +11,7 @@ import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { namedPageTitle, pageTitle } from "~/utils/meta";
 import { composeTownshipDraft } from "~/utils/report-draft";
 import { isWeekStart } from "~/utils/team-rules";
-import { teamRules } from "~/utils/team-rules.server";
+import { teamRulesOn } from "~/models/county-rules.server";
 import { readForm } from "~/utils/form-guard.server";
 
 export const meta: MetaFunction<typeof loader> = (args) =>
@@ -24,7 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const week = params.week ?? "";
   if (!isWeekStart(week)) notFound();
-  const page = await townshipReport(viewer, params.townshipId ?? "", week, teamRules());
+  const page = await townshipReport(viewer, params.townshipId ?? "", week, await teamRulesOn(week));
   if (!page) notFound();
   return { page };
 }

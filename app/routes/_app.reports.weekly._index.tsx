@@ -12,7 +12,7 @@ import { hasAnywhere } from "~/permissions";
 import { today } from "~/utils/dates";
 import { pageTitle } from "~/utils/meta";
 import { addDays, isWeekStart, weekOf } from "~/utils/team-rules";
-import { teamRules } from "~/utils/team-rules.server";
+import { teamRulesOn } from "~/models/county-rules.server";
 
 export const meta: MetaFunction = (args) => pageTitle(args, "report.weeklyTitle");
 
@@ -29,7 +29,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     throw redirect(`/reports/weekly/${week}/teams/${own.teamId}`);
   }
   if (!hasAnywhere(viewer, "read:weekly-report")) notFound();
-  const overview = await weekOverview(viewer, week, teamRules());
+  const overview = await weekOverview(viewer, week, await teamRulesOn(week));
   return {
     ...overview,
     previous: addDays(week, -7),

@@ -23,7 +23,7 @@ import { today } from "~/utils/dates";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { namedPageTitle, pageTitle } from "~/utils/meta";
 import { weekOf } from "~/utils/team-rules";
-import { teamRules } from "~/utils/team-rules.server";
+import { teamRulesOn } from "~/models/county-rules.server";
 import { readForm } from "~/utils/form-guard.server";
 
 export const meta: MetaFunction<typeof loader> = (args) =>
@@ -39,7 +39,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const full = team.access === "full";
   const on = today();
   const month = on.slice(0, 7);
-  const rules = teamRules();
+  const rules = await teamRulesOn(on);
   const manage = can(viewer, "manage:team-roster", target) && team.endedOn === null;
   const [attendance, history, reserve] = await Promise.all([
     full && can(viewer, "read:attendance", target)

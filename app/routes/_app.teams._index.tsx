@@ -16,7 +16,7 @@ import { today } from "~/utils/dates";
 import { groupBy } from "~/utils/group";
 import { pageWindow } from "~/utils/paging";
 import { pageTitle } from "~/utils/meta";
-import { teamRules } from "~/utils/team-rules.server";
+import { teamRulesOn } from "~/models/county-rules.server";
 
 export const meta: MetaFunction = (args) => pageTitle(args, "teams.title");
 
@@ -29,8 +29,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const level = url.searchParams.get("level");
   const townshipId = url.searchParams.get("township") || undefined;
   const mismatchOnly = url.searchParams.get("mismatch") === "1";
-  const rules = teamRules();
   const on = today();
+  const rules = await teamRulesOn(on);
   const month = on.slice(0, 7);
   let teams = await listTeams(viewer, {
     townshipId,

@@ -8,7 +8,7 @@ import { MATRIX_KINDS, PROGRESS_COLUMNS } from "~/utils/dashboard-columns";
 import { readinessMessage } from "~/utils/exit-rules";
 import type { ProgressTotals, TrendPoint } from "~/utils/progress";
 import { writeWorkbook, xlsxResponse } from "~/utils/spreadsheet.server";
-import { teamRules } from "~/utils/team-rules.server";
+import { teamRulesOn } from "~/models/county-rules.server";
 import { formatClauses, translateMessage, type MessageKey } from "~/i18n";
 
 /** A ratio as a percentage with one decimal (a number, so Excel can add it up). */
@@ -26,7 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     viewer,
     dashboardFilters(url),
     dashboardView(url),
-    teamRules(),
+    await teamRulesOn(),
     undefined,
     true,
   );

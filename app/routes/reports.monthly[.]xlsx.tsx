@@ -7,14 +7,20 @@ import { bulletinMonth, monthlyBulletin } from "~/models/bulletin.server";
 import { hasAnywhere } from "~/permissions";
 import { bulletinSheetHeaders, bulletinSheetValues } from "~/utils/bulletin-columns";
 import { writeWorkbook, xlsxResponse } from "~/utils/spreadsheet.server";
-import { teamRules } from "~/utils/team-rules.server";
+import { teamRulesOn } from "~/models/county-rules.server";
+import { today } from "~/utils/dates";
+import { ruleDayOfMonth } from "~/utils/team-rules";
 
 /** The monthly bulletin as .xlsx: by township, by team, and the teams to follow up, one sheet each. */
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   if (!hasAnywhere(viewer, "read:bulletin")) notFound();
   const month = bulletinMonth(new URL(request.url));
-  const bulletin = await monthlyBulletin(viewer, month, teamRules());
+  const bulletin = await monthlyBulletin(
+    viewer,
+    month,
+    await teamRulesOn(ruleDayOfMonth(month, today())),
+  );
   const locale = await resolveLocale(request);
   const t = serverTranslator(locale);
   const figureColumns = bulletinSheetHeaders(t, bulletin.rule).map((header) => ({

@@ -57,6 +57,7 @@ const TARGETS: Record<string, MessageKey> = {
   notice_teams: "audit.target.notice_teams",
   notice_reads: "audit.target.notice_reads",
   county_settings: "audit.target.county_settings",
+  county_rules: "audit.target.county_rules",
 };
 
 export function auditTargetLabel(type: string): MessageKey | null {

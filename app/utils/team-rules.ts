@@ -25,6 +25,40 @@ export const DEFAULT_TEAM_RULES: TeamRules = {
 
 export { addDays };
 
+/** The team rules the county sets on /admin/settings, each dated (app/models/county-rules.server.ts). */
+export const TEAM_RULE_KEYS = [
+  "daysPerMonth",
+  "townshipLeaveMaxDays",
+  "reportDueWeekday",
+  "reportDueHour",
+] as const satisfies readonly (keyof TeamRules)[];
+export type TeamRuleKey = (typeof TEAM_RULE_KEYS)[number];
+
+/** Each rule's allowed range and unit (the environment's first values are checked against it too). */
+export const TEAM_RULE_RANGES: Record<
+  TeamRuleKey,
+  { min: number; max: number; unit: "days" | "weekday" | "hour" }
+> = {
+  daysPerMonth: { min: 1, max: 31, unit: "days" },
+  townshipLeaveMaxDays: { min: 0, max: 60, unit: "days" },
+  reportDueWeekday: { min: 1, max: 7, unit: "weekday" },
+  reportDueHour: { min: 0, max: 23, unit: "hour" },
+};
+
+export function isTeamRuleKey(key: string): key is TeamRuleKey {
+  return (TEAM_RULE_KEYS as readonly string[]).includes(key);
+}
+
+/**
+ * The day whose rules judge a month: its last day, or today while the month is still running. A
+ * rule changed from a date on applies to the month that date falls in once the date has come, and
+ * a month that has ended keeps the rules of its last day.
+ */
+export function ruleDayOfMonth(month: string, today: string): string {
+  const { last } = monthRange(month);
+  return last < today ? last : today;
+}
+
 const DAY_MS = 86_400_000;
 
 /** Whole days from a to b (b − a); both ISO dates. */

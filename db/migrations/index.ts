@@ -14,6 +14,7 @@ import * as m20261126160000 from "./20261126160000_accounts";
 import * as m20261126170000 from "./20261126170000_registry";
 import * as m20261201090000 from "./20261201090000_trust";
 import * as m20261202090000 from "./20261202090000_write_requests";
+import * as m20261202100000 from "./20261202100000_county_rules";
 
 export const migrations: Record<string, Migration> = {
   "20261126090000_foundation": m20261126090000,
@@ -26,6 +27,7 @@ export const migrations: Record<string, Migration> = {
   "20261126170000_registry": m20261126170000,
   "20261201090000_trust": m20261201090000,
   "20261202090000_write_requests": m20261202090000,
+  "20261202100000_county_rules": m20261202100000,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -345,7 +345,7 @@ test.describe("sensitive numbers and the audit log", () => {
       const lock = page.getByLabel("锁定时长与计数时段（分钟）");
       await expect(lock).toHaveValue("15");
       await lock.fill("20");
-      await page.getByRole("button", { name: "保存" }).click();
+      await page.getByRole("button", { name: "保存", exact: true }).click();
       await expect(page.getByRole("status")).toHaveText("设置已保存。");
       await expect(page.getByLabel("锁定时长与计数时段（分钟）")).toHaveValue("20");
       // Without the browser's own range check (as a script or an old browser would post it).
@@ -366,7 +366,7 @@ test.describe("sensitive numbers and the audit log", () => {
       expect(await refused.text()).toContain("请输入 5 到 240 之间的整数。");
       await page.goto("/admin/settings");
       await page.getByLabel("锁定时长与计数时段（分钟）").fill("15");
-      await page.getByRole("button", { name: "保存" }).click();
+      await page.getByRole("button", { name: "保存", exact: true }).click();
       await expect(page.getByRole("status")).toHaveText("设置已保存。");
     });
   });

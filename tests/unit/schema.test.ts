@@ -375,6 +375,14 @@ const COLUMNS: { [T in keyof DB]: Record<keyof DB[T], true> } = {
     updated_at: true,
   },
   county_settings: { key: true, value: true, updated_at: true, updated_by: true },
+  county_rules: {
+    id: true,
+    key: true,
+    value: true,
+    effective_from: true,
+    changed_at: true,
+    changed_by: true,
+  },
   audit_log: {
     seq: true,
     at: true,

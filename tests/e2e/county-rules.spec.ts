@@ -1,0 +1,104 @@
+/**
+ * The county sets its work-team rules on /admin/settings, dated: the running month's bulletin
+ * follows a change from today, the month before keeps the rule it was judged by. On a server of
+ * its own (isolated-server.ts): changing a rule would change what other specs see.
+ */
+import { expect, test, type Browser } from "@playwright/test";
+import { signIn, startIsolatedServer, type IsolatedServer } from "./isolated-server";
+import { waitForHydration } from "./fixtures";
+
+let server: IsolatedServer;
+
+test.describe.configure({ mode: "default" });
+
+test.beforeAll(async () => {
+  test.setTimeout(180_000);
+  server = await startIsolatedServer("county-rules");
+});
+
+test.afterAll(async () => {
+  await server?.stop();
+});
+
+async function contextFor(browser: Browser, username: string) {
+  const context = await browser.newContext({ locale: "zh-CN", baseURL: server.origin });
+  const [name, ...value] = (await signIn(server, username)).split("=");
+  await context.addCookies([{ name: name!, value: value.join("="), url: server.origin }]);
+  return context;
+}
+
+/** This month and the one before, as the server (China time) counts them. */
+function months() {
+  const day = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date());
+  const [y, m] = day.split("-").map(Number) as [number, number];
+  const previous = m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, "0")}`;
+  return { day, current: day.slice(0, 7), previous };
+}
+
+test("the county changes the in-village rule from today: this month follows, last month keeps its rule", async ({
+  browser,
+}) => {
+  const { day, current, previous } = months();
+  const context = await contextFor(browser, "county");
+  const page = await context.newPage();
+
+  await page.goto(`/reports/monthly?month=${previous}`);
+  await expect(page.getByText("在村天数规定：每月不少于 20 天")).toBeVisible();
+  await page.goto(`/reports/monthly?month=${current}`);
+  await expect(
+    page.getByRole("columnheader", { name: "达到 20 天规定的队员" }).first(),
+  ).toBeVisible();
+
+  await page.goto("/admin/settings");
+  await waitForHydration(page);
+  const rules = page.getByRole("region", { name: "工作队规则" });
+  await expect(rules.getByText("县里尚未修改过规则")).toBeVisible();
+  await rules.getByLabel("每月在村天数（天）").fill("22");
+  await expect(rules.getByLabel("生效日期")).toHaveValue(day);
+  await rules.getByRole("button", { name: "保存规则" }).click();
+  await expect(rules.getByRole("status")).toHaveText("规则已保存，从所填日期起生效。");
+  await expect(rules.getByLabel("每月在村天数（天）")).toHaveValue("22");
+  const row = rules.getByRole("row", { name: /每月在村天数/ });
+  await expect(row).toContainText("20 → 22");
+  await expect(row).toContainText("县扶贫办管理员");
+
+  await page.goto(`/reports/monthly?month=${current}`);
+  await expect(
+    page.getByRole("columnheader", { name: "达到 22 天规定的队员" }).first(),
+  ).toBeVisible();
+  await page.goto(`/reports/monthly?month=${previous}`);
+  await expect(page.getByText("在村天数规定：每月不少于 20 天")).toBeVisible();
+
+  // A date in the past is refused on its field, with what was typed kept (posted without the
+  // browser's own check of the date field, as a script or an old browser would).
+  const yesterday = new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000)
+    .toISOString()
+    .slice(0, 10);
+  const refused = await page.request.post("/admin/settings", {
+    headers: { Origin: server.origin },
+    form: { intent: "rules", "rule-daysPerMonth": "19", effectiveFrom: yesterday },
+  });
+  expect(refused.status()).toBe(400);
+  const html = await refused.text();
+  expect(html).toContain("生效日期须是今天或以后一年内的日期。");
+  expect(html).toMatch(
+    /name="rule-daysPerMonth"[^>]*value="19"|value="19"[^>]*name="rule-daysPerMonth"/,
+  );
+  await page.goto(`/reports/monthly?month=${current}`);
+  await expect(
+    page.getByRole("columnheader", { name: "达到 22 天规定的队员" }).first(),
+  ).toBeVisible();
+  await context.close();
+});
+
+test("a township leader can neither open the rules nor post a change", async ({ browser }) => {
+  const context = await contextFor(browser, "daqinggou");
+  const page = await context.newPage();
+  expect((await page.goto("/admin/settings"))?.status()).toBe(404);
+  const posted = await page.request.post("/admin/settings", {
+    headers: { Origin: server.origin },
+    form: { intent: "rules", "rule-daysPerMonth": "5", effectiveFrom: months().day },
+  });
+  expect(posted.status()).toBe(404);
+  await context.close();
+});

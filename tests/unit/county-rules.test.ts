@@ -1,0 +1,126 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "~/db.server";
+import { monthlyBulletin } from "~/models/bulletin.server";
+import { forgetRules, ruleHistory, saveTeamRules, teamRulesOn } from "~/models/county-rules.server";
+import { DEFAULT_TEAM_RULES, ruleDayOfMonth } from "~/utils/team-rules";
+import { ensureFirstRules } from "~/utils/team-rules.server";
+import { seedOnce, viewerFor } from "./helpers";
+
+/** The county's "today" in these tests: rules may only be dated from it on. */
+const TODAY = "2025-04-10";
+
+describe("the county's team rules, dated", () => {
+  beforeAll(async () => {
+    await seedOnce();
+    forgetRules();
+  });
+
+  it("starts from the first values, stored once", async () => {
+    expect(await teamRulesOn("2025-04-10")).toEqual(DEFAULT_TEAM_RULES);
+    expect(await ensureFirstRules(db)).toBe(4);
+    expect(await ensureFirstRules(db)).toBe(0);
+    forgetRules();
+    expect(await teamRulesOn("1999-01-01")).toEqual(DEFAULT_TEAM_RULES);
+    expect(await ruleHistory()).toEqual([]);
+  });
+
+  it("judges a month by its last day's rules, or today's while it runs", () => {
+    expect(ruleDayOfMonth("2025-03", TODAY)).toBe("2025-03-31");
+    expect(ruleDayOfMonth("2025-04", TODAY)).toBe(TODAY);
+    expect(ruleDayOfMonth("2024-02", TODAY)).toBe("2024-02-29");
+  });
+
+  it("applies a change from its date on; the month before keeps its bulletin", async () => {
+    const county = await viewerFor("county");
+    const march = async () =>
+      monthlyBulletin(county, "2025-03", await teamRulesOn(ruleDayOfMonth("2025-03", TODAY)));
+    const before = await march();
+    expect(before.rule).toBe(20);
+
+    const saved = await saveTeamRules(county, { daysPerMonth: "18" }, TODAY, TODAY);
+    expect(saved).toEqual({ ok: true, changed: ["daysPerMonth"] });
+    expect((await teamRulesOn("2025-04-09")).daysPerMonth).toBe(20);
+    expect((await teamRulesOn(TODAY)).daysPerMonth).toBe(18);
+
+    // March is over: judged by March's rule, exactly as before the change.
+    expect(await march()).toEqual(before);
+    // April is running: judged by today's.
+    const april = await monthlyBulletin(
+      county,
+      "2025-04",
+      await teamRulesOn(ruleDayOfMonth("2025-04", TODAY)),
+    );
+    expect(april.rule).toBe(18);
+  });
+
+  it("keeps a change dated ahead until its day, and the latest saved for a day wins", async () => {
+    const county = await viewerFor("county");
+    expect(await saveTeamRules(county, { reportDueHour: "17" }, "2025-05-01", TODAY)).toMatchObject(
+      { ok: true, changed: ["reportDueHour"] },
+    );
+    expect((await teamRulesOn("2025-04-30")).reportDueHour).toBe(18);
+    expect((await teamRulesOn("2025-05-01")).reportDueHour).toBe(17);
+    // Same value as in effect then: nothing stored.
+    expect(await saveTeamRules(county, { reportDueHour: "17" }, "2025-05-01", TODAY)).toEqual({
+      ok: true,
+      changed: [],
+    });
+    await saveTeamRules(county, { reportDueHour: "16" }, "2025-05-01", TODAY);
+    expect((await teamRulesOn("2025-05-02")).reportDueHour).toBe(16);
+  });
+
+  it("refuses past dates, values out of range and anyone but the county", async () => {
+    const county = await viewerFor("county");
+    expect(await saveTeamRules(county, { daysPerMonth: "19" }, "2025-04-09", TODAY)).toEqual({
+      ok: false,
+      reason: "invalid",
+      fields: ["effectiveFrom"],
+    });
+    expect(await saveTeamRules(county, { daysPerMonth: "19" }, "2026-05-01", TODAY)).toMatchObject({
+      ok: false,
+      fields: ["effectiveFrom"],
+    });
+    expect(
+      await saveTeamRules(
+        county,
+        { daysPerMonth: "40", townshipLeaveMaxDays: "x", reportDueWeekday: "1.5" },
+        TODAY,
+        TODAY,
+      ),
+    ).toEqual({
+      ok: false,
+      reason: "invalid",
+      fields: ["daysPerMonth", "townshipLeaveMaxDays", "reportDueWeekday"],
+    });
+    expect(await saveTeamRules(county, { daysPerMonth: "19" }, "2025-4-10", TODAY)).toMatchObject({
+      ok: false,
+    });
+    for (const username of ["daqinggou", "weijia", "viewer"]) {
+      expect(
+        await saveTeamRules(await viewerFor(username), { daysPerMonth: "5" }, TODAY, TODAY),
+      ).toEqual({ ok: false, reason: "forbidden" });
+    }
+    expect((await teamRulesOn(TODAY)).daysPerMonth).toBe(18);
+  });
+
+  it("keeps every change as history: who, when, from when, before → after", async () => {
+    const history = await ruleHistory();
+    expect(
+      history.map((c) => [c.key, c.before, c.after, c.effectiveFrom, c.changedBy !== null]),
+    ).toEqual([
+      ["reportDueHour", 17, 16, "2025-05-01", true],
+      ["reportDueHour", 18, 17, "2025-05-01", true],
+      ["daysPerMonth", 20, 18, TODAY, true],
+    ]);
+    const county = await viewerFor("county");
+    expect(history[0]!.changedBy).toBe(county.displayName);
+    // Each change is in the audit log (its actor comes from the request, e2e checks it).
+    const audited = await db
+      .selectFrom("audit_log")
+      .select(["actor_name", "details"])
+      .where("details", "like", "%county_rules%")
+      .execute();
+    // One entry per saved change (the refused and unchanged saves wrote nothing).
+    expect(audited).toHaveLength(3);
+  });
+});
