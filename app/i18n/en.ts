@@ -1540,9 +1540,9 @@ export const en: Catalogue = {
   "settings.outOfRange": "Enter a whole number from {min} to {max}.",
   "saved.settings": "Settings saved.",
   "saved.rules": "Rules saved; they apply from the date given.",
-  "rules.title": "Work-team rules",
+  "rules.title": "Working rules",
   "rules.intro":
-    "What the county asks of its resident work teams. Each change applies from the date given: a month that has ended is still judged by the rules it had (March's bulletin by March's rules), and every change is kept below.",
+    "What the county asks of its resident work teams and of exits. Each change applies from the date given: a month that has ended is still judged by the rules it had (March's bulletin by March's rules), and every change is kept below.",
   "rules.invalid": "A rule or the date is not allowed, so nothing was saved. See the notes below.",
   "rules.daysPerMonth.label": "Days in the village a month",
   "rules.daysPerMonth.help":
@@ -1553,6 +1553,9 @@ export const en: Catalogue = {
   "rules.reportDueWeekday.label": "Weekly report due: weekday",
   "rules.reportDueWeekday.help":
     "1 is Monday, 7 is Sunday; each week's deadline follows the rules in effect when the week begins.",
+  "rules.householdNoticeDays.label": "Household exit notice (days)",
+  "rules.householdNoticeDays.help":
+    "How long a household's exit notice (公示) runs before the exit may be announced, if no one objects; the length in effect on the day the notice was posted.",
   "rules.reportDueHour.label": "Weekly report due: hour (China time)",
   "rules.reportDueHour.help": "0 to 23: a report sent before this hour on the due day is on time.",
   "rules.range": "(allowed {min}–{max})",
@@ -1569,7 +1572,7 @@ export const en: Catalogue = {
   "rules.col.by": "Changed by",
   "rules.upcoming": "(not yet in effect)",
   "rules.byAt": "{name}, {at}",
-  "audit.target.county_rules": "Work-team rules",
+  "audit.target.county_rules": "Working rules",
   "audit.title": "Audit log",
   "audit.intro":
     "Who did what, when and from where: every sign-in (succeeded, failed, locked), every change (before → after), every view of a household's record or export of a roster. Entries can only be added: nobody can edit or delete them, and each is chained to the one before.",

@@ -1479,9 +1479,9 @@ export const zhCN = {
   "settings.outOfRange": "请输入 {min} 到 {max} 之间的整数。",
   "saved.settings": "设置已保存。",
   "saved.rules": "规则已保存，从所填日期起生效。",
-  "rules.title": "工作队规则",
+  "rules.title": "工作规则",
   "rules.intro":
-    "县里对驻村工作队的要求。每次修改从所填日期起生效：已经结束的月份仍按当时的规则评判（例如 3 月的通报按 3 月的规则），修改记录保留在下方。",
+    "县里对驻村工作的要求。每次修改从所填日期起生效：已经结束的月份仍按当时的规则评判（例如 3 月的通报按 3 月的规则），修改记录保留在下方。",
   "rules.invalid": "有规则或生效日期不符合要求，未保存。请按提示修改。",
   "rules.daysPerMonth.label": "每月在村天数（天）",
   "rules.daysPerMonth.help": "整月在队的干部每月至少应在村的天数，用于月度通报和考勤。",
@@ -1489,6 +1489,9 @@ export const zhCN = {
   "rules.townshipLeaveMaxDays.help": "请假不超过这个天数由乡镇审批，超过的报县里审批。",
   "rules.reportDueWeekday.label": "周报截止：星期几",
   "rules.reportDueWeekday.help": "1 为星期一，7 为星期日；按每周开始时的规则计算当周截止时间。",
+  "rules.householdNoticeDays.label": "农户退出公示天数（天）",
+  "rules.householdNoticeDays.help":
+    "贫困户退出公示的天数，公示期满无异议才能公告退出；按公示开始那天的规则计算。",
   "rules.reportDueHour.label": "周报截止：几点（北京时间）",
   "rules.reportDueHour.help": "0 到 23 点，截止日当天这个整点之前提交算按时。",
   "rules.range": "（允许 {min}–{max}）",
@@ -1504,7 +1507,7 @@ export const zhCN = {
   "rules.col.by": "修改人",
   "rules.upcoming": "（尚未生效）",
   "rules.byAt": "{name}，{at}",
-  "audit.target.county_rules": "工作队规则",
+  "audit.target.county_rules": "工作规则",
   "audit.title": "审计日志",
   "audit.intro":
     "谁在何时、从哪里做了什么：每次登录（成功、失败、锁定），每次修改数据（修改前 → 修改后），每次查看农户档案或导出花名册。日志只能追加，任何人都不能修改或删除；每条记录都与前一条链式校验。",

@@ -6,7 +6,9 @@
  * its first values, stored as rows from 0001-01-01 at the first start (`ensureFirstRules` in
  * utils/team-rules.server.ts).
  */
+import type { Kysely, Transaction } from "kysely";
 import { newId } from "../../db/ids";
+import type { DB } from "../../db/schema";
 import { db } from "~/db.server";
 import { transact } from "~/models/write.server";
 import { hasCountyWide, type Viewer } from "~/permissions";
@@ -32,15 +34,19 @@ interface RuleRow {
 
 let cache: { at: number; rows: RuleRow[] } | null = null;
 
-async function ruleRows(): Promise<RuleRow[]> {
-  if (cache && Date.now() - cache.at < CACHE_MS) return cache.rows;
-  const rows = await db
+/**
+ * The stored rules, cached for a few seconds; read through `executor` (uncached) inside a write's
+ * transaction, which holds SQLite's one connection.
+ */
+async function ruleRows(executor?: Kysely<DB> | Transaction<DB>): Promise<RuleRow[]> {
+  if (!executor && cache && Date.now() - cache.at < CACHE_MS) return cache.rows;
+  const rows = await (executor ?? db)
     .selectFrom("county_rules")
     .select(["key", "value", "effective_from", "changed_at"])
     .orderBy("effective_from")
     .orderBy("changed_at")
     .execute();
-  cache = { at: Date.now(), rows };
+  if (!executor) cache = { at: Date.now(), rows };
   return rows;
 }
 
@@ -62,8 +68,11 @@ function rulesFrom(rows: RuleRow[], day: string): TeamRules {
 }
 
 /** The team rules in effect on a day (ISO, China time); today's when no day is given. */
-export async function teamRulesOn(day: string = chinaToday()): Promise<TeamRules> {
-  return rulesFrom(await ruleRows(), day);
+export async function teamRulesOn(
+  day: string = chinaToday(),
+  executor?: Kysely<DB> | Transaction<DB>,
+): Promise<TeamRules> {
+  return rulesFrom(await ruleRows(executor), day);
 }
 
 export interface RuleChange {

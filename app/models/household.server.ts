@@ -21,6 +21,7 @@ import { povertyLines } from "~/data/shangyi.server";
 import { db } from "~/db.server";
 import { authorizeVillage, type Refusal } from "~/models/access.server";
 import { diff, recordActivity } from "~/models/activity.server";
+import { teamRulesOn } from "~/models/county-rules.server";
 import { teamCadres } from "~/models/team.server";
 import { staleConflict, villageWrite, type Invalid, type WriteResult } from "~/models/write.server";
 import { recordVillageHistory } from "~/models/village-history.server";
@@ -30,7 +31,6 @@ import { can, type Viewer } from "~/permissions";
 import { today } from "~/utils/dates";
 import {
   addDays,
-  DEFAULT_NOTICE_DAYS,
   DEFAULT_PROGRAMME,
   REMAINING_POOR,
   exitGateBlockers,
@@ -42,10 +42,16 @@ import {
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
-/** Length of the household exit notice (公示) in days: EXIT_NOTICE_DAYS, at least 7 by default. */
-export function noticeDays(): number {
-  const configured = Number(process.env.EXIT_NOTICE_DAYS);
-  return Number.isInteger(configured) && configured > 0 ? configured : DEFAULT_NOTICE_DAYS;
+/**
+ * Length of a household's exit notice (公示) in days: the county's rule in effect on the day the
+ * notice was posted (or today, for one not yet posted). See app/models/county-rules.server.ts.
+ */
+async function noticeDaysFor(
+  steps: readonly { step: ExitStepRecord; doneOn: string }[],
+  executor?: Executor,
+) {
+  const notice = steps.find((s) => s.step === "notice");
+  return (await teamRulesOn(notice?.doneOn ?? today(), executor)).householdNoticeDays;
 }
 
 export const LINES = povertyLines.map((l) => ({ year: l.year, value: l.value }));
@@ -375,8 +381,8 @@ export async function getHousehold(viewer: Viewer, villageId: string, householdI
     steps: steps as StepView[],
     round: loaded.round,
     next,
-    noticeDays: noticeDays(),
-    noticeEndsOn: noticeEnd(current),
+    noticeDays: await noticeDaysFor(current),
+    noticeEndsOn: await noticeEnd(current),
     blockers: next === "appraisal" || next === "announcement" ? gateFor(detail, today()) : [],
     canEdit: can(viewer, "update:household", { townshipId: auth.village.townshipId, villageId }),
     canReveal:
@@ -423,9 +429,11 @@ export async function revealHouseholdIdentity(
   return { ok: true, idNumber: row.head_id_number, phone: row.phone };
 }
 
-function noticeEnd(steps: readonly { step: ExitStepRecord; doneOn: string }[]): string | null {
+async function noticeEnd(
+  steps: readonly { step: ExitStepRecord; doneOn: string }[],
+): Promise<string | null> {
   const notice = steps.find((s) => s.step === "notice");
-  return notice ? addDays(notice.doneOn, noticeDays()) : null;
+  return notice ? addDays(notice.doneOn, await noticeDaysFor(steps)) : null;
 }
 
 export interface HouseholdInput {
@@ -727,7 +735,7 @@ export async function recordExitStep(
       if (detail.status !== "poor" && detail.status !== "exiting") {
         return { ok: false, reason: "invalid", field: "step", message: "exit.step.alreadyExited" };
       }
-      const refusal = stepRefusal(steps, input.step, input.doneOn, noticeDays());
+      const refusal = stepRefusal(steps, input.step, input.doneOn, await noticeDaysFor(steps, trx));
       if (refusal) {
         return {
           ok: false,

@@ -31,6 +31,7 @@ export function initialTeamRules(): TeamRules {
       7,
     ),
     reportDueHour: setting("WEEKLY_REPORT_DUE_HOUR", DEFAULT_TEAM_RULES.reportDueHour, 0, 23),
+    householdNoticeDays: setting("EXIT_NOTICE_DAYS", DEFAULT_TEAM_RULES.householdNoticeDays, 1, 30),
   };
 }
 

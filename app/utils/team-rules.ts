@@ -4,7 +4,7 @@
  * are ISO-8601 UTC. The county's numbers come in as `TeamRules` (configured on the server).
  */
 import { bitCount, upTo } from "~/utils/bits";
-import { addDays } from "~/utils/exit-rules";
+import { DEFAULT_NOTICE_DAYS, addDays } from "~/utils/exit-rules";
 
 export interface TeamRules {
   /** In-village days a month a cadre who served the whole month should reach (default 20). */
@@ -14,6 +14,11 @@ export interface TeamRules {
   /** Weekly report due: ISO weekday (1 = Monday … 7 = Sunday) and hour, China time (default Thu 18:00). */
   reportDueWeekday: number;
   reportDueHour: number;
+  /**
+   * Days a household's exit notice (公示) runs before the exit may be announced (default 7): the
+   * length in effect on the day the notice was posted.
+   */
+  householdNoticeDays: number;
 }
 
 export const DEFAULT_TEAM_RULES: TeamRules = {
@@ -21,6 +26,7 @@ export const DEFAULT_TEAM_RULES: TeamRules = {
   townshipLeaveMaxDays: 3,
   reportDueWeekday: 4,
   reportDueHour: 18,
+  householdNoticeDays: DEFAULT_NOTICE_DAYS,
 };
 
 export { addDays };
@@ -31,6 +37,7 @@ export const TEAM_RULE_KEYS = [
   "townshipLeaveMaxDays",
   "reportDueWeekday",
   "reportDueHour",
+  "householdNoticeDays",
 ] as const satisfies readonly (keyof TeamRules)[];
 export type TeamRuleKey = (typeof TEAM_RULE_KEYS)[number];
 
@@ -43,6 +50,7 @@ export const TEAM_RULE_RANGES: Record<
   townshipLeaveMaxDays: { min: 0, max: 60, unit: "days" },
   reportDueWeekday: { min: 1, max: 7, unit: "weekday" },
   reportDueHour: { min: 0, max: 23, unit: "hour" },
+  householdNoticeDays: { min: 1, max: 30, unit: "days" },
 };
 
 export function isTeamRuleKey(key: string): key is TeamRuleKey {

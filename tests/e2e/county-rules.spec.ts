@@ -51,7 +51,7 @@ test("the county changes the in-village rule from today: this month follows, las
 
   await page.goto("/admin/settings");
   await waitForHydration(page);
-  const rules = page.getByRole("region", { name: "工作队规则" });
+  const rules = page.getByRole("region", { name: "工作规则" });
   await expect(rules.getByText("县里尚未修改过规则")).toBeVisible();
   await rules.getByLabel("每月在村天数（天）").fill("22");
   await expect(rules.getByLabel("生效日期")).toHaveValue(day);

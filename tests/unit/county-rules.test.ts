@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { monthlyBulletin } from "~/models/bulletin.server";
+import { getHousehold } from "~/models/household.server";
 import { forgetRules, ruleHistory, saveTeamRules, teamRulesOn } from "~/models/county-rules.server";
 import { DEFAULT_TEAM_RULES, ruleDayOfMonth } from "~/utils/team-rules";
 import { ensureFirstRules } from "~/utils/team-rules.server";
@@ -17,7 +18,7 @@ describe("the county's team rules, dated", () => {
 
   it("starts from the first values, stored once", async () => {
     expect(await teamRulesOn("2025-04-10")).toEqual(DEFAULT_TEAM_RULES);
-    expect(await ensureFirstRules(db)).toBe(4);
+    expect(await ensureFirstRules(db)).toBe(5);
     expect(await ensureFirstRules(db)).toBe(0);
     forgetRules();
     expect(await teamRulesOn("1999-01-01")).toEqual(DEFAULT_TEAM_RULES);
@@ -69,6 +70,33 @@ describe("the county's team rules, dated", () => {
     expect((await teamRulesOn("2025-05-02")).reportDueHour).toBe(16);
   });
 
+  it("runs a household's exit notice for the length in effect on the day it was posted", async () => {
+    const county = await viewerFor("county");
+    // A household whose notice was posted long before any change.
+    const posted = await db
+      .selectFrom("household_exit_steps as s")
+      .innerJoin("households as h", "h.id", "s.household_id")
+      .select(["h.id", "h.village_id", "s.done_on"])
+      .where("s.step", "=", "notice")
+      .where("h.status", "=", "exiting")
+      .executeTakeFirstOrThrow();
+    const page = async () => {
+      const read = await getHousehold(county, posted.village_id, posted.id);
+      if (!read.ok) throw new Error(read.reason);
+      return { days: read.noticeDays, endsOn: read.noticeEndsOn };
+    };
+    const before = await page();
+    expect(before.days).toBe(7);
+    expect(await saveTeamRules(county, { householdNoticeDays: "10" }, TODAY, TODAY)).toMatchObject({
+      ok: true,
+      changed: ["householdNoticeDays"],
+    });
+    expect((await teamRulesOn("2025-04-09")).householdNoticeDays).toBe(7);
+    expect((await teamRulesOn(TODAY)).householdNoticeDays).toBe(10);
+    // Posted under the 7-day rule: it still ends 7 days after it was posted.
+    expect(await page()).toEqual(before);
+  });
+
   it("refuses past dates, values out of range and anyone but the county", async () => {
     const county = await viewerFor("county");
     expect(await saveTeamRules(county, { daysPerMonth: "19" }, "2025-04-09", TODAY)).toEqual({
@@ -110,6 +138,7 @@ describe("the county's team rules, dated", () => {
     ).toEqual([
       ["reportDueHour", 17, 16, "2025-05-01", true],
       ["reportDueHour", 18, 17, "2025-05-01", true],
+      ["householdNoticeDays", 7, 10, TODAY, true],
       ["daysPerMonth", 20, 18, TODAY, true],
     ]);
     const county = await viewerFor("county");
@@ -121,6 +150,6 @@ describe("the county's team rules, dated", () => {
       .where("details", "like", "%county_rules%")
       .execute();
     // One entry per saved change (the refused and unchanged saves wrote nothing).
-    expect(audited).toHaveLength(3);
+    expect(audited).toHaveLength(4);
   });
 });
