@@ -130,37 +130,18 @@ export default function CountySettings() {
             <legend>{t(group.title)}</legend>
             {group.keys.map((key) => {
               const def = SETTINGS[key];
-              const id = `setting-${fieldName(key)}`;
-              const invalid = reply?.invalid.includes(key);
               return (
-                <div className="field" key={key}>
-                  <label htmlFor={id}>{t(def.label)}</label>
-                  <input
-                    id={id}
-                    className="input-number"
-                    name={fieldName(key)}
-                    type="number"
-                    inputMode="numeric"
-                    min={def.min}
-                    max={def.max}
-                    step={1}
-                    required
-                    defaultValue={
-                      (reply?.typed as Record<string, string> | undefined)?.[key] ?? values[key]
-                    }
-                    aria-invalid={invalid || undefined}
-                    aria-describedby={`${id}-help${invalid ? ` ${id}-error` : ""}`}
-                  />
-                  <p id={`${id}-help`} className="muted small">
-                    {t(def.help)}{" "}
-                    {t("settings.range", { min: def.min, max: def.max, default: def.default })}
-                  </p>
-                  {invalid ? (
-                    <p id={`${id}-error`} className="field-errors">
-                      {t("settings.outOfRange", { min: def.min, max: def.max })}
-                    </p>
-                  ) : null}
-                </div>
+                <WholeNumberField
+                  key={key}
+                  id={`setting-${fieldName(key)}`}
+                  name={fieldName(key)}
+                  label={t(def.label)}
+                  help={`${t(def.help)} ${t("settings.range", { min: def.min, max: def.max, default: def.default })}`}
+                  min={def.min}
+                  max={def.max}
+                  value={(reply?.typed as Record<string, string> | undefined)?.[key] ?? values[key]}
+                  invalid={reply?.invalid.includes(key)}
+                />
               );
             })}
           </fieldset>
@@ -189,34 +170,18 @@ export default function CountySettings() {
           <input type="hidden" name="intent" value="rules" />
           {TEAM_RULE_KEYS.map((key) => {
             const range = TEAM_RULE_RANGES[key];
-            const id = `rule-${key}`;
-            const invalid = rulesReply?.invalid.includes(key);
             return (
-              <div className="field" key={key}>
-                <label htmlFor={id}>{t(`rules.${key}.label`)}</label>
-                <input
-                  id={id}
-                  className="input-number"
-                  name={ruleField(key)}
-                  type="number"
-                  inputMode="numeric"
-                  min={range.min}
-                  max={range.max}
-                  step={1}
-                  required
-                  defaultValue={rulesReply?.typed[key] ?? rules[key]}
-                  aria-invalid={invalid || undefined}
-                  aria-describedby={`${id}-help${invalid ? ` ${id}-error` : ""}`}
-                />
-                <p id={`${id}-help`} className="muted small">
-                  {t(`rules.${key}.help`)} {t("rules.range", { min: range.min, max: range.max })}
-                </p>
-                {invalid ? (
-                  <p id={`${id}-error`} className="field-errors">
-                    {t("settings.outOfRange", { min: range.min, max: range.max })}
-                  </p>
-                ) : null}
-              </div>
+              <WholeNumberField
+                key={key}
+                id={`rule-${key}`}
+                name={ruleField(key)}
+                label={t(`rules.${key}.label`)}
+                help={`${t(`rules.${key}.help`)} ${t("rules.range", { min: range.min, max: range.max })}`}
+                min={range.min}
+                max={range.max}
+                value={rulesReply?.typed[key] ?? rules[key]}
+                invalid={rulesReply?.invalid.includes(key)}
+              />
             );
           })}
           <div className="field">
@@ -281,5 +246,55 @@ export default function CountySettings() {
         )}
       </section>
     </article>
+  );
+}
+
+/** One whole number within a range, with its help and, when refused, why. */
+function WholeNumberField({
+  id,
+  name,
+  label,
+  help,
+  min,
+  max,
+  value,
+  invalid,
+}: {
+  id: string;
+  name: string;
+  label: string;
+  help: string;
+  min: number;
+  max: number;
+  value: string | number;
+  invalid?: boolean;
+}) {
+  const t = useT();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        className="input-number"
+        name={name}
+        type="number"
+        inputMode="numeric"
+        min={min}
+        max={max}
+        step={1}
+        required
+        defaultValue={value}
+        aria-invalid={invalid || undefined}
+        aria-describedby={`${id}-help${invalid ? ` ${id}-error` : ""}`}
+      />
+      <p id={`${id}-help`} className="muted small">
+        {help}
+      </p>
+      {invalid ? (
+        <p id={`${id}-error`} className="field-errors">
+          {t("settings.outOfRange", { min, max })}
+        </p>
+      ) : null}
+    </div>
   );
 }
