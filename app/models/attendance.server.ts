@@ -306,7 +306,6 @@ export async function cadreMonths(
       );
       return {
         month,
-        rule: rules.daysPerMonth,
         inVillage: records.reduce((sum, r) => sum + r.inVillage, 0),
         expected: records.reduce((sum, r) => sum + r.expected, 0),
         leaveDays: records.reduce((sum, r) => sum + r.leaveDays, 0),

@@ -18,6 +18,7 @@ import {
   TEAM_RULE_KEYS,
   TEAM_RULE_RANGES,
   addDays,
+  isTeamRuleKey,
   type TeamRuleKey,
   type TeamRules,
 } from "~/utils/team-rules";
@@ -61,8 +62,7 @@ function rulesFrom(rows: RuleRow[], day: string): TeamRules {
   // Rows come sorted by date, then by when they were saved: the last one that applies wins.
   for (const row of rows) {
     if (row.effective_from > day) break;
-    if ((TEAM_RULE_KEYS as readonly string[]).includes(row.key))
-      rules[row.key as TeamRuleKey] = row.value;
+    if (isTeamRuleKey(row.key)) rules[row.key] = row.value;
   }
   return rules;
 }
@@ -102,24 +102,24 @@ export async function ruleHistory(): Promise<RuleChange[]> {
     .orderBy("r.effective_from")
     .orderBy("r.changed_at")
     .execute();
-  const all = rows.map((r) => ({ ...r, value: Number(r.value) }));
+  // In date order (then saving order) each row replaces the value in effect before it on its date.
+  const current = initialTeamRules();
   const changes: RuleChange[] = [];
-  all.forEach((row, index) => {
-    if (row.changed_by === null || !(TEAM_RULE_KEYS as readonly string[]).includes(row.key)) return;
-    const key = row.key as TeamRuleKey;
-    // What applied on its date before it: the rows sorted before it (earlier dates, or the same
-    // date saved earlier).
-    const before = rulesFrom(all.slice(0, index), row.effective_from)[key];
+  for (const row of rows) {
+    if (!isTeamRuleKey(row.key)) continue;
+    const before = current[row.key];
+    current[row.key] = Number(row.value);
+    if (row.changed_by === null) continue; // the first values, not a change
     changes.push({
       id: row.id,
-      key,
+      key: row.key,
       before,
-      after: row.value,
+      after: Number(row.value),
       effectiveFrom: row.effective_from,
       changedAt: row.changed_at,
       changedBy: row.display_name ?? null,
     });
-  });
+  }
   return changes.reverse();
 }
 
@@ -160,17 +160,17 @@ export async function saveTeamRules(
     effectiveFrom <= addDays(today, MAX_AHEAD_DAYS);
   if (!validDate) invalid.push("effectiveFrom");
   if (invalid.length) return { ok: false, reason: "invalid", fields: invalid };
-  forgetRules();
-  const then = await teamRulesOn(effectiveFrom);
-  const changed = TEAM_RULE_KEYS.filter((k) => values[k] !== undefined && values[k] !== then[k]);
-  if (changed.length) {
-    const now = new Date().toISOString();
-    await transact(async (trx) => {
-      await ensureFirstRules(trx);
+  // Compared with what applies on that date as stored now, in the write's own transaction.
+  const changed = await transact(async (trx) => {
+    await ensureFirstRules(trx);
+    const then = await teamRulesOn(effectiveFrom, trx);
+    const differ = TEAM_RULE_KEYS.filter((k) => values[k] !== undefined && values[k] !== then[k]);
+    if (differ.length) {
+      const now = new Date().toISOString();
       await trx
         .insertInto("county_rules")
         .values(
-          changed.map((key) => ({
+          differ.map((key) => ({
             id: newId(),
             key,
             value: values[key]!,
@@ -180,8 +180,9 @@ export async function saveTeamRules(
           })),
         )
         .execute();
-    });
-  }
+    }
+    return differ;
+  });
   forgetRules();
   return { ok: true, changed };
 }

@@ -371,6 +371,8 @@ export async function getHousehold(viewer: Viewer, villageId: string, householdI
     .orderBy("recorded_at")
     .execute();
   const current = steps.filter((s) => s.round === loaded.round);
+  const notice = current.find((s) => s.step === "notice");
+  const noticeDays = await noticeDaysFor(current);
   const detail = loaded.detail;
   const next =
     detail.status === "poor" ? "appraisal" : detail.status === "exiting" ? nextStep(current) : null;
@@ -381,8 +383,8 @@ export async function getHousehold(viewer: Viewer, villageId: string, householdI
     steps: steps as StepView[],
     round: loaded.round,
     next,
-    noticeDays: await noticeDaysFor(current),
-    noticeEndsOn: await noticeEnd(current),
+    noticeDays,
+    noticeEndsOn: notice ? addDays(notice.doneOn, noticeDays) : null,
     blockers: next === "appraisal" || next === "announcement" ? gateFor(detail, today()) : [],
     canEdit: can(viewer, "update:household", { townshipId: auth.village.townshipId, villageId }),
     canReveal:
@@ -427,13 +429,6 @@ export async function revealHouseholdIdentity(
     },
   });
   return { ok: true, idNumber: row.head_id_number, phone: row.phone };
-}
-
-async function noticeEnd(
-  steps: readonly { step: ExitStepRecord; doneOn: string }[],
-): Promise<string | null> {
-  const notice = steps.find((s) => s.step === "notice");
-  return notice ? addDays(notice.doneOn, await noticeDaysFor(steps)) : null;
 }
 
 export interface HouseholdInput {

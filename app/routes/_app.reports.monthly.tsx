@@ -18,12 +18,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   if (!hasAnywhere(viewer, "read:bulletin")) notFound();
   const month = bulletinMonth(new URL(request.url));
+  const on = today();
   const bulletin = await monthlyBulletin(
     viewer,
     month,
-    await teamRulesOn(ruleDayOfMonth(month, today())),
+    await teamRulesOn(ruleDayOfMonth(month, on)),
   );
-  const current = today().slice(0, 7);
+  const current = on.slice(0, 7);
   return {
     bulletin,
     previous: previousMonth(month),

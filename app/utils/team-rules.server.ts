@@ -6,33 +6,34 @@
 import type { Kysely, Transaction } from "kysely";
 import { newId } from "../../db/ids";
 import type { DB } from "../../db/schema";
-import { DEFAULT_TEAM_RULES, TEAM_RULE_KEYS, type TeamRules } from "~/utils/team-rules";
+import {
+  DEFAULT_TEAM_RULES,
+  TEAM_RULE_KEYS,
+  TEAM_RULE_RANGES,
+  type TeamRuleKey,
+  type TeamRules,
+} from "~/utils/team-rules";
 
-function setting(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === "") return fallback;
-  const value = Number(raw);
-  return Number.isInteger(value) && value >= min && value <= max ? value : fallback;
-}
+/** The environment variable that gives each rule its first value (README, "Configuration"). */
+const ENVIRONMENT: Record<TeamRuleKey, string> = {
+  daysPerMonth: "IN_VILLAGE_DAYS",
+  townshipLeaveMaxDays: "TOWNSHIP_LEAVE_MAX_DAYS",
+  reportDueWeekday: "WEEKLY_REPORT_DUE_WEEKDAY",
+  reportDueHour: "WEEKLY_REPORT_DUE_HOUR",
+  householdNoticeDays: "EXIT_NOTICE_DAYS",
+};
 
+/** Each rule from its environment variable if set and within the rule's range, else the default. */
 export function initialTeamRules(): TeamRules {
-  return {
-    daysPerMonth: setting("IN_VILLAGE_DAYS", DEFAULT_TEAM_RULES.daysPerMonth, 1, 31),
-    townshipLeaveMaxDays: setting(
-      "TOWNSHIP_LEAVE_MAX_DAYS",
-      DEFAULT_TEAM_RULES.townshipLeaveMaxDays,
-      0,
-      60,
-    ),
-    reportDueWeekday: setting(
-      "WEEKLY_REPORT_DUE_WEEKDAY",
-      DEFAULT_TEAM_RULES.reportDueWeekday,
-      1,
-      7,
-    ),
-    reportDueHour: setting("WEEKLY_REPORT_DUE_HOUR", DEFAULT_TEAM_RULES.reportDueHour, 0, 23),
-    householdNoticeDays: setting("EXIT_NOTICE_DAYS", DEFAULT_TEAM_RULES.householdNoticeDays, 1, 30),
-  };
+  const rules = { ...DEFAULT_TEAM_RULES };
+  for (const key of TEAM_RULE_KEYS) {
+    const raw = process.env[ENVIRONMENT[key]]?.trim();
+    if (!raw) continue;
+    const value = Number(raw);
+    const { min, max } = TEAM_RULE_RANGES[key];
+    if (Number.isInteger(value) && value >= min && value <= max) rules[key] = value;
+  }
+  return rules;
 }
 
 /** The day the first values apply from. */
