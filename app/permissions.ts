@@ -9,7 +9,17 @@
 import type { UserRole } from "../db/schema";
 
 export type Action =
-  "read" | "update" | "manage" | "approve" | "post" | "submit" | "write" | "reveal";
+  | "read"
+  | "update"
+  | "manage"
+  | "approve"
+  | "post"
+  | "submit"
+  | "write"
+  | "reveal"
+  | "review"
+  | "decide"
+  | "override";
 export type Entity =
   | "village-position"
   | "geodata"
@@ -33,7 +43,8 @@ export type Entity =
   | "settings"
   | "audit"
   | "session"
-  | "household-identity";
+  | "household-identity"
+  | "village-exit";
 export type Access = "any" | "township" | "own";
 export type Permission = `${Action}:${Entity}`;
 type ScopedPermission = `${Permission}:${Access}`;
@@ -63,6 +74,11 @@ export const ROLE_PERMISSIONS: Record<UserRole, readonly ScopedPermission[]> = {
     "read:audit:any",
     "manage:session:any",
     "reveal:household-identity:any",
+    // The village exit: the county may propose for a team, decides and announces, checks later,
+    // and alone may propose past a failing readiness item (with a written reason).
+    "submit:village-exit:any",
+    "decide:village-exit:any",
+    "override:village-exit:any",
   ],
   // The county organisation department (县委组织部): reads everything, decides long leave, sends
   // notices and reads the bulletin; it does not edit plans, rosters or boards.
@@ -103,6 +119,7 @@ export const ROLE_PERMISSIONS: Record<UserRole, readonly ScopedPermission[]> = {
     "post:notice:township",
     "read:bulletin:township",
     "read:dashboard:township",
+    "review:village-exit:township",
   ],
   // A cadre acts for themselves (check-in, leave, log); the team's report is written by its leads.
   team_member: [
@@ -119,6 +136,7 @@ export const ROLE_PERMISSIONS: Record<UserRole, readonly ScopedPermission[]> = {
     "read:work-log:own",
     "read:weekly-report:own",
     "submit:weekly-report:own",
+    "submit:village-exit:own",
   ],
 };
 

@@ -8,7 +8,7 @@
  * - there are no boolean columns: state lives in a status union or a nullable timestamp;
  * - status-like columns are string unions, mirrored by CHECK constraints in the migration.
  */
-import type { ColumnType, Insertable, Selectable, Updateable } from "kysely";
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
 
 export const TOWNSHIP_KINDS = ["town", "township"] as const;
 export type TownshipKind = (typeof TOWNSHIP_KINDS)[number];
@@ -118,6 +118,11 @@ export interface VillageTable {
   poor_people: number;
   exit_status: ExitStatus;
   exit_year: number | null;
+  /** The last kept step of the village's exit procedure and its date (village_exit_steps). */
+  exit_step: Generated<VillageExitRecord | null>;
+  exit_step_on: Generated<string | null>;
+  /** 1 when the proposal of the open or last round overrode a failing readiness item. */
+  exit_overridden: Generated<number>;
   /** Set when the village leaves the programme's lists; its history stays. */
   deactivated_at: string | null;
   created_at: CreatedAt;
@@ -407,7 +412,7 @@ export interface HouseholdExitStepTable {
 export interface ActivityLogTable {
   id: string;
   village_id: string;
-  entity: "plan" | "indicator" | "milestone" | "opinion" | "household";
+  entity: "plan" | "indicator" | "milestone" | "opinion" | "household" | "village_exit";
   entity_id: string;
   /** What the entry is about, as the reader should see it (an indicator kind, a title, a head of household). */
   label: string;
@@ -735,6 +740,49 @@ export interface CountyRuleTable {
   changed_by: string | null;
 }
 
+export const VILLAGE_EXIT_STEPS = [
+  "proposal",
+  "township_review",
+  "notice",
+  "announcement",
+] as const;
+export type VillageExitStep = (typeof VILLAGE_EXIT_STEPS)[number];
+/** The procedure's steps, an objection during the notice, and a later county check. */
+export type VillageExitRecord = VillageExitStep | "objection" | "county_check";
+
+/** One step of a village's exit procedure (app/models/village-exit.server.ts). */
+export interface VillageExitStepTable {
+  id: string;
+  village_id: string;
+  round: number;
+  step: VillageExitRecord;
+  done_on: string;
+  note: string | null;
+  override_reason: string | null;
+  /** JSON: the readiness items the county overrode (translation keys and parameters). */
+  overridden: string | null;
+  recorded_by: string | null;
+  recorded_at: string;
+  undone_at: string | null;
+  undone_by: string | null;
+  undo_reason: string | null;
+}
+
+/** An evidence file of an exit step: a photo or scan of the posted notice, the minutes. */
+export interface VillageExitFileTable {
+  id: string;
+  step_id: string;
+  village_id: string;
+  file_name: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  content: Uint8Array;
+  thumbnail: Uint8Array | null;
+  uploaded_by: string | null;
+  uploaded_at: string;
+}
+
 export const AUDIT_OUTCOMES = ["ok", "refused"] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
@@ -814,6 +862,8 @@ export interface DB {
   login_throttle: LoginThrottleTable;
   county_settings: CountySettingTable;
   county_rules: CountyRuleTable;
+  village_exit_steps: VillageExitStepTable;
+  village_exit_files: VillageExitFileTable;
   audit_log: AuditLogTable;
   audit_archives: AuditArchiveTable;
   write_requests: WriteRequestTable;

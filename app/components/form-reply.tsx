@@ -181,6 +181,7 @@ export function EditForm({
   className = "form-grid",
   stayInPlace = true,
   clearOnSuccess = false,
+  encType,
   children,
 }: {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any form's metadata
@@ -201,6 +202,8 @@ export function EditForm({
    * page is a new page, empty anyway.
    */
   clearOnSuccess?: boolean;
+  /** `multipart/form-data` for a form with files. */
+  encType?: "multipart/form-data";
   children: ReactNode;
 }) {
   useClearOnSuccess(formId, Boolean(reply), clearOnSuccess ? () => form.reset() : null);
@@ -209,6 +212,7 @@ export function EditForm({
       method="post"
       preventScrollReset={stayInPlace}
       {...getFormProps(form)}
+      encType={encType}
       className={className}
     >
       <input type="hidden" name="intent" value={intent} />

@@ -40,6 +40,7 @@ const NOT_CAPTURED = new Set([
 const HIDDEN_COLUMNS: Record<string, Record<string, "hidden" | "id" | "phone">> = {
   users: { password_hash: "hidden" },
   households: { head_id_number: "id", phone: "phone" },
+  village_exit_files: { content: "hidden", thumbnail: "hidden" },
 };
 
 export interface AuditEntryInput {

@@ -6,7 +6,13 @@
  * villages at risk shown, one page of the indicator matrix. Township leaders see their township.
  */
 import { sql, type SqlBool } from "kysely";
-import type { ExitStatus, NameSource, UnitLevel, VillageType } from "../../db/schema";
+import type {
+  ExitStatus,
+  NameSource,
+  UnitLevel,
+  VillageExitRecord,
+  VillageType,
+} from "../../db/schema";
 import { CASE_COLUMNS, UNIT_LEVELS, VILLAGE_TYPES } from "../../db/schema";
 import { db } from "~/db.server";
 import { approvedLeave } from "~/models/attendance.server";
@@ -35,8 +41,11 @@ import {
   type TrendPoint,
   type WorkCounts,
 } from "~/utils/progress";
+import { teamRulesOn } from "~/models/county-rules.server";
+import { WAITING_STAGES, waitingStage, type WaitingStage } from "~/utils/village-exit";
 import {
   addDays,
+  daysBetween,
   monthAttendance,
   monthRange,
   reportDueAt,
@@ -443,6 +452,7 @@ export interface DashboardPage {
   };
   week: { week: string; teams: number; submitted: number; late: number; missing: number };
   pendingLeave: number;
+  exits: ExitProcedureCounts;
   options: { townships: { id: string; name: string }[]; targetYears: number[] };
 }
 
@@ -733,6 +743,7 @@ export async function dashboard(
     ? names.filter((v) => villageRows.has(v.id)).map((v) => rowOf(v, v.name_source))
     : townships.filter((t) => villageRows.has(t.id)).map((t) => rowOf(t, null));
 
+  const exits = await exitProcedure(viewer, scope, on);
   const dueAt = reportDueAt(week, rules);
   const now = new Date().toISOString();
   const statuses = reports.map((r) => reportStatus(r.submitted_at, dueAt, now));
@@ -759,11 +770,68 @@ export async function dashboard(
       missing: statuses.filter((s) => s === "missing").length,
     },
     pendingLeave: work.pendingLeave,
+    exits,
     options: {
       townships: townships.map((t) => ({ id: t.id, name: t.name_zh })),
       targetYears: targetYears.map((t) => t.target_exit_year),
     },
   };
+}
+
+/** Where a village waits in its exit procedure (the notice judged by the length it was opened with). */
+async function exitStageOf(
+  v: { exit_step: VillageExitRecord | null; exit_step_on: string | null },
+  on: string,
+): Promise<{ stage: WaitingStage | null; since: string | null }> {
+  const noticeDays =
+    v.exit_step === "notice" && v.exit_step_on
+      ? (await teamRulesOn(v.exit_step_on)).villageNoticeDays
+      : 0;
+  const stage = waitingStage(v.exit_step, v.exit_step_on, on, noticeDays);
+  const since =
+    stage === "decision" && v.exit_step_on ? addDays(v.exit_step_on, noticeDays) : v.exit_step_on;
+  return { stage, since };
+}
+
+export type ExitProcedureCounts = Record<
+  WaitingStage,
+  { villages: number; longestDays: number | null }
+> & { overridden: number };
+
+/** How many villages wait at each step of the exit procedure, and the longest wait in days. */
+async function exitProcedure(
+  viewer: Viewer,
+  scope: Scope,
+  on: string,
+): Promise<ExitProcedureCounts> {
+  const rows = await db
+    .selectFrom("villages as v")
+    .select(["v.id", "v.township_id", "v.exit_step", "v.exit_step_on", "v.exit_overridden"])
+    .where(inScope(scope, "v.id"))
+    .where("v.deactivated_at", "is", null)
+    .where((eb) =>
+      eb.or([
+        eb("v.exit_step", "in", ["proposal", "township_review", "notice"]),
+        eb("v.exit_overridden", "=", 1),
+      ]),
+    )
+    .execute();
+  const counts = {
+    ...Object.fromEntries(
+      WAITING_STAGES.map((s) => [s, { villages: 0, longestDays: null as number | null }]),
+    ),
+    overridden: 0,
+  } as ExitProcedureCounts;
+  for (const r of rows) {
+    if (!can(viewer, "read:dashboard", { townshipId: r.township_id, villageId: r.id })) continue;
+    if (r.exit_overridden) counts.overridden += 1;
+    const { stage, since } = await exitStageOf(r, on);
+    if (!stage || !since) continue;
+    const entry = counts[stage];
+    entry.villages += 1;
+    entry.longestDays = Math.max(entry.longestDays ?? 0, Math.max(0, daysBetween(since, on)));
+  }
+  return counts;
 }
 
 /** One village's record on the lists behind the figures. */
@@ -826,6 +894,9 @@ export async function figureList(
         "v.agricultural_population",
         "vp.ready",
         "vp.blocking",
+        "v.exit_step",
+        "v.exit_step_on",
+        "v.exit_overridden",
         "t.id as team_id",
         "p.target_exit_year",
         sql<number>`case when ${atRiskWhere(year)} then 1 else 0 end`.as("at_risk"),
@@ -871,6 +942,8 @@ export async function figureList(
       exitedBy: exitedIds.has(v.id),
       plannedBy:
         periodYear !== null && v.target_exit_year !== null && v.target_exit_year <= periodYear,
+      exitStage: figure.startsWith("exit_") ? (await exitStageOf(v, on)).stage : null,
+      exitOverridden: v.exit_overridden === 1,
     };
     if (!inFigure(figure, record)) continue;
     list.push({

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { WAITING_STAGES } from "~/utils/village-exit";
 import { Pager } from "~/components/pager";
 import { lazy, Suspense, useMemo, type ReactNode } from "react";
 import { ClientOnly } from "remix-utils/client-only";
@@ -233,6 +234,29 @@ export default function Dashboard() {
             note={t("dashboard.teamsBehindNote")}
           >
             {t("dashboard.ofTotal", { n: headline.teamsBehind, total: headline.teams })}
+          </Stat>
+        </dl>
+      </section>
+
+      <section aria-labelledby="exits" className="stack">
+        <h2 id="exits">{t("dashboard.exits")}</h2>
+        <dl className="stats">
+          {WAITING_STAGES.map((stage) => (
+            <Stat
+              key={stage}
+              label={t(`dashboard.exits.${stage}`)}
+              href={listHref(`exit_${stage}`)}
+              note={
+                data.exits[stage].longestDays !== null
+                  ? t("dashboard.exits.longest", { days: data.exits[stage].longestDays ?? 0 })
+                  : undefined
+              }
+            >
+              {data.exits[stage].villages}
+            </Stat>
+          ))}
+          <Stat label={t("dashboard.exits.overridden")} href={listHref("exit_overridden")}>
+            {data.exits.overridden}
           </Stat>
         </dl>
       </section>

@@ -99,7 +99,20 @@ function Entry({ entry }: { entry: ActivityEntry }) {
           {formatDateTime(locale, entry.at)}
         </time>
       </p>
-      {entry.action === "step" ? (
+      {entry.action === "step" && entry.entity === "village_exit" ? (
+        <p className="small">
+          {changes.undone
+            ? t("activity.undoLine", {
+                step: t(`villageExit.step.${String(changes.step)}` as "villageExit.step.proposal"),
+                reason: String(changes.reason ?? ""),
+              })
+            : t("activity.stepLine", {
+                step: t(`villageExit.step.${String(changes.step)}` as "villageExit.step.proposal"),
+                date: String(changes.doneOn),
+              })}
+          {!changes.undone && changes.note ? ` — ${String(changes.note)}` : ""}
+        </p>
+      ) : entry.action === "step" ? (
         <p className="small">
           {t("activity.stepLine", {
             step: t(`exit.step.${String(changes.step)}` as "exit.step.appraisal"),

@@ -5,6 +5,7 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
+import { ExitStatusBadge } from "~/components/badges";
 import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
 import {
@@ -26,6 +27,7 @@ import {
   updateMilestone,
   updatePlan,
 } from "~/models/plan.server";
+import { getVillageExit } from "~/models/village-exit.server";
 import { PLAN_SCHEMAS, type PlanIntent } from "~/schemas/plan";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { villageTabTitle } from "~/utils/meta";
@@ -36,10 +38,19 @@ export const meta: MetaFunction = (args) => villageTabTitle(args, "village.tab.p
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
-  const page = await getPlanPage(viewer, params.villageId ?? "");
-  if (!page.ok) notFound();
+  const [page, exit] = await Promise.all([
+    getPlanPage(viewer, params.villageId ?? ""),
+    getVillageExit(viewer, params.villageId ?? ""),
+  ]);
+  if (!page.ok || !exit.ok) notFound();
+  // Where the exit procedure stands, and whether this viewer has a step to record.
+  const exitSummary = {
+    status: exit.status,
+    last: exit.state.last,
+    canAct: exit.mayRecord.length > 0,
+  };
   // A fresh request id with every render: a create form sent twice adds one item.
-  return { ...page, villageId: params.villageId ?? "", requestId: newId() };
+  return { ...page, exitSummary, villageId: params.villageId ?? "", requestId: newId() };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -119,6 +130,7 @@ export default function PlanTab() {
     owners,
     canEdit,
     requestId,
+    exitSummary,
   } = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const reply = useActionData<{ formId?: string }>();
@@ -172,6 +184,27 @@ export default function PlanTab() {
         {canEdit ? (
           <NewMilestoneForm key={milestones.length} owners={owners} requestId={requestId} />
         ) : null}
+      </section>
+
+      <section aria-labelledby="exit-title" className="card" id="exit">
+        <h2 id="exit-title">
+          {t("villageExit.planCard")} <ExitStatusBadge status={exitSummary.status} />
+        </h2>
+        <p>
+          {exitSummary.last
+            ? t(`villageExit.stage.${exitSummary.last.step}`, {
+                date: formatDate(locale, exitSummary.last.doneOn),
+              })
+            : t("villageExit.stage.none")}
+        </p>
+        <p>
+          <Link
+            to={`/villages/${villageId}/plan/exit`}
+            className={exitSummary.canAct ? "button button-primary" : "button"}
+          >
+            {t(exitSummary.canAct ? "villageExit.planCardOpen" : "villageExit.planCardView")}
+          </Link>
+        </p>
       </section>
 
       <ReadinessChecklist items={readiness} />

@@ -30,6 +30,10 @@ const RULES: { pattern: RegExp; rule: BodyRule }[] = [
   },
   { pattern: /^\/admin\/data$/, rule: { bytes: UPLOAD_BODY_BYTES.registry, types: [MULTIPART] } },
   { pattern: /^\/map\/import$/, rule: { bytes: UPLOAD_BODY_BYTES.map, types: [MULTIPART] } },
+  {
+    pattern: /^\/villages\/[^/]+\/plan\/exit$/,
+    rule: { bytes: UPLOAD_BODY_BYTES.evidence, types: [MULTIPART] },
+  },
 ];
 const DEFAULT_RULE: BodyRule = { bytes: MAX_FORM_BYTES, types: [FORM] };
 

@@ -6,6 +6,7 @@ import type { IndicatorKind } from "../../db/schema";
 import type { MessageKey } from "~/i18n";
 import { OFFICIAL_INDICATORS } from "~/utils/exit-rules";
 import type { ProgressTotals, WorkCounts } from "~/utils/progress";
+import type { WaitingStage } from "~/utils/village-exit";
 
 /** The lists behind the figures (`/dashboard/villages?figure=…`). */
 export const FIGURES = [
@@ -22,6 +23,12 @@ export const FIGURES = [
   // The trends' figures, at the end of a period (`&period=2019` or `2019-11`).
   "exited_by",
   "planned_by",
+  // The village exit procedure: villages waiting at each step, and exits proposed past a failing check.
+  "exit_township_review",
+  "exit_notice",
+  "exit_notice_running",
+  "exit_decision",
+  "exit_overridden",
 ] as const;
 export type Figure = (typeof FIGURES)[number];
 
@@ -81,6 +88,9 @@ export function inFigure(
     /** By the end of the period asked for (false without one). */
     exitedBy: boolean;
     plannedBy: boolean;
+    /** Where the village waits in its exit procedure, if it is in one. */
+    exitStage?: WaitingStage | null;
+    exitOverridden?: boolean;
   },
 ): boolean {
   switch (figure) {
@@ -108,6 +118,13 @@ export function inFigure(
       return v.exitedBy;
     case "planned_by":
       return v.plannedBy;
+    case "exit_township_review":
+    case "exit_notice":
+    case "exit_notice_running":
+    case "exit_decision":
+      return v.exitStage === figure.slice("exit_".length);
+    case "exit_overridden":
+      return v.exitOverridden === true;
   }
 }
 

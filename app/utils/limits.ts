@@ -71,10 +71,16 @@ export const MAX_FIELD_NAME_CHARS = 100;
 export const DEFAULT_MAX_LIST_ITEMS = 100;
 
 /** The body each kind of request may send, by the route's path (see app/server/policy.server.ts). */
+/** An evidence file of a village exit step (a photo or scan of the notice, minutes), and how many per step. */
+export const MAX_EVIDENCE_BYTES = 10 * MB;
+export const MAX_EVIDENCE_FILES = 3;
+
 export const UPLOAD_BODY_BYTES = {
   /** A roster file, plus the tables sent back with its preview. */
   roster: 3 * MAX_SPREADSHEET_BYTES + 64 * KB,
   /** A county workbook, plus its tables sent back with the preview. */
   registry: 4 * MAX_SPREADSHEET_BYTES + 64 * KB,
   map: MAX_GEO_IMPORT_BYTES + 64 * KB,
+  /** A village exit step: its files and its short form. */
+  evidence: MAX_EVIDENCE_FILES * MAX_EVIDENCE_BYTES + 64 * KB,
 } as const;

@@ -21,6 +21,7 @@ const ENVIRONMENT: Record<TeamRuleKey, string> = {
   reportDueWeekday: "WEEKLY_REPORT_DUE_WEEKDAY",
   reportDueHour: "WEEKLY_REPORT_DUE_HOUR",
   householdNoticeDays: "EXIT_NOTICE_DAYS",
+  villageNoticeDays: "VILLAGE_EXIT_NOTICE_DAYS",
 };
 
 /** Each rule from its environment variable if set and within the rule's range, else the default. */

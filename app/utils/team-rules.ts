@@ -19,6 +19,11 @@ export interface TeamRules {
    * length in effect on the day the notice was posted.
    */
   householdNoticeDays: number;
+  /**
+   * Days a village's exit notice runs in its township before the county may announce the exit
+   * (default 7): the length in effect on the day the notice was opened.
+   */
+  villageNoticeDays: number;
 }
 
 export const DEFAULT_TEAM_RULES: TeamRules = {
@@ -27,6 +32,7 @@ export const DEFAULT_TEAM_RULES: TeamRules = {
   reportDueWeekday: 4,
   reportDueHour: 18,
   householdNoticeDays: DEFAULT_NOTICE_DAYS,
+  villageNoticeDays: DEFAULT_NOTICE_DAYS,
 };
 
 export { addDays };
@@ -38,6 +44,7 @@ export const TEAM_RULE_KEYS = [
   "reportDueWeekday",
   "reportDueHour",
   "householdNoticeDays",
+  "villageNoticeDays",
 ] as const satisfies readonly (keyof TeamRules)[];
 export type TeamRuleKey = (typeof TEAM_RULE_KEYS)[number];
 
@@ -51,6 +58,7 @@ export const TEAM_RULE_RANGES: Record<
   reportDueWeekday: { min: 1, max: 7, unit: "weekday" },
   reportDueHour: { min: 0, max: 23, unit: "hour" },
   householdNoticeDays: { min: 1, max: 30, unit: "days" },
+  villageNoticeDays: { min: 1, max: 30, unit: "days" },
 };
 
 export function isTeamRuleKey(key: string): key is TeamRuleKey {

@@ -344,6 +344,10 @@ export function buildDemoData(input: DemoInput): DemoData {
       poor_people: poorPeople,
       exit_status: status,
       exit_year: exitYear,
+      // Set with the procedure's demo steps (demo-exits.ts).
+      exit_step: null,
+      exit_step_on: null,
+      exit_overridden: 0,
       updated_at: SEED_TIMESTAMP,
     });
 

@@ -15,6 +15,7 @@ import { today as chinaToday } from "../../app/utils/dates";
 import { presenceMasks } from "../../app/utils/presence";
 import { refreshVillageProgress } from "../../app/models/progress.server";
 import { buildVillageHistory } from "./demo-history";
+import { buildExitSteps } from "./demo-exits";
 import {
   county,
   povertyLines,
@@ -77,6 +78,26 @@ export async function seedDemo(
     };
   });
 
+  const userOf = (pick: (u: (typeof users)[number]) => boolean) => users.find(pick)?.id ?? null;
+  const teamOfVillage = (villageId: string) =>
+    data.teams.find((t) => t.village_id === villageId)?.id;
+  const exits = buildExitSteps(
+    data,
+    {
+      team: (villageId) => {
+        const team = teamOfVillage(villageId);
+        const cadres = new Set(
+          data.memberships.filter((m) => m.team_id === team).map((m) => m.cadre_id),
+        );
+        return userOf((u) => u.cadre_id !== null && cadres.has(u.cadre_id));
+      },
+      township: (townshipId) =>
+        userOf((u) => u.role === "township_leader" && u.township_id === townshipId),
+      county: userOf((u) => u.role === "county_admin"),
+    },
+    today,
+  );
+
   await db.transaction().execute(async (trx) => {
     const insert = (table: keyof DB, rows: readonly object[]) =>
       insertInBatches(trx, table, rows, { ignoreExisting: true });
@@ -87,6 +108,8 @@ export async function seedDemo(
     await insert("cadres", data.cadres);
     await insert("team_memberships", data.memberships);
     await insert("users", users);
+    await insert("village_exit_steps", exits.steps);
+    await insert("village_exit_files", exits.files);
     const plans = buildPlanData(data, povertyLines);
     await insert("exit_plans", plans.plans);
     await insert("plan_indicators", plans.indicators);

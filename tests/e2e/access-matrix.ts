@@ -130,6 +130,12 @@ export const MATRIX: Record<string, MatrixEntry> = {
   "routes/villages.$villageId.households[.]xlsx": {
     get: { anon: 302, in: ALL_200, out: "200 200 200 404 404 404 404" },
   },
+  "routes/villages.$villageId.exit-files.$fileId": {
+    get: { anon: 302, in: "200 200 200 200 404 200 404", out: ALL_404 },
+    note:
+      "an exit step's evidence file: 魏家村 (A) is in the exit procedure with a demo file, 下纳岭村 " +
+      "(B) has none, so B's id is made up — the narrow roles of B asking for A's real file is the check",
+  },
   "routes/villages.$villageId.plan[.]xlsx": {
     get: { anon: 302, in: ALL_200, out: "200 200 200 404 404 404 404" },
   },
@@ -383,6 +389,18 @@ export const MATRIX: Record<string, MatrixEntry> = {
       in: "400 403 403 403 403 400 400",
       out: "400 403 403 404 404 404 404",
     },
+  },
+  "routes/_app.villages.$villageId.plan_.exit": {
+    get: { anon: 302, in: ALL_200, out: "200 200 200 404 404 404 404" },
+    post: {
+      body: {
+        multipart: { intent: "step", step: "proposal", after: "stale", doneOn: "2018-01-01" },
+      },
+      anon: 302,
+      in: "409 403 403 403 403 409 409",
+      out: "409 403 403 404 404 404 404",
+    },
+    note: "a proposal from a page shown before the last step: 409 for those who may propose",
   },
   "routes/_app.villages.$villageId.plan": {
     get: { anon: 302, in: ALL_200, out: "200 200 200 404 404 404 404" },

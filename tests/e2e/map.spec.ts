@@ -86,7 +86,7 @@ test.describe("as the county admin", () => {
     await expect(panel.getByRole("heading", { name: "魏家村" })).toBeVisible();
     await expect(panel).toContainText("大青沟镇");
     await expect(panel).toContainText("省公安厅");
-    await expect(panel).toContainText("达到出列条件");
+    await expect(panel).toContainText("出列程序中");
     await panel.getByRole("link", { name: "打开村页面" }).click();
     await expect(page.getByRole("heading", { level: 1 })).toContainText("魏家村");
   });

@@ -46,7 +46,7 @@ function pagesFor(role: Role): string[] {
   for (const route of routes) {
     const entry = MATRIX[route.id];
     if (!entry?.get || route.pattern === null || !route.hasLoader) continue;
-    if (/\[\.\]|healthz|archives/.test(route.id)) continue;
+    if (/\[\.\]|healthz|archives|exit-files/.test(route.id)) continue;
     if (entry.get.in.split(" ")[index] !== "200") continue;
     const path = fillPattern(route, ids, HOME[role]);
     pages.push(

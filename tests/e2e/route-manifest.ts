@@ -119,6 +119,8 @@ export interface SideIds {
   householdId: string;
   cardId: string;
   cadreId: string;
+  /** An evidence file of this side's exit procedure, or a made-up id if it has none. */
+  fileId: string;
   /** The team member's account of this side (weijia, xianaling). */
   userId: string;
   /**
@@ -184,6 +186,9 @@ export function demoIds(server: IsolatedServer): DemoIds {
         one<{ id: string }>(
           "select id from notices where audience = 'all' order by created_at, id limit 1",
         ).id;
+      const fileId =
+        many("select id from village_exit_files where village_id = ? order by id", v.id)[0] ??
+        "no-such-file";
       if (households.length < 6 || cards.length < 3) {
         throw new Error(`demo data: too few households or cards in ${village}`);
       }
@@ -195,6 +200,7 @@ export function demoIds(server: IsolatedServer): DemoIds {
         cardId: cards[0]!,
         cadreId: user.cadre_id,
         userId: user.id,
+        fileId,
         noticeId,
         sentinels: [...households.slice(1, 6), ...cards.slice(1, 3)],
       };
@@ -235,6 +241,7 @@ const SIDE_PARAMS: Record<string, (side: SideIds) => string> = {
   cadreId: (s) => s.cadreId,
   noticeId: (s) => s.noticeId,
   userId: (s) => s.userId,
+  fileId: (s) => s.fileId,
   // admin/:kind/:id with kind "villages"
   id: (s) => s.villageId,
 };

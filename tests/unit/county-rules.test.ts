@@ -3,7 +3,7 @@ import { db } from "~/db.server";
 import { monthlyBulletin } from "~/models/bulletin.server";
 import { getHousehold } from "~/models/household.server";
 import { forgetRules, ruleHistory, saveTeamRules, teamRulesOn } from "~/models/county-rules.server";
-import { DEFAULT_TEAM_RULES, ruleDayOfMonth } from "~/utils/team-rules";
+import { DEFAULT_TEAM_RULES, ruleDayOfMonth, TEAM_RULE_KEYS } from "~/utils/team-rules";
 import { ensureFirstRules } from "~/utils/team-rules.server";
 import { seedOnce, viewerFor } from "./helpers";
 
@@ -18,7 +18,7 @@ describe("the county's team rules, dated", () => {
 
   it("starts from the first values, stored once", async () => {
     expect(await teamRulesOn("2025-04-10")).toEqual(DEFAULT_TEAM_RULES);
-    expect(await ensureFirstRules(db)).toBe(5);
+    expect(await ensureFirstRules(db)).toBe(TEAM_RULE_KEYS.length);
     expect(await ensureFirstRules(db)).toBe(0);
     forgetRules();
     expect(await teamRulesOn("1999-01-01")).toEqual(DEFAULT_TEAM_RULES);

@@ -21,6 +21,10 @@ describe("a write's body is bounded by its route before it is read", () => {
     expect(bodyRule("/login.data").bytes).toBe(MAX_AUTH_FORM_BYTES);
     expect(bodyRule("/villages/v1/plan").bytes).toBe(MAX_FORM_BYTES);
     expect(bodyRule("/villages/v1/households/import").bytes).toBe(UPLOAD_BODY_BYTES.roster);
+    expect(bodyRule("/villages/v1/plan/exit")).toEqual({
+      bytes: UPLOAD_BODY_BYTES.evidence,
+      types: ["multipart/form-data"],
+    });
     expect(bodyRule("/admin/data.data").types).toEqual(["multipart/form-data"]);
   });
 
