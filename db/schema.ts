@@ -598,6 +598,8 @@ export interface VillageProgressTable {
   /** JSON: ReadinessItem[] (blocking only). */
   blocking: string;
   cells: string;
+  /** The exit standards it was judged by (`standardsStamp`). */
+  standards: Generated<string>;
   updated_at: string;
 }
 

@@ -27,7 +27,7 @@ import {
   useT,
 } from "~/i18n";
 import type { BoardCard } from "~/models/card.server";
-import { BOARD_COLUMNS, WIP_LIMITS } from "~/utils/boards";
+import { BOARD_COLUMNS } from "~/utils/boards";
 import {
   CSS,
   DndContext,
@@ -274,9 +274,12 @@ export function BoardView({
   showVillage = false,
   expanded = false,
   expandHref,
+  wipLimits,
 }: {
   board: Board;
   cards: BoardCard[];
+  /** The county's work-in-progress limits per column (a county rule). */
+  wipLimits: Partial<Record<BoardColumn, number>>;
   lanes?: Lanes;
   showVillage?: boolean;
   expanded?: boolean;
@@ -399,7 +402,7 @@ export function BoardView({
                       container={container}
                       ids={dnd.items[container] ?? []}
                       byId={byId}
-                      wipLimit={WIP_LIMITS[board]?.[column] ?? 0}
+                      wipLimit={wipLimits[column] ?? 0}
                       villages={lane.villages}
                       showVillage={showVillage}
                       expanded={expanded}

@@ -322,7 +322,8 @@ function IndicatorEditor({ indicator }: { indicator: Indicator }) {
             inputMode="decimal"
             hint={unitHint}
           />
-          {indicator.kind === "collective_income" || indicator.kind === "custom" ? (
+          {/* The county sets the collective-income floor (/admin/settings); a team its own. */}
+          {!indicator.countySet && indicator.kind === "custom" ? (
             <InputField
               field={fields.threshold}
               label={t("indicator.threshold")}
@@ -343,9 +344,11 @@ function IndicatorEditor({ indicator }: { indicator: Indicator }) {
 function thresholdText(t: Translate, locale: Locale, indicator: Indicator) {
   if (indicator.comparison === "yes") return t("indicator.mustBeYes");
   const v = formatIndicatorValue(t, locale, indicator, indicator.threshold);
-  return indicator.comparison === "below"
-    ? t("indicator.below", { value: v })
-    : t("indicator.atLeast", { value: v });
+  const text =
+    indicator.comparison === "below"
+      ? t("indicator.below", { value: v })
+      : t("indicator.atLeast", { value: v });
+  return indicator.countySet ? `${text} ${t("indicator.countySet")}` : text;
 }
 
 export function NewIndicatorForm({ requestId }: { requestId: string }) {

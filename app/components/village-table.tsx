@@ -3,6 +3,7 @@ import type { VillageItem } from "~/models/village.server";
 import { formatPercent, useLocale, useT } from "~/i18n";
 import { DemoBadge, ExitStatusBadge, LevelBadge } from "~/components/badges";
 import { PlaceName } from "~/components/place-name";
+import { useIncidenceThreshold } from "~/components/standards";
 import { TableRegion } from "~/components/table-region";
 
 /** The accessible table of villages used by the village list and township pages. */
@@ -19,6 +20,7 @@ export function VillageTable({
 }) {
   const t = useT();
   const locale = useLocale();
+  const threshold = useIncidenceThreshold();
   const anyFull = villages.some((v) => v.access === "full");
   return (
     <TableRegion label={caption}>
@@ -75,7 +77,7 @@ export function VillageTable({
                   {v.access === "full" ? `${v.poorHouseholds} / ${v.poorPeople}` : "—"}
                 </td>
                 <td
-                  className={`num${v.access === "full" && v.incidence >= 0.02 ? " over-threshold" : ""}`}
+                  className={`num${v.access === "full" && v.incidence >= threshold ? " over-threshold" : ""}`}
                   data-label={t("villages.col.incidence")}
                 >
                   {v.access === "full" ? formatPercent(locale, v.incidence) : "—"}

@@ -330,6 +330,7 @@ export const en: Catalogue = {
   "indicator.more": "Details",
   "indicator.baseline": "Baseline",
   "indicator.target": "Target",
+  "indicator.countySet": "(the county's standard)",
   "indicator.threshold": "Threshold",
   "indicator.measuredOn": "Measured on",
   "indicator.evidence": "Evidence",
@@ -1641,6 +1642,24 @@ export const en: Catalogue = {
     "How long a village's exit notice runs in its township before the county may announce the exit, if no one objects; the length in effect on the day the notice was opened.",
   "rules.reportDueHour.label": "Weekly report due: hour (China time)",
   "rules.reportDueHour.help": "0 to 23: a report sent before this hour on the due day is on time.",
+  "rules.group.teams": "Work teams",
+  "rules.group.exit": "Exit standards and procedures",
+  "rules.group.boards": "Boards",
+  "rules.incidenceThresholdPercent.label": "Village exit: poverty incidence below (%)",
+  "rules.incidenceThresholdPercent.help":
+    "The national standard is 2 % (3 % in the western provinces). From its date on, the readiness checklist, the dashboard and the indicator matrix judge by it.",
+  "rules.collectiveIncomeFloor.label": "Village exit: collective income at least (yuan a year)",
+  "rules.collectiveIncomeFloor.help":
+    "Hebei's own figure was not found: the default of 30,000 is an assumption, to be set to the county's rule. Every village's collective-income indicator is judged by it.",
+  "rules.wipProjectInProgress.label": "Projects board, “in progress” per village (cards)",
+  "rules.wipProjectInProgress.help":
+    "More projects under way at once in a village than this are flagged; 0 for no limit.",
+  "rules.wipProjectAcceptance.label": "Projects board, “acceptance” per village (cards)",
+  "rules.wipProjectAcceptance.help":
+    "More projects waiting for acceptance at once in a village than this are flagged; 0 for no limit.",
+  "rules.wipCaseInProgress.label": "Cases board, “in progress” per village (cards)",
+  "rules.wipCaseInProgress.help":
+    "More cases handled at once in a village than this are flagged; 0 for no limit.",
   "rules.range": "(allowed {min}–{max})",
   "rules.effectiveFrom": "Applies from",
   "rules.effectiveFromHelp":

@@ -17,7 +17,7 @@ import { CASE_COLUMNS, UNIT_LEVELS, VILLAGE_TYPES } from "../../db/schema";
 import { db } from "~/db.server";
 import { approvedLeave } from "~/models/attendance.server";
 import { activeOn } from "~/models/periods.server";
-import { CELL_CODE, decodeCells } from "~/models/progress.server";
+import { CELL_CODE, decodeCells, ensureProgressCurrent } from "~/models/progress.server";
 import { can, hasCountyWide, type Viewer } from "~/permissions";
 import { isFinished } from "~/utils/boards";
 import {
@@ -453,6 +453,8 @@ export interface DashboardPage {
   week: { week: string; teams: number; submitted: number; late: number; missing: number };
   pendingLeave: number;
   exits: ExitProcedureCounts;
+  /** The county's incidence standard in effect (a ratio). */
+  incidenceThreshold: number;
   options: { townships: { id: string; name: string }[]; targetYears: number[] };
 }
 
@@ -672,10 +674,15 @@ export async function dashboard(
   viewer: Viewer,
   filters: DashboardFilters,
   view: DashboardView,
-  rules: Pick<TeamRules, "daysPerMonth" | "reportDueWeekday" | "reportDueHour">,
+  rules: Pick<
+    TeamRules,
+    "daysPerMonth" | "reportDueWeekday" | "reportDueHour" | "incidenceThresholdPercent"
+  >,
   on = today(),
   whole = false,
 ): Promise<DashboardPage | null> {
+  // Readiness judged by the exit standards in effect today (refreshed once after a change).
+  await ensureProgressCurrent(db);
   const scope = await scopeOf(viewer, filters, on);
   const townships = (
     await db
@@ -771,6 +778,7 @@ export async function dashboard(
     },
     pendingLeave: work.pendingLeave,
     exits,
+    incidenceThreshold: rules.incidenceThresholdPercent / 100,
     options: {
       townships: townships.map((t) => ({ id: t.id, name: t.name_zh })),
       targetYears: targetYears.map((t) => t.target_exit_year),
@@ -861,6 +869,7 @@ export async function figureList(
   on = today(),
   period?: { period: string; lastDay: string },
 ) {
+  await ensureProgressCurrent(db);
   const scope = await scopeOf(viewer, filters, on);
   const township = scope.townshipId
     ? await db

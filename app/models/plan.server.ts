@@ -29,9 +29,12 @@ import {
   isMet,
   isOverdue,
   readiness,
+  standardsOf,
+  standardThreshold,
   type ReadinessItem,
   type RosterFigures,
 } from "~/utils/exit-rules";
+import { teamRulesOn } from "~/models/county-rules.server";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -63,6 +66,8 @@ export interface IndicatorView {
   measuredOn: string | null;
   evidence: string | null;
   computed: boolean;
+  /** The threshold is the county's exit standard (a county rule), not the plan's own. */
+  countySet: boolean;
   met: boolean | null;
   version: number;
   updatedAt: string | null;
@@ -116,6 +121,7 @@ export async function getPlanPage(
   if (!auth.ok) return auth;
   const village = auth.village;
   const on = today();
+  const standards = standardsOf(await teamRulesOn(on));
   const [planRow, indicatorRows, milestoneRows, opinions, figures, owners] = await Promise.all([
     db
       .selectFrom("exit_plans")
@@ -167,9 +173,10 @@ export async function getPlanPage(
         row ?? null,
         definition.kind,
         definition.comparison,
-        definition.threshold,
+        standardThreshold(definition.kind, standards) ?? definition.threshold,
         definition.unit,
         definition.computed ? rate : undefined,
+        standardThreshold(definition.kind, standards),
       ),
     );
   }
@@ -201,6 +208,7 @@ export async function getPlanPage(
     })),
     milestones,
     on,
+    standards,
   );
 
   return {
@@ -243,9 +251,10 @@ function toIndicatorView(
   defaultThreshold: number | null,
   unit: string | null,
   computedValue?: number | null,
+  countyThreshold: number | null = null,
 ): IndicatorView {
   const computed = computedValue !== undefined;
-  const threshold = row?.threshold ?? defaultThreshold;
+  const threshold = countyThreshold ?? row?.threshold ?? defaultThreshold;
   const current = computed ? computedValue : (row?.current_value ?? null);
   return {
     id: row?.id ?? `kind:${kind}`,
@@ -260,6 +269,7 @@ function toIndicatorView(
     measuredOn: computed ? today() : (row?.measured_on ?? null),
     evidence: row?.evidence ?? null,
     computed,
+    countySet: countyThreshold !== null,
     met: isMet(comparison, threshold, current),
     version: row?.version ?? 0,
     updatedAt: row?.updated_at ?? null,

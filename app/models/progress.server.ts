@@ -7,12 +7,17 @@
 import type { Kysely, Transaction } from "kysely";
 import type { DB, IndicatorComparison, IndicatorKind } from "../../db/schema";
 import { MATRIX_KINDS, type MatrixCell } from "~/utils/dashboard-columns";
+import { teamRulesOn } from "~/models/county-rules.server";
+import { today } from "~/utils/dates";
 import {
+  DEFAULT_STANDARDS,
   incidence,
-  INCIDENCE_THRESHOLD,
   isMet,
   OFFICIAL_INDICATORS,
   readiness,
+  standardsOf,
+  standardThreshold,
+  type ExitStandards,
   type ReadinessIndicator,
   type ReadinessItem,
 } from "~/utils/exit-rules";
@@ -51,6 +56,7 @@ export function progressOf(
   village: VillageInput,
   indicators: readonly IndicatorRow[],
   hasRoster: boolean,
+  standards: ExitStandards = DEFAULT_STANDARDS,
 ): { hasRoster: boolean; ready: boolean; blocking: ReadinessItem[]; cells: string } {
   const figures = hasRoster
     ? {
@@ -78,16 +84,17 @@ export function progressOf(
           currentValue: null,
         };
   });
-  const blocking = readiness(figures, official, [], "").filter((item) => item.blocking);
+  const blocking = readiness(figures, official, [], "", standards).filter((item) => item.blocking);
   const rate = figures ? incidence(figures) : null;
   const cells = MATRIX_KINDS.map((kind) => {
     if (kind === "poverty_incidence") {
       return CELL_CODE[
-        rate === null ? "not_measured" : rate < INCIDENCE_THRESHOLD ? "met" : "not_met"
+        rate === null ? "not_measured" : rate < standards.incidenceThreshold ? "met" : "not_met"
       ];
     }
     const indicator = official.find((i) => i.kind === kind)!;
-    const met = isMet(indicator.comparison, indicator.threshold, indicator.currentValue);
+    const threshold = standardThreshold(kind, standards) ?? indicator.threshold;
+    const met = isMet(indicator.comparison, threshold, indicator.currentValue);
     return CELL_CODE[met === null ? "not_measured" : met ? "met" : "not_met"];
   }).join("");
   return { hasRoster, ready: blocking.length === 0, blocking, cells };
@@ -101,6 +108,9 @@ export async function refreshVillageProgress(
 ) {
   const ids = villageIds === "all" ? null : [...villageIds];
   if (ids?.length === 0) return;
+  // Judged by the county's exit standards in effect today, read through this transaction.
+  const standards = standardsOf(await teamRulesOn(today(), trx));
+  const stamp = standardsStamp(standards);
   const [villages, indicators, rosters] = await Promise.all([
     trx
       .selectFrom("villages")
@@ -125,13 +135,14 @@ export async function refreshVillageProgress(
   const byVillage = groupBy(indicators, (i) => i.village_id);
   const withRoster = new Set(rosters.map((r) => r.id));
   const rows = villages.map((v) => {
-    const p = progressOf(v, byVillage.get(v.id) ?? [], withRoster.has(v.id));
+    const p = progressOf(v, byVillage.get(v.id) ?? [], withRoster.has(v.id), standards);
     return {
       village_id: v.id,
       has_roster: p.hasRoster ? 1 : 0,
       ready: p.ready ? 1 : 0,
       blocking: JSON.stringify(p.blocking),
       cells: p.cells,
+      standards: stamp,
       updated_at: now,
     };
   });
@@ -145,11 +156,37 @@ export async function refreshVillageProgress(
           ready: eb.ref("excluded.ready"),
           blocking: eb.ref("excluded.blocking"),
           cells: eb.ref("excluded.cells"),
+          standards: eb.ref("excluded.standards"),
           updated_at: eb.ref("excluded.updated_at"),
         })),
       )
       .execute();
   }
+}
+
+/** Which standards a readiness record was judged by. */
+export function standardsStamp(standards: ExitStandards): string {
+  return `${standards.incidenceThreshold}:${standards.collectiveIncomeFloor}`;
+}
+
+/**
+ * Brings the readiness records in line with the standards in effect today: after the county
+ * changed them, from the change's date on (a change dated ahead takes effect on its day, on the
+ * first read that day). One query when nothing changed; every server sees the same stamps.
+ */
+export async function ensureProgressCurrent(executor: Kysely<DB>) {
+  const stamp = standardsStamp(standardsOf(await teamRulesOn(today())));
+  const stale = await executor
+    .selectFrom("village_progress")
+    .select("village_id")
+    .where("standards", "!=", stamp)
+    .limit(1)
+    .executeTakeFirst();
+  if (!stale) return false;
+  await executor
+    .transaction()
+    .execute((trx) => refreshVillageProgress(trx, "all", new Date().toISOString()));
+  return true;
 }
 
 /** Whether every village has its readiness record (start-up fills them in once if not). */

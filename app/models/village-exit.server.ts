@@ -12,6 +12,7 @@ import { db } from "~/db.server";
 import { authorizeVillage, type VillageRef } from "~/models/access.server";
 import { recordActivity } from "~/models/activity.server";
 import { teamRulesOn } from "~/models/county-rules.server";
+import { ensureProgressCurrent, refreshVillageProgress } from "~/models/progress.server";
 import { recordVillageHistory } from "~/models/village-history.server";
 import { done, guardedWrite, refuse, staleConflict, type WriteResult } from "~/models/write.server";
 import { can, type Viewer } from "~/permissions";
@@ -83,6 +84,8 @@ async function noticeDaysFor(state: ReturnType<typeof exitState>, executor: Exec
 export async function getVillageExit(viewer: Viewer, villageId: string) {
   const auth = await authorizeVillage(db, viewer, villageId, "read:village");
   if (!auth.ok) return auth;
+  // The checklist shown is judged by the standards in effect today.
+  await ensureProgressCurrent(db);
   const village = await db
     .selectFrom("villages")
     .select(["exit_status", "exit_year", "name_zh"])
@@ -262,6 +265,8 @@ export async function recordVillageExitStep(
 
     let overridden: ReadinessItem[] = [];
     if (input.step === "proposal") {
+      // The gate judged now, by today's standards, in this transaction.
+      await refreshVillageProgress(trx, [villageId], now);
       const blocking = await blockingItems(trx, villageId);
       if (blocking.length) {
         const target = { townshipId: auth.village.townshipId, villageId };

@@ -16,7 +16,7 @@ import {
 import { notFound, requireViewer } from "~/auth.server";
 import { SavedNotice } from "~/components/saved-notice";
 import { TableRegion } from "~/components/table-region";
-import { formatDate, formatDateTime, useLocale, useT } from "~/i18n";
+import { formatCount, formatDate, formatDateTime, useLocale, useT } from "~/i18n";
 import { ruleHistory, saveTeamRules, teamRulesOn } from "~/models/county-rules.server";
 import { getSettings, saveSettings } from "~/models/settings.server";
 import { hasCountyWide } from "~/permissions";
@@ -24,7 +24,12 @@ import { today } from "~/utils/dates";
 import { readForm } from "~/utils/form-guard.server";
 import { pageTitle } from "~/utils/meta";
 import { SETTINGS, SETTING_KEYS, type SettingKey } from "~/utils/settings";
-import { TEAM_RULE_KEYS, TEAM_RULE_RANGES, type TeamRuleKey } from "~/utils/team-rules";
+import {
+  TEAM_RULE_GROUPS,
+  TEAM_RULE_KEYS,
+  TEAM_RULE_RANGES,
+  type TeamRuleKey,
+} from "~/utils/team-rules";
 
 /** A setting's form field: its key with "-" for "." (a dotted name would read as a nested one). */
 const fieldName = (key: SettingKey) => key.replace(/\./g, "-");
@@ -168,22 +173,30 @@ export default function CountySettings() {
         ) : null}
         <Form method="post" className="card stack" action="/admin/settings#team-rules">
           <input type="hidden" name="intent" value="rules" />
-          {TEAM_RULE_KEYS.map((key) => {
-            const range = TEAM_RULE_RANGES[key];
-            return (
-              <WholeNumberField
-                key={key}
-                id={`rule-${key}`}
-                name={ruleField(key)}
-                label={t(`rules.${key}.label`)}
-                help={`${t(`rules.${key}.help`)} ${t("rules.range", { min: range.min, max: range.max })}`}
-                min={range.min}
-                max={range.max}
-                value={rulesReply?.typed[key] ?? rules[key]}
-                invalid={rulesReply?.invalid.includes(key)}
-              />
-            );
-          })}
+          {TEAM_RULE_GROUPS.map((group) => (
+            <fieldset key={group} className="stack">
+              <legend>{t(`rules.group.${group}`)}</legend>
+              {TEAM_RULE_KEYS.filter((key) => TEAM_RULE_RANGES[key].group === group).map((key) => {
+                const range = TEAM_RULE_RANGES[key];
+                return (
+                  <WholeNumberField
+                    key={key}
+                    id={`rule-${key}`}
+                    name={ruleField(key)}
+                    label={t(`rules.${key}.label`)}
+                    help={`${t(`rules.${key}.help`)} ${t("rules.range", {
+                      min: formatCount(locale, range.min),
+                      max: formatCount(locale, range.max),
+                    })}`}
+                    min={range.min}
+                    max={range.max}
+                    value={rulesReply?.typed[key] ?? rules[key]}
+                    invalid={rulesReply?.invalid.includes(key)}
+                  />
+                );
+              })}
+            </fieldset>
+          ))}
           <div className="field">
             <label htmlFor="rules-from">{t("rules.effectiveFrom")}</label>
             <input

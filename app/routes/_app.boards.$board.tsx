@@ -1,3 +1,6 @@
+import { teamRulesOn } from "~/models/county-rules.server";
+import { wipLimitsOf } from "~/utils/team-rules";
+import type { BoardColumn } from "../../db/schema";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
@@ -40,8 +43,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const villages = [...new Map(cards.map((c) => [c.villageId, c.villageName])).entries()].map(
     ([id, name]) => ({ id, name }),
   );
+  const rules = await teamRulesOn();
   return {
     board,
+    wipLimits: wipLimitsOf(rules)[board] as Partial<Record<BoardColumn, number>>,
     cards,
     filters,
     townships,
@@ -53,7 +58,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export default function AggregateBoard() {
   const t = useT();
-  const { board, cards, filters, townships, villages, assignees, hasCadre } =
+  const { board, cards, filters, townships, villages, assignees, hasCadre, wipLimits } =
     useLoaderData<typeof loader>();
   const location = useLocation();
   const other: Board = board === "project" ? "case" : "project";
@@ -139,6 +144,7 @@ export default function AggregateBoard() {
       <BoardView
         board={board}
         cards={cards}
+        wipLimits={wipLimits}
         lanes={(filters.lanes ?? "none") as Lanes}
         showVillage
         expanded={Boolean(filters.all)}

@@ -39,7 +39,7 @@ import {
   type MatrixCell,
   type MatrixShow,
 } from "~/utils/dashboard-columns";
-import { INCIDENCE_THRESHOLD, readinessMessage } from "~/utils/exit-rules";
+import { readinessMessage } from "~/utils/exit-rules";
 import { pageTitle } from "~/utils/meta";
 import { loadStylesheet } from "~/utils/stylesheet";
 import type { ProgressTotals, TrendPoint } from "~/utils/progress";
@@ -396,8 +396,10 @@ function useProgressSpec(t: Translate, locale: Locale, data: DashboardPage): Cha
             kind: "bar",
           },
           {
-            label: t("dashboard.chart.threshold", { threshold: INCIDENCE_THRESHOLD * 100 }),
-            values: data.rows.map(() => INCIDENCE_THRESHOLD),
+            label: t("dashboard.chart.threshold", {
+              threshold: Math.round(data.incidenceThreshold * 1000) / 10,
+            }),
+            values: data.rows.map(() => data.incidenceThreshold),
             color: COLORS.planned,
             kind: "line",
             dash: true,
@@ -429,7 +431,7 @@ function useProgressSpec(t: Translate, locale: Locale, data: DashboardPage): Cha
         },
       ],
     };
-  }, [t, locale, data.rows, data.rowKind]);
+  }, [t, locale, data.rows, data.rowKind, data.incidenceThreshold]);
 }
 
 function cell(locale: Locale, row: ProgressTotals, key: keyof ProgressTotals, percent?: boolean) {

@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { teamRulesOn } from "~/models/county-rules.server";
 import { Form, Link, NavLink, Outlet, useLocation, useRouteLoaderData } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { requireViewer } from "~/auth.server";
@@ -15,8 +16,14 @@ import type { loader as rootLoader } from "~/root";
  */
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
-  const [unread, pendingLeave] = await Promise.all([unreadCount(viewer), pendingForViewer(viewer)]);
+  const [unread, pendingLeave, rules] = await Promise.all([
+    unreadCount(viewer),
+    pendingForViewer(viewer),
+    teamRulesOn(),
+  ]);
   return {
+    /** The county's incidence standard in effect (a ratio): figures above it are marked. */
+    incidenceThreshold: rules.incidenceThresholdPercent / 100,
     role: viewer.role,
     /** A team member's village and team: their board and work log are tabs on a phone. */
     village: viewer.villageIds[0] ?? null,

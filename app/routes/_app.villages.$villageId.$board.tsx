@@ -1,3 +1,6 @@
+import { teamRulesOn } from "~/models/county-rules.server";
+import { wipLimitsOf } from "~/utils/team-rules";
+import type { BoardColumn } from "../../db/schema";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
@@ -26,8 +29,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const archived = url.searchParams.get("archived") === "1";
   const cards = await listBoard(viewer, board, { villageId, archived });
   const canEdit = can(viewer, "update:village", { townshipId: auth.village.townshipId, villageId });
+  const rules = await teamRulesOn();
   return {
     board,
+    wipLimits: wipLimitsOf(rules)[board] as Partial<Record<BoardColumn, number>>,
     villageId,
     cards,
     archived,
@@ -38,7 +43,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export default function VillageBoard() {
   const t = useT();
-  const { board, villageId, cards, archived, canEdit, expanded } = useLoaderData<typeof loader>();
+  const { board, villageId, cards, archived, canEdit, expanded, wipLimits } =
+    useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const base = `/villages/${villageId}/${BOARD_SEGMENTS[board]}`;
   return (
@@ -77,7 +83,13 @@ export default function VillageBoard() {
           </ul>
         )
       ) : (
-        <BoardView board={board} cards={cards} expanded={expanded} expandHref={`${base}?all=1`} />
+        <BoardView
+          board={board}
+          cards={cards}
+          wipLimits={wipLimits}
+          expanded={expanded}
+          expandHref={`${base}?all=1`}
+        />
       )}
     </div>
   );

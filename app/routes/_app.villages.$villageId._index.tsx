@@ -1,3 +1,4 @@
+import { useIncidenceThreshold } from "~/components/standards";
 import { parseWithZod } from "@conform-to/zod";
 import {
   data,
@@ -84,6 +85,7 @@ export default function VillagePage() {
   const actionData = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const full = village.access === "full" ? village : null;
+  const threshold = useIncidenceThreshold();
 
   return (
     <div className="stack-lg">
@@ -194,7 +196,7 @@ export default function VillagePage() {
             </div>
             <div>
               <dt>{t("village.incidence")}</dt>
-              <dd className={full.incidence >= 0.02 ? "over-threshold" : "under-threshold"}>
+              <dd className={full.incidence >= threshold ? "over-threshold" : "under-threshold"}>
                 {formatPercent(locale, full.incidence)}
               </dd>
             </div>

@@ -29,6 +29,7 @@ import {
 } from "~/models/plan.server";
 import { getVillageExit } from "~/models/village-exit.server";
 import { PLAN_SCHEMAS, type PlanIntent } from "~/schemas/plan";
+import { INCIDENCE_THRESHOLD } from "~/utils/exit-rules";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { villageTabTitle } from "~/utils/meta";
 import { readForm } from "~/utils/form-guard.server";
@@ -141,6 +142,9 @@ export default function PlanTab() {
   // answered with errors.
   const inView = [saved, searchParams.get("edit"), reply?.formId];
   const officialCount = indicators.filter((i) => i.kind !== "custom").length;
+  // The county's incidence standard, as the incidence indicator carries it.
+  const incidenceThreshold =
+    indicators.find((i) => i.kind === "poverty_incidence")?.threshold ?? INCIDENCE_THRESHOLD;
   // What is still to do comes first (in due order); what is done folds beneath it.
   const openMilestones = milestones.filter((m) => m.status !== "done");
   const doneMilestones = milestones.filter((m) => m.status === "done");
@@ -233,7 +237,11 @@ export default function PlanTab() {
           {figures ? (
             <div>
               <dt>{t("village.incidence")}</dt>
-              <dd className={figures.incidence >= 0.02 ? "over-threshold" : "under-threshold"}>
+              <dd
+                className={
+                  figures.incidence >= incidenceThreshold ? "over-threshold" : "under-threshold"
+                }
+              >
                 {formatPercent(locale, figures.incidence)}{" "}
                 <span className="muted small">
                   {t("plan.incidenceFrom", {

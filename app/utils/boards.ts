@@ -25,15 +25,6 @@ const FINISHED: Record<Board, readonly BoardColumn[]> = {
   case: ["resolved", "follow_up", "closed"],
 };
 
-/**
- * Work-in-progress limits per column (per village board), shown on the column and warned when
- * exceeded. County-wide boards multiply them by the number of villages shown.
- */
-export const WIP_LIMITS: Partial<Record<Board, Partial<Record<BoardColumn, number>>>> = {
-  project: { in_progress: 3, acceptance: 2 },
-  case: { in_progress: 5 },
-};
-
 export function isBoard(value: unknown): value is Board {
   return value === "project" || value === "case";
 }

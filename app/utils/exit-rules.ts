@@ -20,6 +20,42 @@ import { messageWithParams } from "~/i18n";
 /** Village exit: poverty incidence below 2% (central and eastern provinces, Hebei included). */
 export const INCIDENCE_THRESHOLD = 0.02;
 
+/** The collective-income floor, yuan a year: an assumption (Hebei's own figure was not found). */
+export const COLLECTIVE_INCOME_FLOOR = 30000;
+
+/**
+ * The exit standards the county sets (county rules, dated): the incidence a village must be below
+ * (a ratio) and the collective income it must reach (yuan a year). They replace the defaults of
+ * the official indicators below for every plan.
+ */
+export interface ExitStandards {
+  incidenceThreshold: number;
+  collectiveIncomeFloor: number;
+}
+
+export const DEFAULT_STANDARDS: ExitStandards = {
+  incidenceThreshold: INCIDENCE_THRESHOLD,
+  collectiveIncomeFloor: COLLECTIVE_INCOME_FLOOR,
+};
+
+/** The standards from the county's rules (the incidence is set as a whole percentage). */
+export function standardsOf(rules: {
+  incidenceThresholdPercent: number;
+  collectiveIncomeFloor: number;
+}): ExitStandards {
+  return {
+    incidenceThreshold: rules.incidenceThresholdPercent / 100,
+    collectiveIncomeFloor: rules.collectiveIncomeFloor,
+  };
+}
+
+/** The threshold an official indicator is judged by under the county's standards, if it sets one. */
+export function standardThreshold(kind: IndicatorKind, standards: ExitStandards): number | null {
+  if (kind === "poverty_incidence") return standards.incidenceThreshold;
+  if (kind === "collective_income") return standards.collectiveIncomeFloor;
+  return null;
+}
+
 /** Default length of the household exit notice (公示) in days; the county can change it (EXIT_NOTICE_DAYS). */
 export const DEFAULT_NOTICE_DAYS = 7;
 
@@ -55,7 +91,12 @@ export const OFFICIAL_INDICATORS: readonly IndicatorDefinition[] = [
   { kind: "broadband", comparison: "yes", threshold: 1, unit: null },
   { kind: "clinic_doctor", comparison: "yes", threshold: 1, unit: null },
   { kind: "culture_room", comparison: "yes", threshold: 1, unit: null },
-  { kind: "collective_income", comparison: "at_least", threshold: 30000, unit: "yuan_per_year" },
+  {
+    kind: "collective_income",
+    comparison: "at_least",
+    threshold: COLLECTIVE_INCOME_FLOOR,
+    unit: "yuan_per_year",
+  },
   { kind: "industry", comparison: "yes", threshold: 1, unit: null },
 ];
 
@@ -121,17 +162,18 @@ export function readiness(
   indicators: readonly ReadinessIndicator[],
   milestones: readonly ReadinessMilestone[],
   on: string,
+  standards: ExitStandards = DEFAULT_STANDARDS,
 ): ReadinessItem[] {
   const items: ReadinessItem[] = [];
   const rate = figures ? incidence(figures) : null;
   if (!figures || rate === null) {
     items.push({ key: "readiness.noRoster", params: {}, blocking: true });
-  } else if (rate >= INCIDENCE_THRESHOLD) {
+  } else if (rate >= standards.incidenceThreshold) {
     items.push({
       key: "readiness.incidence",
       params: {
         rate: Math.round(rate * 1000) / 10,
-        threshold: INCIDENCE_THRESHOLD * 100,
+        threshold: Math.round(standards.incidenceThreshold * 1000) / 10,
         people: figures.poorPeople,
         households: figures.poorHouseholds,
       },
@@ -140,7 +182,8 @@ export function readiness(
   }
   for (const indicator of indicators) {
     if (indicator.kind === "poverty_incidence") continue;
-    const met = isMet(indicator.comparison, indicator.threshold, indicator.currentValue);
+    const threshold = standardThreshold(indicator.kind, standards) ?? indicator.threshold;
+    const met = isMet(indicator.comparison, threshold, indicator.currentValue);
     if (met === true) continue;
     const custom = indicator.kind === "custom";
     items.push({

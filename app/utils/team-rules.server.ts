@@ -22,6 +22,11 @@ const ENVIRONMENT: Record<TeamRuleKey, string> = {
   reportDueHour: "WEEKLY_REPORT_DUE_HOUR",
   householdNoticeDays: "EXIT_NOTICE_DAYS",
   villageNoticeDays: "VILLAGE_EXIT_NOTICE_DAYS",
+  incidenceThresholdPercent: "EXIT_INCIDENCE_PERCENT",
+  collectiveIncomeFloor: "COLLECTIVE_INCOME_FLOOR",
+  wipProjectInProgress: "WIP_PROJECT_IN_PROGRESS",
+  wipProjectAcceptance: "WIP_PROJECT_ACCEPTANCE",
+  wipCaseInProgress: "WIP_CASE_IN_PROGRESS",
 };
 
 /** Each rule from its environment variable if set and within the rule's range, else the default. */

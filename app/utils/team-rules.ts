@@ -4,7 +4,12 @@
  * are ISO-8601 UTC. The county's numbers come in as `TeamRules` (configured on the server).
  */
 import { bitCount, upTo } from "~/utils/bits";
-import { DEFAULT_NOTICE_DAYS, addDays } from "~/utils/exit-rules";
+import {
+  COLLECTIVE_INCOME_FLOOR,
+  DEFAULT_NOTICE_DAYS,
+  INCIDENCE_THRESHOLD,
+  addDays,
+} from "~/utils/exit-rules";
 
 export interface TeamRules {
   /** In-village days a month a cadre who served the whole month should reach (default 20). */
@@ -24,6 +29,14 @@ export interface TeamRules {
    * (default 7): the length in effect on the day the notice was opened.
    */
   villageNoticeDays: number;
+  /** A village may exit once its poverty incidence is below this percentage (default 2). */
+  incidenceThresholdPercent: number;
+  /** The collective income, yuan a year, a village must reach to exit (default 30,000). */
+  collectiveIncomeFloor: number;
+  /** Work-in-progress limits per village board column, 0 for none (defaults 3, 2, 5). */
+  wipProjectInProgress: number;
+  wipProjectAcceptance: number;
+  wipCaseInProgress: number;
 }
 
 export const DEFAULT_TEAM_RULES: TeamRules = {
@@ -33,6 +46,11 @@ export const DEFAULT_TEAM_RULES: TeamRules = {
   reportDueHour: 18,
   householdNoticeDays: DEFAULT_NOTICE_DAYS,
   villageNoticeDays: DEFAULT_NOTICE_DAYS,
+  incidenceThresholdPercent: INCIDENCE_THRESHOLD * 100,
+  collectiveIncomeFloor: COLLECTIVE_INCOME_FLOOR,
+  wipProjectInProgress: 3,
+  wipProjectAcceptance: 2,
+  wipCaseInProgress: 5,
 };
 
 export { addDays };
@@ -45,21 +63,53 @@ export const TEAM_RULE_KEYS = [
   "reportDueHour",
   "householdNoticeDays",
   "villageNoticeDays",
+  "incidenceThresholdPercent",
+  "collectiveIncomeFloor",
+  "wipProjectInProgress",
+  "wipProjectAcceptance",
+  "wipCaseInProgress",
 ] as const satisfies readonly (keyof TeamRules)[];
 export type TeamRuleKey = (typeof TEAM_RULE_KEYS)[number];
 
-/** Each rule's allowed range and unit (the environment's first values are checked against it too). */
+/** The groups the settings page shows the rules in. */
+export const TEAM_RULE_GROUPS = ["teams", "exit", "boards"] as const;
+export type TeamRuleGroup = (typeof TEAM_RULE_GROUPS)[number];
+
+/**
+ * Each rule's allowed range, unit and group (the environment's first values are checked against
+ * the range too).
+ */
 export const TEAM_RULE_RANGES: Record<
   TeamRuleKey,
-  { min: number; max: number; unit: "days" | "weekday" | "hour" }
+  {
+    min: number;
+    max: number;
+    unit: "days" | "weekday" | "hour" | "percent" | "yuan" | "cards";
+    group: TeamRuleGroup;
+  }
 > = {
-  daysPerMonth: { min: 1, max: 31, unit: "days" },
-  townshipLeaveMaxDays: { min: 0, max: 60, unit: "days" },
-  reportDueWeekday: { min: 1, max: 7, unit: "weekday" },
-  reportDueHour: { min: 0, max: 23, unit: "hour" },
-  householdNoticeDays: { min: 1, max: 30, unit: "days" },
-  villageNoticeDays: { min: 1, max: 30, unit: "days" },
+  daysPerMonth: { min: 1, max: 31, unit: "days", group: "teams" },
+  townshipLeaveMaxDays: { min: 0, max: 60, unit: "days", group: "teams" },
+  reportDueWeekday: { min: 1, max: 7, unit: "weekday", group: "teams" },
+  reportDueHour: { min: 0, max: 23, unit: "hour", group: "teams" },
+  householdNoticeDays: { min: 1, max: 30, unit: "days", group: "exit" },
+  villageNoticeDays: { min: 1, max: 30, unit: "days", group: "exit" },
+  // The national opinion: below 2 %, below 3 % in the western provinces.
+  incidenceThresholdPercent: { min: 1, max: 10, unit: "percent", group: "exit" },
+  collectiveIncomeFloor: { min: 0, max: 10_000_000, unit: "yuan", group: "exit" },
+  wipProjectInProgress: { min: 0, max: 99, unit: "cards", group: "boards" },
+  wipProjectAcceptance: { min: 0, max: 99, unit: "cards", group: "boards" },
+  wipCaseInProgress: { min: 0, max: 99, unit: "cards", group: "boards" },
 };
+
+/** The boards' work-in-progress limits per column (per village board) from the rules. */
+export function wipLimitsOf(rules: TeamRules) {
+  return {
+    project: { in_progress: rules.wipProjectInProgress, acceptance: rules.wipProjectAcceptance },
+    case: { in_progress: rules.wipCaseInProgress },
+  } as const;
+}
+export type WipLimits = ReturnType<typeof wipLimitsOf>;
 
 export function isTeamRuleKey(key: string): key is TeamRuleKey {
   return (TEAM_RULE_KEYS as readonly string[]).includes(key);

@@ -1,7 +1,8 @@
 /**
  * The village exit procedure (贫困村出列, issue 19): each step a row (who, when, a note, an
  * override reason), undone steps kept with who undid them and why; evidence files (notice photos,
- * minutes) stored with the database so backups and several servers see them.
+ * minutes) stored with the database so backups and several servers see them. And the exit
+ * standards each village's readiness record was judged by (now a county rule).
  * FROZEN once landed. Imports nothing from the app.
  */
 import { sql, type Kysely } from "kysely";
@@ -61,6 +62,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("exit_overridden", "integer", (c) => c.notNull().defaultTo(0))
     .execute();
 
+  // The exit standards (a county rule since issue 19) each readiness record was judged by: when
+  // the county's change takes effect, the records judged by the old ones are refreshed.
+  await db.schema
+    .alterTable("village_progress")
+    .addColumn("standards", "text", (c) => c.notNull().defaultTo(""))
+    .execute();
+
   const bytes = isSqlite(db) ? "blob" : "bytea";
   await db.schema
     .createTable("village_exit_files")
@@ -85,6 +93,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.alterTable("village_progress").dropColumn("standards").execute();
   await db.schema.alterTable("villages").dropColumn("exit_overridden").execute();
   await db.schema.alterTable("villages").dropColumn("exit_step_on").execute();
   await db.schema.alterTable("villages").dropColumn("exit_step").execute();

@@ -91,6 +91,55 @@ test("the county changes the in-village rule from today: this month follows, las
   await context.close();
 });
 
+test("the county's exit standard and a board's limit apply from today on the dashboard and the boards", async ({
+  browser,
+}) => {
+  test.setTimeout(90_000);
+  const context = await contextFor(browser, "county");
+  const page = await context.newPage();
+  await page.goto("/boards/cases");
+  await expect(page.getByRole("heading", { level: 3, name: /^处理中/ })).toHaveText(
+    /^处理中 \d+（每村上限 5）$/,
+  );
+  await page.goto("/dashboard");
+  const ready = async () =>
+    Number(
+      await page
+        .getByRole("region", { name: "主要数字" })
+        .locator("div", { has: page.getByText("具备出列条件、尚未公告的村", { exact: true }) })
+        .getByRole("link")
+        .innerText(),
+    );
+  const readyBefore = await ready();
+
+  await page.goto("/admin/settings");
+  await waitForHydration(page);
+  const rules = page.getByRole("region", { name: "工作规则" });
+  await rules.getByLabel("服务个案看板「办理中」每村上限（张）").fill("4");
+  // A floor no village reaches: none is ready any more.
+  await rules.getByLabel("贫困村出列：村集体经济年收入不低于（元）").fill("9999999");
+  await rules.getByRole("button", { name: "保存规则" }).click();
+  await expect(rules.getByRole("status")).toHaveText("规则已保存，从所填日期起生效。");
+
+  await page.goto("/boards/cases");
+  await expect(page.getByRole("heading", { level: 3, name: /^处理中/ })).toHaveText(
+    /^处理中 \d+（每村上限 4）$/,
+  );
+  await page.goto("/dashboard");
+  expect(readyBefore).toBeGreaterThan(0);
+  expect(await ready()).toBe(0);
+
+  // Back to the county's standard: the villages are ready again.
+  await page.goto("/admin/settings");
+  await waitForHydration(page);
+  await rules.getByLabel("贫困村出列：村集体经济年收入不低于（元）").fill("30000");
+  await rules.getByRole("button", { name: "保存规则" }).click();
+  await expect(rules.getByRole("status")).toHaveText("规则已保存，从所填日期起生效。");
+  await page.goto("/dashboard");
+  expect(await ready()).toBe(readyBefore);
+  await context.close();
+});
+
 test("a township leader can neither open the rules nor post a change", async ({ browser }) => {
   const context = await contextFor(browser, "daqinggou");
   const page = await context.newPage();

@@ -1,9 +1,19 @@
+import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { monthlyBulletin } from "~/models/bulletin.server";
 import { getHousehold } from "~/models/household.server";
 import { forgetRules, ruleHistory, saveTeamRules, teamRulesOn } from "~/models/county-rules.server";
-import { DEFAULT_TEAM_RULES, ruleDayOfMonth, TEAM_RULE_KEYS } from "~/utils/team-rules";
+import { getPlanPage } from "~/models/plan.server";
+import { ensureProgressCurrent } from "~/models/progress.server";
+import { today as chinaToday } from "~/utils/dates";
+import { addDays } from "~/utils/exit-rules";
+import {
+  DEFAULT_TEAM_RULES,
+  ruleDayOfMonth,
+  TEAM_RULE_KEYS,
+  wipLimitsOf,
+} from "~/utils/team-rules";
 import { ensureFirstRules } from "~/utils/team-rules.server";
 import { seedOnce, viewerFor } from "./helpers";
 
@@ -151,5 +161,99 @@ describe("the county's team rules, dated", () => {
       .execute();
     // One entry per saved change (the refused and unchanged saves wrote nothing).
     expect(audited).toHaveLength(4);
+  });
+});
+
+describe("the county's exit standards and board limits, dated", () => {
+  beforeAll(async () => {
+    await seedOnce();
+    forgetRules();
+  });
+
+  const progress = (name: string) =>
+    db
+      .selectFrom("village_progress as p")
+      .innerJoin("villages as v", "v.id", "p.village_id")
+      .select(["p.ready", "p.blocking", "p.standards"])
+      .where("v.name_zh", "=", name)
+      .executeTakeFirstOrThrow();
+  const blockingKinds = async (name: string) =>
+    (
+      JSON.parse((await progress(name)).blocking) as { key: string; params: { kind?: string } }[]
+    ).map((b) => (b.key === "readiness.incidence" ? "incidence" : (b.params.kind ?? b.key)));
+
+  it("judges readiness by the standards in effect today, refreshing the records once", async () => {
+    const county = await viewerFor("county");
+    await ensureProgressCurrent(db);
+    // 魏家村 is ready; its collective income is recorded.
+    expect((await progress("魏家村")).ready).toBe(1);
+    const income = await db
+      .selectFrom("plan_indicators as i")
+      .innerJoin("villages as v", "v.id", "i.village_id")
+      .select("i.current_value")
+      .where("v.name_zh", "=", "魏家村")
+      .where("i.kind", "=", "collective_income")
+      .executeTakeFirstOrThrow();
+    expect(income.current_value).toBeGreaterThan(0);
+
+    // A floor above its income, dated a month ahead: nothing changes yet.
+    const ahead = addDays(chinaToday(), 30);
+    const above = String(Math.ceil(income.current_value! + 1));
+    await saveTeamRules(county, { collectiveIncomeFloor: above }, ahead, chinaToday());
+    forgetRules();
+    expect(await ensureProgressCurrent(db)).toBe(false);
+    expect((await progress("魏家村")).ready).toBe(1);
+
+    // The same floor from today: the next read judges every village by it.
+    await saveTeamRules(county, { collectiveIncomeFloor: above }, chinaToday(), chinaToday());
+    forgetRules();
+    expect(await ensureProgressCurrent(db)).toBe(true);
+    expect(await ensureProgressCurrent(db)).toBe(false);
+    expect((await progress("魏家村")).ready).toBe(0);
+    expect(await blockingKinds("魏家村")).toContain("collective_income");
+
+    // The incidence standard: the not-exited village nearest to 2 % no longer blocked once the
+    // county's standard is above its incidence.
+    const nearest = await db
+      .selectFrom("villages")
+      .select(["id", "name_zh", "poor_people", "agricultural_population"])
+      .where("exit_status", "=", "not_exited")
+      .orderBy(sql`1.0 * poor_people / agricultural_population`)
+      .executeTakeFirstOrThrow();
+    const percent = Math.ceil((100 * nearest.poor_people) / nearest.agricultural_population + 0.01);
+    expect(percent).toBeLessThanOrEqual(10);
+    expect(await blockingKinds(nearest.name_zh)).toContain("incidence");
+    await saveTeamRules(
+      county,
+      { incidenceThresholdPercent: String(percent), collectiveIncomeFloor: "30000" },
+      chinaToday(),
+      chinaToday(),
+    );
+    forgetRules();
+    await ensureProgressCurrent(db);
+    expect(await blockingKinds(nearest.name_zh)).not.toContain("incidence");
+    expect((await progress("魏家村")).ready).toBe(1);
+
+    // The plan page shows the county's standards on the official indicators.
+    const plan = await getPlanPage(county, nearest.id);
+    if (!plan.ok) throw new Error(plan.reason);
+    const byKind = Object.fromEntries(plan.indicators.map((i) => [i.kind, i]));
+    expect(byKind.poverty_incidence).toMatchObject({ threshold: percent / 100, countySet: true });
+    expect(byKind.collective_income).toMatchObject({ threshold: 30000, countySet: true });
+    expect(plan.readiness.some((r) => r.key === "readiness.incidence")).toBe(false);
+
+    await saveTeamRules(county, { incidenceThresholdPercent: "2" }, chinaToday(), chinaToday());
+    forgetRules();
+  });
+
+  it("gives the boards the county's work-in-progress limits", async () => {
+    const county = await viewerFor("county");
+    expect(wipLimitsOf(await teamRulesOn()).case.in_progress).toBe(5);
+    await saveTeamRules(county, { wipCaseInProgress: "0" }, chinaToday(), chinaToday());
+    forgetRules();
+    expect(wipLimitsOf(await teamRulesOn())).toEqual({
+      project: { in_progress: 3, acceptance: 2 },
+      case: { in_progress: 0 },
+    });
   });
 });

@@ -349,6 +349,7 @@ const COLUMNS: { [T in keyof DB]: Record<keyof DB[T], true> } = {
     blocking: true,
     cells: true,
     updated_at: true,
+    standards: true,
   },
   import_mappings: {
     sheet: true,
