@@ -34,6 +34,22 @@ const serverOnly = {
   ],
 };
 
+const NO_BARE_TRANSACTION = {
+  selector: "CallExpression[callee.property.name='transaction'][callee.object.name='db']",
+  message: "Open write transactions with transact() from ~/models/write.server.",
+};
+
+const ONE_CLOCK = [
+  {
+    selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+    message: "Take now from ~/utils/clock: now() (business dates) or realNow() (security clocks).",
+  },
+  {
+    selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+    message: "Take now from ~/utils/clock: now() (business dates) or realMs() (security clocks).",
+  },
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -90,18 +106,16 @@ export default tseslint.config(
   },
   {
     // Every write transaction goes through `transact` (models/write.server.ts), which turns what
-    // it changed into an audit entry before it commits; a bare db.transaction() would not.
+    // it changed into an audit entry before it commits; a bare db.transaction() would not. And
+    // every "now" comes from the one clock (utils/clock.ts): the business clock, or real time for
+    // sessions, throttling and the audit log.
     files: ["app/**/*.ts", "app/**/*.tsx"],
-    ignores: ["app/models/write.server.ts", "app/models/audit.server.ts"],
-    rules: {
-      "no-restricted-syntax": [
-        "error",
-        {
-          selector: "CallExpression[callee.property.name='transaction'][callee.object.name='db']",
-          message: "Open write transactions with transact() from ~/models/write.server.",
-        },
-      ],
-    },
+    ignores: ["app/models/write.server.ts", "app/models/audit.server.ts", "app/utils/clock.ts"],
+    rules: { "no-restricted-syntax": ["error", NO_BARE_TRANSACTION, ...ONE_CLOCK] },
+  },
+  {
+    files: ["app/models/write.server.ts", "app/models/audit.server.ts"],
+    rules: { "no-restricted-syntax": ["error", ...ONE_CLOCK] },
   },
   {
     files: ["db/migrations/**"],

@@ -6,6 +6,8 @@ import type { Kysely } from "kysely";
 import { databasePathFromUrl, migrateToLatest, openDatabase } from "../db/connection";
 import type { DB } from "../db/schema";
 import { installAuditCapture } from "~/models/audit.server";
+import { setClockOffset } from "~/utils/clock";
+import { demoClockOffset } from "~/utils/demo-clock.server";
 
 declare global {
   var __zhucunDb: { db: Kysely<DB>; ready: Promise<unknown> } | undefined;
@@ -19,6 +21,8 @@ function create() {
 
 const handle = (globalThis.__zhucunDb ??= create());
 await handle.ready;
+// A demo database lives in its own time (utils/clock.ts); a county's uses the real clock.
+setClockOffset(await demoClockOffset(handle.db));
 
 export const db = handle.db;
 export type Database = Kysely<DB>;

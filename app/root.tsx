@@ -1,3 +1,4 @@
+import { clockOffset, setClockOffset } from "~/utils/clock";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import {
   type ShouldRevalidateFunction,
@@ -36,6 +37,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     locale,
     catalogue: catalogueHref(locale),
     demo: await hasDemoData(),
+    /** The business clock's offset (a demo's calendar; 0 for a county's): forms date by it too. */
+    clockOffset: clockOffset(),
     demoFolded: await bannerFolded(request),
     viewer: viewer
       ? { username: viewer.username, displayName: viewer.displayName, role: viewer.role }
@@ -55,6 +58,8 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
   const nonce = useNonce();
+  // Before anything below renders: the browser's "today" is the server's (utils/clock.ts).
+  if (data) setClockOffset(data.clockOffset);
   return (
     // `js` is added before first paint by the inline script, so CSS can show what only works
     // with JavaScript (or only without it); React never renders that class, hence the suppression.

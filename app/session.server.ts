@@ -5,6 +5,7 @@
  * lifetime for its profile (a shared computer, or the person's own device), at a password change
  * or reset, when the account is deactivated, or when its owner or the county admin ends it.
  */
+import { realMs, realNow } from "~/utils/clock";
 import fs from "node:fs";
 import path from "node:path";
 import { createHash, randomBytes } from "node:crypto";
@@ -92,7 +93,7 @@ export type SessionRead =
 const TOUCH_EVERY_MS = 60_000;
 
 /** The session behind a request's cookie; one that has just run out is ended on the spot. */
-export async function readSession(request: Request, now = new Date()): Promise<SessionRead> {
+export async function readSession(request: Request, now = realNow()): Promise<SessionRead> {
   const token: unknown = await sessionCookie.parse(request.headers.get("Cookie"));
   if (typeof token !== "string" || !/^[\w-]{43}$/.test(token)) return { state: "none" };
   const id = hashToken(token);
@@ -137,7 +138,7 @@ export async function readSession(request: Request, now = new Date()): Promise<S
 export async function startSession(
   userId: string,
   profile: SessionProfile,
-  now = new Date(),
+  now = realNow(),
 ): Promise<{ id: string; cookie: string }> {
   const token = randomBytes(32).toString("base64url");
   const id = hashToken(token);
@@ -178,7 +179,7 @@ export async function endSessions(
   which: { ids: readonly string[]; userId?: string } | { userId: string; except?: string },
   reason: SessionEndReason,
   by: string | null,
-  now = new Date(),
+  now = realNow(),
   executor: Kysely<DB> | Transaction<DB> = db,
 ): Promise<number> {
   let q = executor
@@ -210,7 +211,7 @@ export async function endSessionsRecorded(
   audit: { action: string; account: string | undefined; details?: Record<string, unknown> },
 ): Promise<number> {
   return transact(async (trx) => {
-    const ended = await endSessions(which, reason, by, new Date(), trx);
+    const ended = await endSessions(which, reason, by, realNow(), trx);
     await appendAudit(trx, {
       action: audit.action,
       targetType: "account",
@@ -236,7 +237,7 @@ export interface SessionListItem {
 /** A user's open sessions, newest first (at most 50: nobody has more devices than that). */
 export async function openSessions(userId: string, currentId?: string): Promise<SessionListItem[]> {
   const settings = await getSettings();
-  const now = Date.now();
+  const now = realMs();
   const rows = await db
     .selectFrom("sessions")
     .select(["id", "profile", "created_at", "last_seen_at", "ip", "user_agent"])

@@ -42,6 +42,8 @@ import { parseArgs } from "node:util";
 import { launch, type LaunchedChrome } from "chrome-launcher";
 import lighthouse, { type Config, type Result, type ThrottlingSettings } from "lighthouse";
 import { activeOn } from "../app/models/periods.server";
+import { setClockOffset } from "../app/utils/clock";
+import { demoClockOffset } from "../app/utils/demo-clock.server";
 import { today } from "../app/utils/dates";
 import { openDatabase } from "../db/connection";
 import { DEMO_PASSWORD } from "../db/seed/demo-accounts";
@@ -239,6 +241,8 @@ function cpuSnapshot() {
 async function villageOf(database: string, username: string): Promise<string> {
   const db = openDatabase(database);
   try {
+    // The database's own business date (a demo lives in 2018, app/utils/clock.ts).
+    setClockOffset(await demoClockOffset(db));
     const on = today();
     const row = await db
       .selectFrom("users as u")

@@ -29,6 +29,8 @@ import SQLite from "better-sqlite3";
 import { openDatabase } from "../db/connection";
 import { newId } from "../db/ids";
 import { activeOn } from "../app/models/periods.server";
+import { setClockOffset } from "../app/utils/clock";
+import { demoClockOffset } from "../app/utils/demo-clock.server";
 import { today } from "../app/utils/dates";
 import { hashPassword } from "../app/utils/password.server";
 import { freePort, type ProcessInfo, ROOT, runScript, sleep, spawnServer } from "./server-process";
@@ -76,6 +78,8 @@ export async function cadreAccounts(file: string, limit = Infinity): Promise<Cad
   const hash = await hashPassword(password);
   const db = openDatabase(file);
   try {
+    // The database's own business date (a demo lives in 2018, app/utils/clock.ts).
+    setClockOffset(await demoClockOffset(db));
     const on = today();
     const serving = await db
       .selectFrom("team_memberships as m")

@@ -22,6 +22,7 @@ export const en: Catalogue = {
   "demo.unfoldLabel": "Unfold the demo data note",
   "demo.badgeTitle":
     "Demo data: the name or position is invented and will be replaced by the county's import",
+  "demo.date": "Demo date: {date}",
   "demo.banner":
     "Demo data: village names, people's names and sending units marked “Demo”, and every position, are invented to show what Zhucun does; names verified from the county report or village lists say so.",
 

@@ -23,6 +23,7 @@ export const zhCN = {
   "demo.unfold": "展开",
   "demo.unfoldLabel": "展开演示数据说明",
   "demo.badgeTitle": "演示数据：名称或位置为虚构，县里导入真实数据后替换",
+  "demo.date": "演示日期 {date}",
   "demo.banner":
     "演示数据：标有「演示」的村名、人名、派出单位和所有位置均为虚构，仅用于展示功能；由报告或名录核实的名称另有说明。",
 

@@ -3,6 +3,7 @@
  * password. An account made for someone gets a one-time password, shown once to the admin; the
  * first sign-in must replace it (`must_change_password`).
  */
+import { realNowIso } from "~/utils/clock";
 import { sql } from "kysely";
 import { newId } from "../../db/ids";
 import type { MembershipRole, NameSource, UserRole } from "../../db/schema";
@@ -279,7 +280,7 @@ export async function listAccounts(
     .$if(search !== "", (qb) =>
       qb.where((eb) => eb.or([eb("u.username", "like", like), eb("u.display_name", "like", like)])),
     );
-  const now = new Date().toISOString();
+  const now = realNowIso();
   const [rows, count] = await Promise.all([
     base
       .select((eb) => [
@@ -425,7 +426,7 @@ export async function accountDetail(viewer: Viewer, userId: string) {
     .select(["failures", "locked_until"])
     .where("key", "=", `user:${user.username}`)
     .executeTakeFirst();
-  const now = new Date().toISOString();
+  const now = realNowIso();
   return {
     id: user.id,
     username: user.username,

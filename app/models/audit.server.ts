@@ -9,6 +9,7 @@
  * made them (`transact`, app/models/write.server.ts) turns them into one entry before it commits.
  * A rolled-back write leaves nothing behind, its captured rows included.
  */
+import { realNow, realNowIso } from "~/utils/clock";
 import { createHash } from "node:crypto";
 import { gzipSync, gunzipSync } from "node:zlib";
 import { sql, type Kysely, type Transaction } from "kysely";
@@ -260,7 +261,7 @@ export async function appendAudit(trx: Transaction<DB>, input: AuditEntryInput):
   };
   const row: AuditRow = {
     seq: (head?.seq ?? archived?.to_seq ?? 0) + 1,
-    at: new Date().toISOString(),
+    at: realNowIso(),
     actor_id: actor.id,
     actor_name: actor.name,
     actor_role: actor.role,
@@ -375,7 +376,7 @@ export function auditLine(row: AuditRow & { hash: string }): string {
 export async function archiveAudit(
   db: Kysely<DB>,
   retentionDays: number,
-  now = new Date(),
+  now = realNow(),
 ): Promise<number> {
   const cutoff = new Date(now.getTime() - retentionDays * 86_400_000).toISOString();
   let made = 0;

@@ -4,6 +4,7 @@
  * moved and milestones done, with the teams below the rule listed for follow-up. Figures are
  * counts per team; nothing scores or ranks a person.
  */
+import { nowIso } from "~/utils/clock";
 import type { Kysely, Transaction } from "kysely";
 import type { DB, NameSource, UnitLevel } from "../../db/schema";
 import { db } from "~/db.server";
@@ -78,7 +79,7 @@ export async function bulletinFigures(
   const teamIds = teams.map((t) => t.id);
   const villageIds = teams.map((t) => t.villageId);
   const weeks = reportWeeksOfMonth(month, rules);
-  const now = new Date().toISOString();
+  const now = nowIso();
   const [attendance, reports, logs, moves, milestones] = await Promise.all([
     attendanceForTeams(executor, teamIds, month, rules, on),
     executor

@@ -6,6 +6,7 @@
  * its first values, stored as rows from 0001-01-01 at the first start (`ensureFirstRules` in
  * utils/team-rules.server.ts).
  */
+import { nowIso, realMs } from "~/utils/clock";
 import type { Kysely, Transaction } from "kysely";
 import { newId } from "../../db/ids";
 import type { DB } from "../../db/schema";
@@ -40,14 +41,14 @@ let cache: { at: number; rows: RuleRow[] } | null = null;
  * transaction, which holds SQLite's one connection.
  */
 async function ruleRows(executor?: Kysely<DB> | Transaction<DB>): Promise<RuleRow[]> {
-  if (!executor && cache && Date.now() - cache.at < CACHE_MS) return cache.rows;
+  if (!executor && cache && realMs() - cache.at < CACHE_MS) return cache.rows;
   const rows = await (executor ?? db)
     .selectFrom("county_rules")
     .select(["key", "value", "effective_from", "changed_at"])
     .orderBy("effective_from")
     .orderBy("changed_at")
     .execute();
-  if (!executor) cache = { at: Date.now(), rows };
+  if (!executor) cache = { at: realMs(), rows };
   return rows;
 }
 
@@ -166,7 +167,7 @@ export async function saveTeamRules(
     const then = await teamRulesOn(effectiveFrom, trx);
     const differ = TEAM_RULE_KEYS.filter((k) => values[k] !== undefined && values[k] !== then[k]);
     if (differ.length) {
-      const now = new Date().toISOString();
+      const now = nowIso();
       await trx
         .insertInto("county_rules")
         .values(

@@ -5,6 +5,7 @@
  * in-village day counts (`presence_months`). Only the rows a person reads come back whole: the
  * villages at risk shown, one page of the indicator matrix. Township leaders see their township.
  */
+import { nowIso } from "~/utils/clock";
 import { sql, type SqlBool } from "kysely";
 import type {
   ExitStatus,
@@ -752,7 +753,7 @@ export async function dashboard(
 
   const exits = await exitProcedure(viewer, scope, on);
   const dueAt = reportDueAt(week, rules);
-  const now = new Date().toISOString();
+  const now = nowIso();
   const statuses = reports.map((r) => reportStatus(r.submitted_at, dueAt, now));
   return {
     on,

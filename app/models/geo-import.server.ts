@@ -3,6 +3,7 @@
  * checks the whole file and reports every row (nothing is written), `commitImport` re-checks and
  * writes everything in one transaction, or nothing.
  */
+import { nowIso } from "~/utils/clock";
 import type { Kysely } from "kysely";
 import gcoord from "gcoord";
 import Papa from "papaparse";
@@ -380,7 +381,7 @@ export async function commitImport(
   return transact(async (trx) => {
     const parsed = parseImport(fileName, content, await loadPlaceIndex(trx), options);
     if (parsed.errors.length > 0 || parsed.kind === null) return { ...parsed, written: 0 };
-    const now = new Date().toISOString();
+    const now = nowIso();
     let written = 0;
     if (parsed.kind === "positions") {
       for (const row of parsed.rows) {

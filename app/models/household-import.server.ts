@@ -5,6 +5,7 @@
  * and nothing is written; the same file twice changes nothing (rows are matched by household
  * number within the village).
  */
+import { nowIso } from "~/utils/clock";
 import type { Transaction } from "kysely";
 import type {
   DB,
@@ -496,7 +497,7 @@ export async function commitImport(
     if (preview.counts.error > 0 || preview.missingColumns.length > 0) {
       return { ok: false as const, reason: "rejected" as const, ...preview };
     }
-    const now = new Date().toISOString();
+    const now = nowIso();
     for (const [i, household] of parsed.entries()) {
       const result = preview.rows[i]!;
       if (!household || result.action === "unchanged") continue;

@@ -6,6 +6,7 @@
  * itself waits its turn (utils/password.server.ts), so guessing can neither succeed nor starve
  * the server. Every outcome is in the audit log.
  */
+import { realNow } from "~/utils/clock";
 import type { Transaction } from "kysely";
 import type { DB, UserRole } from "../../db/schema";
 import { db } from "~/db.server";
@@ -125,7 +126,7 @@ async function countFailure(
 export async function signIn(
   typedUsername: string,
   password: string,
-  now = new Date(),
+  now = realNow(),
 ): Promise<SignInResult> {
   const username = normaliseUsername(typedUsername);
   const address = clientAddress();
@@ -204,7 +205,7 @@ export async function signIn(
 }
 
 /** A wrong current password when changing one's own counts as a wrong password for the account. */
-export async function countPasswordFailure(username: string, now = new Date()): Promise<void> {
+export async function countPasswordFailure(username: string, now = realNow()): Promise<void> {
   const settings = await getSettings();
   await transact((trx) =>
     countFailure(
@@ -225,7 +226,7 @@ export interface LockedKey {
 }
 
 /** Accounts and addresses locked right now, for the county admin. */
-export async function lockedKeys(now = new Date()): Promise<LockedKey[]> {
+export async function lockedKeys(now = realNow()): Promise<LockedKey[]> {
   const rows = await db
     .selectFrom("login_throttle")
     .selectAll()

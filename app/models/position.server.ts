@@ -1,4 +1,5 @@
 /** Correcting where a village is: one transaction that moves it and records who did it, when and how. */
+import { nowIso } from "~/utils/clock";
 import type { Kysely, Transaction } from "kysely";
 import type { DB, PositionChangeMethod } from "../../db/schema";
 import { newId } from "../../db/ids";
@@ -24,7 +25,7 @@ export async function moveVillageInTransaction(
     method: PositionChangeMethod;
     expectedVersion?: string;
   },
-  now = new Date().toISOString(),
+  now = nowIso(),
 ): Promise<MoveResult> {
   const village = await trx
     .selectFrom("villages")

@@ -4,6 +4,7 @@
  * `refreshVillageProgress` in the write's transaction), so the dashboard adds up readiness in the database instead of re-deriving it for
  * every village on every request. The rules stay in `utils/exit-rules` (`readiness`).
  */
+import { nowIso } from "~/utils/clock";
 import type { Kysely, Transaction } from "kysely";
 import type { DB, IndicatorComparison, IndicatorKind } from "../../db/schema";
 import { MATRIX_KINDS, type MatrixCell } from "~/utils/dashboard-columns";
@@ -183,9 +184,7 @@ export async function ensureProgressCurrent(executor: Kysely<DB>) {
     .limit(1)
     .executeTakeFirst();
   if (!stale) return false;
-  await executor
-    .transaction()
-    .execute((trx) => refreshVillageProgress(trx, "all", new Date().toISOString()));
+  await executor.transaction().execute((trx) => refreshVillageProgress(trx, "all", nowIso()));
   return true;
 }
 

@@ -7,6 +7,7 @@
  * out of the choices for new records; a team ends today, and its members leave with it. Past
  * teams, logs, cards and plan changes keep pointing at them.
  */
+import { nowIso } from "~/utils/clock";
 import { db } from "~/db.server";
 import { serverTranslator } from "~/i18n/catalogues.server";
 import type { Locale } from "~/i18n";
@@ -134,7 +135,7 @@ export async function saveRecord(
     }
     await writeRows(trx, [{ kind, outcome }], {
       registry,
-      now: new Date().toISOString(),
+      now: nowIso(),
       viewerId: viewer.id,
     });
     return { ok: true as const, id: (outcome.record as { id: string }).id };
@@ -164,7 +165,7 @@ export async function setActive(
     const registry = await loadRegistry(trx);
     if (!SHEETS[kind].store(registry).byId.has(id)) return refuse.notFound();
     const on = today();
-    const now = new Date().toISOString();
+    const now = nowIso();
     const stamp = active ? null : now;
     const invalid = (message: string, params?: Record<string, string | number>) => ({
       ok: false as const,

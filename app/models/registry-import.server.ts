@@ -4,6 +4,7 @@
  * else by header labels in either language) → every row checked → confirm. The confirm re-reads the
  * registry and re-checks every row inside its transaction, never trusting the preview.
  */
+import { nowIso } from "~/utils/clock";
 import { db } from "~/db.server";
 import type { Locale } from "~/i18n";
 import { catalogues, serverTranslator } from "~/i18n/catalogues.server";
@@ -228,7 +229,7 @@ export async function commitWorkbook(
     const registry = await loadRegistry(trx);
     const { previews, outcomes, rejected } = analyse(registry, sheets, locale);
     if (rejected) return { ok: false as const, reason: "rejected" as const, previews };
-    const now = new Date().toISOString();
+    const now = nowIso();
     await writeRows(trx, outcomes, { registry, now, viewerId: viewer.id });
     for (const sheet of sheets) {
       if (!sheet.kind) continue;

@@ -3,6 +3,7 @@
  * keeps them for a few seconds; changed by the county admin, validated against each setting's
  * range, in one transaction (audited like every write).
  */
+import { realMs, realNowIso } from "~/utils/clock";
 import { db } from "~/db.server";
 import { hasCountyWide, type Viewer } from "~/permissions";
 import { transact } from "~/models/write.server";
@@ -20,7 +21,7 @@ const CACHE_MS = 5_000;
 let cache: { at: number; settings: Settings } | null = null;
 
 export async function getSettings(): Promise<Settings> {
-  if (cache && Date.now() - cache.at < CACHE_MS) return cache.settings;
+  if (cache && realMs() - cache.at < CACHE_MS) return cache.settings;
   const rows = await db.selectFrom("county_settings").select(["key", "value"]).execute();
   const settings = defaultSettings();
   for (const row of rows) {
@@ -35,7 +36,7 @@ export async function getSettings(): Promise<Settings> {
     const value = validSetting(row.key, stored);
     if (value !== null) settings[row.key] = value;
   }
-  cache = { at: Date.now(), settings };
+  cache = { at: realMs(), settings };
   return settings;
 }
 
@@ -70,7 +71,7 @@ export async function saveSettings(
   const current = await getSettings();
   const changed = SETTING_KEYS.filter((k) => values[k] !== undefined && values[k] !== current[k]);
   if (changed.length) {
-    const now = new Date().toISOString();
+    const now = realNowIso();
     await transact(async (trx) => {
       for (const key of changed) {
         await trx

@@ -3,6 +3,7 @@
  * (Thursday afternoon by default); townships submit a summary of their teams. A report is judged
  * on time or late by its first submission; later corrections keep that time.
  */
+import { nowIso } from "~/utils/clock";
 import type { Kysely, Transaction } from "kysely";
 import type { DB, NameSource } from "../../db/schema";
 import { newId } from "../../db/ids";
@@ -195,7 +196,7 @@ export async function teamReport(
     },
     week,
     dueAt,
-    status: reportStatus(report?.submittedAt, dueAt, new Date().toISOString()),
+    status: reportStatus(report?.submittedAt, dueAt, nowIso()),
     report,
     facts: await weekFacts(db, team, week),
     canSubmit:
@@ -325,7 +326,7 @@ export async function weekOverview(viewer: Viewer, week: string, rules: DueRules
     can(viewer, "read:weekly-report", { townshipId: r.township_id, villageId: r.village_id }),
   );
   const dueAt = reportDueAt(week, rules);
-  const now = new Date().toISOString();
+  const now = nowIso();
   const teams: WeekRow[] = rows.map((r) => ({
     team: {
       id: r.id,
@@ -393,7 +394,7 @@ export async function townshipReport(
     township: { id: township.id, name: township.name_zh },
     week,
     dueAt: overview.dueAt,
-    status: reportStatus(report?.submittedAt, overview.dueAt, new Date().toISOString()),
+    status: reportStatus(report?.submittedAt, overview.dueAt, nowIso()),
     report,
     teams: overview.teams.filter((t) => t.township.id === townshipId),
     canSubmit: week <= weekOf(today()) && can(viewer, "submit:township-report", { townshipId }),

@@ -3,6 +3,7 @@
  * the change. A refusal (not found, forbidden, invalid, conflict) rolls the whole transaction back,
  * so nothing is ever half-written, and comes back to the caller as a value.
  */
+import { nowIso } from "~/utils/clock";
 import type { Transaction } from "kysely";
 import type { DB } from "../../db/schema";
 import { db } from "~/db.server";
@@ -89,7 +90,7 @@ export async function guardedWrite<T>(
 ): Promise<WriteResult<T>> {
   try {
     return await transact(async (trx) => {
-      const result = await change(trx, new Date().toISOString());
+      const result = await change(trx, nowIso());
       if (!result.ok) throw new Refused(result);
       return result;
     });

@@ -1,5 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { teamRulesOn } from "~/models/county-rules.server";
+import { clockOffset } from "~/utils/clock";
+import { today } from "~/utils/dates";
 import { Form, Link, NavLink, Outlet, useLocation, useRouteLoaderData } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { requireViewer } from "~/auth.server";
@@ -7,7 +9,7 @@ import { hasAnywhere, hasCountyWide } from "~/permissions";
 import { pendingForViewer } from "~/models/leave.server";
 import { unreadCount } from "~/models/notice.server";
 import { ErrorPage } from "~/components/error-page";
-import { useLocale, useT } from "~/i18n";
+import { formatDate, useLocale, useT } from "~/i18n";
 import type { loader as rootLoader } from "~/root";
 
 /**
@@ -22,6 +24,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     teamRulesOn(),
   ]);
   return {
+    /** A demo's business date, shown in its banner (null for a county's database). */
+    demoDate: clockOffset() !== 0 ? today() : null,
     /** The county's incidence standard in effect (a ratio): figures above it are marked. */
     incidenceThreshold: rules.incidenceThresholdPercent / 100,
     role: viewer.role,
@@ -361,15 +365,23 @@ function Header() {
  * The note that the data is invented. It can be folded to one line for the browser session (it
  * takes room on a phone); folded, it still says so.
  */
-function DemoBanner({ folded }: { folded: boolean }) {
+function DemoBanner({ folded, date }: { folded: boolean; date: string | null }) {
   const t = useT();
+  const locale = useLocale();
   const location = useLocation();
   return (
     <div className={folded ? "demo-banner folded" : "demo-banner"} role="note">
       <Form method="post" action="/banner" className="demo-banner-form">
         <input type="hidden" name="fold" value={folded ? "0" : "1"} />
         <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
-        <span>{folded ? t("demo.short") : t("demo.banner")}</span>
+        <span>
+          {date ? (
+            <strong className="demo-date">
+              {t("demo.date", { date: formatDate(locale, date) })}
+            </strong>
+          ) : null}{" "}
+          {folded ? t("demo.short") : t("demo.banner")}
+        </span>
         <button
           type="submit"
           className="banner-toggle"
@@ -395,7 +407,7 @@ function Shell({ children }: { children: React.ReactNode }) {
         {t("app.skipToContent")}
       </a>
       <Header />
-      {demo ? <DemoBanner folded={folded} /> : null}
+      {demo ? <DemoBanner folded={folded} date={nav?.demoDate ?? null} /> : null}
       <main id="main" className="page">
         {children}
       </main>

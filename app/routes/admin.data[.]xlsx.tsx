@@ -1,3 +1,4 @@
+import { today } from "~/utils/dates";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { notFound, requireViewer } from "~/auth.server";
 import { serverTranslator } from "~/i18n/catalogues.server";
@@ -25,7 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const what = isSheetKind(sheet) ? t(sheetLabelKey(sheet)) : t("registry.data.all");
   const name = template
     ? t("registry.data.templateFile", { what })
-    : t("registry.data.exportFile", { what, date: new Date().toISOString().slice(0, 10) });
+    : t("registry.data.exportFile", { what, date: today() });
   const buffer = await writeWorkbook(sheets, { creator: t("app.name") });
   return xlsxResponse(buffer, `${name}.xlsx`);
 }

@@ -1,3 +1,4 @@
+import { realMs } from "~/utils/clock";
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
 import {
@@ -89,7 +90,7 @@ export async function action({ request }: ActionFunctionArgs) {
       ? [
           messageWithParams("login.locked", { time: formatDateTime(locale, result.until) }),
           429,
-          Math.max(1, Math.ceil((Date.parse(result.until) - Date.now()) / 1000)),
+          Math.max(1, Math.ceil((Date.parse(result.until) - realMs()) / 1000)),
         ]
       : result.reason === "busy"
         ? ["login.busy", 503, 5]

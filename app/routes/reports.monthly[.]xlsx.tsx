@@ -1,3 +1,4 @@
+import { nowIso } from "~/utils/clock";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { notFound, requireViewer } from "~/auth.server";
 import { formatDateTime, formatMonth } from "~/i18n";
@@ -37,7 +38,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const title = [
     t("bulletin.sheetTitle", { month: formatMonth(locale, month, "long") }),
     bulletin.complete ? t("bulletin.rule", { rule: bulletin.rule }) : t("bulletin.incomplete"),
-    t("bulletin.sheetScope", { scope, at: formatDateTime(locale, new Date().toISOString()) }),
+    t("bulletin.sheetScope", { scope, at: formatDateTime(locale, nowIso()) }),
   ];
   const buffer = await writeWorkbook(
     [

@@ -4,6 +4,7 @@
  * reader's language beside the codes) or JSON Lines (one entry a line, as stored, UTC). Either
  * way a field's text — a typed username, a comment — can never start a line of its own.
  */
+import { realNowIso } from "~/utils/clock";
 import { db } from "~/db.server";
 import type { Locale, MessageKey } from "~/i18n";
 import { serverTranslator } from "~/i18n/catalogues.server";
@@ -91,8 +92,7 @@ export async function auditExport(
       ...(truncated ? { truncated } : {}),
     },
   });
-  const stamp =
-    chinaTime(new Date().toISOString()).slice(0, 10) + (truncated ? `-newest-${limit}` : "");
+  const stamp = chinaTime(realNowIso()).slice(0, 10) + (truncated ? `-newest-${limit}` : "");
   const body =
     format === "csv"
       ? "\uFEFF" +

@@ -1,3 +1,5 @@
+import { now } from "~/utils/clock";
+
 const chinaDay = new Intl.DateTimeFormat("en-CA", {
   timeZone: "Asia/Shanghai",
   year: "numeric",
@@ -5,9 +7,12 @@ const chinaDay = new Intl.DateTimeFormat("en-CA", {
   day: "2-digit",
 });
 
-/** Today's date as ISO `YYYY-MM-DD` in China Standard Time, where every user of Zhucun works. */
-export function today(now: Date = new Date()): string {
-  return chinaDay.format(now);
+/**
+ * Today's date as ISO `YYYY-MM-DD` in China Standard Time, where every user of Zhucun works: the
+ * business clock's day (utils/clock.ts), unless an instant is given.
+ */
+export function today(at: Date = now()): string {
+  return chinaDay.format(at);
 }
 
 /** The UTC instants (ISO) a China-time day range starts at and ends before: [from 00:00, to + 1 day 00:00). */

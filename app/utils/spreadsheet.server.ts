@@ -12,6 +12,7 @@
  * (see app/workers/xlsx-worker.mjs). A CSV (at most 2 MB) is parsed here and stops at the row
  * limit. Tables sent back with a preview are bounded by the same limits.
  */
+import { realNow } from "~/utils/clock";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -545,7 +546,7 @@ export async function writeWorkbook(
 ): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = meta.creator;
-  workbook.created = new Date();
+  workbook.created = realNow();
   for (const spec of sheets) {
     const title = spec.title ?? [];
     // The title lines, a blank line, then the header row, frozen so it stays in view.

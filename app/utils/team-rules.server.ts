@@ -3,6 +3,7 @@
  * unset or out of range falling back to the defaults in team-rules.ts. After that the county sets
  * them, dated, on /admin/settings (app/models/county-rules.server.ts: `teamRulesOn`).
  */
+import { nowIso } from "~/utils/clock";
 import type { Kysely, Transaction } from "kysely";
 import { newId } from "../../db/ids";
 import type { DB } from "../../db/schema";
@@ -59,7 +60,7 @@ export async function ensureFirstRules(executor: Kysely<DB> | Transaction<DB>): 
   const first = initialTeamRules();
   const missing = TEAM_RULE_KEYS.filter((k) => !present.has(k));
   if (!missing.length) return 0;
-  const now = new Date().toISOString();
+  const now = nowIso();
   await executor
     .insertInto("county_rules")
     .values(

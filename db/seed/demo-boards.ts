@@ -3,6 +3,7 @@
  * examples are present (魏家村 pig farming, 下纳岭村 new-village plan, 北朝碾村 elder care, 大井村
  * dispute mediation); every other title is invented from templates and marked demo.
  */
+import { isFinished } from "../../app/utils/boards";
 import type { Insertable } from "kysely";
 import type { Board, BoardColumn, CaseKind, DB, HelpMeasure, Urgency } from "../schema";
 import { CASE_COLUMNS, PROJECT_COLUMNS } from "../schema";
@@ -134,7 +135,13 @@ export function buildBoardData(data: DemoData, plans: PlanDemoData): BoardDemoDa
         ]),
         milestone_id: milestones.length && random.next() < 0.5 ? random.pick(milestones).id : null,
         start_on: `${startYear}-04-01`,
-        due_on: `${startYear + 1}-10-31`,
+        // Finished work kept its dates; open work is due from the demo's November 2018 on, but
+        // for the oldest projects, a little late (app/utils/clock.ts).
+        due_on: isFinished("project", column)
+          ? `${startYear + 1}-10-31`
+          : startYear === 2016
+            ? "2018-10-31"
+            : `2019-${startYear === 2017 ? "06-30" : "10-31"}`,
         follow_up_on: null,
         notes: special ? "项目规划已通过评审，标准化猪舍建设中。" : null,
         name_source: special ? "report" : "demo",
@@ -154,8 +161,19 @@ export function buildBoardData(data: DemoData, plans: PlanDemoData): BoardDemoDa
         action: "create",
         changes: JSON.stringify({ column: "proposed", title }),
         actor_id: null,
-        at: STAMP,
+        at: `${startYear}-03-01T02:00:00.000Z`,
       });
+      // Its history reaches the column it is in.
+      if (column !== "proposed") {
+        out.events.push({
+          id: stableId("card-event", `${id}:move`),
+          card_id: id,
+          action: "move",
+          changes: JSON.stringify({ from: "proposed", to: column, index: 0, of: 1 }),
+          actor_id: null,
+          at: `${startYear}-06-15T02:00:00.000Z`,
+        });
+      }
     });
 
     const cases: [string, CaseKind, Urgency, BoardColumn | null, string | null][] = [
@@ -201,8 +219,8 @@ export function buildBoardData(data: DemoData, plans: PlanDemoData): BoardDemoDa
         funding_source: null,
         milestone_id: null,
         start_on: null,
-        due_on: `${year}-${String(random.int(1, 12)).padStart(2, "0")}-28`,
-        follow_up_on: column === "follow_up" ? `${year + 1}-01-15` : null,
+        due_on: caseDue(column, year, random.int(1, 12)),
+        follow_up_on: column === "follow_up" ? "2018-12-15" : null,
         notes,
         name_source: special ? "report" : "demo",
         archived_at: null,
@@ -214,15 +232,40 @@ export function buildBoardData(data: DemoData, plans: PlanDemoData): BoardDemoDa
       const assigned = new Set(cadres.filter(() => random.next() < 0.45));
       if (assigned.size === 0 && cadres.length) assigned.add(random.pick(cadres));
       for (const cadre of assigned) out.assignees.push({ card_id: id, cadre_id: cadre });
+      const reportedOn = `${Math.min(year, 2018)}-03-01`;
       out.events.push({
         id: stableId("card-event", `${id}:create`),
         card_id: id,
         action: "create",
         changes: JSON.stringify({ column: "reported", title }),
         actor_id: null,
-        at: STAMP,
+        at: `${reportedOn}T02:00:00.000Z`,
       });
+      if (column !== "reported") {
+        out.events.push({
+          id: stableId("card-event", `${id}:move`),
+          card_id: id,
+          action: "move",
+          changes: JSON.stringify({ from: "reported", to: column, index: 0, of: 1 }),
+          actor_id: null,
+          at: `${Math.min(year, 2018)}-${year >= 2018 ? "09" : "06"}-${String(10 + (i % 18)).padStart(2, "0")}T02:00:00.000Z`,
+        });
+      }
     });
   }
   return out;
+}
+
+/**
+ * A case's due date in the demo's November 2018 (app/utils/clock.ts): a finished case was due in
+ * its own year (2018 at the latest); an open one is due in the coming weeks or next year, but
+ * those reported in 2017, a little late.
+ */
+function caseDue(column: BoardColumn, year: number, month: number): string {
+  const mm = (m: number) => String(m).padStart(2, "0");
+  if (isFinished("case", column))
+    return `${Math.min(year, 2018)}-${mm(year >= 2018 ? Math.min(month, 10) : month)}-28`;
+  if (year <= 2017) return "2018-11-08";
+  if (year === 2018) return `2018-${mm(11 + (month % 2))}-28`;
+  return `2019-${mm(month)}-28`;
 }

@@ -316,7 +316,8 @@ export function buildDemoData(input: DemoInput): DemoData {
       poorPeople === 0 ? 0 : Math.max(1, Math.round(poorPeople / (1.8 + random.next())));
     const exitYear =
       status === "exited"
-        ? random.pick([2017, 2018, 2019])
+        ? // The demo is dated November 2018 (app/utils/clock.ts): exits announced by then.
+          random.pick([2017, 2018, 2018])
         : status === "consolidating"
           ? random.pick([2016, 2017])
           : null;

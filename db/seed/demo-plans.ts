@@ -168,7 +168,7 @@ export function buildPlanData(
     const status = village.exit_status!;
     const done = status === "exited" || status === "consolidating" || status === "exit_ready";
     const target =
-      village.exit_year ?? (status === "exit_ready" ? 2019 : random.pick([2018, 2019, 2020]));
+      village.exit_year ?? (status === "exit_ready" ? 2018 : random.pick([2018, 2019, 2020]));
 
     out.plans.push({
       village_id: village.id,
@@ -342,7 +342,8 @@ function buildRoster(
     const code = String(index + 1).padStart(4, "0");
     const id = stableId("household", `${village.id}:${code}`);
     const exited = entry.status === "exited" || entry.status === "monitored";
-    const exitYear = exited ? (village.exit_year ?? random.pick([2016, 2017, 2018, 2019])) : null;
+    // Exits up to the demo's year (November 2018, app/utils/clock.ts).
+    const exitYear = exited ? (village.exit_year ?? random.pick([2016, 2017, 2018, 2018])) : null;
     // Some poor households are already in the exit procedure, some ready to start it.
     const remaining = !exited;
     const roll = random.next();
@@ -411,7 +412,8 @@ function buildRoster(
       : inWorkflow
         ? EXIT_STEPS.slice(0, random.int(1, 4))
         : [];
-    const stepYear = exitYear ?? 2020;
+    // Households in the procedure now: their steps this autumn, before the demo's first day.
+    const stepYear = exitYear ?? 2018;
     const stepDates = ["-10-10", "-10-20", "-10-25", "-11-01", "-11-15"];
     stepsDone.forEach((step, i) => {
       out.steps.push({

@@ -12,6 +12,15 @@ import { buildBoardData } from "./demo-boards";
 import { buildPlanData } from "./demo-plans";
 import { buildTeamworkData } from "./demo-teamwork";
 import { today as chinaToday } from "../../app/utils/dates";
+import {
+  DEMO_START_DATE,
+  demoOffset,
+  nowIso,
+  realNowIso,
+  setClockOffset,
+  type DemoClock,
+} from "../../app/utils/clock";
+import { DEMO_CLOCK_KEY, demoClockOffset } from "../../app/utils/demo-clock.server";
 import { presenceMasks } from "../../app/utils/presence";
 import { refreshVillageProgress } from "../../app/models/progress.server";
 import { buildVillageHistory } from "./demo-history";
@@ -39,15 +48,23 @@ export function demoData(): DemoData {
 }
 
 /**
- * `today` anchors the recent team-work records (check-ins, logs, leave, reports) to the seed date,
- * so a new demo always has last month's bulletin and this week's reports to show.
+ * `today` anchors the recent team-work records (check-ins, logs, leave, reports, exit steps) to
+ * the seed date, so a new demo always has last month's bulletin and this week's reports to show.
+ * The demo lives in its own time (app/utils/clock.ts): it starts on DEMO_START_DATE (or `today`)
+ * and its business clock runs from there in real time; `clock: "real"` seeds today's date instead
+ * and keeps the real clock.
  */
 export async function seedDemo(
   db: Kysely<DB>,
-  options: { password?: string; today?: string } = {},
+  options: { password?: string; today?: string; clock?: "demo" | "real" } = {},
 ) {
   const data = demoData();
-  const today = options.today ?? chinaToday();
+  const demoClock = (options.clock ?? "demo") === "demo";
+  const stored = demoClock ? await demoClockOffset(db) : 0;
+  const today = options.today ?? (demoClock ? DEMO_START_DATE : chinaToday());
+  const clock: DemoClock = { date: today, seededAt: realNowIso() };
+  // The business clock runs from the demo's first day (or as it was seeded before).
+  if (demoClock) setClockOffset(stored || demoOffset(clock));
   const passwordHash = await hashPassword(options.password ?? DEMO_PASSWORD);
 
   const users = DEMO_ACCOUNTS.map((account) => {
@@ -101,6 +118,16 @@ export async function seedDemo(
   await db.transaction().execute(async (trx) => {
     const insert = (table: keyof DB, rows: readonly object[]) =>
       insertInBatches(trx, table, rows, { ignoreExisting: true });
+    if (demoClock) {
+      await insert("county_settings", [
+        {
+          key: DEMO_CLOCK_KEY,
+          value: JSON.stringify(clock),
+          updated_at: realNowIso(),
+          updated_by: null,
+        },
+      ]);
+    }
     await insert("townships", data.townships);
     await insert("villages", data.villages);
     await insert("sending_units", data.sendingUnits);
@@ -139,7 +166,7 @@ export async function seedDemo(
       .map((l) => ({ cadre_id: l.cadre_id, team_id: l.team_id, day: l.logged_on }));
     await insert("presence_months", presenceMasks([...work.checkIns, ...logDays]));
     await insert("village_history", buildVillageHistory(data.villages, plans.households, today));
-    await refreshVillageProgress(trx, "all", new Date().toISOString());
+    await refreshVillageProgress(trx, "all", nowIso());
   });
   return data;
 }

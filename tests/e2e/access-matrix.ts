@@ -275,7 +275,7 @@ export const MATRIX: Record<string, MatrixEntry> = {
           intent: "assign",
           cadreId: "no-such-cadre",
           role: "member",
-          startedOn: "2020-01-01",
+          startedOn: "2017-01-01",
         },
       },
       anon: 302,
@@ -346,7 +346,7 @@ export const MATRIX: Record<string, MatrixEntry> = {
     get: { anon: 302, in: ALL_200, out: "200 200 200 404 404 404 404", cross: ALL_404 },
     post: {
       body: {
-        form: { intent: "step", version: "999999", step: "appraisal", doneOn: "2020-01-01" },
+        form: { intent: "step", version: "999999", step: "appraisal", doneOn: "2017-01-01" },
       },
       anon: 302,
       in: "409 403 403 403 403 409 409",

@@ -5,6 +5,7 @@
  */
 import { expect, test, type Browser } from "@playwright/test";
 import { signIn, startIsolatedServer, type IsolatedServer } from "./isolated-server";
+import { businessDay } from "./clock";
 import { waitForHydration } from "./fixtures";
 
 let server: IsolatedServer;
@@ -29,7 +30,7 @@ async function contextFor(browser: Browser, username: string) {
 
 /** This month and the one before, as the server (China time) counts them. */
 function months() {
-  const day = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date());
+  const day = businessDay(0, server.databaseFile);
   const [y, m] = day.split("-").map(Number) as [number, number];
   const previous = m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, "0")}`;
   return { day, current: day.slice(0, 7), previous };

@@ -1,3 +1,4 @@
+import { businessDay } from "./clock";
 import ExcelJS from "exceljs";
 import { pinyin } from "pinyin-pro";
 import type { Browser, Page } from "@playwright/test";
@@ -11,10 +12,9 @@ import {
   type DemoUser,
 } from "./fixtures";
 
-/** Today and a later day as ISO dates in China time, as the server sees them. */
+/** Today and a later day as the server sees them: the demo's own calendar (app/utils/clock.ts). */
 function chinaDate(offsetDays = 0) {
-  const date = new Date(Date.now() + offsetDays * 86_400_000);
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(date);
+  return businessDay(offsetDays);
 }
 
 async function pageAs(browser: Browser, user: DemoUser): Promise<Page> {

@@ -8,6 +8,7 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import sharp from "sharp";
 import { openDatabase, signIn, startIsolatedServer, type IsolatedServer } from "./isolated-server";
+import { businessDay } from "./clock";
 import { waitForHydration } from "./fixtures";
 
 let server: IsolatedServer;
@@ -30,12 +31,9 @@ async function pageFor(browser: Browser, username: string) {
   return context.newPage();
 }
 
-/** Today in China time, and a day before it. */
+/** The server's business date (the demo's own calendar), `days` before today. */
 function daysAgo(days: number) {
-  const day = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date());
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() - days);
-  return d.toISOString().slice(0, 10);
+  return businessDay(-days, server.databaseFile);
 }
 
 /** Records a step with the form whose button says "确认<step>". */

@@ -232,15 +232,15 @@ describe("plan", () => {
       startYear: 2016,
       attackEndYear: 2018,
       endYear: 2020,
-      targetExitYear: 2018,
+      targetExitYear: 2019,
       narrative: "养猪项目全覆盖。",
     });
     expect(result.ok).toBe(true);
     expect((await plan("weijia")).plan).toMatchObject({
-      targetExitYear: 2018,
+      targetExitYear: 2019,
       version: page.plan.version + 1,
     });
     const [entry] = await listActivity(weijiaId);
-    expect(entry!.changes).toMatchObject({ target_exit_year: [page.plan.targetExitYear, 2018] });
+    expect(entry!.changes).toMatchObject({ target_exit_year: [page.plan.targetExitYear, 2019] });
   });
 });

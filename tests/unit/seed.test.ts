@@ -141,7 +141,7 @@ describe("Shangyi demo seed", () => {
       count("users"),
       count("sending_units"),
     ]);
-    await seedDemo(db);
+    await seedDemo(db, { clock: "real" });
     const after = await Promise.all([
       count("villages"),
       count("cadres"),
