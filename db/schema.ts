@@ -750,7 +750,8 @@ export const VILLAGE_EXIT_STEPS = [
 ] as const;
 export type VillageExitStep = (typeof VILLAGE_EXIT_STEPS)[number];
 /** The procedure's steps, an objection during the notice, and a later county check. */
-export type VillageExitRecord = VillageExitStep | "objection" | "county_check";
+export const VILLAGE_EXIT_RECORDS = [...VILLAGE_EXIT_STEPS, "objection", "county_check"] as const;
+export type VillageExitRecord = (typeof VILLAGE_EXIT_RECORDS)[number];
 
 /** One step of a village's exit procedure (app/models/village-exit.server.ts). */
 export interface VillageExitStepTable {

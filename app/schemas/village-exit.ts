@@ -1,20 +1,12 @@
 /** The village exit procedure's forms (Plan tab → 出列程序). */
 import { z } from "zod";
 import { EVIDENCE_MAX_FILES } from "~/utils/village-exit";
+import { VILLAGE_EXIT_RECORDS } from "../../db/schema";
 import { id, optionalText, pastDate, requiredText } from "./common";
-
-const RECORDS = [
-  "proposal",
-  "township_review",
-  "notice",
-  "announcement",
-  "objection",
-  "county_check",
-] as const;
 
 export const VillageExitStepSchema = z.object({
   intent: z.literal("step"),
-  step: z.enum(RECORDS, { errorMap: () => ({ message: "form.invalid" }) }),
+  step: z.enum(VILLAGE_EXIT_RECORDS, { errorMap: () => ({ message: "form.invalid" }) }),
   /** The last kept step when the form was shown, or "none". */
   after: id(),
   doneOn: pastDate(),

@@ -168,7 +168,9 @@ export function buildPlanData(
     const status = village.exit_status!;
     const done = status === "exited" || status === "consolidating" || status === "exit_ready";
     const target =
-      village.exit_year ?? (status === "exit_ready" ? 2018 : random.pick([2018, 2019, 2020]));
+      village.exit_year ??
+      // A few villages not yet exiting were planned for this year (2018): the ones at risk.
+      (status === "exit_ready" ? 2018 : random.pick([2018, 2019, 2019, 2020, 2020, 2020]));
 
     out.plans.push({
       village_id: village.id,
@@ -270,11 +272,14 @@ export function buildPlanData(
             ["planned", 20],
             ["dropped", 3],
           ]);
+      // Still open from before 2018: re-planned for 2019, as a team would have done by the demo's
+      // November 2018 (app/utils/clock.ts); those due earlier this year may be late.
+      const open = milestoneStatus === "planned" || milestoneStatus === "in_progress";
       out.milestones.push({
         id: stableId("milestone", `${village.id}:${i}`),
         village_id: village.id,
         title,
-        due_on: due,
+        due_on: open && dueYear <= 2017 ? `2019${due.slice(4)}` : due,
         owner_cadre_id: cadreIds.length ? random.pick(cadreIds) : null,
         status: milestoneStatus,
         done_on: milestoneStatus === "done" ? due : null,

@@ -139,7 +139,12 @@ test("a village goes from proposal to announcement across the team, township and
   await expect(badge(county)).toContainText("已出列");
   await expect(county.getByText(/已于 \d{4} 年公告出列/)).toBeVisible();
   expect(await waiting(county, "公示期满，等待县里审定")).toBe(decisionBefore);
-  // The list (and the map, which reads the same status) shows it exited.
+  // The list shows it exited, and so does the map's data (its marker's colour).
   await county.goto("/villages?status=exited&q=魏家村");
   await expect(county.getByRole("link", { name: "魏家村" }).first()).toBeVisible();
+  const map = (await (await county.request.get("/map/villages.json")).json()) as {
+    v: { id: string[]; status: number[] };
+  };
+  const statuses = ["not_exited", "exit_ready", "exited", "consolidating"];
+  expect(statuses[map.v.status[map.v.id.indexOf(id)]!]).toBe("exited");
 });
