@@ -53,14 +53,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
     VillageExitUndoSchema,
   ]);
   if (!upload.ok) {
-    // The body could not be read to the end (a file over 10 MB): nothing to give back but why.
+    // The body could not be read to the end (a file over 10 MB), so which form sent it is not
+    // known either: the page says why above the procedure.
     const key = upload.reason === "too-large" ? "villageExit.file.tooLarge" : "form.invalid";
     return data(
-      {
-        formId: "step",
-        result: { status: "error" as const, error: { "": [messageWithParams(key, { max: 10 })] } },
-        conflict: null,
-      },
+      { formId: "upload", uploadError: messageWithParams(key, { max: 10 }) },
       { status: upload.reason === "too-large" ? 413 : 400 },
     );
   }
@@ -110,6 +107,7 @@ export default function VillageExitPage() {
   const page = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const { steps, state, status } = page;
+  const uploadError = useActionData<{ uploadError?: string }>()?.uploadError;
   const kept = steps.filter((s) => !s.undone);
   const round = state.last && state.last.step !== "objection" ? state.last.round : null;
   const current = round === null ? [] : kept.filter((s) => s.round === round);
@@ -124,6 +122,11 @@ export default function VillageExitPage() {
       {searchParams.get("saved") ? (
         <p role="status" className="saved">
           {t("form.savedMessage")}
+        </p>
+      ) : null}
+      {uploadError ? (
+        <p role="alert" className="error-box">
+          {translateMessage(t, uploadError)}
         </p>
       ) : null}
       <section className="card" aria-labelledby="procedure-title" id="procedure">

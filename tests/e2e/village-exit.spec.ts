@@ -148,3 +148,23 @@ test("a village goes from proposal to announcement across the team, township and
   const statuses = ["not_exited", "exit_ready", "exited", "consolidating"];
   expect(statuses[map.v.status[map.v.id.indexOf(id)]!]).toBe("exited");
 });
+
+test("a file over 10 MB is refused with a message the page shows", async ({ browser }) => {
+  const database = openDatabase(server);
+  const { id } = database.prepare("select id from villages where name_zh = '下纳岭村'").get() as {
+    id: string;
+  };
+  database.close();
+  const county = await pageFor(browser, "county");
+  await county.goto(`/villages/${id}/plan/exit`);
+  await waitForHydration(county);
+  await county.getByLabel(/佐证材料/).setInputFiles({
+    name: "大照片.jpg",
+    mimeType: "image/jpeg",
+    buffer: Buffer.alloc(11 * 1024 * 1024, 0xff),
+  });
+  await county.getByRole("button", { name: "确认工作队申请出列" }).click();
+  await expect(county.getByRole("alert").filter({ hasText: "文件太大" })).toHaveText(
+    "文件太大：每个文件不超过 10 MB。",
+  );
+});
