@@ -2,7 +2,10 @@
  * Writes a province-scale synthetic data set (default 8,000 villages in 170 townships, each with a
  * team of three, a plan, a small roster, case cards, history and this month's in-village days)
  * into a NEW database, for benchmarks and for trying the map and the dashboard at scale. Every name
- * is synthetic and marked as demo data. Deterministic for a given day.
+ * is synthetic and marked as demo data. Deterministic for a given day. Three accounts sign in to
+ * it, with the demo password: `province-county` (county admin: every village), `province-township`
+ * (the leader of the first township) and `province-team` (the first leader of its first village's
+ * team).
  *   npm run data:province -- --villages 8000 --database ./data/province.db
  */
 import fs from "node:fs";
@@ -26,6 +29,15 @@ import { migrateToLatest, openDatabase } from "../db/connection";
 import { stableId } from "../db/ids";
 import { insertInBatches } from "../db/seed/insert";
 import { seededRandom } from "../db/seed/random";
+import { DEMO_PASSWORD } from "../db/seed/demo-accounts";
+import { hashPassword } from "../app/utils/password.server";
+
+/** The accounts of the synthetic province (password: the demo's). */
+export const PROVINCE_ACCOUNTS = {
+  county: "province-county",
+  township: "province-township",
+  team: "province-team",
+} as const;
 
 /** Roughly Hebei province (WGS-84). */
 const AREA = { south: 36.1, north: 42.5, west: 113.5, east: 119.8 };
@@ -125,6 +137,28 @@ export async function writeProvinceData(
   }
   const progress = progressData(villages, memberships, random, today);
   const stamp = (day: string) => `${day}T00:00:00.000Z`;
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const account = (
+    username: string,
+    role: "county_admin" | "township_leader" | "team_member",
+    scope: { township_id?: string; cadre_id?: string } = {},
+  ): Insertable<DB["users"]> => ({
+    id: stableId("p-user", username),
+    username,
+    password_hash: passwordHash,
+    display_name: `${username}（合成）`,
+    role,
+    township_id: scope.township_id ?? null,
+    cadre_id: scope.cadre_id ?? null,
+    locale: null,
+    deactivated_at: null,
+    created_at: stamp(today),
+  });
+  const users = [
+    account(PROVINCE_ACCOUNTS.county, "county_admin"),
+    account(PROVINCE_ACCOUNTS.township, "township_leader", { township_id: townships[0]!.id }),
+    account(PROVINCE_ACCOUNTS.team, "team_member", { cadre_id: memberships[0]!.cadre_id }),
+  ];
   await db.transaction().execute(async (trx) => {
     await insertInBatches(trx, "townships", townships);
     await insertInBatches(trx, "villages", villages);
@@ -139,6 +173,7 @@ export async function writeProvinceData(
     await insertInBatches(trx, "cards", progress.cards);
     await insertInBatches(trx, "village_history", progress.history);
     await insertInBatches(trx, "presence_months", progress.presence);
+    await insertInBatches(trx, "users", users);
     await refreshVillageProgress(trx, "all", stamp(today));
   });
   return { townships: townships.length, villages: villages.length, cadres: cadres.length };
@@ -323,5 +358,8 @@ if (process.argv[1]?.endsWith("province-data.ts")) {
   await db.destroy();
   console.log(
     `Wrote ${counts.villages} villages in ${counts.townships} townships, ${counts.cadres} cadres, to ${values.database}.`,
+  );
+  console.log(
+    `Accounts: ${Object.values(PROVINCE_ACCOUNTS).join(", ")} — password "${DEMO_PASSWORD}".`,
   );
 }

@@ -922,6 +922,7 @@ export const en: Catalogue = {
   "log.notOurHousehold": "Choose a household of your village.",
   "log.notOurCard": "Choose a project or case of your village.",
   "pager.label": "Pages",
+  "pager.range": "Page {page} of {pages} · {from}–{to} of {total}",
   "teams.title": "Work teams",
   "teams.count": "{count, plural, one {# team} other {# teams}}",
   "teams.filters": "Filter teams",

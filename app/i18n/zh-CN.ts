@@ -890,6 +890,7 @@ export const zhCN = {
   "log.notOurHousehold": "只能关联本村的贫困户。",
   "log.notOurCard": "只能关联本村的项目或个案。",
   "pager.label": "翻页",
+  "pager.range": "第 {page} / {pages} 页 · 第 {from}–{to} 条，共 {total} 条",
   "teams.title": "驻村工作队",
   "teams.count": "共 {count} 支工作队",
   "teams.filters": "筛选工作队",

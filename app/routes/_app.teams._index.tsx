@@ -14,7 +14,7 @@ import { can, hasCountyWide } from "~/permissions";
 import { UNIT_LEVELS, type UnitLevel } from "../../db/schema";
 import { today } from "~/utils/dates";
 import { groupBy } from "~/utils/group";
-import { pageWindow } from "~/utils/paging";
+import { pageHref, pageWindow } from "~/utils/paging";
 import { pageTitle } from "~/utils/meta";
 import { teamRulesOn } from "~/models/county-rules.server";
 
@@ -76,13 +76,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
     month,
     townships: viewer.role === "team_member" ? [] : await listTownshipOptions(viewer),
   };
-}
-
-/** The same filters, another page. */
-function pageHref(params: URLSearchParams, page: number): string {
-  const next = new URLSearchParams(params);
-  next.set("page", String(page));
-  return `?${next}`;
 }
 
 export default function TeamsPage() {

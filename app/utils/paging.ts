@@ -13,3 +13,21 @@ export function pageWindow(
   const page = Number.isFinite(asked) ? Math.min(pages, Math.max(1, asked)) : 1;
   return { page, pages, start: (page - 1) * size, end: Math.min(total, page * size) };
 }
+
+/** Rows a page of a long list: a county's lists fit on one, a province's are pages, not megabytes. */
+export const LIST_PAGE_SIZE = 100;
+
+/** One page of `rows` (already filtered and sorted) for the URL's `page`, with where it lies. */
+export function pageOf<T>(rows: readonly T[], requested: string | null, size = LIST_PAGE_SIZE) {
+  const window = pageWindow(rows.length, requested, size);
+  return { ...window, total: rows.length, rows: rows.slice(window.start, window.end) };
+}
+
+/** The same list (its filters kept) at another page; page 1 drops the parameter. */
+export function pageHref(params: URLSearchParams, page: number, key = "page"): string {
+  const next = new URLSearchParams(params);
+  if (page <= 1) next.delete(key);
+  else next.set(key, String(page));
+  const query = next.toString();
+  return query ? `?${query}` : "?";
+}

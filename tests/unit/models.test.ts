@@ -2,7 +2,14 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { villagesGeoJSON } from "~/models/geojson.server";
 import { getTeam } from "~/models/team.server";
 import { getTownship, listTownships } from "~/models/township.server";
-import { getVillage, listVillages } from "~/models/village.server";
+import {
+  filtersFor,
+  getVillage,
+  listVillagePage,
+  listVisibleVillages,
+} from "~/models/village.server";
+import type { Viewer } from "~/permissions";
+import { filterVillages, type VillageFilters } from "~/utils/village-list";
 import { db } from "~/db.server";
 import { seedOnce, viewerFor } from "./helpers";
 
@@ -22,6 +29,10 @@ beforeAll(async () => {
   daqinggouId = (await township("大青沟镇")).id;
   xiaosuangouId = (await township("小蒜沟镇")).id;
 });
+
+/** The whole list on one page (the demo's 89 villages fit on the first). */
+const listVillages = (viewer: Viewer, filters: VillageFilters) =>
+  listVillagePage(viewer, filters, null);
 
 describe("village list", () => {
   it("shows the county all 89 villages in full", async () => {
@@ -65,6 +76,38 @@ describe("village list", () => {
     expect((await listVillages(county, { q: "weijia" })).villages.map((v) => v.nameZh)).toEqual([
       "魏家村",
     ]);
+  });
+
+  it("pages through exactly the whole filtered, sorted list, each village once, at its access", async () => {
+    const cases: [string, VillageFilters][] = [
+      ["county", {}],
+      ["county", { sort: "incidence" }],
+      ["county", { status: "not_exited", sort: "name" }],
+      ["weijia", { sort: "poor_people" }],
+      ["daqinggou", { q: "cun" }],
+    ];
+    for (const [username, filters] of cases) {
+      const viewer = await viewerFor(username);
+      const whole = filterVillages(await listVisibleVillages(viewer), filtersFor(viewer, filters));
+      const first = await listVillagePage(viewer, filters, "1", 10);
+      expect(first.page.pages).toBe(Math.max(1, Math.ceil(whole.villages.length / 10)));
+      expect(first.matched).toBe(whole.villages.length);
+      expect(first.total).toBe(whole.total);
+      expect(first.byStatus).toEqual(whole.byStatus);
+      const paged = [];
+      for (let page = 1; page <= first.page.pages; page++) {
+        const { villages, page: at } = await listVillagePage(viewer, filters, String(page), 10);
+        expect(villages.length).toBeLessThanOrEqual(10);
+        expect(at).toMatchObject({ page, from: (page - 1) * 10 + 1 });
+        paged.push(...villages);
+      }
+      expect(paged, `${username} ${JSON.stringify(filters)}`).toEqual(whole.villages);
+    }
+    // Past the end: the last page, not an empty one.
+    const county = await viewerFor("county");
+    const last = await listVillagePage(county, {}, "999", 10);
+    expect(last.page).toMatchObject({ page: 9, pages: 9, from: 81, to: 89 });
+    expect(last.villages).toHaveLength(9);
   });
 });
 
