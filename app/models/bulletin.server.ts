@@ -230,11 +230,19 @@ export async function monthlyBulletin(
     unit: r.unit,
     ...figures.get(r.id)!,
   }));
-  const townshipIds = [...new Set(teams.map((t) => t.township.id))];
-  const townships = townshipIds.map((id) => {
-    const own = teams.filter((t) => t.township.id === id);
-    return { id, name: own[0]!.township.name, teams: own.length, ...sumFigures(own) };
-  });
+  // Grouped once, in the teams' order (township code): not every team filtered per township.
+  const byTownship = new Map<string, BulletinTeam[]>();
+  for (const team of teams) {
+    const own = byTownship.get(team.township.id);
+    if (own) own.push(team);
+    else byTownship.set(team.township.id, [team]);
+  }
+  const townships = [...byTownship].map(([id, own]) => ({
+    id,
+    name: own[0]!.township.name,
+    teams: own.length,
+    ...sumFigures(own),
+  }));
   const complete = today() > last;
   return {
     month,

@@ -31,6 +31,7 @@ import {
   type OfficialKind,
 } from "~/utils/dashboard-columns";
 import { today } from "~/utils/dates";
+import { LIST_PAGE_SIZE, pageOf } from "~/utils/paging";
 import { REMAINING_POOR, type ReadinessItem } from "~/utils/exit-rules";
 import {
   addCounts,
@@ -869,6 +870,8 @@ export async function figureList(
   rules: Pick<TeamRules, "daysPerMonth">,
   on = today(),
   period?: { period: string; lastDay: string },
+  requestedPage: string | null = null,
+  pageSize = LIST_PAGE_SIZE,
 ) {
   await ensureProgressCurrent(db);
   const scope = await scopeOf(viewer, filters, on);
@@ -936,11 +939,11 @@ export async function figureList(
   ]);
   const exitedIds = new Set(exitedBy.map((r) => r.village_id));
   const periodYear = period ? Number(period.period.slice(0, 4)) : null;
-  const list: FigureVillage[] = [];
+  const matching: { village: (typeof villages)[number]; exited: boolean; counts: WorkCounts }[] =
+    [];
   for (const v of villages) {
     if (!can(viewer, "read:dashboard", { townshipId: v.township_id, villageId: v.id })) continue;
     const exited = EXITED.includes(v.exit_status as (typeof EXITED)[number]);
-    const blocking = exited ? [] : (JSON.parse(v.blocking) as ReadinessItem[]);
     const counts = work.work.get(v.id) ?? NO_WORK;
     const record = {
       ...counts,
@@ -955,19 +958,27 @@ export async function figureList(
       exitStage: figure.startsWith("exit_") ? (await exitStageOf(v, on)).stage : null,
       exitOverridden: v.exit_overridden === 1,
     };
-    if (!inFigure(figure, record)) continue;
-    list.push({
-      id: v.id,
-      name: v.name_zh,
-      pinyin: v.name_pinyin,
-      nameSource: v.name_source,
-      townshipName: v.township_name,
-      exitStatus: v.exit_status,
-      incidence: v.agricultural_population > 0 ? v.poor_people / v.agricultural_population : 0,
-      overdueMilestones: counts.overdueMilestones,
-      openCases: counts.openCases,
-      blocking,
-    });
+    if (inFigure(figure, record)) matching.push({ village: v, exited, counts });
   }
-  return { figure, township: township ?? null, villages: list };
+  // A page of the list; only its villages' blocking items are read out of their JSON.
+  const page = pageOf(matching, requestedPage, pageSize);
+  const list: FigureVillage[] = page.rows.map(({ village: v, exited, counts }) => ({
+    id: v.id,
+    name: v.name_zh,
+    pinyin: v.name_pinyin,
+    nameSource: v.name_source,
+    townshipName: v.township_name,
+    exitStatus: v.exit_status,
+    incidence: v.agricultural_population > 0 ? v.poor_people / v.agricultural_population : 0,
+    overdueMilestones: counts.overdueMilestones,
+    openCases: counts.openCases,
+    blocking: exited ? [] : (JSON.parse(v.blocking) as ReadinessItem[]),
+  }));
+  return {
+    figure,
+    township: township ?? null,
+    villages: list,
+    total: matching.length,
+    page: { page: page.page, pages: page.pages, from: page.start + 1, to: page.end },
+  };
 }

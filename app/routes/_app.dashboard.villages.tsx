@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
 import { ExitStatusBadge } from "~/components/badges";
+import { Pager } from "~/components/pager";
 import { PlaceName } from "~/components/place-name";
 import { TableRegion } from "~/components/table-region";
 import {
@@ -20,6 +21,7 @@ import { isFigure, PERIOD_FIGURES } from "~/utils/dashboard-columns";
 import { today } from "~/utils/dates";
 import { readinessMessage } from "~/utils/exit-rules";
 import { pageTitle } from "~/utils/meta";
+import { pageHref } from "~/utils/paging";
 import { parsePeriod } from "~/utils/progress";
 import { teamRulesOn } from "~/models/county-rules.server";
 
@@ -42,6 +44,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     await teamRulesOn(),
     today(),
     period ?? undefined,
+    url.searchParams.get("page"),
   );
   if (!list) notFound();
   const back = new URLSearchParams(url.searchParams);
@@ -64,7 +67,8 @@ function periodEnd(t: Translate, locale: Locale, period: string): string {
 export default function FigureList() {
   const t = useT();
   const locale = useLocale();
-  const { figure, period, villages, township, back } = useLoaderData<typeof loader>();
+  const { figure, period, villages, township, back, total, page } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
   const title = t(`dashboard.figure.${figure}`, {
     period: period ? periodEnd(t, locale, period) : "",
   });
@@ -78,7 +82,7 @@ export default function FigureList() {
           {title}
           {township ? ` · ${township.name}` : ""}
         </h1>
-        <p className="muted">{t("dashboard.list.count", { n: villages.length })}</p>
+        <p className="muted">{t("dashboard.list.count", { n: total })}</p>
       </header>
       <TableRegion label={title}>
         <thead>
@@ -138,6 +142,12 @@ export default function FigureList() {
           ))}
         </tbody>
       </TableRegion>
+      <Pager
+        page={page.page}
+        pages={page.pages}
+        href={(n) => pageHref(params, n)}
+        range={{ from: page.from, to: page.to, total }}
+      />
     </article>
   );
 }

@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
 import { DemoBadge } from "~/components/badges";
+import { Pager } from "~/components/pager";
 import { TableRegion } from "~/components/table-region";
 import { formatMonth, useLocale, useT } from "~/i18n";
 import { bulletinMonth, monthlyBulletin } from "~/models/bulletin.server";
@@ -9,6 +10,7 @@ import { hasAnywhere } from "~/permissions";
 import { BULLETIN_COLUMNS } from "~/utils/bulletin-columns";
 import { today } from "~/utils/dates";
 import { pageTitle } from "~/utils/meta";
+import { pageFigures, pageHref, pageOf } from "~/utils/paging";
 import { nextMonth, previousMonth, ruleDayOfMonth } from "~/utils/team-rules";
 import { teamRulesOn } from "~/models/county-rules.server";
 
@@ -25,8 +27,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
     await teamRulesOn(ruleDayOfMonth(month, on)),
   );
   const current = on.slice(0, 7);
+  // The page shows a page of the teams and of those to follow up (a province has thousands); the
+  // townships' table, the totals and the spreadsheet keep everything.
+  const url = new URL(request.url);
+  const teams = pageOf(bulletin.teams, url.searchParams.get("page"));
+  const followUp = pageOf(bulletin.followUp, url.searchParams.get("follow"));
   return {
-    bulletin,
+    bulletin: { ...bulletin, teams: teams.rows, followUp: followUp.rows },
+    teamsPage: pageFigures(teams),
+    followPage: pageFigures(followUp),
     previous: previousMonth(month),
     next: month < current ? nextMonth(month) : null,
   };
@@ -35,7 +44,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function MonthlyBulletin() {
   const t = useT();
   const locale = useLocale();
-  const { bulletin, previous, next } = useLoaderData<typeof loader>();
+  const { bulletin, previous, next, teamsPage, followPage } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
   const complete = bulletin.complete;
   const headers = BULLETIN_COLUMNS.map((c) => (
     <th scope="col" key={c.key} className="num">
@@ -101,6 +111,7 @@ export default function MonthlyBulletin() {
         ) : (
           <p>{t("bulletin.allMeet")}</p>
         )}
+        <Pager {...followPage} href={(n) => pageHref(params, n, "follow")} />
       </section>
 
       {bulletin.townships.length > 1 ? (
@@ -163,6 +174,7 @@ export default function MonthlyBulletin() {
             ))}
           </tbody>
         </TableRegion>
+        <Pager {...teamsPage} href={(n) => pageHref(params, n)} />
       </section>
       <p className="small muted">{t("teams.daysExplain")}</p>
     </article>

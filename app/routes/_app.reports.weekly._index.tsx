@@ -1,6 +1,7 @@
 import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
+import { Pager } from "~/components/pager";
 import { ReportStatusBadge } from "~/components/report-status";
 import { TeamReportsTable, WeekLine } from "~/components/report-form";
 import { TableRegion } from "~/components/table-region";
@@ -11,6 +12,7 @@ import { weekOverview } from "~/models/weekly-report.server";
 import { hasAnywhere } from "~/permissions";
 import { today } from "~/utils/dates";
 import { pageTitle } from "~/utils/meta";
+import { pageFigures, pageHref, pageOf } from "~/utils/paging";
 import { addDays, isWeekStart, weekOf } from "~/utils/team-rules";
 import { teamRulesOn } from "~/models/county-rules.server";
 
@@ -30,8 +32,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
   if (!hasAnywhere(viewer, "read:weekly-report")) notFound();
   const overview = await weekOverview(viewer, week, await teamRulesOn(week));
+  // Counted over every team; the teams' table shows a page of them (a province has thousands).
+  const count = (status: string) => overview.teams.filter((r) => r.status === status).length;
+  const teams = pageOf(overview.teams, url.searchParams.get("page"));
   return {
     ...overview,
+    counts: {
+      on_time: count("on_time"),
+      late: count("late"),
+      missing: count("missing"),
+      not_due: count("not_due"),
+    },
+    teams: teams.rows,
+    teamsPage: pageFigures(teams),
     previous: addDays(week, -7),
     next: week < current ? addDays(week, 7) : null,
     townshipLeader: viewer.role === "township_leader" ? viewer.townshipId : null,
@@ -41,12 +54,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function WeeklyReports() {
   const t = useT();
   const data = useLoaderData<typeof loader>();
-  const counts = {
-    on_time: data.teams.filter((r) => r.status === "on_time").length,
-    late: data.teams.filter((r) => r.status === "late").length,
-    missing: data.teams.filter((r) => r.status === "missing").length,
-    not_due: data.teams.filter((r) => r.status === "not_due").length,
-  };
+  const { counts } = data;
+  const [params] = useSearchParams();
   return (
     <div className="stack-lg">
       <header className="page-head">
@@ -135,6 +144,7 @@ export default function WeeklyReports() {
       <section className="stack" aria-labelledby="by-team">
         <h2 id="by-team">{t("report.byTeam")}</h2>
         <TeamReportsTable week={data.week} rows={data.teams} showTownship />
+        <Pager {...data.teamsPage} href={(n) => pageHref(params, n)} />
       </section>
     </div>
   );

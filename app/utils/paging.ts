@@ -23,6 +23,15 @@ export function pageOf<T>(rows: readonly T[], requested: string | null, size = L
   return { ...window, total: rows.length, rows: rows.slice(window.start, window.end) };
 }
 
+/** What a Pager needs of a page (serialisable: a loader returns it). */
+export function pageFigures(page: ReturnType<typeof pageOf>) {
+  return {
+    page: page.page,
+    pages: page.pages,
+    range: { from: page.start + 1, to: page.end, total: page.total },
+  };
+}
+
 /** The same list (its filters kept) at another page; page 1 drops the parameter. */
 export function pageHref(params: URLSearchParams, page: number, key = "page"): string {
   const next = new URLSearchParams(params);

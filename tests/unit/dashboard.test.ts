@@ -438,6 +438,31 @@ describe("headline figures and the at-risk rule (fixed data, hand-checked)", () 
     expect(await list("exits_this_year")).toEqual(["测试a1村", "测试a4村"]);
   });
 
+  it("the list behind a figure comes a page at a time, the same villages in the same order", async () => {
+    const county = await viewerFor("county");
+    const whole = (await figureList(county, {}, "all", DEFAULT_TEAM_RULES, ON))!;
+    expect(whole.total).toBe(whole.villages.length);
+    expect(whole.total).toBeGreaterThan(6);
+    const pages = [];
+    for (let n = 1; n <= Math.ceil(whole.total / 4); n++) {
+      const page = (await figureList(
+        county,
+        {},
+        "all",
+        DEFAULT_TEAM_RULES,
+        ON,
+        undefined,
+        String(n),
+        4,
+      ))!;
+      expect(page.total).toBe(whole.total);
+      expect(page.page).toMatchObject({ page: n, from: (n - 1) * 4 + 1 });
+      expect(page.villages.length).toBeLessThanOrEqual(4);
+      pages.push(...page.villages);
+    }
+    expect(pages).toEqual(whole.villages);
+  });
+
   it("the list behind a trend's figure: exited by the period's end, planned by its year's", async () => {
     const county = await viewerFor("county");
     const list = async (figure: "exited_by" | "planned_by", period: string) =>
