@@ -1484,6 +1484,9 @@ export const en: Catalogue = {
   "registry.data.rowsOf": "Row by row: “{sheet}”",
   "registry.data.sheet": "Sheet",
   "account.admin.allTeams": "Every team: members without an account",
+  "account.admin.chooseTownship": "Choose a township first",
+  "account.admin.batch":
+    "The first {shown} are listed here; once they have accounts, the next ones follow.",
   "account.admin.allTeamsHint":
     "{count} serving cadres in the county have no account yet. Pick them and create the accounts at once; the one-time passwords are shown once, and can be printed.",
   "admin.fromRoster": "From the village's household roster; change it there.",

@@ -1426,6 +1426,8 @@ export const zhCN = {
   "registry.data.rowsOf": "「{sheet}」逐行结果",
   "registry.data.sheet": "工作表",
   "account.admin.allTeams": "全部工作队：尚无账号的队员",
+  "account.admin.chooseTownship": "先选乡镇",
+  "account.admin.batch": "这里先列出前 {shown} 人；为他们创建账号后，其余的人接着列出。",
   "account.admin.allTeamsHint":
     "全县在队干部中有 {count} 人还没有账号。勾选后一次创建，初始密码只显示一次，可打印。",
   "admin.fromRoster": "来自本村贫困户花名册，在花名册中修改。",

@@ -37,11 +37,11 @@ export interface AccountCandidate {
 export async function accountCandidates(
   viewer: Viewer,
   teamId: string,
-): Promise<AccountCandidate[] | null> {
+): Promise<{ candidates: AccountCandidate[]; total: number } | null> {
   if (!hasCountyWide(viewer, "manage:account")) return null;
   const on = today();
   const all = teamId === ALL_TEAMS;
-  const [members, users] = await Promise.all([
+  const [members, users, without] = await Promise.all([
     db
       .selectFrom("team_memberships as m")
       .innerJoin("cadres as c", "c.id", "m.cadre_id")
@@ -59,13 +59,27 @@ export async function accountCandidates(
       ])
       .where(activeOn("m", on))
       .$if(!all, (q) => q.where("m.team_id", "=", teamId))
-      .$if(all, (q) => q.where("u.id", "is", null).orderBy("tw.code").orderBy("v.code"))
+      // The bulk list comes a batch at a time: a province has tens of thousands to make.
+      .$if(all, (q) =>
+        q.where("u.id", "is", null).orderBy("tw.code").orderBy("v.code").limit(ACCOUNT_BATCH),
+      )
       .orderBy("m.started_on")
+      .orderBy("c.id")
       .execute(),
     db.selectFrom("users").select("username").execute(),
+    all
+      ? db
+          .selectFrom("team_memberships as m")
+          .innerJoin("teams as tm", "tm.id", "m.team_id")
+          .leftJoin("users as u", "u.cadre_id", "m.cadre_id")
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .where(activeOn("m", on))
+          .where("u.id", "is", null)
+          .executeTakeFirstOrThrow()
+      : null,
   ]);
   const taken = new Set(users.map((u) => u.username));
-  return members.map((m) => {
+  const candidates = members.map((m) => {
     const proposed = m.username ? "" : proposeUsername(m.name_zh, taken);
     if (proposed) taken.add(proposed);
     return {
@@ -78,6 +92,63 @@ export async function accountCandidates(
       existing: m.username,
     };
   });
+  return { candidates, total: without ? Number(without.n) : candidates.length };
+}
+
+/** Cadres listed at once for the bulk accounts form (the rest follow once these have accounts). */
+export const ACCOUNT_BATCH = 200;
+
+/** A team to pick on the accounts page: its township and village. */
+export interface TeamChoice {
+  id: string;
+  township: { id: string; name: string };
+  village: string;
+  source: NameSource;
+}
+
+/**
+ * The active teams to choose from on the accounts page (one township's, or every one), and the
+ * number of all of them; or one team by its id.
+ */
+export async function teamChoices(
+  viewer: Viewer,
+  where: { townshipId?: string; teamId?: string },
+): Promise<{ teams: TeamChoice[]; total: number } | null> {
+  if (!hasCountyWide(viewer, "manage:account")) return null;
+  const on = today();
+  const [rows, all] = await Promise.all([
+    db
+      .selectFrom("teams as t")
+      .innerJoin("villages as v", "v.id", "t.village_id")
+      .innerJoin("townships as tw", "tw.id", "v.township_id")
+      .select([
+        "t.id",
+        "tw.id as township_id",
+        "tw.name_zh as township_name",
+        "v.name_zh as village",
+        "v.name_source as source",
+      ])
+      .where(activeOn("t", on))
+      .$if(Boolean(where.townshipId), (q) => q.where("tw.id", "=", where.townshipId!))
+      .$if(Boolean(where.teamId), (q) => q.where("t.id", "=", where.teamId!))
+      .orderBy("tw.code")
+      .orderBy("v.code")
+      .execute(),
+    db
+      .selectFrom("teams as t")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where(activeOn("t", on))
+      .executeTakeFirstOrThrow(),
+  ]);
+  return {
+    total: Number(all.n),
+    teams: rows.map((r) => ({
+      id: r.id,
+      township: { id: r.township_id, name: r.township_name },
+      village: r.village,
+      source: r.source,
+    })),
+  };
 }
 
 export interface Credential {

@@ -7,6 +7,7 @@
  * out of the choices for new records; a team ends today, and its members leave with it. Past
  * teams, logs, cards and plan changes keep pointing at them.
  */
+import { sql } from "kysely";
 import { nowIso } from "~/utils/clock";
 import { db } from "~/db.server";
 import { serverTranslator } from "~/i18n/catalogues.server";
@@ -20,6 +21,7 @@ import {
   SHEETS,
   type Cells,
   type Registry,
+  type RegistryPart,
 } from "~/models/registry.server";
 import { refuse, transact } from "~/models/write.server";
 import { endSessions } from "~/session.server";
@@ -45,6 +47,15 @@ export interface AdminRow {
   active: boolean;
 }
 
+/** What a list's cells read: its own records and the names they refer to. */
+const LIST_PARTS: Record<AdminKind, RegistryPart[]> = {
+  townships: ["townships"],
+  units: ["units"],
+  villages: ["villages", "townships"],
+  cadres: ["cadres", "units"],
+  teams: ["teams", "villages", "units"],
+};
+
 export async function adminList(
   viewer: Viewer,
   kind: AdminKind,
@@ -52,7 +63,7 @@ export async function adminList(
   { q = "", inactive = false }: { q?: string; inactive?: boolean } = {},
 ): Promise<{ rows: AdminRow[]; total: number } | null> {
   if (!allowed(viewer)) return null;
-  const registry = await loadRegistry(db);
+  const registry = await loadRegistry(db, LIST_PARTS[kind]);
   const on = today();
   const query = normalise(q);
   const all = sheetRecords(kind, registry, serverTranslator(locale)).map(({ record, cells }) => ({
@@ -272,7 +283,6 @@ export async function setActive(
 /** Per kind: how many records, and how many are active. */
 export async function adminSummary(viewer: Viewer) {
   if (!allowed(viewer)) return null;
-  const registry = await loadRegistry(db);
   const on = today();
   // The register's cadres include a reserve and those who have left a team: say how many serve.
   const serving = await db
@@ -282,14 +292,41 @@ export async function adminSummary(viewer: Viewer) {
     .where(activeOn("t", on))
     .select((eb) => eb.fn.count<number>("m.cadre_id").distinct().as("n"))
     .executeTakeFirstOrThrow();
-  const count = (kind: AdminKind) => {
-    const records = [...SHEETS[kind].store(registry).byId.values()] as Record<string, unknown>[];
-    return {
-      kind,
-      total: records.length,
-      active: records.filter((r) => isActive(kind, r, on)).length,
-      serving: kind === "cadres" ? Number(serving.n) : null,
-    };
-  };
-  return (["townships", "villages", "units", "teams", "cadres"] as const).map(count);
+  // Counted where they are stored (the same rule as isActive): not a province's registry read.
+  const deactivatable = async (table: "townships" | "villages" | "sending_units" | "cadres") =>
+    db
+      .selectFrom(table)
+      .select((eb) => [
+        eb.fn.countAll<number>().as("total"),
+        eb.fn.count<number>(sql`case when deactivated_at is null then 1 end`).as("active"),
+      ])
+      .executeTakeFirstOrThrow();
+  const [townships, villages, units, cadres, teams] = await Promise.all([
+    deactivatable("townships"),
+    deactivatable("villages"),
+    deactivatable("sending_units"),
+    deactivatable("cadres"),
+    db
+      .selectFrom("teams")
+      .select((eb) => [
+        eb.fn.countAll<number>().as("total"),
+        eb.fn
+          .count<number>(sql`case when ended_on is null or ended_on >= ${on} then 1 end`)
+          .as("active"),
+      ])
+      .executeTakeFirstOrThrow(),
+  ]);
+  const count = (kind: AdminKind, row: { total: number | string; active: number | string }) => ({
+    kind,
+    total: Number(row.total),
+    active: Number(row.active),
+    serving: kind === "cadres" ? Number(serving.n) : null,
+  });
+  return [
+    count("townships", townships),
+    count("villages", villages),
+    count("units", units),
+    count("teams", teams),
+    count("cadres", cadres),
+  ];
 }

@@ -154,16 +154,29 @@ function emptyRegistry(): Registry {
   };
 }
 
-/** The whole registry as it is stored (a county is a few thousand rows; a province, tens of thousands). */
-export async function loadRegistry(executor: Executor): Promise<Registry> {
+export type RegistryPart = keyof Registry;
+
+/**
+ * The whole registry as it is stored (a county is a few thousand rows; a province, tens of
+ * thousands), or only some of its parts for a reader that needs no more (the other stores stay
+ * empty: only for reading, never for checking rows, which looks across them).
+ */
+export async function loadRegistry(
+  executor: Executor,
+  parts?: readonly RegistryPart[],
+): Promise<Registry> {
+  const wanted = (part: RegistryPart) => !parts || parts.includes(part);
+  const none = Promise.resolve([]);
   const [townships, units, villages, rostered, cadres, teams, memberships] = await Promise.all([
-    executor.selectFrom("townships").selectAll().execute(),
-    executor.selectFrom("sending_units").selectAll().execute(),
-    executor.selectFrom("villages").selectAll().execute(),
-    executor.selectFrom("households").select("village_id").distinct().execute(),
-    executor.selectFrom("cadres").selectAll().execute(),
-    executor.selectFrom("teams").selectAll().execute(),
-    executor.selectFrom("team_memberships").selectAll().execute(),
+    wanted("townships") ? executor.selectFrom("townships").selectAll().execute() : none,
+    wanted("units") ? executor.selectFrom("sending_units").selectAll().execute() : none,
+    wanted("villages") ? executor.selectFrom("villages").selectAll().execute() : none,
+    wanted("villages")
+      ? executor.selectFrom("households").select("village_id").distinct().execute()
+      : none,
+    wanted("cadres") ? executor.selectFrom("cadres").selectAll().execute() : none,
+    wanted("teams") ? executor.selectFrom("teams").selectAll().execute() : none,
+    wanted("memberships") ? executor.selectFrom("team_memberships").selectAll().execute() : none,
   ]);
   const registry = emptyRegistry();
   for (const t of townships) {

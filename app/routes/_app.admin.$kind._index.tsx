@@ -5,9 +5,17 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import {
+  Form,
+  Link,
+  useActionData,
+  useLoaderData,
+  useNavigation,
+  useSearchParams,
+} from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
 import { adminKindOf } from "~/utils/admin-kind.server";
+import { Pager } from "~/components/pager";
 import { SavedNotice } from "~/components/saved-notice";
 import { TableRegion } from "~/components/table-region";
 import { messageWithParams, translateMessage, useT } from "~/i18n";
@@ -15,6 +23,7 @@ import { resolveLocale } from "~/i18n/locale.server";
 import { adminList, setActive } from "~/models/registry-admin.server";
 import { hasCountyWide } from "~/permissions";
 import { pageTitle } from "~/utils/meta";
+import { pageFigures, pageHref, pageOf } from "~/utils/paging";
 import {
   SHEET_COLUMNS,
   columnLabelKey,
@@ -34,7 +43,22 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const inactive = url.searchParams.get("inactive") === "1";
   const list = await adminList(viewer, kind, await resolveLocale(request), { q, inactive });
   if (!list) notFound();
-  return { kind, q, inactive, ...list };
+  // A page of the matching records, each with the cells its row shows (a province registers
+  // 24,000 cadres).
+  const page = pageOf(list.rows, url.searchParams.get("page"));
+  const shown = LIST_COLUMNS[kind];
+  return {
+    kind,
+    q,
+    inactive,
+    total: list.total,
+    matched: list.rows.length,
+    rows: page.rows.map((row) => ({
+      ...row,
+      cells: Object.fromEntries(shown.map((key) => [key, row.cells[key]])),
+    })),
+    page: pageFigures(page),
+  };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -68,7 +92,8 @@ const LIST_COLUMNS: Record<AdminKind, string[]> = {
 
 export default function AdminList() {
   const t = useT();
-  const { kind, q, inactive, rows, total } = useLoaderData<typeof loader>();
+  const { kind, q, inactive, rows, total, matched, page } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const columns = LIST_COLUMNS[kind].map((key) => SHEET_COLUMNS[kind].find((c) => c.key === key)!);
@@ -110,7 +135,7 @@ export default function AdminList() {
           </button>
         </div>
       </Form>
-      <p className="muted small">{t("admin.count", { count: rows.length })}</p>
+      <p className="muted small">{t("admin.count", { count: matched })}</p>
       <TableRegion
         label={t(sheetLabelKey(kind))}
         caption={`${t(sheetLabelKey(kind))} · ${t("admin.count", { count: total })}`}
@@ -196,6 +221,7 @@ export default function AdminList() {
           })}
         </tbody>
       </TableRegion>
+      <Pager {...page} href={(n) => pageHref(params, n)} />
       <p className="muted small">
         {kind === "teams" ? t("admin.endTeamHint") : t("admin.deactivateHint")}
       </p>

@@ -14,11 +14,11 @@ import { messageWithParams, translateMessage, useT } from "~/i18n";
 import {
   accountCandidates,
   createCadreAccounts,
+  teamChoices,
   createTownshipLeaderAccount,
   type Credential,
 } from "~/models/account.server";
 import { listTownshipOptions } from "~/models/township.server";
-import { listTeams } from "~/models/team-roster.server";
 import { hasCountyWide } from "~/permissions";
 import { ALL_TEAMS } from "~/schemas/account";
 import { pageTitle } from "~/utils/meta";
@@ -39,25 +39,45 @@ export const meta: MetaFunction = (args) => pageTitle(args, "account.admin.title
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   if (!hasCountyWide(viewer, "manage:account")) notFound();
-  const teamId = new URL(request.url).searchParams.get("team") ?? "";
-  const [teams, townships] = await Promise.all([listTeams(viewer), listTownshipOptions(viewer)]);
-  const found = teams.find((t) => t.id === teamId);
+  const url = new URL(request.url);
+  const teamId = url.searchParams.get("team") ?? "";
+  // The chosen team (by its id), to know its township and that it is active.
+  const chosen =
+    teamId && teamId !== ALL_TEAMS ? (await teamChoices(viewer, { teamId }))?.teams[0] : undefined;
+  const townshipId = url.searchParams.get("township") || chosen?.township.id || "";
+  // A county's teams are one list; where there are more than a list can hold (a province's
+  // thousands), the township is chosen first and its teams are listed.
+  const everyTeam = await teamChoices(viewer, {});
+  if (!everyTeam) notFound();
+  const oneList = everyTeam.total <= TEAMS_IN_ONE_LIST;
+  const teams = oneList
+    ? everyTeam.teams
+    : townshipId
+      ? ((await teamChoices(viewer, { townshipId }))?.teams ?? [])
+      : [];
   const team =
     teamId === ALL_TEAMS
       ? { id: ALL_TEAMS, village: null, source: "verified" as const }
-      : found
-        ? { id: found.id, village: found.village.name, source: found.village.nameSource }
+      : chosen
+        ? { id: chosen.id, village: chosen.village, source: chosen.source }
         : null;
+  const found = team ? await accountCandidates(viewer, team.id) : null;
   return {
     teams: teams.map((t) => ({
       id: t.id,
-      label: `${t.township.name} · ${t.village.name}`,
+      label: oneList ? `${t.township.name} · ${t.village}` : t.village,
     })),
+    oneList,
+    townshipId,
     team,
-    candidates: team ? ((await accountCandidates(viewer, team.id)) ?? []) : [],
-    townships,
+    candidates: found?.candidates ?? [],
+    candidatesTotal: found?.total ?? 0,
+    townships: await listTownshipOptions(viewer),
   };
 }
+
+/** Teams listed in one select; past this, the township is chosen first. */
+const TEAMS_IN_ONE_LIST = 200;
 
 type Reply =
   | { ok: true; credentials: Credential[] }
@@ -114,7 +134,8 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function AdminAccounts() {
   const t = useT();
-  const { teams, team, candidates, townships } = useLoaderData<typeof loader>();
+  const { teams, team, candidates, candidatesTotal, townships, oneList, townshipId } =
+    useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
@@ -176,6 +197,15 @@ export default function AdminAccounts() {
         <p className="muted">{t("account.admin.intro")}</p>
       </header>
       <Form method="get" className="filters" aria-label={t("account.admin.chooseTeam")}>
+        {oneList ? null : (
+          <FilterSelect
+            name="township"
+            label={t("villages.filter.township")}
+            value={townshipId || undefined}
+            allLabel={t("account.admin.chooseTownship")}
+            options={townships.map((o) => ({ value: o.id, label: o.name }))}
+          />
+        )}
         <FilterSelect
           name="team"
           label={t("account.admin.team")}
@@ -199,7 +229,12 @@ export default function AdminAccounts() {
             {team.village ?? t("account.admin.allTeams")} <DemoBadge source={team.source} />
           </h2>
           {team.village === null ? (
-            <p className="muted">{t("account.admin.allTeamsHint", { count: candidates.length })}</p>
+            <p className="muted">
+              {t("account.admin.allTeamsHint", { count: candidatesTotal })}
+              {candidatesTotal > candidates.length
+                ? ` ${t("account.admin.batch", { shown: candidates.length })}`
+                : ""}
+            </p>
           ) : null}
           {teamFailure?.field === "form" ? (
             <FieldErrors id="accounts-error" errors={[teamFailure.message]} />

@@ -598,6 +598,12 @@ describe("the admin summary", () => {
     // The demo's register holds a reserve and former members besides those serving.
     expect(cadres.serving).toBeGreaterThan(0);
     expect(cadres.serving!).toBeLessThan(cadres.active);
+    // Counted in SQL, by the same rule as the lists (which read the registry).
+    for (const figure of summary) {
+      const list = (await adminList(county, figure.kind, "zh-CN"))!;
+      expect(figure.total, figure.kind).toBe(list.total);
+      expect(figure.active, figure.kind).toBe(list.rows.length);
+    }
     expect(summary.filter((s) => s.kind !== "cadres").every((s) => s.serving === null)).toBe(true);
   });
 });
