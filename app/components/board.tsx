@@ -26,8 +26,8 @@ import {
   useLocale,
   useT,
 } from "~/i18n";
-import type { BoardCard } from "~/models/card.server";
-import { BOARD_COLUMNS } from "~/utils/boards";
+import type { BoardCard, BoardTotals } from "~/models/card.server";
+import { BOARD_COLUMNS, COLUMN_ALL, COLUMN_FIRST } from "~/utils/boards";
 import {
   CSS,
   DndContext,
@@ -52,7 +52,6 @@ interface Lane {
 }
 
 const SEP = "::";
-const COLUMN_PAGE = 30;
 
 function laneOf(card: BoardCard, lanes: Lanes) {
   if (lanes === "township") return { key: card.townshipId, label: card.townshipName };
@@ -275,9 +274,15 @@ export function BoardView({
   expanded = false,
   expandHref,
   wipLimits,
+  totals,
 }: {
   board: Board;
   cards: BoardCard[];
+  /**
+   * Per container, every card the filters keep and the villages over the WIP limit, when the
+   * board was given only each column's first cards (see listBoard); else counted from `cards`.
+   */
+  totals?: BoardTotals;
   /** The county's work-in-progress limits per column (a county rule). */
   wipLimits: Partial<Record<BoardColumn, number>>;
   lanes?: Lanes;
@@ -343,9 +348,17 @@ export function BoardView({
     },
   });
 
+  // A column's count: all its cards (the server's total, or those given), with the moves not yet
+  // answered added and taken away.
+  const countOf = (container: string) => {
+    const loaded = grouped[container]?.length ?? 0;
+    const now = dnd.items[container]?.length ?? 0;
+    return (totals ? (totals[container]?.count ?? 0) : loaded) + now - loaded;
+  };
+
   // Only cards on screen can move: watch those (a 2,000-card board shows 60 per column).
   const watched = Object.values(dnd.items).flatMap((ids) =>
-    expanded ? ids : ids.slice(0, COLUMN_PAGE),
+    expanded ? ids : ids.slice(0, COLUMN_FIRST),
   );
 
   return (
@@ -388,9 +401,7 @@ export function BoardView({
               <LaneBoard
                 board={board}
                 lane={lane.key}
-                counts={columns.map(
-                  (column) => (dnd.items[`${lane.key}${SEP}${column}`] ?? []).length,
-                )}
+                counts={columns.map((column) => countOf(`${lane.key}${SEP}${column}`))}
               >
                 {columns.map((column) => {
                   const container = `${lane.key}${SEP}${column}`;
@@ -401,6 +412,8 @@ export function BoardView({
                       column={column}
                       container={container}
                       ids={dnd.items[container] ?? []}
+                      count={countOf(container)}
+                      villagesOverLimit={totals?.[container]?.villagesOver}
                       byId={byId}
                       wipLimit={wipLimits[column] ?? 0}
                       villages={lane.villages}
@@ -424,6 +437,8 @@ function Column({
   column,
   container,
   ids,
+  count,
+  villagesOverLimit,
   byId,
   wipLimit,
   villages,
@@ -435,6 +450,10 @@ function Column({
   column: BoardColumn;
   container: string;
   ids: string[];
+  /** All the column's cards, of which `ids` are the first. */
+  count: number;
+  /** The villages over the limit, when the server counted them over every card. */
+  villagesOverLimit?: number;
   byId: Map<string, BoardCard>;
   /** Cards in progress a village's team may hold in this column (0: no limit). */
   wipLimit: number;
@@ -450,6 +469,7 @@ function Column({
   // The limit is each village's: a lane of many villages counts those over theirs.
   const villagesOver = (() => {
     if (wipLimit <= 0) return 0;
+    if (villagesOverLimit !== undefined) return villagesOverLimit;
     const perVillage = new Map<string, number>();
     for (const id of ids) {
       const village = byId.get(id)?.villageId ?? "";
@@ -458,7 +478,7 @@ function Column({
     return [...perVillage.values()].filter((n) => n > wipLimit).length;
   })();
   const over = villagesOver > 0;
-  const shown = expanded ? ids : ids.slice(0, COLUMN_PAGE);
+  const shown = expanded ? ids : ids.slice(0, COLUMN_FIRST);
   const columnId = `col-${container.replace(/[^\w-]/g, "_")}`;
   const headingId = `${columnId}-title`;
   return (
@@ -471,9 +491,9 @@ function Column({
         {name}{" "}
         <span className="column-count">
           {wipLimit <= 0
-            ? ids.length
+            ? count
             : t(villages > 1 ? "board.countWithVillageLimit" : "board.countWithLimit", {
-                count: ids.length,
+                count,
                 limit: wipLimit,
               })}
         </span>
@@ -493,10 +513,16 @@ function Column({
           ))}
         </ol>
       </SortableContext>
-      {shown.length < ids.length && expandHref ? (
+      {shown.length < count && expandHref && !expanded ? (
         <p className="small">
-          <Link to={expandHref}>{t("board.showAll", { count: ids.length })}</Link>
+          <Link to={expandHref}>
+            {count > COLUMN_ALL
+              ? t("board.showFirst", { shown: COLUMN_ALL, count })
+              : t("board.showAll", { count })}
+          </Link>
         </p>
+      ) : shown.length < count ? (
+        <p className="small muted">{t("board.showingFirst", { shown: shown.length, count })}</p>
       ) : null}
     </section>
   );

@@ -672,6 +672,12 @@ export const en: Catalogue = {
   "board.countWithVillageLimit": "{count} (limit {limit} per village)",
   "board.villagesOverWip": "Villages over the limit of {limit} in progress: {villages}",
   "board.overWip": "Over the work-in-progress limit of {limit}",
+  "board.showingFirst":
+    "Showing the first {shown} of {count}; filter by township, village or assignee to see the rest.",
+  "board.showFirst": "Show the first {shown} (of {count})",
+  "board.chooseTownshipFirst": "Too many villages and people to list: choose a township first.",
+  "board.firstLanes":
+    "The first {shown} of {count} lanes are shown; filter by township to see the others.",
   "board.showAll": "{count, plural, one {Show the # card} other {Show all # cards}}",
   "board.dragHandle": "Drag “{title}”",
   "board.overdue": "Overdue",

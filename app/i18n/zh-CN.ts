@@ -644,6 +644,11 @@ export const zhCN = {
   "board.countWithVillageLimit": "{count}（每村上限 {limit}）",
   "board.villagesOverWip": "超过每村在办上限 {limit} 的村：{villages} 个",
   "board.overWip": "超过在办上限 {limit}",
+  "board.showingFirst":
+    "显示前 {shown} 张，共 {count} 张；按乡镇、村或负责人筛选可看到其余的卡片。",
+  "board.showFirst": "显示前 {shown} 张（共 {count} 张）",
+  "board.chooseTownshipFirst": "村和负责人太多，无法全部列出：请先选乡镇。",
+  "board.firstLanes": "分组显示前 {shown} 组（共 {count} 组），按乡镇筛选可看到其余的。",
   "board.showAll": "显示全部 {count} 张",
   "board.dragHandle": "拖动「{title}」",
   "board.overdue": "已逾期",

@@ -48,14 +48,91 @@ export interface BoardFilters {
   archived?: boolean;
 }
 
+/** How a board groups its cards into lanes (rows of columns). */
+export type BoardLanes = "none" | "township" | "village";
+
+/** A board container's key: its lane ("all", a township's id or a village's) and column. */
+export const containerKey = (lane: string, column: BoardColumn) => `${lane}::${column}`;
+
+/** What a board shows per container when it shows only its first cards: how many there are. */
+export type BoardTotals = Record<string, { count: number; villagesOver: number }>;
+
 /**
- * The cards of a board the viewer may read: a team member's own village(s), a township leader's
- * township, the county's all. Jurisdiction is applied in SQL, then checked per village.
+ * The board's cards as SQL sees them, with the viewer's jurisdiction and the filters applied
+ * (overdue included), for the list, its totals and its filters' choices alike. A team member sees
+ * their own village(s), a township leader their township, the county all.
  */
-export async function listBoard(viewer: Viewer, board: Board, filters: BoardFilters = {}) {
-  const on = today();
+function boardBase(viewer: Viewer, board: Board, filters: BoardFilters, on: string) {
   let query = db
     .selectFrom("cards")
+    .innerJoin("villages", "villages.id", "cards.village_id")
+    .where("cards.board", "=", board)
+    .where("cards.archived_at", filters.archived ? "is not" : "is", null);
+  if (viewer.role === "team_member")
+    query = query.where("cards.village_id", "in", [...viewer.villageIds, "\u0000"]);
+  const scope = villageListScope(viewer);
+  if (scope.townshipId) query = query.where("villages.township_id", "=", scope.townshipId);
+  if (filters.townshipId) query = query.where("villages.township_id", "=", filters.townshipId);
+  if (filters.villageId) query = query.where("cards.village_id", "=", filters.villageId);
+  if (filters.kind) query = query.where("cards.kind", "=", filters.kind);
+  if (filters.assigneeId) {
+    const assignee = filters.assigneeId;
+    query = query.where((eb) =>
+      eb.or([
+        eb("cards.owner_cadre_id", "=", assignee),
+        eb.exists(
+          eb
+            .selectFrom("card_assignees")
+            .select("card_assignees.card_id")
+            .whereRef("card_assignees.card_id", "=", "cards.id")
+            .where("card_assignees.cadre_id", "=", assignee),
+        ),
+      ]),
+    );
+  }
+  if (filters.overdue) {
+    // isCardOverdue in SQL: due before today and not in a finished column.
+    const finished = BOARD_COLUMNS[board].filter((c) => isFinished(board, c));
+    query = query
+      .where("cards.due_on", "is not", null)
+      .where("cards.due_on", "<", on)
+      .$if(finished.length > 0, (q) => q.where("cards.column_key", "not in", finished));
+  }
+  return query;
+}
+
+/** The lane a card falls in, as SQL. */
+function laneExpression(lanes: BoardLanes) {
+  return lanes === "township"
+    ? sql<string>`villages.township_id`
+    : lanes === "village"
+      ? sql<string>`cards.village_id`
+      : sql<string>`'all'`;
+}
+
+/**
+ * The cards of a board the viewer may read, in position order: all of them, or (`perColumn`) the
+ * first of each lane's column — a province's board holds 32,000 cards and shows a few hundred.
+ * Jurisdiction is applied in SQL, then checked per village.
+ */
+export async function listBoard(
+  viewer: Viewer,
+  board: Board,
+  filters: BoardFilters = {},
+  options: { perColumn?: number; lanes?: BoardLanes; maxLanes?: number } = {},
+) {
+  const on = today();
+  const lane = laneExpression(options.lanes ?? "none");
+  const ranked = boardBase(viewer, board, filters, on).select([
+    "cards.id",
+    sql<number>`row_number() over (partition by ${lane}, cards.column_key order by cards.position, cards.id)`.as(
+      "rank",
+    ),
+    sql<number>`dense_rank() over (order by ${lane})`.as("lane_rank"),
+  ]);
+  const rows = await db
+    .selectFrom("cards")
+    .innerJoin(ranked.as("ranked"), "ranked.id", "cards.id")
     .innerJoin("villages", "villages.id", "cards.village_id")
     .innerJoin("townships", "townships.id", "villages.township_id")
     .leftJoin("households", "households.id", "cards.household_id")
@@ -80,32 +157,14 @@ export async function listBoard(viewer: Viewer, board: Board, filters: BoardFilt
       "households.head_name",
       "sending_units.name_zh as unit_name",
     ])
-    .where("cards.board", "=", board)
-    .where("cards.archived_at", filters.archived ? "is not" : "is", null);
-  // Boards show full records only: a team sees its own village(s), never other villages' cards.
-  if (viewer.role === "team_member")
-    query = query.where("cards.village_id", "in", [...viewer.villageIds, "\u0000"]);
-  const scope = villageListScope(viewer);
-  if (scope.townshipId) query = query.where("villages.township_id", "=", scope.townshipId);
-  if (filters.townshipId) query = query.where("villages.township_id", "=", filters.townshipId);
-  if (filters.villageId) query = query.where("cards.village_id", "=", filters.villageId);
-  if (filters.kind) query = query.where("cards.kind", "=", filters.kind);
-  if (filters.assigneeId) {
-    const assignee = filters.assigneeId;
-    query = query.where((eb) =>
-      eb.or([
-        eb("cards.owner_cadre_id", "=", assignee),
-        eb.exists(
-          eb
-            .selectFrom("card_assignees")
-            .select("card_assignees.card_id")
-            .whereRef("card_assignees.card_id", "=", "cards.id")
-            .where("card_assignees.cadre_id", "=", assignee),
-        ),
-      ]),
-    );
-  }
-  const rows = await query.orderBy("cards.column_key").orderBy("cards.position").execute();
+    .$if(options.perColumn !== undefined, (q) => q.where("ranked.rank", "<=", options.perColumn!))
+    .$if(options.maxLanes !== undefined, (q) =>
+      q.where("ranked.lane_rank", "<=", options.maxLanes!),
+    )
+    .orderBy("cards.column_key")
+    .orderBy("cards.position")
+    .orderBy("cards.id")
+    .execute();
 
   const ids = rows.map((r) => r.id);
   const people = new Map<string, { id: string; name: string }[]>();
@@ -161,10 +220,113 @@ export async function listBoard(viewer: Viewer, board: Board, filters: BoardFilt
       canEdit: editable.get(r.village_id)!,
     };
     card.overdue = isCardOverdue(card, on);
-    if (filters.overdue && !card.overdue) continue;
     cards.push(card);
   }
   return cards;
+}
+
+/**
+ * Per container (lane and column) of a board: its cards, and how many villages hold more cards
+ * there than the column's work-in-progress limit — counted in SQL over every card the filters
+ * keep, not over the cards shown. Also the number of overdue cards.
+ */
+export async function boardTotals(
+  viewer: Viewer,
+  board: Board,
+  filters: BoardFilters,
+  lanes: BoardLanes,
+  wipLimits: Partial<Record<BoardColumn, number>>,
+) {
+  const on = today();
+  const lane = laneExpression(lanes);
+  const perVillage = boardBase(viewer, board, filters, on)
+    .select([
+      lane.as("lane"),
+      "cards.column_key",
+      (eb) => eb.fn.countAll<number>().as("n"),
+      sql<number>`sum(case when cards.due_on < ${on} then 1 else 0 end)`.as("late"),
+    ])
+    .groupBy([lane, "cards.column_key", "cards.village_id"]);
+  const limit = sql<number>`case ${sql.join(
+    BOARD_COLUMNS[board].map((c) => sql`when column_key = ${c} then ${wipLimits[c] ?? 0}`),
+    sql` `,
+  )} else 0 end`;
+  const rows = await db
+    .selectFrom(perVillage.as("v"))
+    .select((eb) => [
+      "v.lane",
+      "v.column_key",
+      eb.fn.sum<number>("v.n").as("count"),
+      eb.fn.sum<number>("v.late").as("late"),
+      sql<number>`sum(case when ${limit} > 0 and v.n > ${limit} then 1 else 0 end)`.as("over"),
+    ])
+    .groupBy(["v.lane", "v.column_key"])
+    .execute();
+  const totals: BoardTotals = {};
+  let cards = 0;
+  let overdue = 0;
+  const laneKeys = new Set<string>();
+  for (const r of rows) {
+    laneKeys.add(r.lane);
+    totals[containerKey(r.lane, r.column_key)] = {
+      count: Number(r.count),
+      villagesOver: Number(r.over),
+    };
+    cards += Number(r.count);
+    if (!isFinished(board, r.column_key)) overdue += Number(r.late ?? 0);
+  }
+  return { totals, cards, overdue, lanes: laneKeys.size };
+}
+
+/**
+ * What a board's filters offer: the villages and the people on its cards (within the township
+ * chosen, if any), when there are few enough to list (`max`); otherwise null, and the board asks
+ * for a township (or a village) first.
+ */
+export async function boardChoices(viewer: Viewer, board: Board, filters: BoardFilters, max = 300) {
+  const on = today();
+  const base = boardBase(
+    viewer,
+    board,
+    { ...filters, villageId: undefined, assigneeId: undefined },
+    on,
+  );
+  const villages = await base
+    .select(["cards.village_id as id", "villages.name_zh as name"])
+    .distinct()
+    .orderBy("villages.code")
+    .limit(max + 1)
+    .execute();
+  const scoped = boardBase(viewer, board, { ...filters, assigneeId: undefined }, on);
+  const people = await db
+    .selectFrom("cadres")
+    .select(["cadres.id", "cadres.name_zh as name"])
+    .where((eb) =>
+      eb.or([
+        eb(
+          "cadres.id",
+          "in",
+          scoped
+            .select("cards.owner_cadre_id")
+            .where("cards.owner_cadre_id", "is not", null)
+            .$castTo<{ owner_cadre_id: string }>(),
+        ),
+        eb(
+          "cadres.id",
+          "in",
+          scoped
+            .innerJoin("card_assignees", "card_assignees.card_id", "cards.id")
+            .select("card_assignees.cadre_id"),
+        ),
+      ]),
+    )
+    .limit(max + 1)
+    .execute();
+  return {
+    villages: villages.length > max ? null : villages,
+    assignees:
+      people.length > max ? null : people.sort((a, b) => a.name.localeCompare(b.name, "zh-CN")),
+  };
 }
 
 export interface CardInput {

@@ -7,11 +7,19 @@ import { notFound, requireViewer } from "~/auth.server";
 import { BoardView, type Lanes } from "~/components/board";
 import { FilterSelect } from "~/components/filter-select";
 import { useT } from "~/i18n";
-import { listBoard } from "~/models/card.server";
+import { boardChoices, boardTotals, listBoard } from "~/models/card.server";
 import { listTownshipOptions } from "~/models/township.server";
 import { getViewerCadre } from "~/models/user.server";
 import { parseBoardFilters } from "~/utils/board-filters.server";
-import { BOARD_KINDS, BOARD_SEGMENTS, boardFromSegment } from "~/utils/boards";
+import {
+  BOARD_KINDS,
+  BOARD_SEGMENTS,
+  COLUMN_ALL,
+  COLUMN_FIRST,
+  LANE_COLUMN_FIRST,
+  MAX_LANES,
+  boardFromSegment,
+} from "~/utils/boards";
 import { pageTitle } from "~/utils/meta";
 import type { Board } from "../../db/schema";
 
@@ -24,46 +32,64 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const filters = parseBoardFilters(url.searchParams);
   const cadreId = filters.mine ? await getViewerCadre(viewer) : undefined;
-  const [cards, townships] = await Promise.all([
-    listBoard(viewer, board, {
-      townshipId: filters.township,
-      villageId: filters.village,
-      kind: filters.kind && BOARD_KINDS[board].includes(filters.kind) ? filters.kind : undefined,
-      assigneeId: filters.mine ? (cadreId ?? "\u0000none") : filters.assignee,
-      overdue: Boolean(filters.overdue),
+  const cardFilters = {
+    townshipId: filters.township,
+    villageId: filters.village,
+    kind: filters.kind && BOARD_KINDS[board].includes(filters.kind) ? filters.kind : undefined,
+    assigneeId: filters.mine ? (cadreId ?? "\u0000none") : filters.assignee,
+    overdue: Boolean(filters.overdue),
+  };
+  const lanes = filters.lanes ?? "none";
+  const rules = await teamRulesOn();
+  const wipLimits = wipLimitsOf(rules)[board] as Partial<Record<BoardColumn, number>>;
+  // Each column's first cards (or, asked for, up to COLUMN_ALL), with every column's totals
+  // counted in SQL: a province's board holds 32,000 cards.
+  const [cards, summary, choices, townships] = await Promise.all([
+    listBoard(viewer, board, cardFilters, {
+      perColumn: filters.all ? COLUMN_ALL : lanes === "none" ? COLUMN_FIRST : LANE_COLUMN_FIRST,
+      lanes,
+      maxLanes: MAX_LANES,
     }),
+    boardTotals(viewer, board, cardFilters, lanes, wipLimits),
+    boardChoices(viewer, board, cardFilters),
     listTownshipOptions(viewer),
   ]);
-  // Assignees to filter by: the people on the cards the viewer can see (or on the filtered ones).
-  const assignees = [
-    ...new Map(cards.flatMap((c) => c.assignees).map((a) => [a.id, a.name])).entries(),
-  ]
-    .map(([id, name]) => ({ id, name }))
-    .sort((a, b) => a.name.localeCompare(b.name, "zh-CN"));
-  const villages = [...new Map(cards.map((c) => [c.villageId, c.villageName])).entries()].map(
-    ([id, name]) => ({ id, name }),
-  );
-  const rules = await teamRulesOn();
   return {
     board,
-    wipLimits: wipLimitsOf(rules)[board] as Partial<Record<BoardColumn, number>>,
+    wipLimits,
     cards,
+    totals: summary.totals,
+    count: summary.cards,
+    lanesCount: summary.lanes,
+    overdue: summary.overdue,
     filters,
     townships,
-    villages,
-    assignees,
+    // Null when too many to list: the township (or village) is chosen first.
+    villages: choices.villages,
+    assignees: choices.assignees,
     hasCadre: viewer.role === "team_member",
   };
 }
 
 export default function AggregateBoard() {
   const t = useT();
-  const { board, cards, filters, townships, villages, assignees, hasCadre, wipLimits } =
-    useLoaderData<typeof loader>();
+  const {
+    board,
+    cards,
+    totals,
+    count,
+    lanesCount,
+    overdue,
+    filters,
+    townships,
+    villages,
+    assignees,
+    hasCadre,
+    wipLimits,
+  } = useLoaderData<typeof loader>();
   const location = useLocation();
   const other: Board = board === "project" ? "case" : "project";
   const kindPrefix = board === "project" ? "measure" : "caseKind";
-  const overdue = cards.filter((c) => c.overdue).length;
   const expandParams = new URLSearchParams(location.search);
   expandParams.set("all", "1");
   return (
@@ -86,12 +112,14 @@ export default function AggregateBoard() {
             options={townships.map((tw) => ({ value: tw.id, label: tw.name }))}
           />
         ) : null}
-        <FilterSelect
-          name="village"
-          label={t("board.filter.village")}
-          value={filters.village}
-          options={villages.map((v) => ({ value: v.id, label: v.name }))}
-        />
+        {villages ? (
+          <FilterSelect
+            name="village"
+            label={t("board.filter.village")}
+            value={filters.village}
+            options={villages.map((v) => ({ value: v.id, label: v.name }))}
+          />
+        ) : null}
         <FilterSelect
           name="kind"
           label={t("card.kind")}
@@ -101,12 +129,14 @@ export default function AggregateBoard() {
             label: t(`${kindPrefix}.${k}` as "measure.industry"),
           }))}
         />
-        <FilterSelect
-          name="assignee"
-          label={t("board.filter.assignee")}
-          value={filters.assignee}
-          options={assignees.map((a) => ({ value: a.id, label: a.name }))}
-        />
+        {assignees ? (
+          <FilterSelect
+            name="assignee"
+            label={t("board.filter.assignee")}
+            value={filters.assignee}
+            options={assignees.map((a) => ({ value: a.id, label: a.name }))}
+          />
+        ) : null}
         <FilterSelect
           name="lanes"
           label={t("board.lanes")}
@@ -139,11 +169,16 @@ export default function AggregateBoard() {
         </div>
       </Form>
       <p role="status" className="muted">
-        {t("board.summary", { count: cards.length, overdue })}
+        {t("board.summary", { count, overdue })}
+        {villages && assignees ? null : ` ${t("board.chooseTownshipFirst")}`}
+        {lanesCount > MAX_LANES && filters.lanes
+          ? ` ${t("board.firstLanes", { shown: MAX_LANES, count: lanesCount })}`
+          : null}
       </p>
       <BoardView
         board={board}
         cards={cards}
+        totals={totals}
         wipLimits={wipLimits}
         lanes={(filters.lanes ?? "none") as Lanes}
         showVillage

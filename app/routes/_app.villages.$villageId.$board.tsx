@@ -8,9 +8,9 @@ import { BoardView } from "~/components/board";
 import { db } from "~/db.server";
 import { useT } from "~/i18n";
 import { authorizeVillage } from "~/models/access.server";
-import { listBoard } from "~/models/card.server";
+import { boardTotals, listBoard } from "~/models/card.server";
 import { can } from "~/permissions";
-import { BOARD_SEGMENTS, boardFromSegment } from "~/utils/boards";
+import { BOARD_SEGMENTS, COLUMN_ALL, COLUMN_FIRST, boardFromSegment } from "~/utils/boards";
 import { villageTabTitle } from "~/utils/meta";
 
 export const meta: MetaFunction = (args) =>
@@ -27,23 +27,37 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!auth.ok) notFound();
   const url = new URL(request.url);
   const archived = url.searchParams.get("archived") === "1";
-  const cards = await listBoard(viewer, board, { villageId, archived });
+  const expanded = url.searchParams.get("all") === "1";
   const canEdit = can(viewer, "update:village", { townshipId: auth.village.townshipId, villageId });
   const rules = await teamRulesOn();
+  const wipLimits = wipLimitsOf(rules)[board] as Partial<Record<BoardColumn, number>>;
+  // The archived cards are a list; the board shows each column's first cards, with its totals.
+  const [cards, summary] = await Promise.all([
+    listBoard(
+      viewer,
+      board,
+      { villageId, archived },
+      {
+        perColumn: archived ? undefined : expanded ? COLUMN_ALL : COLUMN_FIRST,
+      },
+    ),
+    archived ? null : boardTotals(viewer, board, { villageId }, "none", wipLimits),
+  ]);
   return {
     board,
-    wipLimits: wipLimitsOf(rules)[board] as Partial<Record<BoardColumn, number>>,
+    wipLimits,
     villageId,
     cards,
+    totals: summary?.totals,
     archived,
     canEdit,
-    expanded: url.searchParams.get("all") === "1",
+    expanded,
   };
 }
 
 export default function VillageBoard() {
   const t = useT();
-  const { board, villageId, cards, archived, canEdit, expanded, wipLimits } =
+  const { board, villageId, cards, totals, archived, canEdit, expanded, wipLimits } =
     useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const base = `/villages/${villageId}/${BOARD_SEGMENTS[board]}`;
@@ -86,6 +100,7 @@ export default function VillageBoard() {
         <BoardView
           board={board}
           cards={cards}
+          totals={totals}
           wipLimits={wipLimits}
           expanded={expanded}
           expandHref={`${base}?all=1`}

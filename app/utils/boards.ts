@@ -56,3 +56,10 @@ export function boardFromSegment(segment: string | undefined): Board | null {
   if (segment === BOARD_SEGMENTS.case) return "case";
   return null;
 }
+
+/** Cards a board's column shows at first; "show all" shows up to COLUMN_ALL (a filter, the rest). */
+export const COLUMN_FIRST = 30;
+export const COLUMN_ALL = 500;
+/** Lanes a board shows at once, and each lane's column's first cards. */
+export const MAX_LANES = 20;
+export const LANE_COLUMN_FIRST = 10;

@@ -2,6 +2,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import {
   addComment,
+  boardChoices,
+  boardTotals,
+  containerKey,
   createCard,
   getCard,
   listBoard,
@@ -83,6 +86,86 @@ describe("boards", () => {
       cases.find((c) => c.villageName === "北朝碾村" && c.kind === "elder_care"),
     ).toBeDefined();
     expect(cases.find((c) => c.villageName === "大井村" && c.kind === "dispute")).toBeDefined();
+  });
+});
+
+describe("a board a few cards a column at a time", () => {
+  it("sends each lane's column's first cards, in order, and counts every card in SQL", async () => {
+    const county = await viewerFor("county");
+    const limits = { in_progress: 2, pending: 1 };
+    for (const lanes of ["none", "township", "village"] as const) {
+      const all = await listBoard(county, "case", {});
+      const laneOf = (c: (typeof all)[number]) =>
+        lanes === "township" ? c.townshipId : lanes === "village" ? c.villageId : "all";
+      const grouped = new Map<string, typeof all>();
+      for (const c of all) {
+        const key = containerKey(laneOf(c), c.column);
+        grouped.set(key, [...(grouped.get(key) ?? []), c]);
+      }
+      const first = await listBoard(county, "case", {}, { perColumn: 3, lanes });
+      for (const [key, cards] of grouped) {
+        const sorted = [...cards].sort((a, b) => a.position - b.position || (a.id < b.id ? -1 : 1));
+        const shown = first.filter((c) => containerKey(laneOf(c), c.column) === key);
+        expect(
+          shown.map((c) => c.id),
+          `${lanes} ${key}`,
+        ).toEqual(sorted.slice(0, 3).map((c) => c.id));
+      }
+      const {
+        totals,
+        cards,
+        lanes: laneCount,
+      } = await boardTotals(county, "case", {}, lanes, limits);
+      expect(cards).toBe(all.length);
+      expect(laneCount).toBe(new Set(all.map(laneOf)).size);
+      for (const [key, cardsHere] of grouped) {
+        const perVillage = new Map<string, number>();
+        for (const c of cardsHere)
+          perVillage.set(c.villageId, (perVillage.get(c.villageId) ?? 0) + 1);
+        const limit = limits[cardsHere[0]!.column as keyof typeof limits] ?? 0;
+        const over = limit > 0 ? [...perVillage.values()].filter((n) => n > limit).length : 0;
+        expect(totals[key], `${lanes} ${key}`).toEqual({
+          count: cardsHere.length,
+          villagesOver: over,
+        });
+      }
+    }
+    // At most so many lanes, the rest said in the totals.
+    const lanes2 = await listBoard(
+      county,
+      "case",
+      {},
+      { perColumn: 1, lanes: "village", maxLanes: 2 },
+    );
+    expect(new Set(lanes2.map((c) => c.villageId)).size).toBe(2);
+  });
+
+  it("filters overdue cards in SQL exactly as a card says it is overdue", async () => {
+    const county = await viewerFor("county");
+    const all = await listBoard(county, "case", {});
+    const overdue = await listBoard(county, "case", { overdue: true });
+    expect(overdue.length).toBeGreaterThan(0);
+    expect(overdue.map((c) => c.id).sort()).toEqual(
+      all
+        .filter((c) => c.overdue)
+        .map((c) => c.id)
+        .sort(),
+    );
+    expect((await boardTotals(county, "case", {}, "none", {})).overdue).toBe(overdue.length);
+  });
+
+  it("offers the villages and people on the board's cards, or nothing past the limit", async () => {
+    const leader = await viewerFor("daqinggou");
+    const all = await listBoard(leader, "case", {});
+    const choices = await boardChoices(leader, "case", {});
+    expect(new Set(choices.villages!.map((v) => v.id))).toEqual(
+      new Set(all.map((c) => c.villageId)),
+    );
+    expect(new Set(choices.assignees!.map((a) => a.id))).toEqual(
+      new Set(all.flatMap((c) => c.assignees.map((a) => a.id))),
+    );
+    const few = await boardChoices(await viewerFor("county"), "case", {}, 5);
+    expect(few).toEqual({ villages: null, assignees: null });
   });
 });
 
