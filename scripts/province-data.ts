@@ -6,7 +6,7 @@
  * it, with the demo password: `province-county` (county admin: every village), `province-township`
  * (the leader of the first township) and `province-team` (the first leader of its first village's
  * team).
- *   npm run data:province -- --villages 8000 --database ./data/province.db
+ *   npm run data:province -- --villages 8000 [--townships 170] --database ./data/province.db
  */
 import fs from "node:fs";
 import { parseArgs } from "node:util";
@@ -343,6 +343,7 @@ if (process.argv[1]?.endsWith("province-data.ts")) {
   const { values } = parseArgs({
     options: {
       villages: { type: "string", default: "8000" },
+      townships: { type: "string", default: "170" },
       database: { type: "string", default: "./data/province.db" },
     },
   });
@@ -354,7 +355,7 @@ if (process.argv[1]?.endsWith("province-data.ts")) {
   }
   const db = openDatabase(values.database!);
   await migrateToLatest(db);
-  const counts = await writeProvinceData(db, Number(values.villages));
+  const counts = await writeProvinceData(db, Number(values.villages), Number(values.townships));
   await db.destroy();
   console.log(
     `Wrote ${counts.villages} villages in ${counts.townships} townships, ${counts.cadres} cadres, to ${values.database}.`,

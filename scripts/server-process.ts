@@ -28,10 +28,15 @@ export function freePort(): Promise<number> {
 }
 
 /** Runs a tsx script to its end, its output appended to `log`; rejects if it fails. */
-export function runScript(script: string, env: NodeJS.ProcessEnv, log: string): Promise<void> {
+export function runScript(
+  script: string,
+  env: NodeJS.ProcessEnv,
+  log: string,
+  args: string[] = [],
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const out = fs.openSync(log, "a");
-    const child = spawn(TSX, [script], { cwd: ROOT, env, stdio: ["ignore", out, out] });
+    const child = spawn(TSX, [script, ...args], { cwd: ROOT, env, stdio: ["ignore", out, out] });
     child.on("error", reject);
     child.on("exit", (code) => {
       fs.closeSync(out);

@@ -52,7 +52,13 @@ export interface IsolatedServer {
  * Seeds a new demo database and starts the production server on it (call in test.beforeAll, with
  * a generous timeout: seeding takes a few seconds, more on a busy machine).
  */
-export async function startIsolatedServer(name: string): Promise<IsolatedServer> {
+export async function startIsolatedServer(
+  name: string,
+  options: {
+    /** Synthetic province data (scripts/province-data.ts) of this size instead of the demo. */
+    province?: { villages: number; townships: number };
+  } = {},
+): Promise<IsolatedServer> {
   const dir = path.join(ROOT, "tests", ".artifacts", "isolated", name);
   // A server started again (a test failed and its worker was replaced) keeps the last one's
   // files next to its own, for reading what happened.
@@ -69,6 +75,19 @@ export async function startIsolatedServer(name: string): Promise<IsolatedServer>
     COOKIE_SECURE: "false",
   };
   const seeding = performance.now();
+  if (options.province) {
+    await runScript(
+      "scripts/province-data.ts",
+      // The script writes the file it is given; the app's modules it imports open DATABASE_URL.
+      { ...env, DATABASE_URL: ":memory:" },
+      path.join(dir, "province.log"),
+      [
+        ["--villages", options.province.villages],
+        ["--townships", options.province.townships],
+        ["--database", databaseFile],
+      ].flatMap(([flag, value]) => [String(flag), String(value)]),
+    );
+  }
   await runScript("scripts/db-prepare.ts", env, path.join(dir, "prepare.log"));
   const seedSeconds = (performance.now() - seeding) / 1000;
 

@@ -1,0 +1,158 @@
+/**
+ * A province's lists are pages, not every row: on a server of its own with synthetic province data
+ * (scripts/province-data.ts; 1,300 villages in 12 townships, 5,200 cards, 3,900 cadres — larger than
+ * every page and batch, small enough to write in seconds), each list shows at most a page, says
+ * where it is of how many, and its pager keeps the filters. The sizes at 8,000 villages are timed
+ * by `npm run bench`, not here.
+ */
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { signIn, startIsolatedServer, type IsolatedServer } from "./isolated-server";
+import { waitForHydration } from "./fixtures";
+
+let server: IsolatedServer;
+const VILLAGES = 1300;
+/** A number as the pages write it in Chinese ("1,300"). */
+const n = (value: number) => value.toLocaleString("zh-CN");
+
+test.describe.configure({ mode: "default" });
+
+test.beforeAll(async () => {
+  test.setTimeout(240_000);
+  server = await startIsolatedServer("province", {
+    province: { villages: VILLAGES, townships: 12 },
+  });
+});
+
+test.afterAll(async () => {
+  await server?.stop();
+});
+
+async function pageFor(browser: Browser, username: string): Promise<Page> {
+  const context = await browser.newContext({ locale: "zh-CN", baseURL: server.origin });
+  const [name, ...value] = (await signIn(server, username)).split("=");
+  await context.addCookies([{ name: name!, value: value.join("="), url: server.origin }]);
+  return context.newPage();
+}
+
+const pager = (page: Page) => page.getByRole("navigation", { name: "翻页" }).last();
+const bodyRows = (page: Page) => page.locator("main table").last().locator("tbody tr");
+
+test("the county's lists come a page of 100 at a time, and the pager keeps the filters", async ({
+  browser,
+}) => {
+  test.setTimeout(180_000);
+  const page = await pageFor(browser, "province-county");
+
+  await page.goto("/villages");
+  await waitForHydration(page);
+  await expect(bodyRows(page)).toHaveCount(100);
+  await expect(page.getByRole("status").filter({ hasText: "共" }).first()).toContainText(
+    `共 ${n(VILLAGES)} 个村`,
+  );
+  await expect(pager(page)).toContainText(`第 1 / 13 页 · 第 1–100 条，共 ${n(VILLAGES)} 条`);
+  const firstOnPage1 = await bodyRows(page).first().locator("th").innerText();
+  await pager(page).getByRole("link", { name: "下一页" }).click();
+  await expect(page).toHaveURL(/[?&]page=2/);
+  await expect(pager(page)).toContainText("第 2 / 13 页 · 第 101–200 条");
+  expect(await bodyRows(page).first().locator("th").innerText()).not.toBe(firstOnPage1);
+
+  // A filter: the count says how many match, the pager pages those and keeps the filter.
+  await page.goto("/villages?status=not_exited&sort=name");
+  const matching = await pager(page).innerText();
+  const total = Number(/共 ([\d,]+) 条/.exec(matching)![1]!.replace(/,/g, ""));
+  expect(total).toBeGreaterThan(100);
+  expect(total).toBeLessThan(VILLAGES);
+  const next = pager(page).getByRole("link", { name: "下一页" });
+  await expect(next).toHaveAttribute("href", /status=not_exited/);
+  await expect(next).toHaveAttribute("href", /sort=name/);
+  await next.click();
+  await expect(page).toHaveURL(/status=not_exited.*page=2|page=2.*status=not_exited/);
+  // A page past the end shows the last one.
+  await page.goto("/villages?page=999");
+  await expect(pager(page)).toContainText(`第 13 / 13 页 · 第 1,201–${n(VILLAGES)} 条`);
+  await expect(bodyRows(page)).toHaveCount(VILLAGES - 1200);
+
+  // The registry's lists, the dashboard's villages behind a figure, the reports, the teams.
+  for (const [url, total] of [
+    ["/admin/cadres", VILLAGES * 3],
+    ["/admin/villages", VILLAGES],
+    ["/admin/teams", VILLAGES],
+    ["/dashboard/villages?figure=all", VILLAGES],
+    ["/reports/weekly", VILLAGES],
+    ["/reports/monthly", VILLAGES],
+    ["/teams", VILLAGES],
+  ] as const) {
+    await page.goto(url);
+    await expect(bodyRows(page), url).toHaveCount(100);
+    const pages = Math.ceil(total / 100);
+    await expect(pager(page), url).toContainText(`第 1 / ${pages} 页`);
+    await pager(page).getByRole("link", { name: "下一页" }).click();
+    await expect(pager(page), url).toContainText(`第 2 / ${pages} 页`);
+    await expect(bodyRows(page), url).toHaveCount(100);
+  }
+  // The registry search narrows before paging: one village of 1,300.
+  await page.goto("/admin/villages?q=合成村1234");
+  await expect(bodyRows(page)).toHaveCount(1);
+  await expect(page.getByRole("navigation", { name: "翻页" })).toHaveCount(0);
+});
+
+test("the county case board shows each column's first cards with every column's count", async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const page = await pageFor(browser, "province-county");
+  await page.goto("/boards/cases");
+  await waitForHydration(page);
+  const summary = page.locator("main p[role=status]").first();
+  await expect(summary).toContainText("请先选乡镇");
+  const total = Number(/共 ([\d,]+) 张/.exec(await summary.innerText())![1]!.replace(/,/g, ""));
+  expect(total).toBe(VILLAGES * 4);
+  const columns = page.locator(".board-column");
+  let counted = 0;
+  for (const column of await columns.all()) {
+    const count = Number(
+      /^[\d,]+/.exec(await column.locator(".column-count").innerText())![0].replace(/,/g, ""),
+    );
+    counted += count;
+    const shown = await column.locator(".board-card").count();
+    expect(shown).toBe(Math.min(30, count));
+    if (count > 30) await expect(column.getByRole("link", { name: /显示/ })).toBeVisible();
+  }
+  expect(counted).toBe(total);
+  // Too many villages and people to list: the filters ask for a township first.
+  await expect(page.getByLabel("村", { exact: true })).toHaveCount(0);
+  await page.getByLabel("乡镇").selectOption({ label: "合成乡镇2" });
+  await page.getByRole("button", { name: "应用筛选" }).click();
+  await expect(page).toHaveURL(/township=/);
+  const villages = page.getByLabel("村", { exact: true }).locator("option");
+  // 合成乡镇2's villages (every 12th), and the "all" choice.
+  await expect(villages).toHaveCount(Math.ceil((VILLAGES - 1) / 12) + 1);
+  // "Show all" shows up to 500 a column, and says so where a column holds more.
+  await page.goto("/boards/cases?all=1");
+  for (const column of await columns.all()) {
+    const count = Number(
+      /^[\d,]+/.exec(await column.locator(".column-count").innerText())![0].replace(/,/g, ""),
+    );
+    expect(await column.locator(".board-card").count()).toBe(Math.min(500, count));
+  }
+});
+
+test("accounts: a province's teams are chosen by township, the bulk list comes in batches", async ({
+  browser,
+}) => {
+  const page = await pageFor(browser, "province-county");
+  await page.goto("/admin/accounts");
+  await waitForHydration(page);
+  const teams = page.getByLabel("工作队", { exact: true }).locator("option");
+  // Only "choose" and "every team" until a township is chosen.
+  await expect(teams).toHaveCount(2);
+  await page.getByLabel("乡镇").first().selectOption({ label: "合成乡镇3" });
+  await page.getByRole("button", { name: "显示队员" }).click();
+  await expect(teams).toHaveCount(Math.ceil((VILLAGES - 2) / 12) + 2);
+  await page.goto("/admin/accounts?team=all");
+  await expect(
+    page.getByText(`全县在队干部中有 ${n(VILLAGES * 3 - 1)} 人还没有账号`),
+  ).toBeVisible();
+  await expect(page.getByText("这里先列出前 200 人")).toBeVisible();
+  await expect(page.locator("main table tbody tr")).toHaveCount(200);
+});
