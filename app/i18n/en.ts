@@ -1052,6 +1052,9 @@ export const en: Catalogue = {
   "notice.audienceTownship": "Township",
   "notice.audienceTownshipHint": "For “a township's teams”.",
   "notice.audienceTeams": "Chosen teams",
+  "notice.pickTownship": "Choose a township",
+  "notice.pickTownshipHint":
+    "Too many teams to list: choose a township, then tick its teams (choosing another township clears the ticks).",
   "notice.audienceTeamsHint": "Tick them for “chosen teams”.",
   "notice.meetingNeedsTime": "A meeting needs a time.",
   "notice.audienceOutOfScope": "You can only send to teams in your jurisdiction.",

@@ -1017,6 +1017,9 @@ export const zhCN = {
   "notice.audienceTownship": "乡镇",
   "notice.audienceTownshipHint": "选择“一个乡镇的工作队”时填写。",
   "notice.audienceTeams": "选定的工作队",
+  "notice.pickTownship": "选择乡镇",
+  "notice.pickTownshipHint":
+    "工作队太多，按乡镇勾选：先点乡镇，再勾选其中的工作队（换乡镇会清除已勾选的）。",
   "notice.audienceTeamsHint": "选择“选定的工作队”时勾选。",
   "notice.meetingNeedsTime": "会议通知需要填写会议时间。",
   "notice.audienceOutOfScope": "只能发给你管辖范围内的工作队。",

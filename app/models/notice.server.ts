@@ -381,14 +381,34 @@ export async function markRead(viewer: Viewer, id: string): Promise<WriteResult>
 }
 
 /** Teams a sender may address individually, by township (for the compose form). */
-export async function addressableTeams(viewer: Viewer) {
+export async function addressableTeams(viewer: Viewer, townshipId?: string) {
   const county = hasCountyWide(viewer, "post:notice");
+  let query = addressable(viewer, county).select([
+    "t.id",
+    "v.name_zh as village",
+    "tw.id as township_id",
+    "tw.name_zh as township",
+  ]);
+  if (townshipId) query = query.where("v.township_id", "=", townshipId);
+  return query.orderBy("tw.code").orderBy("v.code").execute();
+}
+
+/** How many active teams a sender can address, per township (a province's picker asks for one). */
+export async function addressableCounts(viewer: Viewer): Promise<Record<string, number>> {
+  const county = hasCountyWide(viewer, "post:notice");
+  const rows = await addressable(viewer, county)
+    .select((eb) => ["tw.id as township_id", eb.fn.countAll<number>().as("n")])
+    .groupBy("tw.id")
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.township_id, Number(r.n)]));
+}
+
+function addressable(viewer: Viewer, county: boolean) {
   let query = db
     .selectFrom("teams as t")
     .innerJoin("villages as v", "v.id", "t.village_id")
     .innerJoin("townships as tw", "tw.id", "v.township_id")
-    .select(["t.id", "v.name_zh as village", "tw.id as township_id", "tw.name_zh as township"])
     .where(activeOn("t", today()));
   if (!county) query = query.where("v.township_id", "=", viewer.townshipId ?? "\u0000none");
-  return query.orderBy("tw.code").orderBy("v.code").execute();
+  return query;
 }

@@ -1,6 +1,6 @@
 import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useFetcher, useLoaderData } from "@remix-run/react";
 import { useState } from "react";
 import { requireViewer } from "~/auth.server";
 import { DemoBadge } from "~/components/badges";
@@ -10,6 +10,7 @@ import { EditForm, useEditForm, useFormReply } from "~/components/form-reply";
 import { SavedNotice } from "~/components/saved-notice";
 import { formatDateTime, formatLocalDateTime, useLocale, useT } from "~/i18n";
 import {
+  addressableCounts,
   addressableTeams,
   listNotices,
   sendNotice,
@@ -26,16 +27,42 @@ import { newId } from "../../db/ids";
 
 export const meta: MetaFunction = (args) => pageTitle(args, "notice.title");
 
+/** Teams listed as checkboxes at once; past this, a township's at a time. */
+const TEAMS_IN_ONE_LIST = 200;
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const canPost = hasAnywhere(viewer, "post:notice");
   const county = hasCountyWide(viewer, "post:notice");
-  const [notices, teams, townships] = await Promise.all([
+  const [notices, counts, townships] = await Promise.all([
     listNotices(viewer),
-    canPost ? addressableTeams(viewer) : [],
+    canPost ? addressableCounts(viewer) : Promise.resolve<Record<string, number>>({}),
     county ? listTownshipOptions(viewer) : [],
   ]);
-  return { ...notices, canPost, county, teams, townships, requestId: newId() };
+  // A county's teams are one list of checkboxes; a province's thousands are picked a township at
+  // a time (`?pick=`; with JavaScript the form asks for them without leaving the page).
+  const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
+  const oneList = total <= TEAMS_IN_ONE_LIST;
+  const pick = new URL(request.url).searchParams.get("pick") ?? "";
+  const teams = !canPost
+    ? []
+    : oneList
+      ? await addressableTeams(viewer)
+      : pick
+        ? await addressableTeams(viewer, pick)
+        : [];
+  return {
+    ...notices,
+    canPost,
+    county,
+    teams,
+    oneList,
+    pick,
+    counts,
+    total,
+    townships,
+    requestId: newId(),
+  };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -73,6 +100,10 @@ export default function NoticesPage() {
           <ComposeForm
             county={data.county}
             teams={data.teams}
+            oneList={data.oneList}
+            pick={data.pick}
+            counts={data.counts}
+            total={data.total}
             townships={data.townships}
             requestId={data.requestId}
           />
@@ -137,16 +168,30 @@ function NoticeList({
 
 function ComposeForm({
   county,
-  teams,
+  teams: firstTeams,
+  oneList,
+  pick,
+  counts,
+  total,
   townships,
   requestId,
 }: {
   county: boolean;
   teams: { id: string; village: string; township_id: string; township: string }[];
+  /** Whether `teams` are all the sender's teams, or those of the township `pick`. */
+  oneList: boolean;
+  pick: string;
+  counts: Record<string, number>;
+  total: number;
   townships: { id: string; name: string }[];
   requestId: string;
 }) {
   const t = useT();
+  // A province's picker: the township's teams, asked for without leaving the form (typed text
+  // stays); without JavaScript, a link per township reloads the page with them.
+  const picker = useFetcher<typeof loader>();
+  const teams = picker.data?.teams ?? firstTeams;
+  const pickedTownship = picker.data?.pick ?? pick;
   const initialAudience = county ? "all" : "township";
   // A plain announcement is the everyday notice; a meeting asks for its time and place.
   const { form, fields, reply } = useEditForm("notice", NoticeSchema, {
@@ -171,11 +216,11 @@ function ComposeForm({
   // How many teams it goes to, as the sender chooses (the server counts again when it is sent).
   const goesTo =
     audience === "all"
-      ? teams.length
+      ? total
       : audience === "township"
         ? county
-          ? teams.filter((team) => team.township_id === township).length
-          : teams.length
+          ? (counts[township] ?? 0)
+          : total
         : picked;
   // The server's question stays until the next send (live validation would clear it on a click).
   const confirmQuestion = reply?.result.error?.confirmed ?? undefined;
@@ -248,7 +293,29 @@ function ComposeForm({
         }
       >
         <legend>{t("notice.audienceTeams")}</legend>
-        <p className="hint">{t("notice.audienceTeamsHint")}</p>
+        <p className="hint">
+          {t("notice.audienceTeamsHint")}
+          {oneList ? null : ` ${t("notice.pickTownshipHint")}`}
+        </p>
+        {oneList ? null : (
+          <nav className="township-picker" aria-label={t("notice.pickTownship")}>
+            {townships.map((tw) => (
+              <Link
+                key={tw.id}
+                to={`?pick=${tw.id}#compose`}
+                aria-current={tw.id === pickedTownship ? "true" : undefined}
+                preventScrollReset
+                onClick={(event) => {
+                  event.preventDefault();
+                  setPicked(0);
+                  picker.load(`/notices?index&pick=${encodeURIComponent(tw.id)}`);
+                }}
+              >
+                {tw.name} ({counts[tw.id] ?? 0})
+              </Link>
+            ))}
+          </nav>
+        )}
         {[...byTownship.entries()].map(([name, list]) => (
           <div key={name} className="team-group">
             <p className="small-heading">{name}</p>

@@ -156,3 +156,24 @@ test("accounts: a province's teams are chosen by township, the bulk list comes i
   await expect(page.getByText("这里先列出前 200 人")).toBeVisible();
   await expect(page.locator("main table tbody tr")).toHaveCount(200);
 });
+
+test("a notice to chosen teams: a province's teams are ticked a township at a time, typed text kept", async ({
+  browser,
+}) => {
+  const page = await pageFor(browser, "province-county");
+  await page.goto("/notices");
+  await waitForHydration(page);
+  await page.locator("#compose > summary").click();
+  await expect(page.getByText(`将发给 ${n(VILLAGES)} 支工作队`)).toBeVisible();
+  await page.getByLabel("标题").fill("合成通知：请各队周四前上报");
+  await page.getByLabel("选定的工作队").check();
+  const boxes = page.locator(".team-picker input[type=checkbox]");
+  await expect(boxes).toHaveCount(0);
+  await page.getByRole("navigation", { name: "选择乡镇" }).getByRole("link").nth(1).click();
+  await expect(boxes).toHaveCount(Math.ceil((VILLAGES - 1) / 12));
+  await boxes.nth(0).check();
+  await boxes.nth(5).check();
+  await expect(page.getByText("将发给 2 支工作队")).toBeVisible();
+  // Asked for in the page: what was typed is still there.
+  await expect(page.getByLabel("标题")).toHaveValue("合成通知：请各队周四前上报");
+});
