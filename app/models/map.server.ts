@@ -9,7 +9,6 @@ import { activeOn } from "~/models/periods.server";
 import { hasAnywhere, villageAccess, villageListScope, type Viewer } from "~/permissions";
 import { today } from "~/utils/dates";
 import { summariseTownships, type TownshipRow } from "~/models/township.server";
-import type { VillageItem } from "~/models/village.server";
 import type { MapDataWire } from "~/utils/map-data";
 
 const round5 = (n: number) => Math.round(n * 1e5) / 1e5;
@@ -124,7 +123,7 @@ export interface TownshipShape extends TownshipRow {
 /** Townships the viewer may see, with counts over `villages` and any boundary the county imported. */
 export async function townshipShapes(
   viewer: Viewer,
-  villages: VillageItem[],
+  villages: Parameters<typeof summariseTownships>[1],
 ): Promise<TownshipShape[]> {
   const [summaries, boundaries] = await Promise.all([
     summariseTownships(viewer, villages),

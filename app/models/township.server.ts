@@ -1,7 +1,7 @@
-import type { TownshipKind } from "../../db/schema";
+import type { ExitStatus, TownshipKind } from "../../db/schema";
 import { db } from "~/db.server";
 import { townshipAccess, type Viewer } from "~/permissions";
-import { listVisibleVillages, type VillageItem } from "~/models/village.server";
+import { listVisibleVillages, narrowVillages } from "~/models/village.server";
 import { hasExited } from "~/utils/village-list";
 import { groupBy } from "~/utils/group";
 
@@ -23,7 +23,12 @@ export interface TownshipRow {
  */
 export async function summariseTownships(
   viewer: Viewer,
-  villages: VillageItem[],
+  villages: readonly {
+    townshipId: string;
+    exitStatus: ExitStatus;
+    access: "full" | "summary";
+    poorPeople?: number;
+  }[],
 ): Promise<TownshipRow[]> {
   const townships = await db
     .selectFrom("townships")
@@ -44,15 +49,13 @@ export async function summariseTownships(
         kind: t.kind,
         villages: mine.length,
         exited: mine.filter((v) => hasExited(v.exitStatus)).length,
-        poorPeople: full
-          ? mine.reduce((sum, v) => sum + (v.access === "full" ? v.poorPeople : 0), 0)
-          : null,
+        poorPeople: full ? mine.reduce((sum, v) => sum + (v.poorPeople ?? 0), 0) : null,
       };
     });
 }
 
 export async function listTownships(viewer: Viewer): Promise<TownshipRow[]> {
-  return summariseTownships(viewer, await listVisibleVillages(viewer));
+  return summariseTownships(viewer, await narrowVillages(viewer));
 }
 
 export async function getTownship(viewer: Viewer, townshipId: string) {

@@ -185,17 +185,11 @@ export function filtersFor(viewer: Viewer, filters: VillageFilters): VillageFilt
 }
 
 /**
- * One page of the village list, filtered and sorted, with its facet counts: the filters, facets
- * and order are worked out over a narrow read of every visible village (what they need and no
- * more), and only the page's villages are read in full. A province's 8,000 villages: ~0.1 s, not
- * the whole list's 0.3–0.4 s.
+ * Every village the viewer may see, narrowly: what lists filter, sort, count and group by (name,
+ * township, status, team level; type and figures where the viewer sees them in full), without the
+ * team's size and the rest of a full record. A province's 8,000: ~0.05 s, a third of the full read.
  */
-export async function listVillagePage(
-  viewer: Viewer,
-  filters: VillageFilters,
-  requestedPage: string | null,
-  size = LIST_PAGE_SIZE,
-) {
+export async function narrowVillages(viewer: Viewer) {
   const on = today();
   const scope = villageListScope(viewer);
   const rows = await db
@@ -219,10 +213,11 @@ export async function listVillagePage(
     .where("villages.deactivated_at", "is", null)
     .$if(Boolean(scope.townshipId), (q) => q.where("villages.township_id", "=", scope.townshipId!))
     .execute();
-  const listable = rows.flatMap((row) => {
+  return rows.flatMap((row) => {
     const access = villageAccess(viewer, { townshipId: row.township_id, villageId: row.id });
     if (!access) return [];
     const summary = {
+      access,
       id: row.id,
       nameZh: row.name_zh,
       namePinyin: row.name_pinyin,
@@ -242,18 +237,43 @@ export async function listVillagePage(
       },
     ];
   });
-  const { villages: matching, ...list } = filterVillages(listable, filtersFor(viewer, filters));
-  const page = pageOf(matching, requestedPage, size);
-  const ids = page.rows.map((v) => v.id);
+}
+
+/** Full records of the given villages, in the given order (those the viewer may see). */
+export async function villagesByIds(
+  viewer: Viewer,
+  ids: readonly string[],
+): Promise<VillageItem[]> {
   const full = new Map(
     (await selectVillages(viewer, { ids }).execute()).flatMap((row) => {
       const access = villageAccess(viewer, { townshipId: row.township_id, villageId: row.id });
       return access ? [[row.id, toItem(row, access)] as const] : [];
     }),
   );
+  return ids.flatMap((id) => full.get(id) ?? []);
+}
+
+/**
+ * One page of the village list, filtered and sorted, with its facet counts: the filters, facets
+ * and order are worked out over a narrow read of every visible village (what they need and no
+ * more), and only the page's villages are read in full. A province's 8,000 villages: ~0.1 s, not
+ * the whole list's 0.3–0.4 s.
+ */
+export async function listVillagePage(
+  viewer: Viewer,
+  filters: VillageFilters,
+  requestedPage: string | null,
+  size = LIST_PAGE_SIZE,
+) {
+  const listable = await narrowVillages(viewer);
+  const { villages: matching, ...list } = filterVillages(listable, filtersFor(viewer, filters));
+  const page = pageOf(matching, requestedPage, size);
   return {
     ...list,
-    villages: ids.flatMap((id) => full.get(id) ?? []),
+    villages: await villagesByIds(
+      viewer,
+      page.rows.map((v) => v.id),
+    ),
     matched: matching.length,
     page: { page: page.page, pages: page.pages, from: page.start + 1, to: page.end },
   };

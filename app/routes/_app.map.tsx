@@ -10,7 +10,7 @@ import { VillageFilterForm } from "~/components/village-filters";
 import { VillageTable } from "~/components/village-table";
 import { useT } from "~/i18n";
 import { canEditPositions, countyOutline, mapFocus, townshipShapes } from "~/models/map.server";
-import { filtersFor, listVisibleVillages, seesFullList } from "~/models/village.server";
+import { filtersFor, narrowVillages, seesFullList, villagesByIds } from "~/models/village.server";
 import { parseVillageFilters } from "~/schemas/village-filters";
 import { decodeMapData, type MapDataWire } from "~/utils/map-data";
 import { STATUS_ORDER, markerSvg } from "~/utils/map-style";
@@ -42,17 +42,24 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const filters = filtersFor(viewer, parseVillageFilters(params));
   const view: "villages" | "townships" =
     params.get("view") === "townships" ? "townships" : "villages";
-  // Load the visible villages once: the table and the township summaries both come from them.
-  const visible = await listVisibleVillages(viewer);
+  // Read the visible villages once, narrowly: the table's filter and order and the township
+  // summaries come from them; only the table's rows are read in full.
+  const visible = await narrowVillages(viewer);
   const list = filterVillages(visible, filters);
-  const shapes = await townshipShapes(viewer, visible);
+  const [shapes, table] = await Promise.all([
+    townshipShapes(viewer, visible),
+    villagesByIds(
+      viewer,
+      list.villages.slice(0, TABLE_LIMIT).map((v) => v.id),
+    ),
+  ]);
   return {
     filters,
     view,
     seesTypes: seesFullList(viewer),
     townships: shapes.map(({ id, name }) => ({ id, name })),
     shapes,
-    table: list.villages.slice(0, TABLE_LIMIT),
+    table,
     shown: list.villages.length,
     total: list.total,
     outline: countyOutline(),
