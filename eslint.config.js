@@ -55,6 +55,8 @@ export default tseslint.config(
     ignores: [
       "build/**",
       "public/build/**",
+      "bench/reference/build/**",
+      "bench/reference/public/build/**",
       "node_modules/**",
       "data/**",
       "test-results/**",

@@ -14,6 +14,7 @@
  *
  * Used by scripts/bench.ts, which holds the budgets; prints a table and (with --json) the figures.
  */
+import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -25,7 +26,7 @@ import { seedDemo } from "../db/seed/seed-demo";
 import { DEMO_PASSWORD } from "../db/seed/demo-accounts";
 import { loadRouteManifest } from "../tests/e2e/route-manifest";
 import { PROVINCE_ACCOUNTS, writeProvinceData } from "./province-data";
-import { freePort, ROOT, sleep, spawnServer } from "./server-process";
+import { freePort, groupProcesses, ROOT, sleep, spawnServer } from "./server-process";
 
 export interface PageFigure {
   role: string;
@@ -191,8 +192,10 @@ export async function measurePages(options: {
   runs: number;
   roles: BenchRole[];
   only?: string;
+  /** After the pages: these, as the first role, from 10 connections for 5 s. */
+  load?: string[];
   log?: (line: string) => void;
-}): Promise<PageFigure[]> {
+}): Promise<{ figures: PageFigure[]; load: Awaited<ReturnType<typeof loadPages>> | null }> {
   const accounts = ACCOUNTS[options.data];
   const ids = idsOf(options.file, accounts.team);
   const urls = (await pageUrls(ids)).filter((u) => !options.only || u.startsWith(options.only));
@@ -210,6 +213,7 @@ export async function measurePages(options: {
   });
   const origin = `http://127.0.0.1:${port}`;
   const figures: PageFigure[] = [];
+  let load: Awaited<ReturnType<typeof loadPages>> | null = null;
   try {
     await server.waitUntil(
       async () => (await fetch(`${origin}/healthz`)).ok,
@@ -269,11 +273,108 @@ export async function measurePages(options: {
         );
       }
     }
+    if (options.load?.length) {
+      const cookie = await signIn(origin, accounts[options.roles[0]!]);
+      load = await loadPages(origin, cookie, options.load);
+    }
   } finally {
     await server.stop();
     fs.closeSync(out);
   }
-  return figures;
+  return { figures, load };
+}
+
+/**
+ * The reference: bench/reference, a bare Remix app of one route (Kysely + better-sqlite3, the
+ * villages as a table), built and served (Express + compression, as remix-serve) on the same
+ * database; its CPU per request, asked for as the pages are.
+ */
+export async function measureReference(file: string, runs: number) {
+  const dir = path.join(ROOT, "bench", "reference");
+  execFileSync(path.join(ROOT, "node_modules", ".bin", "remix"), ["build"], {
+    cwd: dir,
+    stdio: "ignore",
+    env: { ...process.env, NODE_ENV: "production" },
+  });
+  const port = await freePort();
+  const child = spawn(process.execPath, ["server.mjs"], {
+    cwd: dir,
+    detached: true,
+    stdio: "ignore",
+    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: file, PORT: String(port) },
+  });
+  const origin = `http://127.0.0.1:${port}`;
+  try {
+    for (let i = 0; i < 100; i++) {
+      if (
+        await fetch(origin).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
+      await sleep(100);
+    }
+    const cpu = () => groupProcesses(child.pid!).reduce((sum, p) => sum + p.cpuSeconds, 0);
+    for (let i = 0; i < 5; i++) await (await fetch(origin)).arrayBuffer();
+    const times: number[] = [];
+    const before = cpu();
+    let bytes = 0;
+    for (let i = 0; i < runs; i++) {
+      const started = performance.now();
+      bytes = (await (await fetch(origin)).arrayBuffer()).byteLength;
+      times.push(performance.now() - started);
+    }
+    return {
+      medianMs: median(times),
+      cpuMs: ((cpu() - before) * 1000) / runs,
+      bytes,
+      rows: rowsOf(await (await fetch(origin)).text()),
+    };
+  } finally {
+    try {
+      process.kill(-child.pid!, "SIGTERM");
+    } catch {
+      // gone
+    }
+  }
+}
+
+/**
+ * `connections` clients asking for the URLs in turn for `seconds`: requests a second and the
+ * answer times' median and 99th percentile (every answer must be a 200).
+ */
+export async function loadPages(
+  origin: string,
+  cookie: string,
+  urls: string[],
+  connections = 10,
+  seconds = 5,
+) {
+  const until = performance.now() + seconds * 1000;
+  const times: number[] = [];
+  let failed = 0;
+  await Promise.all(
+    Array.from({ length: connections }, async (_, c) => {
+      for (let i = c; performance.now() < until; i++) {
+        const started = performance.now();
+        const response = await fetch(origin + urls[i % urls.length]!, {
+          headers: { Cookie: cookie, "Accept-Encoding": "gzip" },
+        });
+        await response.arrayBuffer();
+        if (response.status !== 200) failed++;
+        times.push(performance.now() - started);
+      }
+    }),
+  );
+  const sorted = [...times].sort((a, b) => a - b);
+  return {
+    requests: times.length,
+    perSecond: times.length / seconds,
+    p50Ms: sorted[Math.floor(sorted.length / 2)] ?? 0,
+    p99Ms: sorted[Math.ceil(sorted.length * 0.99) - 1] ?? 0,
+    failed,
+  };
 }
 
 if (process.argv[1]?.endsWith("bench-pages.ts")) {
@@ -295,7 +396,7 @@ if (process.argv[1]?.endsWith("bench-pages.ts")) {
     const made = await makeBenchDatabase(values.data as "demo" | "province", dir);
     fs.copyFileSync(made, file);
   }
-  const figures = await measurePages({
+  const { figures } = await measurePages({
     file: path.resolve(ROOT, file),
     data: values.data as "demo" | "province",
     runs: Number(values.runs),

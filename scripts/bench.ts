@@ -22,10 +22,13 @@ import { gzipSync } from "node:zlib";
 import { migrateToLatest, openDatabase } from "../db/connection";
 import { seedDemo } from "../db/seed/seed-demo";
 import { writeProvinceData } from "./province-data";
+import { makeBenchDatabase, measurePages, measureReference } from "./bench-pages";
 
 const KB = 1000;
 const KiB = 1024;
 const failures: string[] = [];
+/** Every figure of the run, written to bench/results.json at the end. */
+const results: Record<string, unknown> = {};
 const row = (label: string, value: string, target?: string, ok = true) => {
   console.log(
     `${ok ? "  " : "✗ "}${label.padEnd(44)} ${value.padStart(14)}${target ? `   (target ${target})` : ""}`,
@@ -300,6 +303,130 @@ row(
   `${(chartChunks.reduce((s, f) => s + gz(f), 0) / KiB).toFixed(1)} KiB`,
 );
 
+// First-load JavaScript of every page: the entry, root, and the route with its parents.
+{
+  type ManifestRoute = { module: string; imports?: string[]; parentId?: string; path?: string };
+  const routes = manifest.routes as Record<string, ManifestRoute>;
+  const sizes = Object.keys(routes)
+    .filter((id) => id.startsWith("routes/_app.") || id === "routes/login")
+    .map((id) => {
+      const chain = new Set<string>([manifest.entry.module, ...(manifest.entry.imports ?? [])]);
+      for (let at: string | undefined = id; at; at = routes[at]?.parentId) {
+        const route = routes[at]!;
+        chain.add(route.module);
+        for (const f of route.imports ?? []) chain.add(f);
+      }
+      return { id, bytes: [...chain].reduce((sum, f) => sum + gz(f), 0) };
+    })
+    .sort((a, b) => b.bytes - a.bytes);
+  console.log("\nFirst-load JavaScript of every page (gzip), the largest:");
+  for (const { id, bytes } of sizes.slice(0, 3)) {
+    row(
+      id.replace("routes/", ""),
+      `${(bytes / KiB).toFixed(1)} KiB`,
+      "≤ 110 KiB",
+      bytes <= 110 * KiB,
+    );
+  }
+  const over = sizes.filter((s) => s.bytes > 110 * KiB);
+  row("pages over 110 KiB", `${over.length} of ${sizes.length}`, "0", over.length === 0);
+  results.firstLoadJs = Object.fromEntries(sizes.map((s) => [s.id, s.bytes]));
+}
+
+// Every page over HTTP (scripts/bench-pages.ts): the county demo against a bare Remix page, and
+// a province's 8,000 villages against the size and time budgets.
+{
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zhucun-bench-http-"));
+  const demo = await makeBenchDatabase("demo", dir);
+  const reference = await measureReference(demo, 40);
+  const county = await measurePages({
+    file: demo,
+    data: "demo",
+    runs: 20,
+    roles: ["county", "team"],
+    load: ["/dashboard", "/villages", "/boards/cases", "/map", "/teams", "/reports/monthly"],
+  });
+  const html = county.figures.filter((f) => f.status === 200 && f.rows > 0);
+  console.log(
+    `\nCounty demo over HTTP: server CPU per request against a bare Remix page of the same 89 villages (${reference.cpuMs.toFixed(1)} ms, ${reference.medianMs.toFixed(1)} ms median):`,
+  );
+  const worst = [...html].sort((a, b) => b.cpuMs - a.cpuMs);
+  for (const f of worst.slice(0, 8)) {
+    row(
+      `${f.role} ${f.url.replace(/[A-Za-z0-9_-]{16,}/g, "…")}`,
+      `${f.cpuMs.toFixed(1)} ms (${(f.cpuMs / reference.cpuMs).toFixed(1)}×)`,
+      "≤ 3×",
+      f.cpuMs <= 3 * reference.cpuMs,
+    );
+  }
+  const overRatio = html.filter((f) => f.cpuMs > 3 * reference.cpuMs);
+  row(
+    "pages over 3× the bare page",
+    `${overRatio.length} of ${html.length}`,
+    "0",
+    overRatio.length === 0,
+  );
+  if (county.load) {
+    row(
+      "10 connections, 6 pages in turn",
+      `${county.load.perSecond.toFixed(0)} req/s, p50 ${county.load.p50Ms.toFixed(0)} ms, p99 ${county.load.p99Ms.toFixed(0)} ms`,
+    );
+  }
+  const province = await measurePages({
+    file: await makeBenchDatabase("province", dir),
+    data: "province",
+    runs: 5,
+    roles: ["county", "township", "team"],
+  });
+  const answered = province.figures.filter((f) => f.status === 200);
+  console.log(
+    "\nProvince (8,000 villages) over HTTP, every page and export, the slowest and largest:",
+  );
+  for (const f of [...answered].sort((a, b) => b.medianMs - a.medianMs).slice(0, 6)) {
+    row(
+      `${f.role} ${f.url.replace(/[A-Za-z0-9_-]{16,}/g, "…")}`,
+      `${f.medianMs.toFixed(0)} ms`,
+      "≤ 300 ms",
+      f.medianMs <= 300,
+    );
+  }
+  for (const f of [...answered].sort((a, b) => b.gzipBytes - a.gzipBytes).slice(0, 4)) {
+    row(
+      `${f.role} ${f.url.replace(/[A-Za-z0-9_-]{16,}/g, "…")}`,
+      `${(f.gzipBytes / KB).toFixed(0)} KB gz`,
+      "≤ 300 KB",
+      f.gzipBytes <= 300 * KB,
+    );
+  }
+  const slow = answered.filter((f) => f.medianMs > 300);
+  const big = answered.filter((f) => f.gzipBytes > 300 * KB);
+  const long = answered.filter((f) => f.rows > 250);
+  row(
+    "pages and exports over 300 ms",
+    `${slow.length} of ${answered.length}`,
+    "0",
+    slow.length === 0,
+  );
+  row(
+    "pages and exports over 300 KB gz",
+    `${big.length} of ${answered.length}`,
+    "0",
+    big.length === 0,
+  );
+  row(
+    "pages drawing over ~200 rows (250)",
+    `${long.length} of ${answered.length}`,
+    "0",
+    long.length === 0,
+  );
+  results.http = {
+    reference,
+    county: county.figures,
+    load: county.load,
+    province: province.figures,
+  };
+}
+
 // Lighthouse on a phone: its own server, browser and table; its missed targets count here.
 console.log("");
 {
@@ -315,6 +442,23 @@ console.log("");
   }
 }
 
+fs.mkdirSync("bench", { recursive: true });
+fs.writeFileSync(
+  "bench/results.json",
+  `${JSON.stringify(
+    {
+      measuredAt: new Date().toISOString(),
+      commit: spawnSync("git", ["rev-parse", "--short", "HEAD"], {
+        encoding: "utf8",
+      }).stdout.trim(),
+      machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version },
+      missed: failures,
+      ...results,
+    },
+    null,
+    1,
+  )}\n`,
+);
 if (failures.length) {
   console.log(`\n${failures.length} target(s) missed: ${failures.join("; ")}`);
   process.exit(1);
