@@ -199,32 +199,11 @@ export async function measurePages(options: {
   const accounts = ACCOUNTS[options.data];
   const ids = idsOf(options.file, accounts.team);
   const urls = (await pageUrls(ids)).filter((u) => !options.only || u.startsWith(options.only));
-  const port = await freePort();
-  const logFile = path.join(path.dirname(options.file), "server.log");
-  const out = fs.openSync(logFile, "w");
-  const server = spawnServer({
-    port,
-    stdio: ["ignore", out, out],
-    env: {
-      DATABASE_URL: options.file,
-      WEB_CONCURRENCY: "1",
-      SESSION_SECRET: "bench-pages-0123456789abcdef0123456789ab",
-    },
-  });
-  const origin = `http://127.0.0.1:${port}`;
+  const server = await startBenchServer(options.file);
+  const { origin, cpu } = server;
   const figures: PageFigure[] = [];
   let load: Awaited<ReturnType<typeof loadPages>> | null = null;
   try {
-    await server.waitUntil(
-      async () => (await fetch(`${origin}/healthz`)).ok,
-      60_000,
-      () => logFile,
-    );
-    const cpu = () =>
-      server
-        .processes()
-        .filter((p) => p.role === "worker" || p.role === "supervisor")
-        .reduce((sum, p) => sum + p.cpuSeconds, 0);
     for (const role of options.roles) {
       const cookie = await signIn(origin, accounts[role]);
       for (const url of urls) {
@@ -279,9 +258,48 @@ export async function measurePages(options: {
     }
   } finally {
     await server.stop();
-    fs.closeSync(out);
   }
   return { figures, load };
+}
+
+/**
+ * The production server (one worker) on a database, on a free loopback port: its origin, its
+ * CPU time so far (worker and supervisor, from /proc), a session for an account, and stop().
+ */
+export async function startBenchServer(file: string) {
+  const port = await freePort();
+  const logFile = path.join(path.dirname(file), "server.log");
+  const out = fs.openSync(logFile, "w");
+  const server = spawnServer({
+    port,
+    stdio: ["ignore", out, out],
+    env: {
+      DATABASE_URL: file,
+      WEB_CONCURRENCY: "1",
+      SESSION_SECRET: "bench-pages-0123456789abcdef0123456789ab",
+    },
+  });
+  const origin = `http://127.0.0.1:${port}`;
+  await server.waitUntil(
+    async () => (await fetch(`${origin}/healthz`)).ok,
+    60_000,
+    () => logFile,
+  );
+  return {
+    origin,
+    cpu: () =>
+      server
+        .processes()
+        .filter((p) => p.role === "worker" || p.role === "supervisor")
+        .reduce((sum, p) => sum + p.cpuSeconds, 0),
+    /** The session cookie's value after signing in as `username`. */
+    session: async (username: string) =>
+      (await signIn(origin, username)).replace(/^.*zhucun_session=([^;]*).*$/, "$1"),
+    stop: async () => {
+      await server.stop();
+      fs.closeSync(out);
+    },
+  };
 }
 
 /**
