@@ -73,26 +73,31 @@ export async function makeBenchDatabase(kind: "demo" | "province", dir: string):
 function idsOf(file: string, teamAccount: string): Ids {
   const db = new SQLite(file, { readonly: true });
   try {
-    const one = <T>(sql: string): T => db.prepare(sql).get() as T;
+    const one = <T>(sql: string, ...args: string[]): T => db.prepare(sql).get(...args) as T;
     const user = one<{ id: string; cadre_id: string }>(
-      `select id, cadre_id from users where username = '${teamAccount}'`,
+      "select id, cadre_id from users where username = ?",
+      teamAccount,
     );
     const team = one<{ id: string; village_id: string }>(
       `select t.id, t.village_id from teams t join team_memberships m on m.team_id = t.id
-       where m.cadre_id = '${user.cadre_id}' and t.ended_on is null and m.ended_on is null`,
+       where m.cadre_id = ? and t.ended_on is null and m.ended_on is null`,
+      user.cadre_id,
     );
     const village = one<{ township_id: string }>(
-      `select township_id from villages where id = '${team.village_id}'`,
+      "select township_id from villages where id = ?",
+      team.village_id,
     );
     return {
       villageId: team.village_id,
       townshipId: village.township_id,
       teamId: team.id,
       householdId: one<{ id: string }>(
-        `select id from households where village_id = '${team.village_id}' order by id limit 1`,
+        "select id from households where village_id = ? order by id limit 1",
+        team.village_id,
       ).id,
       cardId: one<{ id: string }>(
-        `select id from cards where village_id = '${team.village_id}' order by id limit 1`,
+        "select id from cards where village_id = ? order by id limit 1",
+        team.village_id,
       ).id,
       cadreId: user.cadre_id,
       userId: user.id,

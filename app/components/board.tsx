@@ -27,7 +27,13 @@ import {
   useT,
 } from "~/i18n";
 import type { BoardCard, BoardTotals } from "~/models/card.server";
-import { BOARD_COLUMNS, COLUMN_ALL, COLUMN_FIRST } from "~/utils/boards";
+import {
+  BOARD_COLUMNS,
+  COLUMN_ALL,
+  COLUMN_FIRST,
+  columnOfContainer,
+  containerKey,
+} from "~/utils/boards";
 import {
   CSS,
   DndContext,
@@ -51,8 +57,6 @@ interface Lane {
   villages: number;
 }
 
-const SEP = "::";
-
 function laneOf(card: BoardCard, lanes: Lanes) {
   if (lanes === "township") return { key: card.townshipId, label: card.townshipName };
   if (lanes === "village")
@@ -73,7 +77,7 @@ function groupCards(cards: BoardCard[], lanes: Lanes, columns: readonly BoardCol
     const entry = laneMap.get(lane.key) ?? { label: lane.label, villages: new Set<string>() };
     entry.villages.add(card.villageId);
     laneMap.set(lane.key, entry);
-    (grouped[`${lane.key}${SEP}${card.column}`] ??= []).push(card.id);
+    (grouped[containerKey(lane.key, card.column)] ??= []).push(card.id);
   }
   const laneList: Lane[] = [...laneMap].map(([key, { label, villages }]) => ({
     key,
@@ -82,7 +86,7 @@ function groupCards(cards: BoardCard[], lanes: Lanes, columns: readonly BoardCol
   }));
   if (laneList.length === 0) laneList.push({ key: "all", label: "", villages: 1 });
   for (const lane of laneList) {
-    for (const column of columns) grouped[`${lane.key}${SEP}${column}`] ??= [];
+    for (const column of columns) grouped[containerKey(lane.key, column)] ??= [];
   }
   for (const ids of Object.values(grouped)) {
     ids.sort((a, b) => byId.get(a)!.position - byId.get(b)!.position);
@@ -126,7 +130,7 @@ function LaneBoard({
   const [current, setCurrent] = useState<number | null>(null);
   const opened = useRef(false);
   const columnId = (column: BoardColumn) =>
-    `col-${`${lane}${SEP}${column}`.replace(/[^\w-]/g, "_")}`;
+    `col-${containerKey(lane, column).replace(/[^\w-]/g, "_")}`;
   const columnAt = (index: number) =>
     ref.current?.querySelectorAll<HTMLElement>(":scope > .board-column")[index];
 
@@ -256,7 +260,7 @@ function applyMove(containers: Containers, lane: string, move: PendingMove) {
   const from = Object.keys(containers).find((c) => containers[c]!.includes(move.cardId));
   if (!from) return;
   containers[from] = containers[from]!.filter((id) => id !== move.cardId);
-  const to = `${lane}${SEP}${move.column}`;
+  const to = containerKey(lane, move.column);
   const list = [...(containers[to] ?? [])];
   let index = list.length;
   if (move.afterId && list.includes(move.afterId)) index = list.indexOf(move.afterId) + 1;
@@ -311,7 +315,7 @@ export function BoardView({
 
   const columnName = (container: string) =>
     t(
-      `board.column.${board}.${container.split(SEP)[1] as "proposed"}` as "board.column.project.proposed",
+      `board.column.${board}.${columnOfContainer(container) as "proposed"}` as "board.column.project.proposed",
     );
   const dnd = useBoardDnd({
     containers,
@@ -335,7 +339,7 @@ export function BoardView({
       const form = new FormData();
       form.set("intent", "move");
       form.set("cardId", cardId);
-      form.set("column", container.split(SEP)[1]!);
+      form.set("column", columnOfContainer(container)!);
       if (afterId) form.set("afterId", afterId);
       if (beforeId) form.set("beforeId", beforeId);
       form.set("version", String(card.version));
@@ -401,10 +405,10 @@ export function BoardView({
               <LaneBoard
                 board={board}
                 lane={lane.key}
-                counts={columns.map((column) => countOf(`${lane.key}${SEP}${column}`))}
+                counts={columns.map((column) => countOf(containerKey(lane.key, column)))}
               >
                 {columns.map((column) => {
-                  const container = `${lane.key}${SEP}${column}`;
+                  const container = containerKey(lane.key, column);
                   return (
                     <Column
                       key={container}

@@ -13,7 +13,14 @@ import { teamCadres } from "~/models/team.server";
 import { staleConflict, villageWrite, type WriteResult } from "~/models/write.server";
 import { claimRequest } from "~/models/write-once.server";
 import { can, villageListScope, type Viewer } from "~/permissions";
-import { BOARD_COLUMNS, BOARD_KINDS, isCardOverdue, isColumnOf, isFinished } from "~/utils/boards";
+import {
+  BOARD_COLUMNS,
+  BOARD_KINDS,
+  containerKey,
+  isCardOverdue,
+  isColumnOf,
+  isFinished,
+} from "~/utils/boards";
 import { chinaDayRange, today } from "~/utils/dates";
 import { positionBetween, rebalanced, targetIndex } from "~/utils/positions";
 
@@ -50,9 +57,6 @@ export interface BoardFilters {
 
 /** How a board groups its cards into lanes (rows of columns). */
 export type BoardLanes = "none" | "township" | "village";
-
-/** A board container's key: its lane ("all", a township's id or a village's) and column. */
-export const containerKey = (lane: string, column: BoardColumn) => `${lane}::${column}`;
 
 /** What a board shows per container when it shows only its first cards: how many there are. */
 export type BoardTotals = Record<string, { count: number; villagesOver: number }>;
@@ -309,7 +313,7 @@ export async function boardChoices(viewer: Viewer, board: Board, filters: BoardF
           scoped
             .select("cards.owner_cadre_id")
             .where("cards.owner_cadre_id", "is not", null)
-            .$castTo<{ owner_cadre_id: string }>(),
+            .$narrowType<{ owner_cadre_id: string }>(),
         ),
         eb(
           "cadres.id",

@@ -63,3 +63,8 @@ export const COLUMN_ALL = 500;
 /** Lanes a board shows at once, and each lane's column's first cards. */
 export const MAX_LANES = 20;
 export const LANE_COLUMN_FIRST = 10;
+
+/** A board container's key: its lane ("all", a township's id or a village's) and its column. */
+export const containerKey = (lane: string, column: string) => `${lane}::${column}`;
+/** The column of a container's key. */
+export const columnOfContainer = (container: string) => container.split("::")[1]!;

@@ -4,7 +4,6 @@ import {
   addComment,
   boardChoices,
   boardTotals,
-  containerKey,
   createCard,
   getCard,
   listBoard,
@@ -12,6 +11,7 @@ import {
   setArchived,
   updateCard,
 } from "~/models/card.server";
+import { containerKey } from "~/utils/boards";
 import { seedOnce, viewerFor, villageId } from "./helpers";
 
 let weijiaId: string;
