@@ -40,11 +40,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   if (!hasCountyWide(viewer, "manage:account")) notFound();
   const url = new URL(request.url);
-  const teamId = url.searchParams.get("team") ?? "";
+  const teamId = (url.searchParams.get("team") ?? "").slice(0, 64);
   // The chosen team (by its id), to know its township and that it is active.
   const chosen =
     teamId && teamId !== ALL_TEAMS ? (await teamChoices(viewer, { teamId }))?.teams[0] : undefined;
-  const townshipId = url.searchParams.get("township") || chosen?.township.id || "";
+  const townshipId = (url.searchParams.get("township") || chosen?.township.id || "").slice(0, 64);
   // A county's teams are one list; where there are more than a list can hold (a province's
   // thousands), the township is chosen first and its teams are listed.
   const everyTeam = await teamChoices(viewer, {});

@@ -43,7 +43,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   // a time (`?pick=`; with JavaScript the form asks for them without leaving the page).
   const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
   const oneList = total <= TEAMS_IN_ONE_LIST;
-  const pick = new URL(request.url).searchParams.get("pick") ?? "";
+  // An id is at most 64 characters: a longer value is no township, and is not sent back.
+  const pick = (new URL(request.url).searchParams.get("pick") ?? "").slice(0, 64);
   const teams = !canPost
     ? []
     : oneList
