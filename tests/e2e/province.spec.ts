@@ -27,7 +27,7 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
-async function pageFor(browser: Browser, username: string): Promise<Page> {
+async function pageFor(browser: Browser, username: string) {
   const context = await browser.newContext({ locale: "zh-CN", baseURL: server.origin });
   const [name, ...value] = (await signIn(server, username)).split("=");
   await context.addCookies([{ name: name!, value: value.join("="), url: server.origin }]);
@@ -127,13 +127,15 @@ test("the county case board shows each column's first cards with every column's 
   const villages = page.getByLabel("村", { exact: true }).locator("option");
   // 合成乡镇2's villages (every 12th), and the "all" choice.
   await expect(villages).toHaveCount(Math.ceil((VILLAGES - 1) / 12) + 1);
-  // "Show all" shows up to 500 a column, and says so where a column holds more.
-  await page.goto("/boards/cases?all=1");
-  for (const column of await columns.all()) {
-    const count = Number(
-      /^[\d,]+/.exec(await column.locator(".column-count").innerText())![0].replace(/,/g, ""),
-    );
-    expect(await column.locator(".board-card").count()).toBe(Math.min(500, count));
+  // "Show all" shows up to 500 a column, and says so where a column holds more: read in the HTML
+  // the server sends (laying out and hydrating 2,500 cards is the bench's business).
+  const html = await (await page.request.get("/boards/cases?all=1")).text();
+  const sections = html.split('class="board-column').slice(1);
+  expect(sections).toHaveLength(5);
+  for (const section of sections) {
+    const count = Number(/class="column-count">([\d,]+)/.exec(section)![1]!.replace(/,/g, ""));
+    expect(section.split('class="board-card').length - 1).toBe(Math.min(500, count));
+    if (count > 500) expect(section).toContain(`显示前 500 张，共 ${n(count)} 张`);
   }
 });
 
