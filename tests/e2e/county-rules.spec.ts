@@ -4,7 +4,7 @@
  * its own (isolated-server.ts): changing a rule would change what other specs see.
  */
 import { expect, test, type Browser } from "@playwright/test";
-import { signIn, startIsolatedServer, type IsolatedServer } from "./isolated-server";
+import { signedInContext, startIsolatedServer, type IsolatedServer } from "./isolated-server";
 import { businessDay } from "./clock";
 import { waitForHydration } from "./fixtures";
 
@@ -21,12 +21,8 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
-async function contextFor(browser: Browser, username: string) {
-  const context = await browser.newContext({ locale: "zh-CN", baseURL: server.origin });
-  const [name, ...value] = (await signIn(server, username)).split("=");
-  await context.addCookies([{ name: name!, value: value.join("="), url: server.origin }]);
-  return context;
-}
+const contextFor = (browser: Browser, username: string) =>
+  signedInContext(browser, server, username);
 
 /** This month and the one before, as the server (China time) counts them. */
 function months() {

@@ -13,6 +13,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import type { Browser, BrowserContext } from "@playwright/test";
 import SQLite from "better-sqlite3";
 import {
   freePort,
@@ -387,6 +388,22 @@ export async function signIn(server: IsolatedServer, username: string): Promise<
     .find((c) => c.startsWith("zhucun_session="));
   if (!cookie) throw new Error(`signing in as ${username} set no session cookie`);
   return cookie;
+}
+
+/**
+ * A browser context signed in as `username` on the isolated server (its cookie set by a sign-in
+ * through the real form's POST), Chinese by default, the server as its base URL.
+ */
+export async function signedInContext(
+  browser: Browser,
+  server: IsolatedServer,
+  username: string,
+  locale = "zh-CN",
+): Promise<BrowserContext> {
+  const context = await browser.newContext({ locale, baseURL: server.origin });
+  const [name, ...value] = (await signIn(server, username)).split("=");
+  await context.addCookies([{ name: name!, value: value.join("="), url: server.origin }]);
+  return context;
 }
 
 /** A new read-only connection (WAL: a new one sees everything committed so far). */

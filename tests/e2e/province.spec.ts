@@ -6,7 +6,7 @@
  * by `npm run bench`, not here.
  */
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { signIn, startIsolatedServer, type IsolatedServer } from "./isolated-server";
+import { signedInContext, startIsolatedServer, type IsolatedServer } from "./isolated-server";
 import { waitForHydration } from "./fixtures";
 
 let server: IsolatedServer;
@@ -28,10 +28,7 @@ test.afterAll(async () => {
 });
 
 async function pageFor(browser: Browser, username: string) {
-  const context = await browser.newContext({ locale: "zh-CN", baseURL: server.origin });
-  const [name, ...value] = (await signIn(server, username)).split("=");
-  await context.addCookies([{ name: name!, value: value.join("="), url: server.origin }]);
-  return context.newPage();
+  return (await signedInContext(browser, server, username)).newPage();
 }
 
 const pager = (page: Page) => page.getByRole("navigation", { name: "翻页" }).last();

@@ -7,7 +7,12 @@
  */
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import sharp from "sharp";
-import { openDatabase, signIn, startIsolatedServer, type IsolatedServer } from "./isolated-server";
+import {
+  openDatabase,
+  signedInContext,
+  startIsolatedServer,
+  type IsolatedServer,
+} from "./isolated-server";
 import { businessDay } from "./clock";
 import { waitForHydration } from "./fixtures";
 
@@ -25,10 +30,7 @@ test.afterAll(async () => {
 });
 
 async function pageFor(browser: Browser, username: string) {
-  const context = await browser.newContext({ locale: "zh-CN", baseURL: server.origin });
-  const [name, ...value] = (await signIn(server, username)).split("=");
-  await context.addCookies([{ name: name!, value: value.join("="), url: server.origin }]);
-  return context.newPage();
+  return (await signedInContext(browser, server, username)).newPage();
 }
 
 /** The server's business date (the demo's own calendar), `days` before today. */
