@@ -106,49 +106,46 @@ export interface TeamChoice {
   source: NameSource;
 }
 
-/**
- * The active teams to choose from on the accounts page (one township's, or every one), and the
- * number of all of them; or one team by its id.
- */
+/** How many teams are active today (a county's fit one list; a province's are chosen by township). */
+export async function activeTeamCount(viewer: Viewer): Promise<number | null> {
+  if (!hasCountyWide(viewer, "manage:account")) return null;
+  const { n } = await db
+    .selectFrom("teams as t")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where(activeOn("t", today()))
+    .executeTakeFirstOrThrow();
+  return Number(n);
+}
+
+/** The active teams to choose from on the accounts page: one township's, every one, or one by id. */
 export async function teamChoices(
   viewer: Viewer,
   where: { townshipId?: string; teamId?: string },
-): Promise<{ teams: TeamChoice[]; total: number } | null> {
+): Promise<TeamChoice[] | null> {
   if (!hasCountyWide(viewer, "manage:account")) return null;
-  const on = today();
-  const [rows, all] = await Promise.all([
-    db
-      .selectFrom("teams as t")
-      .innerJoin("villages as v", "v.id", "t.village_id")
-      .innerJoin("townships as tw", "tw.id", "v.township_id")
-      .select([
-        "t.id",
-        "tw.id as township_id",
-        "tw.name_zh as township_name",
-        "v.name_zh as village",
-        "v.name_source as source",
-      ])
-      .where(activeOn("t", on))
-      .$if(Boolean(where.townshipId), (q) => q.where("tw.id", "=", where.townshipId!))
-      .$if(Boolean(where.teamId), (q) => q.where("t.id", "=", where.teamId!))
-      .orderBy("tw.code")
-      .orderBy("v.code")
-      .execute(),
-    db
-      .selectFrom("teams as t")
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .where(activeOn("t", on))
-      .executeTakeFirstOrThrow(),
-  ]);
-  return {
-    total: Number(all.n),
-    teams: rows.map((r) => ({
-      id: r.id,
-      township: { id: r.township_id, name: r.township_name },
-      village: r.village,
-      source: r.source,
-    })),
-  };
+  const rows = await db
+    .selectFrom("teams as t")
+    .innerJoin("villages as v", "v.id", "t.village_id")
+    .innerJoin("townships as tw", "tw.id", "v.township_id")
+    .select([
+      "t.id",
+      "tw.id as township_id",
+      "tw.name_zh as township_name",
+      "v.name_zh as village",
+      "v.name_source as source",
+    ])
+    .where(activeOn("t", today()))
+    .$if(Boolean(where.townshipId), (q) => q.where("tw.id", "=", where.townshipId!))
+    .$if(Boolean(where.teamId), (q) => q.where("t.id", "=", where.teamId!))
+    .orderBy("tw.code")
+    .orderBy("v.code")
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    township: { id: r.township_id, name: r.township_name },
+    village: r.village,
+    source: r.source,
+  }));
 }
 
 export interface Credential {

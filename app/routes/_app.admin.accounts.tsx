@@ -13,6 +13,7 @@ import { TableRegion } from "~/components/table-region";
 import { messageWithParams, translateMessage, useT } from "~/i18n";
 import {
   accountCandidates,
+  activeTeamCount,
   createCadreAccounts,
   teamChoices,
   createTownshipLeaderAccount,
@@ -43,18 +44,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const teamId = (url.searchParams.get("team") ?? "").slice(0, 64);
   // The chosen team (by its id), to know its township and that it is active.
   const chosen =
-    teamId && teamId !== ALL_TEAMS ? (await teamChoices(viewer, { teamId }))?.teams[0] : undefined;
+    teamId && teamId !== ALL_TEAMS ? (await teamChoices(viewer, { teamId }))?.[0] : undefined;
   const townshipId = (url.searchParams.get("township") || chosen?.township.id || "").slice(0, 64);
   // A county's teams are one list; where there are more than a list can hold (a province's
   // thousands), the township is chosen first and its teams are listed.
-  const everyTeam = await teamChoices(viewer, {});
-  if (!everyTeam) notFound();
-  const oneList = everyTeam.total <= TEAMS_IN_ONE_LIST;
-  const teams = oneList
-    ? everyTeam.teams
-    : townshipId
-      ? ((await teamChoices(viewer, { townshipId }))?.teams ?? [])
-      : [];
+  // Only the teams listed are read: all of them, one township's, or none yet.
+  const total = (await activeTeamCount(viewer)) ?? notFound();
+  const oneList = total <= TEAMS_IN_ONE_LIST;
+  const teams =
+    oneList || townshipId ? ((await teamChoices(viewer, oneList ? {} : { townshipId })) ?? []) : [];
   const team =
     teamId === ALL_TEAMS
       ? { id: ALL_TEAMS, village: null, source: "verified" as const }
