@@ -16,7 +16,6 @@ import {
   useState,
   type CSSProperties,
 } from "react";
-import { useHydrated } from "remix-utils/use-hydrated";
 import type { Board, BoardColumn } from "../../db/schema";
 import {
   formatDate,
@@ -44,6 +43,7 @@ import {
   verticalListSortingStrategy,
   type Containers,
 } from "~/components/use-board-dnd";
+import { MoveFields } from "~/components/move-fields";
 
 export type Lanes = "none" | "township" | "village";
 
@@ -360,10 +360,12 @@ export function BoardView({
     return (totals ? (totals[container]?.count ?? 0) : loaded) + now - loaded;
   };
 
-  // Only cards on screen can move: watch those (a 2,000-card board shows 60 per column).
-  const watched = Object.values(dnd.items).flatMap((ids) =>
-    expanded ? ids : ids.slice(0, COLUMN_FIRST),
-  );
+  // A move's reply is heard by a watcher mounted when the move is sent (its fetcher pending) and
+  // kept while the board is open: one per card moved, not one per card on the board.
+  const [sent, setSent] = useState<string[]>([]);
+  const fresh = pending.map((m) => m.cardId).filter((id) => !sent.includes(id));
+  if (fresh.length) setSent([...sent, ...new Set(fresh)]);
+  const watched = [...new Set([...sent, ...fresh])].filter((id) => byId.has(id));
 
   return (
     <MovedContext.Provider value={setMoved}>
@@ -542,7 +544,6 @@ const CardItem = memo(function CardItem({
 }) {
   const t = useT();
   const locale = useLocale();
-  const fetcher = useFetcher<MoveReply>({ key: `move-${card.id}` });
   const {
     attributes,
     listeners,
@@ -611,69 +612,72 @@ const CardItem = memo(function CardItem({
           ) : null}
         </p>
       ) : null}
-      {card.canEdit ? <MoveToForm card={card} fetcher={fetcher} /> : null}
+      {card.canEdit ? <MoveTo card={card} /> : null}
     </li>
   );
 });
 
-/** "Move to…" without dragging (WCAG 2.2 2.5.7) and without JavaScript. */
-function MoveToForm({
-  card,
-  fetcher,
-}: {
-  card: BoardCard;
-  fetcher: ReturnType<typeof useFetcher<MoveReply>>;
-}) {
+/**
+ * "Move to…" without dragging (WCAG 2.2 2.5.7). In the page it is a link to the card's own move
+ * form (the card page's #move section), so it works without JavaScript and the board carries no
+ * form per card: 2,000 closed forms with two selects each took Chromium six seconds to lay out.
+ * With JavaScript the link opens the form in place under the card, or on a phone the bottom sheet;
+ * both are built only when opened.
+ */
+function MoveTo({ card }: { card: BoardCard }) {
   const t = useT();
-  const hydrated = useHydrated();
-  const [open, setOpen] = useState(false);
+  const [open, setOpen] = useState<boolean | null>(null);
   const [sheet, setSheet] = useState(false);
-  const selectId = `move-${card.id}-column`;
+  const formId = `move-${card.id}`;
   return (
-    // With JavaScript the form is built only when opened: hundreds of cards each carrying a form
-    // made picking a card up slow. Without JavaScript it is always in the page. On a phone, with
-    // JavaScript, "move to…" opens a bottom sheet of large column buttons instead.
     <>
-      <details className="move-to" onToggle={(e) => setOpen(e.currentTarget.open)}>
-        <summary
+      <div className="move-to">
+        <a
+          href={`/cards/${card.id}#move`}
+          className="move-to-toggle"
+          aria-expanded={open ?? undefined}
+          aria-controls={open ? `${formId}-form` : undefined}
           onClick={(event) => {
-            if (!isPhoneScreen()) return;
+            // A new tab or window still opens the card's page.
+            if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
             event.preventDefault();
-            setSheet(true);
+            if (isPhoneScreen()) setSheet(true);
+            else setOpen((was) => !was);
           }}
         >
           {t("board.moveTo")}
           <span className="visually-hidden"> {card.title}</span>
-        </summary>
-        {hydrated && !open ? null : (
-          <fetcher.Form method="post" action={`/cards/${card.id}`} className="move-to-form">
-            <input type="hidden" name="intent" value="move" />
-            <input type="hidden" name="cardId" value={card.id} />
-            <input type="hidden" name="version" value={card.version} />
-            {/* Without JavaScript the action redirects back to the board; with it, the fetcher stays. */}
-            {hydrated ? null : <input type="hidden" name="redirectTo" value="back" />}
-            <label htmlFor={selectId}>{t("board.moveToColumn")}</label>
-            <select id={selectId} name="column" defaultValue={card.column}>
-              {BOARD_COLUMNS[card.board].map((c) => (
-                <option key={c} value={c}>
-                  {t(`board.column.${card.board}.${c}` as "board.column.project.proposed")}
-                </option>
-              ))}
-            </select>
-            <label htmlFor={`${selectId}-place`}>{t("board.moveToPlace")}</label>
-            <select id={`${selectId}-place`} name="place" defaultValue="bottom">
-              <option value="top">{t("board.place.top")}</option>
-              <option value="bottom">{t("board.place.bottom")}</option>
-            </select>
-            <button type="submit" className="button">
-              {t("board.moveSubmit")}
-            </button>
-          </fetcher.Form>
-        )}
-      </details>
-      {/* Outside the details: a closed details element hides all it holds, a dialog too. */}
-      {sheet ? <MoveSheet card={card} fetcher={fetcher} onClose={() => setSheet(false)} /> : null}
+        </a>
+        {open ? <MoveInline card={card} id={formId} /> : null}
+      </div>
+      {/* Outside the card's text: a dialog on top of the board. */}
+      {sheet ? <MoveSheet card={card} onClose={() => setSheet(false)} /> : null}
     </>
+  );
+}
+
+/** The desktop's "move to…" form, opened under the card: column and place, sent by the card's move fetcher. */
+function MoveInline({ card, id }: { card: BoardCard; id: string }) {
+  const fetcher = useFetcher<MoveReply>({ key: `move-${card.id}` });
+  const ref = useRef<HTMLFormElement>(null);
+  // Opened on request: its first field takes the focus.
+  useEffect(() => ref.current?.querySelector("select")?.focus(), []);
+  return (
+    <fetcher.Form
+      ref={ref}
+      id={`${id}-form`}
+      method="post"
+      action={`/cards/${card.id}`}
+      className="move-to-form"
+    >
+      <MoveFields
+        id={id}
+        cardId={card.id}
+        board={card.board}
+        column={card.column}
+        version={card.version}
+      />
+    </fetcher.Form>
   );
 }
 
@@ -683,16 +687,9 @@ function MoveToForm({
  * once (the same fetcher as the desktop form, so it shows before the server answers), closes the
  * sheet and says where the card went.
  */
-function MoveSheet({
-  card,
-  fetcher,
-  onClose,
-}: {
-  card: BoardCard;
-  fetcher: ReturnType<typeof useFetcher<MoveReply>>;
-  onClose: () => void;
-}) {
+function MoveSheet({ card, onClose }: { card: BoardCard; onClose: () => void }) {
   const t = useT();
+  const fetcher = useFetcher<MoveReply>({ key: `move-${card.id}` });
   const announce = useContext(MovedContext);
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = `move-sheet-${card.id}`;

@@ -737,6 +737,7 @@ export const en: Catalogue = {
   "card.created": "Card added.",
   "card.details": "Details",
   "card.edit": "Edit card",
+  "card.move": "Move the card",
   "card.archive": "Archive",
   "card.restore": "Restore to the board",
   "card.archived": "Archived",

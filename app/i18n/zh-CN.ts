@@ -708,6 +708,7 @@ export const zhCN = {
   "card.created": "已添加卡片。",
   "card.details": "详情",
   "card.edit": "修改卡片",
+  "card.move": "移动卡片",
   "card.archive": "归档",
   "card.restore": "恢复到看板",
   "card.archived": "已归档",

@@ -20,12 +20,15 @@ import { DemoBadge } from "~/components/badges";
 import { CardForm } from "~/components/card-form";
 import type { MoveReply } from "~/components/board";
 import { FieldErrors } from "~/components/field-errors";
+import { MoveFields } from "~/components/move-fields";
 import { useClearOnSuccess } from "~/components/form-reply";
 import {
   formatDate,
   formatDateTime,
   formatList,
   formatYuan,
+  messageWithParams,
+  translateMessage,
   useLocale,
   useT,
   type Locale,
@@ -55,9 +58,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!result) notFound();
   const options =
     result.canEdit && !result.card.archivedAt ? await cardOptions(result.card.villageId) : null;
+  // Where the move form returns: the board the card's "move to…" link was followed from, if any.
+  const from = sameOriginReferer(request);
+  const returnTo = from && BOARD_PAGE.test(from.split("?")[0]!) ? from : null;
   // A fresh request id with every render: the same comment sent twice is posted once.
-  return { ...result, options, requestId: newId() };
+  return { ...result, options, returnTo, requestId: newId() };
 }
+
+/** A board's page: the county's or township's board, or a village's. */
+const BOARD_PAGE = /^\/(boards|villages\/[^/]+)\/(projects|cases)$/;
 
 const MOVE_MESSAGES: Record<string, string> = {
   conflict: "card.stale",
@@ -84,9 +93,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
       return data<MoveReply>({ ok: false, message: "card.unknownColumn" }, { status: 400 });
     }
     const result = await moveCard(viewer, { cardId, ...submission.value });
-    // Without JavaScript the "move to…" form comes back to the board it was sent from.
-    if (formData.get("redirectTo") === "back" && result.ok) {
-      return redirect(sameOriginReferer(request) ?? back);
+    // A plain form (the card page's, or an old page's "move to…") goes back where it says: the
+    // board it was sent from ("back"), the board the card page was opened from, or the card.
+    const redirectTo = formData.get("redirectTo");
+    if (redirectTo && result.ok) {
+      return redirect(
+        redirectTo === "back"
+          ? (sameOriginReferer(request) ?? back)
+          : safeRedirect(redirectTo, `${back}?saved=move`),
+      );
     }
     if (result.ok) return data<MoveReply>({ ok: true });
     if (result.reason === "not-found") notFound();
@@ -169,11 +184,17 @@ function eventText(
 export default function CardPage() {
   const t = useT();
   const locale = useLocale();
-  const { card, comments, events, canEdit, options, requestId } = useLoaderData<typeof loader>();
-  const actionData = useActionData<{
-    formId: string;
-    result: { error?: Record<string, string[]>; initialValue?: Record<string, unknown> };
-  }>();
+  const { card, comments, events, canEdit, options, returnTo, requestId } =
+    useLoaderData<typeof loader>();
+  const reply = useActionData<
+    | {
+        formId: string;
+        result: { error?: Record<string, string[]>; initialValue?: Record<string, unknown> };
+      }
+    | MoveReply
+  >();
+  const actionData = reply && "formId" in reply ? reply : undefined;
+  const moveRefused = reply && "ok" in reply && !reply.ok ? reply : undefined;
   const [searchParams] = useSearchParams();
   const kindKey = card.board === "project" ? `measure.${card.kind}` : `caseKind.${card.kind}`;
   const boardHref = `/villages/${card.villageId}/${BOARD_SEGMENTS[card.board]}`;
@@ -326,6 +347,31 @@ export default function CardPage() {
             submitLabel={t("form.save")}
           />
         </details>
+      ) : null}
+
+      {canEdit && !card.archivedAt ? (
+        <section className="card" aria-labelledby="move-title" id="move">
+          <h2 id="move-title">{t("card.move")}</h2>
+          {moveRefused ? (
+            <p className="error-box" role="alert">
+              {translateMessage(t, messageWithParams(moveRefused.message, moveRefused.params))}
+            </p>
+          ) : null}
+          <Form method="post" className="move-to-form" key={card.version}>
+            <MoveFields
+              id="move"
+              cardId={card.id}
+              board={card.board}
+              column={card.column}
+              version={card.version}
+            />
+            <input
+              type="hidden"
+              name="redirectTo"
+              value={returnTo ?? `/cards/${card.id}?saved=move`}
+            />
+          </Form>
+        </section>
       ) : null}
 
       {canEdit ? (

@@ -192,19 +192,23 @@ test.describe("the work team of 魏家村 on its project board", () => {
 
   test("archives a card and restores it; the history keeps every step", async ({ page }) => {
     await openBoard(page, "魏家村", "项目");
-    await page.getByRole("link", { name: "扶贫车间（手工编织）" }).click();
+    await page.getByRole("link", { name: "扶贫车间（手工编织）", exact: true }).click();
     await page.getByRole("button", { name: "归档" }).click();
     await expect(page.getByText("已归档", { exact: true })).toBeVisible();
     await page.getByRole("link", { name: "项目看板" }).click();
-    await expect(page.getByRole("link", { name: "扶贫车间（手工编织）" })).toHaveCount(0);
+    await expect(page.getByRole("link", { name: "扶贫车间（手工编织）", exact: true })).toHaveCount(
+      0,
+    );
     await page.getByRole("link", { name: "查看已归档" }).click();
-    await page.getByRole("link", { name: "扶贫车间（手工编织）" }).click();
+    await page.getByRole("link", { name: "扶贫车间（手工编织）", exact: true }).click();
     await page.getByRole("button", { name: "恢复到看板" }).click();
     const history = page.getByRole("region", { name: "全部记录" });
     await expect(history.locator("li").nth(0)).toContainText("恢复到看板");
     await expect(history.locator("li").nth(1)).toContainText("归档");
     await page.getByRole("link", { name: "项目看板" }).click();
-    await expect(page.getByRole("link", { name: "扶贫车间（手工编织）" })).toBeVisible();
+    await expect(
+      page.getByRole("link", { name: "扶贫车间（手工编织）", exact: true }),
+    ).toBeVisible();
     await expectAccessible(page);
   });
 });
@@ -212,15 +216,32 @@ test.describe("the work team of 魏家村 on its project board", () => {
 test.describe("without JavaScript", () => {
   test.use({ ...signedInAs("xianaling"), javaScriptEnabled: false });
 
-  test("the “move to…” form moves a case", async ({ page }) => {
+  test("“move to…” leads to the card's move form, which moves the case and comes back to the board", async ({
+    page,
+  }) => {
     await openBoard(page, "下纳岭村", "服务个案");
+    const board = page.url();
+    // The board carries a link per card, not a form per card.
+    await expect(page.locator("li.board-card form")).toHaveCount(0);
     const first = page.locator("section.board-column").first().locator("li.board-card").first();
     const title = (await first.locator(".card-title").textContent())!;
-    await first.locator("summary", { hasText: "移动到…" }).click();
-    await first.getByLabel("栏目").selectOption({ label: "办结" });
-    await first.getByLabel("位置").selectOption({ label: "最前" });
-    await first.getByRole("button", { name: "移动" }).click();
+    await first.getByRole("link", { name: `移动到… ${title}` }).click();
+    const move = page.getByRole("region", { name: "移动卡片" });
+    await move.getByLabel("栏目").selectOption({ label: "办结" });
+    await move.getByLabel("位置").selectOption({ label: "最前" });
+    await move.getByRole("button", { name: "移动" }).click();
+    await expect(page).toHaveURL(board);
     await expect(column(page, "办结").locator("li.board-card").first()).toContainText(title);
+
+    // Opened on its own (no board before it), the card page moves the card and stays on it.
+    await page.locator("li.board-card .card-title", { hasText: title }).first().click();
+    const card = page.url();
+    await page.goto(card);
+    await move.getByLabel("栏目").selectOption({ label: "登记" });
+    await move.getByRole("button", { name: "移动" }).click();
+    await expect(page).toHaveURL(`${card}?saved=move`);
+    await expect(page.getByRole("status")).toHaveText("已保存。");
+    await expect(page.locator("header p .badge").first()).toHaveText("登记");
   });
 });
 
@@ -327,9 +348,9 @@ test.describe("the work team of 魏家村 on a 360 px phone", () => {
     // "Move to…" opens a bottom sheet of large column buttons; a tap moves the card.
     const card = working.locator("li.board-card").first();
     const title = (await card.locator(".card-title").textContent())!;
-    const moveTo = card.locator(".move-to summary");
-    const summaryBox = (await moveTo.boundingBox())!;
-    expect(summaryBox.height).toBeGreaterThanOrEqual(44);
+    const moveTo = card.locator(".move-to-toggle");
+    const toggleBox = (await moveTo.boundingBox())!;
+    expect(toggleBox.height).toBeGreaterThanOrEqual(44);
     await moveTo.click();
     const sheet = page.getByRole("dialog", { name: `把「${title}」移动到` });
     await expect(sheet).toBeVisible();
@@ -351,7 +372,7 @@ test.describe("the work team of 魏家村 on a 360 px phone", () => {
 
     // And back, so the board is as the other tests found it.
     await switcher.getByRole("link", { name: new RegExp(`^${other}`) }).click();
-    await cardIn(column(page, other), title).locator(".move-to summary").click();
+    await cardIn(column(page, other), title).locator(".move-to-toggle").click();
     const back = moveSaved(page);
     await page
       .getByRole("dialog", { name: `把「${title}」移动到` })
