@@ -574,6 +574,13 @@ export function workbookStream(
     });
     workbook.creator = meta.creator;
     workbook.created = realNow();
+    if (typeof sheets === "function") {
+      // A report's reads never yield to I/O (better-sqlite3 answers at once, so every await is a
+      // microtask): started earlier, they would hold back the zipped theme and then the socket
+      // write of it (Node uncorks on a tick after the microtasks). They start once it has left.
+      await new Promise((resolve) => out.once("data", resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     for (const spec of typeof sheets === "function" ? await sheets() : sheets) {
       const title = spec.title ?? [];
       // The title lines, a blank line, then the header row, frozen so it stays in view.
