@@ -1,9 +1,11 @@
 /**
  * Every page over HTTP, as a browser gets it: the production server (one worker) on a database,
  * signed in, each page asked for `--runs` times after a warm-up. Per page: the median and p90
- * answer time, the server's CPU per request (the worker's and supervisor's CPU time from /proc,
- * over the runs: the stable figure on a shared machine), the HTML's bytes raw and gzip, and the
- * most rows the page draws at once (table rows, list items or board cards, whichever is most).
+ * answer time, the median time to the body's first byte (an export that streams sends it long
+ * before its last), the server's CPU per request (the worker's and supervisor's CPU time from
+ * /proc, over the runs: the stable figure on a shared machine), the worker's highest resident
+ * memory while the page was asked for (sampled every 50 ms), the HTML's bytes raw and gzip, and
+ * the most rows the page draws at once (table rows, list items or board cards, whichever is most).
  *
  * The pages are the built route manifest's GET routes (so a new page is measured without being
  * listed), their parameters filled with real ids of the database, plus the query variants that
@@ -34,7 +36,11 @@ export interface PageFigure {
   status: number;
   medianMs: number;
   p90Ms: number;
+  /** Median time to the body's first byte. */
+  ttfbMs: number;
   cpuMs: number;
+  /** The worker's highest RSS while the page's runs went on. */
+  peakRssMiB: number;
   bytes: number;
   gzipBytes: number;
   rows: number;
@@ -222,7 +228,9 @@ export async function measurePages(options: {
             status: first.status,
             medianMs: 0,
             p90Ms: 0,
+            ttfbMs: 0,
             cpuMs: 0,
+            peakRssMiB: 0,
             bytes: 0,
             gzipBytes: 0,
             rows: 0,
@@ -230,15 +238,21 @@ export async function measurePages(options: {
           continue;
         }
         const times: number[] = [];
+        const firstBytes: number[] = [];
         await sleep(20);
         const cpuBefore = cpu();
+        const peak = server.watchRss();
         for (let i = 0; i < options.runs; i++) {
           const started = performance.now();
           const response = await get();
-          await response.arrayBuffer();
+          const reader = response.body!.getReader();
+          let first: number | null = null;
+          while (!(await reader.read()).done) first ??= performance.now() - started;
           times.push(performance.now() - started);
+          firstBytes.push(first ?? performance.now() - started);
         }
         const cpuMs = ((cpu() - cpuBefore) * 1000) / options.runs;
+        const peakRssMiB = peak.stop();
         const isHtml = (first.headers.get("content-type") ?? "").includes("html");
         const figure: PageFigure = {
           role,
@@ -246,14 +260,16 @@ export async function measurePages(options: {
           status: first.status,
           medianMs: median(times),
           p90Ms: p90(times),
+          ttfbMs: median(firstBytes),
           cpuMs,
+          peakRssMiB,
           bytes: body.length,
           gzipBytes: gzipSync(body).length,
           rows: isHtml ? rowsOf(body.toString("utf8")) : 0,
         };
         figures.push(figure);
         options.log?.(
-          `${role.padEnd(9)} ${url.replace(/[A-Za-z0-9_-]{16,}/g, "…").padEnd(44)} ${figure.medianMs.toFixed(0).padStart(6)} ms ${figure.cpuMs.toFixed(0).padStart(6)} ms cpu ${(figure.gzipBytes / 1000).toFixed(1).padStart(8)} KB gz ${String(figure.rows).padStart(6)} rows`,
+          `${role.padEnd(9)} ${url.replace(/[A-Za-z0-9_-]{16,}/g, "…").padEnd(44)} ${figure.medianMs.toFixed(0).padStart(6)} ms ${figure.ttfbMs.toFixed(0).padStart(6)} ms 1st byte ${figure.cpuMs.toFixed(0).padStart(6)} ms cpu ${figure.peakRssMiB.toFixed(0).padStart(4)} MiB ${(figure.gzipBytes / 1000).toFixed(1).padStart(8)} KB gz ${String(figure.rows).padStart(6)} rows`,
         );
       }
     }
@@ -290,8 +306,27 @@ export async function startBenchServer(file: string) {
     60_000,
     () => logFile,
   );
+  const workerRssMiB = () =>
+    Math.max(
+      0,
+      ...server
+        .processes()
+        .filter((p) => p.role === "worker")
+        .map((p) => p.rssKiB),
+    ) / 1024;
   return {
     origin,
+    /** Samples the worker's RSS every 50 ms until stop(), which returns the highest seen. */
+    watchRss: () => {
+      let highest = workerRssMiB();
+      const timer = setInterval(() => (highest = Math.max(highest, workerRssMiB())), 50);
+      return {
+        stop: () => {
+          clearInterval(timer);
+          return Math.max(highest, workerRssMiB());
+        },
+      };
+    },
     cpu: () =>
       server
         .processes()

@@ -12,7 +12,7 @@ import type { Refusal } from "~/models/access.server";
 import {
   checkRow,
   loadRegistry,
-  sheetRecords,
+  sheetCellBatches,
   writeRows,
   type Cells,
   type Registry,
@@ -31,7 +31,7 @@ import {
   type SheetKind,
   type SheetPreview,
 } from "~/utils/registry-sheets";
-import type { SheetSpec, Table } from "~/utils/spreadsheet.server";
+import type { SheetSpec, StreamedSheet, Table } from "~/utils/spreadsheet.server";
 
 export type ColumnMapping = Record<string, number>;
 
@@ -260,30 +260,52 @@ export async function commitWorkbook(
 
 /**
  * The registry as a workbook in the import's own columns (a round trip changes nothing), or blank
- * templates with the headers only. `kinds` narrows it to some sheets.
+ * templates with the headers only. `kinds` narrows it to some sheets. Each sheet's rows are read
+ * from the database a batch at a time as the workbook is written (sheetCellBatches); null when the
+ * viewer may not export the registry (decided here, before anything is read or sent).
  */
-export async function registryWorkbook(
+export async function registrySheets(
   viewer: Viewer,
   locale: Locale,
   {
     template = false,
     kinds = SHEET_KINDS,
   }: { template?: boolean; kinds?: readonly SheetKind[] } = {},
-): Promise<SheetSpec[] | null> {
+): Promise<StreamedSheet[] | null> {
   if (registryRefusal(viewer)) return null;
   const t = serverTranslator(locale);
-  const registry = template ? null : await loadRegistry(db);
   return kinds.map((kind) => {
     const columns = SHEET_COLUMNS[kind];
+    async function* rows() {
+      for await (const batch of sheetCellBatches(db, kind, t)) {
+        yield batch.map((cells) => columns.map((c) => cells[c.key] ?? ""));
+      }
+    }
     return {
       name: t(sheetLabelKey(kind)),
       columns: columns.map((c) => ({
         header: t(columnLabelKey(kind, c.key)),
         width: c.key === "name" || c.key === "unit" || c.key === "cadreUnit" ? 24 : 14,
       })),
-      rows: registry
-        ? sheetRecords(kind, registry, t).map(({ cells }) => columns.map((c) => cells[c.key] ?? ""))
-        : [],
+      rows: template ? [] : rows(),
     };
   });
+}
+
+/** The same sheets with every row in hand (tests, the bench). */
+export async function registryWorkbook(
+  viewer: Viewer,
+  locale: Locale,
+  options: { template?: boolean; kinds?: readonly SheetKind[] } = {},
+): Promise<SheetSpec[] | null> {
+  const sheets = await registrySheets(viewer, locale, options);
+  if (!sheets) return null;
+  const whole: SheetSpec[] = [];
+  for (const sheet of sheets) {
+    const rows: SheetSpec["rows"] = [];
+    if (Array.isArray(sheet.rows)) rows.push(...sheet.rows);
+    else for await (const batch of sheet.rows) rows.push(...batch);
+    whole.push({ ...sheet, rows });
+  }
+  return whole;
 }

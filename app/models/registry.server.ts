@@ -9,7 +9,7 @@
  * cadres and teams it sends in one go. Nothing is written unless every row of every sheet passes,
  * and then in one transaction; the same file twice changes nothing.
  */
-import type { Kysely, Transaction } from "kysely";
+import type { Kysely, Selectable, Transaction } from "kysely";
 import { newId } from "../../db/ids";
 import type {
   DB,
@@ -178,7 +178,34 @@ export async function loadRegistry(
     wanted("teams") ? executor.selectFrom("teams").selectAll().execute() : none,
     wanted("memberships") ? executor.selectFrom("team_memberships").selectAll().execute() : none,
   ]);
-  const registry = emptyRegistry();
+  return registryOf({ townships, units, villages, rostered, cadres, teams, memberships });
+}
+
+/** The rows of the registry's tables, as read (any of them may be left out). */
+interface StoredRows {
+  townships?: Selectable<DB["townships"]>[];
+  units?: Selectable<DB["sending_units"]>[];
+  villages?: Selectable<DB["villages"]>[];
+  /** The villages that have a household roster. */
+  rostered?: { village_id: string }[];
+  cadres?: Selectable<DB["cadres"]>[];
+  teams?: Selectable<DB["teams"]>[];
+  memberships?: Selectable<DB["team_memberships"]>[];
+}
+
+/** Rows as records, added to `registry` (a new one unless given). */
+function registryOf(
+  {
+    townships = [],
+    units = [],
+    villages = [],
+    rostered = [],
+    cadres = [],
+    teams = [],
+    memberships = [],
+  }: StoredRows,
+  registry = emptyRegistry(),
+): Registry {
   for (const t of townships) {
     registry.townships.set({
       id: t.id,
@@ -949,21 +976,159 @@ export async function writeRows(
   if (villages.length) await refreshVillageProgress(trx, villages, context.now);
 }
 
+/** How the export and the admin lists order a sheet's rows: its first three cells as text. */
+const collator = new Intl.Collator("zh-CN");
+const SORT_COLUMNS = 3;
+
+/** Rows by their first cells in zh-CN order (a Chinese name by its pinyin), then by id. */
+function bySortKey(a: { id: string; key: string[] }, b: { id: string; key: string[] }) {
+  for (let i = 0; i < SORT_COLUMNS; i++) {
+    const order = collator.compare(a.key[i] ?? "", b.key[i] ?? "");
+    if (order !== 0) return order;
+  }
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+const sortKey = (kind: SheetKind, cells: Record<string, string | number>) =>
+  SHEET_COLUMNS[kind].slice(0, SORT_COLUMNS).map((column) => String(cells[column.key] ?? ""));
+
 /** Every record of a sheet as cells, in a stable order (the export, and the admin lists). */
 export function sheetRecords(kind: SheetKind, registry: Registry, t: Translate | null) {
   const def = SHEETS[kind];
   return [...def.store(registry).byId.values()]
-    .map((record) => ({
-      record,
-      cells: def.cells(record, registry, t) as Record<string, string | number>,
-    }))
-    .sort((a, b) => {
-      const columns = SHEET_COLUMNS[kind];
-      for (const column of columns.slice(0, 3)) {
-        const x = String(a.cells[column.key] ?? "");
-        const y = String(b.cells[column.key] ?? "");
-        if (x !== y) return x.localeCompare(y, "zh-CN");
-      }
-      return 0;
+    .map((record: { id: string }) => {
+      const cells = def.cells(record, registry, t) as Record<string, string | number>;
+      return { id: record.id, record, cells, key: sortKey(kind, cells) };
+    })
+    .sort(bySortKey)
+    .map(({ record, cells }) => ({ record, cells }));
+}
+
+/** Rows a batch of the export reads at once. */
+export const EXPORT_BATCH = 500;
+
+/**
+ * A sheet's rows for the export, `batchSize` at a time, exactly as sheetRecords gives them (the
+ * same cells, the same order) without holding the registry: the sort keys are read narrowly for
+ * every row (the first three cells, as SQL can give them), sorted here (zh-CN order is not
+ * SQL's), then the records read a batch of ids at a time with what their cells name. The two
+ * short lists (townships, units) are read whole. Rows are read outside a transaction, which
+ * would hold the only connection for the whole download: a record changed while the file is
+ * sent shows as it is when its batch is read, and one gone since is left out.
+ */
+export async function* sheetCellBatches(
+  executor: Executor,
+  kind: SheetKind,
+  t: Translate,
+  batchSize = EXPORT_BATCH,
+): AsyncGenerator<Record<string, string | number>[]> {
+  const base = await loadRegistry(executor, ["townships", "units"]);
+  if (kind === "townships" || kind === "units") {
+    const rows = sheetRecords(kind, base, t).map((r) => r.cells);
+    for (let i = 0; i < rows.length; i += batchSize) yield rows.slice(i, i + batchSize);
+    return;
+  }
+  const keys = (await sortKeys(executor, kind, t)).sort(bySortKey);
+  const def = SHEETS[kind];
+  for (let i = 0; i < keys.length; i += batchSize) {
+    const ids = keys.slice(i, i + batchSize).map((k) => k.id);
+    const registry = await batchRegistry(executor, kind, ids, base);
+    const store = def.store(registry);
+    yield ids.flatMap((id) => {
+      const record = store.byId.get(id) as { id: string } | undefined;
+      return record ? [def.cells(record, registry, t) as Record<string, string | number>] : [];
     });
+  }
+}
+
+/** Each row's id and first three cells, as the sheet's `cells` write them, for every row. */
+async function sortKeys(
+  executor: Executor,
+  kind: Exclude<SheetKind, "townships" | "units">,
+  t: Translate,
+): Promise<{ id: string; key: string[] }[]> {
+  const text = (value: string | null) => value ?? "";
+  switch (kind) {
+    case "villages": {
+      const rows = await executor
+        .selectFrom("villages as v")
+        .leftJoin("townships as tw", "tw.id", "v.township_id")
+        .select(["v.id", "v.code", "v.name_zh", "tw.name_zh as township"])
+        .execute();
+      return rows.map((r) => ({ id: r.id, key: [r.code, r.name_zh, text(r.township)] }));
+    }
+    case "cadres": {
+      const rows = await executor
+        .selectFrom("cadres as c")
+        .leftJoin("sending_units as u", "u.id", "c.sending_unit_id")
+        .select(["c.id", "c.name_zh", "u.name_zh as unit", "c.specialty"])
+        .execute();
+      return rows.map((r) => ({
+        id: r.id,
+        key: [r.name_zh, text(r.unit), label(t, "specialty", r.specialty)],
+      }));
+    }
+    case "teams": {
+      const rows = await executor
+        .selectFrom("teams as tm")
+        .leftJoin("villages as v", "v.id", "tm.village_id")
+        .leftJoin("sending_units as u", "u.id", "tm.sending_unit_id")
+        .select(["tm.id", "v.code", "u.name_zh as unit", "tm.started_on"])
+        .execute();
+      return rows.map((r) => ({ id: r.id, key: [text(r.code), text(r.unit), r.started_on] }));
+    }
+    case "memberships": {
+      const rows = await executor
+        .selectFrom("team_memberships as m")
+        .leftJoin("cadres as c", "c.id", "m.cadre_id")
+        .leftJoin("sending_units as u", "u.id", "c.sending_unit_id")
+        .leftJoin("teams as tm", "tm.id", "m.team_id")
+        .leftJoin("villages as v", "v.id", "tm.village_id")
+        .select(["m.id", "c.name_zh as cadre", "u.name_zh as unit", "v.code"])
+        .execute();
+      return rows.map((r) => ({ id: r.id, key: [text(r.cadre), text(r.unit), text(r.code)] }));
+    }
+  }
+}
+
+/**
+ * A registry holding a batch of a sheet's records and what their cells name (townships and units
+ * from `base`). Villages carry no roster flag here: no cell shows it.
+ */
+async function batchRegistry(
+  executor: Executor,
+  kind: Exclude<SheetKind, "townships" | "units">,
+  ids: string[],
+  base: Registry,
+): Promise<Registry> {
+  const registry = { ...emptyRegistry(), townships: base.townships, units: base.units };
+  // Each id once; a batch holds at most `batchSize` of them.
+  const unique = (wanted: readonly string[]) => [...new Set(wanted)];
+  const none = <T>() => Promise.resolve([] as T[]);
+  const read = {
+    villages: (wanted: string[]) =>
+      wanted.length
+        ? executor.selectFrom("villages").selectAll().where("id", "in", unique(wanted)).execute()
+        : none<Selectable<DB["villages"]>>(),
+    cadres: (wanted: string[]) =>
+      wanted.length
+        ? executor.selectFrom("cadres").selectAll().where("id", "in", unique(wanted)).execute()
+        : none<Selectable<DB["cadres"]>>(),
+    teams: (wanted: string[]) =>
+      wanted.length
+        ? executor.selectFrom("teams").selectAll().where("id", "in", unique(wanted)).execute()
+        : none<Selectable<DB["teams"]>>(),
+  };
+  if (kind === "villages") return registryOf({ villages: await read.villages(ids) }, registry);
+  if (kind === "cadres") return registryOf({ cadres: await read.cadres(ids) }, registry);
+  const memberships =
+    kind === "memberships"
+      ? await executor.selectFrom("team_memberships").selectAll().where("id", "in", ids).execute()
+      : [];
+  const [teams, cadres] = await Promise.all([
+    read.teams(kind === "teams" ? ids : memberships.map((m) => m.team_id)),
+    read.cadres(memberships.map((m) => m.cadre_id)),
+  ]);
+  const villages = await read.villages(teams.map((tm) => tm.village_id));
+  return registryOf({ villages, cadres, teams, memberships }, registry);
 }

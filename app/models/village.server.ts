@@ -177,6 +177,25 @@ export async function listVisibleVillages(viewer: Viewer, where: { townshipId?: 
 }
 
 /**
+ * The villages the viewer may see a batch at a time, in the order of their ids (keyset: the ones
+ * after `after`), for an export that writes them as it reads them. `last` is where the next batch
+ * starts, null after the last one; a batch may hold fewer than `limit` villages (those the viewer
+ * may not see are left out) and still not be the last.
+ */
+export async function visibleVillagesAfter(viewer: Viewer, after: string | null, limit: number) {
+  const rows = await selectVillages(viewer)
+    .$if(after !== null, (q) => q.where("villages.id", ">", after!))
+    .orderBy("villages.id")
+    .limit(limit)
+    .execute();
+  const items = rows.flatMap((row) => {
+    const access = villageAccess(viewer, { townshipId: row.township_id, villageId: row.id });
+    return access ? [toItem(row, access)] : [];
+  });
+  return { items, last: rows.length === limit ? rows[rows.length - 1]!.id : null };
+}
+
+/**
  * The filters a viewer may use: the village type is not public, so for someone who sees only
  * summaries elsewhere it is dropped rather than letting it reveal types by elimination.
  */

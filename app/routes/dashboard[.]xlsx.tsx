@@ -7,7 +7,7 @@ import { hasAnywhere } from "~/permissions";
 import { MATRIX_KINDS, PROGRESS_COLUMNS } from "~/utils/dashboard-columns";
 import { readinessMessage } from "~/utils/exit-rules";
 import type { ProgressTotals, TrendPoint } from "~/utils/progress";
-import { writeWorkbook, xlsxResponse } from "~/utils/spreadsheet.server";
+import { workbookStream, xlsxResponse } from "~/utils/spreadsheet.server";
 import { teamRulesOn } from "~/models/county-rules.server";
 import { formatClauses, translateMessage, type MessageKey } from "~/i18n";
 
@@ -16,7 +16,8 @@ const percent = (ratio: number | null) => (ratio === null ? null : Math.round(ra
 
 /**
  * The dashboard's tables as .xlsx, with the page's filters: progress (as shown, with its total
- * row), every village at risk, both trends and the whole indicator matrix.
+ * row), every village at risk, both trends and the whole indicator matrix. Worked out before the
+ * download starts (a township outside the viewer's is a 404); written as it is sent.
  */
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
@@ -44,7 +45,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     { header: `${t("dashboard.col.incidence")} (%)`, width: 14 },
   ];
   const scope = data.township?.name ?? t("dashboard.county");
-  const buffer = await writeWorkbook(
+  const body = workbookStream(
     [
       {
         name: data.rowKind === "township" ? t("dashboard.byTownship") : t("dashboard.byVillage"),
@@ -106,7 +107,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
         ]),
       },
     ],
-    { creator: t("app.name") },
+    { creator: t("app.name"), what: "dashboard workbook" },
   );
-  return xlsxResponse(buffer, t("dashboard.fileName", { scope, date: data.on }));
+  return xlsxResponse(body, t("dashboard.fileName", { scope, date: data.on }));
 }

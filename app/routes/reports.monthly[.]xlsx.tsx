@@ -7,7 +7,7 @@ import { resolveLocale } from "~/i18n/locale.server";
 import { bulletinMonth, monthlyBulletin } from "~/models/bulletin.server";
 import { hasAnywhere } from "~/permissions";
 import { bulletinSheetHeaders, bulletinSheetValues } from "~/utils/bulletin-columns";
-import { writeWorkbook, xlsxResponse } from "~/utils/spreadsheet.server";
+import { workbookStream, xlsxResponse } from "~/utils/spreadsheet.server";
 import { teamRulesOn } from "~/models/county-rules.server";
 import { today } from "~/utils/dates";
 import { ruleDayOfMonth } from "~/utils/team-rules";
@@ -17,31 +17,32 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   if (!hasAnywhere(viewer, "read:bulletin")) notFound();
   const month = bulletinMonth(new URL(request.url));
-  const bulletin = await monthlyBulletin(
-    viewer,
-    month,
-    await teamRulesOn(ruleDayOfMonth(month, today())),
-  );
   const locale = await resolveLocale(request);
   const t = serverTranslator(locale);
-  const figureColumns = bulletinSheetHeaders(t, bulletin.rule).map((header) => ({
-    header,
-    width: 14,
-  }));
-  const values = (row: Parameters<typeof bulletinSheetValues>[0]) =>
-    bulletinSheetValues(row, bulletin.complete);
-  // Each sheet says what it is, for when it is printed or forwarded alone.
-  const scope =
-    viewer.role === "township_leader"
-      ? bulletin.townships.map((tw) => tw.name).join("、")
-      : t("bulletin.scopeCounty");
-  const title = [
-    t("bulletin.sheetTitle", { month: formatMonth(locale, month, "long") }),
-    bulletin.complete ? t("bulletin.rule", { rule: bulletin.rule }) : t("bulletin.incomplete"),
-    t("bulletin.sheetScope", { scope, at: formatDateTime(locale, nowIso()) }),
-  ];
-  const buffer = await writeWorkbook(
-    [
+  // The bulletin is worked out whole (bulletin.server.ts) while the workbook's first parts leave.
+  const sheets = async () => {
+    const bulletin = await monthlyBulletin(
+      viewer,
+      month,
+      await teamRulesOn(ruleDayOfMonth(month, today())),
+    );
+    const figureColumns = bulletinSheetHeaders(t, bulletin.rule).map((header) => ({
+      header,
+      width: 14,
+    }));
+    const values = (row: Parameters<typeof bulletinSheetValues>[0]) =>
+      bulletinSheetValues(row, bulletin.complete);
+    // Each sheet says what it is, for when it is printed or forwarded alone.
+    const scope =
+      viewer.role === "township_leader"
+        ? bulletin.townships.map((tw) => tw.name).join("、")
+        : t("bulletin.scopeCounty");
+    const title = [
+      t("bulletin.sheetTitle", { month: formatMonth(locale, month, "long") }),
+      bulletin.complete ? t("bulletin.rule", { rule: bulletin.rule }) : t("bulletin.incomplete"),
+      t("bulletin.sheetScope", { scope, at: formatDateTime(locale, nowIso()) }),
+    ];
+    return [
       {
         name: t("bulletin.byTownship"),
         title,
@@ -87,8 +88,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
           team.attendance.members,
         ]),
       },
-    ],
-    { creator: t("app.name") },
-  );
-  return xlsxResponse(buffer, t("bulletin.fileName", { month }));
+    ];
+  };
+  const body = workbookStream(sheets, { creator: t("app.name"), what: "monthly bulletin" });
+  return xlsxResponse(body, t("bulletin.fileName", { month }));
 }

@@ -4,7 +4,7 @@ import { translate } from "~/i18n/catalogues.server";
 import { resolveLocale } from "~/i18n/locale.server";
 import { rosterSheet } from "~/models/household-import.server";
 import { today } from "~/utils/dates";
-import { writeWorkbook, xlsxResponse } from "~/utils/spreadsheet.server";
+import { workbookStream, xlsxResponse } from "~/utils/spreadsheet.server";
 
 /** The household roster as .xlsx, in the columns the import reads; `?template=1` gives the headers only. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -14,7 +14,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const sheet = await rosterSheet(viewer, params.villageId ?? "", locale, { template });
   if (!sheet.ok) notFound();
   const name = translate(locale, "roster.sheetName");
-  const buffer = await writeWorkbook(
+  const body = workbookStream(
     [
       {
         name,
@@ -27,5 +27,5 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const file = template
     ? `${translate(locale, "roster.templateName")}.xlsx`
     : `${sheet.village.nameZh}-${name}-${today()}.xlsx`;
-  return xlsxResponse(buffer, file);
+  return xlsxResponse(body, file);
 }

@@ -8,7 +8,7 @@ import { getVillage } from "~/models/village.server";
 import { today } from "~/utils/dates";
 import { readinessMessage } from "~/utils/exit-rules";
 import { indicatorName } from "~/utils/indicators";
-import { writeWorkbook, xlsxResponse } from "~/utils/spreadsheet.server";
+import { workbookStream, xlsxResponse } from "~/utils/spreadsheet.server";
 
 /** The exit plan as .xlsx: the plan and readiness, indicators, milestones and opinions, one sheet each. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -29,7 +29,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         ? formatPercent(locale, v)
         : v;
 
-  const buffer = await writeWorkbook(
+  const body = workbookStream(
     [
       {
         name: t("plan.title"),
@@ -125,5 +125,5 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     ],
     { creator: t("app.name") },
   );
-  return xlsxResponse(buffer, `${village.nameZh}-${t("plan.title")}-${today()}.xlsx`);
+  return xlsxResponse(body, `${village.nameZh}-${t("plan.title")}-${today()}.xlsx`);
 }

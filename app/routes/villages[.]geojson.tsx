@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getOptionalViewer } from "~/auth.server";
-import { villagesGeoJSON } from "~/models/geojson.server";
+import { villagesGeoJSONStream } from "~/models/geojson.server";
 
 /** GeoJSON of the villages the signed-in person may see, for GIS users and acceptance checks. */
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -11,8 +11,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       { status: 401, headers: { "WWW-Authenticate": 'Cookie realm="zhucun"' } },
     );
   }
-  const collection = await villagesGeoJSON(viewer, new URL(request.url).origin);
-  return new Response(JSON.stringify(collection), {
+  // Streamed: the villages are read a batch at a time as the body is sent.
+  return new Response(villagesGeoJSONStream(viewer, new URL(request.url).origin), {
     headers: {
       "Content-Type": "application/geo+json; charset=utf-8",
       "Cache-Control": "private, no-store",

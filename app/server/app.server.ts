@@ -239,7 +239,9 @@ export function createApp(options: AppOptions): express.Express {
         ? error.status
         : 500;
     if (status >= 500) console.error("[zhucun] unhandled", error);
-    if (res.headersSent) return res.end();
+    // A body broken off after its head went out (a streamed export) must not end as if whole:
+    // the connection is cut, so the client sees a failed download.
+    if (res.headersSent) return res.destroy();
     refuse(req, res, status >= 400 && status < 500 ? status : 500, `error ${status}`);
   };
   app.use(lastResort);

@@ -16,11 +16,13 @@ import { realNow } from "~/utils/clock";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { PassThrough } from "node:stream";
 import { Worker } from "node:worker_threads";
 import ExcelJS from "exceljs";
 import Papa from "papaparse";
 import yauzl, { type Entry, type ZipFile } from "yauzl";
 import { messageWithParams } from "~/i18n";
+import { producedStream, streamBytes } from "~/utils/body-stream.server";
 import {
   KB,
   MAX_CELL_CHARS,
@@ -527,48 +529,103 @@ export function safeCell(value: string | number | null | undefined): string | nu
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
+type CellValue = string | number | null | undefined;
+
 export interface SheetSpec {
   name: string;
   /** Lines above the table (a report's title, its month, its rule), for a sheet read or printed alone. */
   title?: string[];
   columns: { header: string; width?: number }[];
-  rows: (string | number | null | undefined)[][];
+  rows: CellValue[][];
+}
+
+/** A sheet whose rows may come a batch at a time (read from the database as the file is sent). */
+export interface StreamedSheet extends Omit<SheetSpec, "rows"> {
+  rows: CellValue[][] | AsyncIterable<CellValue[][]>;
 }
 
 /**
- * An .xlsx workbook: bold frozen header row. Every text cell is written as a text cell (a shared
- * string), never a formula, so "=1+1" or "-2" stays the text it was and reads back unchanged: no
- * apostrophe that would become part of the value when the file is imported again.
+ * An .xlsx workbook written as it goes (ExcelJS' streaming WorkbookWriter): each sheet's rows are
+ * committed a batch at a time and leave as zipped bytes, so neither the rows nor the file are ever
+ * held whole. Bold frozen header row. Every text cell is written as a text cell (an inline string,
+ * which needs no table of every string kept to the end), never a formula, so "=1+1" or "-2" stays
+ * the text it was and reads back unchanged: no apostrophe that would become part of the value when
+ * the file is imported again. `what` names the file in the log if it breaks off.
+ *
+ * `sheets` may be a function, called once the workbook's fixed parts (theme, relations) are on
+ * their way: a report worked out whole (the monthly bulletin) then does not hold back the first
+ * bytes. Anything that may refuse must be decided before, never in it.
  */
-export async function writeWorkbook(
-  sheets: SheetSpec[],
-  meta: { creator: string },
-): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
-  workbook.creator = meta.creator;
-  workbook.created = realNow();
-  for (const spec of sheets) {
-    const title = spec.title ?? [];
-    // The title lines, a blank line, then the header row, frozen so it stays in view.
-    const headerRow = title.length ? title.length + 2 : 1;
-    const worksheet = workbook.addWorksheet(spec.name.slice(0, 31), {
-      views: [{ state: "frozen", ySplit: headerRow }],
+export function workbookStream(
+  sheets: StreamedSheet[] | (() => Promise<StreamedSheet[]>),
+  meta: { creator: string; what?: string },
+): ReadableStream<Uint8Array> {
+  return producedStream(meta.what ?? "workbook", async (sink) => {
+    const out = new PassThrough();
+    const ended = new Promise<void>((resolve, reject) => {
+      out.on("end", resolve);
+      out.on("error", reject);
     });
-    worksheet.columns = spec.columns.map((c) => ({ width: c.width ?? 14 }));
-    title.forEach((line, i) => {
-      const row = worksheet.addRow([line]);
-      row.font = i === 0 ? { bold: true, size: 14 } : { italic: true };
+    out.on("data", (chunk: Buffer) => sink.write(chunk));
+    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+      stream: out,
+      useStyles: true,
+      useSharedStrings: false,
     });
-    if (title.length) worksheet.addRow([]);
-    worksheet.addRow(spec.columns.map((c) => c.header)).font = { bold: true };
-    for (const row of spec.rows) worksheet.addRow(row.map((value) => value ?? null));
-  }
-  const buffer = await workbook.xlsx.writeBuffer();
-  return Buffer.from(buffer);
+    workbook.creator = meta.creator;
+    workbook.created = realNow();
+    if (typeof sheets === "function") {
+      // A report's reads never yield to I/O (better-sqlite3 answers at once, so every await is a
+      // microtask): started earlier, they would hold back the zipped theme and then the socket
+      // write of it (Node uncorks on a tick after the microtasks). They start once it has left.
+      await new Promise((resolve) => out.once("data", resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    for (const spec of typeof sheets === "function" ? await sheets() : sheets) {
+      const title = spec.title ?? [];
+      // The title lines, a blank line, then the header row, frozen so it stays in view.
+      const headerRow = title.length ? title.length + 2 : 1;
+      const worksheet = workbook.addWorksheet(spec.name.slice(0, 31), {
+        views: [{ state: "frozen", ySplit: headerRow }],
+      });
+      worksheet.columns = spec.columns.map((c) => ({ width: c.width ?? 14 }));
+      title.forEach((line, i) => {
+        const row = worksheet.addRow([line]);
+        row.font = i === 0 ? { bold: true, size: 14 } : { italic: true };
+        row.commit();
+      });
+      if (title.length) worksheet.addRow([]).commit();
+      const header = worksheet.addRow(spec.columns.map((c) => c.header));
+      header.font = { bold: true };
+      header.commit();
+      const batches = Array.isArray(spec.rows) ? batchesOf(spec.rows) : spec.rows;
+      for await (const batch of batches) {
+        for (const row of batch) worksheet.addRow(row.map((value) => value ?? null)).commit();
+        await sink.ready();
+      }
+      worksheet.commit();
+    }
+    await workbook.commit();
+    await ended;
+  });
 }
 
-export function xlsxResponse(buffer: Buffer, fileName: string) {
-  return new Response(new Uint8Array(buffer), {
+/** Rows in hand, written a batch at a time too, so a long sheet gives other requests their turn. */
+function* batchesOf<T>(rows: T[], size = 500) {
+  for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
+}
+
+/** An .xlsx workbook in hand (tests, scripts): the same writer as the streamed exports. */
+export async function writeWorkbook(
+  sheets: StreamedSheet[],
+  meta: { creator: string },
+): Promise<Buffer> {
+  return streamBytes(workbookStream(sheets, meta));
+}
+
+/** A download's headers; nothing in the body has been read when they are sent. */
+export function xlsxResponse(body: ReadableStream<Uint8Array>, fileName: string) {
+  return new Response(body, {
     headers: {
       "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
       "Content-Disposition": `attachment; filename="export.xlsx"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
