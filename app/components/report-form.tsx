@@ -12,7 +12,6 @@ import { ReportStatusBadge } from "~/components/report-status";
 import { TableRegion } from "~/components/table-region";
 import { formatDate, formatDateTime, useLocale, useT } from "~/i18n";
 import type { ReportRecord, WeekRow } from "~/models/weekly-report.server";
-import { ReportSchema } from "~/schemas/teamwork";
 import type { ReportText } from "~/utils/report-draft";
 import { addDays, type ReportStatus } from "~/utils/team-rules";
 
@@ -115,7 +114,11 @@ function ReportForm({
   submitted: boolean;
 }) {
   const t = useT();
-  const { form, fields, reply } = useEditForm("report", ReportSchema, initial);
+  const { form, fields, reply } = useEditForm(
+    "report",
+    () => import("~/schemas/forms").then((m) => m.ReportSchema),
+    initial,
+  );
   return (
     <EditForm
       form={form}
