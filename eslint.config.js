@@ -34,6 +34,37 @@ const serverOnly = {
   ],
 };
 
+/**
+ * Zod stays out of a page's first load (docs/decisions/018): the bundler puts a module into every
+ * page that imports it once any page uses it, so an action's schema import would ship Zod with
+ * the page. Actions import schemas and parseWithZod from `~/schemas/forms.server` (empty in the
+ * browser); forms load them after hydration (useEditForm / useClientValidation). A loader's own
+ * query schema lives in a module of its own in app/schemas that no component imports.
+ */
+const zodOutOfPages = {
+  patterns: [
+    {
+      group: [
+        "zod",
+        "@conform-to/zod",
+        "~/schemas/forms",
+        "~/schemas/account",
+        "~/schemas/card",
+        "~/schemas/common",
+        "~/schemas/household",
+        "~/schemas/login",
+        "~/schemas/plan",
+        "~/schemas/position",
+        "~/schemas/teamwork",
+        "~/schemas/village-exit",
+      ],
+      allowTypeImports: true,
+      message:
+        "Keeps Zod out of the page's first load: actions import from ~/schemas/forms.server; forms validate through useEditForm / useClientValidation.",
+    },
+  ],
+};
+
 const NO_BARE_TRANSACTION = {
   selector: "CallExpression[callee.property.name='transaction'][callee.object.name='db']",
   message: "Open write transactions with transact() from ~/models/write.server.",
@@ -105,6 +136,20 @@ export default tseslint.config(
     ],
     ignores: ["**/*.server.ts", "**/*.server.tsx"],
     rules: { "@typescript-eslint/no-restricted-imports": ["error", serverOnly] },
+  },
+  {
+    files: ["app/routes/**"],
+    rules: { "@typescript-eslint/no-restricted-imports": ["error", zodOutOfPages] },
+  },
+  {
+    files: ["app/components/**"],
+    ignores: ["**/*.server.ts", "**/*.server.tsx"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        { patterns: [...serverOnly.patterns, ...zodOutOfPages.patterns] },
+      ],
+    },
   },
   {
     // Every write transaction goes through `transact` (models/write.server.ts), which turns what

@@ -1,6 +1,6 @@
 import type { ExitStatus, NameSource, UnitLevel } from "../../db/schema";
 import { useT } from "~/i18n";
-import { STATUS_STYLE } from "~/utils/map-style";
+import { STATUS_STYLE } from "~/utils/status-style";
 
 /** Marks invented names and positions visibly, as the county asked, until its own data replaces them. */
 export function DemoBadge({ source }: { source: NameSource | "demo" | string }) {

@@ -4,7 +4,6 @@ import { URGENCIES } from "../../db/schema";
 import { CheckboxGroup, InputField, SelectField, TextareaField } from "~/components/form-fields";
 import { EditForm, useEditForm } from "~/components/form-reply";
 import { useT } from "~/i18n";
-import { CardSchema } from "~/schemas/card";
 import { BOARD_KINDS } from "~/utils/boards";
 
 export interface CardFormValues {
@@ -50,7 +49,7 @@ export function CardForm({
   const formId = values ? "card-edit" : "card-create";
   const { form, fields, reply } = useEditForm(
     formId,
-    CardSchema,
+    () => import("~/schemas/forms").then((m) => m.CardSchema),
     values
       ? {
           title: values.title,

@@ -9,7 +9,6 @@ import { FieldErrors } from "~/components/field-errors";
 import { InputField } from "~/components/form-fields";
 import { EditForm, useEditForm, useFormReply } from "~/components/form-reply";
 import { useT } from "~/i18n";
-import { LateCheckInSchema } from "~/schemas/teamwork";
 
 export function CheckInForm() {
   const t = useT();
@@ -98,7 +97,9 @@ export function CheckInRefusal() {
 
 export function LateCheckInForm({ today }: { today: string }) {
   const t = useT();
-  const { form, fields, reply } = useEditForm("late-check-in", LateCheckInSchema);
+  const { form, fields, reply } = useEditForm("late-check-in", () =>
+    import("~/schemas/forms").then((m) => m.LateCheckInSchema),
+  );
   return (
     <details className="disclosure" open={Boolean(reply)}>
       <summary>{t("checkIn.late")}</summary>

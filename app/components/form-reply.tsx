@@ -8,9 +8,9 @@ import {
   useForm,
   type DefaultValue,
   type FormMetadata,
+  type Submission,
   type SubmissionResult,
 } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import type { z } from "zod";
@@ -132,22 +132,63 @@ export function FoldedForm({
 }
 
 /**
+ * Client validation with the form's Zod schema, loaded once the page is interactive: Zod, Conform's
+ * Zod adapter and the schemas are about 16 KiB gzip, as much as a form page's own code, and stay
+ * out of its first load (bench/RESULTS.md, First-load JavaScript). `loadSchema` is a dynamic
+ * import, e.g. `() => import("~/schemas/forms").then((m) => m.PlanSchema)`, so that no static
+ * import puts the schema (and Zod with it) into the page's bundle; the action keeps its own.
+ *
+ * Until it has arrived (or if it never does on a weak signal) a submit is checked by the server
+ * alone, which answers with the same translated messages and the typed values; nothing is checked
+ * while typing then, as Conform would post each keystroke to the server to revalidate. Spread the
+ * result into Conform's `useForm` options.
+ */
+export function useClientValidation<Schema extends z.ZodTypeAny>(
+  loadSchema: () => Promise<Schema>,
+) {
+  type Validate = (formData: FormData) => Submission<z.input<Schema>, string[], z.output<Schema>>;
+  const [validate, setValidate] = useState<{ run: Validate } | null>(null);
+  useEffect(() => {
+    let live = true;
+    Promise.all([import("@conform-to/zod"), loadSchema()]).then(
+      ([{ parseWithZod }, schema]) => {
+        if (live) setValidate({ run: (formData) => parseWithZod(formData, { schema }) });
+      },
+      () => {
+        // Not loaded: the server's checks remain, as without JavaScript.
+      },
+    );
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- a form's schema does not change
+  }, []);
+  return validate
+    ? {
+        shouldValidate: "onSubmit" as const,
+        shouldRevalidate: "onInput" as const,
+        onValidate: ({ formData }: { formData: FormData }) => validate.run(formData),
+      }
+    : { shouldValidate: "onSubmit" as const, shouldRevalidate: "onSubmit" as const };
+}
+
+/**
  * A Conform form answered by `formReply`: validated on submit, then on input — never on blur, where
  * a message appearing or vanishing moves the button from under the pointer and the click is lost.
+ * `loadSchema`: see useClientValidation.
  */
 export function useEditForm<Schema extends z.ZodTypeAny>(
   formId: string,
-  schema: Schema,
+  loadSchema: () => Promise<Schema>,
   defaultValue?: DefaultValue<z.input<Schema>>,
 ) {
   const reply = useFormReply(formId);
+  const validation = useClientValidation(loadSchema);
   const [form, fields] = useForm<z.input<Schema>>({
     id: `${formId}-form`,
     lastResult: reply?.result,
     defaultValue,
-    shouldValidate: "onSubmit",
-    shouldRevalidate: "onInput",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema }),
+    ...validation,
   });
   return { form, fields, reply };
 }

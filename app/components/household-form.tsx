@@ -3,7 +3,6 @@ import { CheckboxGroup, InputField, SelectField } from "~/components/form-fields
 import { EditForm, useEditForm } from "~/components/form-reply";
 import { useT } from "~/i18n";
 import type { HouseholdDetail } from "~/models/household.server";
-import { HouseholdSchema } from "~/schemas/household";
 import { GUARANTEES, GUARANTEE_RESULTS, HELP_MEASURES, POVERTY_CAUSES } from "../../db/schema";
 
 export function HouseholdForm({
@@ -20,28 +19,32 @@ export function HouseholdForm({
   const t = useT();
   const formId = "household";
   const incomeByYear = new Map(household?.incomes.map((i) => [i.year, i.value]));
-  const { form, fields, reply } = useEditForm(formId, HouseholdSchema, {
-    code: household?.code,
-    headName: household?.headName,
-    members: household ? String(household.members) : undefined,
-    mainCause: household?.mainCause,
-    otherCauses: household?.otherCauses ?? [],
-    helpMeasures: household?.helpMeasures ?? [],
-    pairedCadreId: household?.pairedCadreId ?? "",
-    identifiedYear: household ? String(household.identifiedYear) : "2014",
-    food: household?.guarantees.food ?? "met",
-    education: household?.guarantees.education ?? "not_applicable",
-    medical: household?.guarantees.medical ?? "met",
-    housing: household?.guarantees.housing ?? "met",
-    water: household?.guarantees.water ?? "met",
-    monitored: household?.status === "monitored" ? "on" : undefined,
-    idNumber: household?.idNumber ?? "",
-    phone: household?.phone ?? "",
-    incomes: years.map((year) => ({
-      year: String(year),
-      value: incomeByYear.has(year) ? String(incomeByYear.get(year)) : undefined,
-    })),
-  });
+  const { form, fields, reply } = useEditForm(
+    formId,
+    () => import("~/schemas/forms").then((m) => m.HouseholdSchema),
+    {
+      code: household?.code,
+      headName: household?.headName,
+      members: household ? String(household.members) : undefined,
+      mainCause: household?.mainCause,
+      otherCauses: household?.otherCauses ?? [],
+      helpMeasures: household?.helpMeasures ?? [],
+      pairedCadreId: household?.pairedCadreId ?? "",
+      identifiedYear: household ? String(household.identifiedYear) : "2014",
+      food: household?.guarantees.food ?? "met",
+      education: household?.guarantees.education ?? "not_applicable",
+      medical: household?.guarantees.medical ?? "met",
+      housing: household?.guarantees.housing ?? "met",
+      water: household?.guarantees.water ?? "met",
+      monitored: household?.status === "monitored" ? "on" : undefined,
+      idNumber: household?.idNumber ?? "",
+      phone: household?.phone ?? "",
+      incomes: years.map((year) => ({
+        year: String(year),
+        value: incomeByYear.has(year) ? String(incomeByYear.get(year)) : undefined,
+      })),
+    },
+  );
   const incomeFields = fields.incomes.getFieldList();
   const causeOptions = POVERTY_CAUSES.map((c) => ({ value: c, label: t(`cause.${c}`) }));
   const exited = household?.status === "exited" || household?.status === "monitored";

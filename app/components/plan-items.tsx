@@ -10,14 +10,6 @@ import { InputField, SelectField, TextareaField } from "~/components/form-fields
 import { formatIndicatorValue, indicatorName } from "~/utils/indicators";
 import { formatDate, translateMessage, useLocale, useT, type Locale, type Translate } from "~/i18n";
 import type { IndicatorView, MilestoneView, PlanPage } from "~/models/plan.server";
-import {
-  IndicatorSchema,
-  MilestoneSchema,
-  NewIndicatorSchema,
-  NewMilestoneSchema,
-  OpinionSchema,
-  PlanSchema,
-} from "~/schemas/plan";
 import { MILESTONE_STATUSES, INDICATOR_COMPARISONS } from "../../db/schema";
 import { readinessMessage, type ReadinessItem } from "~/utils/exit-rules";
 import { today } from "~/utils/dates";
@@ -111,13 +103,17 @@ export function PlanSummaryForm({ plan, canEdit }: { plan: PlanValues; canEdit: 
 function PlanEditor({ plan }: { plan: PlanValues }) {
   const t = useT();
   const formId = "plan";
-  const { form, fields, reply } = useEditForm(formId, PlanSchema, {
-    startYear: String(plan.startYear),
-    attackEndYear: String(plan.attackEndYear),
-    endYear: String(plan.endYear),
-    targetExitYear: String(plan.targetExitYear),
-    narrative: plan.narrative,
-  });
+  const { form, fields, reply } = useEditForm(
+    formId,
+    () => import("~/schemas/forms").then((m) => m.PlanSchema),
+    {
+      startYear: String(plan.startYear),
+      attackEndYear: String(plan.attackEndYear),
+      endYear: String(plan.endYear),
+      targetExitYear: String(plan.targetExitYear),
+      narrative: plan.narrative,
+    },
+  );
   return (
     <EditForm
       form={form}
@@ -237,14 +233,18 @@ function IndicatorEditor({ indicator }: { indicator: Indicator }) {
   const locale = useLocale();
   const formId = `indicator-${indicator.id}`;
   const yesNo = indicator.comparison === "yes";
-  const { form, fields, reply } = useEditForm(formId, IndicatorSchema, {
-    baseline: displayNumber(indicator, indicator.baseline),
-    target: displayNumber(indicator, indicator.target),
-    current: indicator.computed ? undefined : displayNumber(indicator, indicator.current),
-    threshold: yesNo ? undefined : displayNumber(indicator, indicator.threshold),
-    measuredOn: indicator.computed ? undefined : (indicator.measuredOn ?? undefined),
-    evidence: indicator.evidence ?? undefined,
-  });
+  const { form, fields, reply } = useEditForm(
+    formId,
+    () => import("~/schemas/forms").then((m) => m.IndicatorSchema),
+    {
+      baseline: displayNumber(indicator, indicator.baseline),
+      target: displayNumber(indicator, indicator.target),
+      current: indicator.computed ? undefined : displayNumber(indicator, indicator.current),
+      threshold: yesNo ? undefined : displayNumber(indicator, indicator.threshold),
+      measuredOn: indicator.computed ? undefined : (indicator.measuredOn ?? undefined),
+      evidence: indicator.evidence ?? undefined,
+    },
+  );
   const value = (v: number | null) => formatIndicatorValue(t, locale, indicator, v);
   const unitHint =
     indicator.unit === "ratio"
@@ -363,9 +363,13 @@ export function NewIndicatorForm({ requestId }: { requestId: string }) {
 function NewIndicatorEditor({ requestId }: { requestId: string }) {
   const t = useT();
   const formId = "add-indicator";
-  const { form, fields, reply } = useEditForm(formId, NewIndicatorSchema, {
-    comparison: "at_least",
-  });
+  const { form, fields, reply } = useEditForm(
+    formId,
+    () => import("~/schemas/forms").then((m) => m.NewIndicatorSchema),
+    {
+      comparison: "at_least",
+    },
+  );
   return (
     <EditForm
       form={form}
@@ -511,14 +515,18 @@ function MilestoneEditor({
 }) {
   const t = useT();
   const formId = `milestone-${milestone.id}`;
-  const { form, fields, reply } = useEditForm(formId, MilestoneSchema, {
-    title: milestone.title,
-    dueOn: milestone.dueOn,
-    ownerId: milestone.ownerId ?? "",
-    status: milestone.status,
-    doneOn: milestone.doneOn ?? undefined,
-    evidence: milestone.evidence ?? undefined,
-  });
+  const { form, fields, reply } = useEditForm(
+    formId,
+    () => import("~/schemas/forms").then((m) => m.MilestoneSchema),
+    {
+      title: milestone.title,
+      dueOn: milestone.dueOn,
+      ownerId: milestone.ownerId ?? "",
+      status: milestone.status,
+      doneOn: milestone.doneOn ?? undefined,
+      evidence: milestone.evidence ?? undefined,
+    },
+  );
   return (
     <EditForm
       form={form}
@@ -569,7 +577,11 @@ function NewMilestoneEditor({
 }) {
   const t = useT();
   const formId = "add-milestone";
-  const { form, fields, reply } = useEditForm(formId, NewMilestoneSchema, { status: "planned" });
+  const { form, fields, reply } = useEditForm(
+    formId,
+    () => import("~/schemas/forms").then((m) => m.NewMilestoneSchema),
+    { status: "planned" },
+  );
   return (
     <EditForm
       form={form}
@@ -596,7 +608,9 @@ export function OpinionForm({ requestId }: { requestId: string }) {
 function OpinionEditor({ requestId }: { requestId: string }) {
   const t = useT();
   const formId = "opinion";
-  const { form, fields, reply } = useEditForm(formId, OpinionSchema);
+  const { form, fields, reply } = useEditForm(formId, () =>
+    import("~/schemas/forms").then((m) => m.OpinionSchema),
+  );
   return (
     <EditForm
       form={form}

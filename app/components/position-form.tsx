@@ -1,11 +1,11 @@
 import { getFormProps, getInputProps, useForm, type SubmissionResult } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod";
 import { Form, type useFetcher } from "@remix-run/react";
 import { useEffect, type ReactNode } from "react";
 import type { z } from "zod";
 import { FieldErrors } from "~/components/field-errors";
+import { useClientValidation } from "~/components/form-reply";
+import type { PositionSchema } from "~/schemas/position";
 import { useT } from "~/i18n";
-import { PositionSchema } from "~/schemas/position";
 import { ALLOWED_AREA_PARAMS } from "~/utils/county-area";
 
 export type PositionActionData = SubmissionResult<string[]> & { saved?: boolean; version?: string };
@@ -37,13 +37,14 @@ export function PositionForm({
 }) {
   const t = useT();
   const result = fetcher ? fetcher.data : lastResult;
+  const validation = useClientValidation(() =>
+    import("~/schemas/forms").then((m) => m.PositionSchema),
+  );
   const [form, fields] = useForm<z.input<typeof PositionSchema>>({
     id: `position-${villageId}`,
     lastResult: result,
     defaultValue: { lat: String(lat), lon: String(lon) },
-    shouldValidate: "onSubmit",
-    shouldRevalidate: "onInput",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: PositionSchema }),
+    ...validation,
   });
 
   // A marker drag moves the coordinates in the form (the person still confirms with Save).

@@ -1,49 +1,16 @@
 /**
- * Weekly reports on the page: the week line, a report (form or text), the week's team table. The
- * form (a team's report, or a township's summary) is pre-filled with the draft composed from the
- * week's records, or with the submitted text when correcting it.
+ * A weekly report on the page, as a form or as text. The form (a team's report, or a township's
+ * summary) is pre-filled with the draft composed from the week's records, or with the submitted
+ * text when correcting it. The week line and the teams table are in report-week.tsx: the overview
+ * shows them without any form, and importing this module would load the forms' code too.
  */
-import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { DemoBadge } from "~/components/badges";
 import { TextareaField } from "~/components/form-fields";
 import { EditForm, useEditForm } from "~/components/form-reply";
-import { ReportStatusBadge } from "~/components/report-status";
-import { TableRegion } from "~/components/table-region";
-import { formatDate, formatDateTime, useLocale, useT } from "~/i18n";
-import type { ReportRecord, WeekRow } from "~/models/weekly-report.server";
-import { ReportSchema } from "~/schemas/teamwork";
+import { formatDateTime, useLocale, useT } from "~/i18n";
+import type { ReportRecord } from "~/models/weekly-report.server";
 import type { ReportText } from "~/utils/report-draft";
-import { addDays, type ReportStatus } from "~/utils/team-rules";
-
-/** "23 Nov – 29 Nov · due Thu 18:00", and the report's status when there is one. */
-export function WeekLine({
-  week,
-  dueAt,
-  status,
-}: {
-  week: string;
-  dueAt: string;
-  status?: ReportStatus;
-}) {
-  const t = useT();
-  const locale = useLocale();
-  return (
-    <p>
-      {t("report.weekOf", {
-        from: formatDate(locale, week),
-        to: formatDate(locale, addDays(week, 6)),
-      })}{" "}
-      · {t("report.due", { when: formatDateTime(locale, dueAt) })}
-      {status ? (
-        <>
-          {" "}
-          · <ReportStatusBadge status={status} />
-        </>
-      ) : null}
-    </p>
-  );
-}
 
 /**
  * A week's report as its writers and readers see it: who submitted it and when, then the form
@@ -115,7 +82,11 @@ function ReportForm({
   submitted: boolean;
 }) {
   const t = useT();
-  const { form, fields, reply } = useEditForm("report", ReportSchema, initial);
+  const { form, fields, reply } = useEditForm(
+    "report",
+    () => import("~/schemas/forms").then((m) => m.ReportSchema),
+    initial,
+  );
   return (
     <EditForm
       form={form}
@@ -167,50 +138,5 @@ function SubmittedReport({ report, label }: { report: ReportText; label: string 
         ) : null,
       )}
     </section>
-  );
-}
-
-/** The week's teams with their report's status and submission time (township column optional). */
-export function TeamReportsTable({
-  week,
-  rows,
-  showTownship = false,
-}: {
-  week: string;
-  rows: WeekRow[];
-  showTownship?: boolean;
-}) {
-  const t = useT();
-  const locale = useLocale();
-  return (
-    <TableRegion label={t("report.byTeam")}>
-      <thead>
-        <tr>
-          <th scope="col">{t("teams.col.village")}</th>
-          {showTownship ? <th scope="col">{t("villages.filter.township")}</th> : null}
-          <th scope="col">{t("report.col.status")}</th>
-          <th scope="col">{t("report.col.submitted")}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr key={r.team.id}>
-            <th scope="row">
-              <Link to={`/reports/weekly/${week}/teams/${r.team.id}`}>{r.team.village}</Link>{" "}
-              <DemoBadge source={r.team.villageSource} />
-            </th>
-            {showTownship ? (
-              <td data-label={t("villages.filter.township")}>{r.township.name}</td>
-            ) : null}
-            <td data-label={t("report.col.status")}>
-              <ReportStatusBadge status={r.status} />
-            </td>
-            <td data-label={t("report.col.submitted")}>
-              {r.submittedAt ? formatDateTime(locale, r.submittedAt) : "—"}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </TableRegion>
   );
 }

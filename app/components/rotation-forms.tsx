@@ -6,7 +6,6 @@ import { InputField, SelectField } from "~/components/form-fields";
 import { EditForm, useEditForm, useFormReply } from "~/components/form-reply";
 import { useT } from "~/i18n";
 import type { TeamMember } from "~/models/team.server";
-import { AssignSchema, EndMembershipSchema, ReplaceSchema } from "~/schemas/teamwork";
 import { MEMBERSHIP_ROLES, type Specialty } from "../../db/schema";
 
 interface ReserveCadre {
@@ -26,10 +25,14 @@ function useCadreOptions(reserve: readonly ReserveCadre[]) {
 
 export function AssignForm({ reserve, today }: { reserve: ReserveCadre[]; today: string }) {
   const t = useT();
-  const { form, fields, reply } = useEditForm("assign", AssignSchema, {
-    role: "member",
-    startedOn: today,
-  });
+  const { form, fields, reply } = useEditForm(
+    "assign",
+    () => import("~/schemas/forms").then((m) => m.AssignSchema),
+    {
+      role: "member",
+      startedOn: today,
+    },
+  );
   const options = useCadreOptions(reserve);
   if (!reserve.length) return <p className="muted">{t("rotation.noReserve")}</p>;
   return (
@@ -54,10 +57,14 @@ export function AssignForm({ reserve, today }: { reserve: ReserveCadre[]; today:
 function EndForm({ member, today }: { member: TeamMember; today: string }) {
   const t = useT();
   const formId = `end-${member.membershipId}`;
-  const { form, fields, reply } = useEditForm(formId, EndMembershipSchema, {
-    leavesOn: today,
-    reason: "recalled",
-  });
+  const { form, fields, reply } = useEditForm(
+    formId,
+    () => import("~/schemas/forms").then((m) => m.EndMembershipSchema),
+    {
+      leavesOn: today,
+      reason: "recalled",
+    },
+  );
   return (
     <EditForm
       form={form}
@@ -97,7 +104,11 @@ function ReplaceForm({
 }) {
   const t = useT();
   const formId = `replace-${member.membershipId}`;
-  const { form, fields, reply } = useEditForm(formId, ReplaceSchema, { on: today });
+  const { form, fields, reply } = useEditForm(
+    formId,
+    () => import("~/schemas/forms").then((m) => m.ReplaceSchema),
+    { on: today },
+  );
   const options = useCadreOptions(reserve);
   return (
     <EditForm

@@ -16,13 +16,8 @@ import {
   type PointProps,
 } from "~/utils/clusters";
 import type { MapVillage } from "~/utils/map-data";
-import {
-  clusterLabel,
-  clusterSvg,
-  exitShareFill,
-  markerSvg,
-  type StatusCounts,
-} from "~/utils/map-style";
+import { clusterLabel, clusterSvg, exitShareFill, type StatusCounts } from "~/utils/cluster-style";
+import { markerSvg } from "~/utils/map-style";
 import { groupBy } from "~/utils/group";
 
 export interface TileConfig {

@@ -11,7 +11,7 @@ import { db } from "~/db.server";
 import { activeOn } from "~/models/periods.server";
 import { done, guardedWrite, refuse, type WriteResult } from "~/models/write.server";
 import { hasCountyWide, type Viewer } from "~/permissions";
-import { ALL_TEAMS } from "~/schemas/account";
+import { ALL_TEAMS } from "~/utils/accounts";
 import { today } from "~/utils/dates";
 import { oneTimePassword, proposeUsername, USERNAME_PATTERN } from "~/utils/credentials.server";
 import { PasswordCheckBusy, hashPassword, verifyPassword } from "~/utils/password.server";

@@ -1,5 +1,4 @@
 import { getFormProps, getInputProps } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireViewer, safeRedirect } from "~/auth.server";
@@ -7,7 +6,8 @@ import { FieldErrors } from "~/components/field-errors";
 import { SaveButton, useEditForm } from "~/components/form-reply";
 import { useT } from "~/i18n";
 import { changePassword } from "~/models/account.server";
-import { ChangePasswordSchema, MIN_PASSWORD_LENGTH } from "~/schemas/account";
+import { ChangePasswordSchema, parseWithZod } from "~/schemas/forms.server";
+import { MIN_PASSWORD_LENGTH } from "~/utils/accounts";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { pageTitle } from "~/utils/meta";
 import { readForm } from "~/utils/form-guard.server";
@@ -39,7 +39,9 @@ export default function ChangePassword() {
   const t = useT();
   const { mustChange } = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
-  const { form, fields } = useEditForm("password", ChangePasswordSchema);
+  const { form, fields } = useEditForm("password", () =>
+    import("~/schemas/forms").then((m) => m.ChangePasswordSchema),
+  );
   const saved = searchParams.get("saved") === "password";
   const input = (field: typeof fields.current, label: string, autoComplete: string) => (
     <div className="field">

@@ -21,19 +21,10 @@ import {
 } from "~/models/account.server";
 import { listTownshipOptions } from "~/models/township.server";
 import { hasCountyWide } from "~/permissions";
-import { ALL_TEAMS } from "~/schemas/account";
+import { AccountsFormFields } from "~/schemas/forms.server";
+import { ALL_TEAMS } from "~/utils/accounts";
 import { pageTitle } from "~/utils/meta";
 import { readForm } from "~/utils/form-guard.server";
-import { z } from "zod";
-
-/** The accounts forms' fields: a team's picks (or every serving cadre's), or one township leader. */
-const AccountsFormFields = z.object({
-  teamId: z.string(),
-  pick: z.array(z.string()).max(50_000),
-  township: z.string(),
-  leaderName: z.string(),
-  leaderUsername: z.string(),
-});
 
 export const meta: MetaFunction = (args) => pageTitle(args, "account.admin.title");
 

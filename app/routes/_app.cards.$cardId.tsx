@@ -1,4 +1,3 @@
-import { parseWithZod } from "@conform-to/zod";
 import {
   data,
   redirect,
@@ -42,7 +41,14 @@ import {
   setArchived,
   updateCard,
 } from "~/models/card.server";
-import { ArchiveSchema, CardSchema, CommentSchema, MoveSchema, cardInput } from "~/schemas/card";
+import {
+  ArchiveSchema,
+  CardSchema,
+  CommentSchema,
+  MoveSchema,
+  cardInput,
+  parseWithZod,
+} from "~/schemas/forms.server";
 import { BOARD_SEGMENTS } from "~/utils/boards";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { readForm } from "~/utils/form-guard.server";

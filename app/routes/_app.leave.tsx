@@ -1,4 +1,3 @@
-import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Fragment } from "react";
@@ -25,7 +24,8 @@ import {
   LeaveDecisionSchema,
   LeaveRequestSchema,
   LeaveReturnSchema,
-} from "~/schemas/teamwork";
+  parseWithZod,
+} from "~/schemas/forms.server";
 import { today } from "~/utils/dates";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { pageTitle } from "~/utils/meta";
@@ -176,7 +176,9 @@ export default function LeavePage() {
 
 function LeaveRequestForm({ today, requestId }: { today: string; requestId: string }) {
   const t = useT();
-  const { form, fields, reply } = useEditForm("leave", LeaveRequestSchema);
+  const { form, fields, reply } = useEditForm("leave", () =>
+    import("~/schemas/forms").then((m) => m.LeaveRequestSchema),
+  );
   return (
     <EditForm
       form={form}
@@ -299,7 +301,9 @@ function LeaveTable({
 function DecisionForm({ leave }: { leave: LeaveRecord }) {
   const t = useT();
   const formId = `decide-${leave.id}`;
-  const { form, fields, reply } = useEditForm(formId, LeaveDecisionSchema);
+  const { form, fields, reply } = useEditForm(formId, () =>
+    import("~/schemas/forms").then((m) => m.LeaveDecisionSchema),
+  );
   return (
     <Form method="post" id={form.id} noValidate className="stack decision-form">
       <input type="hidden" name="formId" value={formId} />
@@ -328,7 +332,9 @@ function DecisionForm({ leave }: { leave: LeaveRecord }) {
 function ReportBackForm({ leave, today }: { leave: LeaveRecord; today: string }) {
   const t = useT();
   const formId = `back-${leave.id}`;
-  const { form, fields, reply } = useEditForm(formId, LeaveReturnSchema);
+  const { form, fields, reply } = useEditForm(formId, () =>
+    import("~/schemas/forms").then((m) => m.LeaveReturnSchema),
+  );
   return (
     <EditForm
       form={form}

@@ -1,4 +1,3 @@
-import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
@@ -11,7 +10,7 @@ import { cadreMonth, checkIn } from "~/models/attendance.server";
 import { myLeave } from "~/models/leave.server";
 import { listNotices } from "~/models/notice.server";
 import { membershipOn } from "~/models/team-roster.server";
-import { CheckInSchema, LateCheckInSchema } from "~/schemas/teamwork";
+import { CheckInSchema, LateCheckInSchema, parseWithZod } from "~/schemas/forms.server";
 import { today } from "~/utils/dates";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { pageTitle } from "~/utils/meta";

@@ -1,4 +1,3 @@
-import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useFetcher, useLoaderData } from "@remix-run/react";
 import { useState } from "react";
@@ -18,7 +17,7 @@ import {
 } from "~/models/notice.server";
 import { listTownshipOptions } from "~/models/township.server";
 import { hasAnywhere, hasCountyWide } from "~/permissions";
-import { NoticeSchema } from "~/schemas/teamwork";
+import { NoticeSchema, parseWithZod } from "~/schemas/forms.server";
 import { NOTICE_KINDS } from "../../db/schema";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { pageTitle } from "~/utils/meta";
@@ -195,10 +194,14 @@ function ComposeForm({
   const pickedTownship = picker.data?.pick ?? pick;
   const initialAudience = county ? "all" : "township";
   // A plain announcement is the everyday notice; a meeting asks for its time and place.
-  const { form, fields, reply } = useEditForm("notice", NoticeSchema, {
-    kind: "announcement",
-    audience: initialAudience,
-  });
+  const { form, fields, reply } = useEditForm(
+    "notice",
+    () => import("~/schemas/forms").then((m) => m.NoticeSchema),
+    {
+      kind: "announcement",
+      audience: initialAudience,
+    },
+  );
   const [kind, setKind] = useState<string>(String(fields.kind.initialValue ?? "announcement"));
   const [audience, setAudience] = useState<string>(
     String(fields.audience.initialValue ?? initialAudience),

@@ -1,12 +1,12 @@
-import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
-import { TeamReportsTable, WeekLine, WeeklyReport } from "~/components/report-form";
+import { WeeklyReport } from "~/components/report-form";
+import { TeamReportsTable, WeekLine } from "~/components/report-week";
 import { SavedNotice } from "~/components/saved-notice";
 import { useT } from "~/i18n";
 import { submitTownshipReport, townshipReport } from "~/models/weekly-report.server";
-import { ReportSchema } from "~/schemas/teamwork";
+import { ReportSchema, parseWithZod } from "~/schemas/forms.server";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { namedPageTitle, pageTitle } from "~/utils/meta";
 import { composeTownshipDraft } from "~/utils/report-draft";

@@ -3,7 +3,7 @@ import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
 import { Pager } from "~/components/pager";
 import { ReportStatusBadge } from "~/components/report-status";
-import { TeamReportsTable, WeekLine } from "~/components/report-form";
+import { TeamReportsTable, WeekLine } from "~/components/report-week";
 import { TableRegion } from "~/components/table-region";
 import { db } from "~/db.server";
 import { useT } from "~/i18n";

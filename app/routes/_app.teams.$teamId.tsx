@@ -1,4 +1,3 @@
-import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
@@ -18,7 +17,12 @@ import {
   teamHistory,
 } from "~/models/team-roster.server";
 import { can } from "~/permissions";
-import { AssignSchema, EndMembershipSchema, ReplaceSchema } from "~/schemas/teamwork";
+import {
+  AssignSchema,
+  EndMembershipSchema,
+  ReplaceSchema,
+  parseWithZod,
+} from "~/schemas/forms.server";
 import { today } from "~/utils/dates";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { namedPageTitle, pageTitle } from "~/utils/meta";

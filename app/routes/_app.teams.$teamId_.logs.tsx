@@ -1,4 +1,3 @@
-import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
@@ -15,7 +14,7 @@ import { db } from "~/db.server";
 import { formatDate, useLocale, useT } from "~/i18n";
 import { membershipOn, teamTarget } from "~/models/team-roster.server";
 import { addLog, logLinkOptions, teamLogs } from "~/models/work-log.server";
-import { WorkLogSchema } from "~/schemas/teamwork";
+import { WorkLogSchema, parseWithZod } from "~/schemas/forms.server";
 import { LOG_PLACES } from "../../db/schema";
 import { today } from "~/utils/dates";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
@@ -153,10 +152,14 @@ function LogForm({
   links: NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["links"]>;
 }) {
   const t = useT();
-  const { form, fields, reply } = useEditForm("log", WorkLogSchema, {
-    loggedOn: today,
-    place: "village",
-  });
+  const { form, fields, reply } = useEditForm(
+    "log",
+    () => import("~/schemas/forms").then((m) => m.WorkLogSchema),
+    {
+      loggedOn: today,
+      place: "village",
+    },
+  );
   return (
     <EditForm
       form={form}

@@ -1,4 +1,3 @@
-import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
@@ -7,7 +6,7 @@ import { db } from "~/db.server";
 import { useT } from "~/i18n";
 import { authorizeVillage } from "~/models/access.server";
 import { cardOptions, createCard } from "~/models/card.server";
-import { CardSchema, cardInput } from "~/schemas/card";
+import { CardSchema, cardInput, parseWithZod } from "~/schemas/forms.server";
 import { BOARD_SEGMENTS, boardFromSegment } from "~/utils/boards";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { villageTabTitle } from "~/utils/meta";

@@ -1,5 +1,4 @@
 import { useIncidenceThreshold } from "~/components/standards";
-import { parseWithZod } from "@conform-to/zod";
 import {
   data,
   redirect,
@@ -12,7 +11,7 @@ import { notFound, requireViewer, safeRedirect } from "~/auth.server";
 import { PositionForm, type PositionActionData } from "~/components/position-form";
 import { can } from "~/permissions";
 import { moveVillage, positionHistory, villageVersion } from "~/models/position.server";
-import { PositionSchema } from "~/schemas/position";
+import { PositionSchema, parseWithZod } from "~/schemas/forms.server";
 import { namedPageTitle } from "~/utils/meta";
 import { DemoBadge, LevelBadge } from "~/components/badges";
 import { TeamMembersTable } from "~/components/team-members";

@@ -1,4 +1,3 @@
-import { parseWithZod } from "@conform-to/zod";
 import {
   data,
   type ActionFunctionArgs,
@@ -29,7 +28,7 @@ import {
   useT,
 } from "~/i18n";
 import { getHousehold, recordExitStep, revealHouseholdIdentity } from "~/models/household.server";
-import { ExitStepSchema } from "~/schemas/household";
+import { ExitStepSchema, parseWithZod } from "~/schemas/forms.server";
 import { today } from "~/utils/dates";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { EXIT_STEPS, GUARANTEES } from "../../db/schema";
@@ -291,7 +290,11 @@ export default function HouseholdPage() {
 
 function StepForm({ step, version, today }: { step: string; version: number; today: string }) {
   const t = useT();
-  const { form, fields, reply } = useEditForm("step", ExitStepSchema, { doneOn: today });
+  const { form, fields, reply } = useEditForm(
+    "step",
+    () => import("~/schemas/forms").then((m) => m.ExitStepSchema),
+    { doneOn: today },
+  );
   const stepName = t(`exit.step.${step as "appraisal"}`);
   return (
     <EditForm

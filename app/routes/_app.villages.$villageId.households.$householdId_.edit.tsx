@@ -1,4 +1,3 @@
-import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
@@ -7,7 +6,7 @@ import { useT } from "~/i18n";
 import { db } from "~/db.server";
 import { getHousehold, incomeYears, updateHousehold } from "~/models/household.server";
 import { teamCadres } from "~/models/team.server";
-import { HouseholdSchema, householdInput } from "~/schemas/household";
+import { HouseholdSchema, householdInput, parseWithZod } from "~/schemas/forms.server";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { readForm } from "~/utils/form-guard.server";
 

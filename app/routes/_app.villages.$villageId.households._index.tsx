@@ -1,29 +1,21 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { z } from "zod";
 import { notFound, requireViewer } from "~/auth.server";
 import { DemoBadge } from "~/components/badges";
 import { FilterSelect } from "~/components/filter-select";
 import { TableRegion } from "~/components/table-region";
 import { formatList, formatYuan, useLocale, useT } from "~/i18n";
 import { listHouseholds } from "~/models/household.server";
+import { HouseholdFiltersSchema } from "~/schemas/household-filters";
 import { HOUSEHOLD_STATUSES, POVERTY_CAUSES } from "../../db/schema";
 import { villageTabTitle } from "~/utils/meta";
 
 export const meta: MetaFunction = (args) => villageTabTitle(args, "village.tab.households");
 
-const optional = <T extends z.ZodTypeAny>(schema: T) =>
-  z.preprocess((v) => (v === "" || v === null ? undefined : v), schema.optional()).catch(undefined);
-const FiltersSchema = z.object({
-  status: optional(z.enum(HOUSEHOLD_STATUSES)),
-  cause: optional(z.enum(POVERTY_CAUSES)),
-  q: optional(z.string().trim().max(30)),
-});
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const url = new URL(request.url);
-  const filters = FiltersSchema.parse({
+  const filters = HouseholdFiltersSchema.parse({
     status: url.searchParams.get("status"),
     cause: url.searchParams.get("cause"),
     q: url.searchParams.get("q"),

@@ -1,4 +1,3 @@
-import { parseWithZod } from "@conform-to/zod";
 import {
   data,
   type ActionFunctionArgs,
@@ -28,7 +27,7 @@ import {
   updatePlan,
 } from "~/models/plan.server";
 import { getVillageExit } from "~/models/village-exit.server";
-import { PLAN_SCHEMAS, type PlanIntent } from "~/schemas/plan";
+import { PLAN_SCHEMAS, type PlanIntent, parseWithZod } from "~/schemas/forms.server";
 import { INCIDENCE_THRESHOLD } from "~/utils/exit-rules";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { villageTabTitle } from "~/utils/meta";

@@ -1,4 +1,3 @@
-import { parseWithZod } from "@conform-to/zod";
 import {
   data,
   type ActionFunctionArgs,
@@ -25,7 +24,7 @@ import {
   undoVillageExitStep,
   type ExitStepView,
 } from "~/models/village-exit.server";
-import { VillageExitStepSchema, VillageExitUndoSchema } from "~/schemas/village-exit";
+import { VillageExitStepSchema, VillageExitUndoSchema, parseWithZod } from "~/schemas/forms.server";
 import { today } from "~/utils/dates";
 import { readEvidence } from "~/utils/evidence.server";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
@@ -336,7 +335,11 @@ function StepForm({
 }) {
   const t = useT();
   const formId = `step-${step}`;
-  const { form, fields, reply } = useEditForm(formId, VillageExitStepSchema, { doneOn: today });
+  const { form, fields, reply } = useEditForm(
+    formId,
+    () => import("~/schemas/forms").then((m) => m.VillageExitStepSchema),
+    { doneOn: today },
+  );
   const stepName = t(`villageExit.step.${step}`);
   return (
     <EditForm
@@ -400,7 +403,9 @@ function StepForm({
 
 function UndoForm({ stepId, step }: { stepId: string; step: VillageExitRecord }) {
   const t = useT();
-  const { form, fields, reply } = useEditForm("undo", VillageExitUndoSchema);
+  const { form, fields, reply } = useEditForm("undo", () =>
+    import("~/schemas/forms").then((m) => m.VillageExitUndoSchema),
+  );
   const reason = useActionData<{ formId?: string }>()?.formId === "undo";
   return (
     <details className="edit" open={reason || undefined}>

@@ -1,6 +1,5 @@
 import { realMs } from "~/utils/clock";
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod";
 import {
   data,
   redirect,
@@ -21,12 +20,13 @@ import {
 import { DEMO_ACCOUNTS } from "../../db/seed/demo-accounts";
 import { createUserSession, getOptionalViewer, isEndReason, safeRedirect } from "~/auth.server";
 import { FieldErrors } from "~/components/field-errors";
+import { useClientValidation } from "~/components/form-reply";
 import { formatDateTime, formatList, messageWithParams, useLocale, useT } from "~/i18n";
 import { resolveLocale } from "~/i18n/locale.server";
 import { signIn } from "~/models/login.server";
 import { getSettings } from "~/models/settings.server";
 import type { loader as rootLoader } from "~/root";
-import { LoginSchema } from "~/schemas/login";
+import { LoginSchema, parseWithZod } from "~/schemas/forms.server";
 import { useEffect, useRef } from "react";
 import type { z } from "zod";
 import { pageTitle } from "~/utils/meta";
@@ -110,12 +110,13 @@ export default function Login() {
   const [searchParams] = useSearchParams();
   const location = useLocation();
   const navigation = useNavigation();
+  const validation = useClientValidation(() =>
+    import("~/schemas/forms").then((m) => m.LoginSchema),
+  );
   const [form, fields] = useForm<z.input<typeof LoginSchema>>({
     id: "login",
     lastResult,
-    shouldValidate: "onSubmit",
-    shouldRevalidate: "onInput",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: LoginSchema }),
+    ...validation,
   });
   // A refused sign-in clears the password, with JavaScript as without (the server never echoes it).
   const passwordRef = useRef<HTMLInputElement>(null);

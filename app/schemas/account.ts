@@ -1,13 +1,5 @@
 import { z } from "zod";
-
-export const MIN_PASSWORD_LENGTH = 10;
-
-/**
- * The accounts form's "every team" choice: the cadres serving in any team who have no account
- * yet. Here, not in the model, because the form's select draws it in the browser too (a value
- * exported by a `.server` module is undefined there).
- */
-export const ALL_TEAMS = "all";
+import { MIN_PASSWORD_LENGTH } from "~/utils/accounts";
 
 /** Replacing one's own password (the one-time one after a first sign-in, or any time). */
 export const ChangePasswordSchema = z
@@ -30,4 +22,13 @@ export const CreateAccountsSchema = z.object({
   pick: z
     .array(z.string().max(64), { required_error: "account.nonePicked" })
     .min(1, "account.nonePicked"),
+});
+
+/** The accounts forms' fields: a team's picks (or every serving cadre's), or one township leader. */
+export const AccountsFormFields = z.object({
+  teamId: z.string(),
+  pick: z.array(z.string()).max(50_000),
+  township: z.string(),
+  leaderName: z.string(),
+  leaderUsername: z.string(),
 });

@@ -4,7 +4,7 @@
  */
 import Supercluster from "supercluster";
 import type { ExitStatus } from "../../db/schema";
-import type { StatusCounts } from "~/utils/map-style";
+import type { StatusCounts } from "~/utils/cluster-style";
 
 export type PointProps = { index: number };
 export type ClusterProps = StatusCounts;

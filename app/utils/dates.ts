@@ -21,3 +21,10 @@ export function chinaDayRange(from: string, to: string): { start: string; end: s
   const end = Date.parse(`${to}T00:00:00+08:00`) + 86_400_000;
   return { start: new Date(start).toISOString(), end: new Date(end).toISOString() };
 }
+
+/** Adds whole days to an ISO date. */
+export function addDays(isoDate: string, days: number): string {
+  const d = new Date(`${isoDate}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}

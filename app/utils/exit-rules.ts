@@ -16,6 +16,9 @@ import type {
 } from "../../db/schema";
 import { EXIT_STEPS, GUARANTEES } from "../../db/schema";
 import { messageWithParams } from "~/i18n";
+import { addDays } from "~/utils/dates";
+
+export { addDays };
 
 /** Village exit: poverty incidence below 2% (central and eastern provinces, Hebei included). */
 export const INCIDENCE_THRESHOLD = 0.02;
@@ -281,13 +284,6 @@ export function nextStep(steps: readonly StepRecord[]): ExitStep | null {
   if (steps.some((s) => s.step === "withdrawn" || s.step === "announcement")) return null;
   const done = new Set(steps.map((s) => s.step));
   return EXIT_STEPS.find((step) => !done.has(step)) ?? null;
-}
-
-/** Adds whole days to an ISO date. */
-export function addDays(isoDate: string, days: number): string {
-  const d = new Date(`${isoDate}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
 }
 
 /**

@@ -8,7 +8,7 @@
  */
 import type { ExitStatus, VillageExitRecord } from "../../db/schema";
 import type { Permission } from "~/permissions";
-import { addDays } from "~/utils/exit-rules";
+import { addDays } from "~/utils/dates";
 import { MAX_EVIDENCE_BYTES, MAX_EVIDENCE_FILES } from "~/utils/limits";
 
 /** What the viewer needs, in the village's jurisdiction, to record each kind of step. */

@@ -8,7 +8,7 @@ import {
   createTownshipLeaderAccount,
 } from "~/models/account.server";
 import { getViewer } from "~/models/user.server";
-import { ALL_TEAMS } from "~/schemas/account";
+import { ALL_TEAMS } from "~/utils/accounts";
 import { verifyLogin } from "./helpers";
 import { oneTimePassword, proposeUsername } from "~/utils/credentials.server";
 import { seedOnce, viewerFor, villageId } from "./helpers";

@@ -9,14 +9,8 @@ import { PositionSchema } from "~/schemas/position";
 import { clusterCounts, createVillageIndex } from "~/utils/clusters";
 import { COUNTY_BBOX } from "~/utils/county-area";
 import { decodeMapData } from "~/utils/map-data";
-import {
-  clusterLabel,
-  clusterSvg,
-  exitShareFill,
-  markerSvg,
-  STATUS_ORDER,
-  STATUS_STYLE,
-} from "~/utils/map-style";
+import { clusterLabel, clusterSvg, exitShareFill } from "~/utils/cluster-style";
+import { markerSvg, STATUS_ORDER, STATUS_STYLE } from "~/utils/map-style";
 import { seedOnce, viewerFor } from "./helpers";
 
 const zh = serverTranslator("zh-CN");
