@@ -1,7 +1,8 @@
 /**
  * The Leaflet map (browser only; loaded lazily after hydration by the map route). Villages are
  * clustered with supercluster so a province's 8,000 points stay smooth; every marker and cluster is
- * a keyboard-focusable button with a spoken name.
+ * a keyboard-focusable button with a spoken name, at least 24 px and never partly under another
+ * (icons that would overlap on screen are merged into one cluster: utils/clusters.ts).
  */
 import L from "leaflet";
 import { useEffect, useMemo, useRef, useState } from "react";
@@ -9,15 +10,24 @@ import { GeoJSON, MapContainer, Marker, TileLayer, useMap, useMapEvents } from "
 import type Supercluster from "supercluster";
 import type { Translate } from "~/i18n";
 import type { TownshipShape } from "~/models/map.server";
+import type { ExitStatus } from "../../db/schema";
 import {
   clusterCounts,
   createVillageIndex,
+  separateIcons,
   type ClusterProps,
+  type IconPlace,
   type PointProps,
 } from "~/utils/clusters";
 import type { MapVillage } from "~/utils/map-data";
-import { clusterLabel, clusterSvg, exitShareFill, type StatusCounts } from "~/utils/cluster-style";
-import { markerSvg } from "~/utils/map-style";
+import {
+  clusterIconSize,
+  clusterLabel,
+  clusterSvg,
+  exitShareFill,
+  type StatusCounts,
+} from "~/utils/cluster-style";
+import { markerSize, markerSvg } from "~/utils/map-style";
 import { groupBy } from "~/utils/group";
 
 export interface TileConfig {
@@ -62,7 +72,7 @@ const escapeHtml = (s: string) =>
   );
 
 function villageIcon(v: MapVillage, selected: boolean, label: string) {
-  const size = v.own ? 30 : 22;
+  const size = markerSize(v.own);
   return L.divIcon({
     className: `village-marker${selected ? " is-selected" : ""}${v.own ? " is-own" : ""}`,
     html: `${markerSvg(v.exitStatus, v.own)}<span class="visually-hidden">${escapeHtml(label)}</span>`,
@@ -72,8 +82,7 @@ function villageIcon(v: MapVillage, selected: boolean, label: string) {
 }
 
 function clusterIcon(counts: StatusCounts, label: string) {
-  const total = Object.values(counts).reduce((a, b) => a + (b ?? 0), 0);
-  const size = total >= 1000 ? 52 : total >= 100 ? 46 : 40;
+  const size = clusterIconSize(Object.values(counts).reduce((a, b) => a + (b ?? 0), 0));
   return L.divIcon({
     className: "cluster-marker",
     html: `${clusterSvg(counts)}<span class="visually-hidden">${escapeHtml(label)}</span>`,
@@ -84,6 +93,33 @@ function clusterIcon(counts: StatusCounts, label: string) {
 
 /** Markers added to the map per task while it is first drawn (~0.4 ms each on the bench machine). */
 const MARKER_BATCH = 16;
+
+/** What an icon on the map stands for: one village, or one of supercluster's clusters. */
+type MapIcon =
+  | { kind: "village"; village: MapVillage }
+  | { kind: "cluster"; id: number; lat: number; lon: number; counts: StatusCounts };
+
+/** How many villages of each status the icons hold together. */
+function countsOf(items: readonly MapIcon[]): StatusCounts {
+  const counts: StatusCounts = {};
+  for (const item of items) {
+    const add = item.kind === "village" ? { [item.village.exitStatus]: 1 } : item.counts;
+    for (const [status, n] of Object.entries(add) as [ExitStatus, number][]) {
+      counts[status] = (counts[status] ?? 0) + n;
+    }
+  }
+  return counts;
+}
+
+const positionOf = (item: MapIcon): [number, number] =>
+  item.kind === "village" ? [item.village.lat, item.village.lon] : [item.lat, item.lon];
+
+/** The side of the icon drawn for these items, in pixels: a village's marker, or a cluster's. */
+function iconSize(items: readonly MapIcon[]): number {
+  const [first] = items;
+  if (items.length === 1 && first?.kind === "village") return markerSize(first.village.own);
+  return clusterIconSize(Object.values(countsOf(items)).reduce((a, b) => a + (b ?? 0), 0));
+}
 
 /** Enter or Space on a focused marker acts like a click (Leaflet only does this for popups). */
 function onActivateKey(action: () => void) {
@@ -139,8 +175,27 @@ function Clusters({
         Math.round(view.zoom),
       )
     : [];
+  // Where each icon falls on screen, and those that would overlap merged into one cluster.
+  const groups = separateIcons(
+    features.map((f): IconPlace<MapIcon> => {
+      const [lon, lat] = f.geometry.coordinates as [number, number];
+      const item: MapIcon =
+        "cluster" in f.properties && f.properties.cluster
+          ? {
+              kind: "cluster",
+              id: f.properties.cluster_id,
+              lat,
+              lon,
+              counts: clusterCounts(f.properties as Supercluster.ClusterProperties & ClusterProps),
+            }
+          : { kind: "village", village: built!.villages[(f.properties as PointProps).index]! };
+      const { x, y } = map.project([lat, lon], view.zoom);
+      return { x, y, size: iconSize([item]), item };
+    }),
+    iconSize,
+  );
   const [limit, setLimit] = useState(MARKER_BATCH);
-  const more = features.length > limit;
+  const more = groups.length > limit;
   useEffect(() => {
     if (!more) return;
     const timer = setTimeout(() => setLimit((n) => n + MARKER_BATCH));
@@ -173,19 +228,27 @@ function Clusters({
 
   return (
     <>
-      {features.slice(0, limit).map((f) => {
-        if (!("cluster" in f.properties && f.properties.cluster)) {
-          return villageMarker(built!.villages[(f.properties as PointProps).index]!);
-        }
-        const [lon, lat] = f.geometry.coordinates as [number, number];
-        const id = f.properties.cluster_id;
-        const counts = clusterCounts(f.properties as Supercluster.ClusterProperties & ClusterProps);
+      {groups.slice(0, limit).map(({ items }) => {
+        const [first] = items as [MapIcon];
+        if (items.length === 1 && first.kind === "village") return villageMarker(first.village);
+        const counts = countsOf(items);
         const label = clusterLabel(t, counts);
-        const zoomIn = () =>
-          map.flyTo([lat, lon], Math.min(built!.index.getClusterExpansionZoom(id), 16));
+        const [lat, lon] =
+          first.kind === "village"
+            ? [first.village.lat, first.village.lon]
+            : [first.lat, first.lon];
+        const zoomIn =
+          items.length === 1 && first.kind === "cluster"
+            ? () =>
+                map.flyTo([lat, lon], Math.min(built!.index.getClusterExpansionZoom(first.id), 16))
+            : () =>
+                map.flyToBounds(L.latLngBounds(items.map(positionOf)), {
+                  maxZoom: 16,
+                  padding: [48, 48],
+                });
         return (
           <Marker
-            key={`c${id}`}
+            key={first.kind === "village" ? `g${first.village.id}` : `c${first.id}`}
             position={[lat, lon]}
             icon={clusterIcon(counts, label)}
             title={label}
