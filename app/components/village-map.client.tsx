@@ -5,7 +5,7 @@
  * (icons that would overlap on screen are merged into one cluster: utils/clusters.ts).
  */
 import L from "leaflet";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { GeoJSON, MapContainer, Marker, TileLayer, useMap, useMapEvents } from "react-leaflet";
 import type Supercluster from "supercluster";
 import type { Translate } from "~/i18n";
@@ -299,6 +299,16 @@ function TownshipMarkers({
   );
 }
 
+/** Draws its children a task later than its parent, so that the two are not one long task. */
+function NextTask({ children }: { children: ReactNode }) {
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => setReady(true));
+    return () => clearTimeout(timer);
+  }, []);
+  return ready ? children : null;
+}
+
 /** Fits the map to the viewer's focus once: a township, a village, or the whole county. */
 function InitialView({
   villages,
@@ -349,60 +359,64 @@ export default function VillageMap(props: VillageMapProps) {
       scrollWheelZoom={false}
       keyboard
     >
-      {tiles.map((tile) => (
-        <TileLayer
-          key={tile.url}
-          url={tile.url}
-          attribution={tile.attribution}
-          maxZoom={tile.maxZoom}
-          subdomains={tile.subdomains ?? "abc"}
-          errorTileUrl={BLANK_TILE}
-          eventHandlers={{ tileerror: props.onTilesFailed }}
-        />
-      ))}
-      {view === "townships"
-        ? shaded.map((tw) => (
-            <GeoJSON
-              key={`${tw.id}-${tw.exited}-${tw.villages}`}
-              data={tw.geometry!}
-              style={{
-                color: "#5c5752",
-                weight: 1,
-                fillColor: exitShareFill(tw.villages ? tw.exited / tw.villages : 0),
-                fillOpacity: 0.6,
-              }}
-            />
-          ))
-        : null}
-      <GeoJSON
-        data={outline}
-        interactive={false}
-        style={{
-          color: "#b3261e",
-          weight: 2.5,
-          fill: view !== "townships" || shaded.length === 0,
-          fillColor: "#fffdf8",
-          fillOpacity: 0.35,
-        }}
-      />
+      {/* Where the map opens, first: the tiles are then asked for that view only. */}
       <InitialView villages={props.villages} focus={props.focus} bbox={bbox} />
-      {view === "townships" ? (
-        <TownshipMarkers
-          villages={props.villages}
-          townships={townships}
-          onSelectTownship={props.onSelectTownship}
-          t={t}
+      {/* The map's layers a task after the map itself (and the markers after them, see Clusters). */}
+      <NextTask>
+        {tiles.map((tile) => (
+          <TileLayer
+            key={tile.url}
+            url={tile.url}
+            attribution={tile.attribution}
+            maxZoom={tile.maxZoom}
+            subdomains={tile.subdomains ?? "abc"}
+            errorTileUrl={BLANK_TILE}
+            eventHandlers={{ tileerror: props.onTilesFailed }}
+          />
+        ))}
+        {view === "townships"
+          ? shaded.map((tw) => (
+              <GeoJSON
+                key={`${tw.id}-${tw.exited}-${tw.villages}`}
+                data={tw.geometry!}
+                style={{
+                  color: "#5c5752",
+                  weight: 1,
+                  fillColor: exitShareFill(tw.villages ? tw.exited / tw.villages : 0),
+                  fillOpacity: 0.6,
+                }}
+              />
+            ))
+          : null}
+        <GeoJSON
+          data={outline}
+          interactive={false}
+          style={{
+            color: "#b3261e",
+            weight: 2.5,
+            fill: view !== "townships" || shaded.length === 0,
+            fillColor: "#fffdf8",
+            fillOpacity: 0.35,
+          }}
         />
-      ) : (
-        <Clusters
-          villages={props.villages}
-          selectedId={props.selectedId}
-          onSelect={props.onSelect}
-          drag={props.drag}
-          onDrag={props.onDrag}
-          t={t}
-        />
-      )}
+        {view === "townships" ? (
+          <TownshipMarkers
+            villages={props.villages}
+            townships={townships}
+            onSelectTownship={props.onSelectTownship}
+            t={t}
+          />
+        ) : (
+          <Clusters
+            villages={props.villages}
+            selectedId={props.selectedId}
+            onSelect={props.onSelect}
+            drag={props.drag}
+            onDrag={props.onDrag}
+            t={t}
+          />
+        )}
+      </NextTask>
     </MapContainer>
   );
 }
