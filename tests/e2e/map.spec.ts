@@ -53,6 +53,21 @@ test.describe("as the county admin", () => {
     await expectAccessible(page);
   });
 
+  test("a village's name in the table opens its page without reloading this one", async ({
+    page,
+  }) => {
+    await openMap(page);
+    await page.evaluate(() => Object.assign(window, { stillHere: true }));
+    const link = tableRows(page).first().locator("th a").first();
+    const name = (await link.innerText()).trim();
+    await link.click();
+    await expect(page).toHaveURL(/\/villages\/[^/]+$/);
+    await expect(page.getByRole("heading", { level: 1, name: new RegExp(name) })).toBeVisible();
+    expect(await page.evaluate(() => "stillHere" in window)).toBe(true);
+    await page.goBack();
+    await expect(page).toHaveURL(/\/map$/);
+  });
+
   test("filters change the markers, the table and the URL", async ({ page }) => {
     await openMap(page);
     await page.getByLabel("出列状态").selectOption("exited");
