@@ -1,12 +1,13 @@
-import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 import type { NameSource } from "../../db/schema";
 import { DemoBadge } from "~/components/badges";
+import { RowLink } from "~/components/table-region";
 import { useLocale } from "~/i18n";
 
 /**
- * A township's or village's name in a table: a link to its page, the demo badge for invented
- * names, and, for English readers, its reading in pinyin underneath.
+ * A township's or village's name in a table (a TableRegion, which makes its link navigate in the
+ * page): a link to its page, the demo badge for invented names, and, for English readers, its
+ * reading in pinyin underneath.
  */
 export function PlaceName({
   to,
@@ -25,9 +26,9 @@ export function PlaceName({
   const locale = useLocale();
   return (
     <>
-      <Link to={to} lang="zh-CN">
+      <RowLink to={to} lang="zh-CN">
         {name}
-      </Link>
+      </RowLink>
       {source ? (
         <>
           {" "}

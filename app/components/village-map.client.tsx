@@ -1,23 +1,33 @@
 /**
  * The Leaflet map (browser only; loaded lazily after hydration by the map route). Villages are
  * clustered with supercluster so a province's 8,000 points stay smooth; every marker and cluster is
- * a keyboard-focusable button with a spoken name.
+ * a keyboard-focusable button with a spoken name, at least 24 px and never partly under another
+ * (icons that would overlap on screen are merged into one cluster: utils/clusters.ts).
  */
 import L from "leaflet";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { GeoJSON, MapContainer, Marker, TileLayer, useMap, useMapEvents } from "react-leaflet";
 import type Supercluster from "supercluster";
 import type { Translate } from "~/i18n";
 import type { TownshipShape } from "~/models/map.server";
+import type { ExitStatus } from "../../db/schema";
 import {
   clusterCounts,
   createVillageIndex,
+  separateIcons,
   type ClusterProps,
+  type IconPlace,
   type PointProps,
 } from "~/utils/clusters";
 import type { MapVillage } from "~/utils/map-data";
-import { clusterLabel, clusterSvg, exitShareFill, type StatusCounts } from "~/utils/cluster-style";
-import { markerSvg } from "~/utils/map-style";
+import {
+  clusterIconSize,
+  clusterLabel,
+  clusterSvg,
+  exitShareFill,
+  type StatusCounts,
+} from "~/utils/cluster-style";
+import { markerSize, markerSvg } from "~/utils/map-style";
 import { groupBy } from "~/utils/group";
 
 export interface TileConfig {
@@ -62,7 +72,7 @@ const escapeHtml = (s: string) =>
   );
 
 function villageIcon(v: MapVillage, selected: boolean, label: string) {
-  const size = v.own ? 30 : 22;
+  const size = markerSize(v.own);
   return L.divIcon({
     className: `village-marker${selected ? " is-selected" : ""}${v.own ? " is-own" : ""}`,
     html: `${markerSvg(v.exitStatus, v.own)}<span class="visually-hidden">${escapeHtml(label)}</span>`,
@@ -72,14 +82,43 @@ function villageIcon(v: MapVillage, selected: boolean, label: string) {
 }
 
 function clusterIcon(counts: StatusCounts, label: string) {
-  const total = Object.values(counts).reduce((a, b) => a + (b ?? 0), 0);
-  const size = total >= 1000 ? 52 : total >= 100 ? 46 : 40;
+  const size = clusterIconSize(Object.values(counts).reduce((a, b) => a + (b ?? 0), 0));
   return L.divIcon({
     className: "cluster-marker",
     html: `${clusterSvg(counts)}<span class="visually-hidden">${escapeHtml(label)}</span>`,
     iconSize: [size, size],
     iconAnchor: [size / 2, size / 2],
   });
+}
+
+/** Markers added to the map per task while it is first drawn (~0.4 ms each on the bench machine). */
+const MARKER_BATCH = 16;
+
+/** What an icon on the map stands for: one village, or one of supercluster's clusters. */
+type MapIcon =
+  | { kind: "village"; village: MapVillage }
+  | { kind: "cluster"; id: number; lat: number; lon: number; counts: StatusCounts };
+
+/** How many villages of each status the icons hold together. */
+function countsOf(items: readonly MapIcon[]): StatusCounts {
+  const counts: StatusCounts = {};
+  for (const item of items) {
+    const add = item.kind === "village" ? { [item.village.exitStatus]: 1 } : item.counts;
+    for (const [status, n] of Object.entries(add) as [ExitStatus, number][]) {
+      counts[status] = (counts[status] ?? 0) + n;
+    }
+  }
+  return counts;
+}
+
+const positionOf = (item: MapIcon): [number, number] =>
+  item.kind === "village" ? [item.village.lat, item.village.lon] : [item.lat, item.lon];
+
+/** The side of the icon drawn for these items, in pixels: a village's marker, or a cluster's. */
+function iconSize(items: readonly MapIcon[]): number {
+  const [first] = items;
+  if (items.length === 1 && first?.kind === "village") return markerSize(first.village.own);
+  return clusterIconSize(Object.values(countsOf(items)).reduce((a, b) => a + (b ?? 0), 0));
 }
 
 /** Enter or Space on a focused marker acts like a click (Leaflet only does this for popups). */
@@ -114,13 +153,54 @@ function Clusters({
       pinned: villages.filter((v) => ids.has(v.id)),
     };
   }, [villages, pinnedKey]);
-  const index = useMemo(() => createVillageIndex(clustered), [clustered]);
+  // The map is drawn in steps, each its own short task, so that a phone is never kept busy long
+  // while the page loads: the map and its tiles first, then the cluster index (one task), then the
+  // markers a batch at a time. The index comes with the villages it was built from, so markers
+  // always match it while a new one (after a filter) is being built.
+  const [built, setBuilt] = useState<{
+    villages: MapVillage[];
+    index: ReturnType<typeof createVillageIndex>;
+  } | null>(null);
+  useEffect(() => {
+    const timer = setTimeout(() =>
+      setBuilt({ villages: clustered, index: createVillageIndex(clustered) }),
+    );
+    return () => clearTimeout(timer);
+  }, [clustered]);
 
   const b = view.bounds;
-  const features = index.getClusters(
-    [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()],
-    Math.round(view.zoom),
+  const features = built
+    ? built.index.getClusters(
+        [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()],
+        Math.round(view.zoom),
+      )
+    : [];
+  // Where each icon falls on screen, and those that would overlap merged into one cluster.
+  const groups = separateIcons(
+    features.map((f): IconPlace<MapIcon> => {
+      const [lon, lat] = f.geometry.coordinates as [number, number];
+      const item: MapIcon =
+        "cluster" in f.properties && f.properties.cluster
+          ? {
+              kind: "cluster",
+              id: f.properties.cluster_id,
+              lat,
+              lon,
+              counts: clusterCounts(f.properties as Supercluster.ClusterProperties & ClusterProps),
+            }
+          : { kind: "village", village: built!.villages[(f.properties as PointProps).index]! };
+      const { x, y } = map.project([lat, lon], view.zoom);
+      return { x, y, size: iconSize([item]), item };
+    }),
+    iconSize,
   );
+  const [limit, setLimit] = useState(MARKER_BATCH);
+  const more = groups.length > limit;
+  useEffect(() => {
+    if (!more) return;
+    const timer = setTimeout(() => setLimit((n) => n + MARKER_BATCH));
+    return () => clearTimeout(timer);
+  }, [more, limit]);
 
   const villageMarker = (v: MapVillage) => {
     const selected = v.id === selectedId;
@@ -148,18 +228,27 @@ function Clusters({
 
   return (
     <>
-      {features.map((f) => {
-        if (!("cluster" in f.properties && f.properties.cluster)) {
-          return villageMarker(clustered[(f.properties as PointProps).index]!);
-        }
-        const [lon, lat] = f.geometry.coordinates as [number, number];
-        const id = f.properties.cluster_id;
-        const counts = clusterCounts(f.properties as Supercluster.ClusterProperties & ClusterProps);
+      {groups.slice(0, limit).map(({ items }) => {
+        const [first] = items as [MapIcon];
+        if (items.length === 1 && first.kind === "village") return villageMarker(first.village);
+        const counts = countsOf(items);
         const label = clusterLabel(t, counts);
-        const zoomIn = () => map.flyTo([lat, lon], Math.min(index.getClusterExpansionZoom(id), 16));
+        const [lat, lon] =
+          first.kind === "village"
+            ? [first.village.lat, first.village.lon]
+            : [first.lat, first.lon];
+        const zoomIn =
+          items.length === 1 && first.kind === "cluster"
+            ? () =>
+                map.flyTo([lat, lon], Math.min(built!.index.getClusterExpansionZoom(first.id), 16))
+            : () =>
+                map.flyToBounds(L.latLngBounds(items.map(positionOf)), {
+                  maxZoom: 16,
+                  padding: [48, 48],
+                });
         return (
           <Marker
-            key={`c${id}`}
+            key={first.kind === "village" ? `g${first.village.id}` : `c${first.id}`}
             position={[lat, lon]}
             icon={clusterIcon(counts, label)}
             title={label}
@@ -208,6 +297,16 @@ function TownshipMarkers({
       })}
     </>
   );
+}
+
+/** Draws its children a task later than its parent, so that the two are not one long task. */
+function NextTask({ children }: { children: ReactNode }) {
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => setReady(true));
+    return () => clearTimeout(timer);
+  }, []);
+  return ready ? children : null;
 }
 
 /** Fits the map to the viewer's focus once: a township, a village, or the whole county. */
@@ -260,60 +359,64 @@ export default function VillageMap(props: VillageMapProps) {
       scrollWheelZoom={false}
       keyboard
     >
-      {tiles.map((tile) => (
-        <TileLayer
-          key={tile.url}
-          url={tile.url}
-          attribution={tile.attribution}
-          maxZoom={tile.maxZoom}
-          subdomains={tile.subdomains ?? "abc"}
-          errorTileUrl={BLANK_TILE}
-          eventHandlers={{ tileerror: props.onTilesFailed }}
-        />
-      ))}
-      {view === "townships"
-        ? shaded.map((tw) => (
-            <GeoJSON
-              key={`${tw.id}-${tw.exited}-${tw.villages}`}
-              data={tw.geometry!}
-              style={{
-                color: "#5c5752",
-                weight: 1,
-                fillColor: exitShareFill(tw.villages ? tw.exited / tw.villages : 0),
-                fillOpacity: 0.6,
-              }}
-            />
-          ))
-        : null}
-      <GeoJSON
-        data={outline}
-        interactive={false}
-        style={{
-          color: "#b3261e",
-          weight: 2.5,
-          fill: view !== "townships" || shaded.length === 0,
-          fillColor: "#fffdf8",
-          fillOpacity: 0.35,
-        }}
-      />
+      {/* Where the map opens, first: the tiles are then asked for that view only. */}
       <InitialView villages={props.villages} focus={props.focus} bbox={bbox} />
-      {view === "townships" ? (
-        <TownshipMarkers
-          villages={props.villages}
-          townships={townships}
-          onSelectTownship={props.onSelectTownship}
-          t={t}
+      {/* The map's layers a task after the map itself (and the markers after them, see Clusters). */}
+      <NextTask>
+        {tiles.map((tile) => (
+          <TileLayer
+            key={tile.url}
+            url={tile.url}
+            attribution={tile.attribution}
+            maxZoom={tile.maxZoom}
+            subdomains={tile.subdomains ?? "abc"}
+            errorTileUrl={BLANK_TILE}
+            eventHandlers={{ tileerror: props.onTilesFailed }}
+          />
+        ))}
+        {view === "townships"
+          ? shaded.map((tw) => (
+              <GeoJSON
+                key={`${tw.id}-${tw.exited}-${tw.villages}`}
+                data={tw.geometry!}
+                style={{
+                  color: "#5c5752",
+                  weight: 1,
+                  fillColor: exitShareFill(tw.villages ? tw.exited / tw.villages : 0),
+                  fillOpacity: 0.6,
+                }}
+              />
+            ))
+          : null}
+        <GeoJSON
+          data={outline}
+          interactive={false}
+          style={{
+            color: "#b3261e",
+            weight: 2.5,
+            fill: view !== "townships" || shaded.length === 0,
+            fillColor: "#fffdf8",
+            fillOpacity: 0.35,
+          }}
         />
-      ) : (
-        <Clusters
-          villages={props.villages}
-          selectedId={props.selectedId}
-          onSelect={props.onSelect}
-          drag={props.drag}
-          onDrag={props.onDrag}
-          t={t}
-        />
-      )}
+        {view === "townships" ? (
+          <TownshipMarkers
+            villages={props.villages}
+            townships={townships}
+            onSelectTownship={props.onSelectTownship}
+            t={t}
+          />
+        ) : (
+          <Clusters
+            villages={props.villages}
+            selectedId={props.selectedId}
+            onSelect={props.onSelect}
+            drag={props.drag}
+            onDrag={props.onDrag}
+            t={t}
+          />
+        )}
+      </NextTask>
     </MapContainer>
   );
 }

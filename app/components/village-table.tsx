@@ -1,13 +1,17 @@
-import { Link } from "@remix-run/react";
+import { memo } from "react";
 import type { VillageItem } from "~/models/village.server";
 import { formatPercent, useLocale, useT } from "~/i18n";
 import { DemoBadge, ExitStatusBadge, LevelBadge } from "~/components/badges";
 import { PlaceName } from "~/components/place-name";
 import { useIncidenceThreshold } from "~/components/standards";
-import { TableRegion } from "~/components/table-region";
+import { RowLink, TableRegion } from "~/components/table-region";
 
-/** The accessible table of villages used by the village list and township pages. */
-export function VillageTable({
+/**
+ * The accessible table of villages used by the village list, township and map pages. Memoised: on
+ * the map page it stands beside state that changes while the map loads (the map data's fetcher, a
+ * selected village), and drawing its 89 rows again each time kept a phone busy for nothing.
+ */
+export const VillageTable = memo(function VillageTable({
   villages,
   caption,
   showTownship = true,
@@ -60,7 +64,7 @@ export function VillageTable({
             </th>
             {showTownship ? (
               <td data-label={t("villages.col.township")}>
-                <Link to={`/townships/${v.townshipId}`}>{v.townshipName}</Link>
+                <RowLink to={`/townships/${v.townshipId}`}>{v.townshipName}</RowLink>
               </td>
             ) : null}
             {anyFull ? (
@@ -99,4 +103,4 @@ export function VillageTable({
       </tbody>
     </TableRegion>
   );
-}
+});

@@ -16,13 +16,18 @@ export function clusterLabel(t: Translate, counts: StatusCounts): string {
   return t("map.clusterLabel", { count: total, exited });
 }
 
+/** A cluster icon's side in pixels, by how many villages it holds. */
+export function clusterIconSize(total: number): number {
+  return total >= 1000 ? 52 : total >= 100 ? 46 : 40;
+}
+
 /**
  * A cluster icon: a ring split into arcs in proportion to the statuses inside, with the count in
  * the middle. Arcs are drawn with stroke-dasharray on one circle each.
  */
 export function clusterSvg(counts: StatusCounts): string {
   const total = STATUS_ORDER.reduce((sum, s) => sum + (counts[s] ?? 0), 0);
-  const size = total >= 1000 ? 52 : total >= 100 ? 46 : 40;
+  const size = clusterIconSize(total);
   const c = size / 2;
   const r = c - 5;
   const circumference = 2 * Math.PI * r;

@@ -9,10 +9,18 @@ import { STATUS_STYLE } from "~/utils/status-style";
 
 export { STATUS_ORDER, STATUS_STYLE, type StatusStyle } from "~/utils/status-style";
 
-/** The marker's SVG (22 px; 30 px with a red halo for the viewer's own village). */
+/**
+ * A village marker's side in pixels: 24, the smallest a touch target may be when others are near
+ * (WCAG 2.5.8); 30 for the viewer's own village.
+ */
+export function markerSize(own = false): number {
+  return own ? 30 : 24;
+}
+
+/** The marker's SVG (24 px; 30 px with a red halo for the viewer's own village). */
 export function markerSvg(status: ExitStatus, own = false): string {
   const { color, shape } = STATUS_STYLE[status];
-  const size = own ? 30 : 22;
+  const size = markerSize(own);
   const c = size / 2;
   const r = 7;
   const halo = own

@@ -41,6 +41,26 @@ test.describe("county", () => {
     await expect(page.getByRole("heading", { level: 1, name: /魏家村/ })).toBeVisible();
   });
 
+  test("on a phone the charts load and draw only when scrolled to", async ({ page }) => {
+    await page.setViewportSize({ width: 360, height: 740 });
+    const chartScripts: string[] = [];
+    page.on("request", (r) => {
+      if (/progress-chart/.test(r.url())) chartScripts.push(r.url());
+    });
+    await page.goto("/dashboard");
+    await waitForHydration(page);
+    // Far below the first screen: neither the chart's code nor its drawing yet.
+    await page.waitForLoadState("networkidle");
+    expect(chartScripts).toEqual([]);
+    await expect(page.locator(".chart canvas")).toHaveCount(0);
+    const first = page.locator(".chart-box").first();
+    await first.scrollIntoViewIfNeeded();
+    await expect(first.locator(".chart canvas").first()).toBeVisible();
+    expect(chartScripts).toHaveLength(1);
+    // The trends' charts further down are still not drawn.
+    await expect(page.locator(".chart-box").nth(2).locator("canvas")).toHaveCount(0);
+  });
+
   test("every figure links to the villages behind it", async ({ page }) => {
     await page.goto("/dashboard");
     const exited = page.locator(".headline").getByRole("link").first();

@@ -40,6 +40,9 @@ test.describe("as the county admin", () => {
     await openMap(page);
     await expect.poll(() => villagesOnMap(page)).toBe(89);
     await expect(tableRows(page)).toHaveCount(89);
+    // The whole county at once: no marker or cluster smaller than 24 px or partly under another
+    // (axe's target-size), however close the villages are.
+    await expectAccessible(page);
     // Clusters say how many villages they hold and how many have exited.
     const cluster = page.locator(".cluster-marker").first();
     await expect(cluster).toHaveAttribute("role", "button");
@@ -48,6 +51,21 @@ test.describe("as the county admin", () => {
     await openMap(page, "?q=魏家村");
     await expect(page.getByRole("button", { name: /^魏家村，/ })).toBeVisible();
     await expectAccessible(page);
+  });
+
+  test("a village's name in the table opens its page without reloading this one", async ({
+    page,
+  }) => {
+    await openMap(page);
+    await page.evaluate(() => Object.assign(window, { stillHere: true }));
+    const link = tableRows(page).first().locator("th a").first();
+    const name = (await link.innerText()).trim();
+    await link.click();
+    await expect(page).toHaveURL(/\/villages\/[^/]+$/);
+    await expect(page.getByRole("heading", { level: 1, name: new RegExp(name) })).toBeVisible();
+    expect(await page.evaluate(() => "stillHere" in window)).toBe(true);
+    await page.goBack();
+    await expect(page).toHaveURL(/\/map$/);
   });
 
   test("filters change the markers, the table and the URL", async ({ page }) => {

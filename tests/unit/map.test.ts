@@ -6,7 +6,7 @@ import { mapData } from "~/models/map.server";
 import { moveVillage, positionHistory, villageVersion } from "~/models/position.server";
 import { db } from "~/db.server";
 import { PositionSchema } from "~/schemas/position";
-import { clusterCounts, createVillageIndex } from "~/utils/clusters";
+import { clusterCounts, createVillageIndex, separateIcons } from "~/utils/clusters";
 import { COUNTY_BBOX } from "~/utils/county-area";
 import { decodeMapData } from "~/utils/map-data";
 import { clusterLabel, clusterSvg, exitShareFill } from "~/utils/cluster-style";
@@ -69,6 +69,67 @@ describe("clusters", () => {
   it("split apart when zoomed in far enough", () => {
     const index = createVillageIndex(villages);
     expect(index.getClusters([113, 40, 115, 42], 16)).toHaveLength(4);
+  });
+});
+
+describe("icons on screen", () => {
+  // Items are village counts; a lone village is a 24 px marker, anything more a 40 px cluster.
+  const sizeOf = (items: readonly number[]) =>
+    items.length === 1 && items[0] === 1 ? 24 : items.reduce((a, b) => a + b, 0) >= 100 ? 46 : 40;
+  const overlapping = (groups: ReturnType<typeof separateIcons<number>>) =>
+    groups.some((a, i) =>
+      groups.some(
+        (b, j) =>
+          i < j &&
+          Math.abs(a.x - b.x) < (a.size + b.size) / 2 &&
+          Math.abs(a.y - b.y) < (a.size + b.size) / 2,
+      ),
+    );
+
+  it("merge where they would overlap, into the larger one's place, until none do", () => {
+    const groups = separateIcons(
+      [
+        { x: 30, y: 0, size: 24, item: 1 }, // clear of the next marker, not of the cluster it becomes
+        { x: 0, y: 0, size: 24, item: 1 },
+        { x: -20, y: 0, size: 24, item: 1 }, // under the one before: a cluster of 2, then 3
+        { x: 200, y: 200, size: 40, item: 5 },
+        { x: 200, y: 230, size: 24, item: 1 }, // under the cluster: joins it
+        { x: 300, y: 0, size: 24, item: 1 }, // alone
+      ],
+      sizeOf,
+    );
+    expect(overlapping(groups)).toBe(false);
+    expect(groups.map((g) => [g.x, g.y, g.items.reduce((a, b) => a + b, 0), g.size])).toEqual([
+      [200, 200, 6, 40],
+      [0, 0, 3, 40],
+      [300, 0, 1, 24],
+    ]);
+  });
+
+  it("grow a cluster past a size step and still leave none overlapping", () => {
+    const icons = Array.from({ length: 30 }, (_, i) => ({
+      x: (i % 6) * 30,
+      y: Math.floor(i / 6) * 30,
+      size: 40,
+      item: 10,
+    }));
+    const groups = separateIcons(icons, sizeOf);
+    expect(overlapping(groups)).toBe(false);
+    expect(groups.reduce((n, g) => n + g.items.reduce((a, b) => a + b, 0), 0)).toBe(300);
+  });
+
+  it("never merge into a fixed icon (the viewer's own village)", () => {
+    const groups = separateIcons(
+      [
+        { x: 0, y: 0, size: 30, item: 1, fixed: true },
+        { x: 10, y: 0, size: 24, item: 1 },
+      ],
+      sizeOf,
+    );
+    expect(groups.map((g) => [g.fixed, g.items])).toEqual([
+      [true, [1]],
+      [false, [1]],
+    ]);
   });
 });
 
