@@ -34,8 +34,6 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
   return [
     { title: t("app.name") },
     { name: "description", content: t("app.tagline") },
-    // The header's red (--red in app.css), for the browser's bar and the installed app's.
-    { name: "theme-color", content: "#b3261e" },
   ];
 };
 
@@ -83,6 +81,8 @@ export function Layout({ children }: { children: ReactNode }) {
           dangerouslySetInnerHTML={{ __html: "document.documentElement.classList.add('js')" }}
         />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        {/* The header's red (--red in app.css), for the browser's bar and the installed app's. */}
+        <meta name="theme-color" content="#b3261e" />
         <Meta />
         {/* The catalogue entry.client.tsx fetches before hydrating: fetched alongside the scripts. */}
         {data?.catalogue ? (
