@@ -31,10 +31,7 @@ export const links: LinksFunction = () => [
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   const t = translatorFor(data?.locale);
-  return [
-    { title: t("app.name") },
-    { name: "description", content: t("app.tagline") },
-  ];
+  return [{ title: t("app.name") }, { name: "description", content: t("app.tagline") }];
 };
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -62,7 +62,12 @@ function beforeSubmit(event: SubmitEvent) {
     return;
   }
   // A filter form (GET) offline: a page load too, as for links. Posts are the outbox's.
-  if (event.defaultPrevented || (form.getAttribute("method") ?? "get").toLowerCase() !== "get" || !offlineNavigation()) return;
+  if (
+    event.defaultPrevented ||
+    (form.getAttribute("method") ?? "get").toLowerCase() !== "get" ||
+    !offlineNavigation()
+  )
+    return;
   if (action.origin !== location.origin) return;
   const query = new URLSearchParams();
   for (const [name, value] of new FormData(form, event.submitter)) {

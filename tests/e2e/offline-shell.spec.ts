@@ -59,9 +59,9 @@ async function expectKeptCopy(page: Page, path: string, heading: RegExp) {
   expect(new URL(page.url()).pathname).toBe(path);
   expect(await offlineNote(page)).toMatch(/^离线 — 截至 \d\d:\d\d$/);
   // Drawn by CSS from the attribute: visible without any script.
-  expect(
-    await page.evaluate(() => getComputedStyle(document.body, "::before").content),
-  ).toMatch(/离线 — 截至 \d\d:\d\d/);
+  expect(await page.evaluate(() => getComputedStyle(document.body, "::before").content)).toMatch(
+    /离线 — 截至 \d\d:\d\d/,
+  );
   await expect(page.getByRole("heading", { level: 1 })).toContainText(heading);
 }
 
@@ -78,6 +78,7 @@ async function goOffline(context: BrowserContext, page: Page) {
 
 test("the app is installable: the worker controls the page, the manifest is sound and its icons load", async ({
   page,
+  request,
 }) => {
   await signIn(page, "weijia");
   await controlled(page);
@@ -87,6 +88,14 @@ test("the app is installable: the worker controls the page, the manifest is soun
   );
   await expect(page.locator('meta[name="theme-color"]')).toHaveAttribute("content", "#b3261e");
   await expect(page.locator('link[rel="apple-touch-icon"]')).toHaveCount(1);
+
+  // Pages say whom they were drawn for (the worker keeps only its person's); a page drawn for
+  // nobody says nothing.
+  const me = await page.request.get("/me");
+  expect(me.headers()["x-zhucun-user"]).toMatch(/^\S+$/);
+  expect(me.headers()["cache-control"]).toBe("no-store");
+  const anonymous = await request.get("/login");
+  expect(anonymous.headers()["x-zhucun-user"]).toBeUndefined();
 
   const worker = await page.request.get("/sw.js");
   expect(worker.status()).toBe(200);
@@ -118,7 +127,10 @@ test("the app is installable: the worker controls the page, the manifest is soun
   expect(manifest.short_name.length).toBeLessThanOrEqual(12);
   const sizes = manifest.icons.map((i) => `${i.sizes} ${i.purpose}`).sort();
   expect(sizes).toEqual(["192x192 any", "512x512 any", "512x512 maskable"]);
-  for (const icon of [...manifest.icons, { src: "/icons/apple-touch-icon.png", sizes: "180x180" }]) {
+  for (const icon of [
+    ...manifest.icons,
+    { src: "/icons/apple-touch-icon.png", sizes: "180x180" },
+  ]) {
     const png = await page.request.get(icon.src);
     expect(png.status(), icon.src).toBe(200);
     expect(png.headers()["content-type"]).toBe("image/png");
