@@ -9,7 +9,9 @@
  * worker's network attempt fails and it answers from its caches.
  */
 import fs from "node:fs";
-import type { BrowserContext, Page } from "@playwright/test";
+import os from "node:os";
+import path from "node:path";
+import { chromium, type BrowserContext, type Page } from "@playwright/test";
 import { expect, signIn, storageStateFor, test, type DemoUser } from "./fixtures";
 
 test.use({ serviceWorkers: "allow" });
@@ -283,4 +285,35 @@ test("a page drawn for someone else drops the first person's pages at once; coun
   await expect(page.getByRole("heading", { level: 1 })).toContainText("魏家村");
   await page.reload();
   expect(await keptPages(page)).toEqual({});
+});
+
+test("Chromium finds the app installable, as Lighthouse's installability audit asked it", async ({
+  browserName,
+}, testInfo) => {
+  test.skip(browserName !== "chromium");
+  // Lighthouse 12 dropped its PWA category with the installable-manifest audit; this is the call
+  // that audit made. A test context is an off-the-record profile, where Chromium refuses to
+  // install anything ("in-incognito"), so the check runs in a profile of its own.
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "zhucun-install-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    ...testInfo.project.use.launchOptions,
+    baseURL: testInfo.project.use.baseURL,
+    locale: "zh-CN",
+  });
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.goto("/login");
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, {
+      timeout: 20_000,
+    });
+    const cdp = await context.newCDPSession(page);
+    const { url, errors } = await cdp.send("Page.getAppManifest");
+    expect(url).toMatch(/\/manifest\.webmanifest$/);
+    expect(errors).toEqual([]);
+    const { installabilityErrors } = await cdp.send("Page.getInstallabilityErrors");
+    expect(installabilityErrors).toEqual([]);
+  } finally {
+    await context.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
 });
