@@ -86,6 +86,8 @@ export default tseslint.config(
     ignores: [
       "build/**",
       "public/build/**",
+      // The service worker bundle (scripts/build-sw.ts).
+      "public/sw.js",
       "bench/reference/build/**",
       "bench/reference/public/build/**",
       "node_modules/**",

@@ -27,6 +27,18 @@ async function loadCatalogue(): Promise<boolean> {
   return false;
 }
 
+/**
+ * The service worker (decision 019), in production builds only: registered once the page has
+ * hydrated and the browser is idle, so it never competes with the first load.
+ */
+function registerWorkerWhenIdle() {
+  if (process.env.NODE_ENV !== "production" || !("serviceWorker" in navigator)) return;
+  const register = () =>
+    void import("~/utils/offline.client").then((m) => m.registerServiceWorker());
+  if ("requestIdleCallback" in window) requestIdleCallback(register, { timeout: 5_000 });
+  else setTimeout(register, 1_000);
+}
+
 void loadCatalogue().then((ok) => {
   if (!ok) return;
   startTransition(() => {
@@ -37,4 +49,5 @@ void loadCatalogue().then((ok) => {
       </StrictMode>,
     );
   });
+  registerWorkerWhenIdle();
 });

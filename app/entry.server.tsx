@@ -9,7 +9,9 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { requestContext } from "~/server/request-context.server";
 import { NonceProvider } from "~/utils/nonce";
+import { USER_HEADER } from "~/utils/offline";
 
 const ABORT_DELAY = 5_000;
 export const streamTimeout = ABORT_DELAY;
@@ -34,6 +36,10 @@ export default function handleRequest(
   loadContext: AppLoadContext,
 ) {
   const nonce = loadContext.cspNonce || undefined;
+  // Whom this page was drawn for: the service worker keeps a page for offline reading only when
+  // it is its scope's person's, and forgets everyone's when a page was drawn for nobody (019).
+  const actor = requestContext()?.actor;
+  if (actor) responseHeaders.set(USER_HEADER, actor.id);
   const waitForAll = isbot(request.headers.get("user-agent") ?? "") || remixContext.isSpaMode;
   return new Promise((resolve, reject) => {
     let shellRendered = false;

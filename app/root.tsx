@@ -17,12 +17,16 @@ import { catalogueHref } from "~/i18n/catalogues.server";
 import { resolveLocale } from "~/i18n/locale.server";
 import { hasDemoData } from "~/models/demo.server";
 import { bannerFolded } from "~/utils/banner.server";
+import { offlineScope } from "~/utils/offline";
 import styles from "~/styles/app.css";
 import { useNonce } from "~/utils/nonce";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: styles },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+  // Installable (decision 019): the manifest, and the icon iOS puts on the home screen.
+  { rel: "manifest", href: "/manifest.webmanifest" },
+  { rel: "apple-touch-icon", href: "/icons/apple-touch-icon.png" },
 ];
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
@@ -43,6 +47,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     viewer: viewer
       ? { username: viewer.username, displayName: viewer.displayName, role: viewer.role }
       : null,
+    /** What this device may keep to read offline (the service worker's scope; decision 019). */
+    offline: viewer ? offlineScope(viewer) : null,
   };
 }
 
@@ -72,6 +78,8 @@ export function Layout({ children }: { children: ReactNode }) {
           dangerouslySetInnerHTML={{ __html: "document.documentElement.classList.add('js')" }}
         />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        {/* The header's red (--red in app.css), for the browser's bar and the installed app's. */}
+        <meta name="theme-color" content="#b3261e" />
         <Meta />
         {/* The catalogue entry.client.tsx fetches before hydrating: fetched alongside the scripts. */}
         {data?.catalogue ? (
@@ -99,7 +107,24 @@ export default function App() {
   useEffect(() => {
     document.documentElement.dataset.hydrated = "true";
   }, []);
+  useOfflineScope();
   return <Outlet />;
+}
+
+/**
+ * Tells the service worker whose pages this device may keep (after hydration, and again when a
+ * sign-in or sign-out changed the root data): a new person's scope makes it drop everyone else's
+ * pages and fetch theirs; none (signed out) makes it drop everything. Production builds only, as
+ * the worker is registered only there (entry.client.tsx).
+ */
+function useOfflineScope() {
+  const data = useRouteLoaderData<typeof loader>("root");
+  const scope = data ? JSON.stringify(data.offline) : undefined;
+  useEffect(() => {
+    if (scope === undefined || process.env.NODE_ENV !== "production") return;
+    if (!("serviceWorker" in navigator)) return;
+    void import("~/utils/offline.client").then((m) => m.sendOfflineScope(JSON.parse(scope)));
+  }, [scope]);
 }
 
 export function ErrorBoundary() {

@@ -5,6 +5,12 @@ export const en: Catalogue = {
   "app.name": "Zhucun",
   "app.tagline": "Village work-team planning for Shangyi County",
   "app.skipToContent": "Skip to content",
+  "offline.banner": "Offline — as of {time}",
+  "offline.fallback.title": "Offline",
+  "offline.fallback.body":
+    "There is no connection, and this page is not kept on this device. Your own village's pages (My work, the village overview, plan, households, projects, cases, activity and the work log) are kept on this device once you sign in with a connection, and can be read offline.",
+  "offline.fallback.retry": "Open this page again when there is a connection",
+  "offline.fallback.home": "Back to the start page",
   "nav.main": "Main navigation",
   "nav.villages": "Villages",
   "nav.townships": "Townships",

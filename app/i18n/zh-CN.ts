@@ -7,6 +7,12 @@ export const zhCN = {
   "app.name": "驻村工作台",
   "app.tagline": "尚义县驻村帮扶规划与工作台",
   "app.skipToContent": "跳到正文",
+  "offline.banner": "离线 — 截至 {time}",
+  "offline.fallback.title": "离线",
+  "offline.fallback.body":
+    "没有网络，这一页也没有保存在这台设备上。本村的页面（我的驻村、村庄概况、规划、农户、项目、服务个案、动态和工作日志）在有网络时登录后会保存在这台设备上，离线也能查看。",
+  "offline.fallback.retry": "有网络后重新打开这一页",
+  "offline.fallback.home": "回到首页",
   "nav.main": "主导航",
   "nav.villages": "村庄",
   "nav.townships": "乡镇",

@@ -5,6 +5,7 @@
  * ever cached — and finally Remix, inside a request context the audit log reads (who, from where).
  */
 import { randomBytes } from "node:crypto";
+import path from "node:path";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
@@ -187,6 +188,16 @@ export function createApp(options: AppOptions): express.Express {
       fallthrough: false,
     }),
   );
+  // The service worker (scripts/build-sw.ts): revalidated on every check, so a new build's worker
+  // is found at once (a cached one would keep the old build for its max-age; decision 019).
+  app.get("/sw.js", (req, res) => {
+    res.setHeader("Cache-Control", "no-cache");
+    res.setHeader("Content-Security-Policy", "default-src 'self'");
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    res.sendFile(path.resolve("public", "sw.js"), { cacheControl: false }, (error) => {
+      if (error && !res.headersSent) refuse(req, res, 404, "no service worker built");
+    });
+  });
   app.use(express.static("public", { maxAge: STATIC_CACHE.public }));
   // The active language's catalogue, fetched by the browser before it hydrates: named by its
   // content's hash, so it is cached for a year and changes name when a text changes.

@@ -1,0 +1,79 @@
+/**
+ * The page's side of offline reading (decision 019), loaded after hydration in production builds:
+ * registers the service worker, hands it the scope the server gave, tells it about a sign-out
+ * before the form leaves, and turns navigations into full page loads when the worker will have
+ * to answer them.
+ */
+import type { OfflineMessage, OfflineScope } from "~/utils/offline";
+
+let started = false;
+
+export function registerServiceWorker() {
+  if (started || !("serviceWorker" in navigator)) return;
+  started = true;
+  navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {
+    // No worker (a private window that forbids it, a file missing): the app works as before.
+  });
+  // Capture on window: before React's listeners on the document (Remix's <Link> and <Form>).
+  window.addEventListener("click", loadLinksFully, true);
+  window.addEventListener("submit", beforeSubmit, true);
+}
+
+async function post(message: OfflineMessage) {
+  const registration = await navigator.serviceWorker.ready;
+  registration.active?.postMessage(message);
+}
+
+export function sendOfflineScope(scope: OfflineScope | null) {
+  void post({ type: "offline-scope", scope });
+}
+
+/**
+ * Whether navigations should be whole page loads: offline, or on a page that itself came from
+ * the worker's copy. Remix's client navigations fetch `.data` from the server, which the worker
+ * never keeps (it keeps pages only); a document load is what the worker can answer, from the
+ * person's kept pages or with the offline page.
+ */
+function offlineNavigation(): boolean {
+  return !navigator.onLine || document.body.hasAttribute("data-offline-note");
+}
+
+function loadLinksFully(event: MouseEvent) {
+  if (event.defaultPrevented || event.button !== 0) return;
+  if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  if (!offlineNavigation() || !(event.target instanceof Element)) return;
+  const link = event.target.closest<HTMLAnchorElement>("a[href]");
+  if (!link || link.hasAttribute("download") || (link.target && link.target !== "_self")) return;
+  const url = new URL(link.href, location.href);
+  if (url.origin !== location.origin) return;
+  // A link within the page (the board's column switcher) stays as it is.
+  if (url.pathname === location.pathname && url.search === location.search && url.hash) return;
+  event.preventDefault();
+  location.assign(url.href);
+}
+
+function beforeSubmit(event: SubmitEvent) {
+  if (!(event.target instanceof HTMLFormElement)) return;
+  const form = event.target;
+  const action = new URL(form.getAttribute("action") ?? location.href, location.href);
+  // Signing out: the worker forgets this person's pages now, not when the next page says so.
+  if (action.origin === location.origin && action.pathname === "/logout") {
+    navigator.serviceWorker.controller?.postMessage({ type: "sign-out" } satisfies OfflineMessage);
+    return;
+  }
+  // A filter form (GET) offline: a page load too, as for links. Posts are the outbox's.
+  if (
+    event.defaultPrevented ||
+    (form.getAttribute("method") ?? "get").toLowerCase() !== "get" ||
+    !offlineNavigation()
+  )
+    return;
+  if (action.origin !== location.origin) return;
+  const query = new URLSearchParams();
+  for (const [name, value] of new FormData(form, event.submitter)) {
+    if (typeof value === "string") query.append(name, value);
+  }
+  action.search = query.toString();
+  event.preventDefault();
+  location.assign(action.href);
+}
