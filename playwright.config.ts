@@ -41,6 +41,9 @@ export default defineConfig({
     // Traces cost about a second a test; CI prints its failures instead.
     trace: process.env.CI ? "off" : "retain-on-failure",
     launchOptions,
+    // The service worker (issue 21) is tested in the offline specs, which allow it; elsewhere it
+    // would add a second fetch path and precaching work to every page a test opens.
+    serviceWorkers: "block",
   },
   projects: [
     { name: "setup", testMatch: /auth\.setup\.ts/, use: { launchOptions } },
