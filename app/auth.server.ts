@@ -78,6 +78,14 @@ export async function requireViewer(request: Request) {
       headers: read.state === "none" ? {} : { "Set-Cookie": await clearSessionCookie() },
     });
   }
+  // A write queued on a phone says whose it is (app/outbox): it is never applied as anyone else.
+  const queuedBy = request.headers.get("X-Zhucun-User");
+  if (queuedBy !== null && queuedBy !== viewer.id) {
+    throw new Response(JSON.stringify({ outbox: "other-user" }), {
+      status: 409,
+      headers: { "Content-Type": "application/json; charset=utf-8" },
+    });
+  }
   if (viewer.mustChangePassword && url.pathname !== CHANGE_PASSWORD_PATH) {
     const query = back === "/" ? "" : `?${new URLSearchParams({ redirectTo: back })}`;
     throw redirect(`${CHANGE_PASSWORD_PATH}${query}`);

@@ -1,4 +1,5 @@
 import { clockOffset, setClockOffset } from "~/utils/clock";
+import { isQueued } from "~/outbox/client-action";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import {
   type ShouldRevalidateFunction,
@@ -59,7 +60,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export const shouldRevalidate: ShouldRevalidateFunction = ({
   formMethod,
   defaultShouldRevalidate,
-}) => (formMethod !== undefined && formMethod !== "GET" ? defaultShouldRevalidate : false);
+  actionResult,
+}) =>
+  formMethod !== undefined && formMethod !== "GET" && !isQueued(actionResult)
+    ? defaultShouldRevalidate
+    : false;
 
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");

@@ -526,6 +526,11 @@ export interface CheckInTable {
   lat: number | null;
   lon: number | null;
   distance_m: number | null;
+  /**
+   * A check-in queued on the phone without signal: when it was made there, on the server's clock
+   * (null when it was sent at once). `created_at` is when it reached the server.
+   */
+  made_at: string | null;
   created_at: string;
   created_by: string | null;
 }

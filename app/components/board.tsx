@@ -44,12 +44,20 @@ import {
   type Containers,
 } from "~/components/use-board-dnd";
 import { MoveFields } from "~/components/move-fields";
+import type { ConflictInfo } from "~/utils/form-reply.server";
 
 export type Lanes = "none" | "township" | "village";
 
 /** What a move reply says: ok, or a message key (and parameters) explaining the refusal. */
 export type MoveReply =
-  { ok: true } | { ok: false; message: string; params?: Record<string, string | number> };
+  | { ok: true }
+  | {
+      ok: false;
+      message: string;
+      params?: Record<string, string | number>;
+      /** A stale move: where the card is now (shown by the outbox beside a queued move). */
+      conflict?: ConflictInfo;
+    };
 
 interface Lane {
   key: string;

@@ -9,6 +9,7 @@ import { newId } from "../../db/ids";
 import { db } from "~/db.server";
 import { membershipOn, type MembershipRecord } from "~/models/team-roster.server";
 import { done, guardedWrite, refuse, type WriteResult } from "~/models/write.server";
+import { claimRequest } from "~/models/write-once.server";
 import { can, type Viewer } from "~/permissions";
 import { today } from "~/utils/dates";
 import { groupBy } from "~/utils/group";
@@ -34,6 +35,13 @@ export interface CheckInInput {
   reason?: string;
   lat?: number;
   lon?: number;
+  /**
+   * Today's check-in queued on the phone without signal: how long the phone held it (its own clock,
+   * from when it was made to when it was sent). The day counted is the day it was made.
+   */
+  heldMs?: number;
+  /** The form's request id (an offline write's id): a retry returns the first check-in. */
+  requestId?: string;
 }
 
 export async function checkIn(
@@ -42,9 +50,28 @@ export async function checkIn(
 ): Promise<WriteResult<{ day: string; distanceM: number | null }>> {
   return guardedWrite(async (trx, now) => {
     if (!viewer.cadreId) return refuse.forbidden();
+    const id = newId();
+    const earlier = await claimRequest(trx, viewer.id, "check-in", input.requestId, id, now);
+    if (earlier) {
+      const first = await trx
+        .selectFrom("check_ins")
+        .select(["day", "distance_m"])
+        .where("id", "=", earlier)
+        .executeTakeFirst();
+      if (first) return done({ day: first.day, distanceM: first.distance_m });
+    }
     const on = today();
+    // Made on the phone without signal: the day it was made, on the server's clock (the phone's
+    // own date may be wrong; how long it held the check-in is what its clock can tell).
+    const madeAt =
+      input.day === undefined && input.heldMs !== undefined && input.heldMs > 0
+        ? new Date(Date.parse(now) - input.heldMs)
+        : null;
     const late = input.day !== undefined && input.day !== on;
-    const day = input.day ?? on;
+    const day = input.day ?? (madeAt ? today(madeAt) : on);
+    if (madeAt && day < addDays(on, -LATE_CHECK_IN_DAYS)) {
+      return refuse.invalid("form", "checkIn.tooOld", { days: LATE_CHECK_IN_DAYS });
+    }
     if (day > on) return refuse.invalid("day", "checkIn.future");
     if (late && day < addDays(on, -LATE_CHECK_IN_DAYS)) {
       return refuse.invalid("day", "checkIn.tooOld", { days: LATE_CHECK_IN_DAYS });
@@ -67,11 +94,12 @@ export async function checkIn(
     await trx
       .insertInto("check_ins")
       .values({
-        id: newId(),
+        id,
         cadre_id: viewer.cadreId,
         team_id: membership.teamId,
         day,
         source,
+        made_at: madeAt?.toISOString() ?? null,
         reason: late ? (input.reason ?? null) : null,
         lat: located ? input.lat! : null,
         lon: located ? input.lon! : null,

@@ -591,9 +591,14 @@ export async function moveCard(
     /** Without neighbours: the top or (default) the bottom of the column. */
     place?: "top" | "bottom";
     version: number;
+    /** A move queued on a phone carries its id: sent again, it is not a conflict with itself. */
+    requestId?: string;
   },
 ): Promise<WriteResult<{ version: number; rebalanced: boolean }>> {
   return cardWrite(viewer, move.cardId, async (trx, card, now) => {
+    if (await claimRequest(trx, viewer.id, "move", move.requestId, card.id, now)) {
+      return { ok: true, value: { version: card.version, rebalanced: false } };
+    }
     if (card.archived_at)
       return { ok: false, reason: "invalid", field: "cardId", message: "card.archivedNoMove" };
     if (!isColumnOf(card.board, move.column)) {

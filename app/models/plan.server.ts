@@ -575,9 +575,13 @@ function milestoneRow(input: MilestoneInput) {
 export async function updateMilestone(
   viewer: Viewer,
   villageId: string,
-  input: MilestoneInput & { id: string; version: number },
+  input: MilestoneInput & { id: string; version: number; requestId?: string },
 ) {
   return write(viewer, villageId, async (trx, _village, now) => {
+    // An edit queued on a phone and sent again after a lost answer: the first one stands.
+    if (await claimRequest(trx, viewer.id, "milestone-edit", input.requestId, input.id, now)) {
+      return { ok: true, value: undefined };
+    }
     const before = await trx
       .selectFrom("plan_milestones")
       .leftJoin("users", "users.id", "plan_milestones.updated_by")

@@ -15,7 +15,19 @@ import type { DB } from "../../db/schema";
 export const REQUEST_ID_DAYS = 7;
 
 export type CreateForm =
-  "card" | "comment" | "leave" | "log" | "notice" | "indicator" | "milestone" | "opinion";
+  | "card"
+  | "comment"
+  | "leave"
+  | "log"
+  | "notice"
+  | "indicator"
+  | "milestone"
+  | "opinion"
+  // Writes a phone may queue without signal and send again (issue 21): a retry whose first answer
+  // was lost must not count twice or come back as a conflict with itself.
+  | "check-in"
+  | "move"
+  | "milestone-edit";
 
 /**
  * Claims `requestId` for `resultId`. Null when this is the first request with it (go on and

@@ -22,6 +22,7 @@ import {
 } from "~/utils/boards";
 import { pageTitle } from "~/utils/meta";
 import type { Board } from "../../db/schema";
+import { skipRevalidationWhenQueued } from "~/outbox/client-action";
 
 export const meta: MetaFunction = (args) =>
   pageTitle(args, args.params.board === "cases" ? "board.title.case" : "board.title.project");
@@ -70,6 +71,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     hasCadre: viewer.role === "team_member",
   };
 }
+
+/** A write kept on the phone (no connection) does not reload the page's data. */
+export const shouldRevalidate = skipRevalidationWhenQueued;
 
 export default function AggregateBoard() {
   const t = useT();

@@ -53,6 +53,7 @@ import { BOARD_SEGMENTS } from "~/utils/boards";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { readForm } from "~/utils/form-guard.server";
 import { newId } from "../../db/ids";
+import { queueableAction, skipRevalidationWhenQueued } from "~/outbox/client-action";
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
   { title: d ? `${d.card.title} · ${d.card.villageName}` : "" },
@@ -113,7 +114,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (result.reason === "not-found") notFound();
     const status = result.reason === "conflict" ? 409 : result.reason === "forbidden" ? 403 : 400;
     const message = result.reason === "invalid" ? result.message : MOVE_MESSAGES[result.reason]!;
-    return data<MoveReply>({ ok: false, message }, { status });
+    // A conflict says where the card is now (a move queued offline shows it beside its own).
+    const conflict =
+      result.reason === "conflict"
+        ? { current: result.current, version: result.version, by: result.by, at: result.at }
+        : undefined;
+    return data<MoveReply>({ ok: false, message, conflict }, { status });
   }
   if (intent === "edit") {
     const submission = parseWithZod(formData, { schema: CardSchema });
@@ -186,6 +192,13 @@ function eventText(
       return t(`card.event.${event.action}` as "card.event.archive");
   }
 }
+
+/** With JavaScript: kept on the phone when there is no connection, sent when it returns (app/outbox). */
+export const clientAction = queueableAction({
+  comment: "comment",
+  move: "move",
+});
+export const shouldRevalidate = skipRevalidationWhenQueued;
 
 export default function CardPage() {
   const t = useT();

@@ -16,6 +16,7 @@ import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { pageTitle } from "~/utils/meta";
 import { teamRulesOn } from "~/models/county-rules.server";
 import { readForm } from "~/utils/form-guard.server";
+import { queueableAction, skipRevalidationWhenQueued } from "~/outbox/client-action";
 
 export const meta: MetaFunction = (args) => pageTitle(args, "me.title");
 
@@ -69,9 +70,17 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   const submission = parseWithZod(formData, { schema: CheckInSchema });
   if (submission.status !== "success") return invalidReply("check-in", submission);
-  const result = await checkIn(viewer, { lat: submission.value.lat, lon: submission.value.lon });
+  const { lat, lon, madeAt, sentAt, requestId } = submission.value;
+  // Queued on the phone without signal: only how long the phone held it is taken from its clock.
+  const heldMs =
+    madeAt && sentAt ? Math.max(0, Date.parse(sentAt) - Date.parse(madeAt)) : undefined;
+  const result = await checkIn(viewer, { lat, lon, heldMs, requestId });
   return formReply("check-in", submission, result, "/me?saved=check-in");
 }
+
+/** With JavaScript: kept on the phone when there is no connection, sent when it returns (app/outbox). */
+export const clientAction = queueableAction({ "check-in": "check-in" });
+export const shouldRevalidate = skipRevalidationWhenQueued;
 
 export default function MyWork() {
   const t = useT();

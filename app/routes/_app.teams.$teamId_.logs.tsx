@@ -22,6 +22,7 @@ import { pageTitle } from "~/utils/meta";
 import { isMonth, monthRange } from "~/utils/team-rules";
 import { readForm } from "~/utils/form-guard.server";
 import { newId } from "../../db/ids";
+import { queueableAction, skipRevalidationWhenQueued } from "~/outbox/client-action";
 
 export const meta: MetaFunction = (args) => pageTitle(args, "log.title");
 
@@ -66,6 +67,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
     `/teams/${params.teamId}/logs?month=${month}&saved=log`,
   );
 }
+
+/** With JavaScript: kept on the phone when there is no connection, sent when it returns (app/outbox). */
+export const clientAction = queueableAction({ log: "log" });
+export const shouldRevalidate = skipRevalidationWhenQueued;
 
 export default function TeamLogs() {
   const t = useT();

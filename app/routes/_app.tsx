@@ -3,7 +3,7 @@ import { teamRulesOn } from "~/models/county-rules.server";
 import { clockOffset } from "~/utils/clock";
 import { today } from "~/utils/dates";
 import { Form, Link, NavLink, Outlet, useLocation, useRouteLoaderData } from "@remix-run/react";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import { requireViewer } from "~/auth.server";
 import { hasAnywhere, hasCountyWide } from "~/permissions";
 import { pendingForViewer } from "~/models/leave.server";
@@ -11,6 +11,9 @@ import { unreadCount } from "~/models/notice.server";
 import { ErrorPage } from "~/components/error-page";
 import { formatDate, useLocale, useT } from "~/i18n";
 import type { loader as rootLoader } from "~/root";
+import { setOutboxUser, skipRevalidationWhenQueued } from "~/outbox/client-action";
+import type { OutboxPanel } from "~/components/outbox-panel";
+import { forgetKeptPages } from "~/utils/offline.client";
 
 /**
  * Every page behind sign-in shares this layout; the loader turns anonymous visitors to /login and
@@ -29,6 +32,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     /** The county's incidence standard in effect (a ratio): figures above it are marked. */
     incidenceThreshold: rules.incidenceThresholdPercent / 100,
     role: viewer.role,
+    /** Whose writes this browser may keep while offline (app/outbox). */
+    userId: viewer.id,
     /** A team member's village and team: their board and work log are tabs on a phone. */
     village: viewer.villageIds[0] ?? null,
     team: viewer.teamIds[0] ?? null,
@@ -348,7 +353,16 @@ function Header() {
                   </>
                 ) : null}
               </p>
-              <Form method="post" action="/logout">
+              <Form
+                method="post"
+                action="/logout"
+                onSubmit={(event) => {
+                  event.preventDefault();
+                  void signOut(event.currentTarget, nav?.userId ?? null, (count) =>
+                    window.confirm(t("outbox.signOutConfirm", { count })),
+                  );
+                }}
+              >
                 <button type="submit" className="button">
                   {t("nav.signOut")}
                 </button>
@@ -409,11 +423,60 @@ function Shell({ children }: { children: React.ReactNode }) {
       <Header />
       {demo ? <DemoBanner folded={folded} date={nav?.demoDate ?? null} /> : null}
       <main id="main" className="page">
+        <OutboxSlot userId={nav?.userId ?? null} />
         {children}
       </main>
       {nav ? <TabBar nav={nav} pathname={pathname} /> : null}
     </>
   );
+}
+
+/** A write kept on the phone (no connection) does not reload the page's data. */
+export const shouldRevalidate = skipRevalidationWhenQueued;
+
+type Panel = typeof OutboxPanel;
+
+/** The outbox of writes kept on this phone, once the page has hydrated (it needs IndexedDB). */
+function OutboxSlot({ userId }: { userId: string | null }) {
+  const [Panel, setPanel] = useState<Panel | null>(null);
+  useEffect(() => {
+    setOutboxUser(userId);
+    if (!userId || !("indexedDB" in window)) return;
+    let live = true;
+    void import("~/components/outbox-panel").then((m) => {
+      if (live) setPanel(() => m.OutboxPanel);
+    });
+    // Loaded now, while there is a connection: a form kept on the phone later needs it at once.
+    void import("~/outbox/queue");
+    return () => {
+      live = false;
+    };
+  }, [userId]);
+  return Panel && userId ? <Panel userId={userId} /> : null;
+}
+
+/**
+ * Signing out takes with it what this phone keeps of the person: writes not yet sent are deleted,
+ * after the person has said so (they are told how many), and the service worker forgets their
+ * pages. Without JavaScript the form simply posts, and the sign-in page clears the pages.
+ */
+async function signOut(
+  form: HTMLFormElement,
+  userId: string | null,
+  confirm: (count: number) => boolean,
+) {
+  if (userId && "indexedDB" in window) {
+    try {
+      const { listEntries, clearUser } = await import("~/outbox/store");
+      const count = (await listEntries(userId)).length;
+      if (count && !confirm(count)) return;
+      await clearUser(userId);
+    } catch {
+      // IndexedDB refused (some private windows): nothing was kept.
+    }
+  }
+  forgetKeptPages();
+  form.submit();
 }
 
 export default function AppLayout() {

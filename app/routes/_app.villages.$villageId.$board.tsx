@@ -12,6 +12,7 @@ import { boardTotals, listBoard } from "~/models/card.server";
 import { can } from "~/permissions";
 import { BOARD_SEGMENTS, COLUMN_ALL, COLUMN_FIRST, boardFromSegment } from "~/utils/boards";
 import { villageTabTitle } from "~/utils/meta";
+import { skipRevalidationWhenQueued } from "~/outbox/client-action";
 
 export const meta: MetaFunction = (args) =>
   villageTabTitle(
@@ -54,6 +55,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     expanded,
   };
 }
+
+/** A write kept on the phone (no connection) does not reload the page's data. */
+export const shouldRevalidate = skipRevalidationWhenQueued;
 
 export default function VillageBoard() {
   const t = useT();

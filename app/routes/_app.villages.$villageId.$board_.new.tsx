@@ -12,6 +12,7 @@ import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { villageTabTitle } from "~/utils/meta";
 import { readForm } from "~/utils/form-guard.server";
 import { newId } from "../../db/ids";
+import { queueableAction, skipRevalidationWhenQueued } from "~/outbox/client-action";
 
 export const meta: MetaFunction = (args) =>
   villageTabTitle(args, args.params.board === "cases" ? "card.new.case" : "card.new.project");
@@ -49,6 +50,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
     `/villages/${villageId}/${BOARD_SEGMENTS[board]}?created=1`,
   );
 }
+
+/** With JavaScript: kept on the phone when there is no connection, sent when it returns (app/outbox). */
+export const clientAction = queueableAction({ create: "case" });
+export const shouldRevalidate = skipRevalidationWhenQueued;
 
 export default function NewCard() {
   const t = useT();

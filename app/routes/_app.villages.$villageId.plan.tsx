@@ -33,6 +33,7 @@ import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { villageTabTitle } from "~/utils/meta";
 import { readForm } from "~/utils/form-guard.server";
 import { newId } from "../../db/ids";
+import { queueableAction, skipRevalidationWhenQueued } from "~/outbox/client-action";
 
 export const meta: MetaFunction = (args) => villageTabTitle(args, "village.tab.plan");
 
@@ -115,6 +116,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
       );
   }
 }
+
+/** With JavaScript: kept on the phone when there is no connection, sent when it returns (app/outbox). */
+export const clientAction = queueableAction({ milestone: "milestone" });
+export const shouldRevalidate = skipRevalidationWhenQueued;
 
 export default function PlanTab() {
   const t = useT();

@@ -4,6 +4,7 @@ import { notFound, requireViewer } from "~/auth.server";
 import { DemoBadge, ExitStatusBadge } from "~/components/badges";
 import { useT, type MessageKey } from "~/i18n";
 import { getVillage } from "~/models/village.server";
+import { skipRevalidationWhenQueued } from "~/outbox/client-action";
 
 /**
  * The village frame: name, status and the tabs (each a real URL). Tabs other than the overview
@@ -37,6 +38,9 @@ const TABS: { to: string; label: MessageKey; end?: boolean }[] = [
   { to: "cases", label: "village.tab.cases" },
   { to: "activity", label: "village.tab.activity" },
 ];
+
+/** A write kept on the phone (no connection) does not reload the page's data. */
+export const shouldRevalidate = skipRevalidationWhenQueued;
 
 export default function VillageLayout() {
   const t = useT();

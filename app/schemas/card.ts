@@ -49,6 +49,7 @@ export const MoveSchema = z.object({
   beforeId: optionalId(),
   place: z.enum(["top", "bottom"]).optional(),
   version: version(),
+  requestId: requestId(),
 });
 
 export const ArchiveSchema = z.object({

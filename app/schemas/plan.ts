@@ -79,7 +79,13 @@ const milestoneRules = (v: { status: string; doneOn?: string }, ctx: z.Refinemen
 };
 
 export const MilestoneSchema = z
-  .object({ intent: z.literal("milestone"), id: id(), version: version(), ...milestoneFields })
+  .object({
+    intent: z.literal("milestone"),
+    id: id(),
+    version: version(),
+    ...milestoneFields,
+    requestId: requestId(),
+  })
   .superRefine(milestoneRules);
 
 export const NewMilestoneSchema = z

@@ -15,12 +15,25 @@ import {
 const choice = <T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { errorMap: () => ({ message: "form.invalid" }) });
 
+/** A time on the phone's clock (ISO), as an offline write records it. */
+const phoneTime = () =>
+  z
+    .string()
+    .max(40)
+    .refine((v) => Number.isFinite(Date.parse(v)), "form.invalid")
+    .optional();
+
 /** Today's check-in; the position comes only when the cadre ticked "attach my location". */
 export const CheckInSchema = z
   .object({
     intent: z.literal("check-in"),
     lat: number().min(-90, "form.invalid").max(90, "form.invalid").optional(),
     lon: number().min(-180, "form.invalid").max(180, "form.invalid").optional(),
+    // Queued on the phone without signal (app/outbox): when it was made and when it was sent, both
+    // on the phone's clock, whose difference is all the server trusts; and the write's own id.
+    madeAt: phoneTime(),
+    sentAt: phoneTime(),
+    requestId: requestId(),
   })
   .refine((v) => (v.lat === undefined) === (v.lon === undefined), {
     path: ["lat"],

@@ -12,8 +12,8 @@
  *   ended, was revoked, the account deactivated: /login), and when another person's page or scope
  *   arrives (every other person's pages go).
  *
- * Nothing here touches IndexedDB: the outbox (app/outbox/, database "zhucun-outbox") lives there
- * and must survive sign-outs and updates of this worker.
+ * The outbox (app/outbox/, IndexedDB "zhucun-outbox") is only read and sent from here (Background
+ * Sync), never cleared: it must survive updates of this worker; sign-out clears it from the page.
  */
 import { clientsClaim } from "workbox-core";
 import { cleanupOutdatedCaches, precacheAndRoute } from "workbox-precaching";
@@ -33,6 +33,8 @@ import {
   type OfflineScope,
 } from "~/utils/offline";
 import { offlinePage, type OfflineTexts } from "./offline-page";
+import { replayOutbox } from "~/outbox/replay";
+import { OUTBOX_SYNC_TAG } from "~/outbox/store";
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -59,8 +61,23 @@ clientsClaim();
 precacheAndRoute(__PRECACHE_MANIFEST__);
 cleanupOutdatedCaches();
 
-// The outbox (issue 21, app/outbox/) adds its `sync` and `message` listeners here, by importing
-// its worker module from this file; it must not call respondWith for navigations.
+// The outbox (issue 21, app/outbox/): writes kept on the phone are sent when Background Sync
+// says the connection is back, even with no page open. Pages send them too (on load and on
+// reconnect); a Web Lock in replayOutbox keeps two senders from sending the same write at once,
+// and the server claims each write's id once. A replay that leaves writes waiting (still no
+// answer) fails the sync event, so the browser tries again later.
+self.addEventListener("sync", (e) => {
+  // TypeScript's WebWorker library has no SyncEvent (Background Sync is Chromium's).
+  const event = e as ExtendableEvent & { tag: string };
+  if (event.tag !== OUTBOX_SYNC_TAG) return;
+  event.waitUntil(
+    replayOutbox().then((report) => {
+      if (report.waiting > report.signedOut.length && !report.busy) {
+        throw new Error("outbox: writes still waiting");
+      }
+    }),
+  );
+});
 
 // ---------------------------------------------------------------------------------------------
 // Whose pages are kept.

@@ -1,8 +1,8 @@
 /**
  * The page's side of offline reading (decision 019), loaded after hydration in production builds:
  * registers the service worker, hands it the scope the server gave, tells it about a sign-out
- * before the form leaves, and turns navigations into full page loads when the worker will have
- * to answer them.
+ * (`forgetKeptPages`, called by the header's sign-out before the form leaves), and turns
+ * navigations into full page loads when the worker will have to answer them.
  */
 import type { OfflineMessage, OfflineScope } from "~/utils/offline";
 
@@ -26,6 +26,11 @@ async function post(message: OfflineMessage) {
 
 export function sendOfflineScope(scope: OfflineScope | null) {
   void post({ type: "offline-scope", scope });
+}
+
+/** Signing out: the worker forgets the person's pages now, not when the next page says so. */
+export function forgetKeptPages() {
+  navigator.serviceWorker?.controller?.postMessage({ type: "sign-out" } satisfies OfflineMessage);
 }
 
 /**
@@ -56,11 +61,6 @@ function beforeSubmit(event: SubmitEvent) {
   if (!(event.target instanceof HTMLFormElement)) return;
   const form = event.target;
   const action = new URL(form.getAttribute("action") ?? location.href, location.href);
-  // Signing out: the worker forgets this person's pages now, not when the next page says so.
-  if (action.origin === location.origin && action.pathname === "/logout") {
-    navigator.serviceWorker.controller?.postMessage({ type: "sign-out" } satisfies OfflineMessage);
-    return;
-  }
   // A filter form (GET) offline: a page load too, as for links. Posts are the outbox's.
   if (
     event.defaultPrevented ||

@@ -57,6 +57,8 @@ export function offlineScope(viewer: ScopeViewer): OfflineScope {
       `${base}/households`,
       `${base}/projects`,
       `${base}/cases`,
+      // The form for a new case: a case met on a visit is registered there, signal or not.
+      `${base}/cases/new`,
       `${base}/activity`,
     );
   }

@@ -16,6 +16,7 @@ import * as m20261201090000 from "./20261201090000_trust";
 import * as m20261202090000 from "./20261202090000_write_requests";
 import * as m20261202100000 from "./20261202100000_county_rules";
 import * as m20261202110000 from "./20261202110000_village_exit";
+import * as m20261203090000 from "./20261203090000_offline";
 
 export const migrations: Record<string, Migration> = {
   "20261126090000_foundation": m20261126090000,
@@ -30,6 +31,7 @@ export const migrations: Record<string, Migration> = {
   "20261202090000_write_requests": m20261202090000,
   "20261202100000_county_rules": m20261202100000,
   "20261202110000_village_exit": m20261202110000,
+  "20261203090000_offline": m20261203090000,
 };
 
 export const migrationProvider: MigrationProvider = {

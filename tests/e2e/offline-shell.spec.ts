@@ -35,13 +35,13 @@ async function controlled(page: Page) {
   });
 }
 
-/** Signs in and waits until the worker controls the page and has fetched the person's 8 pages. */
+/** Signs in and waits until the worker controls the page and has fetched the person's 9 pages. */
 async function signInAndKeep(page: Page, user: DemoUser) {
   await signIn(page, user);
   await controlled(page);
   await expect
     .poll(async () => Object.values(await keptPages(page)).flat().length, { timeout: 30_000 })
-    .toBe(8);
+    .toBe(9);
   const [cache, paths] = Object.entries(await keptPages(page))[0]!;
   return { cache, paths };
 }
@@ -162,13 +162,14 @@ test("offline, a team member's own pages open as last seen with the offline note
   const village = paths.find((p) => /^\/villages\/[^/]+$/.test(p))!;
   // Only the scope's pages, and only this person's: nothing else the server marks no-store.
   expect(Object.keys(await keptPages(page))).toEqual([cache]);
-  expect(paths).toHaveLength(8);
+  expect(paths).toHaveLength(9);
   expect(paths).toEqual(
     expect.arrayContaining([
       "/me",
       village,
       `${village}/activity`,
       `${village}/cases`,
+      `${village}/cases/new`,
       `${village}/households`,
       `${village}/plan`,
       `${village}/projects`,

@@ -20,7 +20,7 @@ const member = {
 };
 
 describe("what a phone may keep offline", () => {
-  it("is a team member's own work page, their village's six tabs and their team's log", () => {
+  it("is a team member's own work page, their village's six tabs, the new-case form and their team's log", () => {
     expect(offlineScope(member)).toEqual({
       userId: "u1",
       paths: [
@@ -30,6 +30,7 @@ describe("what a phone may keep offline", () => {
         "/villages/v1/households",
         "/villages/v1/projects",
         "/villages/v1/cases",
+        "/villages/v1/cases/new",
         "/villages/v1/activity",
         "/teams/t1/logs",
       ],
@@ -59,6 +60,7 @@ describe("what a phone may keep offline", () => {
       "/villages/v1/households": "_app.villages.$villageId.households._index.tsx",
       "/villages/v1/projects": "_app.villages.$villageId.$board.tsx",
       "/villages/v1/cases": "_app.villages.$villageId.$board.tsx",
+      "/villages/v1/cases/new": "_app.villages.$villageId.$board_.new.tsx",
       "/villages/v1/activity": "_app.villages.$villageId.activity.tsx",
       "/teams/t1/logs": "_app.teams.$teamId_.logs.tsx",
     };

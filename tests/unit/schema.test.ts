@@ -264,6 +264,7 @@ const COLUMNS: { [T in keyof DB]: Record<keyof DB[T], true> } = {
     lat: true,
     lon: true,
     distance_m: true,
+    made_at: true,
     created_at: true,
     created_by: true,
   },

@@ -1,0 +1,261 @@
+/**
+ * What this phone keeps to send (issue 21): shown on every page above the content while the
+ * outbox holds anything of the signed-in user. Waiting writes are listed with when they were made;
+ * a refused one with the server's reason; a conflicting one with the server's values beside the
+ * cadre's own, to send again as theirs, re-do on its page, or drop. Nothing leaves the outbox
+ * without the server's acceptance or the cadre's choice.
+ *
+ * Loaded after hydration (it brings IndexedDB's wrapper); it also sends the outbox when the page
+ * loads, when the connection returns and every 30 s while something waits.
+ */
+import { Link, useRevalidator } from "@remix-run/react";
+import { useCallback, useEffect, useState } from "react";
+import { FieldErrors } from "~/components/field-errors";
+import { formatDateTime, useLocale, useT, type MessageKey, type Translate } from "~/i18n";
+import { replayOutbox } from "~/outbox/replay";
+import {
+  OUTBOX_CHANNEL,
+  clearUser,
+  listEntries,
+  removeEntry,
+  updateEntry,
+  type OutboxEntry,
+  type OutboxMessage,
+} from "~/outbox/store";
+
+const RETRY_MS = 30_000;
+
+export function OutboxPanel({ userId }: { userId: string }) {
+  const t = useT();
+  const locale = useLocale();
+  const revalidator = useRevalidator();
+  const [entries, setEntries] = useState<OutboxEntry[]>([]);
+  const [online, setOnline] = useState(() => navigator.onLine);
+  const [sending, setSending] = useState(false);
+  const [sentNow, setSentNow] = useState(0);
+
+  const refresh = useCallback(() => listEntries().then(setEntries), []);
+
+  const send = useCallback(async () => {
+    if (!navigator.onLine) return;
+    setSending(true);
+    try {
+      await replayOutbox({ userId });
+    } finally {
+      setSending(false);
+      await refresh();
+    }
+  }, [userId, refresh]);
+
+  useEffect(() => {
+    void refresh().then(send);
+    const channel = new BroadcastChannel(OUTBOX_CHANNEL);
+    channel.onmessage = (event: MessageEvent<OutboxMessage>) => {
+      void refresh();
+      const message = event.data;
+      if (message.type === "sent" && message.userId === userId) {
+        setSentNow((n) => n + message.count);
+        revalidator.revalidate();
+      }
+    };
+    const goOnline = () => {
+      setOnline(true);
+      void send();
+    };
+    const goOffline = () => setOnline(false);
+    window.addEventListener("online", goOnline);
+    window.addEventListener("offline", goOffline);
+    return () => {
+      channel.close();
+      window.removeEventListener("online", goOnline);
+      window.removeEventListener("offline", goOffline);
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once per user
+  }, [userId]);
+
+  const mine = entries.filter((e) => e.userId === userId);
+  const others = entries.length - mine.length;
+  const waiting = mine.filter((e) => e.state === "waiting").length;
+
+  useEffect(() => {
+    if (!waiting || !online) return;
+    const timer = setInterval(() => void send(), RETRY_MS);
+    return () => clearInterval(timer);
+  }, [waiting, online, send]);
+
+  if (!mine.length && !others && !sentNow) return null;
+  const needsChoice = mine.some((e) => e.state !== "waiting");
+
+  return (
+    <section className="outbox card stack" aria-labelledby="outbox-title" data-testid="outbox">
+      <div className="outbox-head">
+        <h2 id="outbox-title">
+          {mine.length ? t("outbox.title", { count: mine.length }) : t("outbox.allSent")}
+        </h2>
+        {waiting ? (
+          <button
+            type="button"
+            className="button"
+            onClick={() => void send()}
+            disabled={!online || sending}
+          >
+            {sending ? t("outbox.sending") : t("outbox.sendNow")}
+          </button>
+        ) : null}
+      </div>
+      <p className="hint" role="status">
+        {waiting
+          ? online
+            ? t("outbox.willSend")
+            : t("outbox.offline")
+          : sentNow
+            ? t("outbox.sent", { count: sentNow })
+            : ""}
+      </p>
+      {mine.length ? (
+        <details open={needsChoice || mine.length <= 3}>
+          <summary>{t("outbox.list")}</summary>
+          <ol className="outbox-list">
+            {mine.map((entry) => (
+              <OutboxItem key={entry.id} entry={entry} t={t} locale={locale} onSend={send} />
+            ))}
+          </ol>
+        </details>
+      ) : null}
+      {others ? <p className="small muted">{t("outbox.others", { count: others })}</p> : null}
+    </section>
+  );
+}
+
+function OutboxItem({
+  entry,
+  t,
+  locale,
+  onSend,
+}: {
+  entry: OutboxEntry;
+  t: Translate;
+  locale: ReturnType<typeof useLocale>;
+  onSend: () => Promise<void>;
+}) {
+  const label = t(`outbox.kind.${entry.kind}` as MessageKey);
+  const state = t(`outbox.state.${entry.state}` as MessageKey);
+  return (
+    <li className={`outbox-item is-${entry.state}`} data-outbox-state={entry.state}>
+      <p>
+        <strong>{label}</strong>
+        {entry.summary ? ` · ${entry.summary}` : ""}
+        <span className="muted small">
+          {" "}
+          · {t("outbox.madeAt", { when: formatDateTime(locale, entry.madeAt) })} ·{" "}
+        </span>
+        <span className={`badge outbox-state-${entry.state}`}>{state}</span>
+      </p>
+      {entry.state !== "waiting" ? (
+        <div className="stack" role="alert">
+          <FieldErrors errors={entry.messages} />
+          {entry.conflict ? <ConflictTable entry={entry} t={t} locale={locale} /> : null}
+          <p className="button-row">
+            {entry.conflict ? (
+              <button
+                type="button"
+                className="button button-primary"
+                onClick={async () => {
+                  // Sent again as the cadre's, over the values the server has now.
+                  const fields = entry.fields.map(([k, v]): [string, string] =>
+                    k === "version" ? [k, String(entry.conflict!.version)] : [k, v],
+                  );
+                  await updateEntry(entry.id, {
+                    fields,
+                    state: "waiting",
+                    conflict: undefined,
+                    messages: undefined,
+                  });
+                  await onSend();
+                }}
+              >
+                {t("outbox.keepMine")}
+              </button>
+            ) : null}
+            <Link to={entry.page} className="button">
+              {t("outbox.redo")}
+            </Link>
+            <button type="button" className="button" onClick={() => void removeEntry(entry.id)}>
+              {t("outbox.drop")}
+            </button>
+          </p>
+        </div>
+      ) : null}
+    </li>
+  );
+}
+
+/** The server's values now beside the cadre's own, field by field. */
+function ConflictTable({
+  entry,
+  t,
+  locale,
+}: {
+  entry: OutboxEntry;
+  t: Translate;
+  locale: ReturnType<typeof useLocale>;
+}) {
+  const conflict = entry.conflict!;
+  const mine = new Map(entry.fields);
+  const rows = Object.entries(conflict.current).filter(([field]) => field !== "version");
+  return (
+    <div className="stack">
+      <p>
+        {conflict.at
+          ? t("conflict.by", {
+              who: conflict.by ?? t("conflict.someone"),
+              when: formatDateTime(locale, conflict.at),
+            })
+          : t("conflict.someone")}
+      </p>
+      <table className="outbox-conflict">
+        <thead>
+          <tr>
+            <th scope="col">{t("outbox.field")}</th>
+            <th scope="col">{t("outbox.mine")}</th>
+            <th scope="col">{t("outbox.theirs")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map(([field, value]) => (
+            <tr key={field}>
+              <th scope="row">{fieldLabel(t, field)}</th>
+              <td>{mine.has(field) ? valueText(t, field, mine.get(field)) : "—"}</td>
+              <td>{valueText(t, field, value)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function fieldLabel(t: Translate, field: string) {
+  for (const key of [`outbox.field.${field}`, `field.${field}`, `milestone.${field}`]) {
+    if (t.has(key)) return t(key);
+  }
+  return field;
+}
+
+function valueText(t: Translate, field: string, value: unknown): string {
+  if (value === null || value === undefined || value === "") return "—";
+  const text = String(value);
+  const keys =
+    field === "column"
+      ? [`board.column.case.${text}`, `board.column.project.${text}`]
+      : field === "status"
+        ? [`milestone.status.${text}`]
+        : [];
+  for (const key of keys) if (t.has(key)) return t(key);
+  return text;
+}
+
+/** Called before the sign-out form posts: what this phone keeps of the user goes with them. */
+export async function clearOnSignOut(userId: string) {
+  await clearUser(userId);
+}
