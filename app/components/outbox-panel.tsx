@@ -15,6 +15,7 @@ import { formatDateTime, useLocale, useT, type MessageKey, type Translate } from
 import { replayOutbox } from "~/outbox/replay";
 import {
   OUTBOX_CHANNEL,
+  OUTBOX_TEXT_FIELDS,
   clearUser,
   listEntries,
   removeEntry,
@@ -155,6 +156,7 @@ function OutboxItem({
         <div className="stack" role="alert">
           <FieldErrors errors={entry.messages} />
           {entry.conflict ? <ConflictTable entry={entry} t={t} locale={locale} /> : null}
+          <Typed entry={entry} t={t} />
           <p className="button-row">
             {entry.conflict ? (
               <button
@@ -187,6 +189,23 @@ function OutboxItem({
         </div>
       ) : null}
     </li>
+  );
+}
+
+/** What the cadre typed, in full: to copy into the form when re-doing a refused write. */
+function Typed({ entry, t }: { entry: OutboxEntry; t: Translate }) {
+  const typed = entry.fields.filter(
+    ([name, value]) =>
+      (OUTBOX_TEXT_FIELDS as readonly string[]).includes(name) && value.trim() !== "",
+  );
+  if (!typed.length) return null;
+  return (
+    <details className="outbox-typed">
+      <summary>{t("outbox.typed")}</summary>
+      {typed.map(([name, value]) => (
+        <p key={name}>{value}</p>
+      ))}
+    </details>
   );
 }
 

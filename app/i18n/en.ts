@@ -1812,6 +1812,7 @@ export const en: Catalogue = {
   "outbox.keepMine": "Send mine again over theirs",
   "outbox.redo": "Open the page to re-do it",
   "outbox.drop": "Drop",
+  "outbox.typed": "What you wrote (copy it to re-do the form)",
   "outbox.field": "Field",
   "outbox.field.column": "Column",
   "outbox.mine": "Mine (this phone)",

@@ -1725,6 +1725,7 @@ export const zhCN = {
   "outbox.keepMine": "仍以我的为准，再次发送",
   "outbox.redo": "打开页面重新填写",
   "outbox.drop": "丢弃",
+  "outbox.typed": "我填写的内容（可复制后重新填写）",
   "outbox.field": "项目",
   "outbox.field.column": "所在列",
   "outbox.mine": "我的（本机）",

@@ -5,6 +5,7 @@
 import { replayOutbox } from "~/outbox/replay";
 import {
   OUTBOX_SYNC_TAG,
+  OUTBOX_TEXT_FIELDS,
   addEntry,
   nextSeq,
   type OutboxEntry,
@@ -13,9 +14,6 @@ import {
 
 /** Fields a queued entry never keeps: its id is the entry's own, a file cannot wait. */
 const DROPPED = new Set(["requestId", "sentAt"]);
-
-/** The fields that say best what a write was, for the outbox's list. */
-const TEXT_FIELDS = ["body", "title", "content", "notes"];
 
 export async function queueWrite(input: {
   userId: string;
@@ -73,7 +71,7 @@ function summaryOf(kind: OutboxKind, form: FormData): string {
       (document.querySelector("h1")?.textContent || "");
     return clip(title);
   }
-  for (const name of TEXT_FIELDS) {
+  for (const name of OUTBOX_TEXT_FIELDS) {
     const value = form.get(name);
     if (typeof value === "string" && value.trim()) return clip(value);
   }

@@ -22,6 +22,9 @@ export const OUTBOX_SYNC_TAG = "zhucun-outbox";
 export const OUTBOX_KINDS = ["check-in", "log", "case", "comment", "move", "milestone"] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 
+/** The fields a person typed text into: the entry's line, and what a refused write shows back. */
+export const OUTBOX_TEXT_FIELDS = ["title", "body", "content", "notes", "evidence"] as const;
+
 /** waiting: not yet accepted; refused: the server said no (messages); conflict: changed meanwhile. */
 export type OutboxState = "waiting" | "refused" | "conflict";
 
