@@ -31,7 +31,9 @@ export function OutboxPanel({ userId }: { userId: string }) {
   const locale = useLocale();
   const revalidator = useRevalidator();
   const [entries, setEntries] = useState<OutboxEntry[]>([]);
+  // The browser's word, corrected by the last try: a phone "online" with no signal gets no answer.
   const [online, setOnline] = useState(() => navigator.onLine);
+  const [noAnswer, setNoAnswer] = useState(false);
   const [sending, setSending] = useState(false);
   const [sentNow, setSentNow] = useState(0);
 
@@ -41,7 +43,8 @@ export function OutboxPanel({ userId }: { userId: string }) {
     if (!navigator.onLine) return;
     setSending(true);
     try {
-      await replayOutbox({ userId });
+      const report = await replayOutbox({ userId });
+      if (!report.busy) setNoAnswer(Boolean(report.unreachable));
     } finally {
       setSending(false);
       await refresh();
@@ -106,15 +109,16 @@ export function OutboxPanel({ userId }: { userId: string }) {
       </div>
       <p className="hint" role="status">
         {waiting
-          ? online
+          ? online && !noAnswer
             ? t("outbox.willSend")
             : t("outbox.offline")
           : sentNow
             ? t("outbox.sent", { count: sentNow })
             : ""}
       </p>
+      {/* Folded while all is waiting, so the page's own task stays on the first screen. */}
       {mine.length ? (
-        <details open={needsChoice || mine.length <= 3}>
+        <details open={needsChoice}>
           <summary>{t("outbox.list")}</summary>
           <ol className="outbox-list">
             {mine.map((entry) => (

@@ -172,6 +172,8 @@ export interface ReplayReport {
   waiting: number;
   /** Users whose session has ended: their entries wait for them to sign in again. */
   signedOut: string[];
+  /** A write got no answer (no signal, though the browser may say it is online). */
+  unreachable?: boolean;
   /** Another replay was already sending. */
   busy?: boolean;
 }
@@ -251,5 +253,6 @@ async function send(options: {
     }
   }
   for (const [userId, count] of sentBy) announce({ type: "sent", userId, count });
+  if (unreachable) report.unreachable = true;
   return report;
 }
