@@ -51,45 +51,26 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
-import net from "node:net";
+import type net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import zlib from "node:zlib";
 import { launch, type LaunchedChrome } from "chrome-launcher";
-import lighthouse, { type Config, type Result, type ThrottlingSettings } from "lighthouse";
+import lighthouse, { type Config, type Result } from "lighthouse";
 import { activeOn } from "../app/models/periods.server";
 import { setClockOffset } from "../app/utils/clock";
 import { demoClockOffset } from "../app/utils/demo-clock.server";
 import { today } from "../app/utils/dates";
 import { openDatabase } from "../db/connection";
 import { DEMO_PASSWORD } from "../db/seed/demo-accounts";
+import { NETWORKS, type Network } from "./bench-networks";
 import { seededDatabase, tempFolder } from "./crash-test";
-import { ROOT, sleep, spawnServer, type ServerGroup } from "./server-process";
+import { ROOT, freePortIn, sleep, spawnServer, type ServerGroup } from "./server-process";
 
 // ---------------------------------------------------------------------------------------------
 // What is measured, and against what: data. A page is measured once per network its budgets name.
-
-/** Lighthouse's own mobile network profiles (lantern's simulation constants, Lighthouse 12). */
-const NETWORKS = {
-  "Slow 4G": {
-    rttMs: 150,
-    throughputKbps: 1.6 * 1024,
-    requestLatencyMs: 150 * 3.75,
-    downloadThroughputKbps: 1.6 * 1024 * 0.9,
-    uploadThroughputKbps: 750 * 0.9,
-    cpuSlowdownMultiplier: 4,
-  },
-  "Regular 3G": {
-    rttMs: 300,
-    throughputKbps: 700,
-    requestLatencyMs: 300 * 3.75,
-    downloadThroughputKbps: 700 * 0.9,
-    uploadThroughputKbps: 700 * 0.9,
-    cpuSlowdownMultiplier: 4,
-  },
-} satisfies Record<string, ThrottlingSettings>;
-type Network = keyof typeof NETWORKS;
+// The networks (Lighthouse's own mobile profiles) are in bench-networks.ts.
 
 /** Lower bounds for scores (0–100), upper bounds for times; an absent field is not checked. */
 interface Budget {
@@ -218,27 +199,6 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 };
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-
-/** A free port in PORTS on the loopback interface (IPv4 and, where there is one, IPv6). */
-async function freePortInRange(): Promise<number> {
-  const listens = (port: number, host: string) =>
-    new Promise<boolean>((resolve) => {
-      const server = net.createServer();
-      server.once("error", (error: NodeJS.ErrnoException) =>
-        // No IPv6 loopback on this machine: nothing can be listening there either.
-        resolve(error.code === "EADDRNOTAVAIL" || error.code === "EAFNOSUPPORT"),
-      );
-      server.listen(port, host, () => server.close(() => resolve(true)));
-    });
-  const [from, to] = PORTS;
-  const count = to - from + 1;
-  const offset = Math.floor(Math.random() * count);
-  for (let i = 0; i < count; i++) {
-    const port = from + ((offset + i) % count);
-    if ((await listens(port, "127.0.0.1")) && (await listens(port, "::1"))) return port;
-  }
-  throw new Error(`no free port in ${from}–${to}`);
-}
 
 /**
  * CPU time so far (Linux jiffies, from /proc): all of the machine's busy time, and that of this
@@ -669,7 +629,7 @@ try {
   const builtAt = buildStamp();
   const database = await seededDatabase(dir);
   const villageId = await villageOf(database, TEAM_MEMBER);
-  const port = await freePortInRange();
+  const port = await freePortIn(...PORTS);
   const origin = `http://localhost:${port}`;
   const tiles = values.tiles === "stub" ? await startTileServer() : undefined;
   tileServer = tiles?.server;

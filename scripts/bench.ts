@@ -20,7 +20,10 @@
  *  - Lighthouse on a phone (360 px), medians of five runs: on Slow 4G for /login, /me, a village's
  *    case board and its plan, /map and /dashboard, performance ≥ 90, accessibility 100, LCP
  *    ≤ 2.5 s; on Regular 3G for /me and the plan, first paint ≤ 3 s and LCP ≤ 4 s
- *    (scripts/bench-lighthouse.ts, which holds the pages and their budgets).
+ *    (scripts/bench-lighthouse.ts, which holds the pages and their budgets);
+ *  - the phone without signal (scripts/bench-offline.ts, issue 21): a repeat visit to /me with a
+ *    warm service worker on Regular 3G, LCP ≤ 1.5 s (median of 5); the outbox sending 100 writes
+ *    queued offline, then the same 100 again: each applied exactly once.
  * Needs a production build (`npm run build`). Exits 1 if a target is missed.
  */
 import { execFileSync, spawnSync } from "node:child_process";
@@ -480,6 +483,26 @@ console.log("");
         ? "Lighthouse mobile budgets (listed above)"
         : `Lighthouse mobile: could not measure (exit ${lighthouse.status ?? lighthouse.signal})`,
     );
+  }
+}
+
+// The phone without signal: its own server, browser and table; its figures go into results.json.
+console.log("");
+{
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zhucun-bench-offline-json-"));
+  const json = path.join(dir, "offline.json");
+  const offline = spawnSync("npx", ["tsx", "scripts/bench-offline.ts", "--json", json], {
+    stdio: "inherit",
+  });
+  const figures = fs.existsSync(json)
+    ? (JSON.parse(fs.readFileSync(json, "utf8")) as { missed?: string[] })
+    : undefined;
+  fs.rmSync(dir, { recursive: true, force: true });
+  if (figures) results.offline = figures;
+  if (offline.status === 1) {
+    failures.push(...(figures?.missed ?? ["(listed above)"]).map((m) => `offline: ${m}`));
+  } else if (offline.status !== 0) {
+    failures.push(`offline: could not measure (exit ${offline.status ?? offline.signal})`);
   }
 }
 

@@ -27,6 +27,29 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * A free port in `from`–`to` on the loopback interface (IPv4 and, where there is one, IPv6),
+ * tried from a random place in the range, so two benches started together rarely collide.
+ */
+export async function freePortIn(from: number, to: number): Promise<number> {
+  const listens = (port: number, host: string) =>
+    new Promise<boolean>((resolve) => {
+      const server = net.createServer();
+      server.once("error", (error: NodeJS.ErrnoException) =>
+        // No IPv6 loopback on this machine: nothing can be listening there either.
+        resolve(error.code === "EADDRNOTAVAIL" || error.code === "EAFNOSUPPORT"),
+      );
+      server.listen(port, host, () => server.close(() => resolve(true)));
+    });
+  const count = to - from + 1;
+  const offset = Math.floor(Math.random() * count);
+  for (let i = 0; i < count; i++) {
+    const port = from + ((offset + i) % count);
+    if ((await listens(port, "127.0.0.1")) && (await listens(port, "::1"))) return port;
+  }
+  throw new Error(`no free port in ${from}–${to}`);
+}
+
 /** Runs a tsx script to its end, its output appended to `log`; rejects if it fails. */
 export function runScript(
   script: string,
