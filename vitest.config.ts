@@ -11,5 +11,7 @@ export default defineConfig({
     pool: "forks",
     // Seeding the demo county into a fresh file takes 2–3 s alone and longer beside other work.
     testTimeout: 20_000,
+    // On PostgreSQL (ZHUCUN_PG_URL) every statement is a round trip: seeding takes 5–15 s.
+    ...(process.env.ZHUCUN_PG_URL ? { hookTimeout: 60_000, testTimeout: 40_000 } : {}),
   },
 });

@@ -1,9 +1,10 @@
 /**
- * The app's database handle: one connection per process, migrated before the first request.
+ * The app's database handle: one connection per process on SQLite, a pool on PostgreSQL, migrated
+ * before the first request.
  * Kept on globalThis in development so `remix dev` rebuilds do not open a new connection each time.
  */
 import type { Kysely } from "kysely";
-import { databasePathFromUrl, migrateToLatest, openDatabase } from "../db/connection";
+import { databaseLocation, migrateToLatest, openDatabase } from "../db/connection";
 import type { DB } from "../db/schema";
 import { installAuditCapture } from "~/models/audit.server";
 import { setClockOffset } from "~/utils/clock";
@@ -14,7 +15,7 @@ declare global {
 }
 
 function create() {
-  const db = openDatabase(databasePathFromUrl(process.env.DATABASE_URL));
+  const db = openDatabase(databaseLocation(process.env.DATABASE_URL));
   // Every write to the county's tables is captured for the audit log from the first request on.
   return { db, ready: migrateToLatest(db).then(() => installAuditCapture(db)) };
 }

@@ -8,6 +8,12 @@
  */
 import type { UserRole } from "../db/schema";
 
+/**
+ * A value no id, code or key takes: what a filter compares with when it must match no row (a
+ * township leader without a township). Plain text, valid on both engines (PostgreSQL refuses NUL).
+ */
+export const MATCHES_NOTHING = "\u2205none";
+
 export type Action =
   | "read"
   | "update"
@@ -223,6 +229,7 @@ export function townshipAccess(viewer: Viewer, target: Target): VillageAccess | 
  * other townships. Row-level access is still decided by villageAccess for every row.
  */
 export function villageListScope(viewer: Viewer): { townshipId?: string } {
-  if (viewer.role === "township_leader") return { townshipId: viewer.townshipId ?? "\u0000none" };
+  if (viewer.role === "township_leader")
+    return { townshipId: viewer.townshipId ?? MATCHES_NOTHING };
   return {};
 }

@@ -5,12 +5,12 @@
  * lifetime for its profile (a shared computer, or the person's own device), at a password change
  * or reset, when the account is deactivated, or when its owner or the county admin ends it.
  */
-import { realMs, realNow } from "~/utils/clock";
+import { realMs, realNow, realNowIso } from "~/utils/clock";
 import fs from "node:fs";
 import path from "node:path";
 import { createHash, randomBytes } from "node:crypto";
 import { createCookie } from "@remix-run/node";
-import { databasePathFromUrl } from "../db/connection";
+import { databasePathFromUrl, isPostgresUrl } from "../db/connection";
 import type { Kysely, Transaction } from "kysely";
 import type { DB, SessionEndReason, SessionProfile } from "../db/schema";
 import { db } from "~/db.server";
@@ -22,27 +22,41 @@ import { secureCookiesFromEnv } from "~/utils/cookie-security";
 import type { Settings } from "~/utils/settings";
 
 /**
- * SESSION_SECRET from the environment, else one generated on first start and kept beside the
- * database, so cookies survive restarts without anyone having to invent a secret.
+ * SESSION_SECRET from the environment, else one generated on first start and kept in the database
+ * (`app_secrets`), so cookies survive restarts and every app server on the database signs with the
+ * same key, without anyone having to invent a secret. A key an older version kept beside the
+ * SQLite file is taken over, so signed-in people stay signed in across the upgrade.
  */
-function sessionSecret(): string {
+async function sessionSecret(): Promise<string> {
   const fromEnv = process.env.SESSION_SECRET?.trim();
   if (fromEnv) return fromEnv;
-  const dbPath = databasePathFromUrl(process.env.DATABASE_URL);
+  const stored = () =>
+    db.selectFrom("app_secrets").select("value").where("name", "=", "session").executeTakeFirst();
+  const found = await stored();
+  if (found) return found.value;
+  await db
+    .insertInto("app_secrets")
+    .values({
+      name: "session",
+      value: legacySecretFile() ?? randomBytes(32).toString("base64url"),
+      created_at: realNowIso(),
+    })
+    // Another server (or worker) starting at the same moment may have stored one first: theirs.
+    .onConflict((oc) => oc.column("name").doNothing())
+    .execute();
+  return (await stored())!.value;
+}
+
+/** The key versions before 020 kept in `session-secret` beside the SQLite file, if any. */
+function legacySecretFile(): string | undefined {
+  const url = process.env.DATABASE_URL;
+  if (isPostgresUrl(url)) return undefined;
+  const dbPath = databasePathFromUrl(url);
   const dir = dbPath === ":memory:" ? path.resolve("data") : path.dirname(path.resolve(dbPath));
-  const file = path.join(dir, "session-secret");
   try {
-    return fs.readFileSync(file, "utf8").trim();
+    return fs.readFileSync(path.join(dir, "session-secret"), "utf8").trim() || undefined;
   } catch {
-    fs.mkdirSync(dir, { recursive: true });
-    const secret = randomBytes(32).toString("base64url");
-    try {
-      fs.writeFileSync(file, secret, { mode: 0o600, flag: "wx" });
-      return secret;
-    } catch {
-      // Another process wrote it first: use theirs.
-      return fs.readFileSync(file, "utf8").trim();
-    }
+    return undefined;
   }
 }
 
@@ -56,7 +70,7 @@ const sessionCookie = createCookie(SESSION_COOKIE, {
   httpOnly: true,
   sameSite: "lax",
   secure: secureCookies,
-  secrets: [sessionSecret()],
+  secrets: [await sessionSecret()],
 });
 
 /** How long a session of this profile may sit unused, and may last at all (milliseconds). */

@@ -832,6 +832,13 @@ export interface AuditArchiveTable {
   created_at: string;
 }
 
+/** A secret the app generated for itself (the session cookie's key): never audited or shown. */
+export interface AppSecretTable {
+  name: string;
+  value: string;
+  created_at: string;
+}
+
 export interface DB {
   townships: TownshipTable;
   villages: VillageTable;
@@ -875,6 +882,7 @@ export interface DB {
   audit_log: AuditLogTable;
   audit_archives: AuditArchiveTable;
   write_requests: WriteRequestTable;
+  app_secrets: AppSecretTable;
 }
 
 export type Township = Selectable<TownshipTable>;

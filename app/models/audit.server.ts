@@ -4,8 +4,8 @@
  * export. Append-only (triggers refuse updates, and deletes of what no archive holds) and chained:
  * each entry's hash covers the one before, so an edit or a removal shows when the chain is checked.
  *
- * Writes are captured where nothing can forget them: temporary triggers on this connection copy
- * every changed row of the county's tables into `temp.audit_changes`, and the transaction that
+ * Writes are captured where nothing can forget them: triggers copy every changed row of the
+ * county's tables into `audit_changes` (installAuditCapture), and the transaction that
  * made them (`transact`, app/models/write.server.ts) turns them into one entry before it commits.
  * A rolled-back write leaves nothing behind, its captured rows included.
  */
@@ -13,6 +13,7 @@ import { realNow, realNowIso } from "~/utils/clock";
 import { createHash } from "node:crypto";
 import { gzipSync, gunzipSync } from "node:zlib";
 import { sql, type Kysely, type Transaction } from "kysely";
+import { engineOf } from "../../db/dialect";
 import { newId } from "../../db/ids";
 import type { AuditLogTable, AuditOutcome, DB } from "../../db/schema";
 import { requestContext } from "~/server/request-context.server";
@@ -33,6 +34,8 @@ const NOT_CAPTURED = new Set([
   "village_history",
   "presence_months",
   "import_mappings",
+  "app_secrets",
+  "audit_changes",
   "kysely_migration",
   "kysely_migration_lock",
 ]);
@@ -85,10 +88,14 @@ export function entryHash(row: AuditRow): string {
 type Db = Kysely<DB> | Transaction<DB>;
 
 /**
- * Creates `temp.audit_changes` and a temporary trigger per captured table and operation on this
- * connection (better-sqlite3 has exactly one per process). Run once after migrating.
+ * Installs the capture on this database, once after migrating. SQLite: `temp.audit_changes` and a
+ * temporary trigger per captured table and operation on this connection (better-sqlite3 has
+ * exactly one per process). PostgreSQL: one trigger function and a trigger per table, shared by
+ * every connection of every app server, writing into the unlogged `audit_changes` under the
+ * transaction's id.
  */
 export async function installAuditCapture(db: Kysely<DB>): Promise<void> {
+  if (engineOf(db) === "postgres") return installPostgresCapture(db);
   await sql`create temp table if not exists audit_changes (
     tbl text not null, op text not null, row_key text not null, old text, new text)`.execute(db);
   // Rows are captured only inside `transact` (which switches this on and off in its transaction),
@@ -134,6 +141,70 @@ export async function installAuditCapture(db: Kysely<DB>): Promise<void> {
   }
 }
 
+/**
+ * PostgreSQL's capture: `zhucun_audit_capture()` copies a changed row (as jsonb, hidden columns
+ * replaced by "•" as on SQLite) into `audit_changes` when the transaction switched capturing on
+ * (`set_config('zhucun.audit', 'on', true)`, local to it). Rows are keyed by the transaction's id,
+ * so concurrent transactions on other connections or servers never see each other's, and a
+ * rolled-back write leaves nothing. Installed in one transaction, which takes the write lock: app
+ * servers starting together install one after the other.
+ */
+async function installPostgresCapture(db: Kysely<DB>): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await sql`create unlogged table if not exists audit_changes (
+      seq bigserial primary key, tx bigint not null, tbl text not null, op text not null,
+      row_key text not null, old text, new text)`.execute(trx);
+    await sql`create index if not exists audit_changes_tx on audit_changes (tx)`.execute(trx);
+    await sql`create or replace function zhucun_audit_capture() returns trigger
+      language plpgsql as $$
+      declare
+        keys text[] := string_to_array(TG_ARGV[0], ',');
+        hidden text[] := string_to_array(TG_ARGV[1], ',');
+        o jsonb; n jsonb; k jsonb; c text;
+      begin
+        if coalesce(current_setting('zhucun.audit', true), '') <> 'on' then return null; end if;
+        if TG_OP <> 'INSERT' then o := to_jsonb(OLD); end if;
+        if TG_OP <> 'DELETE' then n := to_jsonb(NEW); end if;
+        select jsonb_agg(coalesce(n, o) -> key order by i) into k
+          from unnest(keys) with ordinality as u(key, i);
+        foreach c in array hidden loop
+          if o is not null then o := jsonb_set(o, array[c], '"•"'); end if;
+          if n is not null then
+            n := jsonb_set(n, array[c], case when TG_OP = 'UPDATE'
+              and (to_jsonb(OLD) -> c) is distinct from (to_jsonb(NEW) -> c)
+              then '"• (changed)"'::jsonb else '"•"'::jsonb end);
+          end if;
+        end loop;
+        insert into audit_changes (tx, tbl, op, row_key, old, new)
+          values (txid_current(), TG_TABLE_NAME, left(TG_OP, 1), k::text, o::text, n::text);
+        return null;
+      end $$`.execute(trx);
+    const tables = await sql<{ table_name: string }>`
+      select table_name from information_schema.tables
+      where table_schema = current_schema() and table_type = 'BASE TABLE'`.execute(trx);
+    for (const { table_name: table } of tables.rows) {
+      if (NOT_CAPTURED.has(table) || table === "audit_changes") continue;
+      const keys = await sql<{ column_name: string }>`
+        select k.column_name from information_schema.table_constraints c
+        join information_schema.key_column_usage k
+          on k.constraint_name = c.constraint_name and k.table_schema = c.table_schema
+        where c.table_schema = current_schema() and c.table_name = ${table}
+          and c.constraint_type = 'PRIMARY KEY'
+        order by k.ordinal_position`.execute(trx);
+      const hidden = Object.entries(HIDDEN_COLUMNS[table] ?? {})
+        .filter(([, rule]) => rule === "hidden")
+        .map(([column]) => column);
+      const args = [keys.rows.map((r) => r.column_name).join(","), hidden.join(",")]
+        .map((a) => sql.lit(a))
+        .reduce((all, a) => sql`${all}, ${a}`);
+      await sql`create or replace trigger ${sql.raw(`"audit_${table}"`)}
+        after insert or update or delete on ${sql.table(table)}
+        for each row when (current_setting('zhucun.audit', true) = 'on')
+        execute function zhucun_audit_capture(${args})`.execute(trx);
+    }
+  });
+}
+
 type Change = {
   table: string;
   op: "insert" | "update" | "delete";
@@ -158,7 +229,33 @@ function masked(table: string, row: Record<string, unknown> | undefined) {
 
 /** Starts capturing this transaction's writes (`transact` calls it first). */
 export async function captureChanges(trx: Transaction<DB>): Promise<void> {
-  await sql`insert into temp.audit_capture values (1)`.execute(trx);
+  if (engineOf(trx) === "postgres")
+    await sql`select set_config('zhucun.audit', 'on', true)`.execute(trx);
+  else await sql`insert into temp.audit_capture values (1)`.execute(trx);
+}
+
+type CapturedRow = {
+  tbl: string;
+  op: "I" | "U" | "D";
+  row_key: string;
+  old: string | null;
+  new: string | null;
+};
+
+/** This transaction's captured rows, in the order they were written, and capture switched off. */
+async function drainCaptured(trx: Transaction<DB>): Promise<CapturedRow[]> {
+  if (engineOf(trx) === "postgres") {
+    await sql`select set_config('zhucun.audit', 'off', true)`.execute(trx);
+    const rows = await sql<CapturedRow & { seq: number }>`
+      delete from audit_changes where tx = txid_current()
+      returning seq, tbl, op, row_key, old, new`.execute(trx);
+    return rows.rows.sort((a, b) => a.seq - b.seq);
+  }
+  await sql`delete from temp.audit_capture`.execute(trx);
+  const rows = await sql<CapturedRow>`
+    select tbl, op, row_key, old, new from temp.audit_changes order by rowid`.execute(trx);
+  if (rows.rows.length) await sql`delete from temp.audit_changes`.execute(trx);
+  return rows.rows;
 }
 
 /**
@@ -168,20 +265,11 @@ export async function captureChanges(trx: Transaction<DB>): Promise<void> {
 async function takeChanges(
   trx: Transaction<DB>,
 ): Promise<{ changes: Change[]; villageId: string | null }> {
-  await sql`delete from temp.audit_capture`.execute(trx);
-  const rows = await sql<{
-    tbl: string;
-    op: "I" | "U" | "D";
-    row_key: string;
-    old: string | null;
-    new: string | null;
-  }>`
-    select tbl, op, row_key, old, new from temp.audit_changes order by rowid`.execute(trx);
-  if (!rows.rows.length) return { changes: [], villageId: null };
-  await sql`delete from temp.audit_changes`.execute(trx);
+  const rows = await drainCaptured(trx);
+  if (!rows.length) return { changes: [], villageId: null };
   const changes: Change[] = [];
   let villageId: string | null = null;
-  for (const r of rows.rows) {
+  for (const r of rows) {
     const before = r.old ? (JSON.parse(r.old) as Record<string, unknown>) : undefined;
     const after = r.new ? (JSON.parse(r.new) as Record<string, unknown>) : undefined;
     const change: Change = { table: r.tbl, op: OPS[r.op], key: JSON.parse(r.row_key) as unknown[] };

@@ -7,12 +7,13 @@ import { sql, type Kysely, type Transaction } from "kysely";
 import type { Board, BoardColumn, DB, Urgency } from "../../db/schema";
 import { newId } from "../../db/ids";
 import { db } from "~/db.server";
+import { insertionOrder } from "../../db/dialect";
 import { authorizeVillage } from "~/models/access.server";
 import { activeOn } from "~/models/periods.server";
 import { teamCadres } from "~/models/team.server";
 import { staleConflict, villageWrite, type WriteResult } from "~/models/write.server";
 import { claimRequest } from "~/models/write-once.server";
-import { can, villageListScope, type Viewer } from "~/permissions";
+import { can, MATCHES_NOTHING, villageListScope, type Viewer } from "~/permissions";
 import {
   BOARD_COLUMNS,
   BOARD_KINDS,
@@ -73,7 +74,7 @@ function boardBase(viewer: Viewer, board: Board, filters: BoardFilters, on: stri
     .where("cards.board", "=", board)
     .where("cards.archived_at", filters.archived ? "is not" : "is", null);
   if (viewer.role === "team_member")
-    query = query.where("cards.village_id", "in", [...viewer.villageIds, "\u0000"]);
+    query = query.where("cards.village_id", "in", [...viewer.villageIds, MATCHES_NOTHING]);
   const scope = villageListScope(viewer);
   if (scope.townshipId) query = query.where("villages.township_id", "=", scope.townshipId);
   if (filters.townshipId) query = query.where("villages.township_id", "=", filters.townshipId);
@@ -250,7 +251,12 @@ export async function boardTotals(
       (eb) => eb.fn.countAll<number>().as("n"),
       sql<number>`sum(case when cards.due_on < ${on} then 1 else 0 end)`.as("late"),
     ])
-    .groupBy([lane, "cards.column_key", "cards.village_id"]);
+    // PostgreSQL refuses a constant in GROUP BY: with no lanes, the lane is the same for all.
+    .groupBy(
+      lanes === "none"
+        ? ["cards.column_key", "cards.village_id"]
+        : [lane, "cards.column_key", "cards.village_id"],
+    );
   const limit = sql<number>`case ${sql.join(
     BOARD_COLUMNS[board].map((c) => sql`when column_key = ${c} then ${wipLimits[c] ?? 0}`),
     sql` `,
@@ -296,7 +302,7 @@ export async function boardChoices(viewer: Viewer, board: Board, filters: BoardF
     on,
   );
   const villages = await base
-    .select(["cards.village_id as id", "villages.name_zh as name"])
+    .select(["cards.village_id as id", "villages.name_zh as name", "villages.code"])
     .distinct()
     .orderBy("villages.code")
     .limit(max + 1)
@@ -818,8 +824,8 @@ export async function getCard(viewer: Viewer, cardId: string) {
       ])
       .where("card_id", "=", cardId)
       .orderBy("card_events.at", "desc")
-      // Events in the same millisecond: the later insert first (SQLite rowid; a sequence elsewhere).
-      .orderBy(sql`card_events.rowid`, "desc")
+      // Events in the same millisecond: the later insert first.
+      .orderBy(insertionOrder(db, "card_events"), "desc")
       .execute(),
   ]);
   return {

@@ -19,7 +19,7 @@ import { db } from "~/db.server";
 import { approvedLeave } from "~/models/attendance.server";
 import { activeOn } from "~/models/periods.server";
 import { CELL_CODE, decodeCells, ensureProgressCurrent } from "~/models/progress.server";
-import { can, hasCountyWide, type Viewer } from "~/permissions";
+import { can, hasCountyWide, MATCHES_NOTHING, type Viewer } from "~/permissions";
 import { isFinished } from "~/utils/boards";
 import {
   inFigure,
@@ -82,7 +82,7 @@ const EXITED = ["exited", "consolidating"] as const;
 
 /** The township the dashboard is narrowed to: a township leader's own, or the one chosen. */
 export function scopeTownship(viewer: Viewer, filters: DashboardFilters): string | null {
-  if (!hasCountyWide(viewer, "read:dashboard")) return viewer.townshipId ?? "\u0000none";
+  if (!hasCountyWide(viewer, "read:dashboard")) return viewer.townshipId ?? MATCHES_NOTHING;
   return filters.townshipId ?? null;
 }
 
@@ -522,7 +522,7 @@ async function villagesAtRisk(scope: Scope, year: number, limit: number | undefi
 
 /** Trends from the history's changes, added up per year and per month in the database. */
 async function trends(scope: Scope, year: number, askedYear: number | undefined) {
-  const period = (length: number) => sql<string>`substr(day, 1, ${length})`;
+  const period = (length: number) => sql<string>`substr(day, 1, ${sql.lit(length)})`;
   const sums = (length: number) =>
     db
       .selectFrom("village_history")
@@ -600,7 +600,8 @@ function matrixWhere(show: MatrixShow) {
   }
   return show.state === "met"
     ? sql<SqlBool>`vp.cells = ${code.repeat(MATRIX_KINDS.length)}`
-    : sql<SqlBool>`instr(vp.cells, ${code}) > 0`;
+    : // The codes (M, X, ?) are no LIKE wildcards, and cells hold nothing else.
+      sql<SqlBool>`vp.cells like ${`%${code}%`}`;
 }
 
 async function matrix(scope: Scope, view: DashboardView, whole: boolean) {
@@ -620,7 +621,7 @@ async function matrix(scope: Scope, view: DashboardView, whole: boolean) {
         // Not measured is what is left: two sums per indicator instead of three.
         ...MATRIX_KINDS.flatMap((_, i) =>
           (["met", "not_met"] as const).map((state) =>
-            sql<number>`sum(substr(vp.cells, ${i + 1}, 1) = ${CELL_CODE[state]})`.as(
+            sql<number>`sum(case when substr(vp.cells, ${i + 1}, 1) = ${CELL_CODE[state]} then 1 else 0 end)`.as(
               `c${i}_${state}`,
             ),
           ),

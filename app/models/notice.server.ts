@@ -9,7 +9,7 @@ import { db } from "~/db.server";
 import { activeOn } from "~/models/periods.server";
 import { done, guardedWrite, refuse, type WriteResult } from "~/models/write.server";
 import { claimRequest } from "~/models/write-once.server";
-import { can, hasCountyWide, type Viewer } from "~/permissions";
+import { can, hasCountyWide, MATCHES_NOTHING, type Viewer } from "~/permissions";
 import { today } from "~/utils/dates";
 
 export interface NoticeInput {
@@ -409,6 +409,6 @@ function addressable(viewer: Viewer, county: boolean) {
     .innerJoin("villages as v", "v.id", "t.village_id")
     .innerJoin("townships as tw", "tw.id", "v.township_id")
     .where(activeOn("t", today()));
-  if (!county) query = query.where("v.township_id", "=", viewer.townshipId ?? "\u0000none");
+  if (!county) query = query.where("v.township_id", "=", viewer.townshipId ?? MATCHES_NOTHING);
   return query;
 }

@@ -1,3 +1,4 @@
+import { MATCHES_NOTHING } from "~/permissions";
 import { teamRulesOn } from "~/models/county-rules.server";
 import { wipLimitsOf } from "~/utils/team-rules";
 import type { BoardColumn } from "../../db/schema";
@@ -37,7 +38,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     townshipId: filters.township,
     villageId: filters.village,
     kind: filters.kind && BOARD_KINDS[board].includes(filters.kind) ? filters.kind : undefined,
-    assigneeId: filters.mine ? (cadreId ?? "\u0000none") : filters.assignee,
+    assigneeId: filters.mine ? (cadreId ?? MATCHES_NOTHING) : filters.assignee,
     overdue: Boolean(filters.overdue),
   };
   const lanes = filters.lanes ?? "none";

@@ -17,6 +17,8 @@ import * as m20261202090000 from "./20261202090000_write_requests";
 import * as m20261202100000 from "./20261202100000_county_rules";
 import * as m20261202110000 from "./20261202110000_village_exit";
 import * as m20261203090000 from "./20261203090000_offline";
+import * as m20261203100000 from "./20261203100000_postgres_parity";
+import * as m20261203110000 from "./20261203110000_app_secrets";
 
 export const migrations: Record<string, Migration> = {
   "20261126090000_foundation": m20261126090000,
@@ -32,6 +34,8 @@ export const migrations: Record<string, Migration> = {
   "20261202100000_county_rules": m20261202100000,
   "20261202110000_village_exit": m20261202110000,
   "20261203090000_offline": m20261203090000,
+  "20261203100000_postgres_parity": m20261203100000,
+  "20261203110000_app_secrets": m20261203110000,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -8,6 +8,7 @@ import { updateIndicator } from "~/models/plan.server";
 import { runWithRequestContext, type RequestContext } from "~/server/request-context.server";
 import { maskIdNumber, maskPhone, isValidIdNumber } from "~/utils/mask";
 import { DEMO_PASSWORD } from "../../db/seed/seed-demo";
+import { TEST_ENGINE } from "./engine";
 import { seedOnce, viewerFor, villageId } from "./helpers";
 
 const from = (ip: string, extra: Partial<RequestContext> = {}): RequestContext => ({
@@ -195,7 +196,11 @@ describe("the audit log", () => {
       /archive/,
     );
     // Someone with the file and no triggers: the chain gives them away.
-    await sql`drop trigger audit_log_no_update`.execute(db);
+    await (
+      TEST_ENGINE === "sqlite"
+        ? sql`drop trigger audit_log_no_update`
+        : sql`drop trigger audit_log_append_only on audit_log`
+    ).execute(db);
     await sql`update audit_log set actor_name = 'someone else' where seq = ${entry.seq}`.execute(
       db,
     );
@@ -203,8 +208,13 @@ describe("the audit log", () => {
     await sql`update audit_log set actor_name = ${entry.actor_name} where seq = ${entry.seq}`.execute(
       db,
     );
-    await sql`create trigger audit_log_no_update before update on audit_log
-      begin select raise(abort, 'audit_log is append-only'); end`.execute(db);
+    await (
+      TEST_ENGINE === "sqlite"
+        ? sql`create trigger audit_log_no_update before update on audit_log
+      begin select raise(abort, 'audit_log is append-only'); end`
+        : sql`create trigger audit_log_append_only before update or delete on audit_log
+      for each row execute function audit_append_only()`
+    ).execute(db);
     expect(await verifyAuditChain(db)).toMatchObject({ ok: true });
   });
 

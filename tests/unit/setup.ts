@@ -1,19 +1,20 @@
 /**
- * Every test file gets its own real SQLite file in a temp folder, migrated from the registry by
- * ~/db.server on first import, exactly as the app does at start.
+ * Every test file gets its own real database, migrated by ~/db.server on first import, exactly as
+ * the app does at start: a SQLite file in a temp folder, or — when ZHUCUN_PG_URL names a
+ * PostgreSQL server (`npm run test:unit:pg` starts a throwaway one) — a database of its own there,
+ * dropped at the end.
  */
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll } from "vitest";
+import { createScratchDatabase } from "./engine";
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zhucun-test-"));
-process.env.DATABASE_URL = path.join(dir, "test.db");
 process.env.SESSION_SECRET = "test-secret";
 delete globalThis.__zhucunDb;
+
+const scratch = await createScratchDatabase();
+process.env.DATABASE_URL = scratch.url;
 
 afterAll(async () => {
   await globalThis.__zhucunDb?.db.destroy();
   delete globalThis.__zhucunDb;
-  fs.rmSync(dir, { recursive: true, force: true });
+  await scratch.drop();
 });

@@ -1,0 +1,134 @@
+/**
+ * A throwaway PostgreSQL cluster for tests, benches and trying the app on PostgreSQL: initdb into a
+ * temporary folder, listening only on 127.0.0.1 at a free port, trust authentication, removed when
+ * it stops. Uses Debian's server binaries (`apt-get install -y postgresql`); no Docker.
+ *
+ *   npx tsx scripts/pg-cluster.ts -- <command…>   # runs the command with ZHUCUN_PG_URL set, then stops
+ *   npx tsx scripts/pg-cluster.ts                 # starts one and prints its URL until Ctrl-C
+ *
+ * Run as root (CI), the cluster runs as the `postgres` user, which initdb requires.
+ */
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { freePort, sleep } from "./server-process";
+
+export interface Cluster {
+  /** A URL to the cluster's `postgres` database, as its superuser. */
+  url: string;
+  port: number;
+  stop(): void;
+}
+
+/** The folder of initdb/pg_ctl/postgres: PG_BIN, then the newest /usr/lib/postgresql/N/bin, then PATH. */
+export function postgresBin(): string | null {
+  const fromEnv = process.env.PG_BIN;
+  if (fromEnv && fs.existsSync(path.join(fromEnv, "initdb"))) return fromEnv;
+  const root = "/usr/lib/postgresql";
+  if (fs.existsSync(root)) {
+    const versions = fs
+      .readdirSync(root)
+      .filter((v) => fs.existsSync(path.join(root, v, "bin", "initdb")))
+      .sort((a, b) => Number(b) - Number(a));
+    if (versions[0]) return path.join(root, versions[0], "bin");
+  }
+  const which = spawnSync("sh", ["-c", "command -v initdb"], { encoding: "utf8" });
+  const found = which.stdout.trim();
+  return found ? path.dirname(found) : null;
+}
+
+const MISSING =
+  "PostgreSQL's server is not installed (no initdb). On Debian: apt-get install -y postgresql " +
+  "(or set PG_BIN to the folder that holds initdb and pg_ctl).";
+
+/** Starts a cluster; `stop()` (also run at process exit) shuts it down and deletes its files. */
+export async function startCluster(): Promise<Cluster> {
+  const bin = postgresBin();
+  if (!bin) throw new Error(MISSING);
+  const isRoot = process.getuid?.() === 0;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zhucun-pg-"));
+  const data = path.join(dir, "data");
+  const user = isRoot ? "postgres" : os.userInfo().username;
+  // initdb refuses to run as root: as root, the cluster belongs to the postgres system user.
+  const run = (command: string, args: string[]) =>
+    isRoot
+      ? execFileSync("runuser", ["-u", "postgres", "--", path.join(bin, command), ...args], {
+          stdio: "pipe",
+        })
+      : execFileSync(path.join(bin, command), args, { stdio: "pipe" });
+  if (isRoot) {
+    fs.chmodSync(dir, 0o755);
+    execFileSync("chown", ["postgres:", dir]);
+  }
+  run("initdb", [
+    "-D",
+    data,
+    "-U",
+    user,
+    "--auth=trust",
+    "--encoding=UTF8",
+    "--locale=C.UTF-8",
+    "--no-sync",
+  ]);
+  const port = await freePort();
+  const options = [
+    `-p ${port}`,
+    "-c listen_addresses=127.0.0.1",
+    `-c unix_socket_directories=${dir}`,
+    // A test cluster: nothing here needs to survive a crash of the machine.
+    "-c fsync=off",
+    "-c synchronous_commit=off",
+    "-c full_page_writes=off",
+    "-c max_connections=200",
+  ].join(" ");
+  run("pg_ctl", ["-D", data, "-o", options, "-l", path.join(dir, "log"), "-w", "start"]);
+  let stopped = false;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    try {
+      run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
+    } catch {
+      // Already gone: nothing to stop.
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  process.once("exit", stop);
+  return { url: `postgres://${user}@127.0.0.1:${port}/postgres`, port, stop };
+}
+
+async function main() {
+  const separator = process.argv.indexOf("--");
+  const command = separator >= 0 ? process.argv.slice(separator + 1) : [];
+  const cluster = await startCluster();
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      cluster.stop();
+      process.exit(130);
+    });
+  }
+  if (!command.length) {
+    console.log(`PostgreSQL on ${cluster.url} (Ctrl-C stops it and deletes its files)`);
+    await new Promise(() => {});
+  }
+  console.log(`[pg-cluster] ${cluster.url}`);
+  const child = spawn(command[0]!, command.slice(1), {
+    stdio: "inherit",
+    env: { ...process.env, ZHUCUN_PG_URL: cluster.url },
+  });
+  const code = await new Promise<number>((resolve) =>
+    child.on("exit", (status, signal) => resolve(status ?? (signal ? 1 : 0))),
+  );
+  cluster.stop();
+  await sleep(0);
+  process.exit(code);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}
