@@ -39,6 +39,14 @@ export function databaseLocation(url: string | undefined): string {
   return isPostgresUrl(url) ? url.trim() : databasePathFromUrl(url);
 }
 
+/** Where a database is, for messages: the SQLite file's full path, or the URL without a password. */
+export function describeLocation(location: string): string {
+  if (!isPostgresUrl(location)) return location === ":memory:" ? location : path.resolve(location);
+  const url = new URL(location);
+  if (url.password) url.password = "***";
+  return url.toString();
+}
+
 /** Accepts a plain path or a `file:` URL (`file:./data/x.db`, `file:///abs/x.db`). */
 export function databasePathFromUrl(url: string | undefined): string {
   const value = url?.trim() || DEFAULT_DATABASE_PATH;

@@ -17,7 +17,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import SQLite from "better-sqlite3";
-import { databasePathFromUrl } from "../db/connection";
+import { databasePathFromUrl, isPostgresUrl } from "../db/connection";
 import { migrations as knownMigrations } from "../db/migrations";
 
 export const DEFAULT_BACKUP_DIR = "./data/backups";
@@ -206,6 +206,13 @@ async function main() {
   const keep = values.keep === undefined ? null : Number(values.keep);
   if (keep !== null && !(Number.isInteger(keep) && keep >= 1)) {
     console.error("[zhucun] --keep takes a whole number of backups to keep, at least 1.");
+    process.exit(2);
+  }
+  if (isPostgresUrl(process.env.DATABASE_URL)) {
+    console.error(
+      "[zhucun] backup copies a SQLite file. On PostgreSQL use pg_dump or continuous archiving " +
+        "(docs/deployment.md, Several servers on PostgreSQL).",
+    );
     process.exit(2);
   }
   const file = databasePathFromUrl(process.env.DATABASE_URL);

@@ -3,17 +3,21 @@
  * empty database (no townships, no accounts). It says what it did; it never touches real data.
  *   --no-seed    migrate only
  */
-import path from "node:path";
-import { databasePathFromUrl, migrateToLatest, openDatabase } from "../db/connection";
+import {
+  databaseLocation,
+  describeLocation,
+  migrateToLatest,
+  openDatabase,
+} from "../db/connection";
 import { progressComplete, refreshVillageProgress } from "../app/models/progress.server";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, isEmptyDatabase, seedDemo } from "../db/seed/seed-demo";
 import { ensureFirstRules } from "../app/utils/team-rules.server";
 
-const file = databasePathFromUrl(process.env.DATABASE_URL);
-const db = openDatabase(file);
+const location = databaseLocation(process.env.DATABASE_URL);
+const db = openDatabase(location);
 try {
   const applied = await migrateToLatest(db);
-  const where = file === ":memory:" ? file : path.resolve(file);
+  const where = describeLocation(location);
   console.log(
     applied.length
       ? `[zhucun] ${where}: applied ${applied.length} migration(s): ${applied.join(", ")}`

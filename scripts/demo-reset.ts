@@ -6,10 +6,22 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { databasePathFromUrl, migrateToLatest, openDatabase } from "../db/connection";
+import {
+  databasePathFromUrl,
+  isPostgresUrl,
+  migrateToLatest,
+  openDatabase,
+} from "../db/connection";
 import { stableId } from "../db/ids";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, isEmptyDatabase, seedDemo } from "../db/seed/seed-demo";
 
+if (isPostgresUrl(process.env.DATABASE_URL)) {
+  console.error(
+    "[zhucun] demo:reset rebuilds a SQLite demo file. On PostgreSQL, drop and create the database " +
+      "(dropdb, createdb), then `npm run serve` loads the demo into the empty database.",
+  );
+  process.exit(2);
+}
 const file = databasePathFromUrl(process.env.DATABASE_URL);
 if (file === ":memory:") {
   console.error("[zhucun] demo:reset needs a database file.");

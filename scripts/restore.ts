@@ -33,7 +33,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import SQLite from "better-sqlite3";
-import { databasePathFromUrl } from "../db/connection";
+import { databasePathFromUrl, isPostgresUrl } from "../db/connection";
 import {
   type DatabaseReport,
   copyDatabase,
@@ -59,6 +59,9 @@ if (positionals.length !== 1) {
   refuse("name one backup file: npm run restore -- ./data/backups/zhucun-YYYYMMDD-HHMMSS.db");
 }
 const source = path.resolve(positionals[0]!);
+if (isPostgresUrl(process.env.DATABASE_URL)) {
+  refuse("restore replaces a SQLite file. On PostgreSQL use pg_restore (docs/deployment.md).");
+}
 const target = databasePathFromUrl(process.env.DATABASE_URL);
 if (target === ":memory:") refuse("DATABASE_URL is :memory:; there is no file to restore into.");
 const live = path.resolve(target);

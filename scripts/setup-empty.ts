@@ -6,9 +6,14 @@
  * Refuses a database that already has data; `npm start` then never loads demo data into it.
  */
 import fs from "node:fs";
-import path from "node:path";
 import { parseArgs } from "node:util";
-import { databasePathFromUrl, migrateToLatest, openDatabase } from "../db/connection";
+import {
+  databaseLocation,
+  describeLocation,
+  isPostgresUrl,
+  migrateToLatest,
+  openDatabase,
+} from "../db/connection";
 import { newId } from "../db/ids";
 import { isEmptyDatabase } from "../db/seed/seed-demo";
 import { oneTimePassword, USERNAME_PATTERN } from "../app/utils/credentials.server";
@@ -25,14 +30,15 @@ if (!USERNAME_PATTERN.test(username)) {
   console.error("--username: 2–32 characters, a–z 0–9 . _ -");
   process.exit(2);
 }
-const file = databasePathFromUrl(process.env.DATABASE_URL);
-const existed = file !== ":memory:" && fs.existsSync(file);
+const file = databaseLocation(process.env.DATABASE_URL);
+// A PostgreSQL database always exists already (made with createdb): look inside it.
+const existed = isPostgresUrl(file) || (file !== ":memory:" && fs.existsSync(file));
 const db = openDatabase(file);
 try {
   await migrateToLatest(db);
   if (existed && !(await isEmptyDatabase(db))) {
     console.error(
-      `[zhucun] ${path.resolve(file)} already has data: nothing changed. Choose another DATABASE_URL.`,
+      `[zhucun] ${describeLocation(file)} already has data: nothing changed. Choose another DATABASE_URL.`,
     );
     process.exitCode = 2;
   } else {
@@ -52,7 +58,7 @@ try {
         must_change_password: 1,
       })
       .execute();
-    console.log(`[zhucun] ${path.resolve(file)}: an empty database, no demo data.`);
+    console.log(`[zhucun] ${describeLocation(file)}: an empty database, no demo data.`);
     console.log(`[zhucun] County admin "${username}", one-time password: ${password}`);
     console.log("[zhucun] It is shown only now; the first sign-in must replace it.");
     console.log(

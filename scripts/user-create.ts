@@ -6,7 +6,7 @@
 import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
 import { USER_ROLES, type UserRole } from "../db/schema";
-import { databasePathFromUrl, migrateToLatest, openDatabase } from "../db/connection";
+import { databaseLocation, migrateToLatest, openDatabase } from "../db/connection";
 import { newId } from "../db/ids";
 import { hashPassword } from "../app/utils/password.server";
 
@@ -41,7 +41,7 @@ if (password.length < 10) {
   process.exit(2);
 }
 
-const db = openDatabase(databasePathFromUrl(process.env.DATABASE_URL));
+const db = openDatabase(databaseLocation(process.env.DATABASE_URL));
 try {
   await migrateToLatest(db);
   const exists = await db

@@ -58,6 +58,12 @@ export async function startIsolatedServer(
   options: {
     /** Synthetic province data (scripts/province-data.ts) of this size instead of the demo. */
     province?: { villages: number; townships: number };
+    /**
+     * A PostgreSQL database to serve instead of a SQLite file of its own (several servers may
+     * share it); the first server to start seeds it. Its cookie key is then the one the app
+     * generates and keeps in the database, shared by every server on it.
+     */
+    databaseUrl?: string;
   } = {},
 ): Promise<IsolatedServer> {
   const dir = path.join(ROOT, "tests", ".artifacts", "isolated", name);
@@ -70,11 +76,12 @@ export async function startIsolatedServer(
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "production",
-    DATABASE_URL: databaseFile,
+    DATABASE_URL: options.databaseUrl ?? databaseFile,
     // Never the developer's data/session-secret: this server makes its own cookies.
     SESSION_SECRET: `isolated-${name}-0123456789abcdef0123456789abcdef`,
     COOKIE_SECURE: "false",
   };
+  if (options.databaseUrl) delete env.SESSION_SECRET;
   const seeding = performance.now();
   if (options.province) {
     await runScript(
