@@ -31,6 +31,19 @@ const env = { ...process.env, DATABASE_URL: await freshDatabaseUrl() };
 const prepare = spawnSync("npx", ["tsx", "scripts/db-prepare.ts"], { env, stdio: "inherit" });
 if (prepare.status !== 0) process.exit(prepare.status ?? 1);
 
+if (process.env.ZHUCUN_PG_URL) {
+  // The demo clock the seed stored, for tests/e2e/clock.ts (which cannot query PostgreSQL in step).
+  const client = new pg.Client({ connectionString: env.DATABASE_URL });
+  await client.connect();
+  const { rows } = await client.query("select value from county_settings where key = 'demo_clock'");
+  await client.end();
+  fs.mkdirSync("tests/.artifacts", { recursive: true });
+  fs.writeFileSync(
+    "tests/.artifacts/pg-e2e-clock.json",
+    JSON.stringify({ value: rows[0]?.value ?? null }),
+  );
+}
+
 const server = spawn("npx", ["tsx", "scripts/server.ts"], { env, stdio: "inherit" });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
 server.on("exit", (code) => process.exit(code ?? 0));
