@@ -219,14 +219,14 @@ export async function* tablePages(db: Db, shape: TableShape, size: number): Asyn
   const key = sql.join(shape.key.map((k) => sql.ref(k.name)));
   let after: unknown[] | null = null;
   for (;;) {
-    const { rows }: { rows: Row[] } = after
-      ? await sql<Row>`select ${columns} from ${sql.table(shape.name)}
-          where (${key}) > (${sql.join(after)}) order by ${key} limit ${size}`.execute(db)
-      : await sql<Row>`select ${columns} from ${sql.table(shape.name)}
-          order by ${key} limit ${size}`.execute(db);
+    const query = after
+      ? sql<Row>`select ${columns} from ${sql.table(shape.name)}
+          where (${key}) > (${sql.join(after)}) order by ${key} limit ${size}`
+      : sql<Row>`select ${columns} from ${sql.table(shape.name)} order by ${key} limit ${size}`;
+    const rows: Row[] = (await query.execute(db)).rows;
     if (rows.length) yield rows;
     if (rows.length < size) return;
-    const last = rows[rows.length - 1]!;
+    const last: Row = rows[rows.length - 1]!;
     after = shape.key.map((k) => last[k.name]);
   }
 }
