@@ -271,7 +271,9 @@ async function checkSource(source: Kysely<DB>) {
   if (pending.length) {
     throw new CopyRefused(
       `The source is not at the latest migration (${pending.length} not applied: ${pending.join(", ")}). ` +
-        "Run `npm run db:migrate` on it first (with DATABASE_URL set to it), then copy again.",
+        (engineOf(source) === "postgres"
+          ? "Start this version's app on it once (it migrates at start), then copy again."
+          : "Run `npm run db:migrate` on it first (with DATABASE_URL set to it), then copy again."),
     );
   }
   const strangers = tables.filter((t) => !(t in TABLES) && !BOOKKEEPING.has(t));

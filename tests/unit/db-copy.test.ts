@@ -165,7 +165,7 @@ describe(`db:copy: the demo county SQLite → ${TEST_ENGINE} → SQLite`, () => 
     expect(a.households!.rows).toBeGreaterThan(1000);
     expect(a.village_exit_files!.rows).toBeGreaterThan(1);
     expect(a.audit_archives!.rows).toBe(1);
-  });
+  }, 180_000);
 
   it("copies every table of the DB interface except sessions, login throttling and the cookie key", () => {
     const left = forth.tables.filter((t) => t.leftBehind).map((t) => t.table);
@@ -222,7 +222,7 @@ describe(`db:copy: the demo county SQLite → ${TEST_ENGINE} → SQLite`, () => 
       .execute();
     await expect(copyWholeDatabase(source, almost.db)).rejects.toThrow(/app_secrets hold rows/);
     expect(await filled(almost.db)).toEqual(["app_secrets"]);
-  });
+  }, 180_000);
 });
 
 describe("db:copy refuses and fails without leaving anything behind", () => {
@@ -236,7 +236,7 @@ describe("db:copy refuses and fails without leaving anything behind", () => {
     const target = await onTestEngine();
     await expect(copyWholeDatabase(old, target.db)).rejects.toThrow(/npm run db:migrate/);
     expect(await listTables(target.db)).toEqual([]);
-  });
+  }, 60_000);
 
   it("rolls a failed copy back: the target stays empty", async () => {
     // A damaged source: a comment on a card that does not exist (written with foreign keys off).
@@ -262,7 +262,7 @@ describe("db:copy refuses and fails without leaving anything behind", () => {
     const target = await onTestEngine();
     await expect(copyWholeDatabase(damaged, target.db)).rejects.toThrow(/foreign key/i);
     expect(await filled(target.db)).toEqual([]);
-  });
+  }, 60_000);
 });
 
 describe("npm run db:copy, the command", () => {
