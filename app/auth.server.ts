@@ -2,7 +2,7 @@
  * Authentication: who is signed in. Every loader and action starts with requireViewer (or
  * getOptionalViewer) and then asks ~/permissions what that person may do.
  */
-import { redirect } from "@remix-run/node";
+import { redirect, redirectDocument } from "@remix-run/node";
 import { SESSION_END_REASONS, type SessionEndReason, type SessionProfile } from "../db/schema";
 import { getViewer } from "~/models/user.server";
 import type { Locale } from "~/i18n";
@@ -74,7 +74,10 @@ export async function requireViewer(request: Request) {
     if (back !== "/") query.set("redirectTo", back);
     if (read.state === "ended") query.set("ended", read.reason);
     const search = query.size ? `?${query}` : "";
-    throw redirect(`/login${search}`, {
+    // A whole page load, also when a client navigation or revalidation meets it: the sign-in
+    // page then starts from fresh root data (nobody signed in), and the service worker, seeing a
+    // page drawn for nobody, drops every kept copy at once (decision 019).
+    throw redirectDocument(`/login${search}`, {
       headers: read.state === "none" ? {} : { "Set-Cookie": await clearSessionCookie() },
     });
   }

@@ -1,4 +1,4 @@
-import { clockOffset, setClockOffset } from "~/utils/clock";
+import { clockOffset, realNow, setClockOffset } from "~/utils/clock";
 import { isQueued } from "~/outbox/client-action";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import {
@@ -8,17 +8,18 @@ import {
   Outlet,
   Scripts,
   ScrollRestoration,
+  useRevalidator,
   useRouteLoaderData,
 } from "@remix-run/react";
-import { useEffect, type ReactNode } from "react";
+import { useEffect, useRef, type ReactNode } from "react";
 import { getOptionalViewer } from "~/auth.server";
 import { ErrorPage } from "~/components/error-page";
-import { DEFAULT_LOCALE, translatorFor } from "~/i18n";
+import { DEFAULT_LOCALE, translatorFor, useLocale, useT } from "~/i18n";
 import { catalogueHref } from "~/i18n/catalogues.server";
 import { resolveLocale } from "~/i18n/locale.server";
 import { hasDemoData } from "~/models/demo.server";
 import { bannerFolded } from "~/utils/banner.server";
-import { offlineScope } from "~/utils/offline";
+import { COPY_STATE_ATTRIBUTE, offlineScope, offlineTime } from "~/utils/offline";
 import styles from "~/styles/app.css";
 import { useNonce } from "~/utils/nonce";
 
@@ -54,17 +55,27 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 /**
+ * Whether the revalidation under way is a page answered from the worker's copy catching up with
+ * the server (useKeptCopyRefresh): the copy's root data (who was signed in, what may be kept) is
+ * as old as the rest of it.
+ */
+let refreshingCopy = false;
+
+/**
  * The root data (language, catalogue, who is signed in) changes only through a form post (sign in
- * or out, language switch), so GET navigations such as filter changes do not fetch it again.
+ * or out, language switch), so GET navigations such as filter changes do not fetch it again —
+ * except when the page itself came from the worker's copy.
  */
 export const shouldRevalidate: ShouldRevalidateFunction = ({
   formMethod,
   defaultShouldRevalidate,
   actionResult,
-}) =>
-  formMethod !== undefined && formMethod !== "GET" && !isQueued(actionResult)
+}) => {
+  if (refreshingCopy) return true;
+  return formMethod !== undefined && formMethod !== "GET" && !isQueued(actionResult)
     ? defaultShouldRevalidate
     : false;
+};
 
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
@@ -113,7 +124,75 @@ export default function App() {
     document.documentElement.dataset.hydrated = "true";
   }, []);
   useOfflineScope();
+  useKeptCopyRefresh();
   return <Outlet />;
+}
+
+/**
+ * A kept page the service worker answered from its copy (`data-offline-copy` on <body>; decision
+ * 019) asks the worker, once hydrated, what the server said meanwhile:
+ * - drawn for this person: the page reads all its data again (the root's too), in one round trip,
+ *   and stops saying it is the copy;
+ * - refused (signed out, session ended or revoked, account closed, drawn for someone else, the
+ *   page no longer theirs): the worker has dropped the copy; the page hides at once and loads the
+ *   server's answer — the sign-in page, saying why;
+ * - drawn in another language (the person switched): it loads again, from the refreshed copy;
+ * - no answer (no connection, a weak signal): it stays, and says "offline — as of".
+ */
+function useKeptCopyRefresh() {
+  const revalidator = useRevalidator();
+  const t = useT();
+  const locale = useLocale();
+  const phase = useRef<"none" | "asking" | "asked" | "loading" | "done">("none");
+  useEffect(() => {
+    if (phase.current !== "none" || process.env.NODE_ENV !== "production") return;
+    phase.current = "done";
+    const body = document.body;
+    if (!body.hasAttribute(COPY_STATE_ATTRIBUTE)) return;
+    const saved = new Date(body.dataset.offlineSavedAt ?? "");
+    const offline = () => {
+      body.setAttribute(COPY_STATE_ATTRIBUTE, "offline");
+      body.dataset.offlineNote = t("offline.banner", {
+        time: offlineTime(locale, saved, realNow()),
+      });
+    };
+    if (!navigator.onLine) return offline();
+    phase.current = "asking";
+    void import("~/utils/offline.client")
+      .then((m) => m.keptCopyRefresh())
+      .then(({ refresh, to }) => {
+        if (refresh === "withdrawn") {
+          phase.current = "done";
+          body.setAttribute(COPY_STATE_ATTRIBUTE, "withdrawn");
+          body.dataset.offlineNote = t("offline.withdrawn");
+          // Where the server sent the person (sign-in, saying why), or its answer here.
+          if (to?.startsWith("/") && !to.startsWith("//")) location.replace(to);
+          else location.reload();
+        } else if (refresh === "reload") {
+          phase.current = "done";
+          location.reload();
+        } else if (refresh === "fresh" || (refresh === "unknown" && navigator.onLine)) {
+          phase.current = "asked";
+          refreshingCopy = true;
+          revalidator.revalidate();
+        } else {
+          phase.current = "done";
+          offline();
+        }
+      });
+  }, [revalidator, t, locale]);
+  // The revalidation has run (loading, then idle): the page is the server's now.
+  useEffect(() => {
+    if (phase.current === "asked" && revalidator.state === "loading") {
+      phase.current = "loading";
+    } else if (phase.current === "loading" && revalidator.state === "idle") {
+      phase.current = "done";
+      refreshingCopy = false;
+      for (const name of ["data-offline-note", "data-offline-saved-at", COPY_STATE_ATTRIBUTE]) {
+        document.body.removeAttribute(name);
+      }
+    }
+  }, [revalidator.state]);
 }
 
 /**

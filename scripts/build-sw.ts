@@ -61,6 +61,7 @@ function offlineTexts(): OfflineTexts {
     const c = catalogues[locale];
     return {
       banner: c["offline.banner"],
+      refreshing: c["offline.refreshing"],
       title: c["offline.fallback.title"],
       body: c["offline.fallback.body"],
       retry: c["offline.fallback.retry"],

@@ -6,6 +6,8 @@ export const en: Catalogue = {
   "app.tagline": "Village work-team planning for Shangyi County",
   "app.skipToContent": "Skip to content",
   "offline.banner": "Offline — as of {time}",
+  "offline.refreshing": "Showing the copy of {time}, refreshing…",
+  "offline.withdrawn": "Checking this page with the server…",
   "offline.fallback.title": "Offline",
   "offline.fallback.body":
     "There is no connection, and this page is not kept on this device. Your own village's pages (My work, the village overview, plan, households, projects, cases, activity and the work log) are kept on this device once you sign in with a connection, and can be read offline.",

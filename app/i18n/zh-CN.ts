@@ -8,6 +8,8 @@ export const zhCN = {
   "app.tagline": "尚义县驻村帮扶规划与工作台",
   "app.skipToContent": "跳到正文",
   "offline.banner": "离线 — 截至 {time}",
+  "offline.refreshing": "显示 {time} 保存的副本，正在刷新…",
+  "offline.withdrawn": "正在向服务器确认这一页…",
   "offline.fallback.title": "离线",
   "offline.fallback.body":
     "没有网络，这一页也没有保存在这台设备上。本村的页面（我的驻村、村庄概况、规划、农户、项目、服务个案、动态和工作日志）在有网络时登录后会保存在这台设备上，离线也能查看。",

@@ -8,7 +8,10 @@
 type Locale = "zh-CN" | "en";
 
 export interface OfflineText {
+  /** "Offline — as of {time}": a kept page's copy, without a connection. */
   banner: string;
+  /** "Showing the copy of {time}, refreshing…": a kept page's copy while the server is asked. */
+  refreshing: string;
   title: string;
   body: string;
   retry: string;

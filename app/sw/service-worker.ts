@@ -5,18 +5,21 @@
  *   both catalogues are precached by Workbox and served from the cache; a new build's worker
  *   takes over at once and drops the files the new build no longer has.
  * - Offline reading: a signed-in team member's own pages (the scope the page sends, built on the
- *   server from their current membership) are kept in a cache of their own, network first with a
- *   4 s timeout, and only as the server drew them for that same person (X-Zhucun-User). Offline,
- *   a kept page opens with a note "offline — as of HH:MM"; any other page gets the offline page.
+ *   server from their current membership) are kept in a cache of their own, only as the server
+ *   drew them for that same person (X-Zhucun-User). A kept page is answered from its copy at once,
+ *   marked "the copy of HH:MM, refreshing" (or "offline — as of HH:MM" without a connection),
+ *   while the server is asked for it; the page then reloads its data, or, if the server refused
+ *   it, loads the server's answer. Other pages are network first; offline, the offline page.
  * - Clearing: at sign-out (the page says so), when a page comes back drawn for nobody (the session
- *   ended, was revoked, the account deactivated: /login), and when another person's page or scope
- *   arrives (every other person's pages go).
+ *   ended, was revoked, the account deactivated: /login), when another person's page or scope
+ *   arrives (every other person's pages go), and a page's copy when the server refuses that page
+ *   to its person (redirect, 401, 403, 404, 410).
  *
  * The outbox (app/outbox/, IndexedDB "zhucun-outbox") is only read and sent from here (Background
  * Sync), never cleared: it must survive updates of this worker; sign-out clears it from the page.
  */
 import { clientsClaim } from "workbox-core";
-import { cleanupOutdatedCaches, precacheAndRoute } from "workbox-precaching";
+import { cleanupOutdatedCaches, getCacheKeyForURL, precacheAndRoute } from "workbox-precaching";
 import type { RouteHandlerCallbackOptions } from "workbox-core/types";
 import { registerRoute } from "workbox-routing";
 import { realMs, realNow } from "~/utils/clock";
@@ -29,8 +32,14 @@ import {
   offlineTime,
   pageCacheName,
   sameScope,
+  COPY_STATE_ATTRIBUTE,
+  copyRefreshOf,
+  verdictOf,
+  type CopyAnswer,
+  type CopyState,
   type OfflineMessage,
   type OfflineScope,
+  type ServerVerdict,
 } from "~/utils/offline";
 import { offlinePage, type OfflineTexts } from "./offline-page";
 import { replayOutbox } from "~/outbox/replay";
@@ -42,7 +51,11 @@ declare const self: ServiceWorkerGlobalScope;
 declare const __PRECACHE_MANIFEST__: { url: string; revision: string | null }[];
 declare const __OFFLINE_TEXTS__: OfflineTexts;
 
-/** How long a kept page waits for the network before the copy is shown (a weak signal). */
+/**
+ * How long a page answered from the copy waits to hear the server's answer before it is told
+ * there is none (a weak signal): it then says "offline — as of"; a later answer still refreshes
+ * the copy.
+ */
 const NETWORK_TIMEOUT_MS = 4_000;
 /** Pages missing from a scope's copy are fetched again at most this often. */
 const REWARM_AFTER_MS = 10 * 60_000;
@@ -56,6 +69,9 @@ const origin = self.location.origin;
 // Update: a new build's worker takes over at once (see decision 019 for why not a prompt).
 self.addEventListener("install", () => void self.skipWaiting());
 clientsClaim();
+// No navigation preload (decision 019): a preload's redirect is opaque to the worker, and its
+// answer would already have cleared an ended session's cookie, so the refresh of a kept copy
+// could no longer learn why the server refused it; kept pages no longer wait for the network.
 
 // The app shell: cache first, versioned by the build's own file names (or a revision).
 precacheAndRoute(__PRECACHE_MANIFEST__);
@@ -163,7 +179,8 @@ async function warm(paths: readonly string[]) {
     try {
       response = await fetch(url, {
         credentials: "same-origin",
-        redirect: "manual",
+        // Followed: a kept page that leads to the sign-in page clears every copy at once.
+        redirect: "follow",
         headers: { Accept: "text/html" },
       });
     } catch {
@@ -179,33 +196,65 @@ const isHtml = (response: Response) =>
   (response.headers.get("Content-Type") ?? "").startsWith("text/html");
 
 /**
- * What a page from the server says: drawn for nobody (signed out, session ended or revoked,
- * account deactivated) → nothing is kept for anyone; drawn for someone else → only their pages
- * may stay; drawn for the scope's person, a kept path, 200 → its copy is refreshed.
+ * What a page from the server says (`verdictOf`, unit-tested): drawn for nobody (signed out,
+ * session ended or revoked, account deactivated) → nothing is kept for anyone; drawn for someone
+ * else → only their pages may stay; a kept page refused to its person (redirected, 401, 403, 404,
+ * 410) → its copy goes; drawn for the scope's person, a kept path, 200 → its copy is refreshed.
+ * `requested` is the URL asked for (a followed redirect's answer is for another).
  */
-async function learn(response: Response, url: URL) {
-  // A redirect tells nothing by itself (its target is hidden here); the page it leads to will.
-  if (response.type === "opaqueredirect" || url.origin !== origin || !isHtml(response)) return;
-  const user = response.headers.get(USER_HEADER);
+async function learn(response: Response, requested: URL): Promise<Learnt> {
   const scope = await currentScope();
-  if (!user) {
-    if (response.status === 200) await forgetEveryone();
-    return;
+  const verdict = verdictOf(
+    {
+      type: response.type,
+      status: response.status,
+      url: new URL(response.url || requested.href),
+      user: response.headers.get(USER_HEADER),
+      html: isHtml(response),
+    },
+    requested,
+    scope,
+    origin,
+  );
+  switch (verdict.kind) {
+    case "forget-everyone":
+      await forgetEveryone();
+      break;
+    case "someone-else":
+      await dropPagesExcept(verdict.userId);
+      await saveScope({ userId: verdict.userId, paths: [] }); // the page sends the real scope next
+      break;
+    case "drop-page":
+      if (scope) {
+        await (
+          await caches.open(pageCacheName(scope.userId))
+        ).delete(normalizePath(requested.pathname));
+      }
+      break;
+    case "keep": {
+      const headers = new Headers(response.headers);
+      // The body is stored decoded; its length and encoding as sent no longer apply.
+      headers.delete("Content-Encoding");
+      headers.delete("Content-Length");
+      headers.set(SAVED_AT_HEADER, realNow().toISOString());
+      const body = await response.clone().text();
+      const cache = await caches.open(pageCacheName(scope!.userId));
+      await cache.put(
+        normalizePath(requested.pathname),
+        new Response(body, { status: 200, headers }),
+      );
+      return { verdict, locale: localeOf(body) };
+    }
+    case "no-word":
+      break;
   }
-  if (!scope || user !== scope.userId) {
-    await dropPagesExcept(user);
-    await saveScope({ userId: user, paths: [] }); // the page sends the real scope next
-    return;
-  }
-  if (response.status !== 200 || !inOfflineScope(scope, url, origin)) return;
-  const headers = new Headers(response.headers);
-  // The body is stored decoded; its length and encoding as sent no longer apply.
-  headers.delete("Content-Encoding");
-  headers.delete("Content-Length");
-  headers.set(SAVED_AT_HEADER, realNow().toISOString());
-  const body = await response.clone().arrayBuffer();
-  const cache = await caches.open(pageCacheName(scope.userId));
-  await cache.put(normalizePath(url.pathname), new Response(body, { status: 200, headers }));
+  return { verdict };
+}
+
+interface Learnt {
+  verdict: ServerVerdict;
+  /** The language of the page kept. */
+  locale?: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -213,23 +262,48 @@ async function learn(response: Response, url: URL) {
 
 const escapeAttribute = (s: string) => s.replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** The kept copy of a page, marked as read offline (a note the page's CSS shows at the top). */
-async function keptCopy(scope: OfflineScope, url: URL): Promise<Response | undefined> {
+/** A person's kept copy of a page, as stored. */
+interface KeptCopy {
+  html: string;
+  headers: Headers;
+  saved: Date;
+  locale: "zh-CN" | "en";
+  /** Whether its scripts are this build's (a copy from before an update would not start). */
+  currentBuild: boolean;
+}
+
+const localeOf = (html: string) => (/<html[^>]*\slang="en"/.test(html) ? "en" : "zh-CN");
+
+async function readCopy(scope: OfflineScope, url: URL): Promise<KeptCopy | undefined> {
   const cache = await caches.open(pageCacheName(scope.userId));
   const copy = await cache.match(normalizePath(url.pathname));
   if (!copy) return undefined;
   const html = await copy.text();
-  const locale = /<html[^>]*\slang="en"/.test(html) ? "en" : "zh-CN";
-  const saved = new Date(copy.headers.get(SAVED_AT_HEADER) ?? realNow().toISOString());
-  const note = __OFFLINE_TEXTS__[locale].banner.replace(
+  const manifest = /\/build\/manifest-\w+\.js/.exec(html)?.[0];
+  return {
+    html,
+    headers: copy.headers,
+    saved: new Date(copy.headers.get(SAVED_AT_HEADER) ?? realNow().toISOString()),
+    locale: localeOf(html),
+    currentBuild: manifest !== undefined && getCacheKeyForURL(manifest) !== undefined,
+  };
+}
+
+/**
+ * The copy as answered: marked as the copy of HH:MM — being refreshed, or read offline (a note
+ * the page's CSS shows at the top; the page changes it once it knows more).
+ */
+function markedCopy(copy: KeptCopy, state: CopyState): Response {
+  const texts = __OFFLINE_TEXTS__[copy.locale];
+  const note = (state === "offline" ? texts.banner : texts.refreshing).replace(
     "{time}",
-    offlineTime(locale, saved, realNow()),
+    offlineTime(copy.locale, copy.saved, realNow()),
   );
   // An attribute on <body>: React does not compare attributes when it hydrates a production
   // build, and the note needs no script (it is drawn by CSS from the attribute).
-  const marked = html.replace(
+  const marked = copy.html.replace(
     /<body(?=[\s>])/,
-    `<body data-offline-note="${escapeAttribute(note)}" data-offline-saved-at="${saved.toISOString()}"`,
+    `<body data-offline-note="${escapeAttribute(note)}" data-offline-saved-at="${copy.saved.toISOString()}" ${COPY_STATE_ATTRIBUTE}="${state}"`,
   );
   return new Response(marked, { status: 200, headers: copy.headers });
 }
@@ -253,32 +327,79 @@ function offlineAnswer(url: URL, scope: OfflineScope | null): Response {
 const timeout = (ms: number) =>
   new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), ms));
 
-async function navigate({ event, request, url }: RouteHandlerCallbackOptions): Promise<Response> {
-  // What the answer says is learnt while the event lives on (registered before any await, so it
-  // is allowed; the clone is taken before the browser reads the body).
-  let learning: Promise<void> = Promise.resolve();
-  const network = fetch(request).then((response) => {
-    const copy = response.clone();
-    learning = serially(() => learn(copy, url));
-    return response;
+/**
+ * What the server said about each page answered from the copy, by the tab it went to (the
+ * navigation's resulting client): the page asks once it has hydrated (a `kept-copy` message).
+ */
+const answers = new Map<string, Promise<CopyAnswer>>();
+/** The page asks within a second or two of its answer; an entry nobody asked for goes after this. */
+const ANSWER_KEPT_MS = 60_000;
+
+/**
+ * Asks the server for a kept page as the person's own request would (their cookie), following a
+ * redirect, so the worker sees where it leads — the sign-in page, saying why — and learns from it.
+ */
+async function refreshCopy(url: URL): Promise<CopyAnswer> {
+  const response = await fetch(url, {
+    credentials: "same-origin",
+    redirect: "follow",
+    headers: { Accept: "text/html" },
   });
-  (event as FetchEvent).waitUntil(network.then(() => learning).catch(() => undefined));
+  const { verdict, locale } = await serially(() => learn(response, url));
+  const refresh = copyRefreshOf(verdict);
+  const final = new URL(response.url || url.href);
+  if (refresh === "withdrawn" && response.redirected && final.origin === origin) {
+    return { refresh, to: final.pathname + final.search };
+  }
+  return { refresh, locale };
+}
+
+/**
+ * Navigations. A person's kept page with a copy on this device is answered from the copy at once
+ * (stale-while-revalidate, decision 019), marked as the copy of HH:MM being refreshed; the server's
+ * answer, asked for at the same time (`refreshCopy`), refreshes the copy or — if it was refused to
+ * that person — removes it, and the page learns which (`answers`): it then reloads its data, or
+ * goes where the server sent it. Every other page (and a kept page not yet copied, or copied by
+ * an earlier build) is network first; without a connection, the copy or the offline page.
+ */
+async function navigate({ event, request, url }: RouteHandlerCallbackOptions): Promise<Response> {
+  const fetchEvent = event as FetchEvent;
   const scope = await currentScope();
-  if (!scope || !inOfflineScope(scope, url, origin)) {
+  const copy = scope && inOfflineScope(scope, url, origin) ? await readCopy(scope, url) : undefined;
+  const online = self.navigator.onLine;
+  // A copy from before an update would not start its scripts: online, the server's page first.
+  if (!copy || (online && !copy.currentBuild)) {
     try {
-      return await network;
+      const response = await fetch(request);
+      // What the answer says is learnt while the event lives on (the clone is taken before the
+      // browser reads the body).
+      const clone = response.clone();
+      fetchEvent.waitUntil(serially(() => learn(clone, url)).catch(() => undefined));
+      return response;
     } catch {
-      return offlineAnswer(url, await currentScope());
+      return copy ? markedCopy(copy, "offline") : offlineAnswer(url, await currentScope());
     }
   }
-  try {
-    const first = await Promise.race([network, timeout(NETWORK_TIMEOUT_MS)]);
-    if (first !== "timeout") return first;
-    // A weak signal: the copy now, the network's answer refreshes it when it comes.
-    return (await keptCopy(scope, url)) ?? (await network);
-  } catch {
-    return (await keptCopy(scope, url)) ?? offlineAnswer(url, scope);
+  const refreshed = refreshCopy(url);
+  fetchEvent.waitUntil(refreshed.catch(() => undefined));
+  const answer = Promise.race([
+    refreshed.then(
+      (answer): CopyAnswer =>
+        // Kept in another language meanwhile (the person switched): the page loads again, from
+        // the copy just refreshed, rather than reading data its catalogue cannot show.
+        answer.refresh === "fresh" && answer.locale !== copy.locale
+          ? { refresh: "reload" }
+          : { refresh: answer.refresh, to: answer.to },
+      (): CopyAnswer => ({ refresh: "unreachable" }),
+    ),
+    timeout(NETWORK_TIMEOUT_MS).then((): CopyAnswer => ({ refresh: "unreachable" })),
+  ]);
+  const client = fetchEvent.resultingClientId;
+  if (client) {
+    answers.set(client, answer);
+    setTimeout(() => answers.delete(client), ANSWER_KEPT_MS);
   }
+  return markedCopy(copy, online ? "refreshing" : "offline");
 }
 
 registerRoute(
@@ -309,5 +430,13 @@ self.addEventListener("message", (event) => {
   } else if (message?.type === "offline-scope") {
     const scope = message.scope === null || isScope(message.scope) ? message.scope : undefined;
     if (scope !== undefined) event.waitUntil(serially(() => adoptScope(scope)));
+  } else if (message?.type === "kept-copy") {
+    // A page answered from the copy asks what the server said (answered on the port it sent).
+    const port = event.ports[0];
+    const client = event.source && "id" in event.source ? event.source.id : null;
+    const answer =
+      (client && answers.get(client)) || Promise.resolve<CopyAnswer>({ refresh: "unknown" });
+    if (client) answers.delete(client);
+    event.waitUntil(answer.then((a) => port?.postMessage(a)));
   }
 });

@@ -1,10 +1,11 @@
 /**
  * The page's side of offline reading (decision 019), loaded after hydration in production builds:
  * registers the service worker, hands it the scope the server gave, tells it about a sign-out
- * (`forgetKeptPages`, called by the header's sign-out before the form leaves), and turns
- * navigations into full page loads when the worker will have to answer them.
+ * (`forgetKeptPages`, called by the header's sign-out before the form leaves), asks it what the
+ * server said about a page it answered from its copy (`keptCopyRefresh`), and turns navigations
+ * into full page loads when the worker will have to answer them.
  */
-import type { OfflineMessage, OfflineScope } from "~/utils/offline";
+import type { CopyAnswer, OfflineMessage, OfflineScope } from "~/utils/offline";
 
 let started = false;
 
@@ -31,6 +32,27 @@ export function sendOfflineScope(scope: OfflineScope | null) {
 /** Signing out: the worker forgets the person's pages now, not when the next page says so. */
 export function forgetKeptPages() {
   navigator.serviceWorker?.controller?.postMessage({ type: "sign-out" } satisfies OfflineMessage);
+}
+
+/** How long a page answered from the copy waits for its worker's word (it waits 4 s at most). */
+const ASK_TIMEOUT_MS = 10_000;
+
+/**
+ * What the server said about this page, which the worker answered from its copy while it asked
+ * the server for it (decision 019).
+ */
+export function keptCopyRefresh(): Promise<CopyAnswer> {
+  const worker = navigator.serviceWorker?.controller;
+  if (!worker) return Promise.resolve({ refresh: "unknown" });
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    const timer = setTimeout(() => resolve({ refresh: "unknown" }), ASK_TIMEOUT_MS);
+    channel.port1.onmessage = (event: MessageEvent<CopyAnswer>) => {
+      clearTimeout(timer);
+      resolve(event.data);
+    };
+    worker.postMessage({ type: "kept-copy" } satisfies OfflineMessage, [channel.port2]);
+  });
 }
 
 /**

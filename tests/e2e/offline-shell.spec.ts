@@ -158,6 +158,8 @@ test("offline, a team member's own pages open as last seen with the offline note
   page,
   context,
 }) => {
+  // Nine pages kept, eleven opened, then the copy's refresh online: past 30 s on a busy machine.
+  test.slow();
   const { cache, paths } = await signInAndKeep(page, "weijia");
   const village = paths.find((p) => /^\/villages\/[^/]+$/.test(p))!;
   // Only the scope's pages, and only this person's: nothing else the server marks no-store.
@@ -213,9 +215,14 @@ test("offline, a team member's own pages open as last seen with the offline note
   await expect(page).toHaveURL(/\/me$/);
   expect(await offlineNote(page)).toMatch(/^离线 — 截至/);
 
-  // Back online, pages come from the server again, without the note.
+  // Back online, a kept page opens from the copy, saying it is being refreshed, and is the
+  // server's once the page has read its data again.
   await context.setOffline(false);
   await page.goto("/me");
+  expect(await offlineNote(page)).toMatch(/^显示 \d\d:\d\d 保存的副本，正在刷新…$/);
+  await expect(page.locator("body")).not.toHaveAttribute("data-offline-note", { timeout: 20_000 });
+  // Other pages come from the server, without a note.
+  await page.goto("/map");
   expect(await offlineNote(page)).toBeNull();
 });
 
@@ -224,8 +231,9 @@ test("the kept pages are in the reader's language", async ({ page, context }) =>
   const village = paths.find((p) => /^\/villages\/[^/]+$/.test(p))!;
   await page.getByRole("button", { name: "切换语言到英文" }).first().click();
   await expect(page.locator("html")).toHaveAttribute("lang", "en");
-  // Seen in English, so kept in English.
+  // Seen in English, so kept in English (the copy answers first; the server's page replaces it).
   await page.goto(`${village}/plan`);
+  await expect(page.locator("body")).not.toHaveAttribute("data-offline-note", { timeout: 20_000 });
   await goOffline(context, page);
   await page.reload();
   expect(await offlineNote(page)).toMatch(/^Offline — as of \d\d:\d\d$/);

@@ -8,7 +8,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { expect, test, type Page, type Route } from "@playwright/test";
+import { expect, test, type BrowserContext, type Page, type Route } from "@playwright/test";
+import SQLite from "better-sqlite3";
 import { businessDay } from "./clock";
 import { waitForHydration } from "./fixtures";
 import {
@@ -388,6 +389,141 @@ test("a new build's service worker takes over cleanly, and the writes kept on th
   await expect(entries(page)).toHaveCount(0);
   await page.waitForTimeout(1_000);
   expect(one<number>("select count(*) from work_logs where body = ?", body)).toBe(1);
+  await context.close();
+});
+
+/** Changes the server's database directly (another person's edit, the county ending a session). */
+function write(sql: string, ...params: unknown[]) {
+  const db = new SQLite(server.databaseFile, { fileMustExist: true });
+  try {
+    db.pragma("busy_timeout = 5000");
+    db.prepare(sql).run(...params);
+  } finally {
+    db.close();
+  }
+}
+
+/** The person's kept pages (paths) with their text, as the worker stored them. */
+function keptCopies(page: Page) {
+  return page.evaluate(async () => {
+    const kept: Record<string, string> = {};
+    for (const name of await caches.keys()) {
+      if (!name.startsWith("zhucun-pages-")) continue;
+      const cache = await caches.open(name);
+      for (const request of await cache.keys()) {
+        kept[new URL(request.url).pathname] = (await (await cache.match(request))!.text()) ?? "";
+      }
+    }
+    return kept;
+  });
+}
+
+/** Holds the page's data requests for `path` until `release` is called (a slow round trip). */
+async function holdData(context: BrowserContext, path: string) {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const pattern = `**${path}.data*`;
+  const held: string[] = [];
+  await context.route(pattern, async (route) => {
+    held.push(route.request().url());
+    await released;
+    await route.continue();
+  });
+  return { held, release: () => release(), stop: () => context.unroute(pattern) };
+}
+
+const REFRESHING = /^显示 \d\d:\d\d 保存的副本，正在刷新…$/;
+
+test("online, a kept page opens from the phone's copy, says so, and shows the server's data within a round trip, without a reload", async ({
+  browser,
+}) => {
+  test.slow();
+  const context = await signedInContext(browser, server, "weijia");
+  const page = await context.newPage();
+  const village = villageOf("魏家村");
+  const cases = `/villages/${village}/cases`;
+  const cardId = await newCase(page, "副本测试：张婶家的水管冻裂");
+  await open(page, "/me");
+  await keptForOffline(page);
+  // Seen once more online, the copy has the new case (the worker refreshes it each time).
+  await open(page, cases);
+  await expect(page.locator("body")).not.toHaveAttribute("data-offline-note", { timeout: 20_000 });
+  await expect
+    .poll(async () => (await keptCopies(page))[cases], { timeout: 20_000 })
+    .toContain("副本测试：张婶家的水管冻裂");
+
+  // Meanwhile someone renames the case on the server.
+  write("update cards set title = ? where id = ?", "副本测试：张婶家水管已修好", cardId);
+
+  // The page's own data request takes its time (a slow network); the copy answers at once.
+  const data = await holdData(context, cases);
+  await page.goto(cases);
+  const body = page.locator("body");
+  await expect(body).toHaveAttribute("data-offline-note", REFRESHING);
+  // Drawn by CSS from the attribute: visible before and without any script.
+  expect(await page.evaluate(() => getComputedStyle(document.body, "::before").content)).toMatch(
+    /显示 \d\d:\d\d 保存的副本，正在刷新…/,
+  );
+  const card = (title: string) => page.getByRole("link", { name: title, exact: true });
+  await expect(card("副本测试：张婶家的水管冻裂")).toBeVisible();
+  await waitForHydration(page);
+  // Hydrated from the copy; the same document is then brought up to date (no reload).
+  await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+  await expect.poll(() => data.held.length, { timeout: 20_000 }).toBeGreaterThan(0);
+  await expect(body).toHaveAttribute("data-offline-note", REFRESHING);
+  data.release();
+  await expect(card("副本测试：张婶家水管已修好")).toBeVisible({ timeout: 20_000 });
+  await expect(card("副本测试：张婶家的水管冻裂")).toHaveCount(0);
+  await expect(body).not.toHaveAttribute("data-offline-note");
+  await expect(body).not.toHaveAttribute("data-offline-copy");
+  expect(
+    await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument),
+  ).toBe(true);
+  await data.stop();
+  // The worker refreshed its copy too: offline now, the page is as the server drew it last.
+  expect((await keptCopies(page))[cases]).toContain("副本测试：张婶家水管已修好");
+  // Back to the server's pages: links are the router's again (no whole page loads).
+  await page
+    .getByRole("navigation", { name: "村庄栏目" })
+    .getByRole("link", { name: "贫困户", exact: true })
+    .click();
+  await expect(page).toHaveURL(new RegExp(`${village}/households$`));
+  expect(
+    await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument),
+  ).toBe(true);
+  await context.close();
+});
+
+test("a session the county ended while the phone kept its pages: the copy goes at the first answer, and sign-in shows", async ({
+  browser,
+}) => {
+  test.slow();
+  const context = await signedInContext(browser, server, "weijia");
+  const page = await context.newPage();
+  await open(page, "/me");
+  await keptForOffline(page);
+  const weijia = userId("weijia");
+
+  // Ended on the server (as the admin's "end sessions" does), the phone not told.
+  write(
+    "update sessions set ended_at = ?, ended_reason = 'admin' where user_id = ? and ended_at is null",
+    new Date().toISOString(),
+    weijia,
+  );
+  // The page's own data request is held: the worker's answer alone withdraws the copy.
+  const data = await holdData(context, "/me");
+  await page.goto("/me");
+  // The copy may show for one round trip; then the server's answer: sign in again, and why.
+  await expect(page).toHaveURL(/\/login\?redirectTo=%2Fme&ended=admin$/, { timeout: 20_000 });
+  await expect(page.getByRole("button", { name: "登录" })).toBeVisible();
+  await expect(page.locator("body")).not.toHaveAttribute("data-offline-note");
+  // Nothing of the person is left on the phone.
+  await expect.poll(() => keptCopies(page)).toEqual({});
+  await data.stop();
+  data.release();
+  await context.setOffline(true);
+  await page.goto("/me");
+  await expect(page.getByRole("heading", { level: 1, name: "离线" })).toBeVisible();
   await context.close();
 });
 

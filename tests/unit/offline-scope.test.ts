@@ -3,12 +3,16 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { offlinePage, type OfflineTexts } from "~/sw/offline-page";
 import {
+  copyRefreshOf,
   inOfflineScope,
   normalizePath,
   offlineScope,
   offlineTime,
   pageCacheName,
   sameScope,
+  verdictOf,
+  type OfflineScope,
+  type PageAnswer,
 } from "~/utils/offline";
 
 const ORIGIN = "https://zhucun.example";
@@ -117,6 +121,85 @@ describe("which requests the kept copy answers", () => {
   });
 });
 
+describe("what an answer of the server means for the copies on this device", () => {
+  const scope = offlineScope(member);
+  const me = new URL("/me", ORIGIN);
+  const page = (over: Partial<PageAnswer> = {}): PageAnswer => ({
+    type: "basic",
+    status: 200,
+    url: me,
+    user: "u1",
+    html: true,
+    ...over,
+  });
+  const verdict = (over: Partial<PageAnswer>, requested = me, s: OfflineScope | null = scope) =>
+    verdictOf(page(over), requested, s, ORIGIN);
+
+  it("a kept page drawn for its person refreshes its copy, and the page reloads its data", () => {
+    expect(verdict({})).toEqual({ kind: "keep" });
+    expect(copyRefreshOf(verdict({}))).toBe("fresh");
+    expect(
+      verdict(
+        { url: new URL("/villages/v1/plan/", ORIGIN) },
+        new URL("/villages/v1/plan/", ORIGIN),
+      ),
+    ).toEqual({
+      kind: "keep",
+    });
+  });
+
+  it("a page drawn for nobody (the sign-in page an ended, revoked or closed session reaches) clears everyone's", () => {
+    const login = new URL("/login?redirectTo=%2Fme&ended=revoked", ORIGIN);
+    expect(verdict({ user: null, url: login })).toEqual({ kind: "forget-everyone" });
+    // Also when it is reached by another page's request, or the request was not for a kept page.
+    expect(verdict({ user: null, url: login }, new URL("/map", ORIGIN))).toEqual({
+      kind: "forget-everyone",
+    });
+    expect(verdict({ user: null, url: login }, me, null)).toEqual({ kind: "forget-everyone" });
+    expect(copyRefreshOf({ kind: "forget-everyone" })).toBe("withdrawn");
+  });
+
+  it("a page drawn for someone else keeps only theirs, and withdraws the copy shown", () => {
+    expect(verdict({ user: "u2" })).toEqual({ kind: "someone-else", userId: "u2" });
+    expect(verdict({ user: "u2" }, me, null)).toEqual({ kind: "someone-else", userId: "u2" });
+    expect(copyRefreshOf({ kind: "someone-else", userId: "u2" })).toBe("withdrawn");
+  });
+
+  it("a kept page refused to its person loses its copy: a redirect, 401, 403, 404, 410", () => {
+    // The redirect's target is hidden from the worker (a navigation's answer): not this page now.
+    expect(verdict({ type: "opaqueredirect", status: 0, user: null })).toEqual({
+      kind: "drop-page",
+    });
+    // Followed, it led to the password change, drawn for the same person.
+    expect(verdict({ url: new URL("/account/password?redirectTo=%2Fme", ORIGIN) })).toEqual({
+      kind: "drop-page",
+    });
+    for (const status of [401, 403, 404, 410]) {
+      expect(verdict({ status }), String(status)).toEqual({ kind: "drop-page" });
+      expect(verdict({ status, user: null }), String(status)).toEqual({ kind: "drop-page" });
+    }
+    expect(copyRefreshOf({ kind: "drop-page" })).toBe("withdrawn");
+  });
+
+  it("says nothing when the answer is not the app's page, a server error, or outside the scope", () => {
+    expect(verdict({ status: 500 })).toEqual({ kind: "no-word" });
+    expect(verdict({ status: 503, user: null })).toEqual({ kind: "no-word" });
+    // A captive portal's page, a file, another site.
+    expect(verdict({ html: false })).toEqual({ kind: "no-word" });
+    expect(verdict({ user: null, html: false })).toEqual({ kind: "no-word" });
+    expect(verdict({ url: new URL("/me", "https://portal.example") })).toEqual({ kind: "no-word" });
+    // Not kept: a filtered board, another village, a redirect of a page that is not kept.
+    expect(verdict({}, new URL("/villages/v1/cases?overdue=1", ORIGIN))).toEqual({
+      kind: "no-word",
+    });
+    expect(verdict({ status: 404 }, new URL("/villages/v2", ORIGIN))).toEqual({ kind: "no-word" });
+    expect(verdict({ type: "opaqueredirect", status: 0 }, new URL("/map", ORIGIN))).toEqual({
+      kind: "no-word",
+    });
+    expect(copyRefreshOf({ kind: "no-word" })).toBe("unreachable");
+  });
+});
+
 describe("the offline note's time", () => {
   // 06:05 UTC is 14:05 in China.
   const saved = new Date("2026-12-03T06:05:00Z");
@@ -133,7 +216,7 @@ describe("the offline note's time", () => {
 });
 
 describe("the offline page", () => {
-  const text = { banner: "b", title: "T", body: "B", retry: "R", home: "H" };
+  const text = { banner: "b", refreshing: "r", title: "T", body: "B", retry: "R", home: "H" };
   const texts: OfflineTexts = {
     "zh-CN": { ...text, title: "离线" },
     en: { ...text, title: "Offline" },
