@@ -5,7 +5,15 @@
  * refuses. Dragging (mouse, touch, keyboard) arrives after hydration: board-dnd.client.tsx binds
  * dnd-kit to the cards drawn here, so neither the server nor hydration runs it.
  */
-import { Link, useFetcher, useFetchers, useRevalidator, useSubmit } from "@remix-run/react";
+import {
+  Link,
+  useFetcher,
+  useFetchers,
+  useLocation,
+  useNavigate,
+  useRevalidator,
+  useSubmit,
+} from "@remix-run/react";
 import {
   createContext,
   memo,
@@ -30,10 +38,11 @@ import type { BoardCard, BoardTotals } from "~/models/card.server";
 import {
   BOARD_COLUMNS,
   COLUMN_ALL,
-  COLUMN_FIRST,
+  COLUMN_PAGE,
   columnOfContainer,
   containerKey,
 } from "~/utils/boards";
+import { formatColumnCounts, parseColumnCounts } from "~/utils/board-more";
 import type { Containers, Dragging } from "~/components/use-board-dnd";
 import type { BoardDndProps } from "~/components/board-dnd.client";
 import { BoardNodes } from "~/components/board-nodes";
@@ -104,6 +113,9 @@ interface Moved {
 }
 const MovedContext = createContext<(moved: Moved | null) => void>(() => {});
 
+/** A column's element id (a link target: the phone's switcher, "more"). */
+const columnDomId = (container: string) => `col-${container.replace(/[^\w-]/g, "_")}`;
+
 /** The app's phone layout (one board column at a time, the bottom tab bar): below 720 px. */
 const PHONE_QUERY = "(max-width: 719px)";
 function isPhoneScreen() {
@@ -132,8 +144,7 @@ function LaneBoard({
   const ref = useRef<HTMLDivElement>(null);
   const [current, setCurrent] = useState<number | null>(null);
   const opened = useRef(false);
-  const columnId = (column: BoardColumn) =>
-    `col-${containerKey(lane, column).replace(/[^\w-]/g, "_")}`;
+  const columnId = (column: BoardColumn) => columnDomId(containerKey(lane, column));
   const columnAt = (index: number) =>
     ref.current?.querySelectorAll<HTMLElement>(":scope > .board-column")[index];
 
@@ -303,6 +314,8 @@ export function BoardView({
   const [refusal, setRefusal] = useState<Refusal | null>(null);
   const [moved, setMoved] = useState<Moved | null>(null);
   const [dragging, setDragging] = useState<Dragging | null>(null);
+  // The one card whose "move to…" is open: in place under it, or (phone) as a bottom sheet.
+  const [moving, setMoving] = useState<{ cardId: string; sheet: boolean } | null>(null);
   const columns = BOARD_COLUMNS[board];
   // Grouping is done once per loader result, not on every render of a drag.
   const { byId, laneList, grouped } = useMemo(
@@ -322,19 +335,23 @@ export function BoardView({
     // eslint-disable-next-line react-hooks/exhaustive-deps -- pendingKey stands for pending
   }, [grouped, byId, lanes, pendingKey]);
   const items = dragging?.items ?? containers;
-  const visible: Containers = useMemo(
-    () =>
-      Object.fromEntries(
-        Object.entries(items).map(([key, ids]) => [
-          key,
-          expanded ? ids : ids.slice(0, COLUMN_FIRST),
-        ]),
-      ),
-    [items, expanded],
-  );
+  // The server sent each column's first cards (or its "more"): all are drawn, and a card moved
+  // into a column is drawn there too.
+  const visible = items;
+  // "More" for a column: its count in the URL (`more`), the other columns' kept.
+  const location = useLocation();
+  const moreHref = (column: BoardColumn, shown: number, container: string) => {
+    const params = new URLSearchParams(location.search);
+    const counts = parseColumnCounts(board, params.get("more"));
+    counts[column] = Math.min(COLUMN_ALL, shown + COLUMN_PAGE);
+    params.set("more", formatColumnCounts(counts));
+    return `?${params.toString()}#${columnDomId(container)}`;
+  };
   const [nodes] = useState(() => new BoardNodes());
   const boardRef = useRef<HTMLDivElement>(null);
   const { Layer: DragLayer, load: loadDragLayer } = useDragLayer(boardRef);
+  useCardLinks(boardRef, setMoving);
+  const movingCard = moving ? byId.get(moving.cardId) : undefined;
 
   const columnName = (container: string) =>
     t(
@@ -451,6 +468,8 @@ export function BoardView({
                     showVillage={showVillage}
                     expanded={expanded}
                     expandHref={expandHref}
+                    moreHref={moreHref}
+                    movingInline={moving && !moving.sheet ? moving.cardId : null}
                   />
                 );
               })}
@@ -458,6 +477,9 @@ export function BoardView({
           </section>
         ))}
       </div>
+      {movingCard && moving?.sheet ? (
+        <MoveSheet card={movingCard} onClose={() => setMoving(null)} />
+      ) : null}
       {DragLayer ? (
         <DragLayer
           containers={containers}
@@ -473,6 +495,40 @@ export function BoardView({
       ) : null}
     </MovedContext.Provider>
   );
+}
+
+/**
+ * The cards' links are plain anchors (a router Link is a dozen hooks, and a board draws hundreds of
+ * cards on the server and hydrates them): one listener on the board follows a card's title in the
+ * page, as a Link would, and opens a card's "move to…" — under the card, or on a phone as a bottom
+ * sheet. A new tab or window still opens the link's page; without JavaScript the links lead there.
+ */
+function useCardLinks(
+  ref: React.RefObject<HTMLElement | null>,
+  setMoving: (moving: { cardId: string; sheet: boolean } | null) => void,
+) {
+  const navigate = useNavigate();
+  useEffect(() => {
+    const board = ref.current;
+    if (!board) return;
+    const follow = (event: MouseEvent) => {
+      if (event.defaultPrevented || event.button !== 0) return;
+      if (event.metaKey || event.altKey || event.ctrlKey || event.shiftKey) return;
+      const link = event.target instanceof Element && event.target.closest("a[data-card]");
+      if (!(link instanceof HTMLAnchorElement)) return;
+      event.preventDefault();
+      const cardId = link.dataset.card!;
+      if (link.classList.contains("move-to-toggle")) {
+        const open = link.getAttribute("aria-expanded") === "true";
+        setMoving(open ? null : { cardId, sheet: isPhoneScreen() });
+      } else {
+        const url = new URL(link.href);
+        void navigate(url.pathname + url.search + url.hash);
+      }
+    };
+    board.addEventListener("click", follow);
+    return () => board.removeEventListener("click", follow);
+  }, [ref, navigate, setMoving]);
 }
 
 /** The drag layer's module, asked for once per page load (again if it failed). */
@@ -526,12 +582,14 @@ function Column({
   showVillage,
   expanded,
   expandHref,
+  moreHref,
+  movingInline,
 }: {
   board: Board;
   column: BoardColumn;
   container: string;
   ids: string[];
-  /** Those of `ids` drawn: the first COLUMN_FIRST, or all when expanded. */
+  /** Those of `ids` drawn. */
   shown: string[];
   nodes: BoardNodes;
   /** All the column's cards, of which `ids` are the first. */
@@ -546,6 +604,9 @@ function Column({
   showVillage: boolean;
   expanded: boolean;
   expandHref?: string;
+  moreHref: (column: BoardColumn, shown: number, container: string) => string;
+  /** The card whose "move to…" form is open under it, if any. */
+  movingInline: string | null;
 }) {
   const t = useT();
   const name = t(`board.column.${board}.${column}` as "board.column.project.proposed");
@@ -561,7 +622,7 @@ function Column({
     return [...perVillage.values()].filter((n) => n > wipLimit).length;
   })();
   const over = villagesOver > 0;
-  const columnId = `col-${container.replace(/[^\w-]/g, "_")}`;
+  const columnId = columnDomId(container);
   const headingId = `${columnId}-title`;
   return (
     <section
@@ -590,11 +651,21 @@ function Column({
       ) : null}
       <ol ref={nodes.ref(container)} className="card-list">
         {shown.map((id) => (
-          <CardItem key={id} card={byId.get(id)!} showVillage={showVillage} nodes={nodes} />
+          <CardItem
+            key={id}
+            card={byId.get(id)!}
+            showVillage={showVillage}
+            nodes={nodes}
+            moving={movingInline === id}
+          />
         ))}
       </ol>
       {shown.length < count && expandHref && !expanded ? (
-        <p className="small">
+        <p className="small column-more">
+          <Link to={moreHref(column, shown.length, container)} preventScrollReset>
+            {t("board.showMore", { count: Math.min(COLUMN_PAGE, count - shown.length) })}
+          </Link>
+          {" · "}
           <Link to={expandHref}>
             {count > COLUMN_ALL
               ? t("board.showFirst", { shown: COLUMN_ALL, count })
@@ -613,10 +684,13 @@ const CardItem = memo(function CardItem({
   card,
   showVillage,
   nodes,
+  moving,
 }: {
   card: BoardCard;
   showVillage: boolean;
   nodes: BoardNodes;
+  /** Its "move to…" form is open. */
+  moving: boolean;
 }) {
   const t = useT();
   const locale = useLocale();
@@ -629,9 +703,9 @@ const CardItem = memo(function CardItem({
       <div className="card-top">
         {/* The drag handle's place (with JavaScript): the drag layer puts the handle here. */}
         {card.canEdit ? <span className="drag-slot" /> : null}
-        <Link to={`/cards/${card.id}`} className="card-title">
+        <a href={`/cards/${card.id}`} className="card-title" data-card={card.id}>
           {card.title}
-        </Link>
+        </a>
       </div>
       <p className="card-meta">
         <span>{t.has(kindKey) ? t(kindKey) : card.kind}</span>
@@ -667,7 +741,7 @@ const CardItem = memo(function CardItem({
           ) : null}
         </p>
       ) : null}
-      {card.canEdit ? <MoveTo card={card} /> : null}
+      {card.canEdit ? <MoveTo card={card} open={moving} /> : null}
     </li>
   );
 });
@@ -679,35 +753,23 @@ const CardItem = memo(function CardItem({
  * With JavaScript the link opens the form in place under the card, or on a phone the bottom sheet;
  * both are built only when opened.
  */
-function MoveTo({ card }: { card: BoardCard }) {
+function MoveTo({ card, open }: { card: BoardCard; open: boolean }) {
   const t = useT();
-  const [open, setOpen] = useState<boolean | null>(null);
-  const [sheet, setSheet] = useState(false);
   const formId = `move-${card.id}`;
   return (
-    <>
-      <div className="move-to">
-        <a
-          href={`/cards/${card.id}#move`}
-          className="move-to-toggle"
-          aria-expanded={open ?? undefined}
-          aria-controls={open ? `${formId}-form` : undefined}
-          onClick={(event) => {
-            // A new tab or window still opens the card's page.
-            if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
-            event.preventDefault();
-            if (isPhoneScreen()) setSheet(true);
-            else setOpen((was) => !was);
-          }}
-        >
-          {t("board.moveTo")}
-          <span className="visually-hidden"> {card.title}</span>
-        </a>
-        {open ? <MoveInline card={card} id={formId} /> : null}
-      </div>
-      {/* Outside the card's text: a dialog on top of the board. */}
-      {sheet ? <MoveSheet card={card} onClose={() => setSheet(false)} /> : null}
-    </>
+    <div className="move-to">
+      <a
+        href={`/cards/${card.id}#move`}
+        className="move-to-toggle"
+        data-card={card.id}
+        aria-expanded={open || undefined}
+        aria-controls={open ? `${formId}-form` : undefined}
+      >
+        {t("board.moveTo")}
+        <span className="visually-hidden"> {card.title}</span>
+      </a>
+      {open ? <MoveInline card={card} id={formId} /> : null}
+    </div>
   );
 }
 
