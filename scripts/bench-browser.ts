@@ -7,6 +7,8 @@
  * and "show all" (?all=1): the time until it is interactive (hydrated).
  *
  *   npx tsx scripts/bench-browser.ts [--json out.json]
+ *   npx tsx scripts/bench-browser.ts --only /boards/cases --province p.db --board b.db   # one part,
+ *     on databases kept from an earlier run (made there if missing)
  *
  * Used by scripts/bench.ts (budget: no long task over 200 ms; the 2,000-card board interactive
  * in ≤ 3 s).
@@ -103,22 +105,57 @@ export async function boardDatabase(dir: string) {
 }
 
 /** The province's pages, and the 2,000-card county board (its own database, bench-board's). */
-export async function measureBrowser(dir: string, boardFile: string) {
-  const province = await measure(
-    await makeBenchDatabase("province", dir),
-    "province-county",
-    ["/villages", "/boards/cases", "/map", "/dashboard"],
-    CPU_SLOWDOWN,
+export async function measureBrowser(
+  dir: string,
+  boardFile: string,
+  options: { only?: string; provinceFile?: string } = {},
+) {
+  const urls = ["/villages", "/boards/cases", "/map", "/dashboard"].filter(
+    (u) => !options.only || u === options.only,
   );
-  const [board] = await measure(boardFile, "county", ["/boards/cases?all=1"], CPU_SLOWDOWN);
-  return { province, board: board! };
+  const province = urls.length
+    ? await measure(
+        options.provinceFile ?? (await makeBenchDatabase("province", dir)),
+        "province-county",
+        urls,
+        CPU_SLOWDOWN,
+      )
+    : [];
+  const [board] =
+    !options.only || options.only === "/boards/cases?all=1"
+      ? await measure(boardFile, "county", ["/boards/cases?all=1"], CPU_SLOWDOWN)
+      : [];
+  return { province, board };
 }
 
 if (process.argv[1]?.endsWith("bench-browser.ts")) {
-  const { values } = parseArgs({ options: { json: { type: "string" } } });
+  const { values } = parseArgs({
+    options: {
+      json: { type: "string" },
+      /** One page: /villages, /boards/cases, /map, /dashboard or /boards/cases?all=1. */
+      only: { type: "string" },
+      /** Database files to reuse (made on the first run if missing). */
+      province: { type: "string" },
+      board: { type: "string" },
+    },
+  });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zhucun-bench-browser-"));
-  const result = await measureBrowser(dir, await boardDatabase(dir));
-  for (const f of [...result.province, result.board]) {
+  const kept = async (file: string | undefined, make: () => Promise<string>) => {
+    if (!file) return make();
+    if (!fs.existsSync(file)) {
+      fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+      fs.copyFileSync(await make(), file);
+    }
+    return path.resolve(file);
+  };
+  const needsBoard = !values.only || values.only === "/boards/cases?all=1";
+  const needsProvince = values.only !== "/boards/cases?all=1";
+  const boardFile = needsBoard ? await kept(values.board, () => boardDatabase(dir)) : "";
+  const provinceFile = needsProvince
+    ? await kept(values.province, () => makeBenchDatabase("province", dir))
+    : undefined;
+  const result = await measureBrowser(dir, boardFile, { only: values.only, provinceFile });
+  for (const f of [...result.province, ...(result.board ? [result.board] : [])]) {
     console.log(
       `${f.url.padEnd(24)} hydrated ${String(f.hydratedMs).padStart(6)} ms, longest task ${f.longestTaskMs.toFixed(0).padStart(5)} ms, ${f.longTasks} long tasks (${f.longTasksMs.toFixed(0)} ms), ${f.elements} elements`,
     );

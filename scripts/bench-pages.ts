@@ -13,6 +13,7 @@
  *
  *   npx tsx scripts/bench-pages.ts --data province [--runs 5] [--json out.json] [--only /teams]
  *   npx tsx scripts/bench-pages.ts --data demo
+ *   npx tsx scripts/bench-pages.ts --data demo --reference --only /boards   # × the bare page, same run
  *
  * Used by scripts/bench.ts, which holds the budgets; prints a table and (with --json) the figures.
  */
@@ -444,6 +445,8 @@ if (process.argv[1]?.endsWith("bench-pages.ts")) {
       json: { type: "string" },
       only: { type: "string" },
       roles: { type: "string", default: "county,township,team" },
+      /** Also the bare Remix page (bench/reference) on the same database, and each page's × it. */
+      reference: { type: "boolean", default: false },
     },
   });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zhucun-bench-pages-"));
@@ -454,6 +457,14 @@ if (process.argv[1]?.endsWith("bench-pages.ts")) {
     const made = await makeBenchDatabase(values.data as "demo" | "province", dir);
     fs.copyFileSync(made, file);
   }
+  const reference = values.reference
+    ? await measureReference(path.resolve(ROOT, file), 40)
+    : undefined;
+  if (reference) {
+    console.log(
+      `reference (bare Remix page): ${reference.cpuMs.toFixed(1)} ms cpu, ${reference.medianMs.toFixed(1)} ms median`,
+    );
+  }
   const { figures } = await measurePages({
     file: path.resolve(ROOT, file),
     data: values.data as "demo" | "province",
@@ -462,5 +473,12 @@ if (process.argv[1]?.endsWith("bench-pages.ts")) {
     only: values.only,
     log: (line) => console.log(line),
   });
+  if (reference) {
+    for (const f of figures.filter((f) => f.status === 200)) {
+      console.log(
+        `${f.role.padEnd(9)} ${f.url.replace(/[A-Za-z0-9_-]{16,}/g, "…").padEnd(44)} ${(f.cpuMs / reference.cpuMs).toFixed(1).padStart(5)}× the bare page`,
+      );
+    }
+  }
   if (values.json) fs.writeFileSync(values.json, JSON.stringify(figures, null, 2));
 }

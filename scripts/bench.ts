@@ -447,7 +447,9 @@ row(
 // The browser at province scale: long tasks; the 2,000-card board (topped up above) shown whole.
 {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zhucun-bench-browser-"));
-  const { province, board } = await measureBrowser(dir, boardFile);
+  const measured = await measureBrowser(dir, boardFile);
+  const { province } = measured;
+  const board = measured.board!;
   console.log("\nChromium at province scale (county admin, 1,280 px, this machine's speed):");
   for (const f of province) {
     row(

@@ -1,10 +1,19 @@
 /**
  * A kanban board (projects or cases): columns of cards, optionally in swimlanes. Server-rendered
- * and usable without JavaScript (each card has a "move to…" form); with JavaScript, cards drag by
- * their handle (mouse, touch, keyboard) and move at once, derived from pending fetchers, until the
- * server confirms or refuses.
+ * and usable without JavaScript (each card has a "move to…" link to its move form); with
+ * JavaScript, cards move at once, derived from pending fetchers, until the server confirms or
+ * refuses. Dragging (mouse, touch, keyboard) arrives after hydration: board-dnd.client.tsx binds
+ * dnd-kit to the cards drawn here, so neither the server nor hydration runs it.
  */
-import { Link, useFetcher, useFetchers, useRevalidator, useSubmit } from "@remix-run/react";
+import {
+  Link,
+  useFetcher,
+  useFetchers,
+  useLocation,
+  useNavigate,
+  useRevalidator,
+  useSubmit,
+} from "@remix-run/react";
 import {
   createContext,
   memo,
@@ -14,7 +23,7 @@ import {
   useMemo,
   useRef,
   useState,
-  type CSSProperties,
+  type ComponentType,
 } from "react";
 import type { Board, BoardColumn } from "../../db/schema";
 import {
@@ -29,20 +38,15 @@ import type { BoardCard, BoardTotals } from "~/models/card.server";
 import {
   BOARD_COLUMNS,
   COLUMN_ALL,
-  COLUMN_FIRST,
+  COLUMN_PAGE,
   columnOfContainer,
   containerKey,
 } from "~/utils/boards";
-import {
-  CSS,
-  DndContext,
-  SortableContext,
-  useBoardDnd,
-  useDroppable,
-  useSortable,
-  verticalListSortingStrategy,
-  type Containers,
-} from "~/components/use-board-dnd";
+import { formatColumnCounts, parseColumnCounts } from "~/utils/board-more";
+import type { Containers, Dragging } from "~/components/use-board-dnd";
+import type { BoardDndProps } from "~/components/board-dnd.client";
+import { BoardNodes } from "~/components/board-nodes";
+import { useNearViewport } from "~/components/use-near-viewport";
 import { MoveFields } from "~/components/move-fields";
 import type { ConflictInfo } from "~/utils/form-reply.server";
 
@@ -109,6 +113,9 @@ interface Moved {
 }
 const MovedContext = createContext<(moved: Moved | null) => void>(() => {});
 
+/** A column's element id (a link target: the phone's switcher, "more"). */
+const columnDomId = (container: string) => `col-${container.replace(/[^\w-]/g, "_")}`;
+
 /** The app's phone layout (one board column at a time, the bottom tab bar): below 720 px. */
 const PHONE_QUERY = "(max-width: 719px)";
 function isPhoneScreen() {
@@ -137,8 +144,7 @@ function LaneBoard({
   const ref = useRef<HTMLDivElement>(null);
   const [current, setCurrent] = useState<number | null>(null);
   const opened = useRef(false);
-  const columnId = (column: BoardColumn) =>
-    `col-${containerKey(lane, column).replace(/[^\w-]/g, "_")}`;
+  const columnId = (column: BoardColumn) => columnDomId(containerKey(lane, column));
   const columnAt = (index: number) =>
     ref.current?.querySelectorAll<HTMLElement>(":scope > .board-column")[index];
 
@@ -307,64 +313,87 @@ export function BoardView({
   const pending = usePendingMoves();
   const [refusal, setRefusal] = useState<Refusal | null>(null);
   const [moved, setMoved] = useState<Moved | null>(null);
+  const [dragging, setDragging] = useState<Dragging | null>(null);
+  // The one card whose "move to…" is open: in place under it, or (phone) as a bottom sheet.
+  const [moving, setMoving] = useState<{ cardId: string; sheet: boolean } | null>(null);
   const columns = BOARD_COLUMNS[board];
   // Grouping is done once per loader result, not on every render of a drag.
   const { byId, laneList, grouped } = useMemo(
     () => groupCards(cards, lanes, BOARD_COLUMNS[board]),
     [cards, lanes, board],
   );
-  const containers: Containers = Object.fromEntries(
-    Object.entries(grouped).map(([key, ids]) => [key, [...ids]]),
-  );
-  for (const move of pending) {
-    const card = byId.get(move.cardId);
-    if (card) applyMove(containers, laneOf(card, lanes).key, move);
-  }
+  // The cards where they are, pending moves applied: the same object until a move starts or ends,
+  // so the drag layer's bindings are not redone on every render of the board.
+  const pendingKey = JSON.stringify(pending);
+  const containers: Containers = useMemo(() => {
+    const result = Object.fromEntries(Object.entries(grouped).map(([key, ids]) => [key, [...ids]]));
+    for (const move of pending) {
+      const card = byId.get(move.cardId);
+      if (card) applyMove(result, laneOf(card, lanes).key, move);
+    }
+    return result;
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- pendingKey stands for pending
+  }, [grouped, byId, lanes, pendingKey]);
+  const items = dragging?.items ?? containers;
+  // The server sent each column's first cards (or its "more"): all are drawn, and a card moved
+  // into a column is drawn there too.
+  const visible = items;
+  // "More" for a column: its count in the URL (`more`), the other columns' kept.
+  const location = useLocation();
+  const moreHref = (column: BoardColumn, shown: number, container: string) => {
+    const params = new URLSearchParams(location.search);
+    const counts = parseColumnCounts(board, params.get("more"));
+    counts[column] = Math.min(COLUMN_ALL, shown + COLUMN_PAGE);
+    params.set("more", formatColumnCounts(counts));
+    return `?${params.toString()}#${columnDomId(container)}`;
+  };
+  const [nodes] = useState(() => new BoardNodes());
+  const boardRef = useRef<HTMLDivElement>(null);
+  const { Layer: DragLayer, load: loadDragLayer } = useDragLayer(boardRef);
+  useCardLinks(boardRef, setMoving);
+  const movingCard = moving ? byId.get(moving.cardId) : undefined;
 
   const columnName = (container: string) =>
     t(
       `board.column.${board}.${columnOfContainer(container) as "proposed"}` as "board.column.project.proposed",
     );
-  const dnd = useBoardDnd({
-    containers,
-    describe: {
-      title: (id) => byId.get(id)?.title ?? "",
-      column: columnName,
-      pickedUp: (p) => t("board.dnd.pickedUp", p),
-      over: (p) => t("board.dnd.over", p),
-      dropped: (p) => t("board.dnd.dropped", p),
-      cancelled: (p) => t("board.dnd.cancelled", p),
-      instructions: t("board.dnd.instructions"),
-    },
-    onDrop: ({ cardId, container, order }) => {
-      const card = byId.get(cardId);
-      if (!card) return;
-      // Positions are per village: the neighbours sent are the nearest cards of the same village.
-      const index = order.indexOf(cardId);
-      const same = (id: string) => byId.get(id)?.villageId === card.villageId;
-      const afterId = order.slice(0, index).reverse().find(same);
-      const beforeId = afterId ? undefined : order.slice(index + 1).find(same);
-      const form = new FormData();
-      form.set("intent", "move");
-      form.set("cardId", cardId);
-      form.set("column", columnOfContainer(container)!);
-      if (afterId) form.set("afterId", afterId);
-      if (beforeId) form.set("beforeId", beforeId);
-      form.set("version", String(card.version));
-      submit(form, {
-        method: "post",
-        action: `/cards/${cardId}`,
-        navigate: false,
-        fetcherKey: `move-${cardId}`,
-      });
-    },
-  });
+  const describe: BoardDndProps["describe"] = {
+    title: (id) => byId.get(id)?.title ?? "",
+    column: columnName,
+    pickedUp: (p) => t("board.dnd.pickedUp", p),
+    over: (p) => t("board.dnd.over", p),
+    dropped: (p) => t("board.dnd.dropped", p),
+    cancelled: (p) => t("board.dnd.cancelled", p),
+    instructions: t("board.dnd.instructions"),
+  };
+  const onDrop: BoardDndProps["onDrop"] = ({ cardId, container, order }) => {
+    const card = byId.get(cardId);
+    if (!card) return;
+    // Positions are per village: the neighbours sent are the nearest cards of the same village.
+    const index = order.indexOf(cardId);
+    const same = (id: string) => byId.get(id)?.villageId === card.villageId;
+    const afterId = order.slice(0, index).reverse().find(same);
+    const beforeId = afterId ? undefined : order.slice(index + 1).find(same);
+    const form = new FormData();
+    form.set("intent", "move");
+    form.set("cardId", cardId);
+    form.set("column", columnOfContainer(container)!);
+    if (afterId) form.set("afterId", afterId);
+    if (beforeId) form.set("beforeId", beforeId);
+    form.set("version", String(card.version));
+    submit(form, {
+      method: "post",
+      action: `/cards/${cardId}`,
+      navigate: false,
+      fetcherKey: `move-${cardId}`,
+    });
+  };
 
   // A column's count: all its cards (the server's total, or those given), with the moves not yet
   // answered added and taken away.
   const countOf = (container: string) => {
     const loaded = grouped[container]?.length ?? 0;
-    const now = dnd.items[container]?.length ?? 0;
+    const now = items[container]?.length ?? 0;
     return (totals ? (totals[container]?.count ?? 0) : loaded) + now - loaded;
   };
 
@@ -377,73 +406,165 @@ export function BoardView({
 
   return (
     <MovedContext.Provider value={setMoved}>
-      <DndContext {...dnd.contextProps}>
-        <div role="status" className="move-done-region">
-          {moved ? (
-            <p className="saved move-done">
-              {t("board.movedTo", {
-                title: moved.title,
-                column: t(
-                  `board.column.${board}.${moved.column}` as "board.column.project.proposed",
-                ),
-              })}
-            </p>
-          ) : null}
-        </div>
-        <div role="alert" className="move-error-region">
-          {refusal ? (
-            <p className="error-box move-error">
-              {t("board.moveRefused", { title: refusal.title })}
-              {translateMessage(t, messageWithParams(refusal.message, refusal.params))}{" "}
-              <button type="button" className="button-link" onClick={() => setRefusal(null)}>
-                {t("board.dismiss")}
-              </button>
-            </p>
-          ) : null}
-        </div>
-        {watched.map((id) => (
-          <MoveWatcher key={id} cardId={id} title={byId.get(id)!.title} onRefused={setRefusal} />
-        ))}
-        <div className="board-lanes">
-          {laneList.map((lane) => (
-            <section
-              key={lane.key}
-              className="board-lane"
-              aria-label={lane.label || t(`board.title.${board}`)}
+      <div role="status" className="move-done-region">
+        {moved ? (
+          <p className="saved move-done">
+            {t("board.movedTo", {
+              title: moved.title,
+              column: t(`board.column.${board}.${moved.column}` as "board.column.project.proposed"),
+            })}
+          </p>
+        ) : null}
+      </div>
+      <div role="alert" className="move-error-region">
+        {refusal ? (
+          <p className="error-box move-error">
+            {t("board.moveRefused", { title: refusal.title })}
+            {translateMessage(t, messageWithParams(refusal.message, refusal.params))}{" "}
+            <button type="button" className="button-link" onClick={() => setRefusal(null)}>
+              {t("board.dismiss")}
+            </button>
+          </p>
+        ) : null}
+      </div>
+      {watched.map((id) => (
+        <MoveWatcher key={id} cardId={id} title={byId.get(id)!.title} onRefused={setRefusal} />
+      ))}
+      <div
+        className="board-lanes"
+        ref={boardRef}
+        onPointerDownCapture={loadDragLayer}
+        onKeyDownCapture={loadDragLayer}
+        onFocusCapture={loadDragLayer}
+      >
+        {laneList.map((lane) => (
+          <section
+            key={lane.key}
+            className="board-lane"
+            aria-label={lane.label || t(`board.title.${board}`)}
+          >
+            {lane.label ? <h2 className="lane-title">{lane.label}</h2> : null}
+            <LaneBoard
+              board={board}
+              lane={lane.key}
+              counts={columns.map((column) => countOf(containerKey(lane.key, column)))}
             >
-              {lane.label ? <h2 className="lane-title">{lane.label}</h2> : null}
-              <LaneBoard
-                board={board}
-                lane={lane.key}
-                counts={columns.map((column) => countOf(containerKey(lane.key, column)))}
-              >
-                {columns.map((column) => {
-                  const container = containerKey(lane.key, column);
-                  return (
-                    <Column
-                      key={container}
-                      board={board}
-                      column={column}
-                      container={container}
-                      ids={dnd.items[container] ?? []}
-                      count={countOf(container)}
-                      villagesOverLimit={totals?.[container]?.villagesOver}
-                      byId={byId}
-                      wipLimit={wipLimits[column] ?? 0}
-                      villages={lane.villages}
-                      showVillage={showVillage}
-                      expanded={expanded}
-                      expandHref={expandHref}
-                    />
-                  );
-                })}
-              </LaneBoard>
-            </section>
-          ))}
-        </div>
-      </DndContext>
+              {columns.map((column) => {
+                const container = containerKey(lane.key, column);
+                return (
+                  <Column
+                    key={container}
+                    board={board}
+                    column={column}
+                    container={container}
+                    ids={items[container] ?? []}
+                    shown={visible[container] ?? []}
+                    nodes={nodes}
+                    count={countOf(container)}
+                    villagesOverLimit={totals?.[container]?.villagesOver}
+                    byId={byId}
+                    wipLimit={wipLimits[column] ?? 0}
+                    villages={lane.villages}
+                    showVillage={showVillage}
+                    expanded={expanded}
+                    expandHref={expandHref}
+                    moreHref={moreHref}
+                    movingInline={moving && !moving.sheet ? moving.cardId : null}
+                  />
+                );
+              })}
+            </LaneBoard>
+          </section>
+        ))}
+      </div>
+      {movingCard && moving?.sheet ? (
+        <MoveSheet card={movingCard} onClose={() => setMoving(null)} />
+      ) : null}
+      {DragLayer ? (
+        <DragLayer
+          containers={containers}
+          visible={visible}
+          dragging={dragging}
+          setDragging={setDragging}
+          describe={describe}
+          onDrop={onDrop}
+          nodes={nodes}
+          canMove={(id) => byId.get(id)?.canEdit ?? false}
+          handleLabel={(id) => t("board.dragHandle", { title: byId.get(id)?.title ?? "" })}
+        />
+      ) : null}
     </MovedContext.Provider>
   );
+}
+
+/**
+ * The cards' links are plain anchors (a router Link is a dozen hooks, and a board draws hundreds of
+ * cards on the server and hydrates them): one listener on the board follows a card's title in the
+ * page, as a Link would, and opens a card's "move to…" — under the card, or on a phone as a bottom
+ * sheet. A new tab or window still opens the link's page; without JavaScript the links lead there.
+ */
+function useCardLinks(
+  ref: React.RefObject<HTMLElement | null>,
+  setMoving: (moving: { cardId: string; sheet: boolean } | null) => void,
+) {
+  const navigate = useNavigate();
+  useEffect(() => {
+    const board = ref.current;
+    if (!board) return;
+    const follow = (event: MouseEvent) => {
+      if (event.defaultPrevented || event.button !== 0) return;
+      if (event.metaKey || event.altKey || event.ctrlKey || event.shiftKey) return;
+      const link = event.target instanceof Element && event.target.closest("a[data-card]");
+      if (!(link instanceof HTMLAnchorElement)) return;
+      event.preventDefault();
+      const cardId = link.dataset.card!;
+      if (link.classList.contains("move-to-toggle")) {
+        const open = link.getAttribute("aria-expanded") === "true";
+        setMoving(open ? null : { cardId, sheet: isPhoneScreen() });
+      } else {
+        const url = new URL(link.href);
+        void navigate(url.pathname + url.search + url.hash);
+      }
+    };
+    board.addEventListener("click", follow);
+    return () => board.removeEventListener("click", follow);
+  }, [ref, navigate, setMoving]);
+}
+
+/** The drag layer's module, asked for once per page load (again if it failed). */
+let dragLayerModule: Promise<ComponentType<BoardDndProps>> | null = null;
+
+/**
+ * The drag layer (dnd-kit), loaded once the board (`ref`) is near the screen and the browser is
+ * idle after hydration, or at once by `load` (the first pointer, key or focus on the board).
+ */
+function useDragLayer(ref: React.RefObject<HTMLElement | null>) {
+  const near = useNearViewport(ref);
+  const [Layer, setLayer] = useState<ComponentType<BoardDndProps> | null>(null);
+  const load = () => {
+    dragLayerModule ??= import("~/components/board-dnd.client").then(
+      (module) => module.default,
+      (error: unknown) => {
+        // Not loaded (offline, a new build): the board works by its "move to…" links meanwhile.
+        dragLayerModule = null;
+        throw error;
+      },
+    );
+    dragLayerModule.then(
+      (component) => setLayer(() => component),
+      () => {},
+    );
+  };
+  useEffect(() => {
+    if (!near) return;
+    if ("requestIdleCallback" in window) {
+      const idle = requestIdleCallback(load, { timeout: 2_000 });
+      return () => cancelIdleCallback(idle);
+    }
+    const timer = setTimeout(load, 200);
+    return () => clearTimeout(timer);
+  }, [near]);
+  return { Layer, load };
 }
 
 function Column({
@@ -451,6 +572,8 @@ function Column({
   column,
   container,
   ids,
+  shown,
+  nodes,
   count,
   villagesOverLimit,
   byId,
@@ -459,11 +582,16 @@ function Column({
   showVillage,
   expanded,
   expandHref,
+  moreHref,
+  movingInline,
 }: {
   board: Board;
   column: BoardColumn;
   container: string;
   ids: string[];
+  /** Those of `ids` drawn. */
+  shown: string[];
+  nodes: BoardNodes;
   /** All the column's cards, of which `ids` are the first. */
   count: number;
   /** The villages over the limit, when the server counted them over every card. */
@@ -476,9 +604,11 @@ function Column({
   showVillage: boolean;
   expanded: boolean;
   expandHref?: string;
+  moreHref: (column: BoardColumn, shown: number, container: string) => string;
+  /** The card whose "move to…" form is open under it, if any. */
+  movingInline: string | null;
 }) {
   const t = useT();
-  const { setNodeRef, isOver } = useDroppable({ id: container });
   const name = t(`board.column.${board}.${column}` as "board.column.project.proposed");
   // The limit is each village's: a lane of many villages counts those over theirs.
   const villagesOver = (() => {
@@ -492,13 +622,12 @@ function Column({
     return [...perVillage.values()].filter((n) => n > wipLimit).length;
   })();
   const over = villagesOver > 0;
-  const shown = expanded ? ids : ids.slice(0, COLUMN_FIRST);
-  const columnId = `col-${container.replace(/[^\w-]/g, "_")}`;
+  const columnId = columnDomId(container);
   const headingId = `${columnId}-title`;
   return (
     <section
       id={columnId}
-      className={`board-column ${isOver ? "is-over" : ""} ${over ? "over-wip" : ""}`}
+      className={`board-column ${over ? "over-wip" : ""}`}
       aria-labelledby={headingId}
     >
       <h3 id={headingId} className="column-title">
@@ -520,15 +649,23 @@ function Column({
             : t("board.overWip", { limit: wipLimit })}
         </p>
       ) : null}
-      <SortableContext id={container} items={shown} strategy={verticalListSortingStrategy}>
-        <ol ref={setNodeRef} className="card-list">
-          {shown.map((id) => (
-            <CardItem key={id} card={byId.get(id)!} showVillage={showVillage} />
-          ))}
-        </ol>
-      </SortableContext>
+      <ol ref={nodes.ref(container)} className="card-list">
+        {shown.map((id) => (
+          <CardItem
+            key={id}
+            card={byId.get(id)!}
+            showVillage={showVillage}
+            nodes={nodes}
+            moving={movingInline === id}
+          />
+        ))}
+      </ol>
       {shown.length < count && expandHref && !expanded ? (
-        <p className="small">
+        <p className="small column-more">
+          <Link to={moreHref(column, shown.length, container)} preventScrollReset>
+            {t("board.showMore", { count: Math.min(COLUMN_PAGE, count - shown.length) })}
+          </Link>
+          {" · "}
           <Link to={expandHref}>
             {count > COLUMN_ALL
               ? t("board.showFirst", { shown: COLUMN_ALL, count })
@@ -546,45 +683,29 @@ function Column({
 const CardItem = memo(function CardItem({
   card,
   showVillage,
+  nodes,
+  moving,
 }: {
   card: BoardCard;
   showVillage: boolean;
+  nodes: BoardNodes;
+  /** Its "move to…" form is open. */
+  moving: boolean;
 }) {
   const t = useT();
   const locale = useLocale();
-  const {
-    attributes,
-    listeners,
-    setNodeRef,
-    setActivatorNodeRef,
-    transform,
-    transition,
-    isDragging,
-  } = useSortable({ id: card.id, disabled: !card.canEdit });
-  const style: CSSProperties = { transform: CSS.Transform.toString(transform), transition };
   const kindKey = card.board === "project" ? `measure.${card.kind}` : `caseKind.${card.kind}`;
   return (
     <li
-      ref={setNodeRef}
-      style={style}
-      className={`board-card ${card.overdue ? "is-overdue" : ""} ${isDragging ? "is-dragging" : ""} urgency-${card.urgency ?? "none"}`}
+      ref={nodes.ref(card.id)}
+      className={`board-card ${card.overdue ? "is-overdue" : ""} urgency-${card.urgency ?? "none"}`}
     >
       <div className="card-top">
-        {card.canEdit ? (
-          <button
-            type="button"
-            ref={setActivatorNodeRef}
-            className="drag-handle js-only"
-            {...attributes}
-            {...listeners}
-            aria-label={t("board.dragHandle", { title: card.title })}
-          >
-            <span aria-hidden="true">⠿</span>
-          </button>
-        ) : null}
-        <Link to={`/cards/${card.id}`} className="card-title">
+        {/* The drag handle's place (with JavaScript): the drag layer puts the handle here. */}
+        {card.canEdit ? <span className="drag-slot" /> : null}
+        <a href={`/cards/${card.id}`} className="card-title" data-card={card.id}>
           {card.title}
-        </Link>
+        </a>
       </div>
       <p className="card-meta">
         <span>{t.has(kindKey) ? t(kindKey) : card.kind}</span>
@@ -620,7 +741,7 @@ const CardItem = memo(function CardItem({
           ) : null}
         </p>
       ) : null}
-      {card.canEdit ? <MoveTo card={card} /> : null}
+      {card.canEdit ? <MoveTo card={card} open={moving} /> : null}
     </li>
   );
 });
@@ -632,35 +753,23 @@ const CardItem = memo(function CardItem({
  * With JavaScript the link opens the form in place under the card, or on a phone the bottom sheet;
  * both are built only when opened.
  */
-function MoveTo({ card }: { card: BoardCard }) {
+function MoveTo({ card, open }: { card: BoardCard; open: boolean }) {
   const t = useT();
-  const [open, setOpen] = useState<boolean | null>(null);
-  const [sheet, setSheet] = useState(false);
   const formId = `move-${card.id}`;
   return (
-    <>
-      <div className="move-to">
-        <a
-          href={`/cards/${card.id}#move`}
-          className="move-to-toggle"
-          aria-expanded={open ?? undefined}
-          aria-controls={open ? `${formId}-form` : undefined}
-          onClick={(event) => {
-            // A new tab or window still opens the card's page.
-            if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
-            event.preventDefault();
-            if (isPhoneScreen()) setSheet(true);
-            else setOpen((was) => !was);
-          }}
-        >
-          {t("board.moveTo")}
-          <span className="visually-hidden"> {card.title}</span>
-        </a>
-        {open ? <MoveInline card={card} id={formId} /> : null}
-      </div>
-      {/* Outside the card's text: a dialog on top of the board. */}
-      {sheet ? <MoveSheet card={card} onClose={() => setSheet(false)} /> : null}
-    </>
+    <div className="move-to">
+      <a
+        href={`/cards/${card.id}#move`}
+        className="move-to-toggle"
+        data-card={card.id}
+        aria-expanded={open || undefined}
+        aria-controls={open ? `${formId}-form` : undefined}
+      >
+        {t("board.moveTo")}
+        <span className="visually-hidden"> {card.title}</span>
+      </a>
+      {open ? <MoveInline card={card} id={formId} /> : null}
+    </div>
   );
 }
 

@@ -1,7 +1,9 @@
 /**
  * The one place dnd-kit is used (style guide, principle 11): mouse, touch and keyboard sensors,
  * multiple sortable columns, a snapshot restored on cancel, and screen-reader announcements in the
- * active language naming the card and "position n of m".
+ * active language naming the card and "position n of m". Only the board's drag layer
+ * (board-dnd.client.tsx, loaded after hydration) imports it, so dnd-kit is not in a board's
+ * first-load JavaScript.
  */
 import {
   KeyboardSensor,
@@ -21,7 +23,7 @@ import { arrayMove, sortableKeyboardCoordinates } from "@dnd-kit/sortable";
 export { DndContext, useDroppable } from "@dnd-kit/core";
 export { SortableContext, useSortable, verticalListSortingStrategy } from "@dnd-kit/sortable";
 export { CSS } from "@dnd-kit/utilities";
-import { useId, useState } from "react";
+import { useId } from "react";
 
 /** Column containers, each an ordered list of card ids. Container ids are "<lane>::<column>". */
 export type Containers = Record<string, string[]>;
@@ -33,12 +35,23 @@ export interface DropResult {
   order: string[];
 }
 
+/** A drag in progress: the containers before it (restored on cancel) and as they are now. */
+export interface Dragging {
+  snapshot: Containers;
+  items: Containers;
+}
+
 export function useBoardDnd({
   containers,
+  dragging,
+  setDragging,
   describe,
   onDrop,
 }: {
   containers: Containers;
+  /** The drag's state, kept by the board (which draws the cards where the drag has put them). */
+  dragging: Dragging | null;
+  setDragging: (update: Dragging | null | ((prev: Dragging | null) => Dragging | null)) => void;
   /** Texts for announcements. */
   describe: {
     title: (cardId: string) => string;
@@ -52,9 +65,6 @@ export function useBoardDnd({
   onDrop: (result: DropResult) => void;
 }) {
   const id = useId();
-  const [dragging, setDragging] = useState<{ snapshot: Containers; items: Containers } | null>(
-    null,
-  );
   const items = dragging?.items ?? containers;
 
   const sensors = useSensors(

@@ -687,6 +687,7 @@ export const en: Catalogue = {
   "board.firstLanes":
     "The first {shown} of {count} lanes are shown; filter by township to see the others.",
   "board.showAll": "{count, plural, one {Show the # card} other {Show all # cards}}",
+  "board.showMore": "Show {count} more",
   "board.dragHandle": "Drag “{title}”",
   "board.overdue": "Overdue",
   "board.due": "due {date}",

@@ -658,6 +658,7 @@ export const zhCN = {
   "board.chooseTownshipFirst": "村和负责人太多，无法全部列出：请先选乡镇。",
   "board.firstLanes": "分组显示前 {shown} 组（共 {count} 组），按乡镇筛选可看到其余的。",
   "board.showAll": "显示全部 {count} 张",
+  "board.showMore": "再显示 {count} 张",
   "board.dragHandle": "拖动「{title}」",
   "board.overdue": "已逾期",
   "board.due": "{date} 到期",

@@ -124,10 +124,24 @@ export async function listBoard(
   viewer: Viewer,
   board: Board,
   filters: BoardFilters = {},
-  options: { perColumn?: number; lanes?: BoardLanes; maxLanes?: number } = {},
+  options: {
+    perColumn?: number;
+    /** Columns that show more than `perColumn` ("more"): their own count. */
+    columnCounts?: Partial<Record<BoardColumn, number>>;
+    lanes?: BoardLanes;
+    maxLanes?: number;
+  } = {},
 ) {
   const on = today();
   const lane = laneExpression(options.lanes ?? "none");
+  const more = Object.entries(options.columnCounts ?? {}).filter(([, n]) => n !== undefined);
+  // Each column's own count, else perColumn.
+  const shownOf = more.length
+    ? sql<number>`case ${sql.join(
+        more.map(([column, n]) => sql`when cards.column_key = ${column} then ${n}`),
+        sql` `,
+      )} else ${options.perColumn ?? 0} end`
+    : undefined;
   const ranked = boardBase(viewer, board, filters, on).select([
     "cards.id",
     sql<number>`row_number() over (partition by ${lane}, cards.column_key order by cards.position, cards.id)`.as(
@@ -162,7 +176,11 @@ export async function listBoard(
       "households.head_name",
       "sending_units.name_zh as unit_name",
     ])
-    .$if(options.perColumn !== undefined, (q) => q.where("ranked.rank", "<=", options.perColumn!))
+    .$if(options.perColumn !== undefined, (q) =>
+      shownOf
+        ? q.where("ranked.rank", "<=", shownOf)
+        : q.where("ranked.rank", "<=", options.perColumn!),
+    )
     .$if(options.maxLanes !== undefined, (q) =>
       q.where("ranked.lane_rank", "<=", options.maxLanes!),
     )

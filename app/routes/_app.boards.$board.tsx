@@ -21,6 +21,7 @@ import {
   MAX_LANES,
   boardFromSegment,
 } from "~/utils/boards";
+import { parseColumnCounts } from "~/utils/board-more";
 import { pageTitle } from "~/utils/meta";
 import type { Board } from "../../db/schema";
 import { skipRevalidationWhenQueued } from "~/outbox/client-action";
@@ -42,6 +43,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     overdue: Boolean(filters.overdue),
   };
   const lanes = filters.lanes ?? "none";
+  // Columns shown past their first cards ("more", in the URL).
+  const columnCounts = filters.all ? {} : parseColumnCounts(board, url.searchParams.get("more"));
   const rules = await teamRulesOn();
   const wipLimits = wipLimitsOf(rules)[board] as Partial<Record<BoardColumn, number>>;
   // Each column's first cards (or, asked for, up to COLUMN_ALL), with every column's totals
@@ -49,6 +52,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const [cards, summary, choices, townships] = await Promise.all([
     listBoard(viewer, board, cardFilters, {
       perColumn: filters.all ? COLUMN_ALL : lanes === "none" ? COLUMN_FIRST : LANE_COLUMN_FIRST,
+      columnCounts,
       lanes,
       maxLanes: MAX_LANES,
     }),

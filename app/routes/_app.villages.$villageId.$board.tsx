@@ -11,6 +11,7 @@ import { authorizeVillage } from "~/models/access.server";
 import { boardTotals, listBoard } from "~/models/card.server";
 import { can } from "~/permissions";
 import { BOARD_SEGMENTS, COLUMN_ALL, COLUMN_FIRST, boardFromSegment } from "~/utils/boards";
+import { parseColumnCounts } from "~/utils/board-more";
 import { villageTabTitle } from "~/utils/meta";
 import { skipRevalidationWhenQueued } from "~/outbox/client-action";
 
@@ -40,6 +41,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       { villageId, archived },
       {
         perColumn: archived ? undefined : expanded ? COLUMN_ALL : COLUMN_FIRST,
+        columnCounts: expanded ? {} : parseColumnCounts(board, url.searchParams.get("more")),
       },
     ),
     archived ? null : boardTotals(viewer, board, { villageId }, "none", wipLimits),

@@ -57,9 +57,14 @@ export function boardFromSegment(segment: string | undefined): Board | null {
   return null;
 }
 
-/** Cards a board's column shows at first; "show all" shows up to COLUMN_ALL (a filter, the rest). */
-export const COLUMN_FIRST = 30;
+/**
+ * Cards a board's column shows at first; each "more" shows COLUMN_PAGE more (the column's count in
+ * the URL, `more`); "show all" shows up to COLUMN_ALL (a filter, the rest).
+ */
+export const COLUMN_FIRST = 20;
+export const COLUMN_PAGE = 20;
 export const COLUMN_ALL = 500;
+
 /** Lanes a board shows at once, and each lane's column's first cards. */
 export const MAX_LANES = 20;
 export const LANE_COLUMN_FIRST = 10;

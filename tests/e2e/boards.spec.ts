@@ -51,7 +51,9 @@ test.describe("the work team of 魏家村 on its project board", () => {
     const title = "绿色高效养猪项目（贫困户全覆盖）";
     const card = cardIn(column(page, "实施中"), title);
     await expect(card).toBeVisible();
+    // The handle comes with the drag layer, loaded after hydration.
     const handle = card.getByRole("button", { name: `拖动「${title}」` });
+    await expect(handle).toBeVisible();
     const target = column(page, "验收").locator("ol.card-list");
     const from = (await handle.boundingBox())!;
     const to = (await target.boundingBox())!;
@@ -68,6 +70,30 @@ test.describe("the work team of 魏家村 on its project board", () => {
     await expect(cardIn(column(page, "实施中"), title)).toHaveCount(0);
   });
 
+  test("drag and drop arrives after the page: the server draws no handle, the drag layer brings them", async ({
+    page,
+  }) => {
+    await openBoard(page, "魏家村", "项目");
+    // The page as the server sends it: each movable card keeps the handle's place, empty.
+    const html = await (await page.request.get(page.url())).text();
+    expect(html).not.toContain("drag-handle");
+    expect(html).toContain('class="drag-slot"');
+    await waitForHydration(page);
+    const slots = page.locator("li.board-card .drag-slot");
+    const handles = page.getByRole("button", { name: /^拖动「/ });
+    await expect(handles.first()).toBeVisible();
+    await expect(handles).toHaveCount(await slots.count());
+    // dnd-kit came as a chunk of its own, after the page's scripts.
+    const scripts = await page.evaluate(() =>
+      performance
+        .getEntriesByType("resource")
+        .map((entry) => entry.name)
+        .filter((name) => name.endsWith(".js")),
+    );
+    const layer = scripts.findIndex((name) => /board-dnd\.client/.test(name));
+    expect(layer).toBeGreaterThan(0);
+  });
+
   test("moves a card with the keyboard, and Escape puts a picked-up card back", async ({
     page,
   }) => {
@@ -75,6 +101,7 @@ test.describe("the work team of 魏家村 on its project board", () => {
     await waitForHydration(page);
     const title = "绿色高效养猪项目（贫困户全覆盖）";
     const handle = cardIn(page, title).getByRole("button", { name: `拖动「${title}」` });
+    await expect(handle).toBeVisible();
 
     // Pick up, move, cancel: nothing changes.
     await handle.focus();
@@ -91,6 +118,7 @@ test.describe("the work team of 魏家村 on its project board", () => {
     // pressed while the cancelled drag was still settling was sometimes not taken as a pick-up.)
     await page.reload();
     await waitForHydration(page);
+    await expect(handle).toBeVisible();
     await handle.focus();
     await page.keyboard.press("Space");
     await expect(page.getByText(/已拿起「绿色高效养猪项目/)).toBeAttached();
@@ -292,6 +320,36 @@ test.describe("the county", () => {
     await page.getByLabel("只看逾期").check();
     await page.getByRole("button", { name: "应用筛选" }).click();
     await expect(page.locator("li.board-card:not(.is-overdue)")).toHaveCount(0);
+  });
+
+  test("a column shows its first 20 cards; “more” shows 20 more, kept in the URL with the filters", async ({
+    page,
+  }) => {
+    await page.goto("/boards/cases");
+    const columns = page.locator("section.board-column");
+    await expect(columns.first()).toBeVisible();
+    // The fullest column.
+    let fullest = 0;
+    let most = 0;
+    for (const [i, c] of (await columns.all()).entries()) {
+      const count = Number(/^\d+/.exec(await c.locator(".column-count").innerText())![0]);
+      if (count > most) [fullest, most] = [i, count];
+    }
+    expect(most).toBeGreaterThan(20);
+    const full = columns.nth(fullest);
+    await expect(full.locator("li.board-card")).toHaveCount(20);
+    await full.getByRole("link", { name: `再显示 ${Math.min(20, most - 20)} 张` }).click();
+    await expect(page).toHaveURL(/[?&]more=[a-z_]+%3A40/);
+    await expect(full.locator("li.board-card")).toHaveCount(Math.min(40, most));
+    // The other columns keep their first cards.
+    for (const [i, c] of (await columns.all()).entries()) {
+      if (i !== fullest) expect(await c.locator("li.board-card").count()).toBeLessThanOrEqual(20);
+    }
+    // A filter applied after keeps the column's count, and a stale count is clamped, not refused.
+    const url = new URL(page.url());
+    url.searchParams.set("more", `${url.searchParams.get("more")},closed:9999,nowhere:5`);
+    await page.goto(url.pathname + url.search);
+    await expect(full.locator("li.board-card")).toHaveCount(Math.min(40, most));
   });
 
   test("a county-wide column says its limit is each village's, and counts the villages over it", async ({

@@ -12,6 +12,7 @@ import {
   updateCard,
 } from "~/models/card.server";
 import { containerKey } from "~/utils/boards";
+import { formatColumnCounts, parseColumnCounts } from "~/utils/board-more";
 import { seedOnce, viewerFor, villageId } from "./helpers";
 
 let weijiaId: string;
@@ -138,6 +139,35 @@ describe("a board a few cards a column at a time", () => {
       { perColumn: 1, lanes: "village", maxLanes: 2 },
     );
     expect(new Set(lanes2.map((c) => c.villageId)).size).toBe(2);
+  });
+
+  it("shows a column more cards when asked (“more”), the others their first", async () => {
+    const county = await viewerFor("county");
+    const all = await listBoard(county, "case", {});
+    const perColumn = new Map<string, number>();
+    for (const c of all) perColumn.set(c.column, (perColumn.get(c.column) ?? 0) + 1);
+    const [fullest] = [...perColumn].sort((a, b) => b[1] - a[1])[0]!;
+    const shown = await listBoard(
+      county,
+      "case",
+      {},
+      { perColumn: 2, columnCounts: { [fullest]: 5 } },
+    );
+    for (const [column, n] of perColumn) {
+      expect(shown.filter((c) => c.column === column).length, column).toBe(
+        Math.min(column === fullest ? 5 : 2, n),
+      );
+    }
+  });
+
+  it("reads “more” from the URL within 20–500 and drops what is not a column", () => {
+    expect(parseColumnCounts("case", "in_progress:40,closed:9999,nowhere:60,pending:x,:3")).toEqual(
+      { in_progress: 40, closed: 500 },
+    );
+    expect(parseColumnCounts("case", "in_progress:5")).toEqual({ in_progress: 20 });
+    expect(parseColumnCounts("project", "in_progress:40,closed:40")).toEqual({ in_progress: 40 });
+    expect(parseColumnCounts("case", null)).toEqual({});
+    expect(formatColumnCounts({ in_progress: 40, closed: 20 })).toBe("in_progress:40");
   });
 
   it("filters overdue cards in SQL exactly as a card says it is overdue", async () => {
