@@ -281,6 +281,7 @@ export const en: Catalogue = {
   "form.save": "Save",
   "form.saving": "Saving…",
   "form.openEditor": "Open the form",
+  "form.loadingEditor": "Loading the form…",
   "form.edit": "Edit",
   "form.savedMessage": "Saved.",
   "conflict.title": "Edit conflict.",

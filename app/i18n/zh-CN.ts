@@ -266,6 +266,7 @@ export const zhCN = {
   "form.save": "保存",
   "form.saving": "正在保存…",
   "form.openEditor": "打开表单",
+  "form.loadingEditor": "表单加载中…",
   "form.edit": "编辑",
   "form.savedMessage": "已保存。",
   "conflict.title": "保存冲突。",
