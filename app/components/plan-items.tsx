@@ -310,4 +310,3 @@ export function OpinionForm({ requestId }: { requestId: string }) {
     </FoldedForm>
   );
 }
-

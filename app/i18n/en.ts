@@ -185,6 +185,7 @@ export const en: Catalogue = {
   "map.intro":
     "Poor villages coloured by exit progress. Select a village for details; the table below the map lists the same villages.",
   "map.loading": "Loading the map…",
+  "map.tableLoading": "Loading the list of villages…",
   "map.noScript": "The map needs JavaScript; the table below lists the same villages.",
   "map.legend": "Legend",
   "map.markerLabel": "{name}, {status}",

@@ -178,6 +178,7 @@ export const zhCN = {
   "map.title": "村庄地图",
   "map.intro": "按出列进度着色的贫困村分布。点选村点查看详情；地图下方的表格列出同样的村。",
   "map.loading": "地图加载中…",
+  "map.tableLoading": "村庄列表加载中…",
   "map.noScript": "地图需要 JavaScript；下表列出了同样的村。",
   "map.legend": "图例",
   "map.markerLabel": "{name}，{status}",

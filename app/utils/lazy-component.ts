@@ -12,7 +12,11 @@ import { lazy, type ComponentType } from "react";
  * and hands React an already-settled thenable, which React.lazy reads synchronously; the browser
  * loads it the first time it is drawn, or earlier with `preload()`.
  */
-export function lazyComponent<Props extends object>(load: () => Promise<ComponentType<Props>>) {
+export function lazyComponent<Props extends object>(
+  load: () => Promise<ComponentType<Props>>,
+  /** Start loading in the browser as soon as the importing module runs (a part always drawn). */
+  { eager = false } = {},
+) {
   let loaded: { default: ComponentType<Props> } | undefined;
   let loading: Promise<{ default: ComponentType<Props> }> | undefined;
   const preload = () =>
@@ -24,6 +28,7 @@ export function lazyComponent<Props extends object>(load: () => Promise<Componen
       },
     ));
   if (typeof document === "undefined") void preload();
+  else if (eager) preload().catch(() => undefined); // drawn: React asks again and sees the error
   const Component = lazy(() => (loaded ? settled(loaded) : preload()));
   return Object.assign(Component, { preload });
 }
