@@ -2,6 +2,7 @@
  * The client half of app/utils/form-reply.server.ts: which form an action reply belongs to, the
  * conflict notice that shows the newer saved values next to what the person typed, and the one
  * way an edit form is wired (Conform options, hidden intent/formId/version, errors, save button).
+ * The folded form that draws one when opened is in folded-form.tsx, without Conform.
  */
 import {
   getFormProps,
@@ -11,7 +12,7 @@ import {
   type Submission,
   type SubmissionResult,
 } from "@conform-to/react";
-import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, useActionData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import type { z } from "zod";
 import { FieldErrors } from "~/components/field-errors";
@@ -73,61 +74,6 @@ export function ConflictNotice({
       ) : null}
       <p className="small">{t("conflict.keep")}</p>
     </div>
-  );
-}
-
-/**
- * An edit form folded under its summary ("编辑"), drawn only once it is opened. A page such as a
- * village's plan has a form for every item, and the reader opens one or none: drawing them all
- * made the plan 80 KB of HTML and 1,100 elements for the phone to parse, lay out and hydrate.
- *
- * With JavaScript, opening the fold draws the live form in place. Without it (or before the
- * scripts have arrived), the open fold holds a link to the same page with `?edit=<formId>`, where
- * the server draws that one form, open, at its item (`#<formId>`); it posts as any form does. A
- * form with a reply (errors, a conflict) is open and drawn from the start. A fold opened before
- * the scripts ran is drawn when they do.
- *
- * `children` is the form component (it calls useEditForm itself), so nothing of it runs while
- * folded.
- */
-export function FoldedForm({
-  formId,
-  summary,
-  children,
-}: {
-  formId: string;
-  summary: ReactNode;
-  children: ReactNode;
-}) {
-  const t = useT();
-  const [params] = useSearchParams();
-  const asked = params.get("edit") === formId;
-  const open = Boolean(useFormReply(formId)) || asked;
-  const ref = useRef<HTMLDetailsElement>(null);
-  const [opened, setOpened] = useState(false);
-  useEffect(() => {
-    if (ref.current?.open) setOpened(true);
-  }, []);
-  const editHref = new URLSearchParams(params);
-  editHref.set("edit", formId);
-  return (
-    <details
-      className="edit"
-      open={open}
-      ref={ref}
-      onToggle={(event) => {
-        if (event.currentTarget.open) setOpened(true);
-      }}
-    >
-      <summary>{summary}</summary>
-      {opened || open ? (
-        children
-      ) : (
-        <p className="small">
-          <Link to={{ search: `?${editHref}`, hash: formId }}>{t("form.openEditor")}</Link>
-        </p>
-      )}
-    </details>
   );
 }
 

@@ -1,18 +1,53 @@
 /**
  * The Plan tab's pieces: indicators, milestones, opinions and the readiness checklist. Each edit
  * form is a plain Remix <Form> (works without JavaScript), folded on the item it changes
- * (FoldedForm: drawn by React only once opened), and carries the version it was shown with.
+ * (FoldedForm: drawn by React only once opened). The forms themselves are in plan-editors.tsx,
+ * loaded (with Conform) when a fold is first opened, or when the browser is idle for those who
+ * may edit (usePlanEditors): a reader of the plan never loads them.
  */
-import type { FormMetadata } from "@conform-to/react";
 import { useEffect, useRef } from "react";
-import { EditForm, FoldedForm, useEditForm } from "~/components/form-reply";
-import { InputField, SelectField, TextareaField } from "~/components/form-fields";
+import { FoldedForm } from "~/components/folded-form";
 import { formatIndicatorValue, indicatorName } from "~/utils/indicators";
 import { formatDate, translateMessage, useLocale, useT, type Locale, type Translate } from "~/i18n";
 import type { IndicatorView, MilestoneView, PlanPage } from "~/models/plan.server";
-import { MILESTONE_STATUSES, INDICATOR_COMPARISONS } from "../../db/schema";
 import { readinessMessage, type ReadinessItem } from "~/utils/exit-rules";
-import { today } from "~/utils/dates";
+import { lazyComponent } from "~/utils/lazy-component";
+
+const editors = () => import("~/components/plan-editors");
+const PlanEditor = lazyComponent(() => editors().then((m) => m.PlanEditor));
+const IndicatorEditor = lazyComponent(() => editors().then((m) => m.IndicatorEditor));
+const NewIndicatorEditor = lazyComponent(() => editors().then((m) => m.NewIndicatorEditor));
+const MilestoneEditor = lazyComponent(() => editors().then((m) => m.MilestoneEditor));
+const NewMilestoneEditor = lazyComponent(() => editors().then((m) => m.NewMilestoneEditor));
+const OpinionEditor = lazyComponent(() => editors().then((m) => m.OpinionEditor));
+
+/**
+ * For those who may edit: the forms are loaded once the page is idle after hydration, so that a
+ * fold opens at once, also later without a connection (a milestone marked done offline waits in
+ * the outbox, app/outbox).
+ */
+export function usePlanEditors(canEdit: boolean) {
+  useEffect(() => {
+    if (!canEdit) return;
+    const load = () => {
+      for (const editor of [
+        PlanEditor,
+        IndicatorEditor,
+        NewIndicatorEditor,
+        MilestoneEditor,
+        NewMilestoneEditor,
+        OpinionEditor,
+      ])
+        editor.preload().catch(() => undefined); // not loaded: a fold loads it when opened
+    };
+    if ("requestIdleCallback" in window) {
+      const id = requestIdleCallback(load, { timeout: 5_000 });
+      return () => cancelIdleCallback(id);
+    }
+    const id = setTimeout(load, 1_000);
+    return () => clearTimeout(id);
+  }, [canEdit]);
+}
 
 type Indicator = Omit<IndicatorView, "kind"> & { kind: string };
 type Milestone = MilestoneView;
@@ -41,12 +76,6 @@ function MetBadge({ met }: { met: boolean | null }) {
   ) : (
     <span className="badge badge-unmet">✗ {t("indicator.notMet")}</span>
   );
-}
-
-/** Form values as typed: ratios appear as percentages. */
-function displayNumber(indicator: { unit: string | null }, value: number | null) {
-  if (value === null) return undefined;
-  return indicator.unit === "ratio" ? String(Math.round(value * 100000) / 1000) : String(value);
 }
 
 export function ReadinessChecklist({ items }: { items: ReadinessItem[] }) {
@@ -97,57 +126,6 @@ export function PlanSummaryForm({ plan, canEdit }: { plan: PlanValues; canEdit: 
     <FoldedForm formId="plan" summary={t("plan.edit")}>
       <PlanEditor plan={plan} />
     </FoldedForm>
-  );
-}
-
-function PlanEditor({ plan }: { plan: PlanValues }) {
-  const t = useT();
-  const formId = "plan";
-  const { form, fields, reply } = useEditForm(
-    formId,
-    () => import("~/schemas/forms").then((m) => m.PlanSchema),
-    {
-      startYear: String(plan.startYear),
-      attackEndYear: String(plan.attackEndYear),
-      endYear: String(plan.endYear),
-      targetExitYear: String(plan.targetExitYear),
-      narrative: plan.narrative,
-    },
-  );
-  return (
-    <EditForm
-      form={form}
-      formId={formId}
-      intent="plan"
-      reply={reply}
-      version={plan.version}
-      describeConflict={(field, value) =>
-        field === "narrative"
-          ? { label: t("plan.narrative"), value: String(value ?? "") }
-          : field === "target_exit_year"
-            ? { label: t("plan.targetExitYear"), value: String(value) }
-            : null
-      }
-    >
-      <InputField
-        field={fields.targetExitYear}
-        label={t("plan.targetExitYear")}
-        inputMode="numeric"
-      />
-      <InputField field={fields.startYear} label={t("plan.startYear")} inputMode="numeric" />
-      <InputField
-        field={fields.attackEndYear}
-        label={t("plan.attackEndYear")}
-        inputMode="numeric"
-      />
-      <InputField field={fields.endYear} label={t("plan.endYear")} inputMode="numeric" />
-      <TextareaField
-        field={fields.narrative}
-        label={t("plan.narrative")}
-        className="wide"
-        rows={4}
-      />
-    </EditForm>
   );
 }
 
@@ -228,119 +206,6 @@ export function IndicatorItem({
   );
 }
 
-function IndicatorEditor({ indicator }: { indicator: Indicator }) {
-  const t = useT();
-  const locale = useLocale();
-  const formId = `indicator-${indicator.id}`;
-  const yesNo = indicator.comparison === "yes";
-  const { form, fields, reply } = useEditForm(
-    formId,
-    () => import("~/schemas/forms").then((m) => m.IndicatorSchema),
-    {
-      baseline: displayNumber(indicator, indicator.baseline),
-      target: displayNumber(indicator, indicator.target),
-      current: indicator.computed ? undefined : displayNumber(indicator, indicator.current),
-      threshold: yesNo ? undefined : displayNumber(indicator, indicator.threshold),
-      measuredOn: indicator.computed ? undefined : (indicator.measuredOn ?? undefined),
-      evidence: indicator.evidence ?? undefined,
-    },
-  );
-  const value = (v: number | null) => formatIndicatorValue(t, locale, indicator, v);
-  const unitHint =
-    indicator.unit === "ratio"
-      ? t("indicator.percentHint")
-      : indicator.unit === "yuan_per_year"
-        ? t("indicator.yuanHint")
-        : undefined;
-  const yesNoOptions = [
-    { value: "1", label: t("common.yes") },
-    { value: "0", label: t("common.no") },
-  ];
-  return (
-    <EditForm
-      form={form}
-      formId={formId}
-      intent="indicator"
-      reply={reply}
-      version={indicator.version}
-      hidden={{ id: indicator.id }}
-      describeConflict={(field, v) => {
-        const label = {
-          baseline: t("indicator.baseline"),
-          target: t("indicator.target"),
-          current_value: t("indicator.current"),
-          evidence: t("indicator.evidence"),
-        }[field];
-        if (!label) return null;
-        return {
-          label,
-          value: field === "evidence" ? String(v ?? "—") : value((v as number | null) ?? null),
-        };
-      }}
-    >
-      {indicator.computed ? null : yesNo ? (
-        <SelectField
-          field={fields.current}
-          label={t("indicator.current")}
-          options={yesNoOptions}
-          empty={t("indicator.unknown")}
-        />
-      ) : (
-        <InputField
-          field={fields.current}
-          label={t("indicator.current")}
-          inputMode="decimal"
-          hint={unitHint}
-        />
-      )}
-      {yesNo ? (
-        <>
-          <SelectField
-            field={fields.baseline}
-            label={t("indicator.baseline")}
-            options={yesNoOptions}
-            empty={t("indicator.unknown")}
-          />
-          <SelectField
-            field={fields.target}
-            label={t("indicator.target")}
-            options={yesNoOptions}
-            empty={t("indicator.unknown")}
-          />
-        </>
-      ) : (
-        <>
-          <InputField
-            field={fields.baseline}
-            label={t("indicator.baseline")}
-            inputMode="decimal"
-            hint={unitHint}
-          />
-          <InputField
-            field={fields.target}
-            label={t("indicator.target")}
-            inputMode="decimal"
-            hint={unitHint}
-          />
-          {/* The county sets the collective-income floor (/admin/settings); a team its own. */}
-          {!indicator.countySet && indicator.kind === "custom" ? (
-            <InputField
-              field={fields.threshold}
-              label={t("indicator.threshold")}
-              inputMode="decimal"
-              hint={unitHint}
-            />
-          ) : null}
-        </>
-      )}
-      {indicator.computed ? null : (
-        <InputField field={fields.measuredOn} label={t("indicator.measuredOn")} type="date" />
-      )}
-      <TextareaField field={fields.evidence} label={t("indicator.evidence")} className="wide" />
-    </EditForm>
-  );
-}
-
 function thresholdText(t: Translate, locale: Locale, indicator: Indicator) {
   if (indicator.comparison === "yes") return t("indicator.mustBeYes");
   const v = formatIndicatorValue(t, locale, indicator, indicator.threshold);
@@ -357,90 +222,6 @@ export function NewIndicatorForm({ requestId }: { requestId: string }) {
     <FoldedForm formId="add-indicator" summary={t("indicator.add")}>
       <NewIndicatorEditor requestId={requestId} />
     </FoldedForm>
-  );
-}
-
-function NewIndicatorEditor({ requestId }: { requestId: string }) {
-  const t = useT();
-  const formId = "add-indicator";
-  const { form, fields, reply } = useEditForm(
-    formId,
-    () => import("~/schemas/forms").then((m) => m.NewIndicatorSchema),
-    {
-      comparison: "at_least",
-    },
-  );
-  return (
-    <EditForm
-      form={form}
-      formId={formId}
-      intent="add-indicator"
-      hidden={{ requestId }}
-      reply={reply}
-      submitLabel={t("indicator.addSubmit")}
-    >
-      <InputField field={fields.name} label={t("indicator.name")} className="wide" />
-      <SelectField
-        field={fields.comparison}
-        label={t("indicator.comparison")}
-        options={INDICATOR_COMPARISONS.map((c) => ({
-          value: c,
-          label: t(`indicator.comparison.${c}`),
-        }))}
-      />
-      <InputField field={fields.unit} label={t("indicator.unit")} />
-      <InputField field={fields.threshold} label={t("indicator.threshold")} inputMode="decimal" />
-      <InputField field={fields.baseline} label={t("indicator.baseline")} inputMode="decimal" />
-      <InputField field={fields.target} label={t("indicator.target")} inputMode="decimal" />
-      <InputField field={fields.current} label={t("indicator.current")} inputMode="decimal" />
-      <InputField field={fields.measuredOn} label={t("indicator.measuredOn")} type="date" />
-      <TextareaField field={fields.evidence} label={t("indicator.evidence")} className="wide" />
-    </EditForm>
-  );
-}
-
-function MilestoneFields({
-  form,
-  fields,
-  owners,
-}: {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- both milestone forms share these fields
-  form: FormMetadata<any, string[]>;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- both milestone forms share these fields
-  fields: any;
-  owners: { id: string; name: string }[];
-}) {
-  const t = useT();
-  // Choosing "done" fills in today's date (China time) when none is typed yet; it can be changed.
-  const fillDoneOn = (event: React.ChangeEvent<HTMLSelectElement>) => {
-    const doneOn = event.currentTarget.form?.elements.namedItem(fields.doneOn.name);
-    if (event.currentTarget.value === "done" && doneOn instanceof HTMLInputElement && !doneOn.value)
-      form.update({ name: fields.doneOn.name, value: today() });
-  };
-  return (
-    <>
-      <InputField field={fields.title} label={t("milestone.title")} className="wide" />
-      <InputField field={fields.dueOn} label={t("milestone.dueOn")} type="date" />
-      <SelectField
-        field={fields.ownerId}
-        label={t("milestone.owner")}
-        options={owners.map((o) => ({ value: o.id, label: o.name }))}
-        empty={t("milestone.noOwner")}
-      />
-      <SelectField
-        field={fields.status}
-        label={t("milestone.status")}
-        options={MILESTONE_STATUSES.map((s) => ({ value: s, label: t(`milestone.status.${s}`) }))}
-        onChange={fillDoneOn}
-      />
-      <InputField
-        field={fields.doneOn}
-        label={t("milestone.doneOn")}
-        type="date"
-        hint={t("milestone.doneOnHint")}
-      />
-      <TextareaField field={fields.evidence} label={t("milestone.evidence")} className="wide" />
-    </>
   );
 }
 
@@ -506,53 +287,6 @@ export function MilestoneItem({
   );
 }
 
-function MilestoneEditor({
-  milestone,
-  owners,
-}: {
-  milestone: Milestone;
-  owners: { id: string; name: string }[];
-}) {
-  const t = useT();
-  const formId = `milestone-${milestone.id}`;
-  const { form, fields, reply } = useEditForm(
-    formId,
-    () => import("~/schemas/forms").then((m) => m.MilestoneSchema),
-    {
-      title: milestone.title,
-      dueOn: milestone.dueOn,
-      ownerId: milestone.ownerId ?? "",
-      status: milestone.status,
-      doneOn: milestone.doneOn ?? undefined,
-      evidence: milestone.evidence ?? undefined,
-    },
-  );
-  return (
-    <EditForm
-      form={form}
-      formId={formId}
-      intent="milestone"
-      reply={reply}
-      version={milestone.version}
-      hidden={{ id: milestone.id }}
-      describeConflict={(field, v) => {
-        if (field === "title") return { label: t("milestone.title"), value: String(v) };
-        if (field === "status")
-          return {
-            label: t("milestone.status"),
-            value: t(`milestone.status.${v as Milestone["status"]}`),
-          };
-        if (field === "due_on") return { label: t("milestone.dueOn"), value: String(v) };
-        if (field === "evidence")
-          return { label: t("milestone.evidence"), value: String(v ?? "—") };
-        return null;
-      }}
-    >
-      <MilestoneFields form={form} fields={fields} owners={owners} />
-    </EditForm>
-  );
-}
-
 export function NewMilestoneForm({
   owners,
   requestId,
@@ -568,65 +302,11 @@ export function NewMilestoneForm({
   );
 }
 
-function NewMilestoneEditor({
-  owners,
-  requestId,
-}: {
-  owners: { id: string; name: string }[];
-  requestId: string;
-}) {
-  const t = useT();
-  const formId = "add-milestone";
-  const { form, fields, reply } = useEditForm(
-    formId,
-    () => import("~/schemas/forms").then((m) => m.NewMilestoneSchema),
-    { status: "planned" },
-  );
-  return (
-    <EditForm
-      form={form}
-      formId={formId}
-      intent="add-milestone"
-      hidden={{ requestId }}
-      reply={reply}
-      submitLabel={t("milestone.addSubmit")}
-    >
-      <MilestoneFields form={form} fields={fields} owners={owners} />
-    </EditForm>
-  );
-}
-
 export function OpinionForm({ requestId }: { requestId: string }) {
   const t = useT();
   return (
     <FoldedForm formId="opinion" summary={t("opinion.add")}>
       <OpinionEditor requestId={requestId} />
     </FoldedForm>
-  );
-}
-
-function OpinionEditor({ requestId }: { requestId: string }) {
-  const t = useT();
-  const formId = "opinion";
-  const { form, fields, reply } = useEditForm(formId, () =>
-    import("~/schemas/forms").then((m) => m.OpinionSchema),
-  );
-  return (
-    <EditForm
-      form={form}
-      formId={formId}
-      intent="opinion"
-      hidden={{ requestId }}
-      reply={reply}
-      submitLabel={t("opinion.addSubmit")}
-    >
-      <InputField field={fields.gatheredOn} label={t("opinion.gatheredOn")} type="date" />
-      <InputField
-        field={fields.source}
-        label={t("opinion.source")}
-        hint={t("opinion.sourceHint")}
-      />
-      <TextareaField field={fields.content} label={t("opinion.content")} className="wide" />
-    </EditForm>
   );
 }

@@ -1,40 +1,10 @@
-/** A week of weekly reports: its line (dates, due time, status) and its teams' table. */
+/** A week's teams and their weekly reports, as a table (the week's line is in week-line.tsx). */
 import { Link } from "@remix-run/react";
 import { DemoBadge } from "~/components/badges";
 import { ReportStatusBadge } from "~/components/report-status";
 import { TableRegion } from "~/components/table-region";
-import { formatDate, formatDateTime, useLocale, useT } from "~/i18n";
+import { formatDateTime, useLocale, useT } from "~/i18n";
 import type { WeekRow } from "~/models/weekly-report.server";
-import { addDays, type ReportStatus } from "~/utils/team-rules";
-
-/** "23 Nov – 29 Nov · due Thu 18:00", and the report's status when there is one. */
-export function WeekLine({
-  week,
-  dueAt,
-  status,
-}: {
-  week: string;
-  dueAt: string;
-  status?: ReportStatus;
-}) {
-  const t = useT();
-  const locale = useLocale();
-  return (
-    <p>
-      {t("report.weekOf", {
-        from: formatDate(locale, week),
-        to: formatDate(locale, addDays(week, 6)),
-      })}{" "}
-      · {t("report.due", { when: formatDateTime(locale, dueAt) })}
-      {status ? (
-        <>
-          {" "}
-          · <ReportStatusBadge status={status} />
-        </>
-      ) : null}
-    </p>
-  );
-}
 
 /** The week's teams with their report's status and submission time (township column optional). */
 export function TeamReportsTable({

@@ -5,7 +5,7 @@
  * (icons that would overlap on screen are merged into one cluster: utils/clusters.ts).
  */
 import L from "leaflet";
-import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { GeoJSON, MapContainer, Marker, TileLayer, useMap, useMapEvents } from "react-leaflet";
 import type Supercluster from "supercluster";
 import type { Translate } from "~/i18n";
@@ -81,16 +81,6 @@ function villageIcon(v: MapVillage, selected: boolean, label: string) {
   });
 }
 
-function clusterIcon(counts: StatusCounts, label: string) {
-  const size = clusterIconSize(Object.values(counts).reduce((a, b) => a + (b ?? 0), 0));
-  return L.divIcon({
-    className: "cluster-marker",
-    html: `${clusterSvg(counts)}<span class="visually-hidden">${escapeHtml(label)}</span>`,
-    iconSize: [size, size],
-    iconAnchor: [size / 2, size / 2],
-  });
-}
-
 /** Markers added to the map per task while it is first drawn (~0.4 ms each on the bench machine). */
 const MARKER_BATCH = 16;
 
@@ -132,6 +122,91 @@ function onActivateKey(action: () => void) {
   };
 }
 
+/**
+ * One village's marker. Memoised, with its icon and position kept while its props stay the same:
+ * react-leaflet replaces a marker's icon (its HTML) and moves it whenever it is given a new icon
+ * or position object, so drawing markers 16 at a time redrew every marker already on the map at
+ * each step (about 1,400 icon redraws for the county's first view, and more at a province's).
+ */
+const VillageMarker = memo(function VillageMarker({
+  village,
+  selected,
+  dragLat,
+  dragLon,
+  label,
+  onSelect,
+  onDrag,
+}: {
+  village: MapVillage;
+  selected: boolean;
+  /** Where the marker is being dragged to, when it is. */
+  dragLat: number | null;
+  dragLon: number | null;
+  label: string;
+  onSelect: (id: string) => void;
+  onDrag: (lat: number, lon: number) => void;
+}) {
+  const dragging = dragLat !== null && dragLon !== null;
+  const icon = useMemo(() => villageIcon(village, selected, label), [village, selected, label]);
+  const position = useMemo<[number, number]>(
+    () => (dragging ? [dragLat, dragLon] : [village.lat, village.lon]),
+    [dragging, dragLat, dragLon, village.lat, village.lon],
+  );
+  const handlers = useMemo(
+    () => ({
+      click: () => onSelect(village.id),
+      keypress: onActivateKey(() => onSelect(village.id)),
+      dragend: (e: L.LeafletEvent) => {
+        const p = (e.target as L.Marker).getLatLng();
+        onDrag(Math.round(p.lat * 1e5) / 1e5, Math.round(p.lng * 1e5) / 1e5);
+      },
+    }),
+    [village.id, onSelect, onDrag],
+  );
+  return (
+    <Marker
+      position={position}
+      icon={icon}
+      title={village.nameZh}
+      zIndexOffset={selected ? 1000 : village.own ? 500 : 0}
+      draggable={dragging}
+      eventHandlers={handlers}
+    />
+  );
+});
+
+/** A cluster's marker (or icons merged because they would overlap), memoised as VillageMarker. */
+const ClusterMarker = memo(function ClusterMarker({
+  lat,
+  lon,
+  html,
+  size,
+  label,
+  zoomIn,
+}: {
+  lat: number;
+  lon: number;
+  /** The cluster's SVG (clusterSvg), which says how many villages of each status it holds. */
+  html: string;
+  size: number;
+  label: string;
+  zoomIn: () => void;
+}) {
+  const icon = useMemo(
+    () =>
+      L.divIcon({
+        className: "cluster-marker",
+        html: `${html}<span class="visually-hidden">${escapeHtml(label)}</span>`,
+        iconSize: [size, size],
+        iconAnchor: [size / 2, size / 2],
+      }),
+    [html, size, label],
+  );
+  const position = useMemo<[number, number]>(() => [lat, lon], [lat, lon]);
+  const handlers = useMemo(() => ({ click: zoomIn, keypress: onActivateKey(zoomIn) }), [zoomIn]);
+  return <Marker position={position} icon={icon} title={label} eventHandlers={handlers} />;
+});
+
 function Clusters({
   villages,
   selectedId,
@@ -143,6 +218,16 @@ function Clusters({
   const map = useMap();
   const [view, setView] = useState(() => ({ bounds: map.getBounds(), zoom: map.getZoom() }));
   useMapEvents({ moveend: () => setView({ bounds: map.getBounds(), zoom: map.getZoom() }) });
+  // The page makes new callbacks at each render; the markers get steady ones that call the latest.
+  const latest = useRef({ onSelect, onDrag });
+  useEffect(() => {
+    latest.current = { onSelect, onDrag };
+  });
+  const selectVillage = useCallback((id: string) => latest.current.onSelect(id), []);
+  const dragVillage = useCallback(
+    (lat: number, lon: number) => latest.current.onDrag(lat, lon),
+    [],
+  );
 
   // The viewer's own village, and one being dragged, are never hidden inside a cluster.
   const pinnedKey = [...villages.filter((v) => v.own).map((v) => v.id), drag?.id ?? ""].join(",");
@@ -168,32 +253,61 @@ function Clusters({
     return () => clearTimeout(timer);
   }, [clustered]);
 
-  const b = view.bounds;
-  const features = built
-    ? built.index.getClusters(
-        [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()],
-        Math.round(view.zoom),
-      )
-    : [];
-  // Where each icon falls on screen, and those that would overlap merged into one cluster.
-  const groups = separateIcons(
-    features.map((f): IconPlace<MapIcon> => {
-      const [lon, lat] = f.geometry.coordinates as [number, number];
-      const item: MapIcon =
-        "cluster" in f.properties && f.properties.cluster
-          ? {
-              kind: "cluster",
-              id: f.properties.cluster_id,
-              lat,
-              lon,
-              counts: clusterCounts(f.properties as Supercluster.ClusterProperties & ClusterProps),
-            }
-          : { kind: "village", village: built!.villages[(f.properties as PointProps).index]! };
-      const { x, y } = map.project([lat, lon], view.zoom);
-      return { x, y, size: iconSize([item]), item };
-    }),
-    iconSize,
-  );
+  // The icons of this view, worked out once per view (not again for each batch of markers).
+  const groups = useMemo(() => {
+    if (!built) return [];
+    const b = view.bounds;
+    const features = built.index.getClusters(
+      [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()],
+      Math.round(view.zoom),
+    );
+    // Where each icon falls on screen, and those that would overlap merged into one cluster.
+    return separateIcons(
+      features.map((f): IconPlace<MapIcon> => {
+        const [lon, lat] = f.geometry.coordinates as [number, number];
+        const item: MapIcon =
+          "cluster" in f.properties && f.properties.cluster
+            ? {
+                kind: "cluster",
+                id: f.properties.cluster_id,
+                lat,
+                lon,
+                counts: clusterCounts(
+                  f.properties as Supercluster.ClusterProperties & ClusterProps,
+                ),
+              }
+            : { kind: "village", village: built.villages[(f.properties as PointProps).index]! };
+        const { x, y } = map.project([lat, lon], view.zoom);
+        return { x, y, size: iconSize([item]), item };
+      }),
+      iconSize,
+    ).map(({ items }) => {
+      const [first] = items as [MapIcon];
+      if (items.length === 1 && first.kind === "village") {
+        return { kind: "village" as const, village: first.village };
+      }
+      const counts = countsOf(items);
+      const [lat, lon] =
+        first.kind === "village" ? [first.village.lat, first.village.lon] : [first.lat, first.lon];
+      const zoomIn =
+        items.length === 1 && first.kind === "cluster"
+          ? () => map.flyTo([lat, lon], Math.min(built.index.getClusterExpansionZoom(first.id), 16))
+          : () =>
+              map.flyToBounds(L.latLngBounds(items.map(positionOf)), {
+                maxZoom: 16,
+                padding: [48, 48],
+              });
+      return {
+        kind: "cluster" as const,
+        key: first.kind === "village" ? `g${first.village.id}` : `c${first.id}`,
+        lat,
+        lon,
+        counts,
+        size: iconSize(items),
+        zoomIn,
+      };
+    });
+  }, [built, view, map]);
   const [limit, setLimit] = useState(MARKER_BATCH);
   const more = groups.length > limit;
   useEffect(() => {
@@ -203,56 +317,35 @@ function Clusters({
   }, [more, limit]);
 
   const villageMarker = (v: MapVillage) => {
-    const selected = v.id === selectedId;
     const dragging = drag?.id === v.id;
-    const label = t("map.markerLabel", { name: v.nameZh, status: t(`exitStatus.${v.exitStatus}`) });
     return (
-      <Marker
+      <VillageMarker
         key={v.id}
-        position={dragging ? [drag.lat, drag.lon] : [v.lat, v.lon]}
-        icon={villageIcon(v, selected, label)}
-        title={v.nameZh}
-        zIndexOffset={selected ? 1000 : v.own ? 500 : 0}
-        draggable={dragging}
-        eventHandlers={{
-          click: () => onSelect(v.id),
-          keypress: onActivateKey(() => onSelect(v.id)),
-          dragend: (e) => {
-            const p = (e.target as L.Marker).getLatLng();
-            onDrag(Math.round(p.lat * 1e5) / 1e5, Math.round(p.lng * 1e5) / 1e5);
-          },
-        }}
+        village={v}
+        selected={v.id === selectedId}
+        dragLat={dragging ? drag.lat : null}
+        dragLon={dragging ? drag.lon : null}
+        label={t("map.markerLabel", { name: v.nameZh, status: t(`exitStatus.${v.exitStatus}`) })}
+        onSelect={selectVillage}
+        onDrag={dragVillage}
       />
     );
   };
 
   return (
     <>
-      {groups.slice(0, limit).map(({ items }) => {
-        const [first] = items as [MapIcon];
-        if (items.length === 1 && first.kind === "village") return villageMarker(first.village);
-        const counts = countsOf(items);
-        const label = clusterLabel(t, counts);
-        const [lat, lon] =
-          first.kind === "village"
-            ? [first.village.lat, first.village.lon]
-            : [first.lat, first.lon];
-        const zoomIn =
-          items.length === 1 && first.kind === "cluster"
-            ? () =>
-                map.flyTo([lat, lon], Math.min(built!.index.getClusterExpansionZoom(first.id), 16))
-            : () =>
-                map.flyToBounds(L.latLngBounds(items.map(positionOf)), {
-                  maxZoom: 16,
-                  padding: [48, 48],
-                });
+      {groups.slice(0, limit).map((group) => {
+        if (group.kind === "village") return villageMarker(group.village);
+        const label = clusterLabel(t, group.counts);
         return (
-          <Marker
-            key={first.kind === "village" ? `g${first.village.id}` : `c${first.id}`}
-            position={[lat, lon]}
-            icon={clusterIcon(counts, label)}
-            title={label}
-            eventHandlers={{ click: zoomIn, keypress: onActivateKey(zoomIn) }}
+          <ClusterMarker
+            key={group.key}
+            lat={group.lat}
+            lon={group.lon}
+            html={clusterSvg(group.counts)}
+            size={group.size}
+            label={label}
+            zoomIn={group.zoomIn}
           />
         );
       })}

@@ -187,6 +187,7 @@ export const en: Catalogue = {
   "map.intro":
     "Poor villages coloured by exit progress. Select a village for details; the table below the map lists the same villages.",
   "map.loading": "Loading the map…",
+  "map.tableLoading": "Loading the list of villages…",
   "map.noScript": "The map needs JavaScript; the table below lists the same villages.",
   "map.legend": "Legend",
   "map.markerLabel": "{name}, {status}",
@@ -283,6 +284,7 @@ export const en: Catalogue = {
   "form.save": "Save",
   "form.saving": "Saving…",
   "form.openEditor": "Open the form",
+  "form.loadingEditor": "Loading the form…",
   "form.edit": "Edit",
   "form.savedMessage": "Saved.",
   "conflict.title": "Edit conflict.",

@@ -4,10 +4,8 @@ import leafletStyles from "leaflet/dist/leaflet.css";
 import { lazy, Suspense, useEffect, useMemo, useRef, useState } from "react";
 import { ClientOnly } from "remix-utils/client-only";
 import { requireViewer } from "~/auth.server";
-import { DemoBadge, ExitStatusBadge, LevelBadge } from "~/components/badges";
 import type { PositionActionData } from "~/components/position-form";
 import { VillageFilterForm } from "~/components/village-filters";
-import { VillageTable } from "~/components/village-table";
 import { useT } from "~/i18n";
 import { canEditPositions, countyOutline, mapFocus, townshipShapes } from "~/models/map.server";
 import { filtersFor, narrowVillages, seesFullList, villagesByIds } from "~/models/village.server";
@@ -15,6 +13,7 @@ import { parseVillageFilters } from "~/schemas/village-filters";
 import { decodeMapData, type MapDataWire } from "~/utils/map-data";
 import { STATUS_ORDER, markerSvg } from "~/utils/map-style";
 import { pageTitle } from "~/utils/meta";
+import { lazyComponent } from "~/utils/lazy-component";
 import { loadStylesheet } from "~/utils/stylesheet";
 import { tileLayers } from "~/utils/tiles.server";
 import { filterVillages } from "~/utils/village-list";
@@ -22,13 +21,29 @@ import { filterVillages } from "~/utils/village-list";
 // Leaflet's stylesheet comes with the map's script, not as the page's `links`: it no longer holds
 // back the first paint of the filters and the table.
 const VillageMap = lazy(() =>
-  Promise.all([import("~/components/village-map.client"), loadStylesheet(leafletStyles)]).then(
-    ([module]) => module,
-  ),
+  Promise.all([
+    import("~/components/village-map.client"),
+    loadStylesheet(leafletStyles),
+    VillagePanel.preload(),
+  ]).then(([module]) => module),
 );
-/** Only county admins correct positions: the form (with Conform and Zod) loads when they open it. */
-const PositionForm = lazy(() =>
-  import("~/components/position-form").then((m) => ({ default: m.PositionForm })),
+/**
+ * The map's accessible twin, the villages as a table: drawn by the server with the page, hydrated
+ * when its own chunk has come (asked for as soon as this page's code runs), so that the filters and
+ * the map become interactive without waiting for it (decision 018). Its links work before then as
+ * plain links.
+ */
+const VillageTable = lazyComponent(
+  () => import("~/components/village-table").then((m) => m.VillageTable),
+  { eager: true },
+);
+
+/**
+ * The village picked on the map: loaded with the map's chunk, as villages are picked on the map,
+ * so that it shows (and its heading takes focus) at once when one is.
+ */
+const VillagePanel = lazyComponent(() =>
+  import("~/components/map-panel").then((m) => m.VillagePanel),
 );
 
 /** The accessible table under the map shows at most this many rows (a province has thousands). */
@@ -237,94 +252,17 @@ export default function MapPage() {
 
         <aside className="map-side">
           {selected ? (
-            <section className="card map-panel" aria-labelledby="panel-title">
-              <div className="panel-head">
-                <h2 id="panel-title" ref={panelHeading} tabIndex={-1}>
-                  {selected.nameZh}
-                </h2>
-                <button type="button" className="button-close" onClick={() => setSelectedId(null)}>
-                  {t("map.panel.close")}
-                </button>
-              </div>
-              <p className="pinyin">{selected.namePinyin}</p>
-              <dl className="facts">
-                <div>
-                  <dt>{t("village.township")}</dt>
-                  <dd>{selected.townshipName}</dd>
-                </div>
-                {selected.type ? (
-                  <div>
-                    <dt>{t("village.type")}</dt>
-                    <dd>{t(`villageType.${selected.type}`)}</dd>
-                  </div>
-                ) : null}
-                <div>
-                  <dt>{t("map.panel.progress")}</dt>
-                  <dd>
-                    <ExitStatusBadge status={selected.exitStatus} />
-                  </dd>
-                </div>
-                <div>
-                  <dt>{t("village.team")}</dt>
-                  <dd>
-                    {selected.teamLevel ? (
-                      <>
-                        <LevelBadge level={selected.teamLevel} /> {selected.sendingUnit}
-                      </>
-                    ) : (
-                      t("map.panel.teamNone")
-                    )}
-                  </dd>
-                </div>
-                <div>
-                  <dt>{t("village.position")}</dt>
-                  <dd>
-                    {selected.lat.toFixed(4)}, {selected.lon.toFixed(4)}{" "}
-                    <DemoBadge source={selected.demoPosition ? "demo" : "surveyed"} />
-                  </dd>
-                </div>
-              </dl>
-              <p>
-                <Link to={`/villages/${selected.id}`}>{t("map.panel.open")}</Link>
-              </p>
-              {data.canEdit && selected.version ? (
-                <details
-                  className="position-edit"
-                  onToggle={(e) => !e.currentTarget.open && setDrag(null)}
-                >
-                  <summary>{t("position.title")}</summary>
-                  <Suspense fallback={<p className="muted">{t("map.loading")}</p>}>
-                    <PositionForm
-                      key={`${selected.id}-${selected.version}`}
-                      villageId={selected.id}
-                      lat={drag?.id === selected.id ? drag.lat : selected.lat}
-                      lon={drag?.id === selected.id ? drag.lon : selected.lon}
-                      version={selected.version}
-                      method={drag?.id === selected.id ? "drag" : "typed"}
-                      fetcher={positionFetcher}
-                    >
-                      <button
-                        type="button"
-                        className="button"
-                        aria-pressed={drag?.id === selected.id}
-                        onClick={() =>
-                          setDrag(
-                            drag?.id === selected.id
-                              ? null
-                              : { id: selected.id, lat: selected.lat, lon: selected.lon },
-                          )
-                        }
-                      >
-                        {t("position.drag")}
-                      </button>
-                    </PositionForm>
-                  </Suspense>
-                  {drag?.id === selected.id ? (
-                    <p className="muted small">{t("position.dragHint")}</p>
-                  ) : null}
-                </details>
-              ) : null}
-            </section>
+            <Suspense fallback={null}>
+              <VillagePanel
+                village={selected}
+                canEdit={data.canEdit}
+                drag={drag}
+                setDrag={setDrag}
+                positionFetcher={positionFetcher}
+                onClose={() => setSelectedId(null)}
+                headingRef={panelHeading}
+              />
+            </Suspense>
           ) : null}
           <Legend ownVillage={data.ownVillageIds.length > 0} />
         </aside>
@@ -343,11 +281,13 @@ export default function MapPage() {
         ) : null}
       </p>
       {data.table.length > 0 ? (
-        <VillageTable
-          villages={data.table}
-          caption={t("map.tableCaption")}
-          ownVillageIds={data.ownVillageIds}
-        />
+        <Suspense fallback={<p className="muted">{t("map.tableLoading")}</p>}>
+          <VillageTable
+            villages={data.table}
+            caption={t("map.tableCaption")}
+            ownVillageIds={data.ownVillageIds}
+          />
+        </Suspense>
       ) : (
         <p className="empty">{t("villages.none")}</p>
       )}

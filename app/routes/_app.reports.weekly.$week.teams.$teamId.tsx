@@ -2,15 +2,17 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Link, useLoaderData } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
 import { WeeklyReport } from "~/components/report-form";
-import { WeekLine } from "~/components/report-week";
+import { WeekLine } from "~/components/week-line";
 import { SavedNotice } from "~/components/saved-notice";
-import { useLocale, useT } from "~/i18n";
+import { useT } from "~/i18n";
 import { submitTeamReport, teamReport } from "~/models/weekly-report.server";
 import { ReportSchema, parseWithZod } from "~/schemas/forms.server";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { namedPageTitle, pageTitle } from "~/utils/meta";
 import { composeDraft } from "~/utils/report-draft";
-import { addDays, isWeekStart } from "~/utils/team-rules";
+import { resolveLocale } from "~/i18n/locale.server";
+import { serverTranslator } from "~/i18n/catalogues.server";
+import { addDays, isWeekStart } from "~/utils/dates";
 import { teamRulesOn } from "~/models/county-rules.server";
 import { readForm } from "~/utils/form-guard.server";
 
@@ -25,7 +27,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!isWeekStart(week)) notFound();
   const page = await teamReport(viewer, params.teamId ?? "", week, await teamRulesOn(week));
   if (!page) notFound();
-  return { page };
+  // The draft is written here, in the reader's language: its composer stays out of the page's
+  // first-load JavaScript (decision 018).
+  const locale = await resolveLocale(request);
+  return { page, draft: composeDraft(serverTranslator(locale), locale, page.facts) };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -45,9 +50,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function TeamWeeklyReport() {
   const t = useT();
-  const locale = useLocale();
-  const { page } = useLoaderData<typeof loader>();
-  const draft = composeDraft(t, locale, page.facts);
+  const { page, draft } = useLoaderData<typeof loader>();
   return (
     <div className="stack-lg">
       <nav aria-label={t("nav.breadcrumb")} className="breadcrumb">

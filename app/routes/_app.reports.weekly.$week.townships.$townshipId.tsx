@@ -2,7 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Link, useLoaderData } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
 import { WeeklyReport } from "~/components/report-form";
-import { TeamReportsTable, WeekLine } from "~/components/report-week";
+import { TeamReportsTable } from "~/components/report-week";
+import { WeekLine } from "~/components/week-line";
 import { SavedNotice } from "~/components/saved-notice";
 import { useT } from "~/i18n";
 import { submitTownshipReport, townshipReport } from "~/models/weekly-report.server";
@@ -10,7 +11,9 @@ import { ReportSchema, parseWithZod } from "~/schemas/forms.server";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { namedPageTitle, pageTitle } from "~/utils/meta";
 import { composeTownshipDraft } from "~/utils/report-draft";
-import { isWeekStart } from "~/utils/team-rules";
+import { resolveLocale } from "~/i18n/locale.server";
+import { serverTranslator } from "~/i18n/catalogues.server";
+import { isWeekStart } from "~/utils/dates";
 import { teamRulesOn } from "~/models/county-rules.server";
 import { readForm } from "~/utils/form-guard.server";
 
@@ -26,7 +29,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!isWeekStart(week)) notFound();
   const page = await townshipReport(viewer, params.townshipId ?? "", week, await teamRulesOn(week));
   if (!page) notFound();
-  return { page };
+  // The draft is written here, in the reader's language: its composer stays out of the page's
+  // first-load JavaScript (decision 018).
+  const draft = composeTownshipDraft(
+    serverTranslator(await resolveLocale(request)),
+    page.teams.map((x) => ({ village: x.team.village, status: x.status })),
+  );
+  return { page, draft };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -51,11 +60,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function TownshipWeeklyReport() {
   const t = useT();
-  const { page } = useLoaderData<typeof loader>();
-  const draft = composeTownshipDraft(
-    t,
-    page.teams.map((x) => ({ village: x.team.village, status: x.status })),
-  );
+  const { page, draft } = useLoaderData<typeof loader>();
   return (
     <div className="stack-lg">
       <nav aria-label={t("nav.breadcrumb")} className="breadcrumb">

@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { Suspense } from "react";
 import { notFound, requireViewer } from "~/auth.server";
 import { DemoBadge, LevelBadge } from "~/components/badges";
-import { RotationForms, AssignForm } from "~/components/rotation-forms";
 import { SavedNotice } from "~/components/saved-notice";
 import { MembershipHistoryTable, TeamMembersTable } from "~/components/team-members";
 import { db } from "~/db.server";
@@ -27,8 +27,18 @@ import { today } from "~/utils/dates";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { namedPageTitle, pageTitle } from "~/utils/meta";
 import { weekOf } from "~/utils/team-rules";
+import { lazyComponent } from "~/utils/lazy-component";
 import { teamRulesOn } from "~/models/county-rules.server";
 import { readForm } from "~/utils/form-guard.server";
+
+/**
+ * The county admin's rotation forms, with Conform: loaded for those who manage the team, not
+ * with the page (the team's own members and the township's leaders read it; decision 018). For an
+ * admin the server draws them and the browser hydrates them when their chunk has come.
+ */
+const rotationForms = () => import("~/components/rotation-forms");
+const RotationForms = lazyComponent(() => rotationForms().then((m) => m.RotationForms));
+const AssignForm = lazyComponent(() => rotationForms().then((m) => m.AssignForm));
 
 export const meta: MetaFunction<typeof loader> = (args) =>
   args.data
@@ -165,14 +175,18 @@ export default function TeamPage() {
           <TeamMembersTable members={team.members} attendance={data.attendance} rule={data.rule} />
           {data.attendance ? <p className="small muted">{t("teams.daysExplain")}</p> : null}
           {data.manage ? (
-            <RotationForms members={team.members} reserve={data.reserve} today={data.today} />
+            <Suspense fallback={<p className="small muted">{t("form.loadingEditor")}</p>}>
+              <RotationForms members={team.members} reserve={data.reserve} today={data.today} />
+            </Suspense>
           ) : null}
         </section>
       ) : null}
       {data.manage ? (
         <section aria-labelledby="assign-heading" className="card stack">
           <h2 id="assign-heading">{t("rotation.assign")}</h2>
-          <AssignForm reserve={data.reserve} today={data.today} />
+          <Suspense fallback={<p className="small muted">{t("form.loadingEditor")}</p>}>
+            <AssignForm reserve={data.reserve} today={data.today} />
+          </Suspense>
         </section>
       ) : null}
       {team.access === "full" ? (

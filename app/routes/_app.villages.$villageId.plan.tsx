@@ -15,6 +15,7 @@ import {
   OpinionForm,
   PlanSummaryForm,
   ReadinessChecklist,
+  usePlanEditors,
 } from "~/components/plan-items";
 import { formatDate, formatDateTime, formatPercent, useLocale, useT } from "~/i18n";
 import {
@@ -137,6 +138,7 @@ export default function PlanTab() {
     requestId,
     exitSummary,
   } = useLoaderData<typeof loader>();
+  usePlanEditors(canEdit);
   const [searchParams] = useSearchParams();
   const reply = useActionData<{ formId?: string }>();
   const saved = searchParams.get("saved");

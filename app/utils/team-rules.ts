@@ -4,6 +4,7 @@
  * are ISO-8601 UTC. The county's numbers come in as `TeamRules` (configured on the server).
  */
 import { bitCount, upTo } from "~/utils/bits";
+import { isWeekStart, weekOf } from "~/utils/dates";
 import {
   COLLECTIVE_INCOME_FLOOR,
   DEFAULT_NOTICE_DAYS,
@@ -276,20 +277,8 @@ export function monthAttendance(input: MonthInput, rules: Pick<TeamRules, "daysP
   } satisfies MonthAttendance;
 }
 
-/** Monday of the week a date falls in (ISO weeks: Monday to Sunday). */
-export function weekOf(date: string): string {
-  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay() || 7;
-  return addDays(date, 1 - weekday);
-}
-
-export function isWeekStart(value: unknown): value is string {
-  return (
-    typeof value === "string" &&
-    /^\d{4}-\d{2}-\d{2}$/.test(value) &&
-    !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) &&
-    weekOf(value) === value
-  );
-}
+// Dates of weeks live with the other date helpers (dates.ts): pages load them without these rules.
+export { isWeekStart, weekOf };
 
 /** The instant (UTC ISO) a week's report is due: the configured weekday and hour, China time (UTC+8, no DST). */
 export function reportDueAt(
