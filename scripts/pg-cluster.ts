@@ -101,7 +101,8 @@ export async function startCluster(): Promise<Cluster> {
 
 async function main() {
   const separator = process.argv.indexOf("--");
-  const command = separator >= 0 ? process.argv.slice(separator + 1) : [];
+  // `tsx scripts/pg-cluster.ts -- cmd` keeps the "--"; `npm run pg:cluster -- cmd` removes it.
+  const command = separator >= 0 ? process.argv.slice(separator + 1) : process.argv.slice(2);
   const cluster = await startCluster();
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
