@@ -135,12 +135,15 @@ export async function listBoard(
   const on = today();
   const lane = laneExpression(options.lanes ?? "none");
   const more = Object.entries(options.columnCounts ?? {}).filter(([, n]) => n !== undefined);
-  // Each column's own count, else perColumn.
+  // Each column's own count, else perColumn. The counts are whole numbers the URL parser checked:
+  // written as literals, so PostgreSQL compares integers with integers (a bound parameter would
+  // arrive as text in a CASE).
+  const count = (n: number) => sql.lit(Math.max(0, Math.trunc(n)));
   const shownOf = more.length
     ? sql<number>`case ${sql.join(
-        more.map(([column, n]) => sql`when cards.column_key = ${column} then ${n}`),
+        more.map(([column, n]) => sql`when cards.column_key = ${column} then ${count(n!)}`),
         sql` `,
-      )} else ${options.perColumn ?? 0} end`
+      )} else ${count(options.perColumn ?? 0)} end`
     : undefined;
   const ranked = boardBase(viewer, board, filters, on).select([
     "cards.id",
