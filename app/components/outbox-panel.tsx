@@ -6,13 +6,14 @@
  * without the server's acceptance or the cadre's choice.
  *
  * Loaded after hydration (it brings IndexedDB's wrapper); it also sends the outbox when the page
- * loads, when the connection returns and every 30 s while something waits.
+ * loads, when the connection returns, and again while something waits: soon after a send that got
+ * no answer (2 s, doubling), every 30 s otherwise (`retryDelay`).
  */
 import { Link, useRevalidator } from "@remix-run/react";
 import { useCallback, useEffect, useState } from "react";
 import { FieldErrors } from "~/components/field-errors";
 import { formatDateTime, useLocale, useT, type MessageKey, type Translate } from "~/i18n";
-import { replayOutbox } from "~/outbox/replay";
+import { replayOutbox, retryDelay } from "~/outbox/replay";
 import {
   OUTBOX_CHANNEL,
   OUTBOX_TEXT_FIELDS,
@@ -24,8 +25,6 @@ import {
   type OutboxMessage,
 } from "~/outbox/store";
 
-const RETRY_MS = 30_000;
-
 export function OutboxPanel({ userId }: { userId: string }) {
   const t = useT();
   const locale = useLocale();
@@ -36,6 +35,9 @@ export function OutboxPanel({ userId }: { userId: string }) {
   const [noAnswer, setNoAnswer] = useState(false);
   const [sending, setSending] = useState(false);
   const [sentNow, setSentNow] = useState(0);
+  // The last send's outcome: how many in a row got no answer (a new object after every send, so
+  // the next one is scheduled from it).
+  const [lastSend, setLastSend] = useState({ unanswered: 0 });
 
   const refresh = useCallback(() => listEntries().then(setEntries), []);
 
@@ -45,6 +47,8 @@ export function OutboxPanel({ userId }: { userId: string }) {
     try {
       const report = await replayOutbox({ userId });
       if (!report.busy) setNoAnswer(Boolean(report.unreachable));
+      const answered = !report.busy && !report.unreachable;
+      setLastSend((last) => ({ unanswered: answered ? 0 : last.unanswered + 1 }));
     } finally {
       setSending(false);
       await refresh();
@@ -64,6 +68,7 @@ export function OutboxPanel({ userId }: { userId: string }) {
     };
     const goOnline = () => {
       setOnline(true);
+      setLastSend({ unanswered: 0 });
       void send();
     };
     const goOffline = () => setOnline(false);
@@ -83,9 +88,9 @@ export function OutboxPanel({ userId }: { userId: string }) {
 
   useEffect(() => {
     if (!waiting || !online) return;
-    const timer = setInterval(() => void send(), RETRY_MS);
-    return () => clearInterval(timer);
-  }, [waiting, online, send]);
+    const timer = setTimeout(() => void send(), retryDelay(lastSend.unanswered));
+    return () => clearTimeout(timer);
+  }, [waiting, online, lastSend, send]);
 
   if (!mine.length && !others && !sentNow) return null;
   const needsChoice = mine.some((e) => e.state !== "waiting");

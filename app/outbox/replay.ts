@@ -178,6 +178,22 @@ export interface ReplayReport {
   busy?: boolean;
 }
 
+/** A page's next send while writes wait, after the last answered send. */
+export const RETRY_MS = 30_000;
+/** The first retry after a send that got no answer (or found another sender busy). */
+export const FIRST_RETRY_MS = 2_000;
+
+/**
+ * How long a page waits before sending again while writes wait: `unanswered` sends in a row got
+ * no answer (or met another sender) since the connection returned or the last answer. Right
+ * after the connection returns the network is often not quite there yet: 2 s, 4 s, 8 s, 16 s,
+ * then every 30 s, as after an answer.
+ */
+export function retryDelay(unanswered: number): number {
+  if (unanswered <= 0) return RETRY_MS;
+  return Math.min(RETRY_MS, FIRST_RETRY_MS * 2 ** (unanswered - 1));
+}
+
 /**
  * Sends every waiting entry (of `userId`, or of whoever they belong to — the server refuses any
  * not of the signed-in user), oldest first. Stops at the first one that gets no answer.

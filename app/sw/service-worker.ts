@@ -96,6 +96,50 @@ self.addEventListener("sync", (e) => {
 });
 
 // ---------------------------------------------------------------------------------------------
+// Whether the server answers.
+
+/**
+ * Whether the worker's last request to the server went unanswered (no connection): then a kept
+ * page is marked "offline — as of" from the start. The browser's `navigator.onLine` alone is not
+ * enough: a phone on a mast with no data says it is online, and the worker's own `onLine` may lag
+ * the page's (a CI run saw a kept page, opened offline, marked "refreshing"). Any answer clears it.
+ */
+let unanswered = false;
+
+async function serverFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  try {
+    const response = await fetch(input, init);
+    unanswered = false;
+    return response;
+  } catch (error) {
+    unanswered = true;
+    throw error;
+  }
+}
+
+/** Without a connection a request fails at once; a slow one is still being answered after this. */
+const FAILS_WITHIN_MS = 300;
+
+/**
+ * How a kept copy is marked while its refresh is asked for: "offline" when the browser knows it
+ * has no connection, "refreshing" otherwise — unless the last request went unanswered, when the
+ * refresh is given a moment to fail (as it does at once without a connection) before saying so.
+ * Online, that moment is spent only on the first page after a failure, and ends at the answer.
+ */
+async function copyState(refresh: Promise<unknown>): Promise<CopyState> {
+  if (!self.navigator.onLine) return "offline";
+  if (!unanswered) return "refreshing";
+  const settled = await Promise.race([
+    refresh.then(
+      () => "answered" as const,
+      () => "failed" as const,
+    ),
+    timeout(FAILS_WITHIN_MS),
+  ]);
+  return settled === "failed" ? "offline" : "refreshing";
+}
+
+// ---------------------------------------------------------------------------------------------
 // Whose pages are kept.
 
 let scopeRead: Promise<OfflineScope | null> | undefined;
@@ -177,7 +221,7 @@ async function warm(paths: readonly string[]) {
     const url = new URL(path, origin);
     let response: Response;
     try {
-      response = await fetch(url, {
+      response = await serverFetch(url, {
         credentials: "same-origin",
         // Followed: a kept page that leads to the sign-in page clears every copy at once.
         redirect: "follow",
@@ -340,7 +384,7 @@ const ANSWER_KEPT_MS = 60_000;
  * redirect, so the worker sees where it leads — the sign-in page, saying why — and learns from it.
  */
 async function refreshCopy(url: URL): Promise<CopyAnswer> {
-  const response = await fetch(url, {
+  const response = await serverFetch(url, {
     credentials: "same-origin",
     redirect: "follow",
     headers: { Accept: "text/html" },
@@ -366,11 +410,11 @@ async function navigate({ event, request, url }: RouteHandlerCallbackOptions): P
   const fetchEvent = event as FetchEvent;
   const scope = await currentScope();
   const copy = scope && inOfflineScope(scope, url, origin) ? await readCopy(scope, url) : undefined;
-  const online = self.navigator.onLine;
-  // A copy from before an update would not start its scripts: online, the server's page first.
-  if (!copy || (online && !copy.currentBuild)) {
+  // A copy from before an update would not start its scripts: the server's page first, unless
+  // the browser itself knows it has no connection.
+  if (!copy || (self.navigator.onLine && !copy.currentBuild)) {
     try {
-      const response = await fetch(request);
+      const response = await serverFetch(request);
       // What the answer says is learnt while the event lives on (the clone is taken before the
       // browser reads the body).
       const clone = response.clone();
@@ -399,7 +443,7 @@ async function navigate({ event, request, url }: RouteHandlerCallbackOptions): P
     answers.set(client, answer);
     setTimeout(() => answers.delete(client), ANSWER_KEPT_MS);
   }
-  return markedCopy(copy, online ? "refreshing" : "offline");
+  return markedCopy(copy, await copyState(refreshed));
 }
 
 registerRoute(

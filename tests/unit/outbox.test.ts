@@ -18,7 +18,14 @@ import { requireViewer } from "~/auth.server";
 import { checkIn, LATE_CHECK_IN_DAYS } from "~/models/attendance.server";
 import { createCard, moveCard } from "~/models/card.server";
 import { updateMilestone } from "~/models/plan.server";
-import { outcomeOf, requestOf, OUTBOX_USER_HEADER } from "~/outbox/replay";
+import {
+  FIRST_RETRY_MS,
+  OUTBOX_USER_HEADER,
+  RETRY_MS,
+  outcomeOf,
+  requestOf,
+  retryDelay,
+} from "~/outbox/replay";
 import type { OutboxEntry } from "~/outbox/store";
 import type { Viewer } from "~/permissions";
 import { startSession } from "~/session.server";
@@ -339,3 +346,17 @@ function answerBuild(answers: Record<string, ActionFunction>): ServerBuild {
     isSpaMode: false,
   } as unknown as ServerBuild;
 }
+
+describe("when a page sends again while writes wait", () => {
+  it("retries soon after a send that got no answer, backing off to the usual interval", () => {
+    // Right after the connection returns, the first send often gets no answer: the next one is
+    // seconds away, not the 30 s of an answered send.
+    expect(retryDelay(0)).toBe(RETRY_MS);
+    const delays = [1, 2, 3, 4, 5, 6, 20].map(retryDelay);
+    expect(delays[0]).toBe(FIRST_RETRY_MS);
+    expect(delays[0]).toBeLessThan(RETRY_MS / 10);
+    for (let i = 1; i < delays.length; i++) expect(delays[i]).toBeGreaterThanOrEqual(delays[i - 1]!);
+    expect(delays.at(-1)).toBe(RETRY_MS);
+    expect(Math.max(...delays)).toBe(RETRY_MS);
+  });
+});
