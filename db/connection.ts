@@ -26,6 +26,7 @@ import {
 } from "kysely";
 import { migrationProvider } from "./migrations";
 import type { DB } from "./schema";
+import { withStatementCache } from "./statement-cache";
 
 export const DEFAULT_DATABASE_PATH = "./data/zhucun.db";
 
@@ -150,7 +151,9 @@ export function openDatabase(location: string): Kysely<DB> {
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("synchronous = NORMAL");
-  return new Kysely<DB>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+  return new Kysely<DB>({
+    dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
+  });
 }
 
 /**

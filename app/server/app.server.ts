@@ -5,6 +5,7 @@
  * ever cached — and finally Remix, inside a request context the audit log reads (who, from where).
  */
 import { randomBytes } from "node:crypto";
+import fs from "node:fs";
 import path from "node:path";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
@@ -164,6 +165,30 @@ function secureHeaders(tls: (req: express.Request) => boolean): RequestHandler[]
   ];
 }
 
+/** Every file under `root` (but not under the folders `skip`), as the URL paths serving them. */
+export function filesUnder(root: string, skip: readonly string[] = []): Set<string> {
+  const found = new Set<string>();
+  const walk = (dir: string, url: string) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return; // no such folder: nothing to serve from it
+    }
+    for (const entry of entries) {
+      if (entry.isDirectory()) {
+        if (!(url === "" && skip.includes(entry.name))) {
+          walk(path.join(dir, entry.name), `${url}/${entry.name}`);
+        }
+      } else if (entry.isFile()) {
+        found.add(`${url}/${entry.name}`);
+      }
+    }
+  };
+  walk(root, "");
+  return found;
+}
+
 export function createApp(options: AppOptions): express.Express {
   const app = express();
   app.disable("x-powered-by");
@@ -198,7 +223,11 @@ export function createApp(options: AppOptions): express.Express {
       if (error && !res.headersSent) refuse(req, res, 404, "no service worker built");
     });
   });
-  app.use(express.static("public", { maxAge: STATIC_CACHE.public }));
+  // The few files of public/ outside the build (icons, manifest, favicon): looked up by name, so
+  // a page's request does not first ask the disk for a file of its path.
+  const publicFiles = filesUnder("public", ["build"]);
+  const publicStatic = express.static("public", { maxAge: STATIC_CACHE.public });
+  app.use((req, res, next) => (publicFiles.has(req.path) ? publicStatic(req, res, next) : next()));
   // The active language's catalogue, fetched by the browser before it hydrates: named by its
   // content's hash, so it is cached for a year and changes name when a text changes.
   app.get("/i18n/:file", (req, res) => {
