@@ -13,14 +13,13 @@ import {
   useNavigation,
   useSearchParams,
 } from "@remix-run/react";
-import { useCallback, useRef } from "react";
+import { Suspense, useCallback, useRef } from "react";
 import { notFound, requireViewer, safeRedirect } from "~/auth.server";
 import { DemoBadge } from "~/components/badges";
-import { CardForm } from "~/components/card-form";
 import type { MoveReply } from "~/components/board";
 import { FieldErrors } from "~/components/field-errors";
 import { MoveFields } from "~/components/move-fields";
-import { useClearOnSuccess } from "~/components/form-reply";
+import { useClearOnSuccess } from "~/components/field-errors";
 import {
   formatDate,
   formatDateTime,
@@ -54,6 +53,13 @@ import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { readForm } from "~/utils/form-guard.server";
 import { newId } from "../../db/ids";
 import { queueableAction, skipRevalidationWhenQueued } from "~/outbox/client-action";
+import { lazyComponent } from "~/utils/lazy-component";
+
+/**
+ * The edit form, with Conform, folded under "编辑" and used by few readers: the server draws it and
+ * the browser hydrates it from its own chunk, out of the page's first load (decision 018).
+ */
+const CardForm = lazyComponent(() => import("~/components/card-form").then((m) => m.CardForm));
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
   { title: d ? `${d.card.title} · ${d.card.villageName}` : "" },
@@ -354,17 +360,19 @@ export default function CardPage() {
       {canEdit && options ? (
         <details className="card">
           <summary>{t("card.edit")}</summary>
-          <CardForm
-            key={card.version}
-            board={card.board}
-            values={{
-              ...card,
-              assigneeIds: card.assignees.map((a) => a.id),
-              householdIds: card.beneficiaries.map((b) => b.id),
-            }}
-            options={options}
-            submitLabel={t("form.save")}
-          />
+          <Suspense fallback={<p className="small muted">{t("form.loadingEditor")}</p>}>
+            <CardForm
+              key={card.version}
+              board={card.board}
+              values={{
+                ...card,
+                assigneeIds: card.assignees.map((a) => a.id),
+                householdIds: card.beneficiaries.map((b) => b.id),
+              }}
+              options={options}
+              submitLabel={t("form.save")}
+            />
+          </Suspense>
         </details>
       ) : null}
 
