@@ -116,7 +116,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
           : safeRedirect(redirectTo, `${back}?saved=move`),
       );
     }
-    if (result.ok) return data<MoveReply>({ ok: true });
+    // A board's fetcher: where the card is now, which the board draws without loading again
+    // (utils/board-moves.ts); after a renumbered column the board reloads.
+    if (result.ok) {
+      const { column, position, version, rebalanced } = result.value;
+      return data<MoveReply>(
+        rebalanced ? { ok: true } : { ok: true, placed: { id: cardId, column, position, version } },
+      );
+    }
     if (result.reason === "not-found") notFound();
     const status = result.reason === "conflict" ? 409 : result.reason === "forbidden" ? 403 : 400;
     const message = result.reason === "invalid" ? result.message : MOVE_MESSAGES[result.reason]!;
