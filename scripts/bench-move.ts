@@ -2,7 +2,8 @@
  * What one card move sends and receives with JavaScript (issue 18: "a card move reloads only what
  * changed"): signs in, opens a board, moves its first card one column right with "移动到…", and
  * lists every request from the click until the network has been quiet for two seconds, with the
- * bytes each took on the wire (gzip as served). Against a running server (it moves a card there):
+ * bytes each took on the wire (gzip as served), then what reloading the page's data costs, for
+ * comparison. Against a running server (it moves a card there):
  *
  *   MOVE_URL=http://localhost:3522 npx tsx scripts/bench-move.ts [/boards/cases] [username]
  */
@@ -80,6 +81,14 @@ try {
     );
   }
   console.log(`  ${sent.size} requests, ${total} B (${(total / 1024).toFixed(1)} KiB) on the wire`);
+
+  // For comparison: what reloading every loader of the page costs (as Remix did after each move
+  // before issue 18), asked for the way Remix asks.
+  sent.clear();
+  await page.evaluate((url) => fetch(url).then((r) => r.text()), `${path}.data`);
+  await page.waitForTimeout(500);
+  const reload = [...sent.values()][0];
+  console.log(`  (the page's data reloaded: ${reload?.bytes ?? "?"} B on the wire)`);
 } finally {
   await browser.close();
 }
