@@ -1,5 +1,5 @@
 import { clockOffset, realNow, setClockOffset } from "~/utils/clock";
-import { isQueued } from "~/outbox/client-action";
+import { isMoveAnsweredInPlace, isQueued } from "~/outbox/client-action";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import {
   type ShouldRevalidateFunction,
@@ -72,7 +72,10 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({
   actionResult,
 }) => {
   if (refreshingCopy) return true;
-  return formMethod !== undefined && formMethod !== "GET" && !isQueued(actionResult)
+  return formMethod !== undefined &&
+    formMethod !== "GET" &&
+    !isQueued(actionResult) &&
+    !isMoveAnsweredInPlace(actionResult)
     ? defaultShouldRevalidate
     : false;
 };

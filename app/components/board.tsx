@@ -17,6 +17,7 @@ import {
 import {
   createContext,
   memo,
+  useCallback,
   useContext,
   useEffect,
   useLayoutEffect,
@@ -43,6 +44,7 @@ import {
   containerKey,
 } from "~/utils/boards";
 import { formatColumnCounts, parseColumnCounts } from "~/utils/board-more";
+import { applyPlacedMoves, type PlacedMove } from "~/utils/board-moves";
 import type { Containers, Dragging } from "~/components/use-board-dnd";
 import type { BoardDndProps } from "~/components/board-dnd.client";
 import { BoardNodes } from "~/components/board-nodes";
@@ -54,7 +56,11 @@ export type Lanes = "none" | "township" | "village";
 
 /** What a move reply says: ok, or a message key (and parameters) explaining the refusal. */
 export type MoveReply =
-  | { ok: true }
+  | {
+      ok: true;
+      /** Where the card is now, when only it moved (not after its column was renumbered). */
+      placed?: PlacedMove;
+    }
   | {
       ok: false;
       message: string;
@@ -240,14 +246,22 @@ function MoveWatcher({
   cardId,
   title,
   onRefused,
+  onPlaced,
 }: {
   cardId: string;
   title: string;
   onRefused: (r: Refusal) => void;
+  onPlaced: (placed: PlacedMove) => void;
 }) {
   const fetcher = useFetcher<MoveReply>({ key: `move-${cardId}` });
   const revalidator = useRevalidator();
   const reply = fetcher.state === "idle" ? fetcher.data : undefined;
+  // Answered in place (nothing is loaded again): the card stays where the pending move drew it,
+  // before the browser paints the board without that pending move.
+  useLayoutEffect(() => {
+    if (reply?.ok && reply.placed) onPlaced(reply.placed);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once per reply
+  }, [reply]);
   useEffect(() => {
     if (!reply || reply.ok) return;
     onRefused({ title, message: reply.message, params: reply.params });
@@ -317,11 +331,28 @@ export function BoardView({
   // The one card whose "move to…" is open: in place under it, or (phone) as a bottom sheet.
   const [moving, setMoving] = useState<{ cardId: string; sheet: boolean } | null>(null);
   const columns = BOARD_COLUMNS[board];
-  // Grouping is done once per loader result, not on every render of a drag.
-  const { byId, laneList, grouped } = useMemo(
-    () => groupCards(cards, lanes, BOARD_COLUMNS[board]),
-    [cards, lanes, board],
+  // Moves the server answered in place, laid over the loaded cards until data loaded since holds
+  // them (utils/board-moves.ts).
+  const [placed, setPlaced] = useState<ReadonlyMap<string, PlacedMove>>(() => new Map());
+  const onPlaced = useCallback(
+    (move: PlacedMove) => setPlaced((now) => new Map(now).set(move.id, move)),
+    [],
   );
+  const shown = useMemo(() => applyPlacedMoves(cards, placed), [cards, placed]);
+  // Grouping is done once per loader result (or answered move), not on every render of a drag.
+  const { byId, laneList, grouped } = useMemo(
+    () => groupCards(shown, lanes, BOARD_COLUMNS[board]),
+    [shown, lanes, board],
+  );
+  // Each container's cards as loaded, which the server's totals count.
+  const loadedCounts = useMemo(() => {
+    const counts: Record<string, number> = {};
+    for (const card of cards) {
+      const key = containerKey(laneOf(card, lanes).key, card.column);
+      counts[key] = (counts[key] ?? 0) + 1;
+    }
+    return counts;
+  }, [cards, lanes]);
   // The cards where they are, pending moves applied: the same object until a move starts or ends,
   // so the drag layer's bindings are not redone on every render of the board.
   const pendingKey = JSON.stringify(pending);
@@ -392,7 +423,7 @@ export function BoardView({
   // A column's count: all its cards (the server's total, or those given), with the moves not yet
   // answered added and taken away.
   const countOf = (container: string) => {
-    const loaded = grouped[container]?.length ?? 0;
+    const loaded = loadedCounts[container] ?? 0;
     const now = items[container]?.length ?? 0;
     return (totals ? (totals[container]?.count ?? 0) : loaded) + now - loaded;
   };
@@ -428,7 +459,13 @@ export function BoardView({
         ) : null}
       </div>
       {watched.map((id) => (
-        <MoveWatcher key={id} cardId={id} title={byId.get(id)!.title} onRefused={setRefusal} />
+        <MoveWatcher
+          key={id}
+          cardId={id}
+          title={byId.get(id)!.title}
+          onRefused={setRefusal}
+          onPlaced={onPlaced}
+        />
       ))}
       <div
         className="board-lanes"

@@ -1,13 +1,13 @@
 /**
  * Today's check-in and the late entry for a forgotten day. The location is asked for only when the
  * cadre ticks the box, and only then does the browser prompt; without JavaScript there is no
- * location at all, and the check-in still works.
+ * location at all, and the check-in still works. The late entry, with Conform, is in
+ * late-check-in-form.tsx: /me loads it after the page (decision 018).
  */
 import { Form, useNavigation, useSubmit } from "@remix-run/react";
 import { useRef, useState } from "react";
 import { FieldErrors } from "~/components/field-errors";
-import { InputField } from "~/components/form-fields";
-import { EditForm, useEditForm, useFormReply } from "~/components/form-reply";
+import { useFormReply } from "~/components/field-errors";
 import { useT } from "~/i18n";
 
 export function CheckInForm() {
@@ -92,32 +92,5 @@ export function CheckInRefusal() {
         </button>
       </p>
     </div>
-  );
-}
-
-export function LateCheckInForm({ today }: { today: string }) {
-  const t = useT();
-  const { form, fields, reply } = useEditForm("late-check-in", () =>
-    import("~/schemas/forms").then((m) => m.LateCheckInSchema),
-  );
-  return (
-    <details className="disclosure" open={Boolean(reply)}>
-      <summary>{t("checkIn.late")}</summary>
-      <EditForm
-        form={form}
-        formId="late-check-in"
-        intent="late-check-in"
-        reply={reply}
-        stayInPlace={false}
-        submitLabel={t("checkIn.lateSubmit")}
-      >
-        <InputField field={fields.day} type="date" label={t("checkIn.day")} max={today} />
-        <InputField
-          field={fields.reason}
-          label={t("checkIn.reason")}
-          hint={t("checkIn.reasonHint")}
-        />
-      </EditForm>
-    </details>
   );
 }

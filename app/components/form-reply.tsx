@@ -10,30 +10,15 @@ import {
   type DefaultValue,
   type FormMetadata,
   type Submission,
-  type SubmissionResult,
 } from "@conform-to/react";
-import { Form, useActionData, useNavigation } from "@remix-run/react";
-import { useEffect, useRef, useState, type ReactNode } from "react";
+import { Form, useNavigation } from "@remix-run/react";
+import { useEffect, useState, type ReactNode } from "react";
 import type { z } from "zod";
 import { FieldErrors } from "~/components/field-errors";
+import { useClearOnSuccess, useFormReply, type FormReply } from "~/components/field-errors";
 import { formatDateTime, useLocale, useT } from "~/i18n";
 
-export interface FormReply {
-  formId: string;
-  result: SubmissionResult<string[]>;
-  conflict: {
-    current: Record<string, unknown>;
-    version: number;
-    by: string | null;
-    at: string;
-  } | null;
-}
-
-/** The action's reply if it answers the form `formId` (a page may hold many forms). */
-export function useFormReply(formId: string): FormReply | undefined {
-  const reply = useActionData<FormReply>();
-  return reply && reply.formId === formId ? reply : undefined;
-}
+export { useClearOnSuccess, useFormReply, type FormReply };
 
 export function ConflictNotice({
   conflict,
@@ -222,24 +207,4 @@ export function EditForm({
       </div>
     </Form>
   );
-}
-
-/**
- * Calls `reset` when the form's own submission has ended without a reply for it: the action
- * redirected, which is how every write here says "saved" (a refusal replies with the form's id and
- * keeps what was typed). Null `reset`: the form is left as it is.
- */
-export function useClearOnSuccess(formId: string, replied: boolean, reset: (() => void) | null) {
-  const navigation = useNavigation();
-  const submitted = useRef(false);
-  const mine = navigation.state !== "idle" && navigation.formData?.get("formId") === formId;
-  useEffect(() => {
-    if (!reset) return;
-    if (mine) {
-      submitted.current = true;
-    } else if (navigation.state === "idle" && submitted.current) {
-      submitted.current = false;
-      if (!replied) reset();
-    }
-  }, [reset, mine, navigation.state, replied]);
 }

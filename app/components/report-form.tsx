@@ -4,13 +4,22 @@
  * text when correcting it. The week line and the teams table are in report-week.tsx: the overview
  * shows them without any form, and importing this module would load the forms' code too.
  */
-import type { ReactNode } from "react";
+import { Suspense, type ReactNode } from "react";
 import { DemoBadge } from "~/components/badges";
-import { TextareaField } from "~/components/form-fields";
-import { EditForm, useEditForm } from "~/components/form-reply";
 import { formatDateTime, useLocale, useT } from "~/i18n";
 import type { ReportRecord } from "~/models/weekly-report.server";
 import type { ReportText } from "~/utils/report-draft";
+import { lazyComponent } from "~/utils/lazy-component";
+
+/**
+ * The form, with Conform, for those who write the report: the server draws it and the browser
+ * hydrates it from its own chunk, asked for as soon as this module runs (decision 018). What is
+ * typed before then is kept (report-editor.tsx).
+ */
+const ReportForm = lazyComponent(
+  () => import("~/components/report-editor").then((m) => m.ReportForm),
+  { eager: true },
+);
 
 /**
  * A week's report as its writers and readers see it: who submitted it and when, then the form
@@ -57,11 +66,13 @@ export function WeeklyReport({
         <section className="card stack" aria-labelledby="report-form-heading">
           <h2 id="report-form-heading">{report ? t("report.correct") : t("report.write")}</h2>
           {report || !draftHint ? null : <p className="hint">{draftHint}</p>}
-          <ReportForm
-            initial={text ?? draft}
-            version={report?.version}
-            submitted={Boolean(report)}
-          />
+          <Suspense fallback={<p className="small muted">{t("form.loadingEditor")}</p>}>
+            <ReportForm
+              initial={text ?? draft}
+              version={report?.version}
+              submitted={Boolean(report)}
+            />
+          </Suspense>
         </section>
       ) : text ? (
         <SubmittedReport report={text} label={label} />
@@ -69,58 +80,6 @@ export function WeeklyReport({
         missing
       )}
     </>
-  );
-}
-
-function ReportForm({
-  initial,
-  version,
-  submitted,
-}: {
-  initial: ReportText;
-  version?: number;
-  submitted: boolean;
-}) {
-  const t = useT();
-  const { form, fields, reply } = useEditForm(
-    "report",
-    () => import("~/schemas/forms").then((m) => m.ReportSchema),
-    initial,
-  );
-  return (
-    <EditForm
-      form={form}
-      formId="report"
-      intent="submit"
-      reply={reply}
-      version={version}
-      stayInPlace={false}
-      submitLabel={submitted ? t("report.resubmit") : t("report.submit")}
-      describeConflict={(field, value) =>
-        ["done", "problems", "nextPlan"].includes(field)
-          ? { label: t(`report.field.${field as "done"}`), value: String(value ?? "") }
-          : null
-      }
-    >
-      <TextareaField
-        field={fields.done}
-        label={t("report.field.done")}
-        className="wide"
-        rows={10}
-      />
-      <TextareaField
-        field={fields.problems}
-        label={t("report.field.problems")}
-        className="wide"
-        rows={4}
-      />
-      <TextareaField
-        field={fields.nextPlan}
-        label={t("report.field.nextPlan")}
-        className="wide"
-        rows={4}
-      />
-    </EditForm>
   );
 }
 

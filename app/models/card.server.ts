@@ -603,6 +603,14 @@ async function staleCard(
   );
 }
 
+/** Where a move put the card; `rebalanced`: other cards of its column were renumbered too. */
+export interface MovedCard {
+  column: BoardColumn;
+  position: number;
+  version: number;
+  rebalanced: boolean;
+}
+
 /**
  * Moves a card: "put card X after Y (or before Z) in column C". The neighbours must be live cards
  * of the same board, village and column; positions are computed here, and the column renumbered
@@ -621,10 +629,19 @@ export async function moveCard(
     /** A move queued on a phone carries its id: sent again, it is not a conflict with itself. */
     requestId?: string;
   },
-): Promise<WriteResult<{ version: number; rebalanced: boolean }>> {
+): Promise<WriteResult<MovedCard>> {
   return cardWrite(viewer, move.cardId, async (trx, card, now) => {
     if (await claimRequest(trx, viewer.id, "move", move.requestId, card.id, now)) {
-      return { ok: true, value: { version: card.version, rebalanced: false } };
+      // Sent again: where the first send put it (it may have moved since; the board reloads).
+      return {
+        ok: true,
+        value: {
+          column: card.column_key,
+          position: card.position,
+          version: card.version,
+          rebalanced: true,
+        },
+      };
     }
     if (card.archived_at)
       return { ok: false, reason: "invalid", field: "cardId", message: "card.archivedNoMove" };
@@ -688,7 +705,15 @@ export async function moveCard(
       viewer.id,
       now,
     );
-    return { ok: true, value: { version: card.version + 1, rebalanced: needsRebalance } };
+    return {
+      ok: true,
+      value: {
+        column: move.column as BoardColumn,
+        position: position!,
+        version: card.version + 1,
+        rebalanced: needsRebalance,
+      },
+    };
   });
 }
 

@@ -35,11 +35,24 @@ export function isQueued(value: unknown): value is QueuedReply {
   return Boolean(value && typeof value === "object" && "queued" in value);
 }
 
-/** Skips reloading the page's data after a write kept on the phone: there is no connection. */
+/**
+ * A card move answered with the card's new place (a board's fetcher): the board draws it there
+ * (utils/board-moves.ts) and nothing else on the page changed. A move that renumbered its column
+ * is answered without a place, and a refusal or conflict with none either: those reload.
+ */
+export function isMoveAnsweredInPlace(value: unknown): boolean {
+  return Boolean((value as { placed?: unknown } | null)?.placed);
+}
+
+/**
+ * Skips reloading the page's data after a write kept on the phone (there is no connection) or a
+ * move answered in place (only the moved card changed, and the reply says where it is).
+ */
 export const skipRevalidationWhenQueued: ShouldRevalidateFunction = ({
   actionResult,
   defaultShouldRevalidate,
-}) => (isQueued(actionResult) ? false : defaultShouldRevalidate);
+}) =>
+  isQueued(actionResult) || isMoveAnsweredInPlace(actionResult) ? false : defaultShouldRevalidate;
 
 export function queueableAction(kinds: Record<string, OutboxKind>) {
   return async function clientAction({ request, serverAction }: ClientActionFunctionArgs) {

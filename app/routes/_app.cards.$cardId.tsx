@@ -13,14 +13,13 @@ import {
   useNavigation,
   useSearchParams,
 } from "@remix-run/react";
-import { useCallback, useRef } from "react";
+import { Suspense, useCallback, useRef } from "react";
 import { notFound, requireViewer, safeRedirect } from "~/auth.server";
 import { DemoBadge } from "~/components/badges";
-import { CardForm } from "~/components/card-form";
 import type { MoveReply } from "~/components/board";
 import { FieldErrors } from "~/components/field-errors";
 import { MoveFields } from "~/components/move-fields";
-import { useClearOnSuccess } from "~/components/form-reply";
+import { useClearOnSuccess } from "~/components/field-errors";
 import {
   formatDate,
   formatDateTime,
@@ -54,6 +53,13 @@ import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { readForm } from "~/utils/form-guard.server";
 import { newId } from "../../db/ids";
 import { queueableAction, skipRevalidationWhenQueued } from "~/outbox/client-action";
+import { lazyComponent } from "~/utils/lazy-component";
+
+/**
+ * The edit form, with Conform, folded under "编辑" and used by few readers: the server draws it and
+ * the browser hydrates it from its own chunk, out of the page's first load (decision 018).
+ */
+const CardForm = lazyComponent(() => import("~/components/card-form").then((m) => m.CardForm));
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
   { title: d ? `${d.card.title} · ${d.card.villageName}` : "" },
@@ -110,7 +116,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
           : safeRedirect(redirectTo, `${back}?saved=move`),
       );
     }
-    if (result.ok) return data<MoveReply>({ ok: true });
+    // A board's fetcher: where the card is now, which the board draws without loading again
+    // (utils/board-moves.ts); after a renumbered column the board reloads.
+    if (result.ok) {
+      const { column, position, version, rebalanced } = result.value;
+      return data<MoveReply>(
+        rebalanced ? { ok: true } : { ok: true, placed: { id: cardId, column, position, version } },
+      );
+    }
     if (result.reason === "not-found") notFound();
     const status = result.reason === "conflict" ? 409 : result.reason === "forbidden" ? 403 : 400;
     const message = result.reason === "invalid" ? result.message : MOVE_MESSAGES[result.reason]!;
@@ -354,17 +367,19 @@ export default function CardPage() {
       {canEdit && options ? (
         <details className="card">
           <summary>{t("card.edit")}</summary>
-          <CardForm
-            key={card.version}
-            board={card.board}
-            values={{
-              ...card,
-              assigneeIds: card.assignees.map((a) => a.id),
-              householdIds: card.beneficiaries.map((b) => b.id),
-            }}
-            options={options}
-            submitLabel={t("form.save")}
-          />
+          <Suspense fallback={<p className="small muted">{t("form.loadingEditor")}</p>}>
+            <CardForm
+              key={card.version}
+              board={card.board}
+              values={{
+                ...card,
+                assigneeIds: card.assignees.map((a) => a.id),
+                householdIds: card.beneficiaries.map((b) => b.id),
+              }}
+              options={options}
+              submitLabel={t("form.save")}
+            />
+          </Suspense>
         </details>
       ) : null}
 

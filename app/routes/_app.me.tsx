@@ -1,7 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
-import { CheckInForm, CheckInRefusal, LateCheckInForm } from "~/components/check-in-form";
+import { CheckInForm, CheckInRefusal } from "~/components/check-in-form";
+import { lazyComponent } from "~/utils/lazy-component";
+import { Suspense } from "react";
 import { MonthCalendar } from "~/components/month-calendar";
 import { SavedNotice } from "~/components/saved-notice";
 import { db } from "~/db.server";
@@ -17,6 +19,15 @@ import { pageTitle } from "~/utils/meta";
 import { teamRulesOn } from "~/models/county-rules.server";
 import { readForm } from "~/utils/form-guard.server";
 import { queueableAction, skipRevalidationWhenQueued } from "~/outbox/client-action";
+
+/**
+ * The late entry (folded, with Conform): hydrated from its own chunk after the page (decision 018),
+ * asked for as soon as the page's code runs, since most who open /me are cadres who see it.
+ */
+const LateCheckInForm = lazyComponent(
+  () => import("~/components/late-check-in-form").then((m) => m.LateCheckInForm),
+  { eager: true },
+);
 
 export const meta: MetaFunction = (args) => pageTitle(args, "me.title");
 
@@ -117,7 +128,19 @@ export default function MyWork() {
         ) : data.membership ? (
           <CheckInForm />
         ) : null}
-        {data.membership ? <LateCheckInForm today={data.today} /> : null}
+        {data.membership ? (
+          <Suspense
+            fallback={
+              // Its fold, as drawn, while the chunk comes (a client navigation to /me).
+              <details className="disclosure">
+                <summary>{t("checkIn.late")}</summary>
+                <p className="small muted">{t("form.loadingEditor")}</p>
+              </details>
+            }
+          >
+            <LateCheckInForm today={data.today} />
+          </Suspense>
+        ) : null}
       </section>
 
       <section className="card stack" aria-labelledby="month-heading">

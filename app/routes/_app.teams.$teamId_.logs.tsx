@@ -19,7 +19,7 @@ import { LOG_PLACES } from "../../db/schema";
 import { today } from "~/utils/dates";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { pageTitle } from "~/utils/meta";
-import { isMonth, monthRange } from "~/utils/team-rules";
+import { isMonth, monthRange } from "~/utils/months";
 import { readForm } from "~/utils/form-guard.server";
 import { newId } from "../../db/ids";
 import { queueableAction, skipRevalidationWhenQueued } from "~/outbox/client-action";

@@ -8,7 +8,9 @@ import {
 } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { notFound, requireViewer, safeRedirect } from "~/auth.server";
-import { PositionForm, type PositionActionData } from "~/components/position-form";
+import type { PositionActionData } from "~/components/position-form";
+import { lazyComponent } from "~/utils/lazy-component";
+import { Suspense } from "react";
 import { can } from "~/permissions";
 import { moveVillage, positionHistory, villageVersion } from "~/models/position.server";
 import { PositionSchema, parseWithZod } from "~/schemas/forms.server";
@@ -19,6 +21,15 @@ import { formatDate, formatDateTime, formatPercent, useLocale, useT } from "~/i1
 import { listActiveMembers } from "~/models/team.server";
 import { getVillage } from "~/models/village.server";
 import { readForm, replyOf } from "~/utils/form-guard.server";
+
+/**
+ * The position form, with Conform, for those who may move the village (few of its readers): the
+ * server draws it and the browser hydrates it from its own chunk, out of the page's first load
+ * (decision 018).
+ */
+const PositionForm = lazyComponent(() =>
+  import("~/components/position-form").then((m) => m.PositionForm),
+);
 
 export const meta: MetaFunction<typeof loader> = (args) =>
   namedPageTitle(args, args.data?.village.nameZh);
@@ -144,15 +155,17 @@ export default function VillagePage() {
               {t("position.saved")}
             </p>
           ) : null}
-          <PositionForm
-            key={version}
-            villageId={village.id}
-            lat={village.lat}
-            lon={village.lon}
-            version={version}
-            lastResult={actionData as PositionActionData | undefined}
-            redirectTo={`/villages/${village.id}?saved=position`}
-          />
+          <Suspense fallback={<p className="small muted">{t("form.loadingEditor")}</p>}>
+            <PositionForm
+              key={version}
+              villageId={village.id}
+              lat={village.lat}
+              lon={village.lon}
+              version={version}
+              lastResult={actionData as PositionActionData | undefined}
+              redirectTo={`/villages/${village.id}?saved=position`}
+            />
+          </Suspense>
           {history.length > 0 ? (
             <>
               <h3>{t("position.history")}</h3>

@@ -14,9 +14,8 @@ import {
 } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
 import { DemoBadge } from "~/components/badges";
-import { FieldErrors } from "~/components/field-errors";
-import { InputField, TextareaField } from "~/components/form-fields";
-import { EditForm, useEditForm } from "~/components/form-reply";
+import { lazyComponent } from "~/utils/lazy-component";
+import { Suspense } from "react";
 import {
   formatDate,
   formatDateTime,
@@ -33,6 +32,11 @@ import { today } from "~/utils/dates";
 import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { EXIT_STEPS, GUARANTEES } from "../../db/schema";
 import { readForm } from "~/utils/form-guard.server";
+
+/** The next exit step's form, with Conform: hydrated from its own chunk (decision 018). */
+const StepForm = lazyComponent(() =>
+  import("~/components/exit-step-form").then((m) => m.ExitStepForm),
+);
 
 export const meta: MetaFunction<typeof loader> = ({ data: page }) => [
   { title: page ? `${page.household.headName} · ${page.village.nameZh}` : "" },
@@ -264,7 +268,9 @@ export default function HouseholdPage() {
           </div>
         ) : null}
         {canEdit && next && blockers.length === 0 ? (
-          <StepForm step={next} version={household.version} today={page.today} />
+          <Suspense fallback={<p className="small muted">{t("form.loadingEditor")}</p>}>
+            <StepForm step={next} version={household.version} today={page.today} />
+          </Suspense>
         ) : null}
         {canEdit && household.status === "exiting" ? (
           <WithdrawForm version={household.version} today={page.today} />
@@ -285,36 +291,6 @@ export default function HouseholdPage() {
         ) : null}
       </section>
     </div>
-  );
-}
-
-function StepForm({ step, version, today }: { step: string; version: number; today: string }) {
-  const t = useT();
-  const { form, fields, reply } = useEditForm(
-    "step",
-    () => import("~/schemas/forms").then((m) => m.ExitStepSchema),
-    { doneOn: today },
-  );
-  const stepName = t(`exit.step.${step as "appraisal"}`);
-  return (
-    <EditForm
-      form={form}
-      formId="step"
-      intent="step"
-      reply={reply}
-      version={version}
-      hidden={{ step }}
-      submitLabel={t("exit.recordSubmit", { step: stepName })}
-      className="form-grid step-form"
-    >
-      <h3 className="wide">{t("exit.record", { step: stepName })}</h3>
-      <InputField field={fields.doneOn} label={t("exit.doneOn")} type="date" />
-      <TextareaField field={fields.note} label={t("exit.note")} className="wide" rows={2} />
-      {/* Gate refusals (income, guarantees) are about the step itself. */}
-      <div className="wide">
-        <FieldErrors errors={fields.step.errors} />
-      </div>
-    </EditForm>
   );
 }
 

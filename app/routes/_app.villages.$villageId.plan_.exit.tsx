@@ -7,9 +7,6 @@ import {
 import { ExitStatusBadge } from "~/components/badges";
 import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { notFound, requireViewer } from "~/auth.server";
-import { FieldErrors } from "~/components/field-errors";
-import { InputField, TextareaField } from "~/components/form-fields";
-import { EditForm, useEditForm } from "~/components/form-reply";
 import {
   formatDate,
   formatDateTime,
@@ -31,8 +28,25 @@ import { formReply, invalidReply } from "~/utils/form-reply.server";
 import { replyOf } from "~/utils/form-guard.server";
 import { villageTabTitle } from "~/utils/meta";
 import { readUploadForm } from "~/utils/upload.server";
-import { EVIDENCE_MAX_BYTES, EVIDENCE_MAX_FILES } from "~/utils/village-exit";
-import { VILLAGE_EXIT_STEPS, type VillageExitRecord } from "../../db/schema";
+import { EVIDENCE_MAX_BYTES } from "~/utils/village-exit";
+import { lazyComponent } from "~/utils/lazy-component";
+import { Suspense, type ReactNode } from "react";
+import { VILLAGE_EXIT_STEPS } from "../../db/schema";
+
+/** The step and undo forms, with Conform: hydrated from their own chunk (decision 018). */
+const exitForms = () => import("~/components/village-exit-forms");
+const StepForm = lazyComponent(() => exitForms().then((m) => m.StepForm));
+const UndoForm = lazyComponent(() => exitForms().then((m) => m.UndoForm));
+
+/** Where a form is drawn while its chunk comes (a client navigation to the page). */
+function FormSlot({ children }: { children: ReactNode }) {
+  const t = useT();
+  return (
+    <Suspense fallback={<p className="small muted">{t("form.loadingEditor")}</p>}>
+      {children}
+    </Suspense>
+  );
+}
 
 export const meta: MetaFunction = (args) => villageTabTitle(args, "villageExit.title");
 
@@ -296,18 +310,21 @@ function Actions({ page }: { page: Page }) {
         .filter((s) => s !== "objection")
         .filter((s) => s !== "proposal" || !blocked || page.mayOverride)
         .map((step) => (
-          <StepForm
-            key={`${step}:${after}`}
-            step={step}
-            after={after}
-            today={page.today}
-            override={step === "proposal" && blocked}
-          />
+          <FormSlot key={`${step}:${after}`}>
+            <StepForm
+              step={step}
+              after={after}
+              today={page.today}
+              override={step === "proposal" && blocked}
+            />
+          </FormSlot>
         ))}
       {page.mayRecord.includes("objection") ? (
         <details className="edit">
           <summary>{t("villageExit.objection")}</summary>
-          <StepForm key={`objection:${after}`} step="objection" after={after} today={page.today} />
+          <FormSlot key={`objection:${after}`}>
+            <StepForm step="objection" after={after} today={page.today} />
+          </FormSlot>
         </details>
       ) : null}
       {page.mayRecord.length === 0 && waitingFor.length ? (
@@ -316,120 +333,10 @@ function Actions({ page }: { page: Page }) {
         </p>
       ) : null}
       {page.mayUndo && page.state.last ? (
-        <UndoForm stepId={page.mayUndo} step={page.state.last.step} />
+        <FormSlot>
+          <UndoForm stepId={page.mayUndo} step={page.state.last.step} />
+        </FormSlot>
       ) : null}
     </div>
-  );
-}
-
-function StepForm({
-  step,
-  after,
-  today,
-  override = false,
-}: {
-  step: VillageExitRecord;
-  after: string;
-  today: string;
-  override?: boolean;
-}) {
-  const t = useT();
-  const formId = `step-${step}`;
-  const { form, fields, reply } = useEditForm(
-    formId,
-    () => import("~/schemas/forms").then((m) => m.VillageExitStepSchema),
-    { doneOn: today },
-  );
-  const stepName = t(`villageExit.step.${step}`);
-  return (
-    <EditForm
-      form={form}
-      formId={formId}
-      intent="step"
-      reply={reply}
-      hidden={{ step, after }}
-      encType="multipart/form-data"
-      submitLabel={t("villageExit.recordSubmit", { step: stepName })}
-      className="form-grid step-form"
-      describeConflict={(field, value) =>
-        field === "step"
-          ? {
-              label: t("villageExit.lastStep"),
-              value: value ? t(`villageExit.step.${value as VillageExitRecord}`) : "—",
-            }
-          : null
-      }
-    >
-      <h3 className="wide">{t("villageExit.record", { step: stepName })}</h3>
-      <InputField field={fields.doneOn} label={t("villageExit.doneOn")} type="date" max={today} />
-      <TextareaField
-        field={fields.note}
-        label={t(step === "objection" ? "villageExit.objectionReason" : "villageExit.note")}
-        className="wide"
-        rows={2}
-      />
-      {override ? (
-        <TextareaField
-          field={fields.overrideReason}
-          label={t("villageExit.overrideReason")}
-          className="wide"
-          rows={3}
-        />
-      ) : null}
-      <div className="field wide">
-        <label htmlFor={`${formId}-files`}>
-          {t("villageExit.files", { max: EVIDENCE_MAX_FILES })}
-        </label>
-        <input
-          id={`${formId}-files`}
-          name="files"
-          type="file"
-          multiple
-          accept="image/jpeg,image/png,image/webp,application/pdf"
-          aria-describedby={`${formId}-files-hint`}
-        />
-        <p id={`${formId}-files-hint`} className="hint">
-          {t("villageExit.filesHint")}
-        </p>
-        <FieldErrors errors={fields.files.errors} />
-      </div>
-      {/* Order and gate refusals are about the step itself. */}
-      <div className="wide">
-        <FieldErrors errors={fields.step.errors} />
-      </div>
-    </EditForm>
-  );
-}
-
-function UndoForm({ stepId, step }: { stepId: string; step: VillageExitRecord }) {
-  const t = useT();
-  const { form, fields, reply } = useEditForm("undo", () =>
-    import("~/schemas/forms").then((m) => m.VillageExitUndoSchema),
-  );
-  const reason = useActionData<{ formId?: string }>()?.formId === "undo";
-  return (
-    <details className="edit" open={reason || undefined}>
-      <summary>{t("villageExit.undo", { step: t(`villageExit.step.${step}`) })}</summary>
-      <EditForm
-        form={form}
-        formId="undo"
-        intent="undo"
-        reply={reply}
-        hidden={{ stepId }}
-        encType="multipart/form-data"
-        submitLabel={t("villageExit.undoSubmit")}
-      >
-        <p className="small muted wide">{t("villageExit.undoHint")}</p>
-        <TextareaField
-          field={fields.reason}
-          label={t("villageExit.undoReason")}
-          className="wide"
-          rows={2}
-        />
-        <div className="wide">
-          <FieldErrors errors={fields.stepId.errors} />
-        </div>
-      </EditForm>
-    </details>
   );
 }

@@ -5,6 +5,9 @@
  */
 import { bitCount, upTo } from "~/utils/bits";
 import { isWeekStart, weekOf } from "~/utils/dates";
+import { isMonth, monthRange } from "~/utils/months";
+
+export { isMonth, monthRange };
 import {
   COLLECTIVE_INCOME_FLOOR,
   DEFAULT_NOTICE_DAYS,
@@ -146,17 +149,6 @@ export function leaveRoute(days: number, rules: Pick<TeamRules, "townshipLeaveMa
 /** Whether two date ranges (inclusive) share a day. */
 export function overlaps(a: { from: string; to: string }, b: { from: string; to: string }) {
   return a.from <= b.to && b.from <= a.to;
-}
-
-export function isMonth(value: unknown): value is string {
-  return typeof value === "string" && /^\d{4}-(0[1-9]|1[0-2])$/.test(value);
-}
-
-/** First and last day of a `YYYY-MM` month, and its length. */
-export function monthRange(month: string) {
-  const [y, m] = month.split("-").map(Number) as [number, number];
-  const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  return { first: `${month}-01`, last: `${month}-${String(days).padStart(2, "0")}`, days };
 }
 
 export function monthOf(date: string): string {

@@ -160,7 +160,12 @@ test.describe("the work team of 魏家村 on its project board", () => {
     const mine = cardIn(page, title);
     await mine.getByText("移动到…").click();
     await mine.getByLabel("栏目").selectOption({ label: "验收" });
+    // Refused (409): the board's data is loaded again, unlike after a move answered in place.
+    const reloaded = page.waitForResponse(
+      (r) => r.request().method() === "GET" && new URL(r.url()).pathname.endsWith("/projects.data"),
+    );
     await mine.getByRole("button", { name: "移动" }).click();
+    expect((await reloaded).ok()).toBe(true);
     await expect(page.getByRole("alert").filter({ hasText: "未能移动" })).toContainText(
       "这张卡片刚被别人修改或移动过",
     );
@@ -320,6 +325,57 @@ test.describe("the county", () => {
     await page.getByLabel("只看逾期").check();
     await page.getByRole("button", { name: "应用筛选" }).click();
     await expect(page.locator("li.board-card:not(.is-overdue)")).toHaveCount(0);
+  });
+
+  test("a move is answered in place: only its POST goes out, and the card and the counts show it", async ({
+    page,
+  }) => {
+    await page.goto("/boards/cases");
+    await waitForHydration(page);
+    const from = column(page, "登记");
+    const to = column(page, "处理中");
+    const count = async (c: Locator) =>
+      Number(
+        await c
+          .locator(".column-count")
+          .first()
+          .textContent()
+          .then((text) => text!.match(/\d+/)![0]),
+      );
+    const [fromBefore, toBefore] = [await count(from), await count(to)];
+    const card = from.locator("li.board-card").first();
+    const id = (await card.locator("a.card-title").getAttribute("data-card"))!;
+    const moved = (scope: Locator) =>
+      scope.locator(`li.board-card:has(a.card-title[data-card="${id}"])`);
+    const requests: string[] = [];
+    page.on("request", (r) => requests.push(`${r.method()} ${new URL(r.url()).pathname}`));
+    await card.getByText("移动到…").click();
+    await card.getByLabel("栏目").selectOption({ label: "处理中" });
+    const saved = moveSaved(page);
+    await card.getByRole("button", { name: "移动" }).click();
+    const answer = await saved;
+    expect(answer.ok()).toBe(true);
+    await expect(moved(to)).toBeVisible();
+    await expect(moved(from)).toHaveCount(0);
+    await expect.poll(() => count(to)).toBe(toBefore + 1);
+    expect(await count(from)).toBe(fromBefore - 1);
+    // A reload of the page's data would follow the answer at once: none comes.
+    await page.waitForTimeout(1500);
+    expect(requests.filter((r) => !r.startsWith("GET /build/"))).toEqual([
+      `POST /cards/${id}.data`,
+    ]);
+    // Moved again from its form, still open under it (with the version the move was answered
+    // with), then the server's own board agrees.
+    await moved(to).getByLabel("栏目").selectOption({ label: "已解决" });
+    // At the top: after the reload the column shows its first 20 cards only.
+    await moved(to).getByLabel("位置").selectOption({ label: "最前" });
+    const again = moveSaved(page);
+    await moved(to).getByRole("button", { name: "移动" }).click();
+    expect((await again).ok()).toBe(true);
+    await expect(moved(column(page, "已解决"))).toBeVisible();
+    await page.reload();
+    await expect(moved(column(page, "已解决"))).toBeVisible();
+    expect(await count(from)).toBe(fromBefore - 1);
   });
 
   test("a column shows its first 20 cards; “more” shows 20 more, kept in the URL with the filters", async ({

@@ -211,10 +211,14 @@ describe("moving cards", () => {
       afterId: a,
       version: 1,
     });
-    expect(result).toMatchObject({ ok: true, value: { version: 2 } });
-    expect(
-      (await column(weijiaId, "proposed")).map((x) => x.title).filter((t) => "ABC".includes(t)),
-    ).toEqual(["A", "C", "B"]);
+    expect(result).toMatchObject({
+      ok: true,
+      value: { column: "proposed", version: 2, rebalanced: false },
+    });
+    const proposed = await column(weijiaId, "proposed");
+    expect(proposed.map((x) => x.title).filter((t) => "ABC".includes(t))).toEqual(["A", "C", "B"]);
+    // The reply says where it is, which the board draws without loading again.
+    expect(result.ok && result.value.position).toBe(proposed.find((x) => x.id === c)!.position);
     const page = await getCard(viewer, c);
     expect(page!.events[0]).toMatchObject({
       action: "move",
