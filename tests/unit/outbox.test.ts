@@ -355,7 +355,8 @@ describe("when a page sends again while writes wait", () => {
     const delays = [1, 2, 3, 4, 5, 6, 20].map(retryDelay);
     expect(delays[0]).toBe(FIRST_RETRY_MS);
     expect(delays[0]).toBeLessThan(RETRY_MS / 10);
-    for (let i = 1; i < delays.length; i++) expect(delays[i]).toBeGreaterThanOrEqual(delays[i - 1]!);
+    for (let i = 1; i < delays.length; i++)
+      expect(delays[i]).toBeGreaterThanOrEqual(delays[i - 1]!);
     expect(delays.at(-1)).toBe(RETRY_MS);
     expect(Math.max(...delays)).toBe(RETRY_MS);
   });
