@@ -5,7 +5,6 @@
  * ever cached — and finally Remix, inside a request context the audit log reads (who, from where).
  */
 import { randomBytes } from "node:crypto";
-import fs from "node:fs";
 import path from "node:path";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
@@ -165,29 +164,12 @@ function secureHeaders(tls: (req: express.Request) => boolean): RequestHandler[]
   ];
 }
 
-/** Every file under `root` (but not under the folders `skip`), as the URL paths serving them. */
-export function filesUnder(root: string, skip: readonly string[] = []): Set<string> {
-  const found = new Set<string>();
-  const walk = (dir: string, url: string) => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return; // no such folder: nothing to serve from it
-    }
-    for (const entry of entries) {
-      if (entry.isDirectory()) {
-        if (!(url === "" && skip.includes(entry.name))) {
-          walk(path.join(dir, entry.name), `${url}/${entry.name}`);
-        }
-      } else if (entry.isFile()) {
-        found.add(`${url}/${entry.name}`);
-      }
-    }
-  };
-  walk(root, "");
-  return found;
-}
+/**
+ * Whether a path may name a file of public/ (its last segment has a dot: /favicon.svg,
+ * /icons/icon-192.png). Pages (/dashboard, /villages/…) do not, so they skip asking the disk for
+ * a file of their path; exports (/villages.geojson) still ask, and are not found.
+ */
+export const mayNameFile = (urlPath: string) => /\.[^/]*$/.test(urlPath);
 
 export function createApp(options: AppOptions): express.Express {
   const app = express();
@@ -223,11 +205,9 @@ export function createApp(options: AppOptions): express.Express {
       if (error && !res.headersSent) refuse(req, res, 404, "no service worker built");
     });
   });
-  // The few files of public/ outside the build (icons, manifest, favicon): looked up by name, so
-  // a page's request does not first ask the disk for a file of its path.
-  const publicFiles = filesUnder("public", ["build"]);
+  // public/'s own files (icons, manifest, favicon): a page's path is not looked up on disk.
   const publicStatic = express.static("public", { maxAge: STATIC_CACHE.public });
-  app.use((req, res, next) => (publicFiles.has(req.path) ? publicStatic(req, res, next) : next()));
+  app.use((req, res, next) => (mayNameFile(req.path) ? publicStatic(req, res, next) : next()));
   // The active language's catalogue, fetched by the browser before it hydrates: named by its
   // content's hash, so it is cached for a year and changes name when a text changes.
   app.get("/i18n/:file", (req, res) => {
