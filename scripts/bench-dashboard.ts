@@ -6,6 +6,7 @@
 import { dashboard } from "../app/models/dashboard.server";
 import { countyViewer, time } from "./bench-helpers";
 import { DEFAULT_TEAM_RULES } from "../app/utils/team-rules";
+import { db } from "../app/db.server";
 
 const viewer = countyViewer;
 
@@ -29,3 +30,5 @@ console.log(
     bytes,
   }),
 );
+// A PostgreSQL pool keeps the process alive for its idle timeout: close it.
+await db.destroy();

@@ -5,6 +5,7 @@
 import { gzipSync } from "node:zlib";
 import { mapData } from "../app/models/map.server";
 import { countyViewer } from "./bench-helpers";
+import { db } from "../app/db.server";
 
 const viewer = countyViewer;
 const runs = Number(process.env.BENCH_RUNS ?? 30);
@@ -28,3 +29,5 @@ const result = {
   rssMiB: process.memoryUsage().rss / 1024 / 1024,
 };
 console.log(JSON.stringify(result));
+// A PostgreSQL pool keeps the process alive for its idle timeout: close it.
+await db.destroy();

@@ -11,6 +11,7 @@ import {
 } from "../app/models/registry-import.server";
 import { readWorkbook, writeWorkbook, type Table } from "../app/utils/spreadsheet.server";
 import { countyViewer, time } from "./bench-helpers";
+import { db } from "../app/db.server";
 
 const viewer = countyViewer;
 const runs = Number(process.env.BENCH_RUNS ?? 5);
@@ -59,3 +60,5 @@ console.log(
     uploadMs,
   }),
 );
+// A PostgreSQL pool keeps the process alive for its idle timeout: close it.
+await db.destroy();
