@@ -26,7 +26,9 @@ console.log(
     villages,
     countyMs: countyMs.median,
     countyP90Ms: countyMs.p90,
+    countyCpuMs: countyMs.cpuMs,
     townshipMs: townshipMs.median,
+    townshipCpuMs: townshipMs.cpuMs,
     bytes,
   }),
 );
