@@ -24,7 +24,17 @@
  *  - the phone without signal (scripts/bench-offline.ts, issue 21): a repeat visit to /me with a
  *    warm service worker on Regular 3G, LCP ≤ 1.5 s (median of 5); the outbox sending 100 writes
  *    queued offline, then the same 100 again: each applied exactly once.
- * Needs a production build (`npm run build`). Exits 1 if a target is missed.
+ * The database-bound sections (map data, the board, the bulletin, the dashboard, the registry, and
+ * the province's pages over HTTP) run on each engine, SQLite and PostgreSQL, their figures side by
+ * side and held to the same budgets: PostgreSQL on a throwaway cluster the bench starts, each data
+ * set copied from the same SQLite file (scripts/bench-engines.ts), the cluster stopped and deleted
+ * at the end, on failure and on Ctrl-C. The county demo against the bare page (a better-sqlite3
+ * page), Chromium, Lighthouse and the phone without signal run on SQLite only.
+ *   npm run bench                                  # both engines
+ *   npm run bench -- --engines sqlite              # one engine (or --engine postgres)
+ *   npm run bench -- --skip-browser                # the database and page sections only
+ * BENCH_PORTS=3510-3519 keeps the bench's servers to a port range.
+ * Needs a production build (`npm run build`). Exits 1 if a target is missed on either engine.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
