@@ -102,9 +102,20 @@ const engineHeader = (title: string) =>
 /** Per engine, each section's figures (results.json: SQLite's as `loaders`, PostgreSQL's under `postgres`). */
 const loaders: Record<Engine, Record<string, unknown>> = { sqlite: {}, postgres: {} };
 
+/** The run's temporary folders (data sets, server logs): deleted when it ends, however it ends. */
+const tempDirs: string[] = [];
+const tempDir = (prefix: string) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+};
+process.once("exit", () => {
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 /** A new database of `kind` as a SQLite file. */
 async function makeDatabase(kind: "demo" | "province"): Promise<string> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `zhucun-bench-${kind}-`));
+  const dir = tempDir(`zhucun-bench-${kind}-`);
   const file = path.join(dir, "bench.db");
   const db = openDatabase(file);
   await migrateToLatest(db);
@@ -512,7 +523,7 @@ row(
 // Every page over HTTP (scripts/bench-pages.ts): the county demo against a bare Remix page (on
 // SQLite: the reference is a bare better-sqlite3 page), and a province's 8,000 villages against
 // the size and time budgets on each engine.
-const httpDir = fs.mkdtempSync(path.join(os.tmpdir(), "zhucun-bench-http-"));
+const httpDir = tempDir("zhucun-bench-http-");
 if (engines.includes("sqlite")) {
   const demo = await makeBenchDatabase("demo", httpDir);
   const reference = await measureReference(demo, 40);
@@ -700,7 +711,7 @@ console.log(
 
 // The browser at province scale: long tasks; the 2,000-card board (topped up above) shown whole.
 if (!skipBrowser) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zhucun-bench-browser-"));
+  const dir = tempDir("zhucun-bench-browser-");
   const measured = await measureBrowser(dir, boardFile);
   const { province } = measured;
   const board = measured.board!;
