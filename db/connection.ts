@@ -24,6 +24,7 @@ import {
   type TransactionSettings,
   type SqliteDialectConfig,
 } from "kysely";
+import { LongInListsAsArraysPlugin } from "./dialect";
 import { migrationProvider } from "./migrations";
 import type { DB } from "./schema";
 import { withStatementCache } from "./statement-cache";
@@ -137,7 +138,10 @@ function openPostgres(url: string): Kysely<DB> {
     statement_timeout: Number(process.env.DATABASE_STATEMENT_TIMEOUT_MS ?? 60_000),
     application_name: "zhucun",
   });
-  return new Kysely<DB>({ dialect: new SerialWritePostgresDialect({ pool }) });
+  return new Kysely<DB>({
+    dialect: new SerialWritePostgresDialect({ pool }),
+    plugins: [new LongInListsAsArraysPlugin()],
+  });
 }
 
 /** Opens DATABASE_URL's database: a PostgreSQL URL, or a SQLite file path (or `:memory:`). */

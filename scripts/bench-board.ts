@@ -9,6 +9,7 @@ import { db } from "../app/db.server";
 import { listBoard, moveCard } from "../app/models/card.server";
 import { getViewer } from "../app/models/user.server";
 import { CASE_COLUMNS, CASE_KINDS } from "../db/schema";
+import { cpuSeconds } from "./bench-helpers";
 
 const TARGET_CARDS = 2000;
 const runs = Number(process.env.BENCH_RUNS ?? 30);
@@ -57,11 +58,14 @@ for (let i = 0; i < extra.length; i += 40) {
 for (let i = 0; i < 3; i++) await listBoard(viewer, "case");
 const loads: number[] = [];
 let cards = 0;
+const loaderCpu = cpuSeconds();
 for (let i = 0; i < runs; i++) {
   const start = performance.now();
   cards = (await listBoard(viewer, "case")).length;
   loads.push(performance.now() - start);
 }
+
+const loaderCpuMs = ((cpuSeconds() - loaderCpu) * 1000) / runs;
 
 // Moves inside one village's "in progress" column: plain moves, then moves that find no room.
 const villageId = villages[0]!.id;
@@ -77,6 +81,9 @@ const column = () =>
     .execute();
 const plain: number[] = [];
 const rebalancing: number[] = [];
+const plainCpu: number[] = [];
+const rebalancingCpu: number[] = [];
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 let rebalanced = 0;
 for (let i = 0; i < runs; i++) {
   const list = await column();
@@ -95,6 +102,7 @@ for (let i = 0; i < runs; i++) {
       .execute();
   }
   const start = performance.now();
+  const cpuStart = cpuSeconds();
   const result = await moveCard(viewer, {
     cardId: last.id,
     column: "in_progress",
@@ -102,20 +110,28 @@ for (let i = 0; i < runs; i++) {
     version: last.version,
   });
   const ms = performance.now() - start;
+  const cpuMs = (cpuSeconds() - cpuStart) * 1000;
   if (!result.ok) throw new Error(`move refused: ${result.reason}`);
   if (result.value.rebalanced) {
     rebalanced++;
     rebalancing.push(ms);
-  } else plain.push(ms);
+    rebalancingCpu.push(cpuMs);
+  } else {
+    plain.push(ms);
+    plainCpu.push(cpuMs);
+  }
 }
 
 console.log(
   JSON.stringify({
     cards,
     loaderMedianMs: median(loads),
+    loaderCpuMs,
     columnSize: (await column()).length,
     moveMedianMs: median(plain),
+    moveCpuMs: sum(plainCpu) / plainCpu.length,
     rebalanceMoveMedianMs: median(rebalancing),
+    rebalanceMoveCpuMs: sum(rebalancingCpu) / rebalancingCpu.length,
     rebalanced,
   }),
 );

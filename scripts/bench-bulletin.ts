@@ -24,11 +24,18 @@ const { n: checkIns } = await db
   .executeTakeFirstOrThrow();
 
 let teams = 0;
-const bulletinMs = (
-  await time(async () => {
-    teams = (await monthlyBulletin(viewer, month, DEFAULT_TEAM_RULES)).teams.length;
-  })
-).median;
-const weekMs = (await time(() => weekOverview(viewer, weekOf(today()), DEFAULT_TEAM_RULES))).median;
-console.log(JSON.stringify({ teams, checkIns: Number(checkIns), bulletinMs, weekMs }));
+const bulletin = await time(async () => {
+  teams = (await monthlyBulletin(viewer, month, DEFAULT_TEAM_RULES)).teams.length;
+});
+const week = await time(() => weekOverview(viewer, weekOf(today()), DEFAULT_TEAM_RULES));
+console.log(
+  JSON.stringify({
+    teams,
+    checkIns: Number(checkIns),
+    bulletinMs: bulletin.median,
+    bulletinCpuMs: bulletin.cpuMs,
+    weekMs: week.median,
+    weekCpuMs: week.cpuMs,
+  }),
+);
 await db.destroy();

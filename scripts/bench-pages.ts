@@ -29,7 +29,7 @@ import { seedDemo } from "../db/seed/seed-demo";
 import { DEMO_PASSWORD } from "../db/seed/demo-accounts";
 import { loadRouteManifest } from "../tests/e2e/route-manifest";
 import { PROVINCE_ACCOUNTS, writeProvinceData } from "./province-data";
-import { freePort, groupProcesses, ROOT, sleep, spawnServer } from "./server-process";
+import { benchPort, freePort, groupProcesses, ROOT, sleep, spawnServer } from "./server-process";
 
 export interface PageFigure {
   role: string;
@@ -199,7 +199,15 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const p90 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.ceil(xs.length * 0.9) - 1]!;
 
 export async function measurePages(options: {
+  /** The data set as a SQLite file: its ids fill the pages' parameters. */
   file: string;
+  /** What the server opens (DATABASE_URL), when not the file itself: e.g. a PostgreSQL copy of it. */
+  database?: string;
+  /**
+   * The database server's CPU seconds so far (PostgreSQL's processes), counted into each page's
+   * server CPU with the app's: on SQLite the engine runs inside the worker and is counted there.
+   */
+  databaseCpu?: () => number;
   data: "demo" | "province";
   runs: number;
   roles: BenchRole[];
@@ -211,8 +219,12 @@ export async function measurePages(options: {
   const accounts = ACCOUNTS[options.data];
   const ids = idsOf(options.file, accounts.team);
   const urls = (await pageUrls(ids)).filter((u) => !options.only || u.startsWith(options.only));
-  const server = await startBenchServer(options.file);
-  const { origin, cpu } = server;
+  const server = await startBenchServer(
+    options.database ?? options.file,
+    path.dirname(options.file),
+  );
+  const { origin } = server;
+  const cpu = () => server.cpu() + (options.databaseCpu?.() ?? 0);
   const figures: PageFigure[] = [];
   let load: Awaited<ReturnType<typeof loadPages>> | null = null;
   try {
@@ -285,18 +297,19 @@ export async function measurePages(options: {
 }
 
 /**
- * The production server (one worker) on a database, on a free loopback port: its origin, its
- * CPU time so far (worker and supervisor, from /proc), a session for an account, and stop().
+ * The production server (one worker) on a database (a SQLite file or a PostgreSQL URL), on a free
+ * loopback port: its origin, its CPU time so far (worker and supervisor, from /proc), a session for
+ * an account, and stop(). Its log goes to `logDir` (default: the SQLite file's folder).
  */
-export async function startBenchServer(file: string) {
-  const port = await freePort();
-  const logFile = path.join(path.dirname(file), "server.log");
+export async function startBenchServer(database: string, logDir = path.dirname(database)) {
+  const port = await benchPort();
+  const logFile = path.join(logDir, "server.log");
   const out = fs.openSync(logFile, "w");
   const server = spawnServer({
     port,
     stdio: ["ignore", out, out],
     env: {
-      DATABASE_URL: file,
+      DATABASE_URL: database,
       WEB_CONCURRENCY: "1",
       SESSION_SECRET: "bench-pages-0123456789abcdef0123456789ab",
     },

@@ -10,7 +10,9 @@
  * no shutdown code runs — and the server is started again. Then the database file is read directly:
  * every acknowledged marker must be there, and `PRAGMA integrity_check` must say ok. 20 rounds by
  * default, on the same file, so each round starts from the last crash's recovery.
- *   npm run test:crash -- [--rounds 20] [--writers 6] [--keep]    (--keep leaves the temp folder)
+ *   npm run test:crash -- [--rounds 20] [--writers 6] [--engine postgres] [--keep]
+ * (--keep leaves the temp folder; --engine postgres runs it on a throwaway PostgreSQL cluster, where
+ * the app server is killed and the database server is not: no integrity_check there.)
  *
  * What it proves: a write the server acknowledged survives the server process dying (SQLite in
  * WAL mode commits to the WAL before the answer leaves). With `synchronous = NORMAL` a commit is
@@ -26,14 +28,18 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import SQLite from "better-sqlite3";
-import { openDatabase } from "../db/connection";
+import pg from "pg";
+import { isPostgresUrl, openDatabase } from "../db/connection";
+import type { Engine } from "../db/dialect";
 import { newId } from "../db/ids";
 import { activeOn } from "../app/models/periods.server";
 import { setClockOffset } from "../app/utils/clock";
 import { demoClockOffset } from "../app/utils/demo-clock.server";
 import { today } from "../app/utils/dates";
 import { hashPassword } from "../app/utils/password.server";
-import { freePort, type ProcessInfo, ROOT, runScript, sleep, spawnServer } from "./server-process";
+import { databaseUrl, parseEngines } from "./bench-engines";
+import { startCluster } from "./pg-cluster";
+import { benchPort, type ProcessInfo, ROOT, runScript, sleep, spawnServer } from "./server-process";
 
 /** A temp folder for one run; removed at the end unless asked to keep it. */
 export function tempFolder(kind: string): string {
@@ -48,15 +54,101 @@ export function requireBuild() {
   }
 }
 
-/** A new database with the Shangyi demo, made the way `npm start` makes one (db-prepare). */
-export async function seededDatabase(dir: string): Promise<string> {
-  const file = path.join(dir, "zhucun.db");
+/** Where a run's database lives, on the engine asked for. */
+export interface RunDatabase {
+  engine: Engine;
+  /** DATABASE_URL: a SQLite file in the run's folder, or a PostgreSQL URL. */
+  location: string;
+  /** The database server's CPU seconds so far (0 on SQLite, whose work is the app's own). */
+  cpuSeconds(): number;
+  /** Stops the PostgreSQL cluster and deletes its files (also done at exit); nothing on SQLite. */
+  stop(): void;
+}
+
+/**
+ * A place for a run's database: on SQLite a file in `dir`; on PostgreSQL an empty database
+ * `zhucun` on a throwaway cluster of the run's own (scripts/pg-cluster.ts). Empty: seed it with
+ * seededDatabase.
+ */
+export async function runDatabase(engine: Engine, dir: string): Promise<RunDatabase> {
+  if (engine === "sqlite") {
+    return {
+      engine,
+      location: path.join(dir, "zhucun.db"),
+      cpuSeconds: () => 0,
+      stop: () => {},
+    };
+  }
+  const cluster = await startCluster();
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      cluster.stop();
+      process.exit(130);
+    });
+  }
+  const client = new pg.Client({ connectionString: cluster.url });
+  await client.connect();
+  await client.query("create database zhucun");
+  await client.end();
+  return {
+    engine,
+    location: databaseUrl(cluster.url, "zhucun"),
+    cpuSeconds: () => cluster.cpuSeconds(),
+    stop: () => cluster.stop(),
+  };
+}
+
+/** The engine of a run (`--engine sqlite|postgres`, default SQLite): exactly one. */
+export function oneEngine(value: string | undefined): Engine {
+  const engines = parseEngines(["--engine", value ?? "sqlite"], undefined);
+  if (engines.length !== 1) throw new Error("--engine takes one engine: sqlite or postgres");
+  return engines[0]!;
+}
+
+/**
+ * The Shangyi demo, made the way `npm start` makes one (db-prepare), in a new database: a file
+ * in `dir`, or `location` (an empty database on either engine). Returns its DATABASE_URL.
+ */
+export async function seededDatabase(
+  dir: string,
+  location = path.join(dir, "zhucun.db"),
+): Promise<string> {
   await runScript(
     "scripts/db-prepare.ts",
-    { ...process.env, DATABASE_URL: file },
+    { ...process.env, DATABASE_URL: location },
     path.join(dir, "prepare.log"),
   );
-  return file;
+  return location;
+}
+
+/** The bodies of work-log entries LIKE `pattern`, read straight from the database. */
+export async function workLogBodies(location: string, pattern: string): Promise<Set<string>> {
+  if (!isPostgresUrl(location)) {
+    // Read-only, beside a server that may hold the file open (WAL readers do not block).
+    const db = new SQLite(location, { readonly: true, fileMustExist: true });
+    try {
+      return new Set(
+        (
+          db.prepare("select body from work_logs where body like ?").all(pattern) as {
+            body: string;
+          }[]
+        ).map((r) => r.body),
+      );
+    } finally {
+      db.close();
+    }
+  }
+  const db = openDatabase(location);
+  try {
+    const rows = await db
+      .selectFrom("work_logs")
+      .select("body")
+      .where("body", "like", pattern)
+      .execute();
+    return new Set(rows.map((r) => r.body));
+  } finally {
+    await db.destroy();
+  }
 }
 
 export interface CadreLogin {
@@ -263,14 +355,34 @@ export function workLogForm(body: string, place: "village" | "elsewhere" = "vill
   };
 }
 
+/** PRAGMA integrity_check of a SQLite file: "ok", or what it found. */
+function sqliteIntegrity(file: string): string {
+  const db = new SQLite(file, { readonly: true, fileMustExist: true });
+  try {
+    return (db.pragma("integrity_check") as { integrity_check: string }[])
+      .map((r) => r.integrity_check)
+      .join("; ");
+  } finally {
+    db.close();
+  }
+}
+
 async function main() {
   const { values } = parseArgs({
     options: {
       rounds: { type: "string", default: "20" },
       writers: { type: "string", default: "6" },
+      engine: { type: "string", default: "sqlite" },
       keep: { type: "boolean", default: false },
     },
   });
+  let engine: Engine;
+  try {
+    engine = oneEngine(values.engine);
+  } catch (error) {
+    console.error(`[zhucun] ${(error as Error).message}`);
+    process.exit(2);
+  }
   const rounds = Number(values.rounds);
   const writerCount = Number(values.writers);
   if (!(rounds >= 1 && writerCount >= 1)) {
@@ -281,11 +393,12 @@ async function main() {
   const dir = tempFolder("crash");
   const log = path.join(dir, "server.log");
   console.log(
-    `[zhucun] Crash test: ${rounds} rounds of kill -9 under write load (files in ${dir})`,
+    `[zhucun] Crash test on ${engine}: ${rounds} rounds of kill -9 under write load (files in ${dir})`,
   );
-  const database = await seededDatabase(dir);
+  const place = await runDatabase(engine, dir);
+  const database = await seededDatabase(dir, place.location);
   const writers = await cadreAccounts(database, writerCount);
-  const port = await freePort();
+  const port = await benchPort();
   let server = await startServer({ database, port, log });
   console.log(
     `[zhucun] Server up on ${server.origin} in ${server.startSeconds.toFixed(1)} s; ${writers.length} team members sign in.`,
@@ -344,24 +457,10 @@ async function main() {
       await Promise.all(loops);
 
       server = await startServer({ database, port, log });
-      // Straight from the file (the restarted server holds it open; WAL readers do not block).
-      const db = new SQLite(database, { readonly: true, fileMustExist: true });
-      let integrity: string;
-      let present: Set<string>;
-      try {
-        present = new Set(
-          (
-            db.prepare("select body from work_logs where body like ?").all(`crash-${run}-%`) as {
-              body: string;
-            }[]
-          ).map((r) => r.body),
-        );
-        integrity = (db.pragma("integrity_check") as { integrity_check: string }[])
-          .map((r) => r.integrity_check)
-          .join("; ");
-      } finally {
-        db.close();
-      }
+      // Straight from the database (the restarted server holds it open; WAL readers do not block).
+      const present = await workLogBodies(database, `crash-${run}-%`);
+      // PostgreSQL: the app server died, not the database server; its own checks are its own.
+      const integrity = engine === "sqlite" ? sqliteIntegrity(database) : "ok";
       const lost = [...acknowledged.keys()].filter((m) => !present.has(m));
       const committed = [...inFlight].filter((m) => present.has(m)).length;
       figures.lost = lost.length;
@@ -374,7 +473,7 @@ async function main() {
       console.log(
         `[zhucun] round ${String(round).padStart(2)}/${rounds}: killed ${killed.map((p) => `${p.role} ${p.pid}`).join(", ")} after ${(after / 1000).toFixed(2)} s; ` +
           `${acked} acknowledged, ${inFlight.size} cut off (${committed} of them committed); restart ${server.startSeconds.toFixed(1)} s; ` +
-          `lost ${lost.length}; integrity_check ${integrity}` +
+          `lost ${lost.length}${engine === "sqlite" ? `; integrity_check ${integrity}` : ""}` +
           (unexpected.length
             ? `; ${unexpected.length} unexpected answers: ${unexpected.slice(0, 3).join(", ")}`
             : ""),
@@ -383,13 +482,14 @@ async function main() {
     }
   } finally {
     await server.stop();
+    place.stop();
   }
 
   const failed = figures.lost > 0 || figures.badIntegrity > 0 || figures.unexpected > 0;
   console.log(
     `\n[zhucun] ${rounds} rounds, ${totals.killed} processes killed with SIGKILL; ${acknowledged.size} writes acknowledged, ` +
       `${figures.lost} lost; ${figures.inFlight} cut off by the kill (${figures.inFlightCommitted} of them committed, ` +
-      `the rest not: a client never told "saved" may find either); integrity_check ok in ${rounds - figures.badIntegrity} of ${rounds} rounds` +
+      `the rest not: a client never told "saved" may find either); ${engine === "sqlite" ? `integrity_check ok in ${rounds - figures.badIntegrity} of ${rounds} rounds` : "PostgreSQL (its server not killed)"}` +
       `${figures.unexpected ? `; ${figures.unexpected} unexpected answers` : ""}.`,
   );
   console.log(failed ? "[zhucun] FAILED" : "[zhucun] Passed: no acknowledged write was lost.");

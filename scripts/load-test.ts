@@ -5,6 +5,7 @@
  * of `npm test`; docs/deployment.md has the figures it measured.
  *   npm run test:load -- [--users 267] [--seconds 60] [--ramp 30] [--think 5-15] [--workers 2] [--keep]
  *   npm run test:load -- --users 50 --seconds 10          (a smoke check)
+ *   npm run test:load -- --engine postgres                (on a throwaway PostgreSQL cluster)
  * --think is the pause between a cadre's clicks in seconds (a range); --workers the server's
  * WEB_CONCURRENCY; --keep leaves the temp folder (database, server log) behind. The default pace
  * is a person's: a cadre reads a page or types a log entry before the next click (5–15 s), and
@@ -27,7 +28,6 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import SQLite from "better-sqlite3";
 import { newId } from "../db/ids";
 import {
   Browser,
@@ -36,11 +36,15 @@ import {
   type Reply,
   requireBuild,
   seededDatabase,
+  oneEngine,
+  runDatabase,
   startServer,
   tempFolder,
+  workLogBodies,
   workLogForm,
 } from "./crash-test";
-import { freePort, groupProcesses, sleep } from "./server-process";
+import type { Engine } from "../db/dialect";
+import { benchPort, groupProcesses, sleep } from "./server-process";
 
 const { values } = parseArgs({
   options: {
@@ -49,9 +53,17 @@ const { values } = parseArgs({
     ramp: { type: "string", default: "30" },
     think: { type: "string", default: "5-15" },
     workers: { type: "string", default: "2" },
+    engine: { type: "string", default: "sqlite" },
     keep: { type: "boolean", default: false },
   },
 });
+let engine: Engine;
+try {
+  engine = oneEngine(values.engine);
+} catch (error) {
+  console.error(`[zhucun] ${(error as Error).message}`);
+  process.exit(2);
+}
 const users = Number(values.users);
 const seconds = Number(values.seconds);
 const ramp = Number(values.ramp);
@@ -80,16 +92,17 @@ const dir = tempFolder("load");
 const log = path.join(dir, "server.log");
 console.log(
   `[zhucun] Load test: ${users} cadres for ${seconds} s, sign-ins over ${ramp} s, think time ${values.think} s, ` +
-    `${workers} server worker(s) (files in ${dir})`,
+    `${workers} server worker(s), ${engine} (files in ${dir})`,
 );
-const database = await seededDatabase(dir);
+const place = await runDatabase(engine, dir);
+const database = await seededDatabase(dir, place.location);
 const logins = await cadreAccounts(database, users);
 if (logins.length < users) {
   console.warn(`[zhucun] The database has ${logins.length} serving cadres: that many take part.`);
 }
 const server = await startServer({
   database,
-  port: await freePort(),
+  port: await benchPort(),
   log,
   env: { WEB_CONCURRENCY: String(workers) },
 });
@@ -216,6 +229,7 @@ const watchdog = setTimeout(
   (ramp + seconds + 60) * 1000,
 );
 
+const dbCpuBefore = place.cpuSeconds();
 const started = Date.now();
 const endAt = started + (ramp + seconds) * 1000;
 try {
@@ -229,16 +243,12 @@ try {
 }
 const elapsed = (Date.now() - started) / 1000;
 
-// Every acknowledged entry must be in the file.
-const db = new SQLite(database, { readonly: true, fileMustExist: true });
+// Every acknowledged entry must be in the database.
 const stored = new Set(
-  (
-    db.prepare("select body from work_logs where body like ?").all(`%load-${run}-%`) as {
-      body: string;
-    }[]
-  ).map((r) => /load-\S+$/.exec(r.body)?.[0]),
+  [...(await workLogBodies(database, `%load-${run}-%`))].map((body) => /load-\S+$/.exec(body)?.[0]),
 );
-db.close();
+const dbCpu = place.cpuSeconds() - dbCpuBefore;
+place.stop();
 const missing = markers.filter((m) => !stored.has(m));
 
 const quantile = (sorted: number[], q: number) =>
@@ -272,6 +282,11 @@ const cpuUsed = [...cpu].reduce(
 console.log(
   `[zhucun] Server CPU: ${cpuUsed.toFixed(1)} s in the worker(s) over ${elapsed.toFixed(0)} s, ${((cpuUsed * 1000) / Math.max(1, requests)).toFixed(0)} ms per request (sign-ins' argon2 included).`,
 );
+if (engine === "postgres") {
+  console.log(
+    `[zhucun] PostgreSQL's CPU: ${dbCpu.toFixed(1)} s over the run, ${((dbCpu * 1000) / Math.max(1, requests)).toFixed(0)} ms per request.`,
+  );
+}
 console.log(
   `[zhucun] Server peak RSS: worker ${MiB(peak.workerKiB)} (${MiB(before)} before the load); all its processes ${MiB(peak.totalKiB)}.`,
 );

@@ -19,7 +19,44 @@ export interface Cluster {
   /** A URL to the cluster's `postgres` database, as its superuser. */
   url: string;
   port: number;
+  /** The cluster's data folder. */
+  dataDir: string;
+  /**
+   * CPU seconds the cluster has used so far: the postmaster and its live processes (backends,
+   * checkpointer, …), and the backends that have ended (counted into the postmaster's children).
+   */
+  cpuSeconds(): number;
   stop(): void;
+}
+
+/** User + system CPU seconds of a process (and, with `children`, of its reaped children), from /proc. */
+function procCpu(pid: number, children = false): { cpu: number; ppid: number } | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // Fields 14–17 of proc(5): utime, stime, cutime, cstime (counted in 1/100 s).
+    const ticks = Number(f[11]) + Number(f[12]) + (children ? Number(f[13]) + Number(f[14]) : 0);
+    return { cpu: ticks / 100, ppid: Number(f[1]) };
+  } catch {
+    return null;
+  }
+}
+
+/** CPU seconds of the postmaster whose data folder is `data`, with its processes (see Cluster). */
+export function clusterCpuSeconds(data: string): number {
+  let postmaster: number;
+  try {
+    postmaster = Number(fs.readFileSync(path.join(data, "postmaster.pid"), "utf8").split("\n")[0]);
+  } catch {
+    return 0;
+  }
+  let total = procCpu(postmaster, true)?.cpu ?? 0;
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const p = procCpu(Number(entry));
+    if (p && p.ppid === postmaster) total += p.cpu;
+  }
+  return total;
 }
 
 /** The folder of initdb/pg_ctl/postgres: PG_BIN, then the newest /usr/lib/postgresql/N/bin, then PATH. */
@@ -96,7 +133,13 @@ export async function startCluster(): Promise<Cluster> {
     fs.rmSync(dir, { recursive: true, force: true });
   };
   process.once("exit", stop);
-  return { url: `postgres://${user}@127.0.0.1:${port}/postgres`, port, stop };
+  return {
+    url: `postgres://${user}@127.0.0.1:${port}/postgres`,
+    port,
+    dataDir: data,
+    cpuSeconds: () => clusterCpuSeconds(data),
+    stop,
+  };
 }
 
 async function main() {

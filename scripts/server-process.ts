@@ -50,6 +50,17 @@ export async function freePortIn(from: number, to: number): Promise<number> {
   throw new Error(`no free port in ${from}–${to}`);
 }
 
+/**
+ * The port for a bench's or test script's server: in BENCH_PORTS (`3510-3519`) when set, so
+ * people sharing a machine can keep to their own ranges; else any free one.
+ */
+export async function benchPort(range = process.env.BENCH_PORTS): Promise<number> {
+  const match = range?.trim().match(/^(\d+)-(\d+)$/);
+  if (range?.trim() && !match)
+    throw new Error(`BENCH_PORTS "${range}" is not a range like 3510-3519`);
+  return match ? freePortIn(Number(match[1]), Number(match[2])) : freePort();
+}
+
 /** Runs a tsx script to its end, its output appended to `log`; rejects if it fails. */
 export function runScript(
   script: string,

@@ -1,0 +1,111 @@
+/**
+ * Where the engines differ (db/dialect.ts), on the engine under test: long `in` lists, which go to
+ * PostgreSQL as one array parameter, answer as the same lists written out do on SQLite.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Kysely } from "kysely";
+import { migrateToLatest, openDatabase } from "../../db/connection";
+import { LONG_IN_LIST } from "../../db/dialect";
+import type { DB } from "../../db/schema";
+import { createScratchDatabase, TEST_ENGINE, type ScratchDatabase } from "./engine";
+
+let scratch: ScratchDatabase;
+let db: Kysely<DB>;
+const codes = Array.from({ length: 300 }, (_, i) => `139${String(i).padStart(6, "0")}`);
+
+beforeAll(async () => {
+  scratch = await createScratchDatabase();
+  db = openDatabase(scratch.url);
+  await migrateToLatest(db);
+  await db
+    .insertInto("townships")
+    .values(
+      codes.map((code, i) => ({
+        id: `t${i}`,
+        code,
+        name_zh: `乡镇${i}`,
+        name_pinyin: `Xiang ${i}`,
+        kind: "township" as const,
+        lat: 41,
+        lon: 114,
+      })),
+    )
+    .execute();
+});
+
+afterAll(async () => {
+  await db?.destroy();
+  await scratch?.drop();
+});
+
+describe(`long in lists (${TEST_ENGINE})`, () => {
+  it("go to PostgreSQL as one array parameter, and short ones as they are", () => {
+    const ids = Array.from({ length: 8000 }, (_, i) => `t${i}`);
+    const long = db.selectFrom("townships").select("id").where("id", "in", ids).compile();
+    const short = db.selectFrom("townships").select("id").where("id", "in", ["t1", "t2"]).compile();
+    if (TEST_ENGINE === "postgres") {
+      expect(long.sql).toMatch(/"id" in \(select unnest\(cast\(\$1 as text\[\]\)\)\)$/);
+      expect(long.parameters).toEqual([ids]);
+    } else {
+      expect(long.parameters).toHaveLength(8000);
+    }
+    expect(short.sql).toMatch(/"id" in \(\$1, \$2\)$|"id" in \(\?, \?\)$/);
+  });
+
+  it("answer the same rows, for in and not in, with a short list, a long one, in a join", async () => {
+    const wanted = Array.from({ length: 8000 }, (_, i) => `t${i * 3}`); // 100 exist
+    expect(wanted.length).toBeGreaterThanOrEqual(LONG_IN_LIST);
+    const inside = await db
+      .selectFrom("townships")
+      .select("id")
+      .where("id", "in", wanted)
+      .orderBy("code")
+      .execute();
+    expect(inside.map((r) => r.id)).toEqual(
+      Array.from({ length: 100 }, (_, i) => `t${i * 3}`).sort(
+        (a, b) => Number(a.slice(1)) - Number(b.slice(1)),
+      ),
+    );
+    const outside = await db
+      .selectFrom("townships")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("id", "not in", wanted)
+      .executeTakeFirstOrThrow();
+    expect(Number(outside.n)).toBe(200);
+    const short = await db
+      .selectFrom("townships")
+      .select("id")
+      .where("id", "in", ["t1", "t2", "nope"])
+      .orderBy("id")
+      .execute();
+    expect(short.map((r) => r.id)).toEqual(["t1", "t2"]);
+    // Inside a join and an OR, on a column of another table, beside other parameters.
+    const joined = await db
+      .selectFrom("townships as a")
+      .innerJoin("townships as b", "b.id", "a.id")
+      .select("a.id")
+      .where((eb) =>
+        eb.or([eb("b.code", "in", codes.slice(0, 100)), eb("a.name_zh", "=", "乡镇299")]),
+      )
+      .execute();
+    expect(joined).toHaveLength(101);
+    // Numbers: whole and not, against a real column.
+    const whole = Array.from({ length: 100 }, (_, i) => i);
+    const some = await db
+      .selectFrom("townships")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("lat", "in", whole)
+      .executeTakeFirstOrThrow();
+    expect(Number(some.n)).toBe(300);
+    const none = await db
+      .selectFrom("townships")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where(
+        "lat",
+        "in",
+        whole.map((n) => n + 0.5),
+      )
+      .executeTakeFirstOrThrow();
+    expect(Number(none.n)).toBe(0);
+  });
+});
