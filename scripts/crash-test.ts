@@ -98,11 +98,19 @@ export async function runDatabase(engine: Engine, dir: string): Promise<RunDatab
   };
 }
 
-/** The engine of a run (`--engine sqlite|postgres`, default SQLite): exactly one. */
+/**
+ * The engine of a run (`--engine sqlite|postgres`, default SQLite): exactly one, or the command
+ * says why and exits 2 (a usage error), as the crash and load tests do.
+ */
 export function oneEngine(value: string | undefined): Engine {
-  const engines = parseEngines(["--engine", value ?? "sqlite"], undefined);
-  if (engines.length !== 1) throw new Error("--engine takes one engine: sqlite or postgres");
-  return engines[0]!;
+  try {
+    const engines = parseEngines(["--engine", value ?? "sqlite"], undefined);
+    if (engines.length !== 1) throw new Error("--engine takes one engine: sqlite or postgres");
+    return engines[0]!;
+  } catch (error) {
+    console.error(`[zhucun] ${(error as Error).message}`);
+    process.exit(2);
+  }
 }
 
 /**
@@ -376,13 +384,7 @@ async function main() {
       keep: { type: "boolean", default: false },
     },
   });
-  let engine: Engine;
-  try {
-    engine = oneEngine(values.engine);
-  } catch (error) {
-    console.error(`[zhucun] ${(error as Error).message}`);
-    process.exit(2);
-  }
+  const engine = oneEngine(values.engine);
   const rounds = Number(values.rounds);
   const writerCount = Number(values.writers);
   if (!(rounds >= 1 && writerCount >= 1)) {

@@ -43,7 +43,6 @@ import {
   workLogBodies,
   workLogForm,
 } from "./crash-test";
-import type { Engine } from "../db/dialect";
 import { benchPort, groupProcesses, sleep } from "./server-process";
 
 const { values } = parseArgs({
@@ -57,13 +56,7 @@ const { values } = parseArgs({
     keep: { type: "boolean", default: false },
   },
 });
-let engine: Engine;
-try {
-  engine = oneEngine(values.engine);
-} catch (error) {
-  console.error(`[zhucun] ${(error as Error).message}`);
-  process.exit(2);
-}
+const engine = oneEngine(values.engine);
 const users = Number(values.users);
 const seconds = Number(values.seconds);
 const ramp = Number(values.ramp);
