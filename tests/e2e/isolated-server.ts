@@ -374,8 +374,12 @@ export function browserHeaders(cookie: string | null): [string, string][] {
 }
 
 /** Signs in through the real form with the right password; the session cookie ("name=value"). */
-export async function signIn(server: IsolatedServer, username: string): Promise<string> {
-  const result = await send(server, {
+/** The sign-in form's POST, as a browser on the server's own page sends it. */
+export function postSignIn(
+  server: IsolatedServer,
+  fields: { username: string; password: string; device?: "on" },
+) {
+  return send(server, {
     method: "POST",
     path: "/login",
     headers: [
@@ -383,8 +387,12 @@ export async function signIn(server: IsolatedServer, username: string): Promise<
       ["Origin", server.origin],
       ["Content-Type", "application/x-www-form-urlencoded"],
     ],
-    body: new URLSearchParams({ username, password: DEMO_PASSWORD, device: "on" }).toString(),
+    body: new URLSearchParams(fields).toString(),
   });
+}
+
+export async function signIn(server: IsolatedServer, username: string): Promise<string> {
+  const result = await postSignIn(server, { username, password: DEMO_PASSWORD, device: "on" });
   if (result.kind !== "response" || result.status !== 302) {
     throw new Error(
       `signing in as ${username} answered ${result.kind === "response" ? result.status : result.code}`,

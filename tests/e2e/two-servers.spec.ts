@@ -8,6 +8,7 @@ import { expect, test } from "@playwright/test";
 import pg from "pg";
 import {
   browserHeaders,
+  postSignIn,
   send,
   signIn,
   startIsolatedServer,
@@ -138,16 +139,7 @@ test("a session made on one server is valid on the other, and ended there for bo
 
 test("wrong passwords tried on both servers lock the account on each", async () => {
   const attempt = (server: IsolatedServer, password: string) =>
-    send(server, {
-      method: "POST",
-      path: "/login",
-      headers: [
-        ...browserHeaders(null),
-        ["Origin", server.origin],
-        ["Content-Type", "application/x-www-form-urlencoded"],
-      ],
-      body: new URLSearchParams({ username: "viewer", password }).toString(),
-    });
+    postSignIn(server, { username: "viewer", password });
   // Five wrong ones in all (the county's default limit), alternating between the servers.
   for (const server of [a, b, a, b, a]) {
     const wrong = await attempt(server, "not-the-password");
