@@ -6,6 +6,7 @@
  */
 import {
   getFormProps,
+  parse,
   useForm,
   type DefaultValue,
   type FormMetadata,
@@ -71,8 +72,12 @@ export function ConflictNotice({
  *
  * Until it has arrived (or if it never does on a weak signal) a submit is checked by the server
  * alone, which answers with the same translated messages and the typed values; nothing is checked
- * while typing then, as Conform would post each keystroke to the server to revalidate. Spread the
- * result into Conform's `useForm` options.
+ * while typing then, as Conform would post each keystroke to the server to revalidate. Conform's
+ * own intents (`form.update`, `form.reset`, a list's insert or remove) are still resolved in the
+ * browser meanwhile (`uncheckedValidation`): without an `onValidate` Conform posts them to the
+ * action, and that stray POST — made by a form drawn late, while the person was already opening
+ * another page — cancelled their navigation and answered 400. Spread the result into Conform's
+ * `useForm` options.
  */
 export function useClientValidation<Schema extends z.ZodTypeAny>(
   loadSchema: () => Promise<Schema>,
@@ -100,7 +105,26 @@ export function useClientValidation<Schema extends z.ZodTypeAny>(
         shouldRevalidate: "onInput" as const,
         onValidate: ({ formData }: { formData: FormData }) => validate.run(formData),
       }
-    : { shouldValidate: "onSubmit" as const, shouldRevalidate: "onSubmit" as const };
+    : {
+        shouldValidate: "onSubmit" as const,
+        shouldRevalidate: "onSubmit" as const,
+        onValidate: ({ formData }: { formData: FormData }) =>
+          uncheckedValidation<z.input<Schema>, z.output<Schema>>(formData),
+      };
+}
+
+/**
+ * Conform's parsing with no checks: an intent (update, reset, insert, remove) is applied in the
+ * browser and never submitted; a submit goes to the server as typed, which checks it.
+ */
+export function uncheckedValidation<Input, Output>(
+  formData: FormData,
+): Submission<Input, string[], Output> {
+  // The value is the typed payload, unchecked: it is never used as `Output` here (the server
+  // parses the submit again), only to let the submit through.
+  return parse<Output, string[]>(formData, {
+    resolve: (value) => ({ value: value as Output }),
+  }) as unknown as Submission<Input, string[], Output>;
 }
 
 /**

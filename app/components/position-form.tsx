@@ -1,6 +1,6 @@
 import { getFormProps, getInputProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { Form, type useFetcher } from "@remix-run/react";
-import { useEffect, type ReactNode } from "react";
+import { useEffect, useRef, type ReactNode } from "react";
 import type { z } from "zod";
 import { FieldErrors } from "~/components/field-errors";
 import { useClientValidation } from "~/components/form-reply";
@@ -47,8 +47,12 @@ export function PositionForm({
     ...validation,
   });
 
-  // A marker drag moves the coordinates in the form (the person still confirms with Save).
+  // A marker drag moves the coordinates in the form (the person still confirms with Save). Not on
+  // mount: the form starts with them.
+  const shown = useRef({ lat, lon });
   useEffect(() => {
+    if (shown.current.lat === lat && shown.current.lon === lon) return;
+    shown.current = { lat, lon };
     form.update({ name: fields.lat.name, value: String(lat) });
     form.update({ name: fields.lon.name, value: String(lon) });
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the coordinates change

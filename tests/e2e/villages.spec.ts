@@ -53,6 +53,36 @@ test.describe("as the county admin", () => {
     await expect(rows(page)).toHaveCount(7);
   });
 
+  test("opening a village page sends no write, and its tabs open at once", async ({ page }) => {
+    // The position form is drawn late (its own chunk) and used to post Conform's "update" step to
+    // the action when it appeared, before its schema had loaded: a 400 that also cancelled the
+    // tab the person had just clicked (seen in CI as a board that never opened).
+    const writes: string[] = [];
+    page.on("request", (r) => {
+      if (r.method() !== "GET") writes.push(`${r.method()} ${r.url()}`);
+    });
+    await page.goto("/villages?q=魏家村");
+    await page.getByRole("link", { name: "魏家村" }).click();
+    await expect(page.getByRole("button", { name: "保存位置" })).toBeVisible();
+    await waitForHydration(page);
+    await page.waitForLoadState("networkidle");
+    expect(writes).toEqual([]);
+    await expect(page).toHaveURL(/\/villages\/[^/?]+$/);
+    await expect(page.getByLabel("纬度（WGS-84）")).not.toHaveAttribute("aria-invalid", "true");
+
+    // Clicked as soon as the page is there: the tab opens, whatever the late form does meanwhile.
+    await page.goto("/villages?q=魏家村");
+    await page.getByRole("link", { name: "魏家村" }).click();
+    const tabs = page.getByRole("navigation", { name: "村庄栏目" });
+    await tabs.getByRole("link", { name: "服务个案" }).click();
+    await expect(tabs.getByRole("link", { name: "服务个案" })).toHaveAttribute(
+      "aria-current",
+      "page",
+    );
+    await expect(page.getByRole("heading", { level: 3, name: /^处理中/ })).toBeVisible();
+    expect(writes).toEqual([]);
+  });
+
   test("the village and township lists are accessible", async ({ page }) => {
     test.slow(); // axe walks two long tables
     await page.goto("/villages?township=none-such");
