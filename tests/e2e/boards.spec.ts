@@ -43,6 +43,30 @@ test.describe.configure({ mode: "serial" });
 test.describe("the work team of 魏家村 on its project board", () => {
   test.use(signedInAs("weijia"));
 
+  // CI retries a failed serial group from its first test, on the same server: the pig project is
+  // put back where the first test expects it, and what the tests create is named by the try.
+  test.beforeAll(async ({ browser }, testInfo) => {
+    if (testInfo.retry === 0) return;
+    const context = await browser.newContext({
+      storageState: storageStateFor("weijia"),
+      locale: "zh-CN",
+    });
+    const page = await context.newPage();
+    await openBoard(page, "魏家村", "项目");
+    await waitForHydration(page);
+    const title = "绿色高效养猪项目（贫困户全覆盖）";
+    if ((await cardIn(column(page, "实施中"), title).count()) === 0) {
+      const card = cardIn(page, title);
+      await card.getByText("移动到…").click();
+      await card.getByLabel("栏目").selectOption({ label: "实施中" });
+      const saved = moveSaved(page);
+      await card.getByRole("button", { name: "移动" }).click();
+      expect((await saved).ok()).toBe(true);
+      await expect(cardIn(column(page, "实施中"), title)).toBeVisible();
+    }
+    await context.close();
+  });
+
   test("drags a card with the mouse to another column; it stays there after a reload", async ({
     page,
   }) => {
@@ -173,7 +197,10 @@ test.describe("the work team of 魏家村 on its project board", () => {
     await expect(cardIn(column(page, "验收"), title)).toHaveCount(0);
   });
 
-  test("registers a case: bad input is refused with the typed values kept", async ({ page }) => {
+  test("registers a case: bad input is refused with the typed values kept", async ({
+    page,
+  }, testInfo) => {
+    const title = `冬季送煤上门${testInfo.retry ? `（${testInfo.retry}）` : ""}`;
     await openBoard(page, "魏家村", "服务个案");
     await page.getByRole("link", { name: "登记服务个案" }).click();
     await expect(page.getByRole("heading", { level: 2, name: "登记服务个案" })).toBeVisible();
@@ -185,12 +212,12 @@ test.describe("the work team of 魏家村 on its project board", () => {
     await expect(page.getByText("请填写此项。")).toBeVisible();
     await expect(page.getByText("日期须在 2014-01-01 至 2035-12-31 之间。")).toBeVisible();
     await expect(page.getByLabel("当事人")).toHaveValue("独居老人");
-    await page.getByLabel("标题").fill("冬季送煤上门");
+    await page.getByLabel("标题").fill(title);
     await page.getByLabel("完成期限").fill("2020-12-20");
     await page.getByRole("checkbox").first().check();
     await page.getByRole("button", { name: "登记服务个案" }).click();
     await expect(page.getByText("已添加卡片。")).toBeVisible();
-    await expect(cardIn(column(page, "登记"), "冬季送煤上门")).toContainText("独居老人");
+    await expect(cardIn(column(page, "登记"), title)).toContainText("独居老人");
   });
 
   test("a comment posts once, however often it is sent, and the box empties once saved", async ({
@@ -199,6 +226,8 @@ test.describe("the work team of 魏家村 on its project board", () => {
     await openBoard(page, "魏家村", "服务个案");
     await page.locator("li.board-card .card-title a, li.board-card a").first().click();
     await waitForHydration(page);
+    // Counted once the card's page is there (the link opens it in the page, after hydration).
+    await expect(page.getByLabel("添加评论")).toBeVisible();
     const comments = page.getByRole("region", { name: "评论" }).locator("ul.opinions > li");
     const before = await comments.count();
     const box = page.getByLabel("添加评论");
@@ -216,11 +245,12 @@ test.describe("the work team of 魏家村 on its project board", () => {
 
     // The same form sent again (a resend without JavaScript carries the same request id): still one.
     const requestId = await page.locator("input[name=requestId]").inputValue();
-    const again = { intent: "comment", formId: "comment", body: "重发", requestId };
+    const resent = `重发 ${Date.now()}`;
+    const again = { intent: "comment", formId: "comment", body: resent, requestId };
     expect((await postForm(page, page.url(), again)).status()).toBeLessThan(400);
     expect((await postForm(page, page.url(), again)).status()).toBeLessThan(400);
     await page.reload();
-    await expect(comments.filter({ hasText: "重发" })).toHaveCount(1);
+    await expect(comments.filter({ hasText: resent })).toHaveCount(1);
   });
 
   test("archives a card and restores it; the history keeps every step", async ({ page }) => {
