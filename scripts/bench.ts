@@ -364,6 +364,7 @@ for (const kind of ["demo", "province"] as const) {
         previewCpuMs: number;
         uploadMs: number | null;
         uploadCpuMs: number | null;
+        coldUploadMs: number | null;
       }
     >
   > = {};
@@ -399,13 +400,15 @@ for (const kind of ["demo", "province"] as const) {
   if (kind === "demo") {
     // A county's whole workbook, uploaded: read, recognised, checked, shown.
     engineRow(
-      `${label}: upload (read .xlsx + check)`,
+      `${label}: upload (read .xlsx + check), parser ready`,
       figures,
       (r) => `${r.uploadMs!.toFixed(0)} ms`,
       "≤ 500 ms",
       (r) => r.uploadMs! <= 500,
     );
     engineRow("  its CPU per call", figures, (r) => `${r.uploadCpuMs!.toFixed(0)} ms`);
+    // No parser started ahead (ExcelJS loads first): the first upload after five idle minutes.
+    engineRow(`${label}: upload, parser cold`, figures, (r) => `${r.coldUploadMs!.toFixed(0)} ms`);
   }
 }
 results.loaders = loaders.sqlite;

@@ -31,6 +31,7 @@ import {
   tablesFromForm,
   uploadedSpreadsheet,
   type Table,
+  warmXlsxParser,
 } from "~/utils/spreadsheet.server";
 import { readUploadForm } from "~/utils/upload.server";
 
@@ -39,6 +40,8 @@ export const meta: MetaFunction = (args) => pageTitle(args, "registry.data.title
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   if (!hasCountyWide(viewer, "manage:registry")) notFound();
+  // ExcelJS loads while the person chooses a file, not after they send it.
+  void warmXlsxParser();
   return { maxMb: MAX_SPREADSHEET_BYTES / 1024 / 1024 };
 }
 

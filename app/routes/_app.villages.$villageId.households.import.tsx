@@ -27,6 +27,7 @@ import {
   tablesFromForm,
   uploadedSpreadsheet,
   type Table,
+  warmXlsxParser,
 } from "~/utils/spreadsheet.server";
 
 export const meta: MetaFunction = (args) => villageTabTitle(args, "import.households.title");
@@ -36,6 +37,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const villageId = params.villageId ?? "";
   const auth = await authorizeVillage(db, viewer, villageId, "update:household");
   if (!auth.ok) notFound();
+  // ExcelJS loads while the person chooses a file, not after they send it (a CSV needs none).
+  void warmXlsxParser();
   return { villageId, maxMb: MAX_SPREADSHEET_BYTES / 1024 / 1024 };
 }
 

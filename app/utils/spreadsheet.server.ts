@@ -475,22 +475,78 @@ async function rowsOf(lines: string): Promise<SheetRow[]> {
   return rows;
 }
 
-/**
- * Runs the worker under a heap limit and a time limit: its reply, or the refusal its running out
- * of either means. Settles only once the worker is gone, so its memory is free again before the
- * parse slot passes on.
- */
-function workerReply(bytes: Uint8Array, firstSheetOnly: boolean): Promise<WorkerReply | Refusal> {
+/** A parser started ahead of its file: ExcelJS loaded (`ready`), waiting for one file. */
+interface Parser {
+  worker: Worker;
+  ready: Promise<void>;
+  exited: boolean;
+  idle?: ReturnType<typeof setTimeout>;
+}
+
+/** How long a parser started ahead waits for a file before it is ended (its memory freed). */
+const SPARE_PARSER_IDLE_MS = 5 * 60_000;
+let spareParser: Parser | null = null;
+
+function startParser(): Parser {
   const worker = new Worker(xlsxWorkerFile(), {
     workerData: {
-      bytes,
-      firstSheetOnly,
       maxColumns: MAX_SPREADSHEET_COLUMNS,
       maxCellChars: MAX_CELL_CHARS,
       maxTextChars: MAX_SPREADSHEET_TEXT_CHARS,
     },
     resourceLimits: { maxOldGenerationSizeMb: XLSX_PARSE_HEAP_MB, maxYoungGenerationSizeMb: 32 },
   });
+  // A parser waiting for a file never keeps the process alive (a script, a server shutting down).
+  worker.unref();
+  const parser: Parser = {
+    worker,
+    exited: false,
+    ready: new Promise((resolve) => {
+      worker.once("message", () => resolve());
+      worker.once("exit", () => resolve());
+    }),
+  };
+  // An error before it is used (ExcelJS failed to load) ends it: the upload starts another.
+  worker.on("error", () => undefined);
+  worker.once("exit", () => {
+    parser.exited = true;
+    if (spareParser === parser) spareParser = null;
+  });
+  return parser;
+}
+
+/**
+ * Starts a parser ahead of an upload, for the pages that take one (the registry's and the
+ * household roster's import): the half second of CPU ExcelJS takes to load is spent while the
+ * person chooses a file, not after they send it. One spare at most; ended after five idle minutes.
+ * Resolves once it is ready (scripts and tests wait for that; pages need not).
+ */
+export function warmXlsxParser(): Promise<void> {
+  if (!spareParser || spareParser.exited) spareParser = startParser();
+  const parser = spareParser;
+  clearTimeout(parser.idle);
+  parser.idle = setTimeout(() => {
+    if (spareParser === parser) spareParser = null;
+    void parser.worker.terminate();
+  }, SPARE_PARSER_IDLE_MS);
+  parser.idle.unref();
+  return parser.ready;
+}
+
+/**
+ * Runs a parser (the spare if one is waiting, else a new one) on the file, under a heap limit and
+ * a time limit: its reply, or the refusal its running out of either means. Settles only once the
+ * worker is gone, so its memory is free again before the parse slot passes on. Each parser reads
+ * one file, so nothing of one upload is left in memory for the next; the page the upload answers
+ * with starts the next spare (its loader runs again), for a corrected file that often follows.
+ */
+function workerReply(bytes: Uint8Array, firstSheetOnly: boolean): Promise<WorkerReply | Refusal> {
+  const spare = spareParser && !spareParser.exited ? spareParser : null;
+  spareParser = null;
+  if (spare) clearTimeout(spare.idle);
+  const { worker } = spare ?? startParser();
+  // The parse's own limits hold whether or not it had to load ExcelJS first.
+  worker.ref();
   return new Promise((resolve) => {
     let settled = false;
     const finish = (read: WorkerReply | Refusal) => {
@@ -504,7 +560,10 @@ function workerReply(bytes: Uint8Array, firstSheetOnly: boolean): Promise<Worker
       () => finish(refuse("spreadsheet.tooComplex")),
       XLSX_PARSE_TIME_LIMIT_MS,
     );
-    worker.on("message", (reply: WorkerReply) => finish(reply.ok ? reply : refuse(reply.error)));
+    worker.on("message", (reply: WorkerReply | { ready: true }) => {
+      if ("ready" in reply) return;
+      finish(reply.ok ? reply : refuse(reply.error));
+    });
     // Out of heap is the file's doing; so is anything else that escapes ExcelJS while it parses.
     worker.on("error", (error: Error & { code?: string }) =>
       finish(
@@ -516,6 +575,7 @@ function workerReply(bytes: Uint8Array, firstSheetOnly: boolean): Promise<Worker
       ),
     );
     worker.on("exit", () => finish(refuse("spreadsheet.unreadable")));
+    worker.postMessage({ bytes, firstSheetOnly });
   });
 }
 

@@ -11,6 +11,10 @@
  * `boundedRow` in spreadsheet.server.ts bounds a CSV's (keep the two in step), as lines of JSON:
  * one string crosses to the server's thread at the cost of a copy, and is read there a slice at a
  * time, where 100,000 strings would all be rebuilt at once.
+ *
+ * It may be started ahead of its file (`warmXlsxParser`): ExcelJS takes about half a second of CPU
+ * to load, which an upload then does not wait for. It says "ready" once loaded, then parses the
+ * one file it is sent and is ended; a worker never reads a second file.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import ExcelJS from "exceljs";
@@ -18,10 +22,11 @@ import ExcelJS from "exceljs";
 /**
  * @typedef {{ number: number; width: number; cells: string[]; textBeyond: boolean }} SheetRow
  * @typedef {{ sheet: string; rows: string }} SheetLines one JSON SheetRow a line
- * @typedef {{ bytes: Uint8Array; firstSheetOnly: boolean; maxColumns: number; maxCellChars: number; maxTextChars: number }} Job
+ * @typedef {{ maxColumns: number; maxCellChars: number; maxTextChars: number }} Limits
+ * @typedef {{ bytes: Uint8Array; firstSheetOnly: boolean }} Job
  */
 
-/** @type {Job} */
+/** @type {Limits} */
 const job = workerData;
 
 /**
@@ -80,22 +85,29 @@ function sheetLines(worksheet) {
   return { sheet: worksheet.name, rows: rows.join("\n") };
 }
 
-/** @type {{ ok: true; sheets: SheetLines[] } | { ok: false; error: string }} */
-let reply;
-try {
-  const workbook = new ExcelJS.Workbook();
-  const { bytes } = job;
-  await workbook.xlsx.load(
-    /** @type {any} */ (Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)),
-  );
-  const worksheets = job.firstSheetOnly ? workbook.worksheets.slice(0, 1) : workbook.worksheets;
-  reply = worksheets.length
-    ? { ok: true, sheets: worksheets.map(sheetLines) }
-    : { ok: false, error: "spreadsheet.empty" };
-} catch (error) {
-  reply = {
-    ok: false,
-    error: error instanceof TooMuchText ? "spreadsheet.tooComplex" : "spreadsheet.unreadable",
-  };
+/**
+ * @param {Job} file
+ * @returns {Promise<{ ok: true; sheets: SheetLines[] } | { ok: false; error: string }>}
+ */
+async function parse({ bytes, firstSheetOnly }) {
+  try {
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(
+      /** @type {any} */ (Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)),
+    );
+    const worksheets = firstSheetOnly ? workbook.worksheets.slice(0, 1) : workbook.worksheets;
+    return worksheets.length
+      ? { ok: true, sheets: worksheets.map(sheetLines) }
+      : { ok: false, error: "spreadsheet.empty" };
+  } catch (error) {
+    return {
+      ok: false,
+      error: error instanceof TooMuchText ? "spreadsheet.tooComplex" : "spreadsheet.unreadable",
+    };
+  }
 }
-parentPort?.postMessage(reply);
+
+parentPort?.once("message", (/** @type {Job} */ file) => {
+  void parse(file).then((reply) => parentPort?.postMessage(reply));
+});
+parentPort?.postMessage({ ready: true });

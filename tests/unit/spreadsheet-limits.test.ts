@@ -29,6 +29,7 @@ import {
   tablesFromForm,
   writeWorkbook,
   type Table,
+  warmXlsxParser,
 } from "~/utils/spreadsheet.server";
 
 interface ZipEntry {
@@ -308,6 +309,18 @@ describe("the text a workbook holds", () => {
     // Just under it, the same cells are read.
     const read = await readWorkbook("long.xlsx", await repeated(atMost - 20));
     expect(read.ok && read.tables[0]!.rows.length).toBe(Math.ceil((atMost - 20) / 20) - 1);
+  }, 60_000);
+
+  it("is counted per file: a parser started ahead reads one file, and the next gets its own", async () => {
+    const atMost = Math.floor(MAX_SPREADSHEET_TEXT_CHARS / MAX_CELL_CHARS);
+    const nearly = await repeated(atMost - 20);
+    const rows = Math.ceil((atMost - 20) / 20) - 1;
+    await warmXlsxParser();
+    // Two files near the limit in a row: together they are far past it, each alone is not.
+    for (let i = 0; i < 2; i++) {
+      const read = await readWorkbook("long.xlsx", nearly);
+      expect(read.ok && read.tables[0]!.rows.length).toBe(rows);
+    }
   }, 60_000);
 });
 
