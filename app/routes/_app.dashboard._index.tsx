@@ -9,7 +9,7 @@ import { notFound, requireViewer } from "~/auth.server";
 import { FilterSelect } from "~/components/filter-select";
 import { PlaceName } from "~/components/place-name";
 import type { ChartSpec } from "~/components/progress-chart.client";
-import { TableRegion } from "~/components/table-region";
+import { RowLink, TableRegion } from "~/components/table-region";
 import { useNearViewport } from "~/components/use-near-viewport";
 import {
   formatClauses,
@@ -481,9 +481,11 @@ function ProgressTable({ data, listHref }: { data: DashboardPage; listHref: List
             {PROGRESS_COLUMNS.map((c) => (
               <td key={c.key} className="num" data-label={t(c.header)}>
                 {data.rowKind === "township" && row[c.key] !== 0 && !c.percent ? (
-                  <Link to={listHref(c.figure, row.id)}>{cell(locale, row, c.key)}</Link>
+                  <RowLink to={listHref(c.figure, row.id)}>{cell(locale, row, c.key)}</RowLink>
                 ) : data.rowKind === "village" && row[c.key] !== 0 && c.villageTab ? (
-                  <Link to={`/villages/${row.id}/${c.villageTab}`}>{cell(locale, row, c.key)}</Link>
+                  <RowLink to={`/villages/${row.id}/${c.villageTab}`}>
+                    {cell(locale, row, c.key)}
+                  </RowLink>
                 ) : (
                   cell(locale, row, c.key, c.percent)
                 )}
@@ -498,7 +500,7 @@ function ProgressTable({ data, listHref }: { data: DashboardPage; listHref: List
           {PROGRESS_COLUMNS.map((c) => (
             <td key={c.key} className="num" data-label={t(c.header)}>
               {data.headline[c.key] !== 0 && !c.percent ? (
-                <Link to={listHref(c.figure)}>{cell(locale, data.headline, c.key)}</Link>
+                <RowLink to={listHref(c.figure)}>{cell(locale, data.headline, c.key)}</RowLink>
               ) : (
                 cell(locale, data.headline, c.key, c.percent)
               )}
@@ -556,7 +558,7 @@ function TrendTable({
   // A figure leads to its villages; none behind a zero. Plans name a year, so a month's planned
   // figure leads to its year's list.
   const linked = (n: number | null, figure: Figure, period: string) =>
-    n ? <Link to={listHref(figure, undefined, period)}>{n}</Link> : (n ?? "—");
+    n ? <RowLink to={listHref(figure, undefined, period)}>{n}</RowLink> : (n ?? "—");
   return (
     <TableRegion label={kind.label}>
       <thead>
