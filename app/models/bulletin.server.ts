@@ -113,12 +113,14 @@ export async function bulletinFigures(
   const movesBy = groupBy(moves, (m) => m.villageId);
   const logsBy = new Map(logs.map((l) => [l.team_id, Number(l.n)]));
   const milestonesBy = new Map(milestones.map((m) => [m.village_id, Number(m.n)]));
+  // Every team's report for a week is due at the same moment: worked out once, not per team.
+  const dueAts = weeks.map((w) => [w, reportDueAt(w, rules)] as const);
   for (const team of teams) {
     const submitted = new Map(
       (reportsBy.get(team.id) ?? []).map((r) => [r.week_of, r.submitted_at]),
     );
-    const statuses = weeks
-      .map((w) => reportStatus(submitted.get(w), reportDueAt(w, rules), now))
+    const statuses = dueAts
+      .map(([w, dueAt]) => reportStatus(submitted.get(w), dueAt, now))
       .filter((s) => s !== "not_due");
     const own = movesBy.get(team.villageId) ?? [];
     const resolved = new Set(own.filter(resolvesCase).map((m) => m.cardId));

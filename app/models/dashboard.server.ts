@@ -864,6 +864,48 @@ export interface FigureVillage {
  * figure names its period: the villages exited by its end (from their history, as the trend
  * counts them), or planned to exit by the end of its year.
  */
+/**
+ * A village's record as `inFigure` reads it. Its counts are copied field by field: a spread
+ * (`{ ...counts, exited, … }`) of counts made two ways (NO_WORK, or a copy filled in) sent V8 down
+ * a slow path, 8,000 villages' records taking 100–300 ms on the province instead of about one.
+ */
+function figureRecord(
+  v: {
+    ready: number;
+    at_risk: number;
+    poor_people: number;
+    target_exit_year: number | null;
+    exit_overridden: number;
+  },
+  counts: WorkCounts,
+  exited: boolean,
+  extra: {
+    teamBehind: boolean | null;
+    exitedBy: boolean;
+    periodYear: number | null;
+    exitStage: WaitingStage | null;
+  },
+) {
+  return {
+    overdueMilestones: counts.overdueMilestones,
+    openCases: counts.openCases,
+    overdueCases: counts.overdueCases,
+    householdsExitedThisYear: counts.householdsExitedThisYear,
+    exited,
+    readyNotExited: !exited && v.ready === 1,
+    atRisk: v.at_risk === 1,
+    poorPeople: v.poor_people,
+    teamBehind: extra.teamBehind,
+    exitedBy: extra.exitedBy,
+    plannedBy:
+      extra.periodYear !== null &&
+      v.target_exit_year !== null &&
+      v.target_exit_year <= extra.periodYear,
+    exitStage: extra.exitStage,
+    exitOverridden: v.exit_overridden === 1,
+  };
+}
+
 export async function figureList(
   viewer: Viewer,
   filters: DashboardFilters,
@@ -942,23 +984,17 @@ export async function figureList(
   const periodYear = period ? Number(period.period.slice(0, 4)) : null;
   const matching: { village: (typeof villages)[number]; exited: boolean; counts: WorkCounts }[] =
     [];
+  const byStage = figure.startsWith("exit_");
   for (const v of villages) {
     if (!can(viewer, "read:dashboard", { townshipId: v.township_id, villageId: v.id })) continue;
     const exited = EXITED.includes(v.exit_status as (typeof EXITED)[number]);
     const counts = work.work.get(v.id) ?? NO_WORK;
-    const record = {
-      ...counts,
-      exited,
-      readyNotExited: !exited && v.ready === 1,
-      atRisk: v.at_risk === 1,
-      poorPeople: v.poor_people,
+    const record = figureRecord(v, counts, exited, {
       teamBehind: v.team_id ? attendance.behindTeams.has(v.team_id) : null,
       exitedBy: exitedIds.has(v.id),
-      plannedBy:
-        periodYear !== null && v.target_exit_year !== null && v.target_exit_year <= periodYear,
-      exitStage: figure.startsWith("exit_") ? (await exitStageOf(v, on)).stage : null,
-      exitOverridden: v.exit_overridden === 1,
-    };
+      periodYear,
+      exitStage: byStage ? (await exitStageOf(v, on)).stage : null,
+    });
     if (inFigure(figure, record)) matching.push({ village: v, exited, counts });
   }
   // A page of the list; only its villages' blocking items are read out of their JSON.
