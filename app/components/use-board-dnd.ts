@@ -23,7 +23,7 @@ import { arrayMove, sortableKeyboardCoordinates } from "@dnd-kit/sortable";
 export { DndContext, useDroppable } from "@dnd-kit/core";
 export { SortableContext, useSortable, verticalListSortingStrategy } from "@dnd-kit/sortable";
 export { CSS } from "@dnd-kit/utilities";
-import { useId } from "react";
+import { useId, useRef } from "react";
 
 /** Column containers, each an ordered list of card ids. Container ids are "<lane>::<column>". */
 export type Containers = Record<string, string[]>;
@@ -66,6 +66,17 @@ export function useBoardDnd({
 }) {
   const id = useId();
   const items = dragging?.items ?? containers;
+  // The drag's latest state, for the handlers: a key pressed right after the pick-up (a slow
+  // phone, or a quick hand) arrives before the board has drawn the drag, when `dragging` is still
+  // null in this render's handlers, and was lost (CI saw the first ArrowRight do nothing).
+  const latest = useRef(dragging);
+  latest.current = dragging;
+  // The drag just ended or cancelled, for its announcement (made right after the handler).
+  const ended = useRef<Dragging | null>(null);
+  const update = (next: Dragging | null | ((prev: Dragging | null) => Dragging | null)) => {
+    latest.current = typeof next === "function" ? next(latest.current) : next;
+    setDragging(latest.current);
+  };
 
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
@@ -88,17 +99,18 @@ export function useBoardDnd({
   };
 
   function onDragStart({ active }: DragStartEvent) {
-    setDragging({ snapshot: containers, items: containers });
+    update({ snapshot: containers, items: containers });
     void active;
   }
 
   function onDragOver({ active, over }: DragOverEvent) {
-    if (!over || !dragging) return;
-    const from = find(dragging.items, String(active.id));
-    const to = find(dragging.items, String(over.id));
+    const current = latest.current;
+    if (!over || !current) return;
+    const from = find(current.items, String(active.id));
+    const to = find(current.items, String(over.id));
     // Cards stay in their own lane: a lane is a village (or a township of villages).
     if (!from || !to || from === to || lane(from) !== lane(to)) return;
-    setDragging((prev) => {
+    update((prev) => {
       if (!prev) return prev;
       const { snapshot, items: current } = prev;
       const source = current[from]!.filter((x) => x !== active.id);
@@ -110,8 +122,10 @@ export function useBoardDnd({
   }
 
   function onDragEnd({ active, over }: DragEndEvent) {
-    const state = dragging?.items ?? containers;
-    setDragging(null);
+    const drag = latest.current;
+    const state = drag?.items ?? containers;
+    ended.current = drag;
+    update(null);
     if (!over) return;
     const container = find(state, String(active.id));
     if (!container) return;
@@ -122,7 +136,7 @@ export function useBoardDnd({
       overIndex !== -1 && overIndex !== activeIndex
         ? arrayMove(list, activeIndex, overIndex)
         : list;
-    const original = dragging?.snapshot ?? containers;
+    const original = drag?.snapshot ?? containers;
     const unchanged =
       find(original, String(active.id)) === container &&
       original[container]!.join() === order.join();
@@ -131,7 +145,8 @@ export function useBoardDnd({
 
   function onDragCancel() {
     // Cancel restores the board exactly as it was before the pick-up.
-    setDragging(null);
+    ended.current = latest.current;
+    update(null);
   }
 
   const announcements: Announcements = {
@@ -139,12 +154,14 @@ export function useBoardDnd({
     // Over itself means nothing moved yet: keep the pick-up announcement.
     onDragOver: ({ active, over }) =>
       over && over.id !== active.id
-        ? describe.over(where(dragging?.items ?? containers, String(active.id)))
+        ? describe.over(where(latest.current?.items ?? containers, String(active.id)))
         : undefined,
     onDragEnd: ({ active, over }) =>
-      over ? describe.dropped(where(dragging?.items ?? containers, String(active.id))) : undefined,
+      over
+        ? describe.dropped(where(ended.current?.items ?? containers, String(active.id)))
+        : undefined,
     onDragCancel: ({ active }) => {
-      const w = where(dragging?.snapshot ?? containers, String(active.id));
+      const w = where(ended.current?.snapshot ?? containers, String(active.id));
       return describe.cancelled({ title: w.title, column: w.column });
     },
   };

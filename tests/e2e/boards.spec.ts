@@ -134,7 +134,7 @@ test.describe("the work team of 魏家村 on its project board", () => {
     await page.keyboard.press("ArrowRight");
     await expect(page.getByText(/移到「见效」/)).toBeAttached();
     await page.keyboard.press("Escape");
-    await expect(page.getByText(/已取消移动/)).toBeAttached();
+    await expect(page.getByText(/已取消移动，「绿色高效养猪项目.*」回到「验收」/)).toBeAttached();
     await expect(cardIn(column(page, "验收"), title)).toBeVisible();
     await expect(cardIn(column(page, "验收"), title)).toHaveCSS("transform", "none");
 
@@ -151,7 +151,7 @@ test.describe("the work team of 魏家村 on its project board", () => {
     const saved = moveSaved(page);
     await page.keyboard.press("Space");
     await expect(cardIn(column(page, "见效"), title)).toBeVisible();
-    await expect(page.getByText(/已放下「绿色高效养猪项目/)).toBeAttached();
+    await expect(page.getByText(/已放下「绿色高效养猪项目.*」：「见效」第/)).toBeAttached();
     expect((await saved).ok()).toBe(true);
     await page.reload();
     await expect(cardIn(column(page, "见效"), title)).toBeVisible();
