@@ -20,6 +20,7 @@ import { listActiveMembers, SPECIALTY_FOR_VILLAGE_TYPE, teamLeader } from "~/mod
 import { done, guardedWrite, refuse, type WriteResult } from "~/models/write.server";
 import { can, hasCountyWide, villageListScope, type Viewer } from "~/permissions";
 import { today } from "~/utils/dates";
+import { pageWindow } from "~/utils/paging";
 import { addDays } from "~/utils/team-rules";
 
 type Executor = Kysely<DB> | Transaction<DB>;
@@ -117,11 +118,18 @@ export interface TeamListRow {
   mismatch: boolean;
 }
 
-/** The teams active today that the viewer may read in full (county: all; township: theirs; a cadre: their own). */
+/**
+ * A page of the teams active today that the viewer may read in full (county: all; township:
+ * theirs; a cadre: their own), with their total. Members are read for the page's teams only — for
+ * all of them only when the list is filtered on the matching rule, which needs each team's leader
+ * (a province's 24,000 memberships cost 125 ms a request otherwise).
+ */
 export async function listTeams(
   viewer: Viewer,
-  filter: { townshipId?: string; level?: UnitLevel } = {},
-): Promise<TeamListRow[]> {
+  filter: { townshipId?: string; level?: UnitLevel; mismatchOnly?: boolean } = {},
+  requestedPage: string | null = null,
+  pageSize = Number.MAX_SAFE_INTEGER,
+): Promise<{ rows: TeamListRow[]; total: number; page: number; pages: number }> {
   const on = today();
   const scope = villageListScope(viewer);
   let query = db
@@ -145,9 +153,33 @@ export async function listTeams(
   if (scope.townshipId) query = query.where("v.township_id", "=", scope.townshipId);
   if (filter.townshipId) query = query.where("v.township_id", "=", filter.townshipId);
   if (filter.level) query = query.where("t.level", "=", filter.level);
-  const rows = (await query.orderBy("tw.code").orderBy("v.code").execute()).filter((r) =>
+  const readable = (await query.orderBy("tw.code").orderBy("v.code").execute()).filter((r) =>
     can(viewer, "read:team", { townshipId: r.township_id, villageId: r.village_id }),
   );
+  if (filter.mismatchOnly) {
+    const all = (await withMembers(readable)).filter((t) => t.mismatch);
+    const { page, pages, start, end } = pageWindow(all.length, requestedPage, pageSize);
+    return { rows: all.slice(start, end), total: all.length, page, pages };
+  }
+  const { page, pages, start, end } = pageWindow(readable.length, requestedPage, pageSize);
+  const rows = await withMembers(readable.slice(start, end));
+  return { rows, total: readable.length, page, pages };
+}
+
+async function withMembers(
+  rows: {
+    id: string;
+    level: UnitLevel;
+    unit: string;
+    unit_source: NameSource;
+    village_id: string;
+    village_name: string;
+    village_source: NameSource;
+    village_type: VillageType;
+    township_id: string;
+    township_name: string;
+  }[],
+): Promise<TeamListRow[]> {
   const members = await listActiveMembers(rows.map((r) => r.id));
   return rows.map((r) => {
     const own = members.get(r.id) ?? [];

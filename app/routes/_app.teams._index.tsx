@@ -14,7 +14,7 @@ import { can, hasCountyWide } from "~/permissions";
 import { UNIT_LEVELS, type UnitLevel } from "../../db/schema";
 import { today } from "~/utils/dates";
 import { groupBy } from "~/utils/group";
-import { pageHref, pageWindow } from "~/utils/paging";
+import { pageHref } from "~/utils/paging";
 import { pageTitle } from "~/utils/meta";
 import { teamRulesOn } from "~/models/county-rules.server";
 
@@ -32,18 +32,25 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const on = today();
   const rules = await teamRulesOn(on);
   const month = on.slice(0, 7);
-  let teams = await listTeams(viewer, {
-    townshipId,
-    level: (UNIT_LEVELS as readonly string[]).includes(level ?? "")
-      ? (level as UnitLevel)
-      : undefined,
-  });
   // The matching rule concerns the county: village types are not shown to everyone.
   const showMatching = hasCountyWide(viewer, "read:team");
-  if (showMatching && mismatchOnly) teams = teams.filter((t) => t.mismatch);
-  const total = teams.length;
-  const { page, pages, start, end } = pageWindow(total, url.searchParams.get("page"), PAGE_SIZE);
-  teams = teams.slice(start, end);
+  const {
+    rows: teams,
+    total,
+    page,
+    pages,
+  } = await listTeams(
+    viewer,
+    {
+      townshipId,
+      level: (UNIT_LEVELS as readonly string[]).includes(level ?? "")
+        ? (level as UnitLevel)
+        : undefined,
+      mismatchOnly: showMatching && mismatchOnly,
+    },
+    url.searchParams.get("page"),
+    PAGE_SIZE,
+  );
   const attendance = await attendanceForTeams(
     db,
     teams.map((t) => t.id),
