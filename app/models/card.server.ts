@@ -145,13 +145,18 @@ export async function listBoard(
         sql` `,
       )} else ${count(options.perColumn ?? 0)} end`
     : undefined;
+  // A lane's rank only when there are lanes to limit: it is a second sort of every card (province
+  // /boards/cases: 120 → 70 ms of SQLite's time without it); with no lanes every card is in one.
+  const laneRanked = options.maxLanes !== undefined && (options.lanes ?? "none") !== "none";
   const ranked = boardBase(viewer, board, filters, on).select([
     "cards.id",
     "cards.column_key",
     sql<number>`row_number() over (partition by ${lane}, cards.column_key order by cards.position, cards.id)`.as(
       "rank",
     ),
-    sql<number>`dense_rank() over (order by ${lane})`.as("lane_rank"),
+    laneRanked
+      ? sql<number>`dense_rank() over (order by ${lane})`.as("lane_rank")
+      : sql<number>`1`.as("lane_rank"),
   ]);
   // The first of each lane's column, when the board shows only those: their ids first, then their
   // details by id. In one query PostgreSQL cannot tell that the rank filter keeps a few hundred of
@@ -168,9 +173,7 @@ export async function listBoard(
               ? q.where("ranked.rank", "<=", shownOf)
               : q.where("ranked.rank", "<=", options.perColumn!),
           )
-          .$if(options.maxLanes !== undefined, (q) =>
-            q.where("ranked.lane_rank", "<=", options.maxLanes!),
-          )
+          .$if(laneRanked, (q) => q.where("ranked.lane_rank", "<=", options.maxLanes!))
           .execute()
       ).map((r) => r.id)
     : null;
