@@ -3,9 +3,9 @@
  * PostgreSQL as one array parameter, answer as the same lists written out do on SQLite.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import { migrateToLatest, openDatabase } from "../../db/connection";
-import { LONG_IN_LIST } from "../../db/dialect";
+import { LONG_IN_LIST, setIntegersById } from "../../db/dialect";
 import type { DB } from "../../db/schema";
 import { createScratchDatabase, TEST_ENGINE, type ScratchDatabase } from "./engine";
 
@@ -107,5 +107,39 @@ describe(`long in lists (${TEST_ENGINE})`, () => {
       )
       .executeTakeFirstOrThrow();
     expect(Number(none.n)).toBe(0);
+  });
+});
+
+describe(`many rows, each its own integer (${TEST_ENGINE})`, () => {
+  it("sets every listed row, in one go past a chunk's size, and leaves the others", async () => {
+    await sql`create table numbered (id text primary key, n integer not null)`.execute(db);
+    const all = Array.from({ length: 1300 }, (_, i) => ({ id: `n${i}`, n: -1 }));
+    for (let i = 0; i < all.length; i += 400) {
+      await db
+        .insertInto("numbered" as never)
+        .values(all.slice(i, i + 400) as never)
+        .execute();
+    }
+    // Every row but the last 100, in a shuffled order, each a value of its own (past 2^16).
+    const given = all
+      .slice(0, 1200)
+      .map((r, i) => ({ id: r.id, value: 70_000 + i * 7 }))
+      .reverse();
+    await db.transaction().execute((trx) => setIntegersById(trx, "numbered", "n", given));
+    const rows = await sql<{ id: string; n: number }>`select id, n from numbered`.execute(db);
+    const got = new Map(rows.rows.map((r) => [r.id, Number(r.n)]));
+    expect(got.size).toBe(1300);
+    for (const { id, value } of given) expect(got.get(id)).toBe(value);
+    for (const { id } of all.slice(1200)) expect(got.get(id)).toBe(-1);
+    // Nothing to do, nothing done; a value that is not a whole number is refused before any write.
+    await setIntegersById(db, "numbered", "n", []);
+    await expect(
+      setIntegersById(db, "numbered", "n", [
+        { id: "n0", value: 1 },
+        { id: "n1", value: 1.5 },
+      ]),
+    ).rejects.toThrow(RangeError);
+    const first = await sql<{ n: number }>`select n from numbered where id = 'n0'`.execute(db);
+    expect(Number(first.rows[0]!.n)).toBe(70_000); // as set above: the refused call changed nothing
   });
 });
