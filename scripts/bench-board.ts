@@ -1,7 +1,8 @@
 /**
  * One measurement run (called by scripts/bench.ts with DATABASE_URL set to a demo database): the
  * county case board with 2,000 cards — the loader's server-side time — and card moves, with and
- * without a column rebalance, as the county admin.
+ * without making room (a worn spot of a column spread out), and with the whole column packed so
+ * that every card of it is renumbered, as the county admin.
  */
 import { sql } from "kysely";
 import { newId } from "../db/ids";
@@ -122,9 +123,47 @@ for (let i = 0; i < runs; i++) {
   }
 }
 
+// The worst case: the whole column packed (positions 1, 2, 3, …), so that no run short of the
+// column has room and every card of it is renumbered.
+const wholeColumn: number[] = [];
+const wholeColumnCpu: number[] = [];
+let wholeRenumbered = 0;
+for (let i = 0; i < Math.min(runs, 15); i++) {
+  const list = await column();
+  await db.transaction().execute(async (trx) => {
+    for (const [at, c] of list.entries()) {
+      await trx
+        .updateTable("cards")
+        .set({ position: at + 1 })
+        .where("id", "=", c.id)
+        .execute();
+    }
+  });
+  // Into the middle: the run grows until it meets an end of the column.
+  const [middle, last] = [list[Math.floor(list.length / 2)]!, list.at(-1)!];
+  const before = new Map(list.map((c, at) => [c.id, at + 1]));
+  const start = performance.now();
+  const cpuStart = cpuSeconds();
+  const result = await moveCard(viewer, {
+    cardId: last.id,
+    column: "in_progress",
+    afterId: middle.id,
+    version: last.version,
+  });
+  wholeColumn.push(performance.now() - start);
+  wholeColumnCpu.push((cpuSeconds() - cpuStart) * 1000);
+  if (!result.ok || !result.value.rebalanced)
+    throw new Error("the packed column was not renumbered");
+  const after = await column();
+  wholeRenumbered = after.filter((c) => c.id !== last.id && before.get(c.id) !== c.position).length;
+}
+
 console.log(
   JSON.stringify({
     cards,
+    wholeColumnMoveMedianMs: median(wholeColumn),
+    wholeColumnMoveCpuMs: sum(wholeColumnCpu) / wholeColumnCpu.length,
+    wholeColumnRenumbered: wholeRenumbered,
     loaderMedianMs: median(loads),
     loaderCpuMs,
     columnSize: (await column()).length,

@@ -296,21 +296,52 @@ async function takeChanges(
   return { changes, villageId };
 }
 
+/** What a transaction's mechanical writes (made with `withoutRowCapture`) add to its entry. */
+const summaries = new WeakMap<Transaction<DB>, Record<string, unknown>>();
+
+/**
+ * Runs a mechanical consequence of a write without copying each row it touches, and records
+ * `summary` in the transaction's entry instead (shown under the entry's details). For a column's
+ * renumbering: a move that finds no room renumbers every card of its column, and copying 404
+ * cards' rows (old and new, each as JSON) into the log, to say that each `position` went up by
+ * some multiple of 1,024, was most of the move's time (a PostgreSQL trigger call a row) and
+ * made the entry 404 changes long. The write that caused it (the moved card's own row) is
+ * captured as always, in the same transaction.
+ */
+export async function withoutRowCapture<T>(
+  trx: Transaction<DB>,
+  summary: Record<string, unknown>,
+  write: () => Promise<T>,
+): Promise<T> {
+  const postgres = engineOf(trx) === "postgres";
+  if (postgres) await sql`select set_config('zhucun.audit', 'off', true)`.execute(trx);
+  else await sql`delete from temp.audit_capture`.execute(trx);
+  const result = await write();
+  // Capture resumes for whatever the transaction writes next; on a throw the transaction is
+  // rolled back, capture and all.
+  if (postgres) await sql`select set_config('zhucun.audit', 'on', true)`.execute(trx);
+  else await sql`insert into temp.audit_capture values (1)`.execute(trx);
+  summaries.set(trx, { ...summaries.get(trx), ...summary });
+  return result;
+}
+
 /**
  * Turns what this transaction changed into one audit entry, in the same transaction. Called by
  * `transact` just before commit; a transaction that changed nothing captured writes nothing here.
  */
 export async function flushAuditedChanges(trx: Transaction<DB>): Promise<void> {
   const { changes, villageId } = await takeChanges(trx);
-  if (!changes.length) return;
+  const summary = summaries.get(trx);
+  summaries.delete(trx);
+  if (!changes.length && !summary) return;
   const context = requestContext();
-  const first = changes[0]!;
+  const first = changes[0];
   await appendAudit(trx, {
     action: "write",
-    targetType: first.table,
-    targetId: first.key.map(String).join("/"),
+    targetType: first?.table ?? null,
+    targetId: first ? first.key.map(String).join("/") : null,
     villageId,
-    details: { request: requestLabel(), intent: context?.intent, changes },
+    details: { request: requestLabel(), intent: context?.intent, changes, ...summary },
   });
 }
 

@@ -7,10 +7,11 @@ import { sql, type Kysely, type SqlBool, type Transaction } from "kysely";
 import type { Board, BoardColumn, DB, Urgency } from "../../db/schema";
 import { newId } from "../../db/ids";
 import { db } from "~/db.server";
-import { insertionOrder } from "../../db/dialect";
+import { insertionOrder, setIntegersById } from "../../db/dialect";
 import { authorizeVillage } from "~/models/access.server";
 import { activeOn } from "~/models/periods.server";
 import { teamCadres } from "~/models/team.server";
+import { withoutRowCapture } from "~/models/audit.server";
 import { staleConflict, villageWrite, type WriteResult } from "~/models/write.server";
 import { claimRequest } from "~/models/write-once.server";
 import { can, MATCHES_NOTHING, villageListScope, type Viewer } from "~/permissions";
@@ -23,7 +24,7 @@ import {
   isFinished,
 } from "~/utils/boards";
 import { chinaDayRange, today } from "~/utils/dates";
-import { positionBetween, rebalanced, targetIndex } from "~/utils/positions";
+import { makeRoom, positionBetween, targetIndex } from "~/utils/positions";
 
 export interface BoardCard {
   id: string;
@@ -634,27 +635,25 @@ export interface MovedCard {
 }
 
 /**
- * New positions for many cards, in one UPDATE per 500 (a CASE over their ids), not one per card:
- * a rebalance renumbers a whole column, and on PostgreSQL each statement is a round trip (one per
- * card took a 404-card column's move to 228 ms; the budget is 20 ms).
+ * New positions for the cards spread out around a move's spot (`makeRoom`), in one statement, not
+ * one per card: on PostgreSQL each statement is a round trip (one per card took a 404-card
+ * column's renumbering to 228 ms; the budget is 20 ms); how each engine does it:
+ * `setIntegersById`. The renumbering is the move's mechanical consequence: the audit entry says
+ * how many cards of which column were renumbered, not each card's new number (`withoutRowCapture`).
  */
-async function setPositions(trx: Transaction<DB>, cards: { id: string; position: number }[]) {
-  for (let i = 0; i < cards.length; i += 500) {
-    const chunk = cards.slice(i, i + 500);
-    const cases = sql.join(
-      chunk.map((c) => sql`when ${c.id} then cast(${c.position} as integer)`),
-      sql` `,
-    );
-    await trx
-      .updateTable("cards")
-      .set({ position: sql<number>`case id ${cases} end` })
-      .where(
-        "id",
-        "in",
-        chunk.map((c) => c.id),
-      )
-      .execute();
-  }
+function setPositions(
+  trx: Transaction<DB>,
+  column: { board: Board; villageId: string; column: string },
+  cards: { id: string; position: number }[],
+) {
+  return withoutRowCapture(trx, { renumbered: { ...column, cards: cards.length } }, () =>
+    setIntegersById(
+      trx,
+      "cards",
+      "position",
+      cards.map((c) => ({ id: c.id, value: c.position })),
+    ),
+  );
 }
 
 /**
@@ -722,17 +721,18 @@ export async function moveCard(
     );
     const needsRebalance = position === null;
     if (needsRebalance) {
-      const order = [
-        ...siblings.slice(0, index),
-        { id: card.id, position: 0 },
-        ...siblings.slice(index),
-      ];
-      const renumbered: { id: string; position: number }[] = [];
-      for (const { item, position: p } of rebalanced(order)) {
-        if (item.id === card.id) position = p;
-        else renumbered.push({ id: item.id, position: p });
-      }
-      await setPositions(trx, renumbered);
+      const room = makeRoom(
+        siblings.map((s) => s.position),
+        index,
+      );
+      position = room.position;
+      await setPositions(
+        trx,
+        { board: card.board, villageId: card.village_id, column: move.column },
+        room.renumbered
+          .map((r) => ({ id: siblings[r.index]!.id, position: r.position }))
+          .filter((r, i) => r.position !== siblings[room.renumbered[i]!.index]!.position),
+      );
     }
     await trx
       .updateTable("cards")

@@ -14,6 +14,7 @@ import {
 import { containerKey } from "~/utils/boards";
 import { formatColumnCounts, parseColumnCounts } from "~/utils/board-more";
 import { seedOnce, viewerFor, villageId } from "./helpers";
+import { auditEntries } from "~/models/audit.server";
 
 let weijiaId: string;
 let xianalingId: string;
@@ -235,6 +236,7 @@ describe("moving cards", () => {
     await db.updateTable("cards").set({ position: 10 }).where("id", "=", first).execute();
     await db.updateTable("cards").set({ position: 11 }).where("id", "=", second).execute();
     const mover = await newProject("R3", "proposed");
+    const before = new Map((await column(weijiaId, "approved")).map((x) => [x.id, x.position]));
     const result = await moveCard(viewer, {
       cardId: mover,
       column: "approved",
@@ -249,6 +251,28 @@ describe("moving cards", () => {
     const positions = approved.map((x) => x.position);
     expect([...positions].sort((x, y) => x - y)).toEqual(positions);
     expect(new Set(positions).size).toBe(positions.length);
+    // The audit entry: the moved card's own change, and the renumbering said once, not a change a
+    // card; and capture is on again for the rest of the transaction (the next write is recorded).
+    const [entry] = await auditEntries(db, { action: "write" }, { limit: 1 });
+    const details = JSON.parse(entry!.details) as {
+      changes: { table: string; key: string[]; after?: Record<string, unknown> }[];
+      renumbered?: Record<string, unknown>;
+    };
+    expect(details.changes.map((c) => [c.table, c.key[0]])).toEqual([["cards", mover]]);
+    expect(details.changes[0]!.after).toMatchObject({ column_key: "approved" });
+    const moved = approved.filter((x) => before.has(x.id) && before.get(x.id) !== x.position);
+    expect(moved.length).toBeGreaterThan(0);
+    expect(details.renumbered).toEqual({
+      board: "project",
+      villageId: weijiaId,
+      column: "approved",
+      cards: moved.length,
+    });
+    const after = await moveCard(viewer, { cardId: mover, column: "proposed", version: 2 });
+    expect(after).toMatchObject({ ok: true, value: { rebalanced: false } });
+    const [next] = await auditEntries(db, { action: "write" }, { limit: 1 });
+    expect(next!.seq).toBeGreaterThan(entry!.seq);
+    expect(JSON.parse(next!.details)).not.toHaveProperty("renumbered");
   });
 
   it("refuses a stale version, an unknown column and a neighbour from another village; nothing changes", async () => {
