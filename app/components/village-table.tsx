@@ -1,5 +1,5 @@
 import { memo } from "react";
-import type { VillageItem } from "~/models/village.server";
+import type { TableVillage } from "~/models/village.server";
 import { formatPercent, useLocale, useT } from "~/i18n";
 import { DemoBadge, ExitStatusBadge, LevelBadge } from "~/components/badges";
 import { PlaceName } from "~/components/place-name";
@@ -17,7 +17,7 @@ export const VillageTable = memo(function VillageTable({
   showTownship = true,
   ownVillageIds = [],
 }: {
-  villages: VillageItem[];
+  villages: TableVillage[];
   caption: string;
   showTownship?: boolean;
   ownVillageIds?: readonly string[];

@@ -8,7 +8,13 @@ import type { PositionActionData } from "~/components/position-form";
 import { VillageFilterForm } from "~/components/village-filters";
 import { useT } from "~/i18n";
 import { canEditPositions, countyOutline, mapFocus, townshipShapes } from "~/models/map.server";
-import { filtersFor, narrowVillages, seesFullList, villagesByIds } from "~/models/village.server";
+import {
+  filtersFor,
+  narrowVillages,
+  seesFullList,
+  tableVillage,
+  villagesByIds,
+} from "~/models/village.server";
 import { parseVillageFilters } from "~/schemas/village-filters";
 import { decodeMapData, type MapDataWire } from "~/utils/map-data";
 import { STATUS_ORDER, markerSvg } from "~/utils/map-style";
@@ -74,7 +80,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     seesTypes: seesFullList(viewer),
     townships: shapes.map(({ id, name }) => ({ id, name })),
     shapes,
-    table,
+    table: table.map(tableVillage),
     shown: list.villages.length,
     total: list.total,
     outline: countyOutline(),

@@ -7,7 +7,7 @@ import { VillageFilterForm } from "~/components/village-filters";
 import { VillageTable } from "~/components/village-table";
 import { useT } from "~/i18n";
 import { listTownshipOptions } from "~/models/township.server";
-import { filtersFor, listVillagePage, seesFullList } from "~/models/village.server";
+import { filtersFor, listVillagePage, seesFullList, tableVillage } from "~/models/village.server";
 import { parseVillageFilters } from "~/schemas/village-filters";
 import { pageTitle } from "~/utils/meta";
 import { pageHref } from "~/utils/paging";
@@ -26,6 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   ]);
   return {
     ...list,
+    villages: list.villages.map(tableVillage),
     filters,
     townships,
     seesFullList: full,

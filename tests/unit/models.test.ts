@@ -7,6 +7,7 @@ import {
   getVillage,
   listVillagePage,
   listVisibleVillages,
+  tableVillage,
 } from "~/models/village.server";
 import type { Viewer } from "~/permissions";
 import { filterVillages, type VillageFilters } from "~/utils/village-list";
@@ -60,6 +61,28 @@ describe("village list", () => {
     expect(other.access).toBe("summary");
     expect(other).not.toHaveProperty("poorPeople");
     expect(other).not.toHaveProperty("type");
+    // As the table is sent: the fields it draws, the figures only for the village seen in full.
+    const rows = list.villages.map(tableVillage);
+    expect(Object.keys(rows.find((v) => v.id === xianalingId)!).sort()).toEqual(
+      [
+        "access",
+        "exitStatus",
+        "id",
+        "nameSource",
+        "nameZh",
+        "namePinyin",
+        "team",
+        "townshipId",
+        "townshipName",
+      ].sort(),
+    );
+    const mine = rows.find((v) => v.access === "full")!;
+    expect(mine).toMatchObject({
+      nameZh: "魏家村",
+      poorPeople: own[0]!.access === "full" ? own[0]!.poorPeople : -1,
+    });
+    expect(Object.keys(mine)).toHaveLength(13);
+    expect(mine).not.toHaveProperty("lat");
   });
 
   it("filters, counts and sorts on the database's real figures", async () => {
