@@ -5,6 +5,7 @@
  */
 import type { Kysely, Transaction } from "kysely";
 import type { CheckInSource, DB } from "../../db/schema";
+import { idFilter } from "~/models/id-list.server";
 import { newId } from "../../db/ids";
 import { db } from "~/db.server";
 import { membershipOn, type MembershipRecord } from "~/models/team-roster.server";
@@ -224,16 +225,21 @@ export async function attendanceForTeams(
 ): Promise<MemberMonth[]> {
   if (teamIds.length === 0) return [];
   const { first, last } = monthRange(month);
-  const ids = teamIds === "all" ? null : [...teamIds];
-  const members = await executor
-    .selectFrom("team_memberships")
-    .select(["team_id", "cadre_id", "started_on", "ended_on"])
-    .$if(ids !== null, (q) => q.where("team_id", "in", ids!))
-    .where("started_on", "<=", last)
-    .where((eb) => eb.or([eb("ended_on", "is", null), eb("ended_on", ">=", first)]))
-    .execute();
-  if (members.length === 0) return [];
+  const teams = teamIds === "all" ? null : idFilter(teamIds);
+  const ids = teams?.inList ?? null;
+  const members = teams?.keep(
+    await executor
+      .selectFrom("team_memberships")
+      .select(["team_id", "cadre_id", "started_on", "ended_on"])
+      .$if(ids !== null, (q) => q.where("team_id", "in", ids!))
+      .where("started_on", "<=", last)
+      .where((eb) => eb.or([eb("ended_on", "is", null), eb("ended_on", ">=", first)]))
+      .execute(),
+    (m) => m.team_id,
+  );
+  if (!members?.length) return [];
   const cadreIds = [...new Set(members.map((m) => m.cadre_id))];
+  const cadres = idFilter(cadreIds);
   const [presence, leave] = await Promise.all([
     executor
       .selectFrom("presence_months")
@@ -241,7 +247,7 @@ export async function attendanceForTeams(
       .where("month", "=", month)
       .$if(ids !== null, (q) => q.where("team_id", "in", ids!))
       .execute(),
-    approvedLeave(executor, ids === null ? "all" : cadreIds, first, last),
+    approvedLeave(executor, cadres.inList ?? "all", first, last),
   ]);
   const key = (cadre: string, team: string) => `${cadre}|${team}`;
   const served = groupBy(members, (m) => key(m.cadre_id, m.team_id));

@@ -9,6 +9,7 @@ import type { Kysely, Transaction } from "kysely";
 import type { DB, NameSource, UnitLevel } from "../../db/schema";
 import { db } from "~/db.server";
 import { cardMoves, resolvesCase } from "~/models/card.server";
+import { idFilter } from "~/models/id-list.server";
 import {
   attendanceForTeams,
   summariseTeamMonth,
@@ -78,6 +79,9 @@ export async function bulletinFigures(
   const { first, last } = monthRange(month);
   const teamIds = teams.map((t) => t.id);
   const villageIds = teams.map((t) => t.villageId);
+  // Every team of a province: the month's rows of all teams are read and the listed ones kept.
+  const byTeam = idFilter(teamIds);
+  const byVillage = idFilter(villageIds);
   const weeks = reportWeeksOfMonth(month, rules);
   const now = nowIso();
   const [attendance, reports, logs, moves, milestones] = await Promise.all([
@@ -85,27 +89,30 @@ export async function bulletinFigures(
     executor
       .selectFrom("weekly_reports")
       .select(["team_id", "week_of", "submitted_at"])
-      .where("team_id", "in", teamIds)
+      .$if(byTeam.inList !== null, (q) => q.where("team_id", "in", byTeam.inList!))
       .where("week_of", "in", weeks)
-      .execute(),
+      .execute()
+      .then((rows) => byTeam.keep(rows, (r) => r.team_id)),
     executor
       .selectFrom("work_logs")
       .select(["team_id", (eb) => eb.fn.countAll<number>().as("n")])
-      .where("team_id", "in", teamIds)
+      .$if(byTeam.inList !== null, (q) => q.where("team_id", "in", byTeam.inList!))
       .where("logged_on", ">=", first)
       .where("logged_on", "<=", last)
       .groupBy("team_id")
-      .execute(),
+      .execute()
+      .then((rows) => byTeam.keep(rows, (r) => r.team_id)),
     cardMoves(executor, villageIds, first, last),
     executor
       .selectFrom("plan_milestones")
       .select(["village_id", (eb) => eb.fn.countAll<number>().as("n")])
-      .where("village_id", "in", villageIds)
+      .$if(byVillage.inList !== null, (q) => q.where("village_id", "in", byVillage.inList!))
       .where("status", "=", "done")
       .where("done_on", ">=", first)
       .where("done_on", "<=", last)
       .groupBy("village_id")
-      .execute(),
+      .execute()
+      .then((rows) => byVillage.keep(rows, (r) => r.village_id)),
   ]);
   // Each kind of record indexed once, not searched again for every team.
   const reportsBy = groupBy(reports, (r) => r.team_id ?? "");

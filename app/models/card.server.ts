@@ -12,6 +12,7 @@ import { authorizeVillage } from "~/models/access.server";
 import { activeOn } from "~/models/periods.server";
 import { teamCadres } from "~/models/team.server";
 import { withoutRowCapture } from "~/models/audit.server";
+import { idFilter } from "~/models/id-list.server";
 import { staleConflict, villageWrite, type WriteResult } from "~/models/write.server";
 import { claimRequest } from "~/models/write-once.server";
 import { can, MATCHES_NOTHING, villageListScope, type Viewer } from "~/permissions";
@@ -988,16 +989,20 @@ export async function cardMoves(
 ): Promise<CardMove[]> {
   if (villageIds.length === 0) return [];
   const { start, end } = chinaDayRange(from, to);
-  const events = await executor
-    .selectFrom("card_events as e")
-    .innerJoin("cards as k", "k.id", "e.card_id")
-    .select(["k.id", "k.village_id", "k.title", "k.board", "e.changes"])
-    .where("k.village_id", "in", [...villageIds])
-    .where("e.action", "=", "move")
-    .where("e.at", ">=", start)
-    .where("e.at", "<", end)
-    .orderBy("e.at")
-    .execute();
+  const villages = idFilter(villageIds);
+  const events = villages.keep(
+    await executor
+      .selectFrom("card_events as e")
+      .innerJoin("cards as k", "k.id", "e.card_id")
+      .select(["k.id", "k.village_id", "k.title", "k.board", "e.changes"])
+      .$if(villages.inList !== null, (q) => q.where("k.village_id", "in", villages.inList!))
+      .where("e.action", "=", "move")
+      .where("e.at", ">=", start)
+      .where("e.at", "<", end)
+      .orderBy("e.at")
+      .execute(),
+    (e) => e.village_id,
+  );
   return events.flatMap((e) => {
     const change = JSON.parse(e.changes) as { from?: BoardColumn; to?: BoardColumn };
     if (!change.from || !change.to || change.from === change.to) return [];

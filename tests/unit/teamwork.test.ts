@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { checkIn, rebuildPresence } from "~/models/attendance.server";
-import { bulletinFigures, monthlyBulletin } from "~/models/bulletin.server";
+import { bulletinFigures, monthlyBulletin, type BulletinFigures } from "~/models/bulletin.server";
+import { idFilter, LONG_ID_LIST } from "~/models/id-list.server";
 import { decideLeave, leaveOverview, pendingForViewer, requestLeave } from "~/models/leave.server";
 import { getNotice, listNotices, markRead, sendNotice } from "~/models/notice.server";
 import { listActiveMembers } from "~/models/team.server";
@@ -454,6 +455,33 @@ describe("rotation", () => {
 });
 
 describe("monthly bulletin", () => {
+  it("gives each team of a province-long list the figures a short list gives, and no others", async () => {
+    const month = today().slice(0, 7);
+    const teams = (
+      await db.selectFrom("teams").select(["id", "village_id"]).orderBy("id").execute()
+    )
+      .slice(0, 40)
+      .map((t) => ({ id: t.id, villageId: t.village_id }));
+    // 1,000 more teams that do not exist: the list is long enough to be read without `in (…)`.
+    const unknown = Array.from({ length: LONG_ID_LIST }, (_, i) => ({
+      id: `none-${i}`,
+      villageId: `nowhere-${i}`,
+    }));
+    const long = [...teams, ...unknown];
+    expect(idFilter(long.map((t) => t.id)).inList).toBeNull();
+    expect(idFilter(teams.map((t) => t.id)).inList).toHaveLength(40);
+    const short = await bulletinFigures(db, teams, month, DEFAULT_TEAM_RULES);
+    const all = await bulletinFigures(db, long, month, DEFAULT_TEAM_RULES);
+    // The month has figures to compare (the demo's check-ins, logs and reports).
+    const sum = (f: (x: BulletinFigures) => number) =>
+      teams.reduce((n, t) => n + f(short.get(t.id)!), 0);
+    expect(sum((x) => x.logs) + sum((x) => x.reports.due)).toBeGreaterThan(0);
+    for (const t of teams) expect(all.get(t.id)).toEqual(short.get(t.id));
+    // The unknown teams have nothing, and no team outside the list is in the answer.
+    expect(all.size).toBe(long.length);
+    expect(all.get("none-1")).toMatchObject({ logs: 0, casesResolved: 0, milestonesDone: 0 });
+  });
+
   it("adds up a team's month from fixed records (hand-checked)", async () => {
     // March 2025 is outside the demo's three months: only what this test writes is there.
     const team = await teamOf("马莲滩村");
