@@ -670,6 +670,26 @@ async function matrix(scope: Scope, view: DashboardView, whole: boolean) {
 }
 
 /**
+ * Whose dashboard a request asks for, before any figure is worked out: the county's (township
+ * null), or one township's the viewer may see; null when it names one they may not (a 404), as
+ * `dashboard` decides. The export answers with this and works the figures out as it streams.
+ */
+export async function dashboardScope(
+  viewer: Viewer,
+  filters: DashboardFilters,
+): Promise<{ township: { id: string; name: string } | null } | null> {
+  const townshipId = scopeTownship(viewer, filters);
+  if (townshipId === null) return { township: null };
+  const row = await db
+    .selectFrom("townships")
+    .select(["id", "name_zh"])
+    .where("id", "=", townshipId)
+    .executeTakeFirst();
+  if (!row || !can(viewer, "read:dashboard", { townshipId: row.id })) return null;
+  return { township: { id: row.id, name: row.name_zh } };
+}
+
+/**
  * The dashboard for a viewer, or null for a township they may not see. `whole` lists every
  * village at risk and every matrix row instead of the first ones and a page (the .xlsx export).
  */

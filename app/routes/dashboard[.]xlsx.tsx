@@ -2,7 +2,13 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { notFound, requireViewer } from "~/auth.server";
 import { serverTranslator } from "~/i18n/catalogues.server";
 import { resolveLocale } from "~/i18n/locale.server";
-import { dashboard, dashboardFilters, dashboardView } from "~/models/dashboard.server";
+import {
+  dashboard,
+  dashboardFilters,
+  dashboardScope,
+  dashboardView,
+} from "~/models/dashboard.server";
+import { today } from "~/utils/dates";
 import { hasAnywhere } from "~/permissions";
 import { MATRIX_KINDS, PROGRESS_COLUMNS } from "~/utils/dashboard-columns";
 import { readinessMessage } from "~/utils/exit-rules";
@@ -16,22 +22,20 @@ const percent = (ratio: number | null) => (ratio === null ? null : Math.round(ra
 
 /**
  * The dashboard's tables as .xlsx, with the page's filters: progress (as shown, with its total
- * row), every village at risk, both trends and the whole indicator matrix. Worked out before the
- * download starts (a township outside the viewer's is a 404); written as it is sent.
+ * row), every village at risk, both trends and the whole indicator matrix. Whose dashboard is
+ * decided before the download starts (a township outside the viewer's is a 404); the figures are
+ * worked out once the file's first bytes have left (a province's take half a second), and
+ * written as they are sent.
  */
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   if (!hasAnywhere(viewer, "read:dashboard")) notFound();
   const url = new URL(request.url);
-  const data = await dashboard(
-    viewer,
-    dashboardFilters(url),
-    dashboardView(url),
-    await teamRulesOn(),
-    undefined,
-    true,
-  );
-  if (!data) notFound();
+  const filters = dashboardFilters(url);
+  const scope = await dashboardScope(viewer, filters);
+  if (!scope) notFound();
+  const on = today();
+  const rules = await teamRulesOn();
   const locale = await resolveLocale(request);
   const t = serverTranslator(locale);
   const figures = (row: ProgressTotals) =>
@@ -44,9 +48,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
     { header: t("dashboard.trend.exited"), width: 14 },
     { header: `${t("dashboard.col.incidence")} (%)`, width: 14 },
   ];
-  const scope = data.township?.name ?? t("dashboard.county");
-  const body = workbookStream(
-    [
+  const sheets = async () => {
+    const data = await dashboard(viewer, filters, dashboardView(url), rules, on, true);
+    // Allowed a moment ago (dashboardScope): refused now only if the township went away since.
+    if (!data) throw new Error("the dashboard's township is no longer there");
+    return [
       {
         name: data.rowKind === "township" ? t("dashboard.byTownship") : t("dashboard.byVillage"),
         columns: [
@@ -106,8 +112,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
           ...MATRIX_KINDS.map((k) => t(`dashboard.cell.${row.cells[k]}`)),
         ]),
       },
-    ],
-    { creator: t("app.name"), what: "dashboard workbook" },
-  );
-  return xlsxResponse(body, t("dashboard.fileName", { scope, date: data.on }));
+    ];
+  };
+  const body = workbookStream(sheets, { creator: t("app.name"), what: "dashboard workbook" });
+  const name = scope.township?.name ?? t("dashboard.county");
+  return xlsxResponse(body, t("dashboard.fileName", { scope: name, date: on }));
 }

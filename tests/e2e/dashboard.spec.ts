@@ -170,6 +170,9 @@ test.describe("county", () => {
     expect(column(2)).toEqual(villages);
     expect(book.worksheets[1]!.rowCount).toBe(1 + atRisk);
     expect(book.worksheets[4]!.rowCount).toBe(1 + 89);
+    // A township that is not there is a 404 before any of the file is sent.
+    const missing = await page.request.get("/dashboard.xlsx?township=nowhere");
+    expect(missing.status()).toBe(404);
   });
 
   test("reads without JavaScript: the tables carry every figure", async ({ browser }) => {
@@ -221,6 +224,15 @@ test.describe("daqinggou", () => {
     await expect(page.getByRole("region", { name: "各乡镇进度" })).toHaveCount(0);
     await page.goto("/dashboard?township=someone-else");
     await expect(heading).toBeVisible();
+    // The export too: the leader's own township, named in the file, whatever the URL asks for.
+    const xlsx = await page.request.get("/dashboard.xlsx?township=someone-else");
+    expect(xlsx.status()).toBe(200);
+    expect(decodeURIComponent(xlsx.headers()["content-disposition"] ?? "")).toContain(
+      "进度总览-大青沟镇-",
+    );
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await xlsx.body()) as unknown as ArrayBuffer);
+    expect(book.worksheets[0]!.rowCount).toBe(1 + 7 + 1);
     await waitForHydration(page);
     await expectAccessible(page);
   });

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
-import { dashboard, figureList } from "~/models/dashboard.server";
+import { dashboard, dashboardScope, figureList } from "~/models/dashboard.server";
 import { createHousehold } from "~/models/household.server";
 import { updateIndicator } from "~/models/plan.server";
 import { refreshVillageProgress } from "~/models/progress.server";
@@ -696,6 +696,22 @@ describe("the dashboard on the demo data", () => {
     const county = await viewerFor("county");
     expect(await figureList(county, { townshipId: "nope" }, "all", DEFAULT_TEAM_RULES)).toBeNull();
     expect(await dashboard(county, { townshipId: "nope" }, {}, DEFAULT_TEAM_RULES)).toBeNull();
+    // The export decides whose dashboard before working it out, and decides as `dashboard` does.
+    for (const [viewer, filters] of [
+      [leader, {}],
+      [leader, { townshipId: other.id }],
+      [county, {}],
+      [county, { townshipId: other.id }],
+      [county, { townshipId: "nope" }],
+    ] as const) {
+      const scope = await dashboardScope(viewer, filters);
+      const whole = await dashboard(viewer, filters, {}, DEFAULT_TEAM_RULES);
+      expect(scope === null).toBe(whole === null);
+      expect(scope?.township ?? null).toEqual(whole?.township ?? null);
+    }
+    expect((await dashboardScope(county, { townshipId: other.id }))?.township?.name).toBe(
+      "小蒜沟镇",
+    );
   });
 
   it("a plan write keeps the village's readiness record in the same transaction", async () => {
