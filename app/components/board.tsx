@@ -697,17 +697,21 @@ function Column({
           />
         ))}
       </ol>
-      {shown.length < count && expandHref && !expanded ? (
+      {shown.length < count && !expanded && shown.length < COLUMN_ALL ? (
         <p className="small column-more">
           <Link to={moreHref(column, shown.length, container)} preventScrollReset>
             {t("board.showMore", { count: Math.min(COLUMN_PAGE, count - shown.length) })}
           </Link>
-          {" · "}
-          <Link to={expandHref}>
-            {count > COLUMN_ALL
-              ? t("board.showFirst", { shown: COLUMN_ALL, count })
-              : t("board.showAll", { count })}
-          </Link>
+          {expandHref ? (
+            <>
+              {" · "}
+              <Link to={expandHref}>
+                {count > COLUMN_ALL
+                  ? t("board.showFirst", { shown: COLUMN_ALL, count })
+                  : t("board.showAll", { count })}
+              </Link>
+            </>
+          ) : null}
         </p>
       ) : shown.length < count ? (
         <p className="small muted">{t("board.showingFirst", { shown: shown.length, count })}</p>

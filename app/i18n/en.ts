@@ -685,6 +685,8 @@ export const en: Catalogue = {
   "board.showingFirst":
     "Showing the first {shown} of {count}; filter by township, village or assignee to see the rest.",
   "board.showFirst": "Show the first {shown} (of {count})",
+  "board.allTooMany":
+    "This board holds more than {most} cards, too many to show at once: choose a township or a village first.",
   "board.chooseTownshipFirst": "Too many villages and people to list: choose a township first.",
   "board.firstLanes":
     "The first {shown} of {count} lanes are shown; filter by township to see the others.",

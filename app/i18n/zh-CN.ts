@@ -657,6 +657,7 @@ export const zhCN = {
   "board.showingFirst":
     "显示前 {shown} 张，共 {count} 张；按乡镇、村或负责人筛选可看到其余的卡片。",
   "board.showFirst": "显示前 {shown} 张（共 {count} 张）",
+  "board.allTooMany": "看板卡片超过 {most} 张，无法一次全部显示：请先选乡镇或村。",
   "board.chooseTownshipFirst": "村和负责人太多，无法全部列出：请先选乡镇。",
   "board.firstLanes": "分组显示前 {shown} 组（共 {count} 组），按乡镇筛选可看到其余的。",
   "board.showAll": "显示全部 {count} 张",

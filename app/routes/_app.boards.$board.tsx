@@ -19,7 +19,9 @@ import {
   COLUMN_FIRST,
   LANE_COLUMN_FIRST,
   MAX_LANES,
+  SHOW_ALL_MOST,
   boardFromSegment,
+  canShowAll,
 } from "~/utils/boards";
 import { parseColumnCounts } from "~/utils/board-more";
 import { pageTitle } from "~/utils/meta";
@@ -43,20 +45,25 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     overdue: Boolean(filters.overdue),
   };
   const lanes = filters.lanes ?? "none";
-  // Columns shown past their first cards ("more", in the URL).
-  const columnCounts = filters.all ? {} : parseColumnCounts(board, url.searchParams.get("more"));
   const rules = await teamRulesOn();
   const wipLimits = wipLimitsOf(rules)[board] as Partial<Record<BoardColumn, number>>;
-  // Each column's first cards (or, asked for, up to COLUMN_ALL), with every column's totals
+  // "Show all" draws a county's board whole, not a province's: the totals, counted first, decide.
+  const counted = filters.all
+    ? await boardTotals(viewer, board, cardFilters, lanes, wipLimits)
+    : undefined;
+  const all = counted !== undefined && canShowAll(counted.cards);
+  // Columns shown past their first cards ("more", in the URL).
+  const columnCounts = all ? {} : parseColumnCounts(board, url.searchParams.get("more"));
+  // Each column's first cards (or, shown whole, up to COLUMN_ALL), with every column's totals
   // counted in SQL: a province's board holds 32,000 cards.
   const [cards, summary, choices, townships] = await Promise.all([
     listBoard(viewer, board, cardFilters, {
-      perColumn: filters.all ? COLUMN_ALL : lanes === "none" ? COLUMN_FIRST : LANE_COLUMN_FIRST,
+      perColumn: all ? COLUMN_ALL : lanes === "none" ? COLUMN_FIRST : LANE_COLUMN_FIRST,
       columnCounts,
       lanes,
       maxLanes: MAX_LANES,
     }),
-    boardTotals(viewer, board, cardFilters, lanes, wipLimits),
+    counted ?? boardTotals(viewer, board, cardFilters, lanes, wipLimits),
     boardChoices(viewer, board, cardFilters),
     listTownshipOptions(viewer),
   ]);
@@ -69,6 +76,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     lanesCount: summary.lanes,
     overdue: summary.overdue,
     filters,
+    expanded: all,
+    // Asked to show all of a board too large to draw at once.
+    allRefused: Boolean(filters.all) && !all,
     townships,
     // Null when too many to list: the township (or village) is chosen first.
     villages: choices.villages,
@@ -95,12 +105,15 @@ export default function AggregateBoard() {
     assignees,
     hasCadre,
     wipLimits,
+    expanded,
+    allRefused,
   } = useLoaderData<typeof loader>();
   const location = useLocation();
   const other: Board = board === "project" ? "case" : "project";
   const kindPrefix = board === "project" ? "measure" : "caseKind";
   const expandParams = new URLSearchParams(location.search);
   expandParams.set("all", "1");
+  expandParams.delete("more");
   return (
     <div className="stack-lg">
       <div className="page-head-row">
@@ -183,6 +196,7 @@ export default function AggregateBoard() {
         {lanesCount > MAX_LANES && filters.lanes
           ? ` ${t("board.firstLanes", { shown: MAX_LANES, count: lanesCount })}`
           : null}
+        {allRefused ? ` ${t("board.allTooMany", { most: SHOW_ALL_MOST })}` : null}
       </p>
       <BoardView
         board={board}
@@ -191,8 +205,8 @@ export default function AggregateBoard() {
         wipLimits={wipLimits}
         lanes={(filters.lanes ?? "none") as Lanes}
         showVillage
-        expanded={Boolean(filters.all)}
-        expandHref={`?${expandParams.toString()}`}
+        expanded={expanded}
+        expandHref={canShowAll(count) ? `?${expandParams.toString()}` : undefined}
       />
     </div>
   );

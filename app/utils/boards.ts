@@ -64,6 +64,16 @@ export function boardFromSegment(segment: string | undefined): Board | null {
 export const COLUMN_FIRST = 20;
 export const COLUMN_PAGE = 20;
 export const COLUMN_ALL = 500;
+/**
+ * "Show all" draws every column whole (up to COLUMN_ALL cards each) only on a board that holds at
+ * most this many cards as filtered: a county's whole board (the bench's 2,000 cards are
+ * interactive in under 3 s at a phone's CPU speed). A province's (32,000) is too many for one page
+ * on any device: it asks for a township or a village first, and its columns still page ("more").
+ */
+export const SHOW_ALL_MOST = 2000;
+
+/** Whether "show all" draws a board of `cards` (as filtered) whole. */
+export const canShowAll = (cards: number) => cards <= SHOW_ALL_MOST;
 
 /** Lanes a board shows at once, and each lane's column's first cards. */
 export const MAX_LANES = 20;

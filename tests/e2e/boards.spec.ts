@@ -436,6 +436,15 @@ test.describe("the county", () => {
     url.searchParams.set("more", `${url.searchParams.get("more")},closed:9999,nowhere:5`);
     await page.goto(url.pathname + url.search);
     await expect(full.locator("li.board-card")).toHaveCount(Math.min(40, most));
+    // "Show all": a county's board is drawn whole, every column every card, without "more".
+    await full.getByRole("link", { name: /^显示全部 \d+ 张$/ }).click();
+    await expect(page).toHaveURL(/[?&]all=1/);
+    await expect(page).not.toHaveURL(/more=/);
+    for (const c of await columns.all()) {
+      const count = Number(/^\d+/.exec(await c.locator(".column-count").innerText())![0]);
+      await expect(c.locator("li.board-card")).toHaveCount(count);
+    }
+    await expect(page.getByRole("link", { name: /^再显示/ })).toHaveCount(0);
   });
 
   test("a county-wide column says its limit is each village's, and counts the villages over it", async ({
