@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { WAITING_STAGES } from "~/utils/village-exit";
 import { Pager } from "~/components/pager";
 import { lazy, Suspense, useMemo, useRef, type ReactNode } from "react";
@@ -41,6 +41,7 @@ import {
 } from "~/utils/dashboard-columns";
 import { readinessMessage } from "~/utils/exit-rules";
 import { pageTitle } from "~/utils/meta";
+import { pageFigures, pageHref, pageOf } from "~/utils/paging";
 import { loadStylesheet } from "~/utils/stylesheet";
 import type { ProgressTotals, TrendPoint } from "~/utils/progress";
 import { teamRulesOn } from "~/models/county-rules.server";
@@ -448,67 +449,73 @@ function cell(locale: Locale, row: ProgressTotals, key: keyof ProgressTotals, pe
 function ProgressTable({ data, listHref }: { data: DashboardPage; listHref: ListHref }) {
   const t = useT();
   const locale = useLocale();
+  // A page of the rows (a province has 170 townships); the chart above draws them all.
+  const [params] = useSearchParams();
+  const shown = pageOf(data.rows, params.get("rows"));
   const label = data.rowKind === "township" ? t("dashboard.byTownship") : t("dashboard.byVillage");
   return (
-    <TableRegion label={label}>
-      <thead>
-        <tr>
-          <th scope="col">
-            {data.rowKind === "township" ? t("villages.filter.township") : t("teams.col.village")}
-          </th>
-          {PROGRESS_COLUMNS.map((c) => (
-            <th scope="col" key={c.key} className="num progress-head">
-              {t(c.header)}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {data.rows.map((row) => (
-          <tr key={row.id}>
-            <th scope="row">
-              <PlaceName
-                to={
-                  data.rowKind === "township"
-                    ? `/dashboard${query(data.filters, { township: row.id })}`
-                    : `/villages/${row.id}`
-                }
-                name={row.name}
-                pinyin={row.pinyin}
-                source={row.nameSource}
-              />
+    <>
+      <TableRegion label={label}>
+        <thead>
+          <tr>
+            <th scope="col">
+              {data.rowKind === "township" ? t("villages.filter.township") : t("teams.col.village")}
             </th>
             {PROGRESS_COLUMNS.map((c) => (
+              <th scope="col" key={c.key} className="num progress-head">
+                {t(c.header)}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {shown.rows.map((row) => (
+            <tr key={row.id}>
+              <th scope="row">
+                <PlaceName
+                  to={
+                    data.rowKind === "township"
+                      ? `/dashboard${query(data.filters, { township: row.id })}`
+                      : `/villages/${row.id}`
+                  }
+                  name={row.name}
+                  pinyin={row.pinyin}
+                  source={row.nameSource}
+                />
+              </th>
+              {PROGRESS_COLUMNS.map((c) => (
+                <td key={c.key} className="num" data-label={t(c.header)}>
+                  {data.rowKind === "township" && row[c.key] !== 0 && !c.percent ? (
+                    <RowLink to={listHref(c.figure, row.id)}>{cell(locale, row, c.key)}</RowLink>
+                  ) : data.rowKind === "village" && row[c.key] !== 0 && c.villageTab ? (
+                    <RowLink to={`/villages/${row.id}/${c.villageTab}`}>
+                      {cell(locale, row, c.key)}
+                    </RowLink>
+                  ) : (
+                    cell(locale, row, c.key, c.percent)
+                  )}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row">{t("bulletin.total")}</th>
+            {PROGRESS_COLUMNS.map((c) => (
               <td key={c.key} className="num" data-label={t(c.header)}>
-                {data.rowKind === "township" && row[c.key] !== 0 && !c.percent ? (
-                  <RowLink to={listHref(c.figure, row.id)}>{cell(locale, row, c.key)}</RowLink>
-                ) : data.rowKind === "village" && row[c.key] !== 0 && c.villageTab ? (
-                  <RowLink to={`/villages/${row.id}/${c.villageTab}`}>
-                    {cell(locale, row, c.key)}
-                  </RowLink>
+                {data.headline[c.key] !== 0 && !c.percent ? (
+                  <RowLink to={listHref(c.figure)}>{cell(locale, data.headline, c.key)}</RowLink>
                 ) : (
-                  cell(locale, row, c.key, c.percent)
+                  cell(locale, data.headline, c.key, c.percent)
                 )}
               </td>
             ))}
           </tr>
-        ))}
-      </tbody>
-      <tfoot>
-        <tr>
-          <th scope="row">{t("bulletin.total")}</th>
-          {PROGRESS_COLUMNS.map((c) => (
-            <td key={c.key} className="num" data-label={t(c.header)}>
-              {data.headline[c.key] !== 0 && !c.percent ? (
-                <RowLink to={listHref(c.figure)}>{cell(locale, data.headline, c.key)}</RowLink>
-              ) : (
-                cell(locale, data.headline, c.key, c.percent)
-              )}
-            </td>
-          ))}
-        </tr>
-      </tfoot>
-    </TableRegion>
+        </tfoot>
+      </TableRegion>
+      <Pager {...pageFigures(shown)} href={(n) => `${pageHref(params, n, "rows")}#by-group`} />
+    </>
   );
 }
 

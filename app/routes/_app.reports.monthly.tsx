@@ -27,15 +27,22 @@ export async function loader({ request }: LoaderFunctionArgs) {
     await teamRulesOn(ruleDayOfMonth(month, on)),
   );
   const current = on.slice(0, 7);
-  // The page shows a page of the teams and of those to follow up (a province has thousands); the
-  // townships' table, the totals and the spreadsheet keep everything.
+  // The page shows a page of the teams, of those to follow up (a province has thousands) and of
+  // the townships (170); the totals and the spreadsheet keep everything.
   const url = new URL(request.url);
   const teams = pageOf(bulletin.teams, url.searchParams.get("page"));
   const followUp = pageOf(bulletin.followUp, url.searchParams.get("follow"));
+  const townships = pageOf(bulletin.townships, url.searchParams.get("townships"));
   return {
-    bulletin: { ...bulletin, teams: teams.rows, followUp: followUp.rows },
+    bulletin: {
+      ...bulletin,
+      teams: teams.rows,
+      followUp: followUp.rows,
+      townships: townships.rows,
+    },
     teamsPage: pageFigures(teams),
     followPage: pageFigures(followUp),
+    townshipsPage: pageFigures(townships),
     previous: previousMonth(month),
     next: month < current ? nextMonth(month) : null,
   };
@@ -44,7 +51,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function MonthlyBulletin() {
   const t = useT();
   const locale = useLocale();
-  const { bulletin, previous, next, teamsPage, followPage } = useLoaderData<typeof loader>();
+  const { bulletin, previous, next, teamsPage, followPage, townshipsPage } =
+    useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const complete = bulletin.complete;
   const headers = BULLETIN_COLUMNS.map((c) => (
@@ -114,7 +122,7 @@ export default function MonthlyBulletin() {
         <Pager {...followPage} href={(n) => pageHref(params, n, "follow")} />
       </section>
 
-      {bulletin.townships.length > 1 ? (
+      {townshipsPage.range.total > 1 ? (
         <section className="stack" aria-labelledby="by-township">
           <h2 id="by-township">{t("bulletin.byTownship")}</h2>
           <TableRegion label={t("bulletin.byTownship")}>
@@ -148,6 +156,10 @@ export default function MonthlyBulletin() {
               </tr>
             </tfoot>
           </TableRegion>
+          <Pager
+            {...townshipsPage}
+            href={(n) => `${pageHref(params, n, "townships")}#by-township`}
+          />
         </section>
       ) : null}
 

@@ -36,8 +36,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   // Counted over every team; the teams' table shows a page of them (a province has thousands).
   const count = (status: string) => overview.teams.filter((r) => r.status === status).length;
   const teams = pageOf(overview.teams, url.searchParams.get("page"));
+  // The townships' table too is a page (a province has 170).
+  const townships = pageOf(overview.townships, url.searchParams.get("townships"));
   return {
     ...overview,
+    townships: townships.rows,
+    townshipsPage: pageFigures(townships),
     counts: {
       on_time: count("on_time"),
       late: count("late"),
@@ -93,7 +97,7 @@ export default function WeeklyReports() {
           </Link>
         </p>
       ) : null}
-      {data.townships.length > 1 ? (
+      {data.townshipsPage.range.total > 1 ? (
         <section className="stack" aria-labelledby="by-township">
           <h2 id="by-township">{t("report.byTownship")}</h2>
           <TableRegion label={t("report.byTownship")}>
@@ -140,6 +144,10 @@ export default function WeeklyReports() {
               ))}
             </tbody>
           </TableRegion>
+          <Pager
+            {...data.townshipsPage}
+            href={(n) => `${pageHref(params, n, "townships")}#by-township`}
+          />
         </section>
       ) : null}
       <section className="stack" aria-labelledby="by-team">
