@@ -22,6 +22,7 @@ import {
   monthAttendance,
   monthRange,
   type MonthAttendance,
+  type MonthInput,
   type TeamRules,
 } from "~/utils/team-rules";
 
@@ -253,28 +254,43 @@ export async function attendanceForTeams(
   const served = groupBy(members, (m) => key(m.cadre_id, m.team_id));
   const presentBy = new Map(presence.map((p) => [key(p.cadre_id, p.team_id), p.days]));
   const leaveBy = groupBy(leave, (l) => l.cadre_id);
-  return [...served.entries()].map(([k, periods]) => {
-    const [cadreId, teamId] = k.split("|") as [string, string];
-    return {
+  const noLeave: MonthInput["leave"] = [];
+  const records: MemberMonth[] = [];
+  for (const [k, periods] of served) {
+    const { cadre_id: cadreId, team_id: teamId } = periods[0]!;
+    const cadreLeave = leaveBy.get(cadreId);
+    const month_ = monthAttendance(
+      {
+        month,
+        served: periods.map((p) => ({ from: p.started_on, to: p.ended_on })),
+        presentDays: [],
+        presentMask: presentBy.get(k) ?? 0,
+        leave: cadreLeave
+          ? cadreLeave.map((l) => ({
+              startsOn: l.starts_on,
+              endsOn: l.ends_on,
+              returnedOn: l.returned_on,
+            }))
+          : noLeave,
+        today: on,
+      },
+      rules,
+    );
+    // Named fields, not `{ cadreId, teamId, ...month_ }`: that spread, a province's 24,000 times,
+    // took V8's slow path.
+    records.push({
       cadreId,
       teamId,
-      ...monthAttendance(
-        {
-          month,
-          served: periods.map((p) => ({ from: p.started_on, to: p.ended_on })),
-          presentDays: [],
-          presentMask: presentBy.get(k) ?? 0,
-          leave: (leaveBy.get(cadreId) ?? []).map((l) => ({
-            startsOn: l.starts_on,
-            endsOn: l.ends_on,
-            returnedOn: l.returned_on,
-          })),
-          today: on,
-        },
-        rules,
-      ),
-    };
-  });
+      inVillage: month_.inVillage,
+      leaveDays: month_.leaveDays,
+      servedDays: month_.servedDays,
+      expected: month_.expected,
+      complete: month_.complete,
+      meets: month_.meets,
+      behind: month_.behind,
+    });
+  }
+  return records;
 }
 
 /** A cadre's month on their own page: check-ins, days written in the village, and the record. */
@@ -364,14 +380,25 @@ export interface TeamMonthSummary {
 
 /** A team's month from its members' records: counts, never a ranking of the people in it. */
 export function summariseTeamMonth(records: readonly MonthAttendance[]): TeamMonthSummary {
+  let total = 0;
+  let meeting = 0;
+  let below = 0;
+  let leaveDays = 0;
+  let complete = true;
+  for (const r of records) {
+    total += r.inVillage;
+    leaveDays += r.leaveDays;
+    if (r.meets === true) meeting += 1;
+    else if (r.meets === false) below += 1;
+    if (!r.complete) complete = false;
+  }
   const members = records.length;
-  const total = records.reduce((sum, r) => sum + r.inVillage, 0);
   return {
     members,
-    meeting: records.filter((r) => r.meets === true).length,
-    below: records.filter((r) => r.meets === false).length,
+    meeting,
+    below,
     averageDays: members ? Math.round((total / members) * 10) / 10 : 0,
-    leaveDays: records.reduce((sum, r) => sum + r.leaveDays, 0),
-    complete: records.every((r) => r.complete),
+    leaveDays,
+    complete,
   };
 }
