@@ -19,6 +19,7 @@ import * as m20261202110000 from "./20261202110000_village_exit";
 import * as m20261203090000 from "./20261203090000_offline";
 import * as m20261203100000 from "./20261203100000_postgres_parity";
 import * as m20261203110000 from "./20261203110000_app_secrets";
+import * as m20261203221800 from "./20261203221800_dashboard_indexes";
 
 export const migrations: Record<string, Migration> = {
   "20261126090000_foundation": m20261126090000,
@@ -36,6 +37,7 @@ export const migrations: Record<string, Migration> = {
   "20261203090000_offline": m20261203090000,
   "20261203100000_postgres_parity": m20261203100000,
   "20261203110000_app_secrets": m20261203110000,
+  "20261203221800_dashboard_indexes": m20261203221800,
 };
 
 export const migrationProvider: MigrationProvider = {
