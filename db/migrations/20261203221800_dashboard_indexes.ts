@@ -1,6 +1,6 @@
 /**
  * Indexes that hold what the dashboard reads of a row, so SQLite answers from the index alone
- * instead of finding each row in its table by a text key (issue 7's province bench). Each starts
+ * instead of finding each row in its table by a text key (the province bench, issues 17 and 18). Each starts
  * with the columns of an index already there, which it leaves in place. PostgreSQL (hash joins
  * over whole tables at this size) mostly passes them by; it reads the history by day through one.
  * FROZEN once landed; imports nothing from the app.
