@@ -339,7 +339,7 @@ export async function copyWholeDatabase(
   }
   const order = parentsFirst(shapes);
 
-  return source.connection().execute(async (snapshot) => {
+  const report = await source.connection().execute(async (snapshot) => {
     // One consistent state of the source for every table, its checksums and its audit chain.
     await sql
       .raw(from === "postgres" ? "begin isolation level repeatable read read only" : "begin")
@@ -411,6 +411,15 @@ export async function copyWholeDatabase(
       await sql.raw("rollback").execute(snapshot); // it only read
     }
   });
+  if (to === "postgres") {
+    // What autovacuum would do in its own time, done now: the planner's statistics, and the
+    // visibility map that lets an index answer without the table. A freshly loaded database ran
+    // the dashboard's statements ~40 % slower until vacuumed (ANALYZE alone was not enough).
+    // Outside the copy's transaction (VACUUM cannot run in one); the copy is already committed.
+    await sql`vacuum analyze`.execute(target);
+    report.seconds = (performance.now() - started) / 1000;
+  }
+  return report;
 }
 
 /** The report as a table, one line per table. */
