@@ -6,6 +6,7 @@
  */
 import { useRouteLoaderData } from "@remix-run/react";
 import type { Catalogue, MessageKey } from "./zh-CN";
+import { plainDate, plainMonth, plainNumber, plainPercent, plainYuan } from "./plain-format";
 
 export type { Catalogue, MessageKey } from "./zh-CN";
 export const LOCALES = ["zh-CN", "en"] as const;
@@ -45,7 +46,18 @@ function formatter<T>(key: string, make: () => T): T {
  */
 export function formatCount(locale: Locale, value: number): string {
   if (Number.isInteger(value) && Math.abs(value) < 1000) return String(value);
-  return formatter(`number|${locale}`, () => new Intl.NumberFormat(locale)).format(value);
+  return (
+    plainNumber(value, 3) ??
+    formatter(`number|${locale}`, () => new Intl.NumberFormat(locale)).format(value)
+  );
+}
+
+/** A date's parts as Intl reads them from `Date.UTC(y, m - 1, d)` (which rolls over), or undefined. */
+function utcParts(y: number, m: number, d: number): [number, number, number] | undefined {
+  const date = new Date(Date.UTC(y, m - 1, d));
+  const year = date.getUTCFullYear();
+  if (!(year >= 1000 && year <= 9999)) return undefined; // Intl's own way with odd years
+  return [year, date.getUTCMonth() + 1, date.getUTCDate()];
 }
 
 /** The plural category of a number: for whole numbers, the rules of our two locales (as above). */
@@ -200,6 +212,8 @@ export function translateMessage(t: Translate, message: string): string {
 }
 
 export function formatPercent(locale: Locale, ratio: number): string {
+  const plain = plainPercent(ratio);
+  if (plain !== undefined) return plain;
   return formatter(
     `percent|${locale}`,
     () =>
@@ -214,6 +228,8 @@ export function formatPercent(locale: Locale, ratio: number): string {
 export function formatDate(locale: Locale, isoDate: string): string {
   const [y, m, d] = isoDate.split("-").map(Number);
   if (!y || !m || !d) return isoDate;
+  const parts = utcParts(y, m, d);
+  if (parts) return plainDate(locale === "zh-CN", ...parts);
   return formatter(
     `date|${locale}`,
     () => new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" }),
@@ -224,6 +240,8 @@ export function formatDate(locale: Locale, isoDate: string): string {
 export function formatMonth(locale: Locale, isoMonth: string, style: "short" | "long"): string {
   const [y, m] = isoMonth.split("-").map(Number);
   if (!y || !m) return isoMonth;
+  const parts = utcParts(y, m, 1);
+  if (parts) return plainMonth(locale === "zh-CN", parts[0], parts[1], style === "long");
   return formatter(
     `month-${style}|${locale}`,
     () =>
@@ -265,6 +283,8 @@ export function formatLocalDateTime(locale: Locale, local: string): string {
 }
 
 export function formatNumber(locale: Locale, value: number, maximumFractionDigits = 2): string {
+  const plain = plainNumber(value, maximumFractionDigits);
+  if (plain !== undefined) return plain;
   return formatter(
     `number-${maximumFractionDigits}|${locale}`,
     () => new Intl.NumberFormat(locale, { maximumFractionDigits }),
@@ -273,6 +293,8 @@ export function formatNumber(locale: Locale, value: number, maximumFractionDigit
 
 /** Yuan amounts: "¥3,218" in both languages (Chinese readers expect the symbol too). */
 export function formatYuan(locale: Locale, value: number): string {
+  const plain = plainYuan(value);
+  if (plain !== undefined) return plain;
   return formatter(
     `yuan|${locale}`,
     () =>
