@@ -72,12 +72,18 @@ function countBy<K extends string>(
   return counts;
 }
 
-const collator = new Intl.Collator("zh-CN-u-co-pinyin");
+/**
+ * Chinese names in pinyin order. Made when a list is first sorted, not when this module loads: a
+ * collator loads ICU's collation data, which a page that never sorts (most, while hydrating) should
+ * not wait for.
+ */
+let pinyinCollator: Intl.Collator | undefined;
+const collator = () => (pinyinCollator ??= new Intl.Collator("zh-CN-u-co-pinyin"));
 
 export function filterVillages<T extends ListableVillage>(villages: T[], filters: VillageFilters) {
   const shown = villages.filter((v) => matches(v, filters));
   const sort = filters.sort ?? "township";
-  const byName = (a: T, b: T) => collator.compare(a.nameZh, b.nameZh);
+  const byName = (a: T, b: T) => collator().compare(a.nameZh, b.nameZh);
   const desc = (x?: number, y?: number) => (y ?? -1) - (x ?? -1);
   shown.sort((a, b) => {
     switch (sort) {
