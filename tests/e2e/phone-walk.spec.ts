@@ -116,6 +116,7 @@ for (const role of ROLES) {
       const problems: string[] = [];
       const scripts = new Set<string>();
       const discoveries: string[] = [];
+      const lowPreloads: string[] = [];
       page.on("request", (request) => {
         // Shared chunks (a resource route's own module, fetched by a fetcher, is empty by nature).
         if (request.resourceType() === "script" && request.url().includes("/build/_shared/"))
@@ -128,6 +129,13 @@ for (const role of ROLES) {
           problems.push(`${path}: status ${response?.status()}`);
           continue;
         }
+        // The page's scripts are preloaded at low priority (scripts/patches, decision 013): a
+        // module script never holds back the first paint, and on a slow network the stylesheet and
+        // the page's text should not share the line with ~100 KB of them.
+        const preloads = (await response.text()).match(/<link rel="modulepreload"[^>]*>/g) ?? [];
+        if (preloads.length === 0) lowPreloads.push(`${path}: no script preloads`);
+        for (const link of preloads)
+          if (!link.includes('fetchpriority="low"')) lowPreloads.push(`${path}: ${link}`);
         const { scrollWidth, width, wide } = await overflow(page);
         if (scrollWidth > width)
           problems.push(`${path}: ${scrollWidth} px wide (${wide.join(", ")})`);
@@ -148,6 +156,7 @@ for (const role of ROLES) {
         // The route manifest comes whole with the build (remix.config.js): no page asks for its
         // links' routes after hydrating, which re-rendered the page and cost a round trip.
         expect(discoveries.slice(0, 3), "route discovery requests").toEqual([]);
+        expect(lowPreloads.slice(0, 3), "script preloads not at low priority").toEqual([]);
       }
       await context.close();
     });
