@@ -1,4 +1,5 @@
-import { Transform, type TransformCallback } from "node:stream";
+import { PassThrough, type Writable } from "node:stream";
+import { pageDestination } from "~/server/page-destination.server";
 import type {
   ActionFunctionArgs,
   AppLoadContext,
@@ -15,18 +16,6 @@ import { USER_HEADER } from "~/utils/offline";
 
 const ABORT_DELAY = 5_000;
 export const streamTimeout = ABORT_DELAY;
-
-/**
- * React 18.3's streaming renderer writes its whole 2048-byte buffer when a string does not fit
- * the bytes left in it, unused tail included: a Chinese character on the boundary leaves NUL
- * bytes in the page (an input's value then holds one, and is saved with it). NUL is never part of
- * a valid page, so the bytes are dropped on the way out.
- */
-class DropNulBytes extends Transform {
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
-    done(null, chunk.includes(0) ? chunk.filter((byte) => byte !== 0) : chunk);
-  }
-}
 
 export default function handleRequest(
   request: Request,
@@ -56,11 +45,11 @@ export default function handleRequest(
         nonce,
         [waitForAll ? "onAllReady" : "onShellReady"]() {
           shellRendered = true;
-          const body = new DropNulBytes();
+          const body = new PassThrough();
           const stream = createReadableStreamFromReadable(body);
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
           resolve(new Response(stream, { headers: responseHeaders, status: responseStatusCode }));
-          pipe(body);
+          pipe(pageDestination(body) as unknown as Writable);
         },
         onShellError(error: unknown) {
           reject(error);
