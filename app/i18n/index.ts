@@ -309,6 +309,8 @@ export function formatYuan(locale: Locale, value: number): string {
 
 /** "甲、乙和丙" / "a, b, and c": a list in the reader's language. */
 export function formatList(locale: Locale, items: readonly string[]): string {
+  // One item (a card's one assignee, most often) is itself in every locale: no Intl call.
+  if (items.length < 2) return items[0] ?? "";
   return formatter(
     `list|${locale}`,
     () => new Intl.ListFormat(locale, { type: "conjunction", style: "long" }),

@@ -173,6 +173,9 @@ describe("formatting, with each Intl formatter made once", () => {
       expect(formatYuan("en", 30000)).toBe("¥30,000");
       expect(formatList("zh-CN", ["甲", "乙", "丙"])).toBe("甲、乙和丙");
       expect(formatList("en", ["a", "b", "c"])).toBe("a, b, and c");
+      expect(formatList("zh-CN", ["甲"])).toBe("甲");
+      expect(formatList("en", [])).toBe("");
+      expect(formatDate("zh-CN", "not-a-date")).toBe("not-a-date");
       expect(formatDateTime("en", "2026-12-05T01:00:00Z")).toBe("Dec 5, 2026, 9:00 AM");
       expect(formatLocalDateTime("zh-CN", "2026-12-05T09:00")).toBe("2026年12月5日 09:00");
     }
