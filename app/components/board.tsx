@@ -35,7 +35,7 @@ import {
   useLocale,
   useT,
 } from "~/i18n";
-import type { BoardCard, BoardTotals } from "~/models/card.server";
+import type { BoardTotals, ShownCard } from "~/models/card.server";
 import {
   BOARD_COLUMNS,
   COLUMN_ALL,
@@ -75,8 +75,8 @@ interface Lane {
   villages: number;
 }
 
-function laneOf(card: BoardCard, lanes: Lanes) {
-  if (lanes === "township") return { key: card.townshipId, label: card.townshipName };
+function laneOf(card: ShownCard, lanes: Lanes) {
+  if (lanes === "township") return { key: card.townshipId!, label: card.townshipName! };
   if (lanes === "village")
     return {
       key: card.villageId,
@@ -86,7 +86,7 @@ function laneOf(card: BoardCard, lanes: Lanes) {
 }
 
 /** Cards into lanes and "<lane>::<column>" containers, each in position order, in one pass. */
-function groupCards(cards: BoardCard[], lanes: Lanes, columns: readonly BoardColumn[]) {
+function groupCards(cards: ShownCard[], lanes: Lanes, columns: readonly BoardColumn[]) {
   const byId = new Map(cards.map((c) => [c.id, c]));
   const laneMap = new Map<string, { label: string; villages: Set<string> }>();
   const grouped: Containers = {};
@@ -309,7 +309,7 @@ export function BoardView({
   totals,
 }: {
   board: Board;
-  cards: BoardCard[];
+  cards: ShownCard[];
   /**
    * Per container, every card the filters keep and the villages over the WIP limit, when the
    * board was given only each column's first cards (see listBoard); else counted from `cards`.
@@ -515,7 +515,7 @@ export function BoardView({
         ))}
       </div>
       {movingCard && moving?.sheet ? (
-        <MoveSheet card={movingCard} onClose={() => setMoving(null)} />
+        <MoveSheet board={board} card={movingCard} onClose={() => setMoving(null)} />
       ) : null}
       {DragLayer ? (
         <DragLayer
@@ -633,7 +633,7 @@ function Column({
   count: number;
   /** The villages over the limit, when the server counted them over every card. */
   villagesOverLimit?: number;
-  byId: Map<string, BoardCard>;
+  byId: Map<string, ShownCard>;
   /** Cards in progress a village's team may hold in this column (0: no limit). */
   wipLimit: number;
   /** Villages in the lane: a lane of several holds each to its own limit. */
@@ -690,6 +690,7 @@ function Column({
         {shown.map((id) => (
           <CardItem
             key={id}
+            board={board}
             card={byId.get(id)!}
             showVillage={showVillage}
             nodes={nodes}
@@ -722,12 +723,14 @@ function Column({
 
 /** Memoised: a pick-up re-renders the board, and unchanged cards should not redo their work. */
 const CardItem = memo(function CardItem({
+  board,
   card,
   showVillage,
   nodes,
   moving,
 }: {
-  card: BoardCard;
+  board: Board;
+  card: ShownCard;
   showVillage: boolean;
   nodes: BoardNodes;
   /** Its "move to…" form is open. */
@@ -735,7 +738,15 @@ const CardItem = memo(function CardItem({
 }) {
   const t = useT();
   const locale = useLocale();
-  const kindKey = card.board === "project" ? `measure.${card.kind}` : `caseKind.${card.kind}`;
+  const kindKey = board === "project" ? `measure.${card.kind}` : `caseKind.${card.kind}`;
+  // Each line one string (not a span and text node per part): a board draws hundreds of cards on
+  // the server, and every element, attribute and text node is work there and in hydration.
+  let meta = t.has(kindKey) ? t(kindKey) : card.kind;
+  if (showVillage) meta += ` · ${card.villageName}`;
+  const who = card.household || card.person;
+  if (who) meta += ` · ${who}`;
+  if (card.assignees.length) meta += ` · ${formatList(locale, card.assignees)}`;
+  const pressing = card.urgency === "urgent" || card.urgency === "high";
   return (
     <li
       ref={nodes.ref(card.id)}
@@ -748,41 +759,23 @@ const CardItem = memo(function CardItem({
           {card.title}
         </a>
       </div>
-      <p className="card-meta">
-        <span>{t.has(kindKey) ? t(kindKey) : card.kind}</span>
-        {showVillage ? <span> · {card.villageName}</span> : null}
-        {card.household ? (
-          <span> · {card.household}</span>
-        ) : card.person ? (
-          <span> · {card.person}</span>
-        ) : null}
-        {card.assignees.length ? (
-          <span>
-            {" "}
-            ·{" "}
-            {formatList(
-              locale,
-              card.assignees.map((a) => a.name),
-            )}
-          </span>
-        ) : null}
-      </p>
-      {card.dueOn || card.urgency === "urgent" || card.urgency === "high" ? (
+      <p className="card-meta">{meta}</p>
+      {card.dueOn || pressing ? (
         <p className="card-meta">
-          {card.urgency === "urgent" || card.urgency === "high" ? (
+          {pressing ? (
             <span className={`badge urgency urgency-${card.urgency}`}>
-              {t(`urgency.${card.urgency}`)}
+              {t(`urgency.${card.urgency as "urgent" | "high"}`)}
             </span>
           ) : null}{" "}
           {card.dueOn ? (
-            <span className={card.overdue ? "overdue-text" : ""}>
-              {card.overdue ? `! ${t("board.overdue")} · ` : ""}
-              {t("board.due", { date: formatDate(locale, card.dueOn) })}
+            <span className={card.overdue ? "overdue-text" : undefined}>
+              {(card.overdue ? `! ${t("board.overdue")} · ` : "") +
+                t("board.due", { date: formatDate(locale, card.dueOn) })}
             </span>
           ) : null}
         </p>
       ) : null}
-      {card.canEdit ? <MoveTo card={card} open={moving} /> : null}
+      {card.canEdit ? <MoveTo board={board} card={card} open={moving} /> : null}
     </li>
   );
 });
@@ -794,7 +787,7 @@ const CardItem = memo(function CardItem({
  * With JavaScript the link opens the form in place under the card, or on a phone the bottom sheet;
  * both are built only when opened.
  */
-function MoveTo({ card, open }: { card: BoardCard; open: boolean }) {
+function MoveTo({ board, card, open }: { board: Board; card: ShownCard; open: boolean }) {
   const t = useT();
   const formId = `move-${card.id}`;
   return (
@@ -807,15 +800,15 @@ function MoveTo({ card, open }: { card: BoardCard; open: boolean }) {
         aria-controls={open ? `${formId}-form` : undefined}
       >
         {t("board.moveTo")}
-        <span className="visually-hidden"> {card.title}</span>
+        <span className="visually-hidden">{` ${card.title}`}</span>
       </a>
-      {open ? <MoveInline card={card} id={formId} /> : null}
+      {open ? <MoveInline board={board} card={card} id={formId} /> : null}
     </div>
   );
 }
 
 /** The desktop's "move to…" form, opened under the card: column and place, sent by the card's move fetcher. */
-function MoveInline({ card, id }: { card: BoardCard; id: string }) {
+function MoveInline({ board, card, id }: { board: Board; card: ShownCard; id: string }) {
   const fetcher = useFetcher<MoveReply>({ key: `move-${card.id}` });
   const ref = useRef<HTMLFormElement>(null);
   // Opened on request: its first field takes the focus.
@@ -831,7 +824,7 @@ function MoveInline({ card, id }: { card: BoardCard; id: string }) {
       <MoveFields
         id={id}
         cardId={card.id}
-        board={card.board}
+        board={board}
         column={card.column}
         version={card.version}
       />
@@ -845,7 +838,15 @@ function MoveInline({ card, id }: { card: BoardCard; id: string }) {
  * once (the same fetcher as the desktop form, so it shows before the server answers), closes the
  * sheet and says where the card went.
  */
-function MoveSheet({ card, onClose }: { card: BoardCard; onClose: () => void }) {
+function MoveSheet({
+  board,
+  card,
+  onClose,
+}: {
+  board: Board;
+  card: ShownCard;
+  onClose: () => void;
+}) {
   const t = useT();
   const fetcher = useFetcher<MoveReply>({ key: `move-${card.id}` });
   const announce = useContext(MovedContext);
@@ -883,7 +884,7 @@ function MoveSheet({ card, onClose }: { card: BoardCard; onClose: () => void }) 
         <input type="hidden" name="cardId" value={card.id} />
         <input type="hidden" name="version" value={card.version} />
         <input type="hidden" name="place" value="bottom" />
-        {BOARD_COLUMNS[card.board].map((column) => {
+        {BOARD_COLUMNS[board].map((column) => {
           const here = column === card.column;
           return (
             <button
@@ -895,7 +896,7 @@ function MoveSheet({ card, onClose }: { card: BoardCard; onClose: () => void }) 
               disabled={here}
               aria-current={here ? "true" : undefined}
             >
-              {t(`board.column.${card.board}.${column}` as "board.column.project.proposed")}
+              {t(`board.column.${board}.${column}` as "board.column.project.proposed")}
               {here ? <span className="muted small"> {t("board.currentColumn")}</span> : null}
             </button>
           );

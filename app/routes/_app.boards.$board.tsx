@@ -8,7 +8,7 @@ import { notFound, requireViewer } from "~/auth.server";
 import { BoardView, type Lanes } from "~/components/board";
 import { FilterSelect } from "~/components/filter-select";
 import { useT } from "~/i18n";
-import { boardChoices, boardTotals, listBoard } from "~/models/card.server";
+import { boardChoices, boardTotals, listBoard, shownCards } from "~/models/card.server";
 import { listTownshipOptions } from "~/models/township.server";
 import { getViewerCadre } from "~/models/user.server";
 import { parseBoardFilters } from "~/utils/board-filters.server";
@@ -70,7 +70,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     board,
     wipLimits,
-    cards,
+    cards: shownCards(cards, lanes),
     totals: summary.totals,
     count: summary.cards,
     lanesCount: summary.lanes,

@@ -8,7 +8,7 @@ import { BoardView } from "~/components/board";
 import { db } from "~/db.server";
 import { useT } from "~/i18n";
 import { authorizeVillage } from "~/models/access.server";
-import { boardTotals, listBoard } from "~/models/card.server";
+import { boardTotals, listBoard, shownCards } from "~/models/card.server";
 import { can } from "~/permissions";
 import { BOARD_SEGMENTS, COLUMN_ALL, COLUMN_FIRST, boardFromSegment } from "~/utils/boards";
 import { parseColumnCounts } from "~/utils/board-more";
@@ -50,7 +50,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     board,
     wipLimits,
     villageId,
-    cards,
+    cards: shownCards(cards),
     totals: summary?.totals,
     archived,
     canEdit,
