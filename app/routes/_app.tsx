@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { teamRulesOn } from "~/models/county-rules.server";
 import { clockOffset } from "~/utils/clock";
 import { today } from "~/utils/dates";
-import { Form, Link, NavLink, Outlet, useLocation, useRouteLoaderData } from "@remix-run/react";
+import { Form, Outlet, useLocation, useNavigate, useRouteLoaderData } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { requireViewer } from "~/auth.server";
 import { hasAnywhere, hasCountyWide } from "~/permissions";
@@ -52,7 +52,7 @@ function LanguageSwitch() {
   const location = useLocation();
   return (
     // A full page load: the other language's catalogue is fetched as the page starts.
-    <Form method="post" action="/locale" className="language-switch" reloadDocument>
+    <form method="post" action="/locale" className="language-switch">
       <input type="hidden" name="locale" value={locale === "zh-CN" ? "en" : "zh-CN"} />
       <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
       <button
@@ -63,32 +63,88 @@ function LanguageSwitch() {
       >
         {t("locale.switchTo")}
       </button>
-    </Form>
+    </form>
   );
 }
 
-/** A menu entry that stays current on every page of its section (both boards, not only the one it opens). */
-function SectionLink({
+/**
+ * Whether `pathname` is the page `to` or one below it, as a router NavLink decides (not minding
+ * case or a trailing slash).
+ */
+function isCurrentPath(pathname: string, to: string) {
+  const here = pathname.toLowerCase();
+  const page = to.toLowerCase().replace(/(.)\/$/, "$1");
+  return here === page || (here.startsWith(page) && here[page.length] === "/");
+}
+
+/**
+ * A link of the layout: a plain anchor, followed in the page by useLayoutLinks' one listener (a
+ * router Link or NavLink is a dozen hooks, and the layout draws ~35 links on every page: ~1.5 ms of
+ * the server's time a page). Marked current as a NavLink marks it: on its page and the pages below
+ * it, or (`section`) on every page of its section.
+ */
+function NavAnchor({
   to,
-  section,
   pathname,
+  section,
+  className,
+  current: currentProp,
   children,
 }: {
   to: string;
-  section: string;
-  pathname: string;
+  /** Where the page is (the layout reads the location once). */
+  pathname?: string;
+  section?: string;
+  className?: string;
+  /** Whether it is the current page, when the caller decides. */
+  current?: boolean;
   children: React.ReactNode;
 }) {
-  const current = pathname.startsWith(section);
+  const current =
+    currentProp ??
+    (pathname === undefined
+      ? false
+      : section
+        ? pathname.startsWith(section)
+        : isCurrentPath(pathname, to));
+  const classes = [className, current && pathname !== undefined ? "active" : null]
+    .filter(Boolean)
+    .join(" ");
   return (
-    <Link
-      to={to}
-      className={current ? "active" : undefined}
+    <a
+      href={to}
+      data-nav=""
+      className={classes || undefined}
       aria-current={current ? "page" : undefined}
     >
       {children}
-    </Link>
+    </a>
   );
+}
+
+/**
+ * The layout's links (NavAnchor, `data-nav`) followed in the page, as a router Link would: a plain
+ * left click navigates without loading the page (the same address again replaces the history
+ * entry); a click with a modifier opens a tab or window as the browser does; without JavaScript
+ * the links lead there.
+ */
+function useLayoutLinks() {
+  const navigate = useNavigate();
+  useEffect(() => {
+    const follow = (event: MouseEvent) => {
+      if (event.defaultPrevented || event.button !== 0) return;
+      if (event.metaKey || event.altKey || event.ctrlKey || event.shiftKey) return;
+      const link = event.target instanceof Element && event.target.closest("a[data-nav]");
+      if (!(link instanceof HTMLAnchorElement)) return;
+      const url = new URL(link.href);
+      if (url.origin !== location.origin) return;
+      event.preventDefault();
+      const to = url.pathname + url.search + url.hash;
+      void navigate(to, { replace: to === location.pathname + location.search + location.hash });
+    };
+    document.addEventListener("click", follow);
+    return () => document.removeEventListener("click", follow);
+  }, [navigate]);
 }
 
 type NavData = ReturnType<typeof useRouteLoaderData<typeof loader>>;
@@ -98,26 +154,52 @@ function MenuLinks({ nav, pathname }: { nav: NavData; pathname: string }) {
   const t = useT();
   return (
     <>
-      {nav?.cadre ? <NavLink to="/me">{t("nav.me")}</NavLink> : null}
-      {nav?.dashboard ? <NavLink to="/dashboard">{t("nav.dashboard")}</NavLink> : null}
-      <NavLink to="/map">{t("nav.map")}</NavLink>
-      <NavLink to="/villages">{t("nav.villages")}</NavLink>
-      <NavLink to="/townships">{t("nav.townships")}</NavLink>
-      <SectionLink to="/boards/cases" section="/boards/" pathname={pathname}>
+      {nav?.cadre ? (
+        <NavAnchor to="/me" pathname={pathname}>
+          {t("nav.me")}
+        </NavAnchor>
+      ) : null}
+      {nav?.dashboard ? (
+        <NavAnchor to="/dashboard" pathname={pathname}>
+          {t("nav.dashboard")}
+        </NavAnchor>
+      ) : null}
+      <NavAnchor to="/map" pathname={pathname}>
+        {t("nav.map")}
+      </NavAnchor>
+      <NavAnchor to="/villages" pathname={pathname}>
+        {t("nav.villages")}
+      </NavAnchor>
+      <NavAnchor to="/townships" pathname={pathname}>
+        {t("nav.townships")}
+      </NavAnchor>
+      <NavAnchor to="/boards/cases" section="/boards/" pathname={pathname}>
         {t("nav.boards")}
-      </SectionLink>
-      <NavLink to="/teams">{t("nav.teams")}</NavLink>
-      <NavLink to="/reports/weekly">{t("nav.reports")}</NavLink>
-      {nav?.bulletin ? <NavLink to="/reports/monthly">{t("nav.bulletin")}</NavLink> : null}
-      <NavLink to="/notices">
+      </NavAnchor>
+      <NavAnchor to="/teams" pathname={pathname}>
+        {t("nav.teams")}
+      </NavAnchor>
+      <NavAnchor to="/reports/weekly" pathname={pathname}>
+        {t("nav.reports")}
+      </NavAnchor>
+      {nav?.bulletin ? (
+        <NavAnchor to="/reports/monthly" pathname={pathname}>
+          {t("nav.bulletin")}
+        </NavAnchor>
+      ) : null}
+      <NavAnchor to="/notices" pathname={pathname}>
         {t("nav.notices")}
         <CountBadge count={nav?.unread ?? 0} label="nav.unreadBadge" />
-      </NavLink>
-      <NavLink to="/leave">
+      </NavAnchor>
+      <NavAnchor to="/leave" pathname={pathname}>
         {t("nav.leave")}
         <CountBadge count={nav?.pendingLeave ?? 0} label="nav.pendingBadge" />
-      </NavLink>
-      {nav?.admin ? <NavLink to="/admin">{t("nav.admin")}</NavLink> : null}
+      </NavAnchor>
+      {nav?.admin ? (
+        <NavAnchor to="/admin" pathname={pathname}>
+          {t("nav.admin")}
+        </NavAnchor>
+      ) : null}
     </>
   );
 }
@@ -266,19 +348,14 @@ function TabBar({ nav, pathname }: { nav: NonNullable<NavData>; pathname: string
   return (
     <nav className="tab-bar" aria-label={t("tab.label")}>
       {tabs.map((tab) => (
-        <Link
-          key={tab}
-          to={target[tab]}
-          className="tab-link"
-          aria-current={current(tab) ? "page" : undefined}
-        >
+        <NavAnchor key={tab} to={target[tab]} className="tab-link" current={current(tab)}>
           <TabIcon name={tab} />
           <span className="tab-text">{t(`tab.${tab}`)}</span>
           {tab === "notices" ? <CountBadge count={nav.unread} label="nav.unreadBadge" /> : null}
           {tab === "leave" ? (
             <CountBadge count={nav.pendingLeave} label="nav.pendingBadge" />
           ) : null}
-        </Link>
+        </NavAnchor>
       ))}
       <details className="tab-more" ref={more}>
         <summary className="tab-link">
@@ -300,9 +377,11 @@ function TabBar({ nav, pathname }: { nav: NonNullable<NavData>; pathname: string
                 {t("nav.signedInAs", { name: root.viewer.username })} ·{" "}
                 {t(`role.${root.viewer.role}`)}
               </p>
-              <Link to="/account/password">{t("account.password.title")}</Link>
-              <Link to="/account/sessions">{t("sessions.title")}</Link>
-              {nav.accounts ? <Link to="/admin/accounts">{t("account.admin.title")}</Link> : null}
+              <NavAnchor to="/account/password">{t("account.password.title")}</NavAnchor>
+              <NavAnchor to="/account/sessions">{t("sessions.title")}</NavAnchor>
+              {nav.accounts ? (
+                <NavAnchor to="/admin/accounts">{t("account.admin.title")}</NavAnchor>
+              ) : null}
             </div>
           ) : null}
         </div>
@@ -320,10 +399,10 @@ function Header() {
   const { pathname } = useLocation();
   return (
     <header className="site-header">
-      <Link to="/" className="brand">
+      <NavAnchor to="/" className="brand" current={false}>
         <img src="/favicon.svg" alt="" width={28} height={28} />
         <span>{t("app.name")}</span>
-      </Link>
+      </NavAnchor>
       <nav aria-label={t("nav.main")} className="main-nav">
         <MenuLinks nav={nav} pathname={pathname} />
       </nav>
@@ -342,17 +421,17 @@ function Header() {
                 <span className="muted">{t(`role.${viewer.role}`)}</span>
               </p>
               <p>
-                <Link to="/account/password">{t("account.password.title")}</Link>
+                <NavAnchor to="/account/password">{t("account.password.title")}</NavAnchor>
                 <br />
-                <Link to="/account/sessions">{t("sessions.title")}</Link>
+                <NavAnchor to="/account/sessions">{t("sessions.title")}</NavAnchor>
                 {nav?.accounts ? (
                   <>
                     <br />
-                    <Link to="/admin/accounts">{t("account.admin.title")}</Link>
+                    <NavAnchor to="/admin/accounts">{t("account.admin.title")}</NavAnchor>
                   </>
                 ) : null}
               </p>
-              <Form
+              <form
                 method="post"
                 action="/logout"
                 onSubmit={(event) => {
@@ -365,7 +444,7 @@ function Header() {
                 <button type="submit" className="button">
                   {t("nav.signOut")}
                 </button>
-              </Form>
+              </form>
             </div>
           </details>
         ) : null}
@@ -414,6 +493,7 @@ function Shell({ children }: { children: React.ReactNode }) {
   const folded = root?.demoFolded ?? false;
   const nav = useRouteLoaderData<typeof loader>("routes/_app");
   const { pathname } = useLocation();
+  useLayoutLinks();
   return (
     <>
       <a className="skip-link" href="#main">
