@@ -2,6 +2,7 @@
  * What the map needs, and nothing more: compact village columns for the viewer's jurisdiction,
  * township boundaries with their exit shares, and the county outline.
  */
+import { sql, type RawBuilder } from "kysely";
 import { EXIT_STATUSES, UNIT_LEVELS, VILLAGE_TYPES } from "../../db/schema";
 import { county } from "~/data/shangyi.server";
 import { db } from "~/db.server";
@@ -10,8 +11,6 @@ import { hasAnywhere, villageAccess, villageListScope, type Viewer } from "~/per
 import { today } from "~/utils/dates";
 import { summariseTownships, type TownshipRow } from "~/models/township.server";
 import type { MapDataWire } from "~/utils/map-data";
-
-const round5 = (n: number) => Math.round(n * 1e5) / 1e5;
 
 /**
  * One lean query (only the columns the map draws), then one pass into columns. Jurisdiction is the
@@ -37,14 +36,14 @@ export async function mapData(viewer: Viewer): Promise<MapDataWire> {
         "v.id",
         "v.name_zh",
         "v.name_pinyin",
-        "v.lat",
-        "v.lon",
-        "v.exit_status",
-        "v.village_type",
-        "v.position_source",
+        e5("v.lat").as("lat"),
+        e5("v.lon").as("lon"),
+        indexIn("v.exit_status", EXIT_STATUSES).as("status"),
+        indexIn("v.village_type", VILLAGE_TYPES).as("type"),
+        indexIn("v.position_source", ["demo"]).as("demo"),
         "v.updated_at",
         "v.township_id",
-        "tm.level as team_level",
+        indexIn("tm.level", UNIT_LEVELS).as("level"),
         "tm.sending_unit_id",
       ])
       .$if(Boolean(scope.townshipId), (q) => q.where("v.township_id", "=", scope.townshipId!))
@@ -83,19 +82,21 @@ export async function mapData(viewer: Viewer): Promise<MapDataWire> {
   if (withVersions) wire.v.version = [];
   const seen = new Set<string>();
   for (const r of rows) {
-    if (seen.has(r.id)) continue; // a village with two active teams is drawn once
-    seen.add(r.id);
-    const access = villageAccess(viewer, { townshipId: r.township_id, villageId: r.id });
+    const { id, name_zh: name, name_pinyin: pinyin, lat, lon, status, type, demo } = r;
+    const { updated_at: version, township_id: townshipId, level, sending_unit_id: unitId } = r;
+    if (seen.has(id)) continue; // a village with two active teams is drawn once
+    seen.add(id);
+    const access = villageAccess(viewer, { townshipId, villageId: id });
     if (!access) continue;
-    let t = townshipIndex.get(r.township_id);
+    let t = townshipIndex.get(townshipId);
     if (t === undefined) {
-      const township = townshipOf.get(r.township_id);
+      const township = townshipOf.get(townshipId);
       if (!township) continue; // a village always has its township (a foreign key): not drawn
       t = wire.townships.push({ id: township.id, name: township.name_zh, code: township.code }) - 1;
-      townshipIndex.set(r.township_id, t);
+      townshipIndex.set(townshipId, t);
     }
     let u = -1;
-    const unit = r.sending_unit_id ? unitName.get(r.sending_unit_id) : undefined;
+    const unit = unitId ? unitName.get(unitId) : undefined;
     if (unit) {
       u = unitIndex.get(unit) ?? -1;
       if (u < 0) {
@@ -103,28 +104,37 @@ export async function mapData(viewer: Viewer): Promise<MapDataWire> {
         unitIndex.set(unit, u);
       }
     }
-    wire.v.id.push(r.id);
-    wire.v.name.push(r.name_zh);
-    wire.v.pinyin.push(r.name_pinyin);
-    wire.v.lat.push(round5(r.lat));
-    wire.v.lon.push(round5(r.lon));
-    wire.v.status.push(STATUS_INDEX[r.exit_status]);
-    wire.v.type.push(access === "full" ? TYPE_INDEX[r.village_type] : -1);
-    wire.v.level.push(r.team_level ? LEVEL_INDEX[r.team_level] : -1);
+    wire.v.id.push(id);
+    wire.v.name.push(name);
+    wire.v.pinyin.push(pinyin);
+    wire.v.lat.push(lat / 1e5);
+    wire.v.lon.push(lon / 1e5);
+    wire.v.status.push(status ?? -1);
+    wire.v.type.push(access === "full" ? (type ?? -1) : -1);
+    wire.v.level.push(level ?? -1);
     wire.v.township.push(t);
     wire.v.unit.push(u);
-    wire.v.own.push(own.has(r.id) ? 1 : 0);
-    wire.v.demo.push(r.position_source === "demo" ? 1 : 0);
-    wire.v.version?.push(r.updated_at);
+    wire.v.own.push(own.has(id) ? 1 : 0);
+    wire.v.demo.push(demo === 0 ? 1 : 0);
+    wire.v.version?.push(version);
   }
   return wire;
 }
 
-const indexOf = <T extends string>(values: readonly T[]) =>
-  Object.fromEntries(values.map((v, i) => [v, i])) as Record<T, number>;
-const STATUS_INDEX = indexOf(EXIT_STATUSES);
-const TYPE_INDEX = indexOf(VILLAGE_TYPES);
-const LEVEL_INDEX = indexOf(UNIT_LEVELS);
+/**
+ * A coordinate times 10⁵, rounded as Math.round rounds (halves up), as an integer: exactly
+ * Math.round(x * 1e5), so that dividing by 1e5 in JS gives what round5 gave.
+ */
+function e5(ref: string): RawBuilder<number> {
+  const x = sql`(${sql.ref(ref)} * 100000.0)`;
+  return sql<number>`cast(floor(${x}) + case when ${x} - floor(${x}) >= 0.5 then 1 else 0 end as integer)`;
+}
+
+/** A text column's value as its index in `values` (null when it is none of them, or null). */
+function indexIn(ref: string, values: readonly string[]): RawBuilder<number | null> {
+  const whens = values.map((v, i) => sql`when ${sql.lit(v)} then ${sql.lit(i)}`);
+  return sql<number | null>`case ${sql.ref(ref)} ${sql.join(whens, sql` `)} end`;
+}
 
 export interface TownshipShape extends TownshipRow {
   /** Imported boundary (GeoJSON geometry), or null: boundaries are never invented. */

@@ -3,11 +3,13 @@ import { EXIT_STATUSES } from "../../db/schema";
 import raw from "../../db/seed-data/shangyi.json";
 import { serverTranslator } from "~/i18n/catalogues.server";
 import { mapData } from "~/models/map.server";
+import { activeOn } from "~/models/periods.server";
 import { moveVillage, positionHistory, villageVersion } from "~/models/position.server";
 import { db } from "~/db.server";
 import { PositionSchema } from "~/schemas/position";
 import { clusterCounts, createVillageIndex, separateIcons } from "~/utils/clusters";
 import { COUNTY_BBOX } from "~/utils/county-area";
+import { today } from "~/utils/dates";
 import { decodeMapData } from "~/utils/map-data";
 import { clusterLabel, clusterSvg, exitShareFill } from "~/utils/cluster-style";
 import { markerSvg, STATUS_ORDER, STATUS_STYLE } from "~/utils/map-style";
@@ -175,6 +177,47 @@ describe("map data and position corrections", () => {
     expect(JSON.stringify(wire).length).toBeLessThan(15_000);
   });
 
+  it("decodes every village's status, type, team, unit and position source as the tables hold them", async () => {
+    const villages = decodeMapData(await mapData(await viewerFor("county")));
+    const rows = await db
+      .selectFrom("villages as v")
+      .leftJoin("teams as tm", (join) =>
+        join.onRef("tm.village_id", "=", "v.id").on(activeOn("tm", today())),
+      )
+      .leftJoin("sending_units as su", "su.id", "tm.sending_unit_id")
+      .select([
+        "v.id",
+        "v.lat",
+        "v.lon",
+        "v.exit_status",
+        "v.village_type",
+        "v.position_source",
+        "v.updated_at",
+        "tm.level",
+        "su.name_zh as unit",
+      ])
+      .where("v.deactivated_at", "is", null)
+      .execute();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    expect(villages).toHaveLength(rows.length);
+    for (const v of villages) {
+      const row = byId.get(v.id)!;
+      expect(v).toMatchObject({
+        exitStatus: row.exit_status,
+        type: row.village_type,
+        demoPosition: row.position_source === "demo",
+        teamLevel: row.level ?? undefined,
+        sendingUnit: row.unit ?? undefined,
+        version: row.updated_at,
+        lat: Math.round(row.lat * 1e5) / 1e5,
+        lon: Math.round(row.lon * 1e5) / 1e5,
+      });
+    }
+    expect(new Set(villages.map((v) => v.exitStatus)).size).toBeGreaterThan(1);
+    expect(villages.some((v) => v.demoPosition)).toBe(true);
+    expect(villages.some((v) => v.teamLevel === undefined)).toBe(false);
+  });
+
   it("sends a township leader only their township, a team member types of their own village only", async () => {
     expect((await mapData(await viewerFor("daqinggou"))).v.id).toHaveLength(7);
     const member = decodeMapData(await mapData(await viewerFor("weijia")));
@@ -226,5 +269,37 @@ describe("map data and position corrections", () => {
       expectedVersion: version,
     });
     expect(stale).toEqual({ ok: false, reason: "stale" });
+  });
+  it("rounds positions to five decimals as Math.round does, halves and negatives included", async () => {
+    // Coordinates whose 10⁵ multiple falls on or beside a half, and a few below zero: the
+    // database rounds them (db-side integers), and the JSON must be what Math.round gives.
+    const tricky = [
+      41.000005, 41.123455, 40.999995, 41.0000049999999, 114.000015, 114.123445, 113.99999500000001,
+      0.000005, 4.9999999999999994e-6, 41.5, 1e-7,
+    ];
+    const ids = (
+      await db
+        .selectFrom("villages")
+        .select("id")
+        .where("deactivated_at", "is", null)
+        .orderBy("id")
+        .limit(tricky.length)
+        .execute()
+    ).map((r) => r.id);
+    for (const [i, id] of ids.entries()) {
+      await db
+        .updateTable("villages")
+        .set({ lat: tricky[i]!, lon: -tricky[i]! })
+        .where("id", "=", id)
+        .execute();
+    }
+    const wire = await mapData(await viewerFor("county"));
+    for (const [i, id] of ids.entries()) {
+      const k = wire.v.id.indexOf(id);
+      const x = tricky[i]!;
+      expect(JSON.stringify([wire.v.lat[k], wire.v.lon[k]])).toBe(
+        JSON.stringify([Math.round(x * 1e5) / 1e5, Math.round(-x * 1e5) / 1e5]),
+      );
+    }
   });
 });
