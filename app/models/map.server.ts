@@ -5,6 +5,7 @@
 import { sql, type RawBuilder } from "kysely";
 import { EXIT_STATUSES, UNIT_LEVELS, VILLAGE_TYPES } from "../../db/schema";
 import { county } from "~/data/shangyi.server";
+import { selectTuples } from "../../db/dialect";
 import { db } from "~/db.server";
 import { activeOn } from "~/models/periods.server";
 import { hasAnywhere, villageAccess, villageListScope, type Viewer } from "~/permissions";
@@ -23,31 +24,49 @@ export async function mapData(viewer: Viewer): Promise<MapDataWire> {
   // The villages, one row each with only ids for their township and sending unit: the names of
   // the 14 (or a province's 170) townships and of the units come from two small reads, not
   // 8,000 times over (every string of every row is a value the driver decodes and the
-  // garbage collector then sweeps).
+  // garbage collector then sweeps). For the same reason the enum columns come as their indexes,
+  // the coordinates as integers, and the rows as tuples (selectTuples: arrays from node-postgres,
+  // far cheaper than its objects).
   const [rows, townships, units] = await Promise.all([
-    db
-      .selectFrom("villages as v")
-      // A deactivated village has left the programme: it is no longer on the map.
-      .where("v.deactivated_at", "is", null)
-      .leftJoin("teams as tm", (join) =>
-        join.onRef("tm.village_id", "=", "v.id").on(activeOn("tm", on)),
-      )
-      .select([
-        "v.id",
-        "v.name_zh",
-        "v.name_pinyin",
-        e5("v.lat").as("lat"),
-        e5("v.lon").as("lon"),
-        indexIn("v.exit_status", EXIT_STATUSES).as("status"),
-        indexIn("v.village_type", VILLAGE_TYPES).as("type"),
-        indexIn("v.position_source", ["demo"]).as("demo"),
-        "v.updated_at",
-        "v.township_id",
-        indexIn("tm.level", UNIT_LEVELS).as("level"),
-        "tm.sending_unit_id",
-      ])
-      .$if(Boolean(scope.townshipId), (q) => q.where("v.township_id", "=", scope.townshipId!))
-      .execute(), // unordered: the map has no order, and sorting 8,000 rows costs a fifth of the time
+    selectTuples(
+      db,
+      db
+        .selectFrom("villages as v")
+        // A deactivated village has left the programme: it is no longer on the map.
+        .where("v.deactivated_at", "is", null)
+        .leftJoin("teams as tm", (join) =>
+          join.onRef("tm.village_id", "=", "v.id").on(activeOn("tm", on)),
+        )
+        .select([
+          "v.id",
+          "v.name_zh",
+          "v.name_pinyin",
+          e5("v.lat").as("lat"),
+          e5("v.lon").as("lon"),
+          indexIn("v.exit_status", EXIT_STATUSES).as("status"),
+          indexIn("v.village_type", VILLAGE_TYPES).as("type"),
+          indexIn("v.position_source", ["demo"]).as("demo"),
+          "v.updated_at",
+          "v.township_id",
+          indexIn("tm.level", UNIT_LEVELS).as("level"),
+          "tm.sending_unit_id",
+        ])
+        .$if(Boolean(scope.townshipId), (q) => q.where("v.township_id", "=", scope.townshipId!)),
+      [
+        "id",
+        "name_zh",
+        "name_pinyin",
+        "lat",
+        "lon",
+        "status",
+        "type",
+        "demo",
+        "updated_at",
+        "township_id",
+        "level",
+        "sending_unit_id",
+      ],
+    ), // unordered: the map has no order, and sorting 8,000 rows costs a fifth of the time
     db
       .selectFrom("townships")
       .select(["id", "name_zh", "code"])
@@ -81,9 +100,20 @@ export async function mapData(viewer: Viewer): Promise<MapDataWire> {
   };
   if (withVersions) wire.v.version = [];
   const seen = new Set<string>();
-  for (const r of rows) {
-    const { id, name_zh: name, name_pinyin: pinyin, lat, lon, status, type, demo } = r;
-    const { updated_at: version, township_id: townshipId, level, sending_unit_id: unitId } = r;
+  for (const [
+    id,
+    name,
+    pinyin,
+    lat,
+    lon,
+    status,
+    type,
+    demo,
+    version,
+    townshipId,
+    level,
+    unitId,
+  ] of rows) {
     if (seen.has(id)) continue; // a village with two active teams is drawn once
     seen.add(id);
     const access = villageAccess(viewer, { townshipId, villageId: id });

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql, type Kysely } from "kysely";
 import { migrateToLatest, openDatabase } from "../../db/connection";
-import { LONG_IN_LIST, setIntegersById } from "../../db/dialect";
+import { LONG_IN_LIST, selectTuples, setIntegersById } from "../../db/dialect";
 import type { DB } from "../../db/schema";
 import { createScratchDatabase, TEST_ENGINE, type ScratchDatabase } from "./engine";
 
@@ -141,5 +141,38 @@ describe(`many rows, each its own integer (${TEST_ENGINE})`, () => {
     ).rejects.toThrow(RangeError);
     const first = await sql<{ n: number }>`select n from numbered where id = 'n0'`.execute(db);
     expect(Number(first.rows[0]!.n)).toBe(70_000); // as set above: the refused call changed nothing
+  });
+});
+
+describe(`rows as tuples (${TEST_ENGINE})`, () => {
+  const query = () =>
+    db
+      .selectFrom("townships")
+      .select([
+        "id",
+        "name_zh",
+        "lat",
+        sql<number>`cast(${sql.ref("lon")} as integer)`.as("lonInt"),
+      ])
+      .where("id", "in", ["t1", "t2", "t3"])
+      .orderBy("id");
+
+  it("answer the same values, in the columns' order, as Kysely's object rows", async () => {
+    const objects = await query().execute();
+    const tuples = await selectTuples(db, query(), ["id", "name_zh", "lat", "lonInt"]);
+    expect(tuples).toEqual(objects.map((r) => [r.id, r.name_zh, r.lat, r.lonInt]));
+    expect(tuples[0]).toEqual(["t1", "乡镇1", 41, 114]);
+    // In a transaction (no pool of its own to go to) through Kysely, the same.
+    const inside = await db
+      .transaction()
+      .execute((trx) => selectTuples(trx, query(), ["id", "name_zh", "lat", "lonInt"]));
+    expect(inside).toEqual(tuples);
+  });
+
+  it("go to PostgreSQL as arrays, and refuse columns named out of the query's order", async () => {
+    if (TEST_ENGINE !== "postgres") return; // on SQLite the tuples are read by name
+    await expect(selectTuples(db, query(), ["name_zh", "id", "lat", "lonInt"])).rejects.toThrow(
+      /answers id, name_zh, lat, lonInt/,
+    );
   });
 });
