@@ -270,12 +270,22 @@ describe("map data and position corrections", () => {
     });
     expect(stale).toEqual({ ok: false, reason: "stale" });
   });
+
   it("rounds positions to five decimals as Math.round does, halves and negatives included", async () => {
     // Coordinates whose 10⁵ multiple falls on or beside a half, and a few below zero: the
     // database rounds them (db-side integers), and the JSON must be what Math.round gives.
     const tricky = [
-      41.000005, 41.123455, 40.999995, 41.0000049999999, 114.000015, 114.123445, 113.99999500000001,
-      0.000005, 4.9999999999999994e-6, 41.5, 1e-7,
+      41.000005,
+      41.123455,
+      40.999995,
+      41.0000049999999,
+      114.000015,
+      114.123445,
+      113.99999500000001,
+      0.000005,
+      5e-6 * (1 - Number.EPSILON),
+      41.5,
+      1e-7,
     ];
     const ids = (
       await db
