@@ -6,7 +6,14 @@
  */
 import { useRouteLoaderData } from "@remix-run/react";
 import type { Catalogue, MessageKey } from "./zh-CN";
-import { plainDate, plainMonth, plainNumber, plainPercent, plainYuan } from "./plain-format";
+import {
+  plainDate,
+  plainList,
+  plainMonth,
+  plainNumber,
+  plainPercent,
+  plainYuan,
+} from "./plain-format";
 
 export type { Catalogue, MessageKey } from "./zh-CN";
 export const LOCALES = ["zh-CN", "en"] as const;
@@ -307,14 +314,9 @@ export function formatYuan(locale: Locale, value: number): string {
   ).format(value);
 }
 
-/** "甲、乙和丙" / "a, b, and c": a list in the reader's language. */
+/** "甲、乙和丙" / "a, b, and c": a list in the reader's language, written as Intl.ListFormat writes it (plainList). */
 export function formatList(locale: Locale, items: readonly string[]): string {
-  // One item (a card's one assignee, most often) is itself in every locale: no Intl call.
-  if (items.length < 2) return items[0] ?? "";
-  return formatter(
-    `list|${locale}`,
-    () => new Intl.ListFormat(locale, { type: "conjunction", style: "long" }),
-  ).format(items);
+  return plainList(locale === "zh-CN", items);
 }
 
 /** "甲；乙" / "a; b": clauses that each say something whole (what blocks an exit). */

@@ -120,3 +120,15 @@ export function plainMonthLong(zh: boolean, y: number, m: number): string {
 export function plainWeekday(zh: boolean, day: number): string {
   return WEEKDAYS[zh ? "zh" : "en"][day]!;
 }
+
+/**
+ * A list joined as Intl.ListFormat's long conjunction joins it: "甲、乙和丙" / "a, b, and c"
+ * ("a and b" for two). Made for a board's assignees, which hydrate on every card page.
+ */
+export function plainList(zh: boolean, items: readonly string[]): string {
+  if (items.length < 2) return items[0] ?? "";
+  const head = items.slice(0, -1);
+  const last = items[items.length - 1];
+  if (zh) return `${head.join("、")}和${last}`;
+  return items.length === 2 ? `${head[0]} and ${last}` : `${head.join(", ")}, and ${last}`;
+}

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   formatCount,
   formatDate,
+  formatList,
   formatMonth,
   formatNumber,
   formatPercent,
@@ -124,6 +125,19 @@ describe("the month calendar's names written as Intl writes them", () => {
       }
       for (let m = 1; m <= 12; m++) {
         expect(plainMonthLong(zh, 2027, m)).toBe(caption.format(Date.UTC(2027, m - 1, 1)));
+      }
+    });
+  }
+});
+
+describe("lists written as Intl.ListFormat writes them", () => {
+  for (const locale of LOCALES) {
+    it(`${locale}: zero to six names, Chinese and Latin`, () => {
+      const intl = new Intl.ListFormat(locale, { type: "conjunction", style: "long" });
+      const names = ["王建国", "Li Ming", "赵", "Anna-Maria", "张三丰", "O'Brien"];
+      for (let n = 0; n <= names.length; n++) {
+        const items = names.slice(0, n);
+        expect(formatList(locale, items)).toBe(intl.format(items));
       }
     });
   }
