@@ -3,8 +3,18 @@
  * no record, or still to come. Each state has a mark and a word, not only a colour.
  */
 import { useLocale, useT } from "~/i18n";
-import { plainMonthLong, plainWeekday } from "~/i18n/plain-format";
+import { EN_MONTHS_LONG } from "~/i18n/plain-format";
 import { addDays, eachDay, leaveDaysTaken, monthRange, weekOf } from "~/utils/team-rules";
+
+/** As Intl's `{ year: "numeric", month: "long" }`: "2026年9月" / "September 2026". */
+export function plainMonthLong(zh: boolean, y: number, m: number): string {
+  return zh ? `${y}年${m}月` : `${EN_MONTHS_LONG[m - 1]} ${y}`;
+}
+
+/** As Intl's `{ weekday: "short" }` of a day (0 = Sunday, as Date#getUTCDay): "周一" / "Mon". */
+export function plainWeekday(zh: boolean, day: number): string {
+  return zh ? `周${"日一二三四五六"[day]}` : "SunMonTueWedThuFriSat".slice(day * 3, day * 3 + 3);
+}
 
 type DayState = "present" | "leave" | "none" | "future";
 const LABEL = {
@@ -41,7 +51,7 @@ export function MonthCalendar({
   for (let w = weekOf(first); w <= last; w = addDays(w, 7)) {
     weeks.push(Array.from({ length: 7 }, (_, i) => addDays(w, i)));
   }
-  // Written without Intl (app/i18n/plain-format.ts): the first Intl.DateTimeFormat of a page loads
+  // Written without Intl (as app/i18n/plain-format.ts): the first Intl.DateTimeFormat of a page loads
   // ICU's data, ~90 ms of a phone's hydration for seven weekday names.
   const zh = locale === "zh-CN";
   const [year, monthNumber] = first.split("-").map(Number) as [number, number];

@@ -8,6 +8,7 @@ import { useRouteLoaderData } from "@remix-run/react";
 import type { Catalogue, MessageKey } from "./zh-CN";
 import {
   plainDate,
+  plainDateTime,
   plainList,
   plainMonth,
   plainNumber,
@@ -31,46 +32,49 @@ export function isLocale(value: unknown): value is Locale {
   return typeof value === "string" && (LOCALES as readonly string[]).includes(value);
 }
 
-/**
- * Each Intl formatter made once per locale and style, then reused: making one (its locale data
- * looked up and resolved) costs far more than formatting with it, and a page formats hundreds of
- * dates and numbers — on the server per request, and again in the browser while hydrating. The
- * keys are a fixed set (two locales × the styles below), so the cache stays small.
+/*
+ * Numbers, dates and lists are written without Intl (./plain-format.ts, tested against Intl): the
+ * first Intl formatter a browser tab makes loads ICU's locale data, 30–90 ms of a phone's
+ * hydration, and making one per call costs the server too.
  */
-const formatters = new Map<string, unknown>();
-
-function formatter<T>(key: string, make: () => T): T {
-  let made = formatters.get(key) as T | undefined;
-  if (made === undefined) formatters.set(key, (made = make()));
-  return made;
-}
 
 /**
- * A number in a message, in the locale's digits and grouping. Whole numbers below 1,000 (badges,
- * counts, days: most of a page's) read the same in both locales as JavaScript writes them, so they
- * skip Intl: the browser's first Intl.NumberFormat loads its locale data, ~40 ms of a phone's
- * hydration spent on drawing "3" in the tab bar's badge.
+ * A number in a message, in the locale's digits and grouping: whole numbers below 1,000 (badges,
+ * counts, days: most of a page's) as JavaScript writes them, which both locales read the same.
  */
 export function formatCount(locale: Locale, value: number): string {
-  if (Number.isInteger(value) && Math.abs(value) < 1000) return String(value);
-  return (
-    plainNumber(value, 3) ??
-    formatter(`number|${locale}`, () => new Intl.NumberFormat(locale)).format(value)
-  );
+  return Number.isInteger(value) && Math.abs(value) < 1000 ? String(value) : plainNumber(value, 3);
 }
 
-/** A date's parts as Intl reads them from `Date.UTC(y, m - 1, d)` (which rolls over), or undefined. */
-function utcParts(y: number, m: number, d: number): [number, number, number] | undefined {
-  const date = new Date(Date.UTC(y, m - 1, d));
+/** Date.UTC without its two-digit-year rule (year 99 is 99, not 1999); days roll over as there. */
+function utcTime(y: number, m: number, d: number, hour = 0, minute = 0): number {
+  const date = new Date(0);
+  date.setUTCFullYear(y, m - 1, d);
+  date.setUTCHours(hour, minute);
+  return date.getTime();
+}
+
+/**
+ * The UTC date and time of an instant in ms (dates roll over as Date.UTC rolls them), or undefined
+ * for an invalid one or a year outside 1000–9999, which is written as it came.
+ */
+function utcParts(ms: number): [number, number, number, number, number] | undefined {
+  const date = new Date(ms);
   const year = date.getUTCFullYear();
-  if (!(year >= 1000 && year <= 9999)) return undefined; // Intl's own way with odd years
-  return [year, date.getUTCMonth() + 1, date.getUTCDate()];
+  if (!(year >= 1000 && year <= 9999)) return undefined;
+  return [
+    year,
+    date.getUTCMonth() + 1,
+    date.getUTCDate(),
+    date.getUTCHours(),
+    date.getUTCMinutes(),
+  ];
 }
 
 /** The plural category of a number: for whole numbers, the rules of our two locales (as above). */
 export function pluralCategory(locale: Locale, value: number): Intl.LDMLPluralRule {
-  if (Number.isInteger(value)) return locale === "en" && Math.abs(value) === 1 ? "one" : "other";
-  return formatter(`plural|${locale}`, () => new Intl.PluralRules(locale)).select(value);
+  // CLDR: Chinese has one category; English's "one" is exactly 1 (or -1), anything else "other".
+  return locale === "en" && Math.abs(value) === 1 ? "one" : "other";
 }
 
 /** The index just past the `}` that closes the `{` at `open`, or -1. */
@@ -218,60 +222,27 @@ export function translateMessage(t: Translate, message: string): string {
   }
 }
 
-export function formatPercent(locale: Locale, ratio: number): string {
-  const plain = plainPercent(ratio);
-  if (plain !== undefined) return plain;
-  return formatter(
-    `percent|${locale}`,
-    () =>
-      new Intl.NumberFormat(locale, {
-        style: "percent",
-        minimumFractionDigits: 1,
-        maximumFractionDigits: 1,
-      }),
-  ).format(ratio);
+export function formatPercent(_locale: Locale, ratio: number): string {
+  return plainPercent(ratio);
 }
 
 export function formatDate(locale: Locale, isoDate: string): string {
   const [y, m, d] = isoDate.split("-").map(Number);
-  if (!y || !m || !d) return isoDate;
-  const parts = utcParts(y, m, d);
-  if (parts) return plainDate(locale === "zh-CN", ...parts);
-  return formatter(
-    `date|${locale}`,
-    () => new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" }),
-  ).format(new Date(Date.UTC(y, m - 1, d)));
+  const parts = y && m && d ? utcParts(utcTime(y, m, d)) : undefined;
+  return parts ? plainDate(locale === "zh-CN", parts[0], parts[1], parts[2]) : isoDate;
 }
 
 /** "2019-01" as "1月" / "Jan" (`short`, where the year is said nearby) or "2019年1月" / "Jan 2019". */
 export function formatMonth(locale: Locale, isoMonth: string, style: "short" | "long"): string {
   const [y, m] = isoMonth.split("-").map(Number);
-  if (!y || !m) return isoMonth;
-  const parts = utcParts(y, m, 1);
-  if (parts) return plainMonth(locale === "zh-CN", parts[0], parts[1], style === "long");
-  return formatter(
-    `month-${style}|${locale}`,
-    () =>
-      new Intl.DateTimeFormat(locale, {
-        month: "short",
-        ...(style === "long" ? { year: "numeric" } : {}),
-        timeZone: "UTC",
-      }),
-  ).format(new Date(Date.UTC(y, m - 1, 1)));
+  const parts = y && m ? utcParts(utcTime(y, m, 1)) : undefined;
+  return parts ? plainMonth(locale === "zh-CN", parts[0], parts[1], style === "long") : isoMonth;
 }
 
 export function formatDateTime(locale: Locale, isoInstant: string): string {
-  const date = new Date(isoInstant);
-  if (Number.isNaN(date.getTime())) return isoInstant;
-  return formatter(
-    `instant|${locale}`,
-    () =>
-      new Intl.DateTimeFormat(locale, {
-        dateStyle: "medium",
-        timeStyle: "short",
-        timeZone: "Asia/Shanghai",
-      }),
-  ).format(date);
+  // China keeps UTC+8 all year (no daylight saving since 1991): the county's wall clock.
+  const parts = utcParts(new Date(isoInstant).getTime() + 8 * 3_600_000);
+  return parts ? plainDateTime(locale === "zh-CN", ...parts) : isoInstant;
 }
 
 /**
@@ -282,39 +253,20 @@ export function formatLocalDateTime(locale: Locale, local: string): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})/.exec(local);
   if (!match) return local;
   const [y, mo, d, h, mi] = match.slice(1).map(Number) as [number, number, number, number, number];
-  return formatter(
-    `wall-clock|${locale}`,
-    () =>
-      new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }),
-  ).format(new Date(Date.UTC(y, mo - 1, d, h, mi)));
+  const parts = utcParts(utcTime(y, mo, d, h, mi));
+  return parts ? plainDateTime(locale === "zh-CN", ...parts) : local;
 }
 
-export function formatNumber(locale: Locale, value: number, maximumFractionDigits = 2): string {
-  const plain = plainNumber(value, maximumFractionDigits);
-  if (plain !== undefined) return plain;
-  return formatter(
-    `number-${maximumFractionDigits}|${locale}`,
-    () => new Intl.NumberFormat(locale, { maximumFractionDigits }),
-  ).format(value);
+export function formatNumber(_locale: Locale, value: number, maximumFractionDigits = 2): string {
+  return plainNumber(value, maximumFractionDigits);
 }
 
 /** Yuan amounts: "¥3,218" in both languages (Chinese readers expect the symbol too). */
-export function formatYuan(locale: Locale, value: number): string {
-  const plain = plainYuan(value);
-  if (plain !== undefined) return plain;
-  return formatter(
-    `yuan|${locale}`,
-    () =>
-      new Intl.NumberFormat(locale, {
-        style: "currency",
-        currency: "CNY",
-        currencyDisplay: "narrowSymbol",
-        maximumFractionDigits: 0,
-      }),
-  ).format(value);
+export function formatYuan(_locale: Locale, value: number): string {
+  return plainYuan(value);
 }
 
-/** "甲、乙和丙" / "a, b, and c": a list in the reader's language, written as Intl.ListFormat writes it (plainList). */
+/** "甲、乙和丙" / "a, b, and c": a list in the reader's language (as Intl.ListFormat writes it). */
 export function formatList(locale: Locale, items: readonly string[]): string {
   return plainList(locale === "zh-CN", items);
 }

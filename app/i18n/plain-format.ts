@@ -5,24 +5,26 @@
  * "12.4%" or "2026年12月4日". Both locales group digits by thousands with "," and write "." and
  * "-", "%" after the number and "¥" before it (CLDR), so a page can skip that cost; the server
  * writes with the same functions, so what hydrates matches what was sent. The unit test compares
- * these with Intl over many values; anything they do not cover (NaN, ±Infinity, numbers JavaScript
- * writes with an exponent) returns undefined, and the caller uses Intl.
+ * these with Intl over many values, NaN, infinities and numbers JavaScript writes with an exponent
+ * included.
  */
 
-const EN_MONTHS = [
-  "Jan",
-  "Feb",
-  "Mar",
-  "Apr",
+/** English month names; the short ones are their first three letters (CLDR's "Jan" … "Dec"). */
+export const EN_MONTHS_LONG = [
+  "January",
+  "February",
+  "March",
+  "April",
   "May",
-  "Jun",
-  "Jul",
-  "Aug",
-  "Sep",
-  "Oct",
-  "Nov",
-  "Dec",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
 ];
+const enMonth = (m: number) => EN_MONTHS_LONG[m - 1]!.slice(0, 3);
 
 /** "1234567" as "1,234,567". */
 function grouped(digits: string): string {
@@ -30,18 +32,37 @@ function grouped(digits: string): string {
 }
 
 /**
+ * The decimal JavaScript writes for a non-negative finite number (its shortest round trip, as ICU
+ * reads a double), without an exponent: 1.5e+22 as "15000000000000000000000", 5e-17 as
+ * "0.00000000000000005".
+ */
+function decimalText(value: number): string {
+  const text = String(value);
+  const e = text.indexOf("e");
+  if (e === -1) return text;
+  const mantissa = text.slice(0, e);
+  const dot = mantissa.indexOf(".");
+  const digits = mantissa.replace(".", "");
+  const point = (dot === -1 ? mantissa.length : dot) + Number(text.slice(e + 1));
+  if (point <= 0) return `0.${"0".repeat(-point)}${digits}`;
+  return digits.length <= point
+    ? digits.padEnd(point, "0")
+    : `${digits.slice(0, point)}.${digits.slice(point)}`;
+}
+
+/**
  * |value| × 10^shift rounded half away from zero to `decimals` places (Intl's default,
- * "halfExpand"), worked on the decimal JavaScript writes for the number (its shortest round trip,
- * as ICU reads a double), not on the binary value: 0.1235 is 12.35 %, which rounds to 12.4 %.
+ * "halfExpand"), worked on the decimal JavaScript writes for the number, not on the binary value:
+ * 0.1235 is 12.35 %, which rounds to 12.4 %. NaN and infinities are written as Intl writes them
+ * ("NaN", "∞"), with no decimals.
  */
 function roundedDigits(
   value: number,
   shift: number,
   decimals: number,
-): { int: string; frac: string } | undefined {
-  if (!Number.isFinite(value)) return undefined;
-  const text = String(Math.abs(value));
-  if (text.includes("e")) return undefined;
+): { int: string; frac: string } {
+  if (!Number.isFinite(value)) return { int: Number.isNaN(value) ? "NaN" : "∞", frac: "" };
+  const text = decimalText(Math.abs(value));
   const dot = text.indexOf(".");
   const int = dot === -1 ? text : text.slice(0, dot);
   const digits = dot === -1 ? text : int + text.slice(dot + 1);
@@ -62,63 +83,49 @@ function roundedDigits(
 const sign = (value: number) => (value < 0 || Object.is(value, -0) ? "-" : "");
 
 /** As `new Intl.NumberFormat(locale, { maximumFractionDigits })`. */
-export function plainNumber(value: number, maximumFractionDigits: number): string | undefined {
+export function plainNumber(value: number, maximumFractionDigits: number): string {
   const r = roundedDigits(value, 0, maximumFractionDigits);
-  if (!r) return undefined;
   const frac = r.frac.replace(/0+$/, "");
   return `${sign(value)}${grouped(r.int)}${frac ? `.${frac}` : ""}`;
 }
 
 /** As Intl's percent with one decimal: 0.1235 → "12.4%". */
-export function plainPercent(ratio: number): string | undefined {
+export function plainPercent(ratio: number): string {
   const r = roundedDigits(ratio, 2, 1);
-  return r ? `${sign(ratio)}${grouped(r.int)}.${r.frac}%` : undefined;
+  return `${sign(ratio)}${grouped(r.int)}${r.frac ? `.${r.frac}` : ""}%`;
 }
 
 /** As Intl's CNY currency, narrow symbol, no decimals: "¥3,218", "-¥40". */
-export function plainYuan(value: number): string | undefined {
-  const r = roundedDigits(value, 0, 0);
-  return r ? `${sign(value)}¥${grouped(r.int)}` : undefined;
+export function plainYuan(value: number): string {
+  return `${sign(value)}¥${grouped(roundedDigits(value, 0, 0).int)}`;
 }
 
 /** As `dateStyle: "medium"`: "2026年12月4日" / "Dec 4, 2026". */
 export function plainDate(zh: boolean, y: number, m: number, d: number): string {
-  return zh ? `${y}年${m}月${d}日` : `${EN_MONTHS[m - 1]} ${d}, ${y}`;
+  return zh ? `${y}年${m}月${d}日` : `${enMonth(m)} ${d}, ${y}`;
 }
 
 /** As `month: "short"` (+ `year: "numeric"` when long): "12月" / "Dec", "2026年12月" / "Dec 2026". */
 export function plainMonth(zh: boolean, y: number, m: number, long: boolean): string {
   if (zh) return long ? `${y}年${m}月` : `${m}月`;
-  return long ? `${EN_MONTHS[m - 1]} ${y}` : EN_MONTHS[m - 1]!;
+  return long ? `${enMonth(m)} ${y}` : enMonth(m);
 }
 
-const EN_MONTHS_LONG = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
-const WEEKDAYS = {
-  zh: ["周日", "周一", "周二", "周三", "周四", "周五", "周六"],
-  en: ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"],
-};
-
-/** As `{ year: "numeric", month: "long" }`: "2026年9月" / "September 2026". */
-export function plainMonthLong(zh: boolean, y: number, m: number): string {
-  return zh ? `${y}年${m}月` : `${EN_MONTHS_LONG[m - 1]} ${y}`;
-}
-
-/** As `{ weekday: "short" }` of a day (0 = Sunday, as Date#getUTCDay): "周一" / "Mon". */
-export function plainWeekday(zh: boolean, day: number): string {
-  return WEEKDAYS[zh ? "zh" : "en"][day]!;
+/**
+ * As `dateStyle: "medium", timeStyle: "short"` of a wall-clock time: "2026年12月5日 09:07" /
+ * "Dec 5, 2026, 9:07 AM".
+ */
+export function plainDateTime(
+  zh: boolean,
+  y: number,
+  m: number,
+  d: number,
+  hour: number,
+  minute: number,
+): string {
+  const mm = String(minute).padStart(2, "0");
+  if (zh) return `${plainDate(true, y, m, d)} ${String(hour).padStart(2, "0")}:${mm}`;
+  return `${plainDate(false, y, m, d)}, ${hour % 12 || 12}:${mm} ${hour < 12 ? "AM" : "PM"}`;
 }
 
 /**

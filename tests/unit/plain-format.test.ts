@@ -2,14 +2,16 @@ import { describe, expect, it } from "vitest";
 import {
   formatCount,
   formatDate,
+  formatDateTime,
   formatList,
+  formatLocalDateTime,
   formatMonth,
   formatNumber,
   formatPercent,
   formatYuan,
   LOCALES,
 } from "~/i18n";
-import { plainMonthLong, plainWeekday } from "~/i18n/plain-format";
+import { plainMonthLong, plainWeekday } from "~/components/month-calendar";
 
 /**
  * The formatters write numbers and dates without Intl (app/i18n/plain-format.ts, to spare a phone
@@ -70,13 +72,30 @@ describe("numbers written as Intl writes them", () => {
       expect(wrong.slice(0, 10)).toEqual([]);
     });
   }
-  it("falls back to Intl for what it does not write itself", () => {
-    expect(formatNumber("en", Number.NaN)).toBe(new Intl.NumberFormat("en").format(Number.NaN));
-    expect(formatPercent("zh-CN", Infinity)).toBe(
-      new Intl.NumberFormat("zh-CN", { style: "percent", minimumFractionDigits: 1 }).format(
-        Infinity,
-      ),
-    );
+  it("writes NaN, infinities, and numbers JavaScript writes with an exponent as Intl does", () => {
+    const odd = [Number.NaN, Infinity, -Infinity, 5.55e-17, -5e-17, 1e-7, 1e21, 1.5e22, -2e21];
+    odd.push(0.1 + 0.2 - 0.3, 2 ** 80, -(2 ** 70) - 0.5, Number.MAX_VALUE, Number.MIN_VALUE);
+    for (const locale of LOCALES) {
+      for (const v of odd) {
+        for (const d of [0, 2, 3]) {
+          const intl = new Intl.NumberFormat(locale, { maximumFractionDigits: d });
+          expect(formatNumber(locale, v, d), `${v}, ${d} decimals`).toBe(intl.format(v));
+        }
+        const percent = new Intl.NumberFormat(locale, {
+          style: "percent",
+          minimumFractionDigits: 1,
+          maximumFractionDigits: 1,
+        });
+        expect(formatPercent(locale, v), `${v} %`).toBe(percent.format(v));
+        const yuan = new Intl.NumberFormat(locale, {
+          style: "currency",
+          currency: "CNY",
+          currencyDisplay: "narrowSymbol",
+          maximumFractionDigits: 0,
+        });
+        expect(formatYuan(locale, v), `¥${v}`).toBe(yuan.format(v));
+      }
+    }
   });
 });
 
@@ -102,7 +121,9 @@ describe("dates written as Intl writes them", () => {
       }
       // Out-of-range days roll over as Date.UTC does (as before, with Intl).
       expect(formatDate(locale, "2026-02-30")).toBe(medium.format(Date.UTC(2026, 1, 30)));
-      expect(formatDate(locale, "0099-01-01")).toBe(medium.format(Date.UTC(99, 0, 1)));
+      // A year outside 1000–9999 (bad data) is written as it came.
+      expect(formatDate(locale, "0099-01-01")).toBe("0099-01-01");
+      expect(formatMonth(locale, "10000-01", "long")).toBe("10000-01");
       expect(formatDate(locale, "not a date")).toBe("not a date");
       expect(wrong.slice(0, 10)).toEqual([]);
     });
@@ -139,6 +160,26 @@ describe("lists written as Intl.ListFormat writes them", () => {
         const items = names.slice(0, n);
         expect(formatList(locale, items)).toBe(intl.format(items));
       }
+    });
+  }
+});
+
+describe("date and time written as Intl writes it", () => {
+  for (const locale of LOCALES) {
+    it(`${locale}: instants in China's time and wall-clock times, every 37 minutes of 2025–2027`, () => {
+      const style = { dateStyle: "medium", timeStyle: "short" } as const;
+      const china = new Intl.DateTimeFormat(locale, { ...style, timeZone: "Asia/Shanghai" });
+      const utc = new Intl.DateTimeFormat(locale, { ...style, timeZone: "UTC" });
+      const wrong: string[] = [];
+      for (let t = Date.UTC(2025, 0, 1); t < Date.UTC(2028, 0, 1); t += 37 * 60_000) {
+        const iso = new Date(t).toISOString();
+        if (formatDateTime(locale, iso) !== china.format(t)) wrong.push(iso);
+        if (formatLocalDateTime(locale, iso.slice(0, 16)) !== utc.format(t))
+          wrong.push(`local ${iso}`);
+      }
+      expect(wrong.slice(0, 10)).toEqual([]);
+      expect(formatDateTime(locale, "not a time")).toBe("not a time");
+      expect(formatLocalDateTime(locale, "2026-12-05")).toBe("2026-12-05");
     });
   }
 });
