@@ -1,4 +1,4 @@
-import { clockOffset, realNow, setClockOffset } from "~/utils/clock";
+import { clockOffset, setClockOffset } from "~/utils/clock";
 import { isMoveAnsweredInPlace, isQueued } from "~/outbox/client-action";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import {
@@ -11,15 +11,15 @@ import {
   useRevalidator,
   useRouteLoaderData,
 } from "@remix-run/react";
-import { useEffect, useRef, type ReactNode } from "react";
+import { Suspense, useEffect, useRef, type ReactNode } from "react";
 import { getOptionalViewer } from "~/auth.server";
-import { ErrorPage } from "~/components/error-page";
+import { ErrorPage } from "~/components/error-page.lazy";
 import { DEFAULT_LOCALE, translatorFor, useLocale, useT } from "~/i18n";
 import { catalogueHref } from "~/i18n/catalogues.server";
 import { resolveLocale } from "~/i18n/locale.server";
 import { hasDemoData } from "~/models/demo.server";
 import { bannerFolded } from "~/utils/banner.server";
-import { COPY_STATE_ATTRIBUTE, offlineScope, offlineTime } from "~/utils/offline";
+import { COPY_STATE_ATTRIBUTE, offlineScope } from "~/utils/offline";
 import styles from "~/styles/app.css";
 import { useNonce } from "~/utils/nonce";
 
@@ -150,39 +150,20 @@ function useKeptCopyRefresh() {
   useEffect(() => {
     if (phase.current !== "none" || process.env.NODE_ENV !== "production") return;
     phase.current = "done";
-    const body = document.body;
-    if (!body.hasAttribute(COPY_STATE_ATTRIBUTE)) return;
-    const saved = new Date(body.dataset.offlineSavedAt ?? "");
-    const offline = () => {
-      body.setAttribute(COPY_STATE_ATTRIBUTE, "offline");
-      body.dataset.offlineNote = t("offline.banner", {
-        time: offlineTime(locale, saved, realNow()),
-      });
-    };
-    if (!navigator.onLine) return offline();
+    if (!document.body.hasAttribute(COPY_STATE_ATTRIBUTE)) return;
     phase.current = "asking";
-    void import("~/utils/offline.client")
-      .then((m) => m.keptCopyRefresh())
-      .then(({ refresh, to }) => {
-        if (refresh === "withdrawn") {
-          phase.current = "done";
-          body.setAttribute(COPY_STATE_ATTRIBUTE, "withdrawn");
-          body.dataset.offlineNote = t("offline.withdrawn");
-          // Where the server sent the person (sign-in, saying why), or its answer here.
-          if (to?.startsWith("/") && !to.startsWith("//")) location.replace(to);
-          else location.reload();
-        } else if (refresh === "reload") {
-          phase.current = "done";
-          location.reload();
-        } else if (refresh === "fresh" || (refresh === "unknown" && navigator.onLine)) {
+    // The rest is loaded only on such a page (the worker keeps the chunk, offline too).
+    void import("~/utils/offline.client").then((m) =>
+      m.followKeptCopy({
+        t,
+        locale,
+        revalidate: () => {
           phase.current = "asked";
           refreshingCopy = true;
           revalidator.revalidate();
-        } else {
-          phase.current = "done";
-          offline();
-        }
-      });
+        },
+      }),
+    );
   }, [revalidator, t, locale]);
   // The revalidation has run (loading, then idle): the page is the server's now.
   useEffect(() => {
@@ -215,5 +196,9 @@ function useOfflineScope() {
 }
 
 export function ErrorBoundary() {
-  return <ErrorPage standalone />;
+  return (
+    <Suspense fallback={null}>
+      <ErrorPage standalone />
+    </Suspense>
+  );
 }

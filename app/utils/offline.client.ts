@@ -5,7 +5,15 @@
  * server said about a page it answered from its copy (`keptCopyRefresh`), and turns navigations
  * into full page loads when the worker will have to answer them.
  */
-import type { CopyAnswer, OfflineMessage, OfflineScope } from "~/utils/offline";
+import type { Locale, Translate } from "~/i18n";
+import { realNow } from "~/utils/clock";
+import {
+  COPY_STATE_ATTRIBUTE,
+  offlineTime,
+  type CopyAnswer,
+  type OfflineMessage,
+  type OfflineScope,
+} from "~/utils/offline";
 
 let started = false;
 
@@ -53,6 +61,41 @@ export function keptCopyRefresh(): Promise<CopyAnswer> {
     };
     worker.postMessage({ type: "kept-copy" } satisfies OfflineMessage, [channel.port2]);
   });
+}
+
+/**
+ * A page answered from the worker's copy follows what the server said meanwhile (decision 019;
+ * root.tsx's useKeptCopyRefresh calls it, loaded only on such a page): withdrawn, it hides at
+ * once and goes where the server sent the person (sign-in, saying why); drawn in another language,
+ * it loads again; fresh, it reads its data again (`revalidate`); no answer (no connection, a weak
+ * signal), it stays and says "offline — as of".
+ */
+export async function followKeptCopy(page: {
+  t: Translate;
+  locale: Locale;
+  revalidate: () => void;
+}) {
+  const body = document.body;
+  const { refresh, to } = navigator.onLine
+    ? await keptCopyRefresh()
+    : ({ refresh: "unknown" } as CopyAnswer);
+  if (refresh === "withdrawn") {
+    body.setAttribute(COPY_STATE_ATTRIBUTE, "withdrawn");
+    body.dataset.offlineNote = page.t("offline.withdrawn");
+    // Where the server sent the person (sign-in, saying why), or its answer here.
+    if (to?.startsWith("/") && !to.startsWith("//")) location.replace(to);
+    else location.reload();
+  } else if (refresh === "reload") {
+    location.reload();
+  } else if (refresh === "fresh" || (refresh === "unknown" && navigator.onLine)) {
+    page.revalidate();
+  } else {
+    body.setAttribute(COPY_STATE_ATTRIBUTE, "offline");
+    const saved = new Date(body.dataset.offlineSavedAt ?? "");
+    body.dataset.offlineNote = page.t("offline.banner", {
+      time: offlineTime(page.locale, saved, realNow()),
+    });
+  }
 }
 
 /**

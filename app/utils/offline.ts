@@ -192,19 +192,17 @@ export function sameScope(a: OfflineScope | null, b: OfflineScope | null): boole
  * date: a copy from yesterday must not read as this afternoon's.
  */
 export function offlineTime(locale: string, saved: Date, now: Date): string {
-  const day = (d: Date) =>
-    new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(d);
-  const time = new Intl.DateTimeFormat(locale, {
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-    timeZone: "Asia/Shanghai",
-  }).format(saved);
-  if (day(saved) === day(now)) return time;
-  const date = new Intl.DateTimeFormat(locale, {
-    month: "short",
-    day: "numeric",
-    timeZone: "Asia/Shanghai",
-  }).format(saved);
+  // China keeps UTC+8 all year: its wall clock is UTC's, eight hours on.
+  const china = (d: Date) => new Date(d.getTime() + 8 * 3_600_000);
+  const [at, today] = [china(saved), china(now)];
+  const pad = (n: number) => String(n).padStart(2, "0");
+  const time = `${pad(at.getUTCHours())}:${pad(at.getUTCMinutes())}`;
+  if (at.toISOString().slice(0, 10) === today.toISOString().slice(0, 10)) return time;
+  const [m, d] = [at.getUTCMonth() + 1, at.getUTCDate()];
+  // As Intl's { month: "short", day: "numeric" }: "12月3日" / "Dec 3".
+  const date =
+    locale === "zh-CN"
+      ? `${m}月${d}日`
+      : `${"JanFebMarAprMayJunJulAugSepOctNovDec".slice(m * 3 - 3, m * 3)} ${d}`;
   return `${date} ${time}`;
 }

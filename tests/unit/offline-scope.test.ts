@@ -213,6 +213,29 @@ describe("the offline note's time", () => {
     expect(offlineTime("zh-CN", saved, new Date("2026-12-03T16:30:00Z"))).toBe("12月3日 14:05");
     expect(offlineTime("en", saved, new Date("2026-12-05T01:00:00Z"))).toBe("Dec 3 14:05");
   });
+
+  it("reads as Intl writes it in China's time zone, every 97 minutes of a year", () => {
+    const zone = { timeZone: "Asia/Shanghai" } as const;
+    const day = new Intl.DateTimeFormat("en-CA", zone);
+    for (const locale of ["zh-CN", "en"]) {
+      const time = new Intl.DateTimeFormat(locale, {
+        ...zone,
+        hour: "2-digit",
+        minute: "2-digit",
+        hourCycle: "h23",
+      });
+      const date = new Intl.DateTimeFormat(locale, { ...zone, month: "short", day: "numeric" });
+      for (let t = Date.UTC(2026, 0, 1); t < Date.UTC(2027, 0, 1); t += 97 * 60_000) {
+        const at = new Date(t);
+        const now = new Date(t + ((t / 60_000) % 2 ? 3_600_000 : 30 * 3_600_000));
+        const expected =
+          day.format(at) === day.format(now)
+            ? time.format(at)
+            : `${date.format(at)} ${time.format(at)}`;
+        expect(offlineTime(locale, at, now)).toBe(expected);
+      }
+    }
+  });
 });
 
 describe("the offline page", () => {
