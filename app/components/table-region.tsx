@@ -1,4 +1,3 @@
-import { useNavigate } from "@remix-run/react";
 import { useEffect, useRef, useState, type AnchorHTMLAttributes, type ReactNode } from "react";
 import { useT } from "~/i18n";
 
@@ -32,26 +31,6 @@ export function TableRegion({
   const ref = useRef<HTMLDivElement>(null);
   const tableRef = useRef<HTMLTableElement>(null);
   const [overflow, setOverflow] = useState<{ left: boolean; right: boolean } | null>(null);
-  const navigate = useNavigate();
-  // The row links (RowLink below) navigate in the page, as a router Link would.
-  useEffect(() => {
-    const wrap = ref.current;
-    if (!wrap) return;
-    const follow = (event: MouseEvent) => {
-      if (event.defaultPrevented || event.button !== 0) return;
-      if (event.metaKey || event.altKey || event.ctrlKey || event.shiftKey) return;
-      const link = event.target instanceof Element && event.target.closest("a[data-row-link]");
-      if (!(link instanceof HTMLAnchorElement) || (link.target && link.target !== "_self")) return;
-      const url = new URL(link.href);
-      if (url.origin !== window.location.origin) return;
-      event.preventDefault();
-      const to = url.pathname + url.search + url.hash;
-      const here = window.location.pathname + window.location.search + window.location.hash;
-      void navigate(to, { replace: to === here });
-    };
-    wrap.addEventListener("click", follow);
-    return () => wrap.removeEventListener("click", follow);
-  }, [navigate]);
   useEffect(() => {
     const wrap = ref.current;
     if (!wrap) return;
@@ -144,10 +123,10 @@ function setRole(element: Element, role: string) {
 }
 
 /**
- * A link in a table region's cells: a plain anchor, which the region navigates in the page as a
- * router Link would (one listener for the table, where a Link is three components and a dozen hooks
- * to hydrate: the map page's 89 rows of village and township links took ~70 ms on the bench
- * machine). Without JavaScript, or outside a TableRegion, it is an ordinary link.
+ * A link in a table's cells: a plain anchor, which the layout's one listener (useInPageLinks in
+ * routes/_app.tsx) follows in the page as a router Link would, where a Link is three components
+ * and a dozen hooks to hydrate: the map page's 89 rows of village and township links took ~70 ms
+ * on the bench machine. Without JavaScript it is an ordinary link.
  */
 export function RowLink({
   to,

@@ -3,16 +3,17 @@ import { teamRulesOn } from "~/models/county-rules.server";
 import { clockOffset } from "~/utils/clock";
 import { today } from "~/utils/dates";
 import { Form, Outlet, useLocation, useNavigate, useRouteLoaderData } from "@remix-run/react";
-import { useEffect, useRef, useState } from "react";
+import { Suspense, useEffect, useRef, useState } from "react";
 import { requireViewer } from "~/auth.server";
 import { hasAnywhere, hasCountyWide } from "~/permissions";
 import { pendingForViewer } from "~/models/leave.server";
 import { unreadCount } from "~/models/notice.server";
-import { ErrorPage } from "~/components/error-page";
+import { ErrorPage } from "~/components/error-page.lazy";
 import { formatDate, useLocale, useT } from "~/i18n";
 import type { loader as rootLoader } from "~/root";
 import { setOutboxUser, skipRevalidationWhenQueued } from "~/outbox/client-action";
 import type { OutboxPanel } from "~/components/outbox-panel";
+import tabIcons from "~/components/tab-icons.svg";
 
 /**
  * Every page behind sign-in shares this layout; the loader turns anonymous visitors to /login and
@@ -43,6 +44,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
     admin: hasCountyWide(viewer, "manage:registry"),
     unread,
     pendingLeave,
+    /** A phone's bottom tabs (TabBar), decided here: the role's rules stay off the page's code. */
+    tabs: tabsFor({
+      role: viewer.role,
+      cadre: viewer.cadreId !== null,
+      village: viewer.villageIds[0] ?? null,
+      team: viewer.teamIds[0] ?? null,
+    }),
   };
 }
 
@@ -78,7 +86,7 @@ function isCurrentPath(pathname: string, to: string) {
 }
 
 /**
- * A link of the layout: a plain anchor, followed in the page by useLayoutLinks' one listener (a
+ * A link of the layout: a plain anchor, followed in the page by useInPageLinks' one listener (a
  * router Link or NavLink is a dozen hooks, and the layout draws ~35 links on every page: ~1.5 ms of
  * the server's time a page). Marked current as a NavLink marks it: on its page and the pages below
  * it, or (`section`) on every page of its section.
@@ -123,19 +131,20 @@ function NavAnchor({
 }
 
 /**
- * The layout's links (NavAnchor, `data-nav`) followed in the page, as a router Link would: a plain
- * left click navigates without loading the page (the same address again replaces the history
- * entry); a click with a modifier opens a tab or window as the browser does; without JavaScript
- * the links lead there.
+ * The layout's links (NavAnchor, `data-nav`) and the tables' (RowLink, `data-row-link`) followed
+ * in the page by one listener, as a router Link would: a plain left click navigates without loading
+ * the page (the same address again replaces the history entry); a click with a modifier, or on a
+ * link to another window or site, is the browser's; without JavaScript the links lead there.
  */
-function useLayoutLinks() {
+function useInPageLinks() {
   const navigate = useNavigate();
   useEffect(() => {
     const follow = (event: MouseEvent) => {
       if (event.defaultPrevented || event.button !== 0) return;
       if (event.metaKey || event.altKey || event.ctrlKey || event.shiftKey) return;
-      const link = event.target instanceof Element && event.target.closest("a[data-nav]");
-      if (!(link instanceof HTMLAnchorElement)) return;
+      const link =
+        event.target instanceof Element && event.target.closest("a[data-nav],a[data-row-link]");
+      if (!(link instanceof HTMLAnchorElement) || (link.target && link.target !== "_self")) return;
       const url = new URL(link.href);
       if (url.origin !== location.origin) return;
       event.preventDefault();
@@ -237,7 +246,34 @@ type TabKey =
  * The four things each role does most, as a phone's bottom tab bar; everything else is under
  * "more". A team member: my work, their village's case board, the team's work log, notices.
  */
-function tabsFor(nav: NonNullable<NavData>): TabKey[] {
+function tabsFor(nav: {
+  role: string;
+  cadre: boolean;
+  village: string | null;
+  team: string | null;
+}): { key: TabKey; to: string }[] {
+  const target: Record<TabKey, string> = {
+    me: "/me",
+    board: `/villages/${nav.village}/cases`,
+    log: `/teams/${nav.team}/logs`,
+    dashboard: "/dashboard",
+    map: "/map",
+    villages: "/villages",
+    teams: "/teams",
+    leave: "/leave",
+    notices: "/notices",
+    bulletin: "/reports/monthly",
+    admin: "/admin",
+  };
+  return tabKeysFor(nav).map((key) => ({ key, to: target[key] }));
+}
+
+function tabKeysFor(nav: {
+  role: string;
+  cadre: boolean;
+  village: string | null;
+  team: string | null;
+}): TabKey[] {
   switch (nav.role) {
     case "team_member":
       return [
@@ -257,23 +293,11 @@ function tabsFor(nav: NonNullable<NavData>): TabKey[] {
   }
 }
 
+/**
+ * A tab's icon, drawn from one sprite file (app/components/tab-icons.svg: hashed, cached for good,
+ * kept offline by the service worker) rather than as path data in every page's JavaScript.
+ */
 function TabIcon({ name }: { name: TabKey | "more" }) {
-  const paths: Record<TabKey | "more", string> = {
-    me: "M4 11l8-7 8 7v9h-5v-6H9v6H4z",
-    board: "M4 4h4v16H4zM10 4h4v10h-4zM16 4h4v13h-4z",
-    log: "M6 3h9l4 4v14H6zM9 11h7M9 15h7M9 7h4",
-    dashboard: "M4 20V10M10 20V4M16 20v-7M22 20H2",
-    map: "M12 21s-6-6.2-6-11a6 6 0 1 1 12 0c0 4.8-6 11-6 11zM12 12.5a2.5 2.5 0 1 0 0-5 2.5 2.5 0 0 0 0 5z",
-    villages: "M3 20V11l5-4 5 4v9M13 20v-6l4-3 4 3v6M2 20h20",
-    teams:
-      "M9 11a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM3 20c0-3.3 2.7-6 6-6s6 2.7 6 6M16 5.5a3 3 0 0 1 0 5.5M18 14c2 .8 3 2.9 3 6",
-    leave: "M4 6h16v14H4zM4 10h16M8 3v5M16 3v5M9 15h6",
-    notices: "M6 16V11a6 6 0 1 1 12 0v5l2 2H4zM10 20a2 2 0 0 0 4 0",
-    bulletin: "M5 3h14v18H5zM8 8h8M8 12h8M8 16h5",
-    admin:
-      "M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM19 12l2-1-1-3-2 .3-1.4-1.4.3-2-3-1-1 2h-2l-1-2-3 1 .3 2L6 7.3 4 7 3 10l2 1v2l-2 1 1 3 2-.3 1.4 1.4-.3 2 3 1 1-2h2l1 2 3-1-.3-2 1.4-1.4 2 .3 1-3-2-1z",
-    more: "M5 12h.01M12 12h.01M19 12h.01",
-  };
   return (
     <svg
       className="tab-icon"
@@ -283,7 +307,7 @@ function TabIcon({ name }: { name: TabKey | "more" }) {
       aria-hidden="true"
       focusable="false"
     >
-      <path d={paths[name]} />
+      <use href={`${tabIcons}#${name}`} />
     </svg>
   );
 }
@@ -295,31 +319,19 @@ function TabIcon({ name }: { name: TabKey | "more" }) {
  */
 function TabBar({ nav, pathname }: { nav: NonNullable<NavData>; pathname: string }) {
   const t = useT();
-  const tabs = tabsFor(nav);
-  const target: Record<TabKey, string> = {
-    me: "/me",
-    board: `/villages/${nav.village}/cases`,
-    log: `/teams/${nav.team}/logs`,
-    dashboard: "/dashboard",
-    map: "/map",
-    villages: "/villages",
-    teams: "/teams",
-    leave: "/leave",
-    notices: "/notices",
-    bulletin: "/reports/monthly",
-    admin: "/admin",
-  };
-  const current = (tab: TabKey) => {
+  const { tabs } = nav;
+  const current = ({ key: tab, to }: { key: TabKey; to: string }) => {
     if (tab === "board")
       return (
         pathname.startsWith(`/villages/${nav.village}/`) && /\/(cases|projects)$/.test(pathname)
       );
     if (tab === "teams") return pathname.startsWith("/teams") && !pathname.endsWith("/logs");
-    return pathname === target[tab] || pathname.startsWith(`${target[tab]}/`);
+    return pathname === to || pathname.startsWith(`${to}/`);
   };
   // Badges of pages that are not tabs show on "more", so none goes unseen.
   const hidden =
-    (tabs.includes("notices") ? 0 : nav.unread) + (tabs.includes("leave") ? 0 : nav.pendingLeave);
+    (tabs.some((tab) => tab.key === "notices") ? 0 : nav.unread) +
+    (tabs.some((tab) => tab.key === "leave") ? 0 : nav.pendingLeave);
   const root = useRouteLoaderData<typeof rootLoader>("root");
   const more = useRef<HTMLDetailsElement>(null);
   // "More" closes when the page changes (a link in it was followed)…
@@ -348,11 +360,11 @@ function TabBar({ nav, pathname }: { nav: NonNullable<NavData>; pathname: string
   return (
     <nav className="tab-bar" aria-label={t("tab.label")}>
       {tabs.map((tab) => (
-        <NavAnchor key={tab} to={target[tab]} className="tab-link" current={current(tab)}>
-          <TabIcon name={tab} />
-          <span className="tab-text">{t(`tab.${tab}`)}</span>
-          {tab === "notices" ? <CountBadge count={nav.unread} label="nav.unreadBadge" /> : null}
-          {tab === "leave" ? (
+        <NavAnchor key={tab.key} to={tab.to} className="tab-link" current={current(tab)}>
+          <TabIcon name={tab.key} />
+          <span className="tab-text">{t(`tab.${tab.key}`)}</span>
+          {tab.key === "notices" ? <CountBadge count={nav.unread} label="nav.unreadBadge" /> : null}
+          {tab.key === "leave" ? (
             <CountBadge count={nav.pendingLeave} label="nav.pendingBadge" />
           ) : null}
         </NavAnchor>
@@ -436,8 +448,15 @@ function Header() {
                 action="/logout"
                 onSubmit={(event) => {
                   event.preventDefault();
-                  void signOut(event.currentTarget, nav?.userId ?? null, (count) =>
-                    window.confirm(t("outbox.signOutConfirm", { count })),
+                  const form = event.currentTarget;
+                  // Loaded when used (kept offline by the service worker); if it cannot be, the
+                  // form posts as it does without JavaScript.
+                  import("~/outbox/sign-out").then(
+                    (m) =>
+                      m.signOut(form, nav?.userId ?? null, (count) =>
+                        window.confirm(t("outbox.signOutConfirm", { count })),
+                      ),
+                    () => form.submit(),
                   );
                 }}
               >
@@ -493,7 +512,7 @@ function Shell({ children }: { children: React.ReactNode }) {
   const folded = root?.demoFolded ?? false;
   const nav = useRouteLoaderData<typeof loader>("routes/_app");
   const { pathname } = useLocation();
-  useLayoutLinks();
+  useInPageLinks();
   return (
     <>
       <a className="skip-link" href="#main">
@@ -534,37 +553,6 @@ function OutboxSlot({ userId }: { userId: string | null }) {
   return Panel && userId ? <Panel userId={userId} /> : null;
 }
 
-/**
- * Signing out takes with it what this phone keeps of the person: writes not yet sent are deleted,
- * after the person has said so (they are told how many), and the service worker forgets their
- * pages. Without JavaScript the form simply posts, and the sign-in page clears the pages.
- */
-async function signOut(
-  form: HTMLFormElement,
-  userId: string | null,
-  confirm: (count: number) => boolean,
-) {
-  if (userId && "indexedDB" in window) {
-    try {
-      const { listEntries, clearUser } = await import("~/outbox/store");
-      const count = (await listEntries(userId)).length;
-      if (count && !confirm(count)) return;
-      await clearUser(userId);
-    } catch {
-      // IndexedDB refused (some private windows): nothing was kept.
-    }
-  }
-  try {
-    // Loaded here, not with the layout: 0.7 KiB less on every page's first load (decision 018);
-    // the worker's registration has usually fetched it already.
-    const { forgetKeptPages } = await import("~/utils/offline.client");
-    forgetKeptPages();
-  } catch {
-    // Not loaded (offline, not cached yet): the sign-in page, drawn for nobody, clears them.
-  }
-  form.submit();
-}
-
 export default function AppLayout() {
   return (
     <Shell>
@@ -576,7 +564,9 @@ export default function AppLayout() {
 export function ErrorBoundary() {
   return (
     <Shell>
-      <ErrorPage />
+      <Suspense fallback={null}>
+        <ErrorPage />
+      </Suspense>
     </Shell>
   );
 }
