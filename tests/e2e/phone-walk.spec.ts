@@ -188,6 +188,18 @@ for (const role of ROLES) {
       expect(box.height).toBeGreaterThanOrEqual(44);
     }
 
+    // Each tab's icon is a symbol of the sprite it names (one hashed SVG file, cached for good).
+    const icons = await tabBar
+      .locator("svg.tab-icon use")
+      .evaluateAll((uses) => uses.map((use) => use.getAttribute("href") ?? ""));
+    expect(icons).toHaveLength(5);
+    for (const href of icons) {
+      const [file, id] = href.split("#");
+      const sprite = await context.request.get(server.origin + file);
+      expect(sprite.headers()["content-type"], href).toContain("image/svg+xml");
+      expect(await sprite.text(), href).toContain(`<symbol id="${id}"`);
+    }
+
     // "More" holds every page of the menu; a tap outside closes it.
     await tabBar.getByText("更多").click();
     const more = page.getByRole("navigation", { name: "全部页面" });
