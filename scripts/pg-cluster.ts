@@ -155,7 +155,9 @@ async function main() {
   }
   if (!command.length) {
     console.log(`PostgreSQL on ${cluster.url} (Ctrl-C stops it and deletes its files)`);
-    await new Promise(() => {});
+    // Until a signal: a pending promise alone would not keep Node running (it exited at once).
+    setInterval(() => undefined, 1 << 30);
+    return;
   }
   console.log(`[pg-cluster] ${cluster.url}`);
   const child = spawn(command[0]!, command.slice(1), {
