@@ -31,6 +31,15 @@
  * tabs: without it every measured page paid about 100 ms for each of the two faces in its first
  * two layouts, which lantern counts × 4 into the first paint. `--cold-fonts` skips both, to see it.
  *
+ * One Chromium per run: that single renderer process also keeps what the earlier runs left, each a
+ * copy of the page with Lighthouse's own gatherers and axe-core in the same V8 heap. While the next
+ * run's navigation commits, the process cleans up after them on the main thread: one task of
+ * 60–200 ms with nothing of the page in it (no script, style or layout; garbage-collection
+ * safepoints), that lantern charges after the first paint as "unattributable" blocking time. It
+ * grew with each page's weight and was most of /map's spread (TBT 57–823 ms over five runs,
+ * performance 80–99). So each run starts a fresh Chromium, its fonts warmed as above (~3 s a
+ * run): /map's five runs then gave TBT 28–126 ms. `--one-chromium` keeps one for all runs.
+ *
  * `--throttling devtools` loads each page through Chromium's own throttled network and CPU instead
  * of Lighthouse's simulation (lantern). Slower, but it sees what the browser does: lantern 12
  * counts every module script that finished before the first paint as render-blocking
@@ -38,7 +47,7 @@
  * The budgets are judged on the default, simulate.
  *   npm run bench:lighthouse -- [--runs 5] [--pages login,me,cases,plan,map,dashboard]
  *                               [--json figures.json] [--reports dir] [--keep] [--cold-fonts]
- *                               [--throttling devtools] [--tiles stub|none]
+ *                               [--throttling devtools] [--tiles stub|none] [--one-chromium]
  * --pages measures only those (ids below); --json writes every run's figures and each page's
  * failing audits to a file; --reports writes, for each page and network, the run with the median
  * performance score and the lowest one as Lighthouse's own report (.html, and .json to load in the
@@ -159,6 +168,7 @@ const { values } = parseArgs({
     reports: { type: "string" },
     keep: { type: "boolean", default: false },
     "cold-fonts": { type: "boolean", default: false },
+    "one-chromium": { type: "boolean", default: false },
     tiles: { type: "string", default: "stub" },
     throttling: { type: "string", default: "simulate" },
   },
@@ -577,6 +587,26 @@ async function runLighthouse(
   };
 }
 
+/** Chromium for Lighthouse, its fonts warmed first unless --cold-fonts. */
+async function startChromium(): Promise<LaunchedChrome> {
+  const chrome = await launch({
+    chromePath: CHROMIUM,
+    chromeFlags: [
+      "--headless=new",
+      "--no-sandbox",
+      "--disable-gpu",
+      // Fonts are loaded per renderer process: one process for every tab, so the measured pages
+      // draw with the fonts the warm-up loaded (see warmFonts). --cold-fonts keeps the default.
+      ...(values["cold-fonts"]
+        ? []
+        : ["--renderer-process-limit=1", "--disable-site-isolation-trials"]),
+    ],
+    logLevel: "error",
+  });
+  if (!values["cold-fonts"]) await warmFonts(chrome);
+  return chrome;
+}
+
 /**
  * Has Chromium draw Chinese text in regular and bold weights once, in a tab of its own that is
  * then closed (through the DevTools HTTP endpoint chrome-launcher opened), so the fonts are
@@ -661,26 +691,13 @@ try {
   for (const user of new Set(pages.map((p) => p.user))) {
     if (user !== null) cookies.set(user, await signIn(origin, user, DEMO_PASSWORD));
   }
-  chrome = await launch({
-    chromePath: CHROMIUM,
-    chromeFlags: [
-      "--headless=new",
-      "--no-sandbox",
-      "--disable-gpu",
-      // Fonts are loaded per renderer process: one process for every tab, so the measured pages
-      // draw with the fonts the warm-up loaded (see warmFonts). --cold-fonts keeps the default.
-      ...(values["cold-fonts"]
-        ? []
-        : ["--renderer-process-limit=1", "--disable-site-isolation-trials"]),
-    ],
-    logLevel: "error",
-  });
-  if (!values["cold-fonts"]) await warmFonts(chrome);
+  chrome = await startChromium();
 
   console.log(
     `Lighthouse ${lighthouseVersion}, mobile ${SCREEN.width}×${SCREEN.height} px, ` +
       `${method === "simulate" ? "simulated" : "applied (devtools)"} throttling, median, lowest and highest of ${runs} run(s); Chinese (Accept-Language zh-CN); ` +
-      `fonts ${values["cold-fonts"] ? "cold (--cold-fonts)" : "loaded first, as on a phone"}:`,
+      `fonts ${values["cold-fonts"] ? "cold (--cold-fonts)" : "loaded first, as on a phone"}; ` +
+      `${values["one-chromium"] ? "one Chromium for all runs" : "a fresh Chromium each run"}:`,
   );
   for (const page of pages) {
     for (const [network, budget] of Object.entries(page.budgets) as [Network, Budget][]) {
@@ -703,6 +720,11 @@ try {
         htmls.push(html);
         traces.push(trace);
         await sleep(250);
+        // Each run in a Chromium of its own (see "One Chromium per run" above).
+        if (!values["one-chromium"]) {
+          chrome.kill();
+          chrome = await startChromium();
+        }
       }
       const after = cpuSnapshot();
       const loadAfter = os.loadavg();
@@ -934,6 +956,7 @@ try {
           screen: SCREEN,
           runsPerPage: runs,
           fontsWarmedFirst: !values["cold-fonts"],
+          chromiumPerRun: !values["one-chromium"],
           throttlingMethod: method,
           networks: NETWORKS,
           measurements,
