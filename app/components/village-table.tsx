@@ -4,6 +4,7 @@ import { formatPercent, useLocale, useT } from "~/i18n";
 import { DemoBadge, ExitStatusBadge, LevelBadge } from "~/components/badges";
 import { PlaceName } from "~/components/place-name";
 import { useIncidenceThreshold } from "~/components/standards";
+import { KeptRows } from "~/components/kept-rows";
 import { RowLink, TableRegion } from "~/components/table-region";
 
 /**
@@ -47,60 +48,63 @@ export const VillageTable = memo(function VillageTable({
           <th scope="col">{t("villages.col.team")}</th>
         </tr>
       </thead>
-      <tbody>
-        {villages.map((v) => (
-          <tr key={v.id} className={ownVillageIds.includes(v.id) ? "row-own" : undefined}>
-            <th scope="row">
-              <PlaceName
-                to={`/villages/${v.id}`}
-                name={v.nameZh}
-                pinyin={v.namePinyin}
-                source={v.nameSource}
-              >
-                {ownVillageIds.includes(v.id) ? (
-                  <span className="badge badge-own">{t("villages.mine")}</span>
-                ) : null}
-              </PlaceName>
-            </th>
-            {showTownship ? (
-              <td data-label={t("villages.col.township")}>
-                <RowLink to={`/townships/${v.townshipId}`}>{v.townshipName}</RowLink>
-              </td>
-            ) : null}
-            {anyFull ? (
-              <td data-label={t("villages.col.type")}>
-                {v.access === "full" ? t(`villageType.${v.type}`) : "—"}
-              </td>
-            ) : null}
-            <td data-label={t("villages.col.status")}>
-              <ExitStatusBadge status={v.exitStatus} />
-            </td>
-            {anyFull ? (
-              <>
-                <td className="num" data-label={t("villages.col.poor")}>
-                  {v.access === "full" ? `${v.poorHouseholds} / ${v.poorPeople}` : "—"}
-                </td>
-                <td
-                  className={`num${v.access === "full" && v.incidence >= threshold ? " over-threshold" : ""}`}
-                  data-label={t("villages.col.incidence")}
+      <KeptRows
+        rows={villages}
+        render={(villages) =>
+          villages.map((v) => (
+            <tr key={v.id} className={ownVillageIds.includes(v.id) ? "row-own" : undefined}>
+              <th scope="row">
+                <PlaceName
+                  to={`/villages/${v.id}`}
+                  name={v.nameZh}
+                  pinyin={v.namePinyin}
+                  source={v.nameSource}
                 >
-                  {v.access === "full" ? formatPercent(locale, v.incidence) : "—"}
+                  {ownVillageIds.includes(v.id) ? (
+                    <span className="badge badge-own">{t("villages.mine")}</span>
+                  ) : null}
+                </PlaceName>
+              </th>
+              {showTownship ? (
+                <td data-label={t("villages.col.township")}>
+                  <RowLink to={`/townships/${v.townshipId}`}>{v.townshipName}</RowLink>
                 </td>
-              </>
-            ) : null}
-            <td data-label={t("villages.col.team")}>
-              {v.team ? (
+              ) : null}
+              {anyFull ? (
+                <td data-label={t("villages.col.type")}>
+                  {v.access === "full" ? t(`villageType.${v.type}`) : "—"}
+                </td>
+              ) : null}
+              <td data-label={t("villages.col.status")}>
+                <ExitStatusBadge status={v.exitStatus} />
+              </td>
+              {anyFull ? (
                 <>
-                  <LevelBadge level={v.team.level} /> {v.team.sendingUnit}{" "}
-                  <DemoBadge source={v.team.sendingUnitSource} />
+                  <td className="num" data-label={t("villages.col.poor")}>
+                    {v.access === "full" ? `${v.poorHouseholds} / ${v.poorPeople}` : "—"}
+                  </td>
+                  <td
+                    className={`num${v.access === "full" && v.incidence >= threshold ? " over-threshold" : ""}`}
+                    data-label={t("villages.col.incidence")}
+                  >
+                    {v.access === "full" ? formatPercent(locale, v.incidence) : "—"}
+                  </td>
                 </>
-              ) : (
-                "—"
-              )}
-            </td>
-          </tr>
-        ))}
-      </tbody>
+              ) : null}
+              <td data-label={t("villages.col.team")}>
+                {v.team ? (
+                  <>
+                    <LevelBadge level={v.team.level} /> {v.team.sendingUnit}{" "}
+                    <DemoBadge source={v.team.sendingUnitSource} />
+                  </>
+                ) : (
+                  "—"
+                )}
+              </td>
+            </tr>
+          ))
+        }
+      />
     </TableRegion>
   );
 });

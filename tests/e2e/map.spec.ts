@@ -71,6 +71,47 @@ test.describe("as the county admin", () => {
     await expect(page).toHaveURL(/\/map$/);
   });
 
+  test("the table's rows are the server's, left unhydrated until a filter or a visit draws them", async ({
+    page,
+  }) => {
+    /** Rows React has taken over carry its fiber; the server's kept rows carry none. */
+    const rowState = () =>
+      page.locator("table.data-table").evaluate((table) => {
+        const hydrated = (el: Element) => Object.keys(el).some((k) => k.startsWith("__reactFiber"));
+        const rows = [...table.querySelectorAll("tbody tr")];
+        return {
+          table: hydrated(table),
+          rows: rows.length,
+          drawn: rows.filter(hydrated).length,
+        };
+      });
+    await openMap(page);
+    await expect.poll(async () => (await rowState()).table).toBe(true);
+    expect(await rowState()).toMatchObject({ rows: 89, drawn: 0 });
+
+    await page.getByLabel("出列状态").selectOption("exited");
+    await expect(page).toHaveURL(/status=exited/);
+    await expect(page.locator(".result-count")).toContainText(/显示 \d+ \/ 89 个村/);
+    const filtered = await rowState();
+    expect(filtered.rows).toBeGreaterThan(0);
+    expect(filtered.rows).toBeLessThan(89);
+    expect(filtered.drawn).toBe(filtered.rows);
+    await expect(tableRows(page).locator(".status-exited")).toHaveCount(filtered.rows);
+
+    // Another page and back: the table is drawn in the browser, in full.
+    await tableRows(page).first().locator("th a").first().click();
+    await expect(page).toHaveURL(/\/villages\/[^/]+$/);
+    await page.goBack();
+    await expect(page.locator(".result-count")).toContainText(/显示 \d+ \/ 89 个村/);
+    expect(await rowState()).toMatchObject({ rows: filtered.rows, drawn: filtered.rows });
+    await page.goto("/villages");
+    await waitForHydration(page);
+    await page.locator('a[data-nav][href="/map"]').first().click();
+    await expect(page).toHaveURL(/\/map$/);
+    await expect(tableRows(page)).toHaveCount(89);
+    expect(await rowState()).toMatchObject({ rows: 89, drawn: 89 });
+  });
+
   test("filters change the markers, the table and the URL", async ({ page }) => {
     await openMap(page);
     await page.getByLabel("出列状态").selectOption("exited");

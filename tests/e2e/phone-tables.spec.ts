@@ -39,6 +39,10 @@ async function tableReport(page: Page) {
       }
       for (const row of table.rows) {
         if (row === headRow) continue;
+        // Rows the browser did not hydrate (KeptRows) are given their roles all the same.
+        if (row.getAttribute("role") !== "row") {
+          report.problems.push(`${name}, ${text(row.cells[0]!)}: no row role`);
+        }
         let column = 0;
         for (const cell of row.cells) {
           const at = column;
