@@ -24,6 +24,7 @@ import {
   type OutboxEntry,
   type OutboxMessage,
 } from "~/outbox/store";
+import { keepPageWhenUnreachable } from "~/outbox/keep-page";
 
 export function OutboxPanel({ userId }: { userId: string }) {
   const t = useT();
@@ -56,6 +57,8 @@ export function OutboxPanel({ userId }: { userId: string }) {
   }, [userId, refresh]);
 
   useEffect(() => {
+    // From now on a read of this page's data that finds no connection waits for it.
+    keepPageWhenUnreachable();
     void refresh().then(send);
     const channel = new BroadcastChannel(OUTBOX_CHANNEL);
     channel.onmessage = (event: MessageEvent<OutboxMessage>) => {

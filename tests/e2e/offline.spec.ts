@@ -243,6 +243,58 @@ test("weijia checks in, logs, comments, moves a card and marks a milestone done 
   await context.close();
 });
 
+test("a page whose data cannot be read again keeps what is being typed, and reads it when the connection returns", async ({
+  browser,
+}) => {
+  const context = await signedInContext(browser, server, "weijia");
+  // The browser's own fetch, to see when the outbox panel has wrapped it (keep-page.ts).
+  await context.addInitScript(() => {
+    (window as unknown as { nativeFetch: typeof fetch }).nativeFetch = window.fetch;
+  });
+  const page = await context.newPage();
+  const title = "离线测试：输入中的评论不丢";
+  const cardId = await newCase(page, title);
+  await open(page, `/cards/${cardId}`);
+  await page.waitForFunction(
+    () => window.fetch !== (window as unknown as { nativeFetch: typeof fetch }).nativeFetch,
+  );
+  const reads: string[] = [];
+  page.on("requestfailed", (request) => {
+    if (request.url().includes(`/cards/${cardId}.data`)) reads.push("failed");
+  });
+  page.on("response", (response) => {
+    if (response.url().includes(`/cards/${cardId}.data`)) reads.push(String(response.status()));
+  });
+  const typed = "王大爷已联系家属，明天上午送医。";
+  await page.getByLabel("添加评论").fill(typed);
+
+  // The signal goes; another tab (or the worker) says it sent this person's outbox: the page
+  // reads its data again, as after any write.
+  await context.setOffline(true);
+  const weijia = userId("weijia");
+  await page.evaluate(
+    (id) =>
+      new BroadcastChannel("zhucun-outbox").postMessage({ type: "sent", userId: id, count: 1 }),
+    weijia,
+  );
+  await expect.poll(() => reads).toContain("failed");
+  // Before, the page gave way to the error page ("出错了", 500) and the comment was lost.
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(title);
+  await expect(page.getByText("出错了")).toHaveCount(0);
+  await expect(page.getByLabel("添加评论")).toHaveValue(typed);
+
+  // The connection returns: the read is made again and answered, and the text is still there.
+  await context.setOffline(false);
+  await expect.poll(() => reads).toContain("200");
+  await expect(page.getByLabel("添加评论")).toHaveValue(typed);
+  await page.getByRole("button", { name: "发表评论" }).click();
+  await expect(page.locator(".narrative", { hasText: typed })).toBeVisible();
+  expect(
+    one<number>("select count(*) from card_comments where card_id = ? and body = ?", cardId, typed),
+  ).toBe(1);
+  await context.close();
+});
+
 test("a move someone else overtook is shown with both versions; the cadre keeps theirs", async ({
   browser,
 }) => {
