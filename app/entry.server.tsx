@@ -9,7 +9,7 @@ import type {
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
-import { renderToPipeableStream } from "react-dom/server";
+import { renderToPipeableStream } from "~/server/page-renderer.server";
 import { requestContext } from "~/server/request-context.server";
 import { NonceProvider } from "~/utils/nonce";
 import { USER_HEADER } from "~/utils/offline";

@@ -27,9 +27,11 @@ export function pageDestination(body: PassThrough) {
     body.write(withoutNul(chunk));
   };
   return {
-    write(chunk: Uint8Array) {
-      parts.push(chunk);
-      size += chunk.byteLength;
+    /** Bytes (React's development build), or a flush's whole text (its production build, patched). */
+    write(chunk: Uint8Array | string) {
+      const bytes = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
+      parts.push(bytes);
+      size += bytes.byteLength;
       return true;
     },
     flush,
