@@ -683,8 +683,6 @@ function Trends({ data, listHref }: { data: DashboardPage; listHref: ListHref })
   );
 }
 
-const CELL_MARK: Record<MatrixCell, string> = { met: "✓", not_met: "✗", not_measured: "?" };
-
 function Matrix({ data }: { data: DashboardPage }) {
   const t = useT();
   const { matrix, filters } = data;
@@ -781,7 +779,6 @@ function Matrix({ data }: { data: DashboardPage }) {
                   className={`matrix-cell cell-${row.cells[k]}`}
                   data-label={t(`indicator.kind.${k}`)}
                 >
-                  <span aria-hidden="true">{CELL_MARK[row.cells[k]]}</span>
                   <span className="visually-hidden">{t(`dashboard.cell.${row.cells[k]}`)}</span>
                 </td>
               ))}

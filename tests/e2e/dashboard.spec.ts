@@ -129,7 +129,14 @@ test.describe("county", () => {
     await expect(page.getByText(`共 ${n} 个村`)).toBeVisible();
     const rows = matrix.locator("tbody tr");
     await expect(rows).toHaveCount(n);
-    await expect(rows.locator("td:nth-of-type(2)")).toHaveText(Array(n).fill("✗未达标"));
+    const roads = rows.locator("td:nth-of-type(2)");
+    // Read as words; the mark is drawn by the stylesheet, with an empty alternative.
+    await expect(roads).toHaveText(Array(n).fill("未达标"));
+    expect(
+      await roads.evaluateAll((cells) =>
+        cells.map((cell) => getComputedStyle(cell, "::after").content),
+      ),
+    ).toEqual(Array(n).fill('"✗" / ""'));
 
     // Across indicators: villages meeting every one have no cell left unmet.
     await page.getByLabel("显示").selectOption({ label: "各项指标均达标的村" });
