@@ -138,6 +138,12 @@ function openPostgres(url: string): Kysely<DB> {
     statement_timeout: Number(process.env.DATABASE_STATEMENT_TIMEOUT_MS ?? 60_000),
     application_name: "zhucun",
   });
+  // An idle connection the server ends (a restart, a failover, an administrator, a proxy's
+  // timeout) is reported on the pool; unheard, that event ended the whole server process. The pool
+  // has already dropped the connection, and the next query opens another.
+  pool.on("error", (error) => {
+    console.warn(`[zhucun] a database connection was closed by the server: ${error.message}`);
+  });
   const db = new Kysely<DB>({
     dialect: new SerialWritePostgresDialect({ pool }),
     plugins: [new LongInListsAsArraysPlugin()],

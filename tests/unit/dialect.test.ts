@@ -176,3 +176,33 @@ describe(`rows as tuples (${TEST_ENGINE})`, () => {
     );
   });
 });
+
+describe(`connections the server ends (${TEST_ENGINE})`, () => {
+  it.runIf(TEST_ENGINE === "postgres")(
+    "an idle connection ended by PostgreSQL is dropped, not the process; the next query reconnects",
+    async () => {
+      // Two connections in the pool, both idle afterwards.
+      await Promise.all([
+        sql`select pg_sleep(0.05)`.execute(db),
+        sql`select pg_sleep(0.05)`.execute(db),
+      ]);
+      // As a restart or an administrator would: end this database's other connections.
+      const ended = await sql<{ n: number }>`
+        select count(pg_terminate_backend(pid))::int as n from pg_stat_activity
+        where datname = current_database() and pid <> pg_backend_pid()`.execute(db);
+      expect(ended.rows[0]!.n).toBeGreaterThan(0);
+      const uncaught: unknown[] = [];
+      const hear = (error: unknown) => uncaught.push(error);
+      process.on("uncaughtException", hear);
+      try {
+        // The pool kept a second idle connection: it hears of its end, and does not throw.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const again = await sql<{ one: number }>`select 1 as one`.execute(db);
+        expect(again.rows[0]!.one).toBe(1);
+      } finally {
+        process.off("uncaughtException", hear);
+      }
+      expect(uncaught).toEqual([]);
+    },
+  );
+});
