@@ -522,6 +522,9 @@ test.describe("the work team of 魏家村 on a 360 px phone", () => {
     expect((await saved).status()).toBe(200);
     await page.reload();
     await expect(cardIn(column(page, other), title)).toHaveCount(1);
+    // The sheet is the hydrated page's: before that (its scripts start after the first paint),
+    // "move to…" is the plain link to the card's own move form.
+    await waitForHydration(page);
 
     // And back, so the board is as the other tests found it.
     await switcher.getByRole("link", { name: new RegExp(`^${other}`) }).click();
