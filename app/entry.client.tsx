@@ -39,7 +39,23 @@ function registerWorkerWhenIdle() {
   else setTimeout(register, 1_000);
 }
 
-void loadCatalogue().then((ok) => {
+/**
+ * Remix's page data (single fetch: a stream written into the page), decoded before hydrating.
+ * Left to itself, RemixBrowser suspends on that decoding in its first render, at the root, outside
+ * any Suspense boundary; a click or key press in that moment makes React hydrate the root at once,
+ * which cannot suspend, and ends in React's error #345 with the page's handlers lost (decision 013).
+ * `decodeState` is added by our patch of @remix-run/react (scripts/patches).
+ */
+function decodeRemixState(): Promise<unknown> {
+  const decode = (RemixBrowser as { decodeState?: () => Promise<unknown> }).decodeState;
+  try {
+    return decode ? decode() : Promise.resolve();
+  } catch {
+    return Promise.resolve(); // no stream to decode: RemixBrowser reports that itself
+  }
+}
+
+void Promise.all([loadCatalogue(), decodeRemixState()]).then(([ok]) => {
   if (!ok) return;
   startTransition(() => {
     hydrateRoot(

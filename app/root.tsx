@@ -21,6 +21,7 @@ import { hasDemoData } from "~/models/demo.server";
 import { bannerFolded } from "~/utils/banner.server";
 import { COPY_STATE_ATTRIBUTE, offlineScope } from "~/utils/offline";
 import styles from "~/styles/app.css";
+import { START_SCRIPTS_AFTER_PAINT } from "~/utils/start-scripts.server";
 import { useNonce } from "~/utils/nonce";
 
 export const links: LinksFunction = () => [
@@ -100,10 +101,11 @@ export function Layout({ children }: { children: ReactNode }) {
         {/* The header's red (--red in app.css), for the browser's bar and the installed app's. */}
         <meta name="theme-color" content="#b3261e" />
         <Meta />
-        {/* The catalogue entry.client.tsx fetches before hydrating: fetched alongside the scripts. */}
+        {/* The catalogue entry.client.tsx fetches before hydrating: asked for with the scripts, after
+            the first paint (START_SCRIPTS_AFTER_PAINT). */}
         {data?.catalogue ? (
           <link
-            rel="preload"
+            rel="zhucun-preload"
             as="fetch"
             href={data.catalogue}
             crossOrigin="anonymous"
@@ -116,6 +118,13 @@ export function Layout({ children }: { children: ReactNode }) {
         {children}
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
+        <script
+          nonce={nonce}
+          suppressHydrationWarning
+          // The server writes it (a .server module: undefined in the browser, where React leaves
+          // a hydrated script's text as it is).
+          dangerouslySetInnerHTML={{ __html: START_SCRIPTS_AFTER_PAINT ?? "" }}
+        />
       </body>
     </html>
   );

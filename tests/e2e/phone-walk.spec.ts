@@ -110,6 +110,34 @@ for (const role of ROLES) {
       // English (the longer words) also without JavaScript, as the server draws the pages; the
       // Chinese walk with it, as hydrated.
       const context = await phoneFor(browser, role, locale, locale === "zh-CN");
+      // Notes whether Remix began decoding the page's data (single fetch: the stream written into
+      // the page) after React's root was made. RemixBrowser then suspends at the root, outside any
+      // Suspense boundary, and a click in that moment made React hydrate synchronously and fail
+      // with its error #345 (decision 013): entry.client.tsx decodes first.
+      await context.addInitScript(() => {
+        const w = window as unknown as Record<string, unknown>;
+        let remixContext: Record<string, unknown> | undefined;
+        Object.defineProperty(w, "__remixContext", {
+          configurable: true,
+          get: () => remixContext,
+          set(value: Record<string, unknown>) {
+            let stream = value.stream;
+            Object.defineProperty(value, "stream", {
+              configurable: true,
+              enumerable: true,
+              get: () => stream,
+              set(next: unknown) {
+                if (next === undefined && stream !== undefined)
+                  w.__zhucunDecodedAfterRoot = Object.keys(document).some((k) =>
+                    k.startsWith("__reactContainer"),
+                  );
+                stream = next;
+              },
+            });
+            remixContext = value;
+          },
+        });
+      });
       const page = await context.newPage();
       const pages = pagesFor(role);
       expect(pages.length, "pages the role may open").toBeGreaterThan(10);
@@ -117,6 +145,7 @@ for (const role of ROLES) {
       const scripts = new Set<string>();
       const discoveries: string[] = [];
       const lowPreloads: string[] = [];
+      const hydration: string[] = [];
       page.on("request", (request) => {
         // Shared chunks (a resource route's own module, fetched by a fetcher, is empty by nature).
         if (request.resourceType() === "script" && request.url().includes("/build/_shared/"))
@@ -129,13 +158,36 @@ for (const role of ROLES) {
           problems.push(`${path}: status ${response?.status()}`);
           continue;
         }
-        // The page's scripts are preloaded at low priority (scripts/patches, decision 013): a
-        // module script never holds back the first paint, and on a slow network the stylesheet and
-        // the page's text should not share the line with ~100 KB of them.
-        const preloads = (await response.text()).match(/<link rel="modulepreload"[^>]*>/g) ?? [];
-        if (preloads.length === 0) lowPreloads.push(`${path}: no script preloads`);
-        for (const link of preloads)
-          if (!link.includes('fetchpriority="low"')) lowPreloads.push(`${path}: ${link}`);
+        // The page's scripts start after its first paint (decision 013, fifth pass): the HTML
+        // holds them inert (scripts/patches), and the root's starter adds the real preloads, at
+        // low priority, and the module script once the page has painted. On a slow network the
+        // stylesheet and the page's text do not share the line with ~100 KB of scripts.
+        const html = await response.text();
+        const inert = html.match(/<link rel="zhucun-modulepreload"[^>]*>/g) ?? [];
+        if (inert.length === 0) lowPreloads.push(`${path}: no script preloads`);
+        for (const early of html.match(
+          /<link rel="(module)?preload"[^>]*>|<script[^>]*type="module"[^>]*>/g,
+        ) ?? [])
+          lowPreloads.push(`${path}: fetched before the first paint: ${early}`);
+        if (!html.includes('type="zhucun-module"')) lowPreloads.push(`${path}: no module script`);
+        if (locale === "zh-CN") {
+          await page.waitForSelector("html[data-hydrated]", { state: "attached" });
+          const started = await page.evaluate(() => {
+            const links = [...document.querySelectorAll('link[rel="modulepreload"]')];
+            return {
+              preloads: links.length,
+              notLow: links.filter((l) => l.getAttribute("fetchpriority") !== "low").length,
+              modules: document.querySelectorAll('script[type="module"]').length,
+            };
+          });
+          if (started.preloads === 0 || started.notLow > 0 || started.modules !== 1)
+            lowPreloads.push(`${path}: ${JSON.stringify(started)}`);
+          const decodedAfterRoot = await page.evaluate(
+            () => (window as unknown as Record<string, unknown>).__zhucunDecodedAfterRoot,
+          );
+          if (decodedAfterRoot !== false)
+            hydration.push(`${path}: page data decoded after the root was made (${decodedAfterRoot})`);
+        }
         const { scrollWidth, width, wide } = await overflow(page);
         if (scrollWidth > width)
           problems.push(`${path}: ${scrollWidth} px wide (${wide.join(", ")})`);
@@ -156,7 +208,8 @@ for (const role of ROLES) {
         // The route manifest comes whole with the build (remix.config.js): no page asks for its
         // links' routes after hydrating, which re-rendered the page and cost a round trip.
         expect(discoveries.slice(0, 3), "route discovery requests").toEqual([]);
-        expect(lowPreloads.slice(0, 3), "script preloads not at low priority").toEqual([]);
+        expect(lowPreloads.slice(0, 3), "scripts not started after the first paint").toEqual([]);
+        expect(hydration.slice(0, 3), "hydration that could suspend at the root").toEqual([]);
       }
       await context.close();
     });
