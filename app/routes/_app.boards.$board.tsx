@@ -62,6 +62,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       columnCounts,
       lanes,
       maxLanes: MAX_LANES,
+      // Shown whole and within every limit: read by the filters, nothing ranked or left out.
+      whole:
+        all &&
+        counted.lanes <= MAX_LANES &&
+        Object.values(counted.totals).every((c) => c.count <= COLUMN_ALL),
     }),
     counted ?? boardTotals(viewer, board, cardFilters, lanes, wipLimits),
     boardChoices(viewer, board, cardFilters),

@@ -142,6 +142,35 @@ describe("a board a few cards a column at a time", () => {
     expect(new Set(lanes2.map((c) => c.villageId)).size).toBe(2);
   });
 
+  it("read whole by its filters, a board is the same cards, people and order as ranked", async () => {
+    const weijia = await villageId("魏家村");
+    const cases = [
+      ["county", "case", {}],
+      ["county", "project", {}],
+      ["county", "case", { overdue: true }],
+      ["county", "project", { villageId: weijia }],
+      ["daqinggou", "case", {}],
+      ["weijia", "project", {}],
+    ] as const;
+    for (const [user, board, filters] of cases) {
+      const viewer = await viewerFor(user);
+      const ranked = await listBoard(viewer, board, filters, { perColumn: 500, maxLanes: 20 });
+      const whole = await listBoard(viewer, board, filters, {
+        perColumn: 500,
+        maxLanes: 20,
+        whole: true,
+      });
+      expect(ranked.length, `${user} ${board}`).toBeGreaterThan(0);
+      // Each card's people in a stable order: the two reads may meet them in different orders.
+      const people = (cards: typeof ranked) =>
+        cards.map((c) => ({
+          ...c,
+          assignees: [...c.assignees].sort((a, b) => a.id.localeCompare(b.id)),
+        }));
+      expect(people(whole), `${user} ${board} ${JSON.stringify(filters)}`).toEqual(people(ranked));
+    }
+  });
+
   it("shows a column more cards when asked (“more”), the others their first", async () => {
     const county = await viewerFor("county");
     const all = await listBoard(county, "case", {});
