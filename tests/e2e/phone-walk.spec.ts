@@ -186,7 +186,9 @@ for (const role of ROLES) {
             () => (window as unknown as Record<string, unknown>).__zhucunDecodedAfterRoot,
           );
           if (decodedAfterRoot !== false)
-            hydration.push(`${path}: page data decoded after the root was made (${decodedAfterRoot})`);
+            hydration.push(
+              `${path}: page data decoded after the root was made (${decodedAfterRoot})`,
+            );
         }
         const { scrollWidth, width, wide } = await overflow(page);
         if (scrollWidth > width)
