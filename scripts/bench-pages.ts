@@ -11,7 +11,7 @@
  * listed), their parameters filled with real ids of the database, plus the query variants that
  * show the most (a whole county's list, a board's every card).
  *
- *   npx tsx scripts/bench-pages.ts --data province [--runs 5] [--json out.json] [--only /teams]
+ *   npx tsx scripts/bench-pages.ts --data province [--runs 5] [--warm-ups 1] [--json out.json] [--only /teams]
  *   npx tsx scripts/bench-pages.ts --data demo
  *   npx tsx scripts/bench-pages.ts --data demo --reference --only /boards   # × the bare page, same run
  *
@@ -210,6 +210,11 @@ export async function measurePages(options: {
   databaseCpu?: () => number;
   data: "demo" | "province";
   runs: number;
+  /**
+   * Requests of each page before its runs are timed (the first included). The county demo's pages
+   * are compared with the bare page, which is asked for 5 times first: the same for both.
+   */
+  warmUps?: number;
   roles: BenchRole[];
   only?: string;
   /** After the pages: these, as the first role, from 10 connections for 5 s. */
@@ -250,6 +255,7 @@ export async function measurePages(options: {
           });
           continue;
         }
+        for (let i = 1; i < (options.warmUps ?? 1); i++) await (await get()).arrayBuffer();
         const times: number[] = [];
         const firstBytes: number[] = [];
         await sleep(20);
@@ -455,6 +461,7 @@ if (process.argv[1]?.endsWith("bench-pages.ts")) {
       data: { type: "string", default: "province" },
       database: { type: "string" },
       runs: { type: "string", default: "5" },
+      "warm-ups": { type: "string", default: "1" },
       json: { type: "string" },
       only: { type: "string" },
       roles: { type: "string", default: "county,township,team" },
@@ -482,6 +489,7 @@ if (process.argv[1]?.endsWith("bench-pages.ts")) {
     file: path.resolve(ROOT, file),
     data: values.data as "demo" | "province",
     runs: Number(values.runs),
+    warmUps: Number(values["warm-ups"]),
     roles: values.roles!.split(",") as BenchRole[],
     only: values.only,
     log: (line) => console.log(line),
