@@ -180,8 +180,9 @@ export async function listBoard(
     /**
      * Every card the filters keep: the caller has counted them (boardTotals) and each container
      * holds no more than perColumn, and the lanes no more than maxLanes. Then no card is ranked
-     * and left out, and the cards and their people are read by the filters themselves rather than
-     * by a list of ids: a county's board shown whole (?all=1, 462 cases) 8.3 → ~4 ms of SQLite.
+     * to be left out: their ids are read by the filters alone (a county's case board shown whole,
+     * 462 cards: the window function over every card was ~1 of listBoard's 6 ms on SQLite). The
+     * cards are still read by id after, the shape PostgreSQL plans well (below).
      */
     whole?: boolean;
   } = {},
@@ -216,22 +217,23 @@ export async function listBoard(
   // details by id. In one query PostgreSQL cannot tell that the rank filter keeps a few hundred of
   // 32,000 cards, and hashed every village, team and 96,000 households to find them (province
   // /boards/cases: 346 ms of server CPU against SQLite's 198).
-  const limited =
-    !options.whole && (options.perColumn !== undefined || options.maxLanes !== undefined);
-  const shownIds = limited
-    ? (
-        await db
-          .selectFrom(ranked.as("ranked"))
-          .select("ranked.id")
-          .$if(options.perColumn !== undefined, (q) =>
-            shownOf
-              ? q.where("ranked.rank", "<=", shownOf)
-              : q.where("ranked.rank", "<=", options.perColumn!),
-          )
-          .$if(laneRanked, (q) => q.where("ranked.lane_rank", "<=", options.maxLanes!))
-          .execute()
-      ).map((r) => r.id)
-    : null;
+  const limited = options.perColumn !== undefined || options.maxLanes !== undefined;
+  const shownIds = options.whole
+    ? (await boardBase(viewer, board, filters, on).select("cards.id").execute()).map((r) => r.id)
+    : limited
+      ? (
+          await db
+            .selectFrom(ranked.as("ranked"))
+            .select("ranked.id")
+            .$if(options.perColumn !== undefined, (q) =>
+              shownOf
+                ? q.where("ranked.rank", "<=", shownOf)
+                : q.where("ranked.rank", "<=", options.perColumn!),
+            )
+            .$if(laneRanked, (q) => q.where("ranked.lane_rank", "<=", options.maxLanes!))
+            .execute()
+        ).map((r) => r.id)
+      : null;
   const rows = await db
     .selectFrom("cards")
     .$if(shownIds === null, (q) =>
@@ -271,31 +273,20 @@ export async function listBoard(
 
   const ids = rows.map((r) => r.id);
   const people = new Map<string, { id: string; name: string }[]>();
-  // The cards' people: for the whole board by its filters, else by id in chunks (SQLite caps
-  // bound parameters per statement).
-  const chunks: (readonly string[] | null)[] = [];
-  if (shownIds === null) chunks.push(null);
-  else for (let i = 0; i < ids.length; i += 500) chunks.push(ids.slice(i, i + 500));
-  for (const chunk of chunks) {
+  // Assignees in chunks: SQLite caps bound parameters per statement.
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
     const assigned = await db
       .selectFrom("card_assignees")
       .innerJoin("cadres", "cadres.id", "card_assignees.cadre_id")
       .select(["card_assignees.card_id", "cadres.id", "cadres.name_zh"])
-      .where(
-        "card_assignees.card_id",
-        "in",
-        chunk ?? boardBase(viewer, board, filters, on).select("cards.id"),
-      )
+      .where("card_assignees.card_id", "in", chunk)
       .union(
         db
           .selectFrom("cards")
           .innerJoin("cadres", "cadres.id", "cards.owner_cadre_id")
           .select(["cards.id as card_id", "cadres.id", "cadres.name_zh"])
-          .where(
-            "cards.id",
-            "in",
-            chunk ?? boardBase(viewer, board, filters, on).select("cards.id"),
-          ),
+          .where("cards.id", "in", chunk),
       )
       .execute();
     for (const a of assigned) {
