@@ -388,6 +388,9 @@ export async function boardTotals(
   return { totals, cards, overdue, lanes: laneKeys.size };
 }
 
+/** One collator for every sort: `localeCompare(b, "zh-CN")` makes one per comparison (~3× slower). */
+const byChineseName = new Intl.Collator("zh-CN");
+
 /**
  * What a board's filters offer: the villages and the people on its cards (within the township
  * chosen, if any), when there are few enough to list (`max`); otherwise null, and the board asks
@@ -435,7 +438,7 @@ export async function boardChoices(viewer: Viewer, board: Board, filters: BoardF
   return {
     villages: villages.length > max ? null : villages,
     assignees:
-      people.length > max ? null : people.sort((a, b) => a.name.localeCompare(b.name, "zh-CN")),
+      people.length > max ? null : people.sort((a, b) => byChineseName.compare(a.name, b.name)),
   };
 }
 

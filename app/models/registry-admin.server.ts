@@ -81,9 +81,12 @@ export async function adminList(
 }
 
 /** What the selects of the forms offer: the active townships, units and villages. */
+/** One collator for every sort: `localeCompare(b, "zh-CN")` makes one per comparison (~3× slower). */
+const zhCollator = new Intl.Collator("zh-CN");
+
 function formOptions(registry: Registry) {
   const byName = (a: { label: string }, b: { label: string }) =>
-    a.label.localeCompare(b.label, "zh-CN");
+    zhCollator.compare(a.label, b.label);
   const townships = [...registry.townships.byId.values()].filter((t) => !t.deactivatedAt);
   return {
     townships: townships.map((t) => ({ value: t.name, label: t.name })).sort(byName),
