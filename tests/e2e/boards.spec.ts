@@ -7,6 +7,7 @@ import {
   signedInAs,
   storageStateFor,
   test,
+  waitForFreshPage,
   waitForHydration,
 } from "./fixtures";
 
@@ -139,9 +140,11 @@ test.describe("the work team of 魏家村 on its project board", () => {
     await expect(cardIn(column(page, "验收"), title)).toHaveCSS("transform", "none");
 
     // Pick up, one column right, drop: it is saved. (On a fresh page: under CI load a Space
-    // pressed while the cancelled drag was still settling was sometimes not taken as a pick-up.)
+    // pressed while the cancelled drag was still settling was sometimes not taken as a pick-up.
+    // The reload is answered from the page's kept copy, which then reads its data again: an arrow
+    // pressed while that re-rendered the board was once not taken as a move.)
     await page.reload();
-    await waitForHydration(page);
+    await waitForFreshPage(page);
     await expect(handle).toBeVisible();
     await handle.focus();
     await page.keyboard.press("Space");

@@ -51,6 +51,16 @@ export async function waitForHydration(page: Page) {
   await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
 }
 
+/**
+ * Hydrated, and not a kept copy still being refreshed: the worker answers a team member's own
+ * pages from their copy at once and the page then reads its data again (decision 019), which
+ * re-renders it. Interactions that span several events (a keyboard drag) wait for this.
+ */
+export async function waitForFreshPage(page: Page) {
+  await waitForHydration(page);
+  await expect(page.locator("body")).not.toHaveAttribute("data-offline-copy", { timeout: 20_000 });
+}
+
 /** No serious accessibility violation on the page as it stands (WCAG 2.x A/AA rules). */
 export async function expectAccessible(page: Page) {
   const results = await new AxeBuilder({ page })
