@@ -23,6 +23,7 @@ import type {
 } from "../../db/schema";
 import type { MessageKey, Translate } from "~/i18n";
 import { refreshVillageProgress } from "~/models/progress.server";
+import { compareChinese } from "~/utils/chinese-order";
 import { recordVillageHistory } from "~/models/village-history.server";
 import { ALLOWED_AREA_PARAMS, isInAllowedArea } from "~/utils/county-area";
 import { lookup, normalise } from "~/utils/labels.server";
@@ -977,13 +978,12 @@ export async function writeRows(
 }
 
 /** How the export and the admin lists order a sheet's rows: its first three cells as text. */
-const collator = new Intl.Collator("zh-CN");
 const SORT_COLUMNS = 3;
 
 /** Rows by their first cells in zh-CN order (a Chinese name by its pinyin), then by id. */
 function bySortKey(a: { id: string; key: string[] }, b: { id: string; key: string[] }) {
   for (let i = 0; i < SORT_COLUMNS; i++) {
-    const order = collator.compare(a.key[i] ?? "", b.key[i] ?? "");
+    const order = compareChinese(a.key[i] ?? "", b.key[i] ?? "");
     if (order !== 0) return order;
   }
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
