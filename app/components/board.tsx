@@ -551,10 +551,13 @@ function useCardLinks(
     const follow = (event: MouseEvent) => {
       if (event.defaultPrevented || event.button !== 0) return;
       if (event.metaKey || event.altKey || event.ctrlKey || event.shiftKey) return;
-      const link = event.target instanceof Element && event.target.closest("a[data-card]");
+      const link =
+        event.target instanceof Element && event.target.closest("a.card-title, a.move-to-toggle");
       if (!(link instanceof HTMLAnchorElement)) return;
+      // "/cards/<id>" (and "#move"): the card's id is its link's.
+      const cardId = cardIdOf(link);
+      if (!cardId) return;
       event.preventDefault();
-      const cardId = link.dataset.card!;
       if (link.classList.contains("move-to-toggle")) {
         const open = link.getAttribute("aria-expanded") === "true";
         setMoving(open ? null : { cardId, sheet: isPhoneScreen() });
@@ -566,6 +569,12 @@ function useCardLinks(
     board.addEventListener("click", follow);
     return () => board.removeEventListener("click", follow);
   }, [ref, navigate, setMoving]);
+}
+
+/** The card a board's link leads to ("/cards/<id>", "/cards/<id>#move"). */
+function cardIdOf(link: HTMLAnchorElement) {
+  const [, first, id] = link.pathname.split("/");
+  return first === "cards" && id ? decodeURIComponent(id) : null;
 }
 
 /** The drag layer's module, asked for once per page load (again if it failed). */
@@ -743,38 +752,49 @@ const CardItem = memo(function CardItem({
   // the server, and every element, attribute and text node is work there and in hydration.
   let meta = t.has(kindKey) ? t(kindKey) : card.kind;
   if (showVillage) meta += ` · ${card.villageName}`;
-  const who = card.household || card.person;
-  if (who) meta += ` · ${who}`;
+  if (card.who) meta += ` · ${card.who}`;
   if (card.assignees.length) meta += ` · ${formatList(locale, card.assignees)}`;
   const pressing = card.urgency === "urgent" || card.urgency === "high";
+  const due = card.dueOn ? t("board.due", { date: formatDate(locale, card.dueOn) }) : null;
+  const overdue =
+    due && card.overdue ? (
+      <span className="overdue-text">{`! ${t("board.overdue")} · ${due}`}</span>
+    ) : null;
+  // Few elements per card: the handle's slot and the title are the first line (a wrapping flex
+  // row), each line after is a whole line; the "move to…" link, when its form opens, has the form
+  // after it.
   return (
     <li
       ref={nodes.ref(card.id)}
-      className={`board-card ${card.overdue ? "is-overdue" : ""} urgency-${card.urgency ?? "none"}`}
+      className={`board-card${card.overdue ? " is-overdue" : ""} urgency-${card.urgency ?? "none"}`}
     >
-      <div className="card-top">
-        {/* The drag handle's place (with JavaScript): the drag layer puts the handle here. */}
-        {card.canEdit ? <span className="drag-slot" /> : null}
-        <a href={`/cards/${card.id}`} className="card-title" data-card={card.id}>
-          {card.title}
-        </a>
-      </div>
-      <p className="card-meta">{meta}</p>
-      {card.dueOn || pressing ? (
-        <p className="card-meta">
-          {pressing ? (
+      {/* The drag handle's place (with JavaScript): the drag layer puts the handle here. */}
+      {card.canEdit ? <span className="drag-slot" /> : null}
+      <a href={`/cards/${card.id}`} className="card-title">
+        {card.title}
+      </a>
+      {/* One paragraph: what the card is about, then (a line break, white-space: pre-line) how
+          urgent and when due. Text nodes side by side would be written with a comment between. */}
+      <p className="card-meta">
+        {pressing ? (
+          <>
+            {`${meta}\n`}
             <span className={`badge urgency urgency-${card.urgency}`}>
               {t(`urgency.${card.urgency as "urgent" | "high"}`)}
             </span>
-          ) : null}{" "}
-          {card.dueOn ? (
-            <span className={card.overdue ? "overdue-text" : undefined}>
-              {(card.overdue ? `! ${t("board.overdue")} · ` : "") +
-                t("board.due", { date: formatDate(locale, card.dueOn) })}
-            </span>
-          ) : null}
-        </p>
-      ) : null}
+            {overdue ? <> {overdue}</> : due ? ` ${due}` : null}
+          </>
+        ) : overdue ? (
+          <>
+            {`${meta}\n`}
+            {overdue}
+          </>
+        ) : due ? (
+          `${meta}\n${due}`
+        ) : (
+          meta
+        )}
+      </p>
       {card.canEdit ? <MoveTo board={board} card={card} open={moving} /> : null}
     </li>
   );
@@ -791,19 +811,19 @@ function MoveTo({ board, card, open }: { board: Board; card: ShownCard; open: bo
   const t = useT();
   const formId = `move-${card.id}`;
   return (
-    <div className="move-to">
+    <>
       <a
         href={`/cards/${card.id}#move`}
         className="move-to-toggle"
-        data-card={card.id}
         aria-expanded={open || undefined}
         aria-controls={open ? `${formId}-form` : undefined}
+        // Which card: its name says so, beginning with the words shown (WCAG 2.5.3).
+        aria-label={`${t("board.moveTo")} ${card.title}`}
       >
         {t("board.moveTo")}
-        <span className="visually-hidden">{` ${card.title}`}</span>
       </a>
       {open ? <MoveInline board={board} card={card} id={formId} /> : null}
-    </div>
+    </>
   );
 }
 

@@ -37,8 +37,11 @@ export interface BoardCard {
   kind: string;
   villageId: string;
   villageName: string;
+  /** The village's code (the order of a list of villages). */
+  villageCode: string;
   townshipId: string;
   townshipName: string;
+  /** The team's sending unit: read for a board in lanes of villages only, else null. */
   teamLabel: string | null;
   assignees: { id: string; name: string }[];
   household: string | null;
@@ -54,13 +57,22 @@ export interface BoardCard {
  * A card as a board draws it, which the page also sends to hydrate: without what the board knows
  * already (which board), the assignees' names only, and the township and team only when the board
  * is drawn in lanes of them. A county's board drawn whole is 462 cards, each in the page's HTML
- * and again in its data: 131 → 91 KB of that data.
+ * and again in its data: 131 → 91 KB of that data as objects, 47 KB as rows (utils/table.ts).
  */
 export type ShownCard = Omit<
   BoardCard,
-  "board" | "assignees" | "townshipId" | "townshipName" | "teamLabel"
+  | "board"
+  | "assignees"
+  | "villageCode"
+  | "townshipId"
+  | "townshipName"
+  | "teamLabel"
+  | "household"
+  | "person"
 > & {
   assignees: string[];
+  /** The household's head, else the person the card is about (a board shows one of them). */
+  who: string | null;
   townshipId?: string;
   townshipName?: string;
   teamLabel?: string | null;
@@ -77,8 +89,7 @@ export function shownCards(cards: BoardCard[], lanes: BoardLanes = "none"): Show
       villageId: c.villageId,
       villageName: c.villageName,
       assignees: c.assignees.map((a) => a.name),
-      household: c.household,
-      person: c.person,
+      who: c.household || c.person,
       urgency: c.urgency,
       dueOn: c.dueOn,
       overdue: c.overdue,
@@ -181,9 +192,9 @@ export async function listBoard(
     /**
      * Every card the filters keep: the caller has counted them (boardTotals) and each container
      * holds no more than perColumn, and the lanes no more than maxLanes. Then no card is ranked
-     * to be left out: their ids are read by the filters alone (a county's case board shown whole,
-     * 462 cards: the window function over every card was ~1 of listBoard's 6 ms on SQLite). The
-     * cards are still read by id after, the shape PostgreSQL plans well (below).
+     * to be left out: the cards are read by the filters alone, in one query (a county's case board
+     * shown whole, 462 cards: the window function over every card was ~1 of listBoard's 6 ms on
+     * SQLite, and reading the ids first, then the cards by id, another 0.5).
      */
     whole?: boolean;
   } = {},
@@ -220,7 +231,7 @@ export async function listBoard(
   // /boards/cases: 346 ms of server CPU against SQLite's 198).
   const limited = options.perColumn !== undefined || options.maxLanes !== undefined;
   const shownIds = options.whole
-    ? (await boardBase(viewer, board, filters, on).select("cards.id").execute()).map((r) => r.id)
+    ? null
     : limited
       ? (
           await db
@@ -235,21 +246,25 @@ export async function listBoard(
             .execute()
         ).map((r) => r.id)
       : null;
-  const rows = await db
-    .selectFrom("cards")
-    .$if(shownIds === null, (q) =>
-      q.where("cards.id", "in", boardBase(viewer, board, filters, on).select("cards.id")),
-    )
-    .$if(shownIds !== null, (q) =>
-      shownIds!.length ? q.where("cards.id", "in", shownIds!) : q.where(sql<SqlBool>`0 = 1`),
-    )
-    .innerJoin("villages", "villages.id", "cards.village_id")
+  // Shown whole, the cards are read by the filters themselves; else by the ids chosen above.
+  const source = options.whole
+    ? boardBase(viewer, board, filters, on)
+    : db
+        .selectFrom("cards")
+        .innerJoin("villages", "villages.id", "cards.village_id")
+        .$if(shownIds === null, (q) =>
+          q.where("cards.id", "in", boardBase(viewer, board, filters, on).select("cards.id")),
+        )
+        .$if(shownIds !== null, (q) =>
+          shownIds!.length ? q.where("cards.id", "in", shownIds!) : q.where(sql<SqlBool>`0 = 1`),
+        );
+  // The team's sending unit names a village's lane only: not joined for a board without them
+  // (county cases, 462 cards: 3.1 → 2.6 ms of SQLite).
+  const teamLabels = options.lanes === "village";
+  const rows = await source
     .innerJoin("townships", "townships.id", "villages.township_id")
     .leftJoin("households", "households.id", "cards.household_id")
-    .leftJoin("teams", (j) =>
-      j.onRef("teams.village_id", "=", "villages.id").on(activeOn("teams", on)),
-    )
-    .leftJoin("sending_units", "sending_units.id", "teams.sending_unit_id")
+    .leftJoin("cadres as owner", "owner.id", "cards.owner_cadre_id")
     .select([
       "cards.id",
       "cards.column_key",
@@ -262,40 +277,50 @@ export async function listBoard(
       "cards.due_on",
       "cards.version",
       "villages.name_zh as village_name",
+      "villages.code as village_code",
       "villages.township_id",
       "townships.name_zh as township_name",
       "households.head_name",
-      "sending_units.name_zh as unit_name",
+      "cards.owner_cadre_id",
+      "owner.name_zh as owner_name",
     ])
+    .$if(teamLabels, (q) =>
+      q
+        .leftJoin("teams", (j) =>
+          j.onRef("teams.village_id", "=", "villages.id").on(activeOn("teams", on)),
+        )
+        .leftJoin("sending_units", "sending_units.id", "teams.sending_unit_id")
+        .select("sending_units.name_zh as unit_name"),
+    )
     .orderBy("cards.column_key")
     .orderBy("cards.position")
     .orderBy("cards.id")
     .execute();
 
+  // The card's people: its owner (read with the card) and its assignees, in chunks: SQLite caps
+  // bound parameters per statement. (One UNION of both took 1.6 ms for 462 cards, this 1.0.)
   const ids = rows.map((r) => r.id);
   const people = new Map<string, { id: string; name: string }[]>();
-  // Assignees in chunks: SQLite caps bound parameters per statement.
   for (let i = 0; i < ids.length; i += 500) {
-    const chunk = ids.slice(i, i + 500);
     const assigned = await db
       .selectFrom("card_assignees")
       .innerJoin("cadres", "cadres.id", "card_assignees.cadre_id")
       .select(["card_assignees.card_id", "cadres.id", "cadres.name_zh"])
-      .where("card_assignees.card_id", "in", chunk)
-      .union(
-        db
-          .selectFrom("cards")
-          .innerJoin("cadres", "cadres.id", "cards.owner_cadre_id")
-          .select(["cards.id as card_id", "cadres.id", "cadres.name_zh"])
-          .where("cards.id", "in", chunk),
-      )
+      .where("card_assignees.card_id", "in", ids.slice(i, i + 500))
       .execute();
     for (const a of assigned) {
-      const list = people.get(a.card_id) ?? [];
-      list.push({ id: a.id, name: a.name_zh });
-      people.set(a.card_id, list);
+      const list = people.get(a.card_id);
+      if (list) list.push({ id: a.id, name: a.name_zh });
+      else people.set(a.card_id, [{ id: a.id, name: a.name_zh }]);
     }
   }
+  /** Owner and assignees, each once, in one order on either engine (by id). */
+  const peopleOf = (r: (typeof rows)[number]) => {
+    const list = people.get(r.id) ?? [];
+    if (r.owner_cadre_id && r.owner_name !== null && !list.some((p) => p.id === r.owner_cadre_id))
+      list.push({ id: r.owner_cadre_id, name: r.owner_name });
+    return list.length > 1 ? list.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) : list;
+  };
 
   const editable = new Map<string, boolean>();
   const cards: BoardCard[] = [];
@@ -313,10 +338,11 @@ export async function listBoard(
       kind: r.kind,
       villageId: r.village_id,
       villageName: r.village_name,
+      villageCode: r.village_code,
       townshipId: r.township_id,
       townshipName: r.township_name,
-      teamLabel: r.unit_name,
-      assignees: people.get(r.id) ?? [],
+      teamLabel: r.unit_name ?? null,
+      assignees: peopleOf(r),
       household: r.head_name,
       person: r.person,
       urgency: r.urgency,
@@ -394,7 +420,23 @@ export async function boardTotals(
  * chosen, if any), when there are few enough to list (`max`); otherwise null, and the board asks
  * for a township (or a village) first.
  */
-export async function boardChoices(viewer: Viewer, board: Board, filters: BoardFilters, max = 300) {
+export async function boardChoices(
+  viewer: Viewer,
+  board: Board,
+  filters: BoardFilters,
+  options: {
+    max?: number;
+    /**
+     * Every card the filters keep (a board read whole, listBoard's `whole`). Without a village or
+     * assignee filter those are the cards the choices come from: read from them, not from SQL
+     * again (county cases, 462 cards: 1.2 ms of SQLite).
+     */
+    whole?: BoardCard[];
+  } = {},
+) {
+  const max = options.max ?? 300;
+  if (options.whole && !filters.villageId && !filters.assigneeId)
+    return choicesOf(options.whole, max);
   const on = today();
   const base = boardBase(
     viewer,
@@ -436,6 +478,31 @@ export async function boardChoices(viewer: Viewer, board: Board, filters: BoardF
   return {
     villages: villages.length > max ? null : villages,
     assignees: people.length > max ? null : people.sort((a, b) => compareChinese(a.name, b.name)),
+  };
+}
+
+/** boardChoices from the cards themselves: their villages in code order, their people by name. */
+function choicesOf(cards: BoardCard[], max: number) {
+  const villages = new Map<string, { id: string; name: string; code: string }>();
+  const people = new Map<string, { id: string; name: string }>();
+  for (const card of cards) {
+    if (!villages.has(card.villageId))
+      villages.set(card.villageId, {
+        id: card.villageId,
+        name: card.villageName,
+        code: card.villageCode,
+      });
+    for (const person of card.assignees) people.set(person.id, person);
+  }
+  const byCode = [...villages.values()].sort((a, b) =>
+    a.code < b.code ? -1 : a.code > b.code ? 1 : 0,
+  );
+  return {
+    villages: byCode.length > max ? null : byCode,
+    assignees:
+      people.size > max
+        ? null
+        : [...people.values()].sort((a, b) => compareChinese(a.name, b.name)),
   };
 }
 

@@ -1,3 +1,4 @@
+import { useMemo } from "react";
 import { MATCHES_NOTHING } from "~/permissions";
 import { teamRulesOn } from "~/models/county-rules.server";
 import { wipLimitsOf } from "~/utils/team-rules";
@@ -25,6 +26,7 @@ import {
 } from "~/utils/boards";
 import { parseColumnCounts } from "~/utils/board-more";
 import { pageTitle } from "~/utils/meta";
+import { fromTable, toTable } from "~/utils/table";
 import type { Board } from "../../db/schema";
 import { skipRevalidationWhenQueued } from "~/outbox/client-action";
 
@@ -54,28 +56,32 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const all = counted !== undefined && canShowAll(counted.cards);
   // Columns shown past their first cards ("more", in the URL).
   const columnCounts = all ? {} : parseColumnCounts(board, url.searchParams.get("more"));
+  // Shown whole and within every limit: read by the filters, nothing ranked or left out.
+  const whole =
+    all &&
+    counted.lanes <= MAX_LANES &&
+    Object.values(counted.totals).every((c) => c.count <= COLUMN_ALL);
   // Each column's first cards (or, shown whole, up to COLUMN_ALL), with every column's totals
   // counted in SQL: a province's board holds 32,000 cards.
-  const [cards, summary, choices, townships] = await Promise.all([
+  const [cards, summary, townships] = await Promise.all([
     listBoard(viewer, board, cardFilters, {
       perColumn: all ? COLUMN_ALL : lanes === "none" ? COLUMN_FIRST : LANE_COLUMN_FIRST,
       columnCounts,
       lanes,
       maxLanes: MAX_LANES,
-      // Shown whole and within every limit: read by the filters, nothing ranked or left out.
-      whole:
-        all &&
-        counted.lanes <= MAX_LANES &&
-        Object.values(counted.totals).every((c) => c.count <= COLUMN_ALL),
+      whole,
     }),
     counted ?? boardTotals(viewer, board, cardFilters, lanes, wipLimits),
-    boardChoices(viewer, board, cardFilters),
     listTownshipOptions(viewer),
   ]);
+  // The filters' choices: from the cards themselves when they are the whole board.
+  const choices = await boardChoices(viewer, board, cardFilters, {
+    whole: whole ? cards : undefined,
+  });
   return {
     board,
     wipLimits,
-    cards: shownCards(cards, lanes),
+    cards: toTable(shownCards(cards, lanes)),
     totals: summary.totals,
     count: summary.cards,
     lanesCount: summary.lanes,
@@ -86,8 +92,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     allRefused: Boolean(filters.all) && !all,
     townships,
     // Null when too many to list: the township (or village) is chosen first.
-    villages: choices.villages,
-    assignees: choices.assignees,
+    villages: choices.villages && toTable(choices.villages.map(({ id, name }) => ({ id, name }))),
+    assignees: choices.assignees && toTable(choices.assignees),
     hasCadre: viewer.role === "team_member",
   };
 }
@@ -99,21 +105,24 @@ export default function AggregateBoard() {
   const t = useT();
   const {
     board,
-    cards,
+    cards: cardTable,
     totals,
     count,
     lanesCount,
     overdue,
     filters,
     townships,
-    villages,
-    assignees,
+    villages: villageTable,
+    assignees: assigneeTable,
     hasCadre,
     wipLimits,
     expanded,
     allRefused,
   } = useLoaderData<typeof loader>();
   const location = useLocation();
+  const cards = useMemo(() => fromTable(cardTable), [cardTable]);
+  const villages = useMemo(() => villageTable && fromTable(villageTable), [villageTable]);
+  const assignees = useMemo(() => assigneeTable && fromTable(assigneeTable), [assigneeTable]);
   const other: Board = board === "project" ? "case" : "project";
   const kindPrefix = board === "project" ? "measure" : "caseKind";
   const expandParams = new URLSearchParams(location.search);

@@ -1,3 +1,5 @@
+import { useMemo } from "react";
+import { fromTable, toTable } from "~/utils/table";
 import { teamRulesOn } from "~/models/county-rules.server";
 import { wipLimitsOf } from "~/utils/team-rules";
 import type { BoardColumn } from "../../db/schema";
@@ -50,7 +52,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     board,
     wipLimits,
     villageId,
-    cards: shownCards(cards),
+    cards: toTable(shownCards(cards)),
     totals: summary?.totals,
     archived,
     canEdit,
@@ -63,8 +65,17 @@ export const shouldRevalidate = skipRevalidationWhenQueued;
 
 export default function VillageBoard() {
   const t = useT();
-  const { board, villageId, cards, totals, archived, canEdit, expanded, wipLimits } =
-    useLoaderData<typeof loader>();
+  const {
+    board,
+    villageId,
+    cards: cardTable,
+    totals,
+    archived,
+    canEdit,
+    expanded,
+    wipLimits,
+  } = useLoaderData<typeof loader>();
+  const cards = useMemo(() => fromTable(cardTable), [cardTable]);
   const [searchParams] = useSearchParams();
   const base = `/villages/${villageId}/${BOARD_SEGMENTS[board]}`;
   return (

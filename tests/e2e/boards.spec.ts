@@ -377,9 +377,9 @@ test.describe("the county", () => {
       );
     const [fromBefore, toBefore] = [await count(from), await count(to)];
     const card = from.locator("li.board-card").first();
-    const id = (await card.locator("a.card-title").getAttribute("data-card"))!;
+    const id = (await card.locator("a.card-title").getAttribute("href"))!.split("/").pop()!;
     const moved = (scope: Locator) =>
-      scope.locator(`li.board-card:has(a.card-title[data-card="${id}"])`);
+      scope.locator(`li.board-card:has(a.card-title[href="/cards/${id}"])`);
     const requests: string[] = [];
     page.on("request", (r) => requests.push(`${r.method()} ${new URL(r.url()).pathname}`));
     await card.getByText("移动到…").click();

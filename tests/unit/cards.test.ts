@@ -224,8 +224,35 @@ describe("a board a few cards a column at a time", () => {
     expect(new Set(choices.assignees!.map((a) => a.id))).toEqual(
       new Set(all.flatMap((c) => c.assignees.map((a) => a.id))),
     );
-    const few = await boardChoices(await viewerFor("county"), "case", {}, 5);
+    const few = await boardChoices(await viewerFor("county"), "case", {}, { max: 5 });
     expect(few).toEqual({ villages: null, assignees: null });
+  });
+
+  it("reads a whole board's choices from its cards exactly as from SQL", async () => {
+    const weijia = await villageId("魏家村");
+    const cases = [
+      ["county", "case", {}],
+      ["county", "project", {}],
+      ["county", "case", { overdue: true }],
+      ["county", "case", { kind: "elder_care" }],
+      ["daqinggou", "case", {}],
+      ["weijia", "project", {}],
+      // A village or assignee filter narrows the cards, not the choices: read from SQL then.
+      ["county", "project", { villageId: weijia }],
+    ] as const;
+    for (const [user, board, filters] of cases) {
+      const viewer = await viewerFor(user);
+      const cards = await listBoard(viewer, board, filters, { whole: true });
+      const fromSql = await boardChoices(viewer, board, filters);
+      expect(fromSql.villages?.length, `${user} ${board}`).toBeGreaterThan(0);
+      const fromCards = await boardChoices(viewer, board, filters, { whole: cards });
+      expect(fromCards, `${user} ${board} ${JSON.stringify(filters)}`).toEqual(fromSql);
+      for (const max of [1, 3]) {
+        expect(await boardChoices(viewer, board, filters, { max, whole: cards })).toEqual(
+          await boardChoices(viewer, board, filters, { max }),
+        );
+      }
+    }
   });
 });
 
