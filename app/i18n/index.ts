@@ -226,22 +226,10 @@ export function formatPercent(_locale: Locale, ratio: number): string {
   return plainPercent(ratio);
 }
 
-/**
- * Dates already written, per locale: a board writes a due date on each of hundreds of cards, most
- * of them the same few dozen days. Bounded: cleared when it holds more than a few thousand.
- */
-const writtenDates = new Map<string, string>();
-
 export function formatDate(locale: Locale, isoDate: string): string {
-  const key = locale + isoDate;
-  const known = writtenDates.get(key);
-  if (known !== undefined) return known;
   const [y, m, d] = isoDate.split("-").map(Number);
   const parts = y && m && d ? utcParts(utcTime(y, m, d)) : undefined;
-  const written = parts ? plainDate(locale === "zh-CN", parts[0], parts[1], parts[2]) : isoDate;
-  if (writtenDates.size >= 4096) writtenDates.clear();
-  writtenDates.set(key, written);
-  return written;
+  return parts ? plainDate(locale === "zh-CN", parts[0], parts[1], parts[2]) : isoDate;
 }
 
 /** "2019-01" as "1月" / "Jan" (`short`, where the year is said nearby) or "2019年1月" / "Jan 2019". */
