@@ -22,6 +22,7 @@ import {
   useEffect,
   useLayoutEffect,
   useMemo,
+  startTransition,
   useRef,
   useState,
   type ComponentType,
@@ -34,12 +35,16 @@ import {
   translateMessage,
   useLocale,
   useT,
+  type Locale,
+  type Translate,
 } from "~/i18n";
 import type { BoardTotals, ShownCard } from "~/models/card.server";
 import {
   BOARD_COLUMNS,
   COLUMN_ALL,
+  COLUMN_FIRST,
   COLUMN_PAGE,
+  LANE_COLUMN_FIRST,
   columnOfContainer,
   containerKey,
 } from "~/utils/boards";
@@ -366,13 +371,31 @@ export function BoardView({
     // eslint-disable-next-line react-hooks/exhaustive-deps -- pendingKey stands for pending
   }, [grouped, byId, lanes, pendingKey]);
   const items = dragging?.items ?? containers;
-  // The server sent each column's first cards (or its "more"): all are drawn, and a card moved
-  // into a column is drawn there too.
-  const visible = items;
-  // "More" for a column: its count in the URL (`more`), the other columns' kept.
+  // Shown whole ("show all"), the page draws each column's first cards, as the board does
+  // unexpanded, and the browser draws the rest as soon as it runs (from the cards the page already
+  // holds), in a transition that yields to input. A county's 462 cases drawn in the page cost the
+  // server three times a bare page, and the phone a larger page to fetch before anything shows.
+  // Otherwise the server sent each column's first cards (or its "more"): all are drawn, and a card
+  // moved into a column is drawn there too.
+  const [drawnWhole, setDrawnWhole] = useState(!expanded);
+  useEffect(() => {
+    if (!drawnWhole) startTransition(() => setDrawnWhole(true));
+  }, [drawnWhole]);
+  const visible = useMemo(() => {
+    if (drawnWhole) return items;
+    const first = lanes === "none" ? COLUMN_FIRST : LANE_COLUMN_FIRST;
+    return Object.fromEntries(
+      Object.entries(items).map(([key, ids]) => [key, ids.slice(0, first)]),
+    ) as Containers;
+  }, [items, drawnWhole, lanes]);
+  const drawing = Object.entries(visible).some(([key, ids]) => ids.length < items[key]!.length);
+  // "More" for a column: its count in the URL (`more`), the other columns' kept. It leaves "show
+  // all" (which draws every card and reads no `more`): without JavaScript, the way past a whole
+  // board's first cards.
   const location = useLocation();
   const moreHref = (column: BoardColumn, shown: number, container: string) => {
     const params = new URLSearchParams(location.search);
+    params.delete("all");
     const counts = parseColumnCounts(board, params.get("more"));
     counts[column] = Math.min(COLUMN_ALL, shown + COLUMN_PAGE);
     params.set("more", formatColumnCounts(counts));
@@ -470,6 +493,8 @@ export function BoardView({
       <div
         className="board-lanes"
         ref={boardRef}
+        // Cards still to be drawn (see drawnWhole): the browser bench waits for them.
+        data-drawing={drawing || undefined}
         onPointerDownCapture={loadDragLayer}
         onKeyDownCapture={loadDragLayer}
         onFocusCapture={loadDragLayer}
@@ -503,8 +528,10 @@ export function BoardView({
                     wipLimit={wipLimits[column] ?? 0}
                     villages={lane.villages}
                     showVillage={showVillage}
-                    expanded={expanded}
-                    expandHref={expandHref}
+                    // Until drawn whole, a column of "show all" offers "more" (for a page without
+                    // JavaScript), not "show all" again.
+                    expanded={expanded && !drawing}
+                    expandHref={drawing ? undefined : expandHref}
                     moreHref={moreHref}
                     movingInline={moving && !moving.sheet ? moving.cardId : null}
                   />
@@ -730,6 +757,22 @@ function Column({
   );
 }
 
+/**
+ * "Due <date>" per locale, written once per date: a board draws hundreds of cards, most of them
+ * due on the same few dozen days. Bounded: cleared when it holds a few thousand.
+ */
+const dueTexts = new Map<string, string>();
+function dueText(t: Translate, locale: Locale, isoDate: string) {
+  const key = locale + isoDate;
+  let text = dueTexts.get(key);
+  if (text === undefined) {
+    if (dueTexts.size >= 4096) dueTexts.clear();
+    text = t("board.due", { date: formatDate(locale, isoDate) });
+    dueTexts.set(key, text);
+  }
+  return text;
+}
+
 /** Memoised: a pick-up re-renders the board, and unchanged cards should not redo their work. */
 const CardItem = memo(function CardItem({
   board,
@@ -755,7 +798,7 @@ const CardItem = memo(function CardItem({
   if (card.who) meta += ` · ${card.who}`;
   if (card.assignees.length) meta += ` · ${formatList(locale, card.assignees)}`;
   const pressing = card.urgency === "urgent" || card.urgency === "high";
-  const due = card.dueOn ? t("board.due", { date: formatDate(locale, card.dueOn) }) : null;
+  const due = card.dueOn ? dueText(t, locale, card.dueOn) : null;
   const overdue =
     due && card.overdue ? (
       <span className="overdue-text">{`! ${t("board.overdue")} · ${due}`}</span>
@@ -795,7 +838,7 @@ const CardItem = memo(function CardItem({
           meta
         )}
       </p>
-      {card.canEdit ? <MoveTo board={board} card={card} open={moving} /> : null}
+      {card.canEdit ? moveTo(board, card, moving, t("board.moveTo")) : null}
     </li>
   );
 });
@@ -807,8 +850,7 @@ const CardItem = memo(function CardItem({
  * With JavaScript the link opens the form in place under the card, or on a phone the bottom sheet;
  * both are built only when opened.
  */
-function MoveTo({ board, card, open }: { board: Board; card: ShownCard; open: boolean }) {
-  const t = useT();
+function moveTo(board: Board, card: ShownCard, open: boolean, label: string) {
   const formId = `move-${card.id}`;
   return (
     <>
@@ -818,9 +860,9 @@ function MoveTo({ board, card, open }: { board: Board; card: ShownCard; open: bo
         aria-expanded={open || undefined}
         aria-controls={open ? `${formId}-form` : undefined}
         // Which card: its name says so, beginning with the words shown (WCAG 2.5.3).
-        aria-label={`${t("board.moveTo")} ${card.title}`}
+        aria-label={`${label} ${card.title}`}
       >
-        {t("board.moveTo")}
+        {label}
       </a>
       {open ? <MoveInline board={board} card={card} id={formId} /> : null}
     </>

@@ -40,7 +40,8 @@ export interface BoardCard {
   /** The village's code (the order of a list of villages). */
   villageCode: string;
   townshipId: string;
-  townshipName: string;
+  /** The township's name: read for a board in lanes of townships only, else null. */
+  townshipName: string | null;
   /** The team's sending unit: read for a board in lanes of villages only, else null. */
   teamLabel: string | null;
   assignees: { id: string; name: string }[];
@@ -57,7 +58,7 @@ export interface BoardCard {
  * A card as a board draws it, which the page also sends to hydrate: without what the board knows
  * already (which board), the assignees' names only, and the township and team only when the board
  * is drawn in lanes of them. A county's board drawn whole is 462 cards, each in the page's HTML
- * and again in its data: 131 → 91 KB of that data as objects, 47 KB as rows (utils/table.ts).
+ * and again in its data, sent as a table (utils/table.ts).
  */
 export type ShownCard = Omit<
   BoardCard,
@@ -74,7 +75,7 @@ export type ShownCard = Omit<
   /** The household's head, else the person the card is about (a board shows one of them). */
   who: string | null;
   townshipId?: string;
-  townshipName?: string;
+  townshipName?: string | null;
   teamLabel?: string | null;
 };
 
@@ -262,7 +263,6 @@ export async function listBoard(
   // (county cases, 462 cards: 3.1 → 2.6 ms of SQLite).
   const teamLabels = options.lanes === "village";
   const rows = await source
-    .innerJoin("townships", "townships.id", "villages.township_id")
     .leftJoin("households", "households.id", "cards.household_id")
     .leftJoin("cadres as owner", "owner.id", "cards.owner_cadre_id")
     .select([
@@ -279,11 +279,16 @@ export async function listBoard(
       "villages.name_zh as village_name",
       "villages.code as village_code",
       "villages.township_id",
-      "townships.name_zh as township_name",
       "households.head_name",
       "cards.owner_cadre_id",
       "owner.name_zh as owner_name",
     ])
+    // The township's name heads a township's lane only.
+    .$if(options.lanes === "township", (q) =>
+      q
+        .innerJoin("townships", "townships.id", "villages.township_id")
+        .select("townships.name_zh as township_name"),
+    )
     .$if(teamLabels, (q) =>
       q
         .leftJoin("teams", (j) =>
@@ -340,7 +345,7 @@ export async function listBoard(
       villageName: r.village_name,
       villageCode: r.village_code,
       townshipId: r.township_id,
-      townshipName: r.township_name,
+      townshipName: r.township_name ?? null,
       teamLabel: r.unit_name ?? null,
       assignees: peopleOf(r),
       household: r.head_name,

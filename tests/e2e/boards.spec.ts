@@ -448,6 +448,21 @@ test.describe("the county", () => {
       await expect(c.locator("li.board-card")).toHaveCount(count);
     }
     await expect(page.getByRole("link", { name: /^再显示/ })).toHaveCount(0);
+    await expect(page.locator("[data-drawing]")).toHaveCount(0);
+    // The page itself draws each column's first 20 (the browser draws the rest from the cards the
+    // page holds); without JavaScript each longer column offers "more", which leaves "show all".
+    const html = await (await page.request.get(page.url())).text();
+    const sections = html.split('class="board-column').slice(1);
+    expect(sections).toHaveLength(5);
+    for (const section of sections) {
+      const count = Number(/class="column-count">([\d,]+)/.exec(section)![1]!.replace(/,/g, ""));
+      expect(section.split('class="board-card').length - 1).toBe(Math.min(20, count));
+      if (count > 20) {
+        expect(section).toContain(`再显示 ${Math.min(20, count - 20)} 张`);
+        expect(section).not.toMatch(/href="[^"]*all=1/);
+      }
+    }
+    expect(html).toContain("data-drawing");
   });
 
   test("a county-wide column says its limit is each village's, and counts the villages over it", async ({

@@ -58,9 +58,16 @@ describe("boards", () => {
   it("show a team its own village, a township leader its township, the county everything", async () => {
     const mine = await listBoard(await viewerFor("weijia"), "case");
     expect(new Set(mine.map((c) => c.villageId))).toEqual(new Set([weijiaId]));
-    const township = await listBoard(await viewerFor("daqinggou"), "case");
+    const leader = await viewerFor("daqinggou");
+    const township = await listBoard(leader, "case", {}, { lanes: "township" });
     expect(new Set(township.map((c) => c.townshipName))).toEqual(new Set(["大青沟镇"]));
     expect(township.every((c) => !c.canEdit)).toBe(true);
+    // The lanes' names are read only for the lanes that show them.
+    const plain = await listBoard(leader, "case");
+    expect(plain.map((c) => c.id)).toEqual(township.map((c) => c.id));
+    expect(plain.every((c) => c.townshipName === null && c.teamLabel === null)).toBe(true);
+    const byVillage = await listBoard(leader, "case", {}, { lanes: "village" });
+    expect(byVillage.some((c) => c.teamLabel)).toBe(true);
     const county = await listBoard(await viewerFor("viewer"), "case");
     expect(new Set(county.map((c) => c.villageId)).size).toBe(89);
   });
