@@ -1,4 +1,3 @@
-import { useMemo } from "react";
 import { MATCHES_NOTHING } from "~/permissions";
 import { teamRulesOn } from "~/models/county-rules.server";
 import { wipLimitsOf } from "~/utils/team-rules";
@@ -26,7 +25,7 @@ import {
 } from "~/utils/boards";
 import { parseColumnCounts } from "~/utils/board-more";
 import { pageTitle } from "~/utils/meta";
-import { fromTable, toTable } from "~/utils/table";
+import { toTable, useTable } from "~/utils/table";
 import type { Board } from "../../db/schema";
 import { skipRevalidationWhenQueued } from "~/outbox/client-action";
 
@@ -120,9 +119,9 @@ export default function AggregateBoard() {
     allRefused,
   } = useLoaderData<typeof loader>();
   const location = useLocation();
-  const cards = useMemo(() => fromTable(cardTable), [cardTable]);
-  const villages = useMemo(() => villageTable && fromTable(villageTable), [villageTable]);
-  const assignees = useMemo(() => assigneeTable && fromTable(assigneeTable), [assigneeTable]);
+  const cards = useTable(cardTable);
+  const villages = useTable(villageTable);
+  const assignees = useTable(assigneeTable);
   const other: Board = board === "project" ? "case" : "project";
   const kindPrefix = board === "project" ? "measure" : "caseKind";
   const expandParams = new URLSearchParams(location.search);

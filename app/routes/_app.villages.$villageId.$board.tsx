@@ -1,5 +1,4 @@
-import { useMemo } from "react";
-import { fromTable, toTable } from "~/utils/table";
+import { toTable, useTable } from "~/utils/table";
 import { teamRulesOn } from "~/models/county-rules.server";
 import { wipLimitsOf } from "~/utils/team-rules";
 import type { BoardColumn } from "../../db/schema";
@@ -75,7 +74,7 @@ export default function VillageBoard() {
     expanded,
     wipLimits,
   } = useLoaderData<typeof loader>();
-  const cards = useMemo(() => fromTable(cardTable), [cardTable]);
+  const cards = useTable(cardTable);
   const [searchParams] = useSearchParams();
   const base = `/villages/${villageId}/${BOARD_SEGMENTS[board]}`;
   return (

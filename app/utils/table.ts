@@ -9,10 +9,12 @@
  * - as rows of values (arrays): 2.6 ms, the page 65.7 KB;
  * - as rows in one JSON text: 1.0 ms, the page 64.6 KB. The browser decodes it with JSON.parse,
  *   faster than turbo-stream's decoding too.
- * The page turns the rows back into objects once per loader result (memoise the call) and draws
+ * The page turns the rows back into objects once per loader result (`useTable`) and draws
  * them as before. While the server renders the page, the loader's own objects are given back
  * (when the browser's copy will equal them): nothing is parsed there.
  */
+import { useMemo } from "react";
+
 /** For objects of JSON values (strings, numbers, booleans, null, arrays and objects of them). */
 export interface Table<T extends object> {
   keys: (keyof T & string)[];
@@ -62,4 +64,11 @@ export function fromTable<T extends object>(table: Table<T>): T[] {
     for (let i = 0; i < keys.length; i++) item[keys[i]!] = row[i];
     return item as T;
   });
+}
+
+/** A loader's table as objects, turned back once per loader result (null stays null). */
+export function useTable<T extends object>(table: Table<T>): T[];
+export function useTable<T extends object>(table: Table<T> | null): T[] | null;
+export function useTable<T extends object>(table: Table<T> | null): T[] | null {
+  return useMemo(() => (table ? fromTable(table) : null), [table]);
 }

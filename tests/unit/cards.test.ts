@@ -149,17 +149,20 @@ describe("a board a few cards a column at a time", () => {
     expect(new Set(lanes2.map((c) => c.villageId)).size).toBe(2);
   });
 
-  it("read whole by its filters, a board is the same cards, people and order as ranked", async () => {
-    const weijia = await villageId("魏家村");
-    const cases = [
+  /** Boards read whole: viewers, boards and filters (a village's filter last). */
+  const wholeBoards = async () =>
+    [
       ["county", "case", {}],
       ["county", "project", {}],
       ["county", "case", { overdue: true }],
-      ["county", "project", { villageId: weijia }],
+      ["county", "case", { kind: "elder_care" }],
       ["daqinggou", "case", {}],
       ["weijia", "project", {}],
+      ["county", "project", { villageId: await villageId("魏家村") }],
     ] as const;
-    for (const [user, board, filters] of cases) {
+
+  it("read whole by its filters, a board is the same cards, people and order as ranked", async () => {
+    for (const [user, board, filters] of await wholeBoards()) {
       const viewer = await viewerFor(user);
       const ranked = await listBoard(viewer, board, filters, { perColumn: 500, maxLanes: 20 });
       const whole = await listBoard(viewer, board, filters, {
@@ -236,18 +239,8 @@ describe("a board a few cards a column at a time", () => {
   });
 
   it("reads a whole board's choices from its cards exactly as from SQL", async () => {
-    const weijia = await villageId("魏家村");
-    const cases = [
-      ["county", "case", {}],
-      ["county", "project", {}],
-      ["county", "case", { overdue: true }],
-      ["county", "case", { kind: "elder_care" }],
-      ["daqinggou", "case", {}],
-      ["weijia", "project", {}],
-      // A village or assignee filter narrows the cards, not the choices: read from SQL then.
-      ["county", "project", { villageId: weijia }],
-    ] as const;
-    for (const [user, board, filters] of cases) {
+    // A village or assignee filter narrows the cards, not the choices: read from SQL then.
+    for (const [user, board, filters] of await wholeBoards()) {
       const viewer = await viewerFor(user);
       const cards = await listBoard(viewer, board, filters, { whole: true });
       const fromSql = await boardChoices(viewer, board, filters);
