@@ -155,12 +155,17 @@ function useKeptCopyRefresh() {
   const revalidator = useRevalidator();
   const t = useT();
   const locale = useLocale();
-  const phase = useRef<"none" | "asking" | "asked" | "loading" | "done">("none");
+  const data = useRouteLoaderData<typeof loader>("root");
+  const phase = useRef<"none" | "asking" | "asked" | "done">("none");
+  // The root data the copy was drawn with: the revalidation replaces it (it always reads the
+  // root's again, see shouldRevalidate).
+  const copied = useRef<unknown>(undefined);
   useEffect(() => {
     if (phase.current !== "none" || process.env.NODE_ENV !== "production") return;
     phase.current = "done";
     if (!document.body.hasAttribute(COPY_STATE_ATTRIBUTE)) return;
     phase.current = "asking";
+    copied.current = data;
     // The rest is loaded only on such a page (the worker keeps the chunk, offline too).
     void import("~/utils/offline.client").then((m) =>
       m.followKeptCopy({
@@ -173,19 +178,20 @@ function useKeptCopyRefresh() {
         },
       }),
     );
-  }, [revalidator, t, locale]);
-  // The revalidation has run (loading, then idle): the page is the server's now.
+  }, [revalidator, t, locale, data]);
+  // The revalidation is over once the page has the server's data and is idle. Not "once it went
+  // from loading to idle": the router's updates are transitions, and when its answer arrives
+  // before React has drawn the loading state (a slow phone, a near server), that state is never
+  // drawn (a CI run saw the note stay).
   useEffect(() => {
-    if (phase.current === "asked" && revalidator.state === "loading") {
-      phase.current = "loading";
-    } else if (phase.current === "loading" && revalidator.state === "idle") {
+    if (phase.current === "asked" && revalidator.state === "idle" && data !== copied.current) {
       phase.current = "done";
       refreshingCopy = false;
       for (const name of ["data-offline-note", "data-offline-saved-at", COPY_STATE_ATTRIBUTE]) {
         document.body.removeAttribute(name);
       }
     }
-  }, [revalidator.state]);
+  }, [revalidator.state, data]);
 }
 
 /**

@@ -452,6 +452,21 @@ registerRoute(
   "GET",
 );
 
+/**
+ * Remix prefetches a link's data once it is pointed at or touched (the village's tabs). Without a
+ * connection that request can only fail, logged as a broken request: answered here with "no
+ * content" at once instead (a followed link loads the whole page offline anyway). Otherwise
+ * prefetches go to the server untouched, so the browser keeps their answers for the click.
+ */
+registerRoute(
+  ({ request, url }) =>
+    url.origin === origin &&
+    (unanswered || !self.navigator.onLine) &&
+    (request.headers.get("Sec-Purpose") ?? "").startsWith("prefetch"),
+  () => new Response(null, { status: 204 }),
+  "GET",
+);
+
 // ---------------------------------------------------------------------------------------------
 // Messages from the pages.
 

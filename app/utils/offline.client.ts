@@ -23,6 +23,20 @@ export function registerServiceWorker() {
   navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {
     // No worker (a private window that forbids it, a file missing): the app works as before.
   });
+  loadPagesFullyOffline();
+}
+
+let following = false;
+
+/**
+ * Offline, or on a page the worker answered from its copy, links and filter forms load whole
+ * pages (see `offlineNavigation`). Set up with the worker's registration (once the browser is
+ * idle), and at once on a page answered from the copy: a tap there before the browser fell idle
+ * (a slow phone) would otherwise ask the server for the next page's data without a connection.
+ */
+function loadPagesFullyOffline() {
+  if (following) return;
+  following = true;
   // Capture on window: before React's listeners on the document (Remix's <Link> and <Form>).
   window.addEventListener("click", loadLinksFully, true);
   window.addEventListener("submit", beforeSubmit, true);
@@ -75,6 +89,7 @@ export async function followKeptCopy(page: {
   locale: Locale;
   revalidate: () => void;
 }) {
+  loadPagesFullyOffline();
   const body = document.body;
   const { refresh, to } = navigator.onLine
     ? await keptCopyRefresh()
