@@ -463,7 +463,7 @@ registerRoute(
     url.origin === origin &&
     (unanswered || !self.navigator.onLine) &&
     (request.headers.get("Sec-Purpose") ?? "").startsWith("prefetch"),
-  () => new Response(null, { status: 204 }),
+  async () => new Response(null, { status: 204 }),
   "GET",
 );
 
