@@ -34,7 +34,8 @@ export default defineConfig({
   // under load; the list reporter marks it "flaky", so it is seen, not hidden. Locally: none.
   retries: process.env.CI ? 1 : 0,
   forbidOnly: Boolean(process.env.CI),
-  reporter: process.env.CI ? [["list"]] : [["list"]],
+  // On CI, the page a failed test left is printed too (the log is all CI keeps).
+  reporter: process.env.CI ? [["./tests/e2e/failure-context.reporter.ts"], ["list"]] : [["list"]],
   use: {
     baseURL,
     locale: "zh-CN",
