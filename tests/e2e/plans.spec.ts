@@ -28,6 +28,40 @@ const indicator = (page: Page, name: string) =>
   page.locator("li.indicator", { has: page.getByRole("heading", { name, exact: true }) });
 const readiness = (page: Page) => page.getByRole("region", { name: "出列条件检查" });
 
+/**
+ * CI retries a failed serial group from its first test, on the same server. The attempt before may
+ * have stopped halfway through the first test: 通宽带 left unmet, a milestone left open. They are
+ * put back as the demo has them (every indicator met, every milestone done).
+ */
+async function putWeijiaPlanBack(page: Page) {
+  await openWeijia(page, "退出规划");
+  await waitForHydration(page);
+  const broadband = indicator(page, "通宽带");
+  if ((await broadband.getByText("未达标").count()) > 0) {
+    await broadband.getByText("编辑").click();
+    await broadband.getByLabel("当前值").selectOption({ label: "是" });
+    await broadband.getByRole("button", { name: "保存" }).click();
+    await expect(broadband.getByRole("status")).toHaveText("已保存。");
+  }
+  const open = page.locator("li.milestone", {
+    has: page.locator(".milestone-badge", { hasText: "进行中" }),
+  });
+  while ((await open.count()) > 0) {
+    const title = (await open.first().getByRole("heading").textContent()) ?? "";
+    const milestone = page.locator("li.milestone", {
+      has: page.getByRole("heading", { name: title, exact: true }),
+    });
+    await milestone.getByText("编辑").click();
+    await milestone.getByLabel("状态").selectOption({ label: "已完成" });
+    await milestone.getByLabel("完成日期", { exact: true }).fill("2018-06-30");
+    await milestone.getByRole("button", { name: "保存" }).click();
+    await expect(milestone.locator(".milestone-badge")).toHaveText("已完成");
+  }
+}
+
+/** What a retry creates is named by the try, as the first attempt's records stay. */
+const byTry = (name: string) => (test.info().retry ? `${name}R${test.info().retry}` : name);
+
 // These tests change 魏家村's data, so they run once (desktop), one after another.
 test.describe.configure({ mode: "serial" });
 
@@ -36,6 +70,7 @@ test.describe("the work team of 魏家村", () => {
 
   test("edits an indicator and a milestone and sees readiness change", async ({ page }) => {
     test.slow();
+    if (test.info().retry) await putWeijiaPlanBack(page);
     await openWeijia(page, "退出规划");
     await expect(readiness(page)).toContainText("各项出列条件均已达到");
     await waitForHydration(page);
@@ -178,7 +213,7 @@ test.describe("the work team of 魏家村", () => {
     await page.getByRole("link", { name: "新增贫困户" }).click();
     await expect(page.getByRole("heading", { level: 2, name: "新增贫困户" })).toBeVisible();
     await waitForHydration(page);
-    await page.getByLabel("户编号", { exact: true }).fill("E2E-1");
+    await page.getByLabel("户编号", { exact: true }).fill(byTry("E2E-1"));
     await page.getByLabel("户主", { exact: true }).fill("测试户主");
     await page.getByLabel("家庭人口").fill("-1");
     await page.getByLabel("识别年度").fill("2014");
@@ -230,9 +265,9 @@ test.describe("the work team of 魏家村", () => {
       const ws = wb.addWorksheet("花名册");
       ws.addRow(["户编号", "户主姓名", "家庭人口", "主要致贫原因", "识别年度", "2020年人均纯收入"]);
       // Small households: 魏家村 is exit-ready and should stay below the 2% incidence.
-      ws.addRow(["IMP-1", "导入甲", "1", "因病", "2014", "3100"]);
-      ws.addRow(["IMP-2", "导入乙", members, "缺技术", "2015", "3900"]);
-      ws.addRow(["IMP-3", "导入丙", "1", "缺劳力", "2014", "2800"]);
+      ws.addRow([byTry("IMP-1"), "导入甲", "1", "因病", "2014", "3100"]);
+      ws.addRow([byTry("IMP-2"), "导入乙", members, "缺技术", "2015", "3900"]);
+      ws.addRow([byTry("IMP-3"), "导入丙", "1", "缺劳力", "2014", "2800"]);
       return {
         name: "roster.xlsx",
         mimeType: "application/octet-stream",
