@@ -90,9 +90,10 @@ test.describe("the county admin", () => {
       const cadres = cards.filter({
         has: page.getByRole("heading", { name: "Cadres", exact: true }),
       });
-      const active = test.info().retry ? "28[1-9]" : "281";
+      // teamwork.spec recalls one of the 267 later in the run: a retry may come after it.
+      const [active, serving] = test.info().retry ? ["28[1-9]", "26[5-7]"] : ["281", "267"];
       await expect(cadres).toContainText(
-        new RegExp(`^Cadres\\s*${active} active · 267 of them serving in a work team`),
+        new RegExp(`^Cadres\\s*${active} active · ${serving} of them serving in a work team`),
       );
     });
   });

@@ -115,7 +115,10 @@ test.describe("as the county admin", () => {
       cadres += f.properties.cadre_count;
     }
     expect(levels).toEqual({ province: 4, city: 18, county: 67 });
-    expect(cadres).toBe(267);
+    // teamwork.spec recalls a cadre later in the run: a retry may come after it.
+    if (test.info().retry) expect(cadres).toBeGreaterThanOrEqual(265);
+    expect(cadres).toBeLessThanOrEqual(267);
+    if (!test.info().retry) expect(cadres).toBe(267);
     const weijia = geo.features.find(
       (f: { properties: { name: string } }) => f.properties.name === "魏家村",
     );
