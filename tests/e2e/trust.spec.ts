@@ -1,4 +1,4 @@
-import type { APIRequestContext, Browser, Page } from "@playwright/test";
+import type { APIRequestContext, Browser, Locator, Page } from "@playwright/test";
 import {
   BASE_URL,
   DEMO_PASSWORD,
@@ -201,16 +201,8 @@ test.describe("sessions end when they should", () => {
     const table = office.page.getByRole("list", { name: "我的登录设备" });
     await expect(table.getByText("当前设备")).toHaveCount(1);
     // The phone is the one signed in as "own device" (other tests' sessions of this account are
-    // shared-computer ones, and stay). A retry (CI, the same server) may find the first attempt's
-    // phone too: each is ended.
-    const phones = table.getByRole("listitem").filter({ hasText: "本人设备" });
-    for (let left = test.info().retry ? await phones.count() : 1; left > 0; left--) {
-      await phones
-        .first()
-        .getByRole("button", { name: /^结束登录/ })
-        .click();
-      await expect(phones).toHaveCount(left - 1);
-    }
+    // shared-computer ones, and stay).
+    await endOwnDeviceSessions(table);
     await expect(office.page.getByRole("status")).toContainText("已结束 1 个登录");
     await phone.page.goto("/dashboard");
     await expect(phone.page).toHaveURL(/\/login\?.*ended=user/);
@@ -231,19 +223,8 @@ test.describe("sessions end when they should", () => {
     await page.goto("/admin/users");
     await page.getByRole("link", { name: "xiaosuangou" }).click();
     await expect(page.getByRole("heading", { name: /在线设备/ })).toBeVisible();
-    // Only the session this test made (its own-device one): other tests use this account too. A
-    // retry (CI, the same server) may find the first attempt's too: each is ended.
-    const phones = page
-      .getByRole("list", { name: /在线设备/ })
-      .getByRole("listitem")
-      .filter({ hasText: "本人设备" });
-    for (let left = test.info().retry ? await phones.count() : 1; left > 0; left--) {
-      await phones
-        .first()
-        .getByRole("button", { name: /^结束登录/ })
-        .click();
-      await expect(phones).toHaveCount(left - 1);
-    }
+    // Only the session this test made (its own-device one): other tests use this account too.
+    await endOwnDeviceSessions(page.getByRole("list", { name: /在线设备/ }));
     await expect(page.getByRole("status")).toContainText("已结束登录");
     await leader.page.goto("/dashboard");
     await expect(leader.page).toHaveURL(/ended=admin/);
@@ -274,6 +255,21 @@ test.describe("sign-in resists guessing", () => {
  * How far the page is wider than the viewport (0 or less: it fits). Not `window.innerWidth`: a
  * mobile browser zooms out to show a page that overflows, and the window grows with it.
  */
+/**
+ * Ends the own-device sessions of a list of sessions: the one the test signed in, and on a retry
+ * (CI retries on the same server) the first attempt's too, if it was left signed in.
+ */
+async function endOwnDeviceSessions(sessions: Locator) {
+  const own = sessions.getByRole("listitem").filter({ hasText: "本人设备" });
+  for (let left = test.info().retry ? await own.count() : 1; left > 0; left--) {
+    await own
+      .first()
+      .getByRole("button", { name: /^结束登录/ })
+      .click();
+    await expect(own).toHaveCount(left - 1);
+  }
+}
+
 async function horizontalOverflow(page: Page) {
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   return width - (page.viewportSize()?.width ?? 0);
