@@ -1,4 +1,4 @@
-import { expect, signedInAs, storageStateFor, test, waitForHydration } from "./fixtures";
+import { byTry, expect, signedInAs, storageStateFor, test, waitForHydration } from "./fixtures";
 
 test.describe("county", () => {
   test.use(signedInAs("county"));
@@ -93,7 +93,7 @@ test.describe("county", () => {
       "七甲乡领导",
     );
     // A retry (CI, the same server) finds "qijia" taken by the first attempt.
-    const username = `qijia${test.info().retry || ""}`;
+    const username = byTry("qijia");
     await page.getByRole("form", { name: "乡镇领导账号" }).getByLabel("用户名").fill(username);
     await page.getByRole("button", { name: "开乡镇领导账号" }).click();
     await expect(page.getByRole("heading", { level: 1, name: "已开 1 个账号" })).toBeVisible();

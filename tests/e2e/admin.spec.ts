@@ -1,6 +1,14 @@
 import ExcelJS from "exceljs";
 import type { Page } from "@playwright/test";
-import { expect, expectAccessible, postForm, signedInAs, test, waitForHydration } from "./fixtures";
+import {
+  byTry,
+  expect,
+  expectAccessible,
+  postForm,
+  signedInAs,
+  test,
+  waitForHydration,
+} from "./fixtures";
 
 /**
  * These tests add a sending unit, its cadres and their past memberships of 四号地村's team (ended
@@ -9,13 +17,11 @@ import { expect, expectAccessible, postForm, signedInAs, test, waitForHydration 
  * first attempt's stay in the database.
  */
 function names() {
-  const retry = test.info().retry;
-  const suffix = retry ? `重试${retry}` : "";
   return {
-    unit: `演示导入测试单位${suffix}`,
-    cadreA: `导入甲${suffix}`,
-    cadreB: `导入乙${suffix}`,
-    handUnit: `演示手工单位${suffix}`,
+    unit: byTry("演示导入测试单位"),
+    cadreA: byTry("导入甲"),
+    cadreB: byTry("导入乙"),
+    handUnit: byTry("演示手工单位"),
   };
 }
 

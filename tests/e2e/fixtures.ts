@@ -132,6 +132,15 @@ export const test = base.extend<{ consoleErrors: string[]; tiles: "served" | "bl
 
 export { expect };
 
+/**
+ * A name for what a test creates on the shared server, unique to the try: CI retries a failed test
+ * once on the same database, where the first attempt's records stay. The first try keeps the name.
+ */
+export function byTry(name: string) {
+  const retry = test.info().retry;
+  return retry ? `${name}-${retry}` : name;
+}
+
 /** A village's page (its path), found as a person would: its link on the village list. */
 export async function villageHref(page: Page, name: string): Promise<string> {
   await page.goto("/villages");

@@ -116,9 +116,8 @@ test.describe("as the county admin", () => {
     }
     expect(levels).toEqual({ province: 4, city: 18, county: 67 });
     // teamwork.spec recalls a cadre later in the run: a retry may come after it.
-    if (test.info().retry) expect(cadres).toBeGreaterThanOrEqual(265);
-    expect(cadres).toBeLessThanOrEqual(267);
-    if (!test.info().retry) expect(cadres).toBe(267);
+    if (test.info().retry) expect([265, 266, 267]).toContain(cadres);
+    else expect(cadres).toBe(267);
     const weijia = geo.features.find(
       (f: { properties: { name: string } }) => f.properties.name === "魏家村",
     );

@@ -3,6 +3,7 @@ import ExcelJS from "exceljs";
 import type { Page } from "@playwright/test";
 import {
   BASE_URL,
+  byTry,
   expect,
   expectAccessible,
   ON_A_PHONE,
@@ -58,9 +59,6 @@ async function putWeijiaPlanBack(page: Page) {
     await expect(milestone.locator(".milestone-badge")).toHaveText("已完成");
   }
 }
-
-/** What a retry creates is named by the try, as the first attempt's records stay. */
-const byTry = (name: string) => (test.info().retry ? `${name}R${test.info().retry}` : name);
 
 // These tests change 魏家村's data, so they run once (desktop), one after another.
 test.describe.configure({ mode: "serial" });

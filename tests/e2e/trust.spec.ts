@@ -1,6 +1,7 @@
 import type { APIRequestContext, Browser, Locator, Page } from "@playwright/test";
 import {
   BASE_URL,
+  byTry,
   DEMO_PASSWORD,
   expect,
   signedInAs,
@@ -239,7 +240,7 @@ test.describe("sign-in resists guessing", () => {
     await page.goto("/login");
     await waitForHydration(page);
     // A retry (CI, the same server) tries another name: the first attempt's is locked.
-    const name = `no-such-cadre${test.info().retry || ""}`;
+    const name = byTry("no-such-cadre");
     for (let i = 1; i <= 5; i++) {
       await page.getByLabel("用户名").fill(name);
       await page.getByLabel("密码").fill(`guess-${i}`);
