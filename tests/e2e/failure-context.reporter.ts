@@ -48,8 +48,4 @@ export default class FailureContextReporter implements Reporter {
       console.log(`[page when it failed] … and ${this.failures.length - MAX_FAILURES} more`);
     }
   }
-
-  printsToStdio() {
-    return false;
-  }
 }
