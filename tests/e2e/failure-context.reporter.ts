@@ -4,6 +4,7 @@ import type { Reporter, TestCase, TestResult } from "@playwright/test/reporter";
 /** How many failures, and how many lines of each page, the log shows. */
 const MAX_FAILURES = 4;
 const MAX_LINES = 45;
+const OPTION = /^\s*- option\b/;
 
 /**
  * On CI, what the page showed when a test failed: the `main` landmark of Playwright's page
@@ -39,9 +40,11 @@ export default class FailureContextReporter implements Reporter {
       const main = page.findIndex((line) => /^\s*- main\b/.test(line));
       const from = main >= 0 ? main : page.findIndex((line) => line.startsWith("```yaml"));
       if (from < 0) continue;
+      // A select's options say little and can fill the lines (the map's filters: 30 of 45).
       const shown = page
-        .slice(from, from + MAX_LINES)
-        .filter((line) => !line.startsWith("```") && line.trim() !== "");
+        .slice(from)
+        .filter((line) => !line.startsWith("```") && line.trim() !== "" && !OPTION.test(line))
+        .slice(0, MAX_LINES);
       console.log(`\n[page when it failed] ${title}\n${shown.join("\n")}`);
     }
     if (this.failures.length > MAX_FAILURES) {
